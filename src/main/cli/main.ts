@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importFiles } from '../core/import/import-files.js';
+import { Workspace } from '../core/workspace/workspace.js';
+import { ImportFormatSchema } from '../../shared/domain.js';
+
+const USAGE = `pdm-studio <command> [options]
+
+Commands:
+  ingest <file...> --workspace <dir> [--format wide-csv|long-csv|csv|parquet|cmapss] [--delimiter ;]
+         [--decimal ,] [--timestamp-format "%d.%m.%Y %H:%M:%S"] [--time-zone Europe/Berlin] [--asset NAME] [--json]
+  trend --workspace <dir> --signal <id|tag|asset/tag> [--from N] [--to N] --width <px> [--json]
+  signals --workspace <dir> [--json]
+  quality --workspace <dir> [--signal <ref>] [--json]
+  export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
+  serve --workspace <dir> [--port N] [--no-open]
+
+With --json the last line printed on stdout is one JSON object.`;
+
+const fail = (message: string): never => {
+  process.stderr.write(`pdm-studio: ${message}\n`);
+  process.exit(2);
+};
+
+const printResult = (json: boolean, value: unknown, text: string) => {
+  if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
+  else process.stdout.write(`${text}\n`);
+};
+
+const withWorkspace = async <T>(dir: string | undefined, work: (w: Workspace) => Promise<T>): Promise<T> => {
+  if (dir === undefined) fail('--workspace <dir> is required');
+  const workspace = await Workspace.open(resolve(dir as string));
+  try {
+    return await work(workspace);
+  } finally {
+    workspace.close();
+  }
+};
+
+const main = async (argv: readonly string[]) => {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string', short: 'w' },
+      format: { type: 'string' },
+      delimiter: { type: 'string' },
+      decimal: { type: 'string' },
+      'timestamp-format': { type: 'string' },
+      'time-zone': { type: 'string' },
+      asset: { type: 'string' },
+      signal: { type: 'string', multiple: true },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      width: { type: 'string' },
+      out: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'no-open': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const json = values.json === true;
+  const number = (name: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isFinite(n)) fail(`--${name}: not a number: ${raw}`);
+    return n;
+  };
+  switch (command) {
+    case 'ingest': {
+      if (positionals.length === 0) fail('ingest: name at least one file');
+      const rawFormat = values.format === 'csv' ? undefined : values.format;
+      const format = rawFormat === undefined ? undefined : ImportFormatSchema.safeParse(rawFormat);
+      if (format !== undefined && !format.success) fail(`--format: unknown format "${rawFormat ?? ''}"`);
+      const decimal = values.decimal;
+      if (decimal !== undefined && decimal !== '.' && decimal !== ',') fail('--decimal: "." or ","');
+      const summary = await withWorkspace(values.workspace, (w) =>
+        importFiles(
+          w,
+          positionals.map((p) => resolve(p)),
+          {
+            ...(format?.success ? { format: format.data } : {}),
+            ...(values.delimiter !== undefined ? { delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter } : {}),
+            ...(decimal !== undefined ? { decimal: decimal as '.' | ',' } : {}),
+            ...(values['timestamp-format'] !== undefined ? { timestampFormat: values['timestamp-format'] } : {}),
+            ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
+            ...(values.asset !== undefined ? { asset: values.asset } : {}),
+          },
+          {
+            isCancelled: () => false,
+            progress: json ? () => undefined : (f, m) => process.stderr.write(`\r${Math.round((f ?? 0) * 100)}% ${m}   `),
+          },
+        ),
+      );
+      if (!json) process.stderr.write('\n');
+      printResult(
+        json,
+        summary,
+        `${summary.rows} rows, ${summary.values} values stored, ${summary.rejected} rejected, ${summary.duplicates} duplicates (${summary.duplicateRule}); ${summary.signals} signals`,
+      );
+      return;
+    }
+    case 'trend': {
+      const ref = values.signal?.[0];
+      if (ref === undefined) fail('trend: --signal is required');
+      const width = number('width', values.width) ?? fail('trend: --width is required');
+      const result = await withWorkspace(values.workspace, async (w) => {
+        const signal = await w.resolveSignal(ref as string);
+        return w.trend([signal.id], Math.trunc(width), number('from', values.from), number('to', values.to));
+      });
+      const series = result.series[0];
+      const points = series?.t.length ?? 0;
+      printResult(
+        json,
+        { signalId: series?.signalId, points, rawCount: series?.rawCount ?? 0, from: result.from, to: result.to, width: result.width, timeKind: result.timeKind, t: series?.t, v: series?.v },
+        `${points} points summarising ${series?.rawCount ?? 0} readings`,
+      );
+      return;
+    }
+    case 'signals': {
+      const signals = await withWorkspace(values.workspace, (w) => w.signals());
+      printResult(json, { signals }, signals.map((s) => `${s.id}\t${s.asset}\t${s.tag}\t${s.unit ?? ''}\t${s.count}`).join('\n'));
+      return;
+    }
+    case 'quality': {
+      const rows = await withWorkspace(values.workspace, async (w) => {
+        const ids = values.signal === undefined ? undefined : await Promise.all(values.signal.map(async (r) => (await w.resolveSignal(r)).id));
+        return w.quality(ids);
+      });
+      printResult(json, { quality: rows }, rows.map((r) => JSON.stringify(r)).join('\n'));
+      return;
+    }
+    case 'export': {
+      const format = values.format;
+      if (format !== 'csv' && format !== 'parquet' && format !== 'arrow') fail('export: --format csv|parquet|arrow');
+      if (values.out === undefined) fail('export: --out <file> is required');
+      if (values.signal === undefined) fail('export: --signal is required');
+      const out = resolve(values.out as string);
+      const rows = await withWorkspace(values.workspace, async (w) => {
+        const ids = await Promise.all((values.signal ?? []).map(async (r) => (await w.resolveSignal(r)).id));
+        return w.export({ signalIds: ids, from: number('from', values.from), to: number('to', values.to), format: format as 'csv', path: out });
+      });
+      printResult(json, { path: out, rows }, `${rows} rows written to ${out}`);
+      return;
+    }
+    case 'serve': {
+      const { serveCommand } = await import('./serve.js');
+      await serveCommand({
+        workspace: values.workspace,
+        port: number('port', values.port),
+        host: values.host,
+        open: values['no-open'] !== true,
+      });
+      return;
+    }
+    case undefined:
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      fail(`unknown command "${command}"\n\n${USAGE}`);
+  }
+};
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  fail(error instanceof Error ? error.message : String(error));
+});

@@ -1,0 +1,98 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type Row = Record<string, unknown>;
+export type Params = readonly DuckDBValue[];
+
+/** DuckDB returns BIGINT and HUGEINT as bigint; the app's numbers stay well inside 2^53. */
+const plain = (value: unknown): unknown => {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object' && value.constructor === Object) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+};
+
+/** One DuckDB connection with the few operations the workspace needs. */
+export class Connection {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async run(sql: string, params: Params = []): Promise<void> {
+    await this.connection.run(sql, params.length > 0 ? [...params] : undefined);
+  }
+
+  async all<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? [...params] : undefined);
+    return reader.getRowObjectsJS().map((row) => plain(row) as T);
+  }
+
+  async one<T extends Row = Row>(sql: string, params: Params = []): Promise<T> {
+    const rows = await this.all<T>(sql, params);
+    const first = rows[0];
+    if (first === undefined) throw new Error(`query returned no row: ${sql.slice(0, 80)}`);
+    return first;
+  }
+
+  /** Rows in chunks of a few thousand, for results too large to hold at once. */
+  async *stream(sql: string, params: Params = []): AsyncGenerator<unknown[][]> {
+    const result = await this.connection.stream(sql, params.length > 0 ? [...params] : undefined);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return;
+      yield chunk.getRows() as unknown[][];
+    }
+  }
+
+  /** Run statements atomically: a failure or cancellation rolls everything back. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Fraction of the running query done, or null when DuckDB cannot tell. */
+  progress(): number | null {
+    const p = this.connection.progress.percentage;
+    return p >= 0 ? p / 100 : null;
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}
+
+export class Database {
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async open(file: string, options: { readonly memoryLimit?: string; readonly tempDirectory?: string } = {}) {
+    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '1GB' };
+    if (options.tempDirectory !== undefined) config['temp_directory'] = options.tempDirectory;
+    return new Database(await DuckDBInstance.create(file, config));
+  }
+
+  async connect(): Promise<Connection> {
+    const connection = new Connection(await this.instance.connect());
+    await connection.run("SET TimeZone = 'UTC'");
+    return connection;
+  }
+
+  close(): void {
+    this.instance.closeSync();
+  }
+}
+
+/** Quote an identifier for SQL text (column names come from user files). */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** Quote a string literal for the few places DuckDB takes no parameter (table function options). */
+export const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;

@@ -1,0 +1,492 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import type { IngestFileResult } from '../../../shared/domain.js';
+import { signalColumns, type ImportPlan } from '../import/plan.js';
+import { splitTagAndUnit } from '../import/sniff.js';
+import { quoteIdent, quoteLiteral, type Connection } from './database.js';
+
+export const DUPLICATE_RULE =
+  'one reading per signal and time: a reading already in the workspace is kept, and within a file the first row wins';
+
+export interface IngestProgress {
+  (fraction: number | null, message: string): void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export const sha256File = async (file: string, isCancelled: () => boolean): Promise<string> => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+    if (isCancelled()) throw new CancelledError();
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+};
+
+interface StageContext {
+  readonly db: Connection;
+  readonly plan: ImportPlan;
+  readonly ingestId: number;
+  /** Run one long statement while reporting DuckDB's progress into [from, to] of the file's bar. */
+  readonly step: (sql: string, from: number, to: number, message: string) => Promise<void>;
+}
+
+/**
+ * Staging table every reader fills: one row per reading as found in the file.
+ * `ord` is the reading's source row in file order; `bad` holds the raw time text of a row whose time
+ * did not parse, so it can be rejected with its line rather than dropped.
+ */
+const STAGE = 'pdm_stage';
+
+const timeExpression = (plan: ImportPlan, column: string): string => {
+  const c = quoteIdent(column);
+  if (plan.timeKind === 'cycle') return `TRY_CAST(${c} AS BIGINT)`;
+  if (plan.timestampFormat !== null) {
+    return `epoch_us(TRY_STRPTIME(${c}, ${quoteLiteral(plan.timestampFormat)})::TIMESTAMPTZ)`;
+  }
+  return `epoch_us(TRY_CAST(${c} AS TIMESTAMPTZ))`;
+};
+
+const csvOptions = (plan: ImportPlan, ingestId: number, columns: Readonly<Record<string, string>>): string => {
+  const columnSpec = Object.entries(columns)
+    .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
+    .join(', ');
+  return [
+    quoteLiteral(plan.file),
+    `header = ${plan.hasHeader}`,
+    `delim = ${quoteLiteral(plan.delimiter)}`,
+    `decimal_separator = ${quoteLiteral(plan.decimal)}`,
+    `quote = '"'`,
+    `escape = '"'`,
+    `auto_detect = false`,
+    `columns = {${columnSpec}}`,
+    `store_rejects = true`,
+    `rejects_table = 'pdm_rej_errors_${ingestId}'`,
+    `rejects_scan = 'pdm_rej_scans_${ingestId}'`,
+    `max_line_size = 1048576`,
+  ].join(', ');
+};
+
+const stageLongCsv = async ({ plan, ingestId, step }: StageContext): Promise<void> => {
+  const types: Record<string, string> = {};
+  for (const name of plan.header) types[name] = 'VARCHAR';
+  types[plan.valueColumn ?? ''] = 'DOUBLE';
+  if (plan.qualityColumn !== null) types[plan.qualityColumn] = 'UINTEGER';
+  const t = timeExpression(plan, plan.timeColumn);
+  const asset = plan.assetColumn !== null ? quoteIdent(plan.assetColumn) : 'NULL';
+  const quality = plan.qualityColumn !== null ? quoteIdent(plan.qualityColumn) : 'NULL::UINTEGER';
+  await step(
+    `CREATE TEMP TABLE ${STAGE} AS
+     SELECT ${asset}::VARCHAR AS asset, ${quoteIdent(plan.tagColumn ?? '')} AS src_tag, ${t} AS t,
+            ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
+            CASE WHEN ${t} IS NULL THEN ${quoteIdent(plan.timeColumn)} END AS bad
+     FROM read_csv(${csvOptions(plan, ingestId, types)})`,
+    0.1,
+    0.6,
+    'reading',
+  );
+};
+
+const stageWideCsv = async ({ db, plan, ingestId, step }: StageContext): Promise<void> => {
+  const types: Record<string, string> = {};
+  for (const name of plan.header) types[name] = 'DOUBLE';
+  types[plan.timeColumn] = 'VARCHAR';
+  if (plan.assetColumn !== null) types[plan.assetColumn] = 'VARCHAR';
+  await step(
+    `CREATE TEMP TABLE pdm_wide AS SELECT * FROM read_csv(${csvOptions(plan, ingestId, types)})`,
+    0.1,
+    0.45,
+    'reading',
+  );
+  await unpivotWide(plan, step, 'pdm_wide', 'rowid');
+  await db.run('DROP TABLE pdm_wide');
+};
+
+/** Turn a wide table (time + one column per signal) into the staging layout. */
+const unpivotWide = async (
+  plan: ImportPlan,
+  step: StageContext['step'],
+  source: string,
+  ordinal: string,
+): Promise<void> => {
+  const signalCols = signalColumns(plan);
+  if (signalCols.length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
+  const t = timeExpression(plan, plan.timeColumn);
+  const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
+  const values = signalCols.map((c) => `TRY_CAST(${quoteIdent(c)} AS DOUBLE)`).join(', ');
+  const names = signalCols.map(quoteLiteral).join(', ');
+  // A row whose time did not parse is kept once, as a reject, with a NULL tag.
+  await step(
+    `CREATE TEMP TABLE ${STAGE} AS
+     WITH src AS (SELECT ${ordinal} AS ord, ${asset} AS asset, ${t} AS t, ${quoteIdent(plan.timeColumn)}::VARCHAR AS raw_time,
+                         [${names}] AS names, [${values}] AS vals FROM ${source})
+     SELECT asset, names[i] AS src_tag, t, vals[i] AS value, NULL::UINTEGER AS quality, NULL::VARCHAR AS bad, ord
+     FROM src, range(1, ${signalCols.length + 1}) r(i)
+     WHERE t IS NOT NULL AND vals[i] IS NOT NULL
+     UNION ALL
+     SELECT asset, NULL, NULL, NULL, NULL, coalesce(raw_time, ''), ord FROM src WHERE t IS NULL`,
+    0.45,
+    0.6,
+    'unpivoting',
+  );
+};
+
+const stageParquet = async ({ db, plan, step }: StageContext): Promise<void> => {
+  const source = `read_parquet(${quoteLiteral(plan.file)}, file_row_number = true)`;
+  const timeType = plan.columnTypes[plan.header.indexOf(plan.timeColumn)] ?? 'VARCHAR';
+  const nativeTime = /TIMESTAMP|DATE/.test(timeType);
+  const t = nativeTime
+    ? `epoch_us(${quoteIdent(plan.timeColumn)}::TIMESTAMPTZ)`
+    : plan.timeKind === 'cycle'
+      ? `TRY_CAST(${quoteIdent(plan.timeColumn)} AS BIGINT)`
+      : timeExpression(plan, plan.timeColumn);
+  if (plan.tagColumn !== null && plan.valueColumn !== null) {
+    const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
+    const quality =
+      plan.qualityColumn !== null ? `TRY_CAST(${quoteIdent(plan.qualityColumn)} AS UINTEGER)` : 'NULL::UINTEGER';
+    const v = quoteIdent(plan.valueColumn);
+    await step(
+      `CREATE TEMP TABLE ${STAGE} AS
+       SELECT ${asset} AS asset, ${quoteIdent(plan.tagColumn)}::VARCHAR AS src_tag, ${t} AS t,
+              TRY_CAST(${v} AS DOUBLE) AS value, ${quality} AS quality,
+              CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '')
+                   WHEN ${v} IS NULL THEN 'value: empty'
+                   WHEN TRY_CAST(${v} AS DOUBLE) IS NULL THEN 'value: ' || ${v}::VARCHAR END AS bad,
+              file_row_number AS ord
+       FROM ${source}`,
+      0.1,
+      0.6,
+      'reading',
+    );
+    return;
+  }
+  await step(
+    `CREATE TEMP TABLE pdm_wide AS SELECT * REPLACE (${t}::VARCHAR AS ${quoteIdent(plan.timeColumn)}) FROM ${source}`,
+    0.1,
+    0.45,
+    'reading',
+  );
+  // The time column now holds the parsed integer time as text, which the cycle rule reads back.
+  await unpivotWide({ ...plan, timeKind: 'cycle' }, step, 'pdm_wide', 'file_row_number');
+  await db.run('DROP TABLE pdm_wide');
+};
+
+const CMAPSS_FIELDS = 26;
+
+/** C-MAPSS text is small (tens of thousands of lines): parse it here for exact line numbers. */
+const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> => {
+  const text = await readFile(plan.file, 'utf8');
+  const names = signalColumns(plan);
+  const rejects: string[] = [];
+  const staged: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    if (raw.trim().length === 0) continue;
+    const fields = raw.trim().split(/\s+/);
+    const lineNo = i + 1;
+    const reject = (field: string | null, reason: string) =>
+      rejects.push(`(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`);
+    if (fields.length !== CMAPSS_FIELDS) {
+      reject(null, `expected ${CMAPSS_FIELDS} fields, found ${fields.length}`);
+      continue;
+    }
+    const numbers = fields.map(Number);
+    const badIndex = numbers.findIndex((n, k) => !Number.isFinite(n) || (k < 2 && !Number.isInteger(n)));
+    if (badIndex >= 0) {
+      const name = badIndex === 0 ? 'unit' : badIndex === 1 ? 'cycle' : (names[badIndex - 2] ?? `field ${badIndex + 1}`);
+      reject(name, `not a number: "${fields[badIndex] ?? ''}"`);
+      continue;
+    }
+    staged.push(numbers.join(','));
+  }
+  await db.run(`CREATE TEMP TABLE ${STAGE} (asset VARCHAR, src_tag VARCHAR, t BIGINT, value DOUBLE, quality UINTEGER, bad VARCHAR, ord BIGINT)`);
+  await db.run(`CREATE TEMP TABLE pdm_cmapss_rows (unit INTEGER, cycle BIGINT, ${names.map((n) => `${quoteIdent(n)} DOUBLE`).join(', ')}, ord BIGINT)`);
+  for (let start = 0; start < staged.length; start += 2000) {
+    const batch = staged.slice(start, start + 2000).map((row, k) => `(${row}, ${start + k})`);
+    await db.run(`INSERT INTO pdm_cmapss_rows VALUES ${batch.join(', ')}`);
+  }
+  const prefix = plan.asset;
+  await db.run(
+    `INSERT INTO ${STAGE}
+     SELECT ${quoteLiteral(prefix)} || ' engine ' || lpad(unit::VARCHAR, 3, '0'), name, cycle, value, NULL, NULL, ord
+     FROM (UNPIVOT pdm_cmapss_rows ON ${names.map(quoteIdent).join(', ')} INTO NAME name VALUE value)`,
+  );
+  await db.run('DROP TABLE pdm_cmapss_rows');
+  for (let start = 0; start < rejects.length; start += 1000) {
+    await db.run(`INSERT INTO rejects VALUES ${rejects.slice(start, start + 1000).join(', ')}`);
+  }
+};
+
+/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected while parsing. */
+export const lineOfRow = (k: number, headerLines: number, rejectedLines: readonly number[]): number => {
+  let line = headerLines + 1 + k;
+  for (const r of rejectedLines) {
+    if (r <= line) line++;
+    else break;
+  }
+  return line;
+};
+
+const collectCsvRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<void> => {
+  const errors = `pdm_rej_errors_${ingestId}`;
+  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
+  const structural: number[] = [];
+  if (exists.length > 0) {
+    await db.run(
+      `INSERT INTO rejects SELECT $1, $2, line, column_name, error_type || ': ' || error_message, csv_line FROM ${errors}`,
+      [ingestId, plan.file],
+    );
+    const lines = await db.all<{ line: number }>(`SELECT DISTINCT line FROM ${errors} ORDER BY line`);
+    structural.push(...lines.map((l) => l.line));
+    await db.run(`DROP TABLE ${errors}`);
+    await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
+  }
+  await collectStageRejects(db, plan, ingestId, (ord) => lineOfRow(ord, plan.hasHeader ? 1 : 0, structural));
+};
+
+/** Rows whose time or value did not parse: move them from the staging table to rejects, with their line. */
+const collectStageRejects = async (
+  db: Connection,
+  plan: ImportPlan,
+  ingestId: number,
+  lineOf: (ord: number) => number,
+): Promise<void> => {
+  const hasOrd = plan.format !== 'long-csv';
+  const ordExpr = hasOrd ? 'ord' : 'rowid';
+  const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
+    `SELECT ${ordExpr} AS ord, bad, src_tag, t FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL ORDER BY 1 LIMIT 100000`,
+  );
+  if (bad.length === 0) return;
+  const rows = bad.map((row) => {
+    const valueProblem = row.bad?.startsWith('value: ') === true;
+    const timeProblem = !valueProblem && (row.t === null || row.bad !== null);
+    const reason = timeProblem
+      ? `time: cannot parse "${row.bad ?? ''}"${plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : ''}`
+      : valueProblem
+        ? `${row.bad ?? 'value'}: not a number`
+        : 'value: empty';
+    const field = timeProblem ? plan.timeColumn : (plan.valueColumn ?? row.src_tag);
+    return `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineOf(row.ord)}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, NULL)`;
+  });
+  for (let start = 0; start < rows.length; start += 1000) {
+    await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);
+  }
+  await db.run(`DELETE FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL`);
+};
+
+interface StoreResult {
+  readonly rows: number;
+  readonly values: number;
+  readonly duplicates: number;
+  readonly signalIds: readonly number[];
+}
+
+/** Register the file's signals, then store the staged readings deduplicated and clustered by (signal, time). */
+const storeStaged = async (ctx: StageContext): Promise<StoreResult> => {
+  const { db, plan, step } = ctx;
+  const source = `${plan.format}:${plan.file}`;
+  const distinct = await db.all<{ asset: string | null; src_tag: string }>(
+    `SELECT DISTINCT asset, src_tag FROM ${STAGE}`,
+  );
+  await db.run(`CREATE TEMP TABLE pdm_tagmap (asset_in VARCHAR, src_tag VARCHAR, asset VARCHAR, tag VARCHAR, unit VARCHAR, signal_id INTEGER)`);
+  const mappings = distinct.map(({ asset, src_tag }) => {
+    const { tag, unit } = plan.format === 'cmapss' ? { tag: src_tag, unit: null } : splitTagAndUnit(src_tag);
+    const resolvedAsset = plan.assets[tag] ?? asset ?? plan.asset;
+    return [asset, src_tag, resolvedAsset, tag, plan.units[tag] ?? unit] as const;
+  });
+  const literal = (v: string | null) => (v === null ? 'NULL' : quoteLiteral(v));
+  for (let start = 0; start < mappings.length; start += 1000) {
+    const values = mappings.slice(start, start + 1000).map((m) => `(${m.map(literal).join(', ')}, NULL)`);
+    await db.run(`INSERT INTO pdm_tagmap VALUES ${values.join(', ')}`);
+  }
+  await db.run(
+    `INSERT INTO signals (asset, tag, unit, source, time_kind)
+     SELECT DISTINCT m.asset, m.tag, m.unit, $1, $2 FROM pdm_tagmap m
+     WHERE NOT EXISTS (SELECT 1 FROM signals s WHERE s.asset = m.asset AND s.tag = m.tag)`,
+    [source, plan.timeKind],
+  );
+  const mismatched = await db.all<{ asset: string; tag: string; time_kind: string }>(
+    `SELECT s.asset, s.tag, s.time_kind FROM signals s JOIN pdm_tagmap m ON s.asset = m.asset AND s.tag = m.tag
+     WHERE s.time_kind <> $1 LIMIT 1`,
+    [plan.timeKind],
+  );
+  const clash = mismatched[0];
+  if (clash !== undefined) {
+    throw new Error(
+      `${plan.file}: signal "${clash.asset} / ${clash.tag}" is indexed by ${clash.time_kind}, this file by ${plan.timeKind}`,
+    );
+  }
+  await db.run(`UPDATE pdm_tagmap m SET signal_id = s.id FROM signals s WHERE s.asset = m.asset AND s.tag = m.tag`);
+  const signalIds = (await db.all<{ id: number }>('SELECT DISTINCT signal_id AS id FROM pdm_tagmap ORDER BY 1')).map(
+    (r) => r.id,
+  );
+  const ordExpr = plan.format === 'long-csv' ? 'rowid' : 'ord';
+  const overlap = await db.one<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM readings WHERE signal_id IN (SELECT signal_id FROM pdm_tagmap) LIMIT 1)`,
+  );
+  const antiJoin =
+    overlap.n > 0
+      ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)'
+      : '';
+  await step(
+    `CREATE TEMP TABLE pdm_fresh AS
+     SELECT * FROM (
+       SELECT m.signal_id, s.t, arg_min(s.value, s.${ordExpr}) AS value, arg_min(s.quality, s.${ordExpr}) AS quality,
+              min(s.${ordExpr}) AS ord, count(*) AS n
+       FROM ${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
+       GROUP BY m.signal_id, s.t
+     ) d ${antiJoin}`,
+    0.6,
+    0.75,
+    'checking duplicates',
+  );
+  await step(
+    `INSERT INTO readings SELECT signal_id, t, value, quality FROM pdm_fresh ORDER BY signal_id, t`,
+    0.75,
+    0.95,
+    'storing',
+  );
+  const staged = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE}`);
+  const stats = await db.one<{ values: number | null; rows: number | null }>(
+    `SELECT count(*) AS "values", count(DISTINCT ord) AS rows FROM pdm_fresh`,
+  );
+  await db.run('DROP TABLE pdm_fresh');
+  await db.run('DROP TABLE pdm_tagmap');
+  const values = stats.values ?? 0;
+  return { rows: stats.rows ?? 0, values, duplicates: staged.n - values, signalIds };
+};
+
+export interface IngestFileOptions {
+  readonly db: Connection;
+  readonly plan: ImportPlan;
+  readonly progress: IngestProgress;
+  readonly isCancelled: () => boolean;
+}
+
+const POLL_MS = 150;
+
+/** Import one file atomically: everything it adds appears together, or nothing does. */
+export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFileOptions): Promise<IngestFileResult> => {
+  const started = Date.now();
+  progress(0, 'hashing');
+  const sha256 = await sha256File(plan.file, isCancelled);
+  const earlier = await db.all<{ id: number }>(
+    `SELECT id FROM ingests WHERE sha256 = $1 AND status = 'done' ORDER BY id LIMIT 1`,
+    [sha256],
+  );
+  const { id: ingestId } = await db.one<{ id: number }>(
+    `INSERT INTO ingests (file, format, sha256, options, status) VALUES ($1, $2, $3, $4, 'running') RETURNING id`,
+    [plan.file, plan.format, sha256, JSON.stringify({ delimiter: plan.delimiter, decimal: plan.decimal, timestampFormat: plan.timestampFormat, timeZone: plan.timeZone, asset: plan.asset })],
+  );
+  const finish = async (status: 'done' | 'failed' | 'cancelled', message: string | null, r?: StoreResult & { rejected: number }) =>
+    db.run(
+      `UPDATE ingests SET status = $1, message = $2, finished_at = now(), rows = $3, "values" = $4, rejected = $5, duplicates = $6 WHERE id = $7`,
+      [status, message, r?.rows ?? 0, r?.values ?? 0, r?.rejected ?? 0, r?.duplicates ?? 0, ingestId],
+    );
+  const firstEarlier = earlier[0];
+  if (firstEarlier !== undefined) {
+    await finish('done', `identical to ingest #${firstEarlier.id}; nothing new`);
+    progress(1, 'already imported');
+    return {
+      ingestId,
+      file: plan.file,
+      format: plan.format,
+      sha256,
+      rows: 0,
+      values: 0,
+      rejected: 0,
+      duplicates: 0,
+      signals: 0,
+      signalIds: [],
+      previouslyImported: true,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
+  const step = async (sql: string, from: number, to: number, message: string) => {
+    if (isCancelled()) throw new CancelledError();
+    progress(from, message);
+    const timer = setInterval(() => {
+      if (isCancelled()) db.interrupt();
+      const p = db.progress();
+      progress(p === null ? from : from + (to - from) * p, message);
+    }, POLL_MS);
+    try {
+      await db.run(sql);
+    } catch (error) {
+      if (isCancelled()) throw new CancelledError();
+      throw error;
+    } finally {
+      clearInterval(timer);
+    }
+    progress(to, message);
+  };
+  const ctx: StageContext = { db, plan, ingestId, step };
+  try {
+    await db.run(`SET TimeZone = ${quoteLiteral(plan.timeZone)}`);
+    const result = await db.transaction(async () => {
+      switch (plan.format) {
+        case 'long-csv':
+          await stageLongCsv(ctx);
+          await collectCsvRejects(db, plan, ingestId);
+          break;
+        case 'wide-csv':
+          await stageWideCsv(ctx);
+          await collectCsvRejects(db, plan, ingestId);
+          break;
+        case 'parquet':
+          await stageParquet(ctx);
+          await collectStageRejects(db, plan, ingestId, (ord) => ord + 1);
+          break;
+        case 'cmapss':
+          await stageCmapss(ctx);
+          break;
+        default: {
+          const unknown: never = plan.format;
+          throw new Error(`unknown format ${String(unknown)}`);
+        }
+      }
+      const stored = await storeStaged(ctx);
+      await db.run(`DROP TABLE ${STAGE}`);
+      const rejected = await db.one<{ n: number }>(
+        'SELECT count(DISTINCT coalesce(line, -1)) AS n FROM rejects WHERE ingest_id = $1',
+        [ingestId],
+      );
+      if (isCancelled()) throw new CancelledError();
+      const summary = { ...stored, rejected: rejected.n };
+      await finish('done', null, summary);
+      return summary;
+    });
+    await db.run('CHECKPOINT');
+    progress(1, 'done');
+    return {
+      ingestId,
+      file: plan.file,
+      format: plan.format,
+      sha256,
+      rows: result.rows,
+      values: result.values,
+      rejected: result.rejected,
+      duplicates: result.duplicates,
+      signals: result.signalIds.length,
+      signalIds: [...result.signalIds],
+      previouslyImported: false,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } catch (error) {
+    await db.run(`DROP TABLE IF EXISTS ${STAGE}`).catch(() => undefined);
+    const cancelled = error instanceof CancelledError;
+    await finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled by user' : (error as Error).message).catch(
+      () => undefined,
+    );
+    throw error;
+  } finally {
+    await db.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
+  }
+};

@@ -1,0 +1,65 @@
+import type { TrendSeries } from '../../../shared/domain.js';
+import type { Connection } from './database.js';
+
+/**
+ * M4 aggregation (Jugel et al., VLDB 2014): for each pixel column keep the first, last, minimum and
+ * maximum reading, so a line chart drawn from at most 4·width points is pixel-identical to one drawn
+ * from every reading. Column of a reading: floor((t - from) · width / (to - from)), the last column
+ * closed on the right.
+ */
+export const pixelColumn = (t: number, from: number, to: number, width: number): number =>
+  to > from ? Math.min(Math.floor(((t - from) * width) / (to - from)), width - 1) : 0;
+
+interface Bucket {
+  readonly t_first: number;
+  readonly v_first: number;
+  readonly t_last: number;
+  readonly v_last: number;
+  readonly t_min: number;
+  readonly v_min: number;
+  readonly t_max: number;
+  readonly v_max: number;
+  readonly n: number;
+}
+
+export const m4Query = async (
+  db: Connection,
+  signalId: number,
+  from: number,
+  to: number,
+  width: number,
+): Promise<TrendSeries> => {
+  const span = to > from ? to - from : 1;
+  const buckets = await db.all<Bucket>(
+    `SELECT min(t) AS t_first, arg_min(value, t) AS v_first, max(t) AS t_last, arg_max(value, t) AS v_last,
+            arg_min(t, value) AS t_min, min(value) AS v_min, arg_max(t, value) AS t_max, max(value) AS v_max,
+            count(*) AS n
+     FROM (
+       SELECT t, value, least(floor((t - $2)::DOUBLE * $4 / $5)::BIGINT, $4 - 1) AS px
+       FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 AND isfinite(value)
+     )
+     GROUP BY px ORDER BY px`,
+    [signalId, BigInt(Math.floor(from)), BigInt(Math.ceil(to)), width, span],
+  );
+  const t: number[] = [];
+  const v: number[] = [];
+  let rawCount = 0;
+  for (const b of buckets) {
+    rawCount += b.n;
+    const points: [number, number][] = [
+      [b.t_first, b.v_first],
+      [b.t_min, b.v_min],
+      [b.t_max, b.v_max],
+      [b.t_last, b.v_last],
+    ];
+    points.sort((a, c) => a[0] - c[0]);
+    let lastT = Number.NaN;
+    for (const [pt, pv] of points) {
+      if (pt === lastT) continue;
+      lastT = pt;
+      t.push(pt);
+      v.push(pv);
+    }
+  }
+  return { signalId, t, v, rawCount };
+};

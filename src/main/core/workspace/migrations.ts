@@ -1,0 +1,119 @@
+import type { Connection } from './database.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}
+
+/**
+ * Numbered, append-only. Never edit a migration that has shipped: add the next one.
+ * Readings carry no index: DuckDB's zone maps serve range queries because ingest writes each batch
+ * ordered by (signal_id, t), and an ART index over hundreds of millions of rows would not fit in memory.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'signals and readings',
+    sql: [
+      'CREATE SEQUENCE signal_id_seq START 1',
+      `CREATE TABLE signals (
+        id INTEGER PRIMARY KEY DEFAULT nextval('signal_id_seq'),
+        asset VARCHAR NOT NULL,
+        tag VARCHAR NOT NULL,
+        unit VARCHAR,
+        sample_period DOUBLE,
+        valid_min DOUBLE,
+        valid_max DOUBLE,
+        source VARCHAR NOT NULL,
+        time_kind VARCHAR NOT NULL CHECK (time_kind IN ('timestamp', 'cycle')),
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        UNIQUE (asset, tag)
+      )`,
+      `CREATE TABLE readings (
+        signal_id INTEGER NOT NULL,
+        t BIGINT NOT NULL,
+        value DOUBLE,
+        quality UINTEGER
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'ingest records and rejects',
+    sql: [
+      'CREATE SEQUENCE ingest_id_seq START 1',
+      `CREATE TABLE ingests (
+        id INTEGER PRIMARY KEY DEFAULT nextval('ingest_id_seq'),
+        file VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        options JSON,
+        status VARCHAR NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+        started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        finished_at TIMESTAMPTZ,
+        rows BIGINT NOT NULL DEFAULT 0,
+        "values" BIGINT NOT NULL DEFAULT 0,
+        rejected BIGINT NOT NULL DEFAULT 0,
+        duplicates BIGINT NOT NULL DEFAULT 0,
+        message VARCHAR
+      )`,
+      `CREATE TABLE rejects (
+        ingest_id INTEGER NOT NULL,
+        file VARCHAR NOT NULL,
+        line BIGINT,
+        field VARCHAR,
+        reason VARCHAR NOT NULL,
+        raw VARCHAR
+      )`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'events',
+    sql: [
+      'CREATE SEQUENCE event_id_seq START 1',
+      `CREATE TABLE events (
+        id INTEGER PRIMARY KEY DEFAULT nextval('event_id_seq'),
+        asset VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('failure', 'maintenance', 'inspection', 'anomaly', 'note')),
+        start_t BIGINT NOT NULL,
+        end_t BIGINT,
+        time_kind VARCHAR NOT NULL CHECK (time_kind IN ('timestamp', 'cycle')),
+        code VARCHAR,
+        description VARCHAR,
+        source VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
+];
+
+export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;
+
+export const currentSchemaVersion = async (db: Connection): Promise<number> => {
+  const table = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations'`);
+  if (table.length === 0) return 0;
+  const row = await db.one<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+  return row.v ?? 0;
+};
+
+/** Apply every pending migration, each in its own transaction, up to `target`. */
+export const migrate = async (db: Connection, target = latestSchemaVersion()): Promise<number> => {
+  await db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+  const current = await currentSchemaVersion(db);
+  if (current > latestSchemaVersion()) {
+    throw new Error(
+      `workspace schema version ${current} is newer than this app understands (${latestSchemaVersion()}); update PdM Studio`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current || migration.version > target) continue;
+    await db.transaction(async () => {
+      for (const statement of migration.sql) await db.run(statement);
+      await db.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    });
+  }
+  return currentSchemaVersion(db);
+};

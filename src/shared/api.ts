@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import {
+  ExportFormatSchema,
+  ImportOptionsSchema,
+  ImportPreviewSchema,
+  IngestRecordSchema,
+  JobStateSchema,
+  QualityRowSchema,
+  RecentWorkspaceSchema,
+  RejectSchema,
+  SignalSchema,
+  TrendResultSchema,
+  WorkspaceInfoSchema,
+} from './domain.js';
+
+/**
+ * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
+ * the web transport serves exactly these routes, and both validate arguments with `input` before the core
+ * sees them. Adding a method here is the only way to give the renderer a new capability.
+ */
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output }) as const;
+
+const SignalIds = z.array(z.number().int().nonnegative()).max(64);
+const AbsolutePath = z.string().min(1).max(4096);
+
+export const apiMethods = {
+  getAppInfo: method(
+    z.object({}),
+    z.object({
+      version: z.string(),
+      shell: z.enum(['electron', 'web']),
+      workspace: WorkspaceInfoSchema.nullable(),
+      sampleAvailable: z.boolean(),
+    }),
+  ),
+  listRecentWorkspaces: method(z.object({}), z.array(RecentWorkspaceSchema)),
+  openWorkspace: method(z.object({ path: AbsolutePath }), WorkspaceInfoSchema),
+  openSampleWorkspace: method(z.object({ path: AbsolutePath.optional() }), WorkspaceInfoSchema),
+  /** Native dialog where the shell has one; `supported: false` tells the view to ask for a typed path. */
+  selectPath: method(
+    z.object({ kind: z.enum(['directory', 'open-file', 'save-file']), title: z.string().max(200).optional() }),
+    z.object({ supported: z.boolean(), paths: z.array(z.string()) }),
+  ),
+  previewImport: method(z.object({ path: AbsolutePath, options: ImportOptionsSchema.optional() }), ImportPreviewSchema),
+  startImport: method(
+    z.object({ paths: z.array(AbsolutePath).min(1).max(100), options: ImportOptionsSchema }),
+    z.object({ jobId: z.string() }),
+  ),
+  getJob: method(z.object({ jobId: z.string().max(64) }), JobStateSchema),
+  cancelJob: method(z.object({ jobId: z.string().max(64) }), z.object({ cancelled: z.boolean() })),
+  listSignals: method(z.object({}), z.array(SignalSchema)),
+  updateSignals: method(
+    z.object({
+      ids: SignalIds.min(1),
+      patch: z
+        .object({
+          asset: z.string().min(1).max(200),
+          unit: z.string().max(50).nullable(),
+          samplePeriod: z.number().positive().nullable(),
+          validMin: z.number().nullable(),
+          validMax: z.number().nullable(),
+        })
+        .partial(),
+    }),
+    z.array(SignalSchema),
+  ),
+  queryTrend: method(
+    z.object({
+      signalIds: SignalIds.min(1),
+      from: z.number().optional(),
+      to: z.number().optional(),
+      width: z.number().int().min(1).max(10_000),
+    }),
+    TrendResultSchema,
+  ),
+  getQuality: method(z.object({ signalIds: SignalIds.optional() }), z.array(QualityRowSchema)),
+  listIngests: method(z.object({}), z.array(IngestRecordSchema)),
+  listRejects: method(
+    z.object({ ingestId: z.number().int().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
+    z.array(RejectSchema),
+  ),
+  exportData: method(
+    z.object({
+      signalIds: SignalIds.min(1),
+      from: z.number().optional(),
+      to: z.number().optional(),
+      format: ExportFormatSchema,
+      path: AbsolutePath,
+    }),
+    z.object({ path: z.string(), rows: z.number().int() }),
+  ),
+} as const;
+
+export type ApiMethods = typeof apiMethods;
+export type ApiMethodName = keyof ApiMethods;
+export type ApiInput<M extends ApiMethodName> = z.input<ApiMethods[M]['input']>;
+export type ApiParsedInput<M extends ApiMethodName> = z.output<ApiMethods[M]['input']>;
+export type ApiOutput<M extends ApiMethodName> = z.output<ApiMethods[M]['output']>;
+
+/** What the renderer holds: one async function per method. */
+export type PdmApi = { readonly [M in ApiMethodName]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };
+
+/** What a host implements: receives arguments already validated. */
+export type ApiHandlers = { readonly [M in ApiMethodName]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> };
+
+export const apiMethodNames = Object.keys(apiMethods) as readonly ApiMethodName[];
+
+export const isApiMethodName = (name: string): name is ApiMethodName =>
+  Object.prototype.hasOwnProperty.call(apiMethods, name);
+
+export const ApiEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('job-progress'),
+    jobId: z.string(),
+    fraction: z.number().nullable(),
+    message: z.string(),
+  }),
+  z.object({ type: z.literal('job-finished'), job: JobStateSchema }),
+  z.object({ type: z.literal('workspace-changed') }),
+]);
+export type ApiEvent = z.infer<typeof ApiEventSchema>;
+
+/** Errors cross the process boundary as this shape; `code` lets views react without parsing text. */
+export const ApiErrorSchema = z.object({
+  code: z.enum(['invalid-argument', 'no-workspace', 'not-found', 'failed', 'cancelled']),
+  message: z.string(),
+});
+export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorShape['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Validate a call's arguments; the message names the method and the offending field. */
+export const parseApiInput = <M extends ApiMethodName>(name: M, raw: unknown): ApiParsedInput<M> => {
+  const result = apiMethods[name].input.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'arguments';
+    throw new ApiError('invalid-argument', `${name}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data as ApiParsedInput<M>;
+};
+
+export const toApiErrorShape = (error: unknown): ApiErrorShape =>
+  error instanceof ApiError
+    ? { code: error.code, message: error.message }
+    : { code: 'failed', message: error instanceof Error ? error.message : String(error) };
