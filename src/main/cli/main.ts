@@ -14,7 +14,7 @@ Commands:
   signals --workspace <dir> [--json]
   quality --workspace <dir> [--signal <ref>] [--json]
   export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
-  serve --workspace <dir> [--port N] [--no-open]
+  serve [--workspace <dir>] [--port N]   browser mode on 127.0.0.1; prints the URL with its token
 
 With --json the last line printed on stdout is one JSON object.`;
 
@@ -58,7 +58,6 @@ const main = async (argv: readonly string[]) => {
       out: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
-      'no-open': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -149,12 +148,7 @@ const main = async (argv: readonly string[]) => {
     }
     case 'serve': {
       const { serveCommand } = await import('./serve.js');
-      await serveCommand({
-        workspace: values.workspace,
-        port: number('port', values.port),
-        host: values.host,
-        open: values['no-open'] !== true,
-      });
+      await serveCommand({ workspace: values.workspace, port: number('port', values.port), host: values.host });
       return;
     }
     case undefined:

@@ -21,12 +21,12 @@ export class Connection {
     await this.connection.run(sql, params.length > 0 ? [...params] : undefined);
   }
 
-  async all<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
+  async all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? [...params] : undefined);
     return reader.getRowObjectsJS().map((row) => plain(row) as T);
   }
 
-  async one<T extends Row = Row>(sql: string, params: Params = []): Promise<T> {
+  async one<T = Row>(sql: string, params: Params = []): Promise<T> {
     const rows = await this.all<T>(sql, params);
     const first = rows[0];
     if (first === undefined) throw new Error(`query returned no row: ${sql.slice(0, 80)}`);

@@ -66,7 +66,9 @@ const writeArrow = async (db: Connection, sql: string, timeKind: TimeKind, path:
       vectorFromArray(asset, new Utf8()).data[0] as Data,
       vectorFromArray(tag, new Utf8()).data[0] as Data,
       vectorFromArray(unit, new Utf8()).data[0] as Data,
-      makeData({ type: timeField.type, length: times.length, data: times }) as Data,
+      timeKind === 'timestamp'
+        ? (makeData({ type: new TimestampMicrosecond('UTC'), length: times.length, data: times }) as Data)
+        : (makeData({ type: new Int64(), length: times.length, data: times }) as Data),
       vectorFromArray(value, new Float64()).data[0] as Data,
       vectorFromArray(quality, new Uint32()).data[0] as Data,
     ];

@@ -262,7 +262,7 @@ export class Workspace {
   }
 
   /** Run a read-only statement; for tests and diagnostics. */
-  async query<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
     return this.db.all<T>(sql);
   }
 }

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppCore } from '../core/app/app-core.js';
+import { defaultUserDataDir } from '../core/app/user-data.js';
+import { startWebServer } from '../web/server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The built renderer: dist/renderer, whether this runs from dist/ or from src/ through tsx. */
+export const findRendererDir = (): string => {
+  const candidates = [join(here, '..', '..', 'renderer'), join(here, '..', '..', '..', 'dist', 'renderer')];
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (found === undefined) throw new Error('the renderer is not built: run "npm run build" first');
+  return found;
+};
+
+export interface ServeOptions {
+  readonly workspace: string | undefined;
+  readonly port: number | undefined;
+  readonly host: string | undefined;
+}
+
+/** Browser mode: serve the app on 127.0.0.1 until interrupted. */
+export const serveCommand = async (options: ServeOptions): Promise<void> => {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    throw new Error(`--host ${host}: browser mode only listens on the loopback interface (127.0.0.1)`);
+  }
+  const core = await createAppCore({
+    userDataDir: defaultUserDataDir(),
+    shell: 'web',
+    workspace: options.workspace === undefined ? undefined : resolve(options.workspace),
+  });
+  const server = await startWebServer({ core, staticDir: findRendererDir(), host, port: options.port ?? 0 });
+  process.stdout.write(`PdM Studio (browser mode) at ${server.url}\n`);
+  const stop = async () => {
+    await server.close();
+    await core.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+};

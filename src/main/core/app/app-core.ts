@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
+import { importFiles } from '../import/import-files.js';
+import { planImport, toPreview } from '../import/plan.js';
+import { Workspace } from '../workspace/workspace.js';
+import { Jobs } from './jobs.js';
+import { RecentWorkspaces } from './user-data.js';
+
+/** Native dialogs exist only in the desktop shell; browser mode answers `supported: false`. */
+export type SelectPath = (request: {
+  readonly kind: 'directory' | 'open-file' | 'save-file';
+  readonly title?: string | undefined;
+}) => Promise<{ supported: boolean; paths: string[] }>;
+
+export interface AppCoreOptions {
+  readonly userDataDir: string;
+  readonly shell: 'electron' | 'web';
+  readonly selectPath?: SelectPath;
+  /** Open this workspace at start (CLI `serve --workspace`). */
+  readonly workspace?: string | undefined;
+}
+
+export interface AppCore {
+  readonly handlers: ApiHandlers;
+  readonly onEvent: (listener: (event: ApiEvent) => void) => () => void;
+  readonly currentWorkspace: () => Workspace | null;
+  readonly dispose: () => Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Electron sets process.resourcesPath in a packaged app; plain Node does not. */
+const packagedResources = (): string[] => {
+  const path = (process as { resourcesPath?: unknown }).resourcesPath;
+  return typeof path === 'string' ? [join(path, 'resources')] : [];
+};
+
+/** resources/ in a checkout (src/... or dist/...) and in a packaged app (next to app.asar). */
+export const resourcesDir = (): string => {
+  const candidates = [
+    join(here, '..', '..', '..', '..', 'resources'),
+    join(here, '..', '..', '..', '..', '..', 'resources'),
+    ...packagedResources(),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'sample'))) ?? candidates[0] ?? 'resources';
+};
+
+export const SAMPLE_FILE = 'cmapss-fd001-sample.txt';
+
+const packageVersion = async (): Promise<string> => {
+  for (const dir of [join(here, '..', '..', '..', '..'), join(here, '..', '..', '..', '..', '..')]) {
+    try {
+      const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'pdm-studio' && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+};
+
+const requireAbsolute = (path: string, what: string): string => {
+  if (!isAbsolute(path)) throw new ApiError('invalid-argument', `${what} must be an absolute path: ${path}`);
+  return resolve(path);
+};
+
+/** The application core behind every shell: one implementation of the API contract. */
+export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> => {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const jobs = new Jobs(emit);
+  const recent = new RecentWorkspaces(join(options.userDataDir, 'recent-workspaces.json'));
+  const version = await packageVersion();
+  let workspace: Workspace | null = null;
+
+  const requireWorkspace = (): Workspace => {
+    if (workspace === null) throw new ApiError('no-workspace', 'open a workspace first');
+    return workspace;
+  };
+
+  const openWorkspace = async (path: string) => {
+    if (jobs.running()) throw new ApiError('failed', 'an import is running: wait for it or cancel it first');
+    const next = await Workspace.open(path);
+    workspace?.close();
+    workspace = next;
+    await recent.remember(next.path);
+    emit({ type: 'workspace-changed' });
+    return next.info();
+  };
+
+  if (options.workspace !== undefined) await openWorkspace(resolve(options.workspace));
+
+  const sampleFile = join(resourcesDir(), 'sample', SAMPLE_FILE);
+
+  const handlers: ApiHandlers = {
+    getAppInfo: async () => ({
+      version,
+      shell: options.shell,
+      workspace: workspace === null ? null : await workspace.info(),
+      sampleAvailable: existsSync(sampleFile),
+    }),
+    listRecentWorkspaces: async () => recent.list(),
+    openWorkspace: async ({ path }) => openWorkspace(requireAbsolute(path, 'workspace folder')),
+    openSampleWorkspace: async ({ path }) => {
+      if (!existsSync(sampleFile)) throw new ApiError('not-found', `sample data missing: ${sampleFile}`);
+      const target = path === undefined ? join(options.userDataDir, 'sample-workspace') : requireAbsolute(path, 'folder');
+      const info = await openWorkspace(target);
+      if (info.readings > 0) return info;
+      await importFiles(requireWorkspace(), [sampleFile], { format: 'cmapss', asset: 'FD001' });
+      emit({ type: 'workspace-changed' });
+      return requireWorkspace().info();
+    },
+    selectPath: async (request) =>
+      options.selectPath === undefined ? { supported: false, paths: [] } : options.selectPath(request),
+    previewImport: async ({ path, options: importOptions }) => {
+      const ws = requireWorkspace();
+      const plan = await planImport(requireAbsolute(path, 'file'), importOptions ?? {}, (f) => ws.describeParquet(f));
+      return toPreview(plan);
+    },
+    startImport: async ({ paths, options: importOptions }) => {
+      const ws = requireWorkspace();
+      const files = paths.map((p) => requireAbsolute(p, 'file'));
+      const jobId = jobs.start('import', async (control) => {
+        const summary = await importFiles(ws, files, importOptions, control);
+        emit({ type: 'workspace-changed' });
+        return summary;
+      });
+      return { jobId };
+    },
+    getJob: async ({ jobId }) => {
+      const job = jobs.get(jobId);
+      if (job === undefined) throw new ApiError('not-found', `no job ${jobId}`);
+      return job;
+    },
+    cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    listSignals: async () => requireWorkspace().signals(),
+    updateSignals: async ({ ids, patch }) => {
+      const result = await requireWorkspace().updateSignals(ids, patch);
+      emit({ type: 'workspace-changed' });
+      return result;
+    },
+    queryTrend: async ({ signalIds, from, to, width }) => requireWorkspace().trend(signalIds, width, from, to),
+    getQuality: async ({ signalIds }) => requireWorkspace().quality(signalIds),
+    listIngests: async () => requireWorkspace().ingests(),
+    listRejects: async ({ ingestId, limit }) => requireWorkspace().rejects(ingestId, limit),
+    exportData: async ({ signalIds, from, to, format, path }) => {
+      const out = requireAbsolute(path, 'export file');
+      const rows = await requireWorkspace().export({ signalIds, from, to, format, path: out });
+      return { path: out, rows };
+    },
+  };
+
+  return {
+    handlers,
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    currentWorkspace: () => workspace,
+    dispose: async () => {
+      workspace?.close();
+      workspace = null;
+    },
+  };
+};

@@ -1,0 +1,210 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { ApiEvent } from '../../shared/api.js';
+import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT_KEY, TOKEN_HEADER } from '../../shared/web-protocol.js';
+import type { AppCore } from '../core/app/app-core.js';
+import { dispatch } from '../core/app/dispatch.js';
+
+export interface WebServerOptions {
+  readonly core: AppCore;
+  readonly staticDir: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** Fixed token for tests; a fresh random one per launch otherwise. */
+  readonly token?: string;
+}
+
+export interface WebServer {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly close: () => Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+const MIME: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+};
+
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  'invalid-argument': 400,
+  'no-workspace': 409,
+  'not-found': 404,
+  cancelled: 409,
+  failed: 500,
+};
+
+const sameSecret = (given: string | null | undefined, expected: string): boolean => {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+const sendJson = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+};
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+/**
+ * Browser mode: the API contract over HTTP, bound to loopback, every call authorised by a per-launch token.
+ * Host and Origin are checked too, so a page from another site cannot reach the API through DNS rebinding.
+ */
+export const startWebServer = async (options: WebServerOptions): Promise<WebServer> => {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const host = options.host ?? '127.0.0.1';
+  const staticRoot = resolve(options.staticDir);
+  const { core } = options;
+  const clients = new Set<ServerResponse>();
+  let allowedHosts: readonly string[] = [];
+
+  const unsubscribe = core.onEvent((event: ApiEvent) => {
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const client of clients) client.write(frame);
+  });
+
+  const serveStatic = async (pathname: string, res: ServerResponse) => {
+    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const file = resolve(staticRoot, relative);
+    if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
+      sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: 'forbidden path' } });
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'cache-control': extname(file) === '.html' ? 'no-store' : 'max-age=3600',
+      });
+      res.end(body);
+    } catch {
+      sendJson(res, 404, { ok: false, error: { code: 'not-found', message: `no such file: ${pathname}` } });
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://placeholder');
+      if (!allowedHosts.includes(req.headers.host ?? '')) {
+        sendJson(res, 421, { ok: false, error: { code: 'invalid-argument', message: 'unexpected Host header' } });
+        return;
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
+        sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: 'cross-origin request refused' } });
+        return;
+      }
+      if (url.pathname === EVENTS_PATH) {
+        if (!sameSecret(url.searchParams.get('token'), token)) {
+          sendJson(res, 401, { ok: false, error: { code: 'invalid-argument', message: 'missing or wrong token' } });
+          return;
+        }
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        clients.add(res);
+        const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        req.on('close', () => {
+          clearInterval(keepAlive);
+          clients.delete(res);
+        });
+        return;
+      }
+      if (url.pathname.startsWith(API_PREFIX)) {
+        if (req.method !== 'POST') {
+          sendJson(res, 405, { ok: false, error: { code: 'invalid-argument', message: 'use POST' } });
+          return;
+        }
+        if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token)) {
+          sendJson(res, 401, { ok: false, error: { code: 'invalid-argument', message: 'missing or wrong token' } });
+          return;
+        }
+        let args: unknown;
+        try {
+          const body = await readBody(req);
+          args = body.length === 0 ? {} : JSON.parse(body);
+        } catch (error) {
+          sendJson(res, 400, { ok: false, error: { code: 'invalid-argument', message: `bad request body: ${(error as Error).message}` } });
+          return;
+        }
+        const result = await dispatch(core.handlers, url.pathname.slice(API_PREFIX.length), args);
+        sendJson(res, result.ok ? 200 : (STATUS_BY_CODE[result.error.code] ?? 500), result);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        sendJson(res, 405, { ok: false, error: { code: 'invalid-argument', message: 'method not allowed' } });
+        return;
+      }
+      await serveStatic(url.pathname, res);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'failed', message: String(error) } });
+      else res.end();
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolvePromise());
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = [`${host}:${port}`, `localhost:${port}`];
+  const origin = `http://${host}:${port}`;
+  return {
+    url: `${origin}/#${TOKEN_FRAGMENT_KEY}=${token}`,
+    origin,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const client of clients) client.end();
+      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+    },
+  };
+};
+
+export const defaultStaticDir = (distMainWebDir: string): string => join(distMainWebDir, '..', '..', 'renderer');
