@@ -89,14 +89,22 @@ export class Workspace {
     } catch (error) {
       throw friendlyOpenError(path, error);
     }
-    const db = await database.connect();
-    const version = await migrate(db);
-    await db.run(
-      `UPDATE ingests SET status = 'failed', finished_at = now(),
-         message = 'interrupted before it finished (app closed or crashed); nothing from it was kept: run the import again'
-       WHERE status = 'running'`,
-    );
-    return new Workspace(path, database, db, version);
+    let db: Connection | undefined;
+    try {
+      db = await database.connect();
+      const version = await migrate(db);
+      await db.run(
+        `UPDATE ingests SET status = 'failed', finished_at = now(),
+           message = 'interrupted before it finished (app closed or crashed); nothing from it was kept: run the import again'
+         WHERE status = 'running'`,
+      );
+      return new Workspace(path, database, db, version);
+    } catch (error) {
+      // A refused workspace (e.g. a newer schema) must not stay locked by this process.
+      db?.close();
+      database.close();
+      throw error;
+    }
   }
 
   close(): void {

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+
+/** The Content-Security-Policy for every response the window loads (also sent as a header). */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Replace any CSP the response carried with ours (header names are case-insensitive). */
+export const withContentSecurityPolicy = (
+  headers: Record<string, string | string[]> | undefined,
+): Record<string, string | string[]> => {
+  const next: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() !== 'content-security-policy') next[name] = value;
+  }
+  next['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  return next;
+};
+
+const parse = (url: string): URL | null => {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+};
+
+const filePathOf = (url: URL): string | null => {
+  if (url.protocol !== 'file:') return null;
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * True when `url` is our own page: the same file:// document as `indexUrl`, ignoring query and fragment
+ * (the views may keep state in the fragment). Anything else (other files, http, data:, about:) is foreign.
+ */
+export const isAppUrl = (url: string, indexUrl: string): boolean => {
+  const candidate = parse(url);
+  const index = parse(indexUrl);
+  if (candidate === null || index === null) return false;
+  const a = filePathOf(candidate);
+  const b = filePathOf(index);
+  if (a === null || b === null) return false;
+  return process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+};
+
+/** Links the window may hand to the system browser: https only (no http, file, javascript, custom schemes). */
+export const externalUrlToOpen = (url: string): string | null => {
+  const parsed = parse(url);
+  if (parsed === null || parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return null;
+  return parsed.href;
+};

@@ -1,0 +1,70 @@
+import type { Signal } from '../../shared/domain.js';
+
+export interface AssetGroup {
+  readonly asset: string;
+  readonly signals: readonly Signal[];
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Natural order: "sensor_2" before "sensor_10", "engine 9" before "engine 10". */
+export const compareNatural = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Signals grouped by asset, assets and tags in natural order. */
+export const groupByAsset = (signals: readonly Signal[]): AssetGroup[] => {
+  const byAsset = new Map<string, Signal[]>();
+  for (const s of signals) {
+    const list = byAsset.get(s.asset);
+    if (list === undefined) byAsset.set(s.asset, [s]);
+    else list.push(s);
+  }
+  return [...byAsset.entries()]
+    .sort(([a], [b]) => compareNatural(a, b))
+    .map(([asset, list]) => ({ asset, signals: list.sort((x, y) => compareNatural(x.tag, y.tag)) }));
+};
+
+/** Lower-case words of a filter; every word must appear somewhere in "asset tag unit". */
+export const filterTokens = (query: string): string[] =>
+  query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
+
+export const matchesTokens = (signal: Signal, tokens: readonly string[]): boolean => {
+  if (tokens.length === 0) return true;
+  const text = `${signal.asset} ${signal.tag} ${signal.unit ?? ''}`.toLowerCase();
+  return tokens.every((t) => text.includes(t));
+};
+
+/** Groups keeping only matching signals; groups without any match are dropped. */
+export const filterGroups = (groups: readonly AssetGroup[], query: string): AssetGroup[] => {
+  const tokens = filterTokens(query);
+  if (tokens.length === 0) return [...groups];
+  const out: AssetGroup[] = [];
+  for (const g of groups) {
+    const signals = g.signals.filter((s) => matchesTokens(s, tokens));
+    if (signals.length > 0) out.push({ asset: g.asset, signals });
+  }
+  return out;
+};
+
+export const countSignals = (groups: readonly AssetGroup[]): number =>
+  groups.reduce((n, g) => n + g.signals.length, 0);
+
+/** Most signals a filter may show expanded at once; beyond it the assets stay collapsed (2,400-signal trees). */
+export const AUTO_EXPAND_LIMIT = 300;
+
+/**
+ * Whether an asset is drawn open: explicitly toggled assets follow the toggle; while a filter is active and
+ * narrow enough, matching assets open by themselves.
+ */
+export const isExpanded = (
+  asset: string,
+  toggled: ReadonlyMap<string, boolean>,
+  filterActive: boolean,
+  matchingSignals: number,
+): boolean => {
+  const explicit = toggled.get(asset);
+  if (explicit !== undefined) return explicit;
+  return filterActive && matchingSignals <= AUTO_EXPAND_LIMIT;
+};
