@@ -117,3 +117,25 @@ export const displayDomain = (range: Range, kind: TimeKind): [number, number] =>
 /** Short caption for one signal in the legend. */
 export const signalLabel = (s: Pick<Signal, 'asset' | 'tag' | 'unit'>): string =>
   `${s.asset} / ${s.tag}${s.unit ? ` [${s.unit}]` : ''}`;
+
+/** Fixed chart geometry, so pixel positions convert to axis values without asking recharts. */
+export const Y_AXIS_WIDTH = 64;
+export const X_AXIS_HEIGHT = 28;
+export const CHART_MARGIN = { top: 12, right: 12, bottom: 4, left: 4 } as const;
+
+/** Horizontal extent of the plotting area for a chart `width` pixels wide with these y axes. */
+export const plotLayout = (width: number, axes: readonly Pick<UnitAxis, 'orientation'>[]): { left: number; width: number } => {
+  const left = axes.filter((a) => a.orientation === 'left').length;
+  const right = axes.length - left;
+  const plotLeft = CHART_MARGIN.left + left * Y_AXIS_WIDTH;
+  return { left: plotLeft, width: Math.max(0, width - plotLeft - CHART_MARGIN.right - right * Y_AXIS_WIDTH) };
+};
+
+/** Compact y tick labels: 4 significant digits, exponent for extreme magnitudes. */
+export const formatAxisNumber = (value: number): string => {
+  if (!Number.isFinite(value)) return '';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e-3 && abs < 1e7) return String(Number(value.toPrecision(4)));
+  return value.toExponential(2);
+};

@@ -79,7 +79,7 @@ export const planImport = async (
   if (isParquet(head)) throw new Error(`${file}: this is a Parquet file, not ${options.format ?? 'text'}`);
   let sniff: TextSniff;
   try {
-    sniff = sniffText(head.toString('utf8'));
+    sniff = sniffText(head.toString('utf8'), options.format);
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }

@@ -106,28 +106,53 @@ const isCmapssLine = (line: string): boolean => {
   return fields.length === 26 && fields.every((f) => NUMBER_DOT.test(f)) && /^\d+$/.test(fields[0] ?? '');
 };
 
-export const detectTimestampFormat = (values: readonly string[]): { format: string | null; ok: boolean } => {
+/** Share of sample times a format must match when none matches all (the others become rejects). */
+const TIME_FORMAT_SHARE = 0.9;
+
+export const detectTimestampFormat = (
+  values: readonly string[],
+): { format: string | null; ok: boolean; unmatched?: number } => {
   const sample = values.filter((v) => v.length > 0);
   if (sample.length === 0) return { format: null, ok: false };
   if (sample.every((v) => ISO_TIME.test(v))) return { format: null, ok: true };
   for (const format of TIMESTAMP_FORMATS) {
     if (sample.every((v) => matchesFormat(v, format))) return { format, ok: true };
   }
+  // A few malformed times in the sample must not hide the format of all the others.
+  let best: { format: string | null; matched: number } = { format: null, matched: sample.filter((v) => ISO_TIME.test(v)).length };
+  for (const format of TIMESTAMP_FORMATS) {
+    const matched = sample.filter((v) => matchesFormat(v, format)).length;
+    if (matched > best.matched) best = { format, matched };
+  }
+  if (best.matched >= sample.length * TIME_FORMAT_SHARE) {
+    return { format: best.format, ok: true, unmatched: sample.length - best.matched };
+  }
   return { format: null, ok: false };
 };
 
 const guessRole = (names: readonly string[], pattern: RegExp): string | null => names.find((n) => pattern.test(n)) ?? null;
 
-/** Detect format, delimiter, decimal mark, header, column roles and timestamp format from a text sample. */
-export const sniffText = (sample: string): TextSniff => {
+/** Share of the first lines that must be C-MAPSS rows to detect the format; the others become rejects. */
+const CMAPSS_SHARE = 0.9;
+
+/**
+ * Detect format, delimiter, decimal mark, header, column roles and timestamp format from a text sample.
+ * `expected`: the format the user chose; for C-MAPSS one well-formed line in the sample is then enough.
+ */
+export const sniffText = (sample: string, expected?: ImportFormat): TextSniff => {
   const lines = splitLines(sample).slice(0, 200);
   // The last line of a sample is usually cut in the middle.
   if (lines.length > 2 && !sample.endsWith('\n')) lines.pop();
   if (lines.length === 0) throw new Error('the file is empty');
   const warnings: string[] = [];
 
-  if (lines.slice(0, 20).every(isCmapssLine)) {
-    const rows = lines.slice(0, 20).map((l) => l.trim().split(/\s+/));
+  const head = lines.slice(0, 20);
+  const cmapssRows = head.filter(isCmapssLine);
+  if (cmapssRows.length > 0 && (expected === 'cmapss' || cmapssRows.length >= head.length * CMAPSS_SHARE)) {
+    if (cmapssRows.length < head.length) {
+      warnings.push(`${head.length - cmapssRows.length} of the first ${head.length} lines are not C-MAPSS rows; they will be rejected`);
+    }
+    const rows = cmapssRows.map((l) => l.trim().split(/\s+/));
     return {
       format: 'cmapss',
       delimiter: ' ',
@@ -183,6 +208,9 @@ export const sniffText = (sample: string): TextSniff => {
     const detected = detectTimestampFormat(timeValues);
     timestampFormat = detected.format;
     if (!detected.ok) warnings.push(`time column "${timeColumn}": format not recognised; choose one in the options`);
+    if (detected.unmatched !== undefined && detected.unmatched > 0) {
+      warnings.push(`time column "${timeColumn}": ${detected.unmatched} sample values do not match ${detected.format ?? 'ISO 8601'}; their rows will be rejected`);
+    }
     if (detected.format === '%d/%m/%Y %H:%M:%S' || detected.format === '%m/%d/%Y %H:%M:%S') {
       const dayFirstProven = timeValues.some((v) => Number(v.split('/')[0]) > 12);
       const monthFirstProven = timeValues.some((v) => Number(v.split('/')[1]) > 12);

@@ -44,6 +44,12 @@ interface StageContext {
  */
 const STAGE = 'pdm_stage';
 
+/**
+ * Source row number (0-based, file order, accepted rows only) added to CSV reads. Not `rowid`: rows of a table
+ * created in the still-open import transaction carry transaction-local row ids far above 2^53.
+ */
+const ORD_COLUMN = 'pdm_ord';
+
 const timeExpression = (plan: ImportPlan, column: string): string => {
   const c = quoteIdent(column);
   if (plan.timeKind === 'cycle') return `TRY_CAST(${c} AS BIGINT)`;
@@ -85,7 +91,8 @@ const stageLongCsv = async ({ plan, ingestId, step }: StageContext): Promise<voi
     `CREATE TEMP TABLE ${STAGE} AS
      SELECT ${asset}::VARCHAR AS asset, ${quoteIdent(plan.tagColumn ?? '')} AS src_tag, ${t} AS t,
             ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
-            CASE WHEN ${t} IS NULL THEN ${quoteIdent(plan.timeColumn)} END AS bad
+            CASE WHEN ${t} IS NULL THEN ${quoteIdent(plan.timeColumn)} END AS bad,
+            row_number() OVER () - 1 AS ord
      FROM read_csv(${csvOptions(plan, ingestId, types)})`,
     0.1,
     0.6,
@@ -99,12 +106,12 @@ const stageWideCsv = async ({ db, plan, ingestId, step }: StageContext): Promise
   types[plan.timeColumn] = 'VARCHAR';
   if (plan.assetColumn !== null) types[plan.assetColumn] = 'VARCHAR';
   await step(
-    `CREATE TEMP TABLE pdm_wide AS SELECT * FROM read_csv(${csvOptions(plan, ingestId, types)})`,
+    `CREATE TEMP TABLE pdm_wide AS SELECT *, row_number() OVER () - 1 AS ${ORD_COLUMN} FROM read_csv(${csvOptions(plan, ingestId, types)})`,
     0.1,
     0.45,
     'reading',
   );
-  await unpivotWide(plan, step, 'pdm_wide', 'rowid');
+  await unpivotWide(plan, step, 'pdm_wide', ORD_COLUMN);
   await db.run('DROP TABLE pdm_wide');
 };
 
@@ -156,7 +163,6 @@ const stageParquet = async ({ db, plan, step }: StageContext): Promise<void> => 
        SELECT ${asset} AS asset, ${quoteIdent(plan.tagColumn)}::VARCHAR AS src_tag, ${t} AS t,
               TRY_CAST(${v} AS DOUBLE) AS value, ${quality} AS quality,
               CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '')
-                   WHEN ${v} IS NULL THEN 'value: empty'
                    WHEN TRY_CAST(${v} AS DOUBLE) IS NULL THEN 'value: ' || ${v}::VARCHAR END AS bad,
               file_row_number AS ord
        FROM ${source}`,
@@ -224,14 +230,49 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
   }
 };
 
-/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected while parsing. */
-export const lineOfRow = (k: number, headerLines: number, rejectedLines: readonly number[]): number => {
+/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected or skipped while parsing. */
+export const lineOfRow = (k: number, headerLines: number, skippedLines: readonly number[]): number => {
   let line = headerLines + 1 + k;
-  for (const r of rejectedLines) {
+  for (const r of skippedLines) {
     if (r <= line) line++;
     else break;
   }
   return line;
+};
+
+/** `lineOfRow` for increasing k, in amortised constant time (a file may have millions of skipped lines). */
+const rowLineMapper = (headerLines: number, skippedLines: readonly number[]): ((k: number) => number) => {
+  let consumed = 0;
+  return (k) => {
+    let line = headerLines + 1 + k + consumed;
+    while (consumed < skippedLines.length && (skippedLines[consumed] ?? Infinity) <= line) {
+      consumed++;
+      line++;
+    }
+    return line;
+  };
+};
+
+/** 1-based numbers of the empty lines of a file: DuckDB's CSV reader skips them without a trace. */
+export const emptyLines = async (file: string): Promise<number[]> => {
+  const found: number[] = [];
+  let line = 1;
+  let content = false;
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+    const bytes = chunk as Buffer;
+    let pos = 0;
+    for (;;) {
+      const newline = bytes.indexOf(10, pos);
+      const end = newline < 0 ? bytes.length : newline;
+      for (let i = pos; i < end && !content; i++) if (bytes[i] !== 13) content = true;
+      if (newline < 0) break;
+      if (!content) found.push(line);
+      line++;
+      content = false;
+      pos = newline + 1;
+    }
+  }
+  return found;
 };
 
 const collectCsvRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<void> => {
@@ -248,7 +289,10 @@ const collectCsvRejects = async (db: Connection, plan: ImportPlan, ingestId: num
     await db.run(`DROP TABLE ${errors}`);
     await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
   }
-  await collectStageRejects(db, plan, ingestId, (ord) => lineOfRow(ord, plan.hasHeader ? 1 : 0, structural));
+  await collectStageRejects(db, plan, ingestId, async () => {
+    const skipped = [...new Set([...structural, ...(await emptyLines(plan.file))])].sort((a, b) => a - b);
+    return rowLineMapper(plan.hasHeader ? 1 : 0, skipped);
+  });
 };
 
 /** Rows whose time or value did not parse: move them from the staging table to rejects, with their line. */
@@ -256,14 +300,14 @@ const collectStageRejects = async (
   db: Connection,
   plan: ImportPlan,
   ingestId: number,
-  lineOf: (ord: number) => number,
+  lineMapper: () => Promise<(ord: number) => number>,
 ): Promise<void> => {
-  const hasOrd = plan.format !== 'long-csv';
-  const ordExpr = hasOrd ? 'ord' : 'rowid';
   const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
-    `SELECT ${ordExpr} AS ord, bad, src_tag, t FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL ORDER BY 1 LIMIT 100000`,
+    `SELECT ord, bad, src_tag, t FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL ORDER BY 1 LIMIT 100000`,
   );
   if (bad.length === 0) return;
+  // Called with increasing ord (the rows are sorted).
+  const lineOf = await lineMapper();
   const rows = bad.map((row) => {
     const valueProblem = row.bad?.startsWith('value: ') === true;
     const timeProblem = !valueProblem && (row.t === null || row.bad !== null);
@@ -327,7 +371,6 @@ const storeStaged = async (ctx: StageContext): Promise<StoreResult> => {
   const signalIds = (await db.all<{ id: number }>('SELECT DISTINCT signal_id AS id FROM pdm_tagmap ORDER BY 1')).map(
     (r) => r.id,
   );
-  const ordExpr = plan.format === 'long-csv' ? 'rowid' : 'ord';
   const overlap = await db.one<{ n: number }>(
     `SELECT count(*) AS n FROM (SELECT 1 FROM readings WHERE signal_id IN (SELECT signal_id FROM pdm_tagmap) LIMIT 1)`,
   );
@@ -338,8 +381,8 @@ const storeStaged = async (ctx: StageContext): Promise<StoreResult> => {
   await step(
     `CREATE TEMP TABLE pdm_fresh AS
      SELECT * FROM (
-       SELECT m.signal_id, s.t, arg_min(s.value, s.${ordExpr}) AS value, arg_min(s.quality, s.${ordExpr}) AS quality,
-              min(s.${ordExpr}) AS ord, count(*) AS n
+       SELECT m.signal_id, s.t, arg_min(s.value, s.ord) AS value, arg_min(s.quality, s.ord) AS quality,
+              min(s.ord) AS ord, count(*) AS n
        FROM ${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
        GROUP BY m.signal_id, s.t
      ) d ${antiJoin}`,
@@ -376,20 +419,31 @@ const POLL_MS = 150;
 export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFileOptions): Promise<IngestFileResult> => {
   const started = Date.now();
   progress(0, 'hashing');
-  const sha256 = await sha256File(plan.file, isCancelled);
-  const earlier = await db.all<{ id: number }>(
-    `SELECT id FROM ingests WHERE sha256 = $1 AND status = 'done' ORDER BY id LIMIT 1`,
-    [sha256],
-  );
+  // The record comes first, so a cancelled or failed hash of a large file is on record too; its hash follows.
   const { id: ingestId } = await db.one<{ id: number }>(
-    `INSERT INTO ingests (file, format, sha256, options, status) VALUES ($1, $2, $3, $4, 'running') RETURNING id`,
-    [plan.file, plan.format, sha256, JSON.stringify({ delimiter: plan.delimiter, decimal: plan.decimal, timestampFormat: plan.timestampFormat, timeZone: plan.timeZone, asset: plan.asset })],
+    `INSERT INTO ingests (file, format, sha256, options, status) VALUES ($1, $2, '', $3, 'running') RETURNING id`,
+    [plan.file, plan.format, JSON.stringify({ delimiter: plan.delimiter, decimal: plan.decimal, timestampFormat: plan.timestampFormat, timeZone: plan.timeZone, asset: plan.asset })],
   );
   const finish = async (status: 'done' | 'failed' | 'cancelled', message: string | null, r?: StoreResult & { rejected: number }) =>
     db.run(
       `UPDATE ingests SET status = $1, message = $2, finished_at = now(), rows = $3, "values" = $4, rejected = $5, duplicates = $6 WHERE id = $7`,
       [status, message, r?.rows ?? 0, r?.values ?? 0, r?.rejected ?? 0, r?.duplicates ?? 0, ingestId],
     );
+  let sha256: string;
+  try {
+    sha256 = await sha256File(plan.file, isCancelled);
+    await db.run('UPDATE ingests SET sha256 = $1 WHERE id = $2', [sha256, ingestId]);
+  } catch (error) {
+    const cancelled = error instanceof CancelledError;
+    await finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled by user' : (error as Error).message).catch(
+      () => undefined,
+    );
+    throw error;
+  }
+  const earlier = await db.all<{ id: number }>(
+    `SELECT id FROM ingests WHERE sha256 = $1 AND status = 'done' ORDER BY id LIMIT 1`,
+    [sha256],
+  );
   const firstEarlier = earlier[0];
   if (firstEarlier !== undefined) {
     await finish('done', `identical to ingest #${firstEarlier.id}; nothing new`);
@@ -442,7 +496,7 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
           break;
         case 'parquet':
           await stageParquet(ctx);
-          await collectStageRejects(db, plan, ingestId, (ord) => ord + 1);
+          await collectStageRejects(db, plan, ingestId, async () => (ord) => ord + 1);
           break;
         case 'cmapss':
           await stageCmapss(ctx);

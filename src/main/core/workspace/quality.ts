@@ -33,7 +33,9 @@ export const qualityReport = async (db: Connection, signalIds: readonly number[]
     `WITH base AS (
        SELECT r.signal_id, r.t, r.value, r.quality, s.valid_min, s.valid_max, s.sample_period,
               r.t - lag(r.t) OVER w AS dt,
-              CASE WHEN r.value IS NOT DISTINCT FROM lag(r.value) OVER w THEN 0 ELSE 1 END AS brk
+              -- DuckDB treats NaN as equal to NaN and above every number: non-finite values are neither
+              -- part of a flatline nor out of range (they are counted as non-finite).
+              CASE WHEN isfinite(r.value) AND r.value = lag(r.value) OVER w THEN 0 ELSE 1 END AS brk
        FROM readings r JOIN signals s ON s.id = r.signal_id
        WHERE r.signal_id IN (${ids})
        WINDOW w AS (PARTITION BY r.signal_id ORDER BY r.t)
@@ -57,7 +59,7 @@ export const qualityReport = async (db: Connection, signalIds: readonly number[]
             max(dt) AS largest_gap,
             any_value(f.flatlines) AS flatlines, any_value(f.flatline_readings) AS flatline_readings,
             count(*) FILTER (WHERE value IS NULL OR NOT isfinite(value)) AS non_finite,
-            count(*) FILTER (WHERE value < valid_min OR value > valid_max) AS out_of_range,
+            count(*) FILTER (WHERE isfinite(value) AND (value < valid_min OR value > valid_max)) AS out_of_range,
             count(*) FILTER (WHERE quality >= ${BAD_QUALITY}) AS bad_quality
      FROM base b JOIN per p USING (signal_id) LEFT JOIN flat f USING (signal_id)
      GROUP BY b.signal_id ORDER BY b.signal_id`,

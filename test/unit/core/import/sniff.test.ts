@@ -57,6 +57,17 @@ describe('matchesFormat / detectTimestampFormat', () => {
     expect(detectTimestampFormat(['25/12/2024 10:00:00'])).toEqual({ format: '%d/%m/%Y %H:%M:%S', ok: true });
     expect(detectTimestampFormat(['12/25/2024 10:00:00'])).toEqual({ format: '%m/%d/%Y %H:%M:%S', ok: true });
   });
+  it('tolerates a few malformed times when at least 90 % of the sample match one format', () => {
+    const good = Array.from({ length: 19 }, (_, i) => `01.03.2024 10:${String(i).padStart(2, '0')}:00`);
+    expect(detectTimestampFormat([...good, '30.02.2024 25:00'])).toEqual({ format: '%d.%m.%Y %H:%M:%S', ok: true, unmatched: 1 });
+    const iso = Array.from({ length: 10 }, (_, i) => `2024-03-01T10:0${i}:00Z`);
+    expect(detectTimestampFormat([...iso, 'n/a'])).toEqual({ format: null, ok: true, unmatched: 1 });
+    expect(detectTimestampFormat([...good.slice(0, 5), 'x', 'y'])).toEqual({ format: null, ok: false });
+    const s = sniffText(lines('Zeit;Wert', ...good.map((t, i) => `${t};${i},5`), 'kaputt;1,0'));
+    expect(s.timestampFormat).toBe('%d.%m.%Y %H:%M:%S');
+    expect(s.warnings.join(' ')).toMatch(/1 sample values do not match %d\.%m\.%Y %H:%M:%S/);
+  });
+
   it('reports failure for text that is no time', () => {
     expect(detectTimestampFormat(['yesterday'])).toEqual({ format: null, ok: false });
     expect(detectTimestampFormat(['', ''])).toEqual({ format: null, ok: false });
@@ -145,6 +156,19 @@ describe('sniffText', () => {
     expect(s.header).toEqual(cmapssColumns);
     expect(s.rows[0]).toHaveLength(26);
     expect(cmapssColumns).toHaveLength(26);
+  });
+
+  it('recognises C-MAPSS text with a few damaged lines, and any C-MAPSS line when the user chose the format', () => {
+    const good = Array.from({ length: 12 }, (_, i) => cmapssLine(1, i + 1));
+    const damaged = [...good.slice(0, 2), '1 3 0.1 0.2', ...good.slice(3)];
+    const s = sniffText(`${damaged.join('\n')}\n`);
+    expect(s.format).toBe('cmapss');
+    expect(s.rows).toHaveLength(11);
+    expect(s.warnings.join(' ')).toMatch(/1 of the first 12 lines are not C-MAPSS rows/);
+    const mostlyBad = [good[0] ?? '', '1 2 x', '1 3 y', good[3] ?? ''];
+    expect(() => sniffText(`${mostlyBad.join('\n')}\n`)).toThrow(/delimiter/);
+    expect(sniffText(`${mostlyBad.join('\n')}\n`, 'cmapss').format).toBe('cmapss');
+    expect(sniffText(lines('time,a', '2024-03-01T00:00:00Z,1'), 'cmapss').format).toBe('wide-csv');
   });
 
   it('drops the cut-off last line of a sample', () => {

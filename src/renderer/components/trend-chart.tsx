@@ -1,0 +1,185 @@
+import { useMemo } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import type { QualityRow, Signal, TimeKind, TrendResult } from '../../shared/domain.js';
+import type { Range } from '../logic/range-math.js';
+import { formatNumber, formatTick, formatTimeValue, tickStep, timeTicks } from '../logic/time-format.js';
+import {
+  CHART_MARGIN,
+  X_AXIS_HEIGHT,
+  Y_AXIS_WIDTH,
+  axisIdFor,
+  displayDomain,
+  formatAxisNumber,
+  mergeSeries,
+  seriesKey,
+  valueAt,
+  type UnitAxis,
+} from '../logic/trend-data.js';
+
+export interface DrawnSeries {
+  readonly signal: Signal;
+  readonly color: string;
+}
+
+export interface TrendChartProps {
+  readonly width: number;
+  readonly height: number;
+  readonly result: TrendResult | null;
+  readonly series: readonly DrawnSeries[];
+  readonly axes: readonly UnitAxis[];
+  readonly kind: TimeKind;
+  readonly display: Range;
+  readonly selection: Range | null;
+  readonly quality: ReadonlyMap<number, QualityRow>;
+}
+
+interface ReadoutProps {
+  readonly active?: boolean;
+  readonly label?: string | number;
+  readonly kind: TimeKind;
+  readonly result: TrendResult | null;
+  readonly series: readonly DrawnSeries[];
+}
+
+/** Cursor read-out: the time under the cursor and every signal's value there. */
+function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
+  if (!active || label === undefined || result === null) return null;
+  const t = Number(label);
+  return (
+    <div className="chart-readout" role="status">
+      <div className="chart-readout-time">{formatTimeValue(t, kind)}</div>
+      <table>
+        <tbody>
+          {series.map(({ signal, color }) => {
+            const s = result.series.find((x) => x.signalId === signal.id);
+            const v = s === undefined ? null : valueAt(s, t);
+            return (
+              <tr key={signal.id}>
+                <td>
+                  <span className="swatch" style={{ background: color }} />
+                  {signal.tag}
+                </td>
+                <td className="num">
+                  {formatNumber(v)}
+                  {signal.unit ? ` ${signal.unit}` : ''}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines. */
+export function TrendChart({ width, height, result, series, axes, kind, display, selection, quality }: TrendChartProps) {
+  const rows = useMemo(() => mergeSeries(result?.series ?? []), [result]);
+  const domain = displayDomain(display, kind);
+  const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
+  const ticks = useMemo(() => timeTicks(domain[0], domain[1], kind, maxTicks), [domain[0], domain[1], kind, maxTicks]);
+  const step = tickStep(domain[0], domain[1], kind, maxTicks);
+  const span = domain[1] - domain[0];
+  const drawn = new Set(result?.series.map((s) => s.signalId) ?? []);
+  const firstAxis = axes[0]?.id ?? axisIdFor(null);
+
+  return (
+    <LineChart
+      width={width}
+      height={height}
+      data={rows}
+      margin={CHART_MARGIN}
+      accessibilityLayer={false}
+    >
+      <CartesianGrid stroke="#e3e7ee" strokeDasharray="3 3" />
+      <XAxis
+        dataKey="t"
+        type="number"
+        domain={domain}
+        allowDataOverflow
+        ticks={ticks}
+        tickFormatter={(t: number) => formatTick(t, kind, step, span)}
+        height={X_AXIS_HEIGHT}
+        tick={{ fontSize: 11, fill: '#4b5563' }}
+        stroke="#9ca3af"
+      />
+      {axes.map((axis) => (
+        <YAxis
+          key={axis.id}
+          yAxisId={axis.id}
+          orientation={axis.orientation}
+          width={Y_AXIS_WIDTH}
+          domain={['auto', 'auto']}
+          tickFormatter={formatAxisNumber}
+          tick={{ fontSize: 11, fill: '#4b5563' }}
+          stroke="#9ca3af"
+          label={
+            axis.unit
+              ? {
+                  value: axis.unit,
+                  angle: -90,
+                  position: axis.orientation === 'left' ? 'insideLeft' : 'insideRight',
+                  style: { fontSize: 11, fill: '#6b7280', textAnchor: 'middle' },
+                }
+              : undefined
+          }
+        />
+      ))}
+      <Tooltip
+        isAnimationActive={false}
+        cursor={{ stroke: '#6b7280', strokeDasharray: '2 2' }}
+        content={(props) => (
+          <CursorReadout active={props.active} label={props.label} kind={kind} result={result} series={series} />
+        )}
+      />
+      {series
+        .filter(({ signal }) => drawn.has(signal.id))
+        .map(({ signal, color }) => (
+          <Line
+            key={signal.id}
+            dataKey={seriesKey(signal.id)}
+            name={signal.tag}
+            yAxisId={axisIdFor(signal.unit)}
+            type="linear"
+            stroke={color}
+            strokeWidth={1.5}
+            dot={false}
+            activeDot={{ r: 3 }}
+            isAnimationActive={false}
+            connectNulls
+          />
+        ))}
+      {series.flatMap(({ signal, color }) => {
+        const limits: { value: number; label: string }[] = [];
+        if (signal.validMin !== null) limits.push({ value: signal.validMin, label: 'min' });
+        if (signal.validMax !== null) limits.push({ value: signal.validMax, label: 'max' });
+        const q = quality.get(signal.id);
+        const outOfRange = q !== undefined && q.outOfRange > 0;
+        return limits.map((limit) => (
+          <ReferenceLine
+            key={`${signal.id}-${limit.label}`}
+            yAxisId={axisIdFor(signal.unit)}
+            y={limit.value}
+            stroke={outOfRange ? '#dc2626' : color}
+            strokeDasharray="6 4"
+            strokeOpacity={0.8}
+            ifOverflow="hidden"
+            label={{ value: `${signal.tag} ${limit.label}`, position: 'insideTopRight', fontSize: 10, fill: color }}
+          />
+        ));
+      })}
+      {selection !== null && (
+        <ReferenceArea
+          yAxisId={firstAxis}
+          x1={selection.from}
+          x2={selection.to}
+          fill="#2563eb"
+          fillOpacity={0.12}
+          stroke="#2563eb"
+          strokeOpacity={0.4}
+          ifOverflow="hidden"
+        />
+      )}
+    </LineChart>
+  );
+}

@@ -1,0 +1,177 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Signal, WorkspaceInfo } from '../../shared/domain.js';
+import { useApiEvents } from '../hooks/services.js';
+import { useChartRange } from '../hooks/use-chart-range.js';
+import { useQuality } from '../hooks/use-quality.js';
+import { useSignals } from '../hooks/use-signals.js';
+import { prunePicked, togglePick } from '../logic/selection.js';
+import { compareNatural } from '../logic/signal-tree.js';
+import { Dialog } from './dialog.js';
+import { ExportDialog } from './export-dialog.js';
+import { ImportDialog } from './import-dialog.js';
+import { QualityTable } from './quality-table.js';
+import { SignalProperties } from './signal-properties.js';
+import { SignalTree } from './signal-tree.js';
+import { TrendPanel } from './trend-panel.js';
+import { WorkspacePicker } from './workspace-picker.js';
+
+export interface WorkbenchProps {
+  readonly workspace: WorkspaceInfo;
+  readonly sampleAvailable: boolean;
+  readonly onWorkspaceOpened: (info: WorkspaceInfo) => void;
+  readonly onWorkspaceChanged: () => void;
+}
+
+type OpenDialog = 'import' | 'export' | 'switch' | null;
+
+const MAX_QUALITY_SIGNALS = 64;
+
+/** The main window once a workspace is open: signal tree, trend, data quality, import and export. */
+export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWorkspaceChanged }: WorkbenchProps) {
+  const signals = useSignals();
+  const { byId } = signals;
+  const [picked, setPicked] = useState<readonly number[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [focusedAsset, setFocusedAsset] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+
+  // Signals can disappear (re-import into another asset, workspace change): keep only existing picks.
+  useEffect(() => {
+    if (signals.loading) return;
+    setPicked((p) => prunePicked(p, byId));
+    setSelectedId((id) => (id !== null && !byId.has(id) ? null : id));
+  }, [byId, signals.loading]);
+
+  const pickedSignals = useMemo(
+    () => picked.map((id) => byId.get(id)).filter((s): s is Signal => s !== undefined),
+    [picked, byId],
+  );
+  const chartRange = useChartRange(pickedSignals);
+
+  const qualityScope = useMemo(() => {
+    if (pickedSignals.length > 0) return { ids: pickedSignals.map((s) => s.id), label: 'signals on the chart', truncated: false };
+    if (focusedAsset !== null) {
+      const ids = signals.signals
+        .filter((s) => s.asset === focusedAsset)
+        .sort((a, b) => compareNatural(a.tag, b.tag))
+        .map((s) => s.id);
+      return { ids: ids.slice(0, MAX_QUALITY_SIGNALS), label: `all signals of ${focusedAsset}`, truncated: ids.length > MAX_QUALITY_SIGNALS };
+    }
+    return { ids: [], label: '', truncated: false };
+  }, [pickedSignals, focusedAsset, signals.signals]);
+  const quality = useQuality(qualityScope.ids, signals.version);
+  const qualityById = useMemo(() => new Map(quality.rows.map((r) => [r.signalId, r])), [quality.rows]);
+
+  const refreshAll = useCallback(() => {
+    void signals.refresh();
+    onWorkspaceChanged();
+  }, [signals.refresh, onWorkspaceChanged]);
+
+  useApiEvents((event) => {
+    if (event.type === 'workspace-changed') void signals.refresh();
+    else if (event.type === 'job-finished' && event.job.status === 'done') refreshAll();
+  });
+
+  const onTogglePick = useCallback(
+    (signal: Signal) => {
+      const result = togglePick(picked, signal, byId);
+      setPicked(result.picked);
+      setNotice(result.notice);
+    },
+    [picked, byId],
+  );
+
+  const onSelect = useCallback((signal: Signal) => {
+    setSelectedId((id) => (id === signal.id ? null : signal.id));
+    setFocusedAsset(signal.asset);
+  }, []);
+
+  const selected = selectedId === null ? undefined : byId.get(selectedId);
+
+  return (
+    <div className="workbench">
+      <header className="app-header">
+        <div className="brand">PdM Studio</div>
+        <div className="workspace-path" title={workspace.path} data-testid="workspace-path">
+          {workspace.path}
+        </div>
+        <nav className="header-actions" aria-label="Workspace actions">
+          <button type="button" onClick={() => setDialog('import')} data-testid="import-button">
+            Import…
+          </button>
+          <button type="button" onClick={() => setDialog('export')} data-testid="export-button">
+            Export…
+          </button>
+          <button type="button" onClick={() => setDialog('switch')} data-testid="workspace-switcher">
+            Switch workspace…
+          </button>
+        </nav>
+      </header>
+      <div className="workbench-body">
+        <aside className="sidebar" aria-label="Signals">
+          <SignalTree
+            signals={signals.signals}
+            picked={picked}
+            selectedId={selectedId}
+            focusedAsset={focusedAsset}
+            loading={signals.loading}
+            onTogglePick={onTogglePick}
+            onSelect={onSelect}
+            onFocusAsset={setFocusedAsset}
+            onClearPicked={() => {
+              setPicked([]);
+              setNotice(null);
+            }}
+          />
+          {notice !== null ? (
+            <div className="notice" role="status" data-testid="pick-notice">
+              <span>{notice}</span>
+              <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+                ×
+              </button>
+            </div>
+          ) : null}
+          {selected !== undefined ? (
+            <SignalProperties
+              key={selected.id}
+              signal={selected}
+              onSaved={(updated) => {
+                signals.replace(updated);
+                onWorkspaceChanged();
+              }}
+              onClose={() => setSelectedId(null)}
+            />
+          ) : null}
+        </aside>
+        <main className="main-area">
+          <TrendPanel picked={pickedSignals} chartRange={chartRange} quality={qualityById} refreshKey={signals.version} />
+          <QualityTable
+            rows={quality.rows}
+            byId={byId}
+            loading={quality.loading}
+            scope={qualityScope.label}
+            truncated={qualityScope.truncated}
+            onSelect={onSelect}
+          />
+        </main>
+      </div>
+      {dialog === 'import' ? <ImportDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
+      {dialog === 'export' ? (
+        <ExportDialog signals={pickedSignals} range={chartRange.range} kind={chartRange.kind} onClose={() => setDialog(null)} />
+      ) : null}
+      {dialog === 'switch' ? (
+        <Dialog title="Switch workspace" onClose={() => setDialog(null)} testId="switch-dialog">
+          <WorkspacePicker
+            sampleAvailable={sampleAvailable}
+            currentPath={workspace.path}
+            onOpened={(info) => {
+              setDialog(null);
+              onWorkspaceOpened(info);
+            }}
+          />
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}

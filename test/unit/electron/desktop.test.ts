@@ -1,0 +1,349 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { apiMethodNames, type ApiEvent } from '../../../src/shared/api.js';
+import type { AppCore, AppCoreOptions } from '../../../src/main/core/app/app-core.js';
+import { startDesktop, workspaceArg, type ElectronDeps } from '../../../src/main/electron/desktop.js';
+import type { FileLog } from '../../../src/main/electron/log.js';
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/electron/security.js';
+import { fakeHandlers, FakeIpcMain } from './fakes.js';
+
+/*
+ * The desktop shell driven through a fake Electron (the real module cannot load here: it would try to
+ * download its binary). Checks the security-relevant wiring: window options, CSP, navigation and pop-up
+ * denial, permission denial, IPC registration and sender checks, event forwarding, window state, shutdown.
+ */
+
+type Handler = (...args: never[]) => unknown;
+
+class FakeWebContents extends EventEmitter {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  readonly mainFrame = { url: '', parent: null, processId: 3, routingId: 1 };
+  readonly sent: [string, unknown][] = [];
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  isDestroyed = () => false;
+  send(channel: string, payload: unknown) {
+    this.sent.push([channel, payload]);
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+}
+
+const world = () => {
+  const app = new EventEmitter() as EventEmitter & Record<string, unknown>;
+  const paths: Record<string, string> = {};
+  Object.assign(app, {
+    isPackaged: false,
+    setPath: (name: string, value: string) => {
+      paths[name] = value;
+    },
+    enableSandbox: vi.fn(),
+    requestSingleInstanceLock: vi.fn(() => true),
+    quit: vi.fn(),
+    exit: vi.fn(),
+    whenReady: () => Promise.resolve(),
+    getVersion: () => '0.1.0',
+  });
+  const windows: FakeWindow[] = [];
+  class FakeWindow extends EventEmitter {
+    readonly webContents = new FakeWebContents();
+    bounds: { x: number; y: number; width: number; height: number };
+    maximized = false;
+    destroyed = false;
+    readonly loadFile = vi.fn(async (file: string) => {
+      this.webContents.mainFrame.url = pathToFileURL(file).href;
+    });
+    constructor(readonly options: { x: number; y: number; width: number; height: number; webPreferences: Record<string, unknown> }) {
+      super();
+      this.bounds = { x: options.x, y: options.y, width: options.width, height: options.height };
+      windows.push(this);
+      app.emit('web-contents-created', {}, this.webContents);
+    }
+    isDestroyed = () => this.destroyed;
+    isMinimized = () => false;
+    isFullScreen = () => false;
+    isMaximized = () => this.maximized;
+    maximize = () => {
+      this.maximized = true;
+    };
+    getNormalBounds = () => this.bounds;
+    show = vi.fn();
+    focus = vi.fn();
+    restore = vi.fn();
+    close = vi.fn();
+  }
+  const headerListeners: Handler[] = [];
+  let permissionRequest: Handler | null = null;
+  let permissionCheck: Handler | null = null;
+  const menus: unknown[] = [];
+  const ipcMain = new FakeIpcMain();
+  const electron = {
+    app,
+    BrowserWindow: FakeWindow,
+    dialog: {
+      showOpenDialog: vi.fn(async () => ({ canceled: false, filePaths: ['/data/picked'] })),
+      showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/data/out.csv' })),
+      showMessageBox: vi.fn(async () => ({ response: 1 })),
+      showErrorBox: vi.fn(),
+    },
+    ipcMain,
+    Menu: {
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu: (menu: unknown) => menus.push(menu),
+    },
+    screen: {
+      getPrimaryDisplay: () => ({ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
+      getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Handler) => {
+          permissionRequest = handler;
+        },
+        setPermissionCheckHandler: (handler: Handler) => {
+          permissionCheck = handler;
+        },
+        webRequest: { onHeadersReceived: (listener: Handler) => headerListeners.push(listener) },
+      },
+    },
+    shell: { openExternal: vi.fn(async () => undefined) },
+  };
+  const coreListeners = new Set<(event: ApiEvent) => void>();
+  const { handlers, calls } = fakeHandlers();
+  (handlers as unknown as Record<string, unknown>)['listRecentWorkspaces'] = async () => [
+    { path: '/data/recent-ws', openedAt: '2024-01-01T00:00:00.000Z' },
+  ];
+  const core: AppCore & { disposed: boolean } = {
+    handlers,
+    onEvent: (listener) => {
+      coreListeners.add(listener);
+      return () => coreListeners.delete(listener);
+    },
+    currentWorkspace: () => null,
+    disposed: false,
+    dispose: async () => {
+      core.disposed = true;
+    },
+  };
+  const coreOptions: AppCoreOptions[] = [];
+  const createAppCore = async (options: AppCoreOptions) => {
+    coreOptions.push(options);
+    return core;
+  };
+  const lines: string[] = [];
+  const log: FileLog = {
+    file: '/tmp/main.log',
+    info: (m) => lines.push(`INFO ${m}`),
+    warn: (m) => lines.push(`WARN ${m}`),
+    error: (m) => lines.push(`ERROR ${m}`),
+  };
+  return {
+    app,
+    paths,
+    windows,
+    electron,
+    ipcMain,
+    menus,
+    headerListeners,
+    permission: () => ({ request: permissionRequest, check: permissionCheck }),
+    core,
+    coreListeners,
+    coreOptions,
+    createAppCore,
+    calls,
+    lines,
+    log,
+  };
+};
+
+describe('desktop shell with a fake Electron', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  const start = async (tweak?: (w: ReturnType<typeof world>) => void, argv: string[] = []) => {
+    dir = await mkdtemp(join(tmpdir(), 'pdm-desktop-'));
+    const indexHtml = join(dir, 'dist', 'renderer', 'index.html');
+    await mkdir(join(dir, 'dist', 'renderer'), { recursive: true });
+    await writeFile(indexHtml, '<!doctype html>');
+    const w = world();
+    tweak?.(w);
+    const desktop = startDesktop({
+      electron: w.electron as unknown as ElectronDeps,
+      createAppCore: w.createAppCore,
+      userDataDir: join(dir, 'user-data'),
+      mainDir: join(dir, 'dist', 'main', 'electron'),
+      indexHtml,
+      argv,
+      platform: 'linux',
+      log: w.log,
+    });
+    await desktop.ready;
+    return { w, desktop, indexHtml, userDataDir: join(dir, 'user-data') };
+  };
+
+  it('creates one sandboxed, context-isolated window loading the built renderer', async () => {
+    const { w, indexHtml, userDataDir } = await start();
+    expect(w.windows).toHaveLength(1);
+    const prefs = w.windows[0]?.options.webPreferences;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: join(dir, 'dist', 'main', 'electron', 'preload.cjs'),
+    });
+    expect(w.windows[0]?.loadFile).toHaveBeenCalledWith(indexHtml);
+    expect(w.paths['userData']).toBe(userDataDir);
+    expect(w.coreOptions[0]).toMatchObject({ userDataDir, shell: 'electron' });
+    expect(typeof w.coreOptions[0]?.selectPath).toBe('function');
+  });
+
+  it('registers the IPC bridge and accepts calls only from the window main frame', async () => {
+    const { w } = await start();
+    expect([...w.ipcMain.listeners.keys()].sort()).toEqual(apiMethodNames.map((m) => `pdm:${m}`).sort());
+    const contents = w.windows[0]?.webContents;
+    if (contents === undefined) throw new Error('no window');
+    const ok = await w.ipcMain.invoke('pdm:listSignals', { sender: contents, senderFrame: contents.mainFrame }, {});
+    expect(ok).toEqual({ ok: true, result: { answeredBy: 'listSignals' } });
+    const other = new FakeWebContents();
+    const refused = await w.ipcMain.invoke('pdm:listSignals', { sender: other, senderFrame: other.mainFrame }, {});
+    expect(refused).toMatchObject({ ok: false });
+  });
+
+  it('sets the CSP header on responses and denies every permission', async () => {
+    const { w } = await start();
+    const callback = vi.fn();
+    w.headerListeners[0]?.({ url: 'file:///x/index.html', responseHeaders: {} } as never, callback as never);
+    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    const granted = vi.fn();
+    w.permission().request?.({} as never, 'geolocation' as never, granted as never);
+    expect(granted).toHaveBeenCalledWith(false);
+    expect(w.permission().check?.()).toBe(false);
+  });
+
+  it('blocks navigation away from the app and opens only https links externally', async () => {
+    const { w, indexHtml } = await start();
+    const contents = w.windows[0]?.webContents;
+    if (contents === undefined) throw new Error('no window');
+    const navigate = (url: string) => {
+      const event = { url, preventDefault: vi.fn() };
+      contents.emit('will-navigate', event);
+      return event.preventDefault.mock.calls.length > 0;
+    };
+    expect(navigate('https://example.com/docs')).toBe(true);
+    expect(navigate('http://example.com/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate(`${pathToFileURL(indexHtml).href}#/trends`)).toBe(false);
+    expect(w.electron.shell.openExternal).toHaveBeenCalledTimes(1);
+    expect(w.electron.shell.openExternal).toHaveBeenCalledWith('https://example.com/docs');
+
+    expect(contents.openHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(contents.openHandler?.({ url: 'http://example.org/' })).toEqual({ action: 'deny' });
+    expect(w.electron.shell.openExternal).toHaveBeenCalledTimes(2);
+    expect(w.electron.shell.openExternal).toHaveBeenLastCalledWith('https://example.org/');
+
+    const attach = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', attach);
+    expect(attach.preventDefault).toHaveBeenCalled();
+  });
+
+  it('forwards core events to the window and refreshes the recent-workspaces menu', async () => {
+    const { w } = await start();
+    const event: ApiEvent = { type: 'job-progress', jobId: 'j1', fraction: 0.5, message: 'half' };
+    for (const listener of w.coreListeners) listener(event);
+    expect(w.windows[0]?.webContents.sent).toEqual([['pdm:event', event]]);
+    const menusBefore = w.menus.length;
+    for (const listener of w.coreListeners) listener({ type: 'workspace-changed' });
+    await vi.waitFor(() => expect(w.menus.length).toBeGreaterThan(menusBefore));
+    const template = (w.menus.at(-1) as { template: { label?: string; submenu?: { id?: string; submenu?: { label?: string }[] }[] }[] })
+      .template;
+    const file = template.find((item) => item.label === '&File');
+    expect(file?.submenu?.find((i) => i.id === 'recent')?.submenu?.map((i) => i.label)).toEqual(['/data/recent-ws']);
+  });
+
+  it('uses native dialogs for selectPath', async () => {
+    const { w } = await start();
+    const selectPath = w.coreOptions[0]?.selectPath;
+    await expect(selectPath?.({ kind: 'directory' })).resolves.toEqual({ supported: true, paths: ['/data/picked'] });
+    await expect(selectPath?.({ kind: 'save-file', title: 'Export' })).resolves.toEqual({ supported: true, paths: ['/data/out.csv'] });
+    expect(w.electron.dialog.showSaveDialog).toHaveBeenCalled();
+  });
+
+  it('opens a --workspace given on the command line through the validated API', async () => {
+    const { w } = await start(undefined, ['--workspace', '/data/ws']);
+    expect(w.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/data/ws' } });
+  });
+
+  it('restores window state onto a visible display, saves it on close, and disposes the core on quit', async () => {
+    const { w, userDataDir } = await start();
+    // Window state from a previous run on a monitor that is no longer there:
+    const stateFile = join(userDataDir, 'window-state.json');
+    await mkdir(userDataDir, { recursive: true });
+    await writeFile(stateFile, JSON.stringify({ x: 5000, y: 3000, width: 1200, height: 700, maximized: true }));
+    w.app.emit('activate'); // no-op: a window exists
+    expect(w.windows).toHaveLength(1);
+    w.windows[0]?.emit('closed');
+    w.app.emit('activate'); // macOS re-open creates a new window from the saved state
+    await vi.waitFor(() => expect(w.windows).toHaveLength(2));
+    const second = w.windows[1];
+    await vi.waitFor(() => expect(second?.loadFile).toHaveBeenCalled());
+    expect(second?.options).toMatchObject({ width: 1200, height: 700 });
+    expect(second?.options.x).toBeGreaterThanOrEqual(0);
+    expect((second?.options.x ?? 0) + 1200).toBeLessThanOrEqual(1920);
+    expect(second?.maximized).toBe(true);
+
+    if (second === undefined) throw new Error('no window');
+    second.bounds = { x: 100, y: 50, width: 1000, height: 650 };
+    second.maximized = false;
+    second.emit('close');
+    const quit = { preventDefault: vi.fn() };
+    w.app.emit('will-quit', quit);
+    expect(quit.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(w.app['quit']).toHaveBeenCalled());
+    expect(w.core.disposed).toBe(true);
+    expect(w.ipcMain.listeners.size).toBe(0);
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ x: 100, y: 50, width: 1000, height: 650, maximized: false });
+    const again = { preventDefault: vi.fn() };
+    w.app.emit('will-quit', again);
+    expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('quits at once when another instance holds the lock, and focuses the first window on a second launch', async () => {
+    const { w: second } = await start((fresh) => {
+      fresh.electron.app['requestSingleInstanceLock'] = vi.fn(() => false);
+    });
+    expect(second.app['quit']).toHaveBeenCalled();
+    expect(second.windows).toHaveLength(0);
+    await rm(dir, { recursive: true, force: true });
+
+    const { w: first } = await start();
+    first.app.emit('second-instance', {}, ['pdm-studio', '--workspace=rel/ws'], '/home/eng');
+    expect(first.windows[0]?.focus).toHaveBeenCalled();
+    await vi.waitFor(() => expect(first.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/home/eng/rel/ws' } }));
+  });
+
+  it('logs a renderer crash', async () => {
+    const { w } = await start();
+    w.windows[0]?.webContents.emit('render-process-gone', {}, { reason: 'oom', exitCode: 9 });
+    expect(w.lines.join('\n')).toMatch(/ERROR renderer gone: oom/);
+    expect(w.electron.dialog.showMessageBox).toHaveBeenCalled();
+  });
+});
+
+describe('workspaceArg', () => {
+  it('reads --workspace <dir> and --workspace=<dir>', () => {
+    expect(workspaceArg(['--workspace', '/a'])).toBe('/a');
+    expect(workspaceArg(['.', '--workspace=/b', '--port', '1'])).toBe('/b');
+    expect(workspaceArg(['--workspace', '--port'])).toBeUndefined();
+    expect(workspaceArg([])).toBeUndefined();
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONTENT_SECURITY_POLICY,
+  externalUrlToOpen,
+  isAppUrl,
+  withContentSecurityPolicy,
+} from '../../../src/main/electron/security.js';
+import { createFileLog, redactSecrets } from '../../../src/main/electron/log.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const INDEX = 'file:///opt/pdm/dist/renderer/index.html';
+
+describe('content security policy', () => {
+  it('is strict', () => {
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values.join(' ')] as const;
+      }),
+    );
+    expect(Object.fromEntries(directives)).toEqual({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self' 'unsafe-inline'",
+      'img-src': "'self' data: blob:",
+      'connect-src': "'self'",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'frame-ancestors': "'none'",
+    });
+  });
+
+  it('replaces whatever CSP a response carried and keeps other headers', () => {
+    const headers = withContentSecurityPolicy({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] });
+    expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+  });
+});
+
+describe('navigation policy', () => {
+  it('accepts only our own index.html', () => {
+    expect(isAppUrl(INDEX, INDEX)).toBe(true);
+    expect(isAppUrl(`${INDEX}#/trend`, INDEX)).toBe(true);
+    expect(isAppUrl(`${INDEX}?x=1`, INDEX)).toBe(true);
+    expect(isAppUrl('file:///opt/pdm/dist/renderer/other.html', INDEX)).toBe(false);
+    expect(isAppUrl('file:///etc/passwd', INDEX)).toBe(false);
+    expect(isAppUrl('https://example.com/', INDEX)).toBe(false);
+    expect(isAppUrl('javascript:alert(1)', INDEX)).toBe(false);
+    expect(isAppUrl('not a url', INDEX)).toBe(false);
+  });
+
+  it('hands only https links to the system browser', () => {
+    expect(externalUrlToOpen('https://www.nasa.gov/intelligent-systems-division')).toBe(
+      'https://www.nasa.gov/intelligent-systems-division',
+    );
+    expect(externalUrlToOpen('http://example.com')).toBeNull();
+    expect(externalUrlToOpen('file:///etc/passwd')).toBeNull();
+    expect(externalUrlToOpen('javascript:alert(1)')).toBeNull();
+    expect(externalUrlToOpen('smb://share/x')).toBeNull();
+    expect(externalUrlToOpen('https://user:pw@example.com/')).toBeNull();
+  });
+});
+
+describe('main.log', () => {
+  it('scrubs tokens and passwords', () => {
+    expect(redactSecrets('serving http://127.0.0.1:5173/#token=abc123def')).toBe('serving http://127.0.0.1:5173/#token=[redacted]');
+    expect(redactSecrets('Authorization: Bearer eyJhbGciOi.x.y')).not.toMatch(/eyJ/);
+    expect(redactSecrets('opc.tcp://operator:s3cret@plc:4840')).toBe('opc.tcp://operator:[redacted]@plc:4840');
+    expect(redactSecrets('{"password":"hunter2"}')).not.toMatch(/hunter2/);
+    expect(redactSecrets('opened /data/ws')).toBe('opened /data/ws');
+  });
+
+  it('appends lines to userData/logs/main.log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pdm-log-'));
+    try {
+      const log = createFileLog(join(dir, 'logs', 'main.log'));
+      log.info('hello');
+      log.error('ipc failed', new Error('boom token=xyz'));
+      const text = await readFile(join(dir, 'logs', 'main.log'), 'utf8');
+      expect(text).toMatch(/INFO {2}hello/);
+      expect(text).toMatch(/ERROR ipc failed: Error: boom token=\[redacted\]/);
+      expect(text).not.toContain('xyz');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
