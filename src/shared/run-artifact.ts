@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * What a finished training run leaves in `<workspace>/artifacts/runs/<runId>/`:
+ *   run.json      this record (validated by RunArtifactSchema)
+ *   model.json    TF.js layers model topology + weightsManifest (absent for non-TF models such as PCA)
+ *   weights.bin   TF.js weights (the file names listed in model.json's weightsManifest)
+ *   extra files   listed in `files` (e.g. pca.json, predictions.csv)
+ * The registry packages a run from these files alone, so it never needs DuckDB or TensorFlow.js.
+ * Written aside and renamed into place, so a run folder with run.json is always complete.
+ */
+export const RunSignalSchema = z.object({
+  asset: z.string().nullable(),
+  tag: z.string(),
+  unit: z.string().nullable(),
+  samplePeriod: z.number().nullable(),
+  validMin: z.number().nullable(),
+  validMax: z.number().nullable(),
+  missingPolicy: z.enum(['reject', 'forward-fill', 'interpolate', 'zero']),
+});
+
+export const NormalisationSchema = z.object({
+  method: z.enum(['z-score', 'min-max', 'none']),
+  /** Per input feature, in the order of `features`. */
+  center: z.array(z.number()),
+  scale: z.array(z.number()),
+});
+
+export const RunArtifactSchema = z.object({
+  formatVersion: z.literal(1),
+  runId: z.string(),
+  task: z.enum(['rul', 'anomaly', 'failure-horizon']),
+  modelType: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  appVersion: z.string(),
+  backend: z.string(),
+  seed: z.number().int(),
+  durationS: z.number(),
+  dataset: z.object({ id: z.string(), contentHash: z.string(), description: z.string() }),
+  config: z.record(z.string(), z.unknown()),
+  signals: z.array(RunSignalSchema),
+  features: z.array(z.string()),
+  window: z.object({ length: z.number().int(), stride: z.number().int(), timeKind: z.enum(['timestamp', 'cycle']) }),
+  normalisation: NormalisationSchema,
+  outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),
+  thresholds: z.record(z.string(), z.number()),
+  metrics: z.record(z.string(), z.number()),
+  evaluationDataset: z.object({ id: z.string(), contentHash: z.string(), description: z.string() }).nullable(),
+  files: z.array(z.string()),
+});
+export type RunArtifact = z.infer<typeof RunArtifactSchema>;
+
+export const RUN_ARTIFACT_FILE = 'run.json';
+export const runArtifactDir = (workspaceArtifactsDir: string, runId: string): string =>
+  `${workspaceArtifactsDir}/runs/${runId}`;
