@@ -111,6 +111,7 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
         data-points={counts.points}
         data-raw={counts.raw}
         data-series={shown?.series.length ?? 0}
+        data-width={shown?.width ?? ''}
         data-from={shown?.from ?? ''}
         data-to={shown?.to ?? ''}
         data-time-kind={shown?.timeKind ?? kind}

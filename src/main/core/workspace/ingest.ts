@@ -295,7 +295,10 @@ const collectCsvRejects = async (db: Connection, plan: ImportPlan, ingestId: num
   });
 };
 
-/** Rows whose time or value did not parse: move them from the staging table to rejects, with their line. */
+/** A staged reading that cannot be stored: time or value did not parse, or it names no tag. */
+const BAD_STAGE_ROW = 'bad IS NOT NULL OR value IS NULL OR t IS NULL OR src_tag IS NULL';
+
+/** Rows whose time, value or tag is unusable: move them from the staging table to rejects, with their line. */
 const collectStageRejects = async (
   db: Connection,
   plan: ImportPlan,
@@ -303,7 +306,7 @@ const collectStageRejects = async (
   lineMapper: () => Promise<(ord: number) => number>,
 ): Promise<void> => {
   const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
-    `SELECT ord, bad, src_tag, t FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL ORDER BY 1 LIMIT 100000`,
+    `SELECT ord, bad, src_tag, t FROM ${STAGE} WHERE ${BAD_STAGE_ROW} ORDER BY 1 LIMIT 100000`,
   );
   if (bad.length === 0) return;
   // Called with increasing ord (the rows are sorted).
@@ -311,18 +314,21 @@ const collectStageRejects = async (
   const rows = bad.map((row) => {
     const valueProblem = row.bad?.startsWith('value: ') === true;
     const timeProblem = !valueProblem && (row.t === null || row.bad !== null);
+    const tagProblem = !timeProblem && !valueProblem && row.src_tag === null;
     const reason = timeProblem
       ? `time: cannot parse "${row.bad ?? ''}"${plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : ''}`
       : valueProblem
         ? `${row.bad ?? 'value'}: not a number`
-        : 'value: empty';
-    const field = timeProblem ? plan.timeColumn : (plan.valueColumn ?? row.src_tag);
+        : tagProblem
+          ? 'tag: empty'
+          : 'value: empty';
+    const field = timeProblem ? plan.timeColumn : tagProblem ? plan.tagColumn : (plan.valueColumn ?? row.src_tag);
     return `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineOf(row.ord)}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, NULL)`;
   });
   for (let start = 0; start < rows.length; start += 1000) {
     await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);
   }
-  await db.run(`DELETE FROM ${STAGE} WHERE bad IS NOT NULL OR value IS NULL OR t IS NULL`);
+  await db.run(`DELETE FROM ${STAGE} WHERE ${BAD_STAGE_ROW}`);
 };
 
 interface StoreResult {

@@ -100,6 +100,16 @@ describe('wide CSV', () => {
     ]);
   });
 
+  it('reads a file without header, naming the columns column1, column2, ...', async () => {
+    const file = await tw.file('raw.csv', ['2024-03-01T00:00:00Z,1.5,2.5', '2024-03-01T00:01:00Z,1.75,2.75', ''].join('\n'));
+    expect(await tw.ingest(file)).toMatchObject({ rows: 2, values: 4, rejected: 0 });
+    expect((await tw.ws.signals()).map((s) => s.tag)).toEqual(['column2', 'column3']);
+    expect((await tw.readings('raw', 'column3')).map((r) => [r.t, r.value])).toEqual([
+      [utcMicros(2024, 3, 1), 2.5],
+      [utcMicros(2024, 3, 1, 0, 1), 2.75],
+    ]);
+  });
+
   it('reads cycle-indexed wide CSV', async () => {
     const file = await tw.file('engine.csv', ['cycle,T24,P30', '1,642.1,1589.7', '2,642.2,1591.8', '3,642.3,1587.9', ''].join('\n'));
     await tw.ingest(file);
@@ -185,7 +195,7 @@ describe('long CSV', () => {
     ]);
   });
 
-  it('reads the asset from an asset column and a header-less file by column names', async () => {
+  it('reads the asset from an asset column', async () => {
     const file = await tw.file(
       'assets.csv',
       ['asset,tag,time,value', 'P-1,Flow,2024-03-01T00:00:00Z,1', 'P-2,Flow,2024-03-01T00:00:00Z,2', ''].join('\n'),

@@ -116,6 +116,17 @@ describe('rejected rows', () => {
     ]);
   });
 
+  it('long CSV: a row without a tag is rejected instead of failing the import', async () => {
+    const lines = ['tag,time,value', ...goodLong(0, 20), `,${iso(50)},2`, `"",${iso(51)},3`, ...goodLong(20, 25)];
+    const file = await tw.file('no-tag.csv', `${lines.join('\n')}\n`);
+    const summary = await tw.ingest(file);
+    expect(summary).toMatchObject({ values: 25, rejected: 2, signals: 1 });
+    expect((await tw.ws.rejects(summary.files[0]?.ingestId, 10)).map((r) => [r.line, r.field, r.reason])).toEqual([
+      [22, 'tag', 'tag: empty'],
+      [23, 'tag', 'tag: empty'],
+    ]);
+  });
+
   it('long Parquet: empty values and unparseable times are rejected with their row number', async () => {
     const path = `${tw.root}/data/bad.parquet`;
     await withScratchDuckDB((all) =>
