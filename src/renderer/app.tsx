@@ -54,7 +54,7 @@ export function App({ client }: { client: ApiClient }) {
   const workspace = info?.workspace ?? null;
 
   return (
-    <ServicesProvider client={client} reportError={reportError}>
+    <ServicesProvider client={client} reportError={reportError} shell={info?.shell ?? null}>
       <div className="app">
         <ErrorBanner message={error} onDismiss={() => setError(null)} />
         <div className="app-content">

@@ -9,8 +9,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The built renderer: dist/renderer, whether this runs from dist/ or from src/ through tsx. */
 export const findRendererDir = (): string => {
+  // From dist/main/cli the build sits at dist/renderer; from src/main/cli (tsx) at ../../../dist/renderer.
+  // src/renderer has an index.html too, but unbuilt: a built one has its assets/ folder beside it.
   const candidates = [join(here, '..', '..', 'renderer'), join(here, '..', '..', '..', 'dist', 'renderer')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets')));
   if (found === undefined) throw new Error('the renderer is not built: run "npm run build" first');
   return found;
 };

@@ -54,7 +54,7 @@ export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesP
   };
 
   return (
-    <form className="signal-properties" onSubmit={submit} aria-label="Signal properties" data-testid="signal-properties">
+    <form className="signal-properties" onSubmit={submit} aria-label="Signal properties" data-testid="properties-panel">
       <div className="panel-title">
         <h3 title={`${signal.asset} / ${signal.tag}`}>{signal.tag}</h3>
         <button type="button" className="icon-button" aria-label="Close properties" onClick={onClose}>

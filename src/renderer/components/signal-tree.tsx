@@ -81,7 +81,7 @@ const AssetNode = memo(function AssetNode({
                   onClick={() => onSelect(s)}
                   aria-pressed={selectedId === s.id}
                   title={`${s.tag}: ${formatCount(s.count)} readings${s.timeKind === 'cycle' ? ' (cycle axis)' : ''}. Click to edit properties.`}
-                  data-testid={`signal-name-${s.id}`}
+                  data-testid={`tree-name-${s.id}`}
                 >
                   {s.tag}
                 </button>
@@ -123,8 +123,13 @@ export function SignalTree({
     return counts;
   }, [signals, pickedSet]);
 
+  const totals = useMemo(() => new Map(groups.map((g) => [g.asset, g.signals.length])), [groups]);
+  const expanded = (g: AssetGroup) =>
+    isExpanded(g.asset, toggled, filterActive, matching, g.signals.length < (totals.get(g.asset) ?? 0));
+
   const onToggleExpand = (asset: string) => {
-    const open = isExpanded(asset, toggled, filterActive, matching);
+    const group = filtered.find((g) => g.asset === asset);
+    const open = group === undefined ? false : expanded(group);
     setToggled((prev) => new Map(prev).set(asset, !open));
     onFocusAsset(asset);
   };
@@ -170,7 +175,7 @@ export function SignalTree({
           <AssetNode
             key={g.asset}
             group={g}
-            expanded={isExpanded(g.asset, toggled, filterActive, matching)}
+            expanded={expanded(g)}
             focused={focusedAsset === g.asset}
             pickedSet={pickedSet}
             pickedCount={pickedPerAsset.get(g.asset) ?? 0}

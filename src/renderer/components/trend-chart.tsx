@@ -7,13 +7,12 @@ import {
   CHART_MARGIN,
   X_AXIS_HEIGHT,
   Y_AXIS_WIDTH,
-  axisIdFor,
   displayDomain,
   formatAxisNumber,
   mergeSeries,
   seriesKey,
   valueAt,
-  type UnitAxis,
+  type AxisPlan,
 } from '../logic/trend-data.js';
 
 export interface DrawnSeries {
@@ -26,7 +25,7 @@ export interface TrendChartProps {
   readonly height: number;
   readonly result: TrendResult | null;
   readonly series: readonly DrawnSeries[];
-  readonly axes: readonly UnitAxis[];
+  readonly plan: AxisPlan;
   readonly kind: TimeKind;
   readonly display: Range;
   readonly selection: Range | null;
@@ -73,7 +72,7 @@ function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
 }
 
 /** The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines. */
-export function TrendChart({ width, height, result, series, axes, kind, display, selection, quality }: TrendChartProps) {
+export function TrendChart({ width, height, result, series, plan, kind, display, selection, quality }: TrendChartProps) {
   const rows = useMemo(() => mergeSeries(result?.series ?? []), [result]);
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
@@ -81,7 +80,9 @@ export function TrendChart({ width, height, result, series, axes, kind, display,
   const step = tickStep(domain[0], domain[1], kind, maxTicks);
   const span = domain[1] - domain[0];
   const drawn = new Set(result?.series.map((s) => s.signalId) ?? []);
-  const firstAxis = axes[0]?.id ?? axisIdFor(null);
+  const { axes, axisOf } = plan;
+  const firstAxis = axes[0]?.id ?? 'none';
+  const axisFor = (id: number) => axisOf.get(id) ?? firstAxis;
 
   return (
     <LineChart
@@ -108,18 +109,19 @@ export function TrendChart({ width, height, result, series, axes, kind, display,
           key={axis.id}
           yAxisId={axis.id}
           orientation={axis.orientation}
+          hide={axis.hide}
           width={Y_AXIS_WIDTH}
           domain={['auto', 'auto']}
           tickFormatter={formatAxisNumber}
-          tick={{ fontSize: 11, fill: '#4b5563' }}
-          stroke="#9ca3af"
+          tick={{ fontSize: 11, fill: axis.color ?? '#4b5563' }}
+          stroke={axis.color ?? '#9ca3af'}
           label={
-            axis.unit
+            axis.label
               ? {
-                  value: axis.unit,
+                  value: axis.label,
                   angle: -90,
                   position: axis.orientation === 'left' ? 'insideLeft' : 'insideRight',
-                  style: { fontSize: 11, fill: '#6b7280', textAnchor: 'middle' },
+                  style: { fontSize: 11, fill: axis.color ?? '#6b7280', textAnchor: 'middle' },
                 }
               : undefined
           }
@@ -139,7 +141,7 @@ export function TrendChart({ width, height, result, series, axes, kind, display,
             key={signal.id}
             dataKey={seriesKey(signal.id)}
             name={signal.tag}
-            yAxisId={axisIdFor(signal.unit)}
+            yAxisId={axisFor(signal.id)}
             type="linear"
             stroke={color}
             strokeWidth={1.5}
@@ -158,7 +160,7 @@ export function TrendChart({ width, height, result, series, axes, kind, display,
         return limits.map((limit) => (
           <ReferenceLine
             key={`${signal.id}-${limit.label}`}
-            yAxisId={axisIdFor(signal.unit)}
+            yAxisId={axisFor(signal.id)}
             y={limit.value}
             stroke={outOfRange ? '#dc2626' : color}
             strokeDasharray="6 4"

@@ -8,7 +8,7 @@ import { useTrend } from '../hooks/use-trend.js';
 import { worstSeverity, describeProblems } from '../logic/quality.js';
 import { presetsFor, sameRange, presetRange } from '../logic/range-math.js';
 import { formatDuration, formatTimeValue } from '../logic/time-format.js';
-import { colorFor, countPoints, plotLayout, signalLabel, unitAxes } from '../logic/trend-data.js';
+import { colorFor, completeResult, countPoints, planAxes, plotLayout, signalLabel } from '../logic/trend-data.js';
 import { TrendChart, type DrawnSeries } from './trend-chart.js';
 
 export interface TrendPanelProps {
@@ -26,12 +26,14 @@ const MIN_CHART_HEIGHT = 220;
 export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPanelProps) {
   const [sizeRef, size, element] = useElementSize<HTMLDivElement>();
   const { display, extent, kind, range } = chartRange;
-  const axes = useMemo(() => unitAxes(picked), [picked]);
-  const layout = plotLayout(size.width, axes);
+  const plan = useMemo(() => planAxes(picked), [picked]);
+  const layout = plotLayout(size.width, plan.axes);
   const ids = useMemo(() => picked.map((s) => s.id), [picked]);
   const trend = useTrend(ids, range, layout.width, refreshKey);
   const series: DrawnSeries[] = useMemo(() => picked.map((signal, i) => ({ signal, color: colorFor(i) })), [picked]);
-  const counts = countPoints(trend.result);
+  // While a newly ticked signal loads, draw nothing rather than a partial chart; zoom and pan keep the old lines.
+  const shown = useMemo(() => completeResult(trend.result, ids), [trend.result, ids]);
+  const counts = countPoints(shown);
 
   const interaction = useChartInteraction({
     element,
@@ -54,7 +56,6 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
 
   const presets = presetsFor(kind);
   const activePreset = presets.find((p) => sameRange(presetRange(p.id, kind, extent), range))?.id;
-  const shown = trend.result;
   const chartHeight = Math.max(MIN_CHART_HEIGHT, size.height);
 
   return (
@@ -129,7 +130,7 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
               height={chartHeight}
               result={shown}
               series={series}
-              axes={axes}
+              plan={plan}
               kind={kind}
               display={display}
               selection={interaction.selection}

@@ -12,6 +12,7 @@ export interface Services {
   /** null until the first selectPath call tells; false: the shell has no dialog (browser mode). */
   readonly pathDialogSupported: boolean | null;
   readonly setPathDialogSupported: (supported: boolean) => void;
+  readonly shell: 'electron' | 'web' | null;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -19,10 +20,12 @@ const ServicesContext = createContext<Services | null>(null);
 export function ServicesProvider({
   client,
   reportError,
+  shell,
   children,
 }: {
   client: ApiClient;
   reportError: (error: unknown) => void;
+  shell: 'electron' | 'web' | null;
   children: ReactNode;
 }) {
   const [pathDialogSupported, setPathDialogSupported] = useState<boolean | null>(null);
@@ -32,6 +35,7 @@ export function ServicesProvider({
     reportError,
     pathDialogSupported,
     setPathDialogSupported,
+    shell,
   };
   return <ServicesContext.Provider value={value}>{children}</ServicesContext.Provider>;
 }
@@ -60,7 +64,7 @@ export interface PathPicker {
 }
 
 export const usePathPicker = (): PathPicker => {
-  const { api, pathDialogSupported, setPathDialogSupported } = useServices();
+  const { api, pathDialogSupported, setPathDialogSupported, shell } = useServices();
   const browse = useCallback(
     async (kind: SelectPathKind, title?: string): Promise<string | null> => {
       const answer = await api.selectPath(title === undefined ? { kind } : { kind, title });
@@ -70,5 +74,6 @@ export const usePathPicker = (): PathPicker => {
     },
     [api, setPathDialogSupported],
   );
-  return { canBrowse: pathDialogSupported !== false, browse };
+  // Browser mode has no dialogs (the files live on the server machine); Electron has native ones.
+  return { canBrowse: pathDialogSupported ?? shell !== 'web', browse };
 };

@@ -23,7 +23,7 @@ export const groupByAsset = (signals: readonly Signal[]): AssetGroup[] => {
     .map(([asset, list]) => ({ asset, signals: list.sort((x, y) => compareNatural(x.tag, y.tag)) }));
 };
 
-/** Lower-case words of a filter; every word must appear somewhere in "asset tag unit". */
+/** Lower-case words of a filter; every word must appear somewhere in "asset tag unit" (see filterGroups). */
 export const filterTokens = (query: string): string[] =>
   query
     .toLowerCase()
@@ -36,16 +36,43 @@ export const matchesTokens = (signal: Signal, tokens: readonly string[]): boolea
   return tokens.every((t) => text.includes(t));
 };
 
-/** Groups keeping only matching signals; groups without any match are dropped. */
+const searchText = (signal: Signal): string =>
+  `${signal.asset} ${signal.tag} ${signal.unit ?? ''}`.toLowerCase().replace(/\s+/g, ' ');
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** Whether `token` occurs in `text` at the start of a word ("001" in "engine 001", not in "fd001"). */
+export const occursAtWordStart = (text: string, token: string): boolean => {
+  for (let i = text.indexOf(token); i >= 0; i = text.indexOf(token, i + 1)) {
+    if (i === 0 || !WORD_CHAR.test(text.charAt(i - 1))) return true;
+  }
+  return false;
+};
+
+/**
+ * Groups keeping only matching signals; groups without any match are dropped. Narrowest reading first:
+ * the whole filter as a phrase ("engine 001" finds that engine, not every "train_FD001" asset), then every
+ * word at the start of a word ("sensor_2 engine 001"), then every word anywhere ("ensor").
+ */
 export const filterGroups = (groups: readonly AssetGroup[], query: string): AssetGroup[] => {
   const tokens = filterTokens(query);
   if (tokens.length === 0) return [...groups];
-  const out: AssetGroup[] = [];
-  for (const g of groups) {
-    const signals = g.signals.filter((s) => matchesTokens(s, tokens));
-    if (signals.length > 0) out.push({ asset: g.asset, signals });
+  const select = (match: (text: string) => boolean): AssetGroup[] => {
+    const out: AssetGroup[] = [];
+    for (const g of groups) {
+      const signals = g.signals.filter((s) => match(searchText(s)));
+      if (signals.length > 0) out.push({ asset: g.asset, signals });
+    }
+    return out;
+  };
+  if (tokens.length > 1) {
+    const phrase = tokens.join(' ');
+    const byPhrase = select((text) => text.includes(phrase));
+    if (byPhrase.length > 0) return byPhrase;
   }
-  return out;
+  const byWordStart = select((text) => tokens.every((t) => occursAtWordStart(text, t)));
+  if (byWordStart.length > 0) return byWordStart;
+  return select((text) => tokens.every((t) => text.includes(t)));
 };
 
 export const countSignals = (groups: readonly AssetGroup[]): number =>
@@ -55,16 +82,18 @@ export const countSignals = (groups: readonly AssetGroup[]): number =>
 export const AUTO_EXPAND_LIMIT = 300;
 
 /**
- * Whether an asset is drawn open: explicitly toggled assets follow the toggle; while a filter is active and
- * narrow enough, matching assets open by themselves.
+ * Whether an asset is drawn open: explicitly toggled assets follow the toggle. While a filter is active and
+ * narrow enough, an asset opens by itself when the filter singled out some of its signals; an asset that
+ * matched as a whole (the filter named the asset) stays closed, like any asset without a filter.
  */
 export const isExpanded = (
   asset: string,
   toggled: ReadonlyMap<string, boolean>,
   filterActive: boolean,
   matchingSignals: number,
+  partialMatch: boolean,
 ): boolean => {
   const explicit = toggled.get(asset);
   if (explicit !== undefined) return explicit;
-  return filterActive && matchingSignals <= AUTO_EXPAND_LIMIT;
+  return filterActive && partialMatch && matchingSignals <= AUTO_EXPAND_LIMIT;
 };

@@ -40,6 +40,18 @@ export const mergeSeries = (series: readonly TrendSeries[]): ChartRow[] => {
   return [...rows.values()].sort((a, b) => a.t - b.t);
 };
 
+/**
+ * The part of a result to draw for the picked signals: their series when the result has all of them
+ * (possibly for an older range), else null (a newly picked signal is still loading).
+ */
+export const completeResult = (result: TrendResult | null, signalIds: readonly number[]): TrendResult | null => {
+  if (result === null || signalIds.length === 0) return null;
+  const wanted = new Set(signalIds);
+  const series = result.series.filter((s) => wanted.has(s.signalId));
+  if (series.length < wanted.size) return null;
+  return series.length === result.series.length ? result : { ...result, series };
+};
+
 export interface PointCounts {
   /** Points drawn across all series. */
   readonly points: number;
@@ -87,25 +99,49 @@ export const valueAt = (series: Pick<TrendSeries, 't' | 'v'>, t: number): number
   return tb === ta ? va : va + ((vb - va) * (t - ta)) / (tb - ta);
 };
 
-export interface UnitAxis {
+export interface ChartAxis {
   readonly id: string;
-  readonly unit: string | null;
+  /** Unit, or the tag of a signal without a unit (which gets a scale of its own). */
+  readonly label: string | null;
   readonly orientation: 'left' | 'right';
+  /** Axes beyond MAX_VISIBLE_AXES still scale their lines but draw no ticks. */
+  readonly hide: boolean;
+  /** The line colour when the axis belongs to one signal; null for a shared axis. */
+  readonly color: string | null;
 }
 
-/** One y axis per distinct unit, alternating left and right, in order of first appearance. */
-export const unitAxes = (signals: readonly Pick<Signal, 'unit'>[]): UnitAxis[] => {
-  const axes: UnitAxis[] = [];
-  for (const s of signals) {
-    const id = axisIdFor(s.unit);
-    if (axes.some((a) => a.id === id)) continue;
-    axes.push({ id, unit: s.unit, orientation: axes.length % 2 === 0 ? 'left' : 'right' });
-  }
-  if (axes.length === 0) axes.push({ id: axisIdFor(null), unit: null, orientation: 'left' });
-  return axes;
-};
+export interface AxisPlan {
+  readonly axes: readonly ChartAxis[];
+  readonly axisOf: ReadonlyMap<number, string>;
+}
 
-export const axisIdFor = (unit: string | null): string => `unit:${unit ?? ''}`;
+export const MAX_VISIBLE_AXES = 4;
+
+/**
+ * One y axis per unit (signals with the same unit share a scale); a signal without a unit gets its own
+ * axis, since unitless sensors rarely share a magnitude. Axes alternate left and right; only the first
+ * MAX_VISIBLE_AXES draw ticks.
+ */
+export const planAxes = (signals: readonly Pick<Signal, 'id' | 'unit' | 'tag'>[]): AxisPlan => {
+  const members = new Map<string, { label: string | null; ids: number[]; firstIndex: number }>();
+  const axisOf = new Map<number, string>();
+  signals.forEach((s, index) => {
+    const id = s.unit === null || s.unit === '' ? `signal:${s.id}` : `unit:${s.unit}`;
+    axisOf.set(s.id, id);
+    const entry = members.get(id);
+    if (entry === undefined) members.set(id, { label: s.unit || s.tag, ids: [s.id], firstIndex: index });
+    else entry.ids.push(s.id);
+  });
+  const axes: ChartAxis[] = [...members.entries()].map(([id, m], i) => ({
+    id,
+    label: m.label,
+    orientation: i % 2 === 0 ? 'left' : 'right',
+    hide: i >= MAX_VISIBLE_AXES,
+    color: m.ids.length === 1 ? colorFor(m.firstIndex) : null,
+  }));
+  if (axes.length === 0) axes.push({ id: 'none', label: null, orientation: 'left', hide: false, color: null });
+  return { axes, axisOf };
+};
 
 /** An x domain recharts can draw: a single instant is widened a little so the axis has a span. */
 export const displayDomain = (range: Range, kind: TimeKind): [number, number] => {
@@ -124,9 +160,13 @@ export const X_AXIS_HEIGHT = 28;
 export const CHART_MARGIN = { top: 12, right: 12, bottom: 4, left: 4 } as const;
 
 /** Horizontal extent of the plotting area for a chart `width` pixels wide with these y axes. */
-export const plotLayout = (width: number, axes: readonly Pick<UnitAxis, 'orientation'>[]): { left: number; width: number } => {
-  const left = axes.filter((a) => a.orientation === 'left').length;
-  const right = axes.length - left;
+export const plotLayout = (
+  width: number,
+  axes: readonly Pick<ChartAxis, 'orientation' | 'hide'>[],
+): { left: number; width: number } => {
+  const visible = axes.filter((a) => !a.hide);
+  const left = visible.filter((a) => a.orientation === 'left').length;
+  const right = visible.length - left;
   const plotLeft = CHART_MARGIN.left + left * Y_AXIS_WIDTH;
   return { left: plotLeft, width: Math.max(0, width - plotLeft - CHART_MARGIN.right - right * Y_AXIS_WIDTH) };
 };

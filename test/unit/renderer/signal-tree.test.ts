@@ -66,19 +66,30 @@ describe('filterGroups', () => {
 
   it('matches tags, assets and units case-insensitively, every word', () => {
     expect(countSignals(filterGroups(groups, 'SENSOR_21'))).toBe(100);
-    expect(countSignals(filterGroups(groups, 'engine 007'))).toBe(24);
-    expect(countSignals(filterGroups(groups, 'engine 007 sensor_2'))).toBe(3); // sensor_2, sensor_20, sensor_21
+    expect(countSignals(filterGroups(groups, 'pump flow'))).toBe(1);
     expect(filterGroups(groups, '°c').map((g) => g.asset)).toEqual(['Pump A']);
     expect(filterGroups(groups, 'nothing-like-this')).toEqual([]);
   });
 
-  it('opens matching assets only when the filter is narrow', () => {
+  it('prefers the typed phrase over scattered words', () => {
+    // "001" also occurs in every "train_FD001": the phrase keeps the filter on engine 001.
+    expect(filterGroups(groups, 'engine 001').map((g) => g.asset)).toEqual(['train_FD001 engine 001']);
+    expect(countSignals(filterGroups(groups, 'Engine  001')) ).toBe(24);
+    expect(countSignals(filterGroups(groups, 'engine 001 sensor_2'))).toBe(3); // sensor_2, sensor_20, sensor_21
+    expect(countSignals(filterGroups(groups, 'sensor_2 engine 001'))).toBe(3); // no such phrase: every word
+    expect(countSignals(filterGroups(groups, '001'))).toBe(24); // word start beats "fd001"
+    expect(countSignals(filterGroups(groups, 'ensor_21'))).toBe(100); // anywhere, as a last resort
+  });
+
+  it('opens assets the filter singled signals out of, while the result stays small', () => {
     const toggled = new Map<string, boolean>();
-    expect(isExpanded('x', toggled, false, 5)).toBe(false);
-    expect(isExpanded('x', toggled, true, 5)).toBe(true);
-    expect(isExpanded('x', toggled, true, AUTO_EXPAND_LIMIT + 1)).toBe(false);
-    expect(isExpanded('x', new Map([['x', false]]), true, 5)).toBe(false);
-    expect(isExpanded('x', new Map([['x', true]]), false, 5000)).toBe(true);
+    expect(isExpanded('x', toggled, false, 5, true)).toBe(false);
+    expect(isExpanded('x', toggled, true, 5, true)).toBe(true);
+    // The filter named the asset as a whole: it stays closed, a click opens it.
+    expect(isExpanded('x', toggled, true, 24, false)).toBe(false);
+    expect(isExpanded('x', toggled, true, AUTO_EXPAND_LIMIT + 1, true)).toBe(false);
+    expect(isExpanded('x', new Map([['x', false]]), true, 5, true)).toBe(false);
+    expect(isExpanded('x', new Map([['x', true]]), false, 5000, false)).toBe(true);
   });
 });
 

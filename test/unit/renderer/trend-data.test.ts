@@ -3,13 +3,15 @@ import type { TrendResult } from '../../../src/shared/domain.js';
 import {
   CHART_MARGIN,
   Y_AXIS_WIDTH,
+  MAX_VISIBLE_AXES,
   colorFor,
+  completeResult,
   countPoints,
   displayDomain,
   formatAxisNumber,
   mergeSeries,
+  planAxes,
   plotLayout,
-  unitAxes,
   valueAt,
 } from '../../../src/renderer/logic/trend-data.js';
 
@@ -61,21 +63,49 @@ describe('valueAt', () => {
 });
 
 describe('axes and layout', () => {
-  it('gives each unit an axis, alternating sides', () => {
-    const axes = unitAxes([{ unit: '°C' }, { unit: 'bar' }, { unit: '°C' }, { unit: null }]);
-    expect(axes.map((a) => [a.unit, a.orientation])).toEqual([
-      ['°C', 'left'],
-      ['bar', 'right'],
-      [null, 'left'],
+  it('gives each unit an axis and each unitless signal its own, alternating sides', () => {
+    const plan = planAxes([
+      { id: 1, unit: '°C', tag: 'a' },
+      { id: 2, unit: 'bar', tag: 'b' },
+      { id: 3, unit: '°C', tag: 'c' },
+      { id: 4, unit: null, tag: 'sensor_2' },
     ]);
-    expect(unitAxes([])).toHaveLength(1);
+    expect(plan.axes.map((a) => [a.label, a.orientation, a.hide])).toEqual([
+      ['°C', 'left', false],
+      ['bar', 'right', false],
+      ['sensor_2', 'left', false],
+    ]);
+    expect(plan.axisOf.get(1)).toBe(plan.axisOf.get(3));
+    expect(plan.axes[0]?.color).toBeNull(); // shared by two signals
+    expect(plan.axes[1]?.color).toBe(colorFor(1));
+    expect(plan.axes[2]?.color).toBe(colorFor(3));
+    expect(planAxes([]).axes).toHaveLength(1);
   });
 
-  it('computes the plot area from the axes', () => {
-    const layout = plotLayout(800, [{ orientation: 'left' }, { orientation: 'right' }, { orientation: 'left' }]);
+  it('hides the ticks of axes beyond the visible limit', () => {
+    const plan = planAxes(Array.from({ length: 6 }, (_, i) => ({ id: i, unit: null, tag: `t${i}` })));
+    expect(plan.axes.filter((a) => !a.hide)).toHaveLength(MAX_VISIBLE_AXES);
+    expect(plan.axes).toHaveLength(6);
+  });
+
+  it('computes the plot area from the visible axes', () => {
+    const layout = plotLayout(800, [
+      { orientation: 'left', hide: false },
+      { orientation: 'right', hide: false },
+      { orientation: 'left', hide: false },
+      { orientation: 'right', hide: true },
+    ]);
     expect(layout.left).toBe(CHART_MARGIN.left + 2 * Y_AXIS_WIDTH);
     expect(layout.width).toBe(800 - CHART_MARGIN.left - CHART_MARGIN.right - 3 * Y_AXIS_WIDTH);
-    expect(plotLayout(10, [{ orientation: 'left' }]).width).toBe(0);
+    expect(plotLayout(10, [{ orientation: 'left', hide: false }]).width).toBe(0);
+  });
+
+  it('draws a result only when it has every picked signal', () => {
+    expect(completeResult(result, [1, 2])).toBe(result);
+    expect(completeResult(result, [2])?.series.map((s) => s.signalId)).toEqual([2]);
+    expect(completeResult(result, [1, 3])).toBeNull();
+    expect(completeResult(result, [])).toBeNull();
+    expect(completeResult(null, [1])).toBeNull();
   });
 
   it('widens a single-instant domain', () => {
