@@ -45,10 +45,12 @@ interface StageContext {
 const STAGE = 'pdm_stage';
 
 /**
- * Source row number (0-based, file order, accepted rows only) added to CSV reads. Not `rowid`: rows of a table
- * created in the still-open import transaction carry transaction-local row ids far above 2^53.
+ * The expression for a staged reading's source row (0-based, file order, accepted rows only). Long CSV uses the
+ * staging table's rowid, which is free: the table is created before the import transaction opens (inside it,
+ * row ids are transaction-local numbers far above 2^53) and DuckDB keeps insertion order. The other readers
+ * stage one row per value, so they carry the source row as a column.
  */
-const ORD_COLUMN = 'pdm_ord';
+const ordOf = (plan: ImportPlan): string => (plan.format === 'long-csv' ? 'rowid' : 'ord');
 
 const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -115,8 +117,7 @@ const stageLongCsv = async ({ plan, ingestId, step }: StageContext): Promise<voi
     `CREATE TEMP TABLE ${STAGE} AS
      SELECT ${asset}::VARCHAR AS asset, ${quoteIdent(plan.tagColumn ?? '')} AS src_tag, ${t} AS t,
             ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
-            CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '') END AS bad,
-            row_number() OVER () - 1 AS ord
+            CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '') END AS bad
      FROM read_csv(${csvOptions(plan, ingestId, types)})`,
     0.1,
     0.6,
@@ -130,12 +131,12 @@ const stageWideCsv = async ({ db, plan, ingestId, step }: StageContext): Promise
   types[plan.timeColumn] = timeColumnType(plan);
   if (plan.assetColumn !== null) types[plan.assetColumn] = 'VARCHAR';
   await step(
-    `CREATE TEMP TABLE pdm_wide AS SELECT *, row_number() OVER () - 1 AS ${ORD_COLUMN} FROM read_csv(${csvOptions(plan, ingestId, types)})`,
+    `CREATE TEMP TABLE pdm_wide AS SELECT * FROM read_csv(${csvOptions(plan, ingestId, types)})`,
     0.1,
     0.45,
     'reading',
   );
-  await unpivotWide(plan, step, 'pdm_wide', ORD_COLUMN);
+  await unpivotWide(plan, step, 'pdm_wide', 'rowid');
   await db.run('DROP TABLE pdm_wide');
 };
 
@@ -249,10 +250,14 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
      FROM (UNPIVOT pdm_cmapss_rows ON ${names.map(quoteIdent).join(', ')} INTO NAME name VALUE value)`,
   );
   await db.run('DROP TABLE pdm_cmapss_rows');
+  // Held aside until the import transaction copies them into rejects: a failed import records nothing.
+  await db.run(`CREATE TEMP TABLE ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
   for (let start = 0; start < rejects.length; start += 1000) {
-    await db.run(`INSERT INTO rejects VALUES ${rejects.slice(start, start + 1000).join(', ')}`);
+    await db.run(`INSERT INTO ${PENDING_REJECTS} VALUES ${rejects.slice(start, start + 1000).join(', ')}`);
   }
 };
+
+const PENDING_REJECTS = 'pdm_pending_rejects';
 
 /** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected or skipped while parsing. */
 export const lineOfRow = (k: number, headerLines: number, skippedLines: readonly number[]): number => {
@@ -340,7 +345,8 @@ const collectStageRejects = async (
   for (let afterOrd = -1; ; ) {
     // Pages in increasing ord: the line mapper walks forward only.
     const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
-      `SELECT ord, bad, src_tag, t FROM ${STAGE} WHERE (${BAD_STAGE_ROW}) AND ord > $1 ORDER BY ord LIMIT ${PAGE}`,
+      `SELECT ${ordOf(plan)} AS ord, bad, src_tag, t FROM ${STAGE}
+       WHERE (${BAD_STAGE_ROW}) AND ${ordOf(plan)} > $1 ORDER BY 1 LIMIT ${PAGE}`,
       [afterOrd],
     );
     const last = bad[bad.length - 1];
@@ -420,33 +426,53 @@ const storeStaged = async (ctx: StageContext): Promise<StoreResult> => {
   const overlap = await db.one<{ n: number }>(
     `SELECT count(*) AS n FROM (SELECT 1 FROM readings WHERE signal_id IN (SELECT signal_id FROM pdm_tagmap) LIMIT 1)`,
   );
-  const antiJoin =
-    overlap.n > 0
-      ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)'
-      : '';
+  const ord = ordOf(plan);
+  // One sort serves three purposes: clustering by (signal, time), putting duplicates next to each other, and
+  // ordering them by source row so the first row of a file comes first.
   await step(
-    `CREATE TEMP TABLE pdm_fresh AS
-     SELECT * FROM (
-       SELECT m.signal_id, s.t, arg_min(s.value, s.ord) AS value, arg_min(s.quality, s.ord) AS quality,
-              min(s.ord) AS ord, count(*) AS n
-       FROM ${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
-       GROUP BY m.signal_id, s.t
-     ) d ${antiJoin}`,
+    `CREATE TEMP TABLE pdm_sorted AS
+     SELECT m.signal_id, s.t, s.value, s.quality, s.${ord} AS ord
+     FROM ${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
+     ORDER BY m.signal_id, s.t, s.${ord}`,
     0.6,
-    0.75,
-    'checking duplicates',
+    0.8,
+    'sorting',
   );
+  const staged = await db.one<{ n: number }>('SELECT count(*) AS n FROM pdm_sorted');
+  // Neighbours in sorted order with the same key are duplicates; a positional self-join finds them in one scan.
+  const within = await db.one<{ n: number }>(
+    `SELECT count(*) AS n FROM pdm_sorted a
+     POSITIONAL JOIN (SELECT signal_id AS next_signal, t AS next_t FROM pdm_sorted OFFSET 1) b
+     WHERE a.signal_id = b.next_signal AND a.t = b.next_t`,
+  );
+  let fresh = 'pdm_sorted';
+  if (within.n > 0 || overlap.n > 0) {
+    const firstOnly = within.n > 0 ? 'QUALIFY row_number() OVER (PARTITION BY signal_id, t ORDER BY ord) = 1' : '';
+    const antiJoin =
+      overlap.n > 0 ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)' : '';
+    await step(
+      `CREATE TEMP TABLE pdm_fresh AS
+       SELECT * FROM (SELECT * FROM pdm_sorted ${firstOnly}) d ${antiJoin} ORDER BY signal_id, t`,
+      0.8,
+      0.85,
+      'resolving duplicates',
+    );
+    fresh = 'pdm_fresh';
+  }
   await step(
-    `INSERT INTO readings SELECT signal_id, t, value, quality FROM pdm_fresh ORDER BY signal_id, t`,
-    0.75,
-    0.95,
+    `INSERT INTO readings SELECT signal_id, t, value, quality FROM ${fresh}`,
+    0.85,
+    0.97,
     'storing',
   );
-  const staged = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${STAGE}`);
+  // Long format has one reading per row; the others count source rows that gained at least one reading.
   const stats = await db.one<{ values: number | null; rows: number | null }>(
-    `SELECT count(*) AS "values", count(DISTINCT ord) AS rows FROM pdm_fresh`,
+    plan.format === 'long-csv'
+      ? `SELECT count(*) AS "values", count(*) AS rows FROM ${fresh}`
+      : `SELECT count(*) AS "values", count(DISTINCT ord) AS rows FROM ${fresh}`,
   );
-  await db.run('DROP TABLE pdm_fresh');
+  await db.run('DROP TABLE IF EXISTS pdm_fresh');
+  await db.run('DROP TABLE pdm_sorted');
   await db.run('DROP TABLE pdm_tagmap');
   const values = stats.values ?? 0;
   return { rows: stats.rows ?? 0, values, duplicates: staged.n - values, signalIds };
@@ -531,8 +557,12 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
       const p = db.progress();
       progress(p === null ? from : from + (to - from) * p, message);
     }, POLL_MS);
+    const stepStarted = performance.now();
     try {
       await db.run(sql);
+      if (process.env['PDM_INGEST_TIMINGS'] === '1') {
+        process.stderr.write(`[ingest] ${message}: ${((performance.now() - stepStarted) / 1000).toFixed(2)} s\n`);
+      }
     } catch (error) {
       if (isCancelled()) throw new CancelledError();
       throw error;
@@ -544,22 +574,37 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
   const ctx: StageContext = { db, plan, ingestId, step };
   try {
     await db.run(`SET TimeZone = ${quoteLiteral(plan.timeZone)}`);
+    // Staging tables are this connection's temporary tables, created before the transaction so their row ids
+    // count from 0; everything that lands in the workspace happens inside it.
+    switch (plan.format) {
+      case 'long-csv':
+        await stageLongCsv(ctx);
+        break;
+      case 'wide-csv':
+        await stageWideCsv(ctx);
+        break;
+      case 'parquet':
+        await stageParquet(ctx);
+        break;
+      case 'cmapss':
+        await stageCmapss(ctx);
+        break;
+      default: {
+        const unknown: never = plan.format;
+        throw new Error(`unknown format ${String(unknown)}`);
+      }
+    }
     const result = await db.transaction(async () => {
       switch (plan.format) {
         case 'long-csv':
-          await stageLongCsv(ctx);
-          await collectCsvRejects(db, plan, ingestId);
-          break;
         case 'wide-csv':
-          await stageWideCsv(ctx);
           await collectCsvRejects(db, plan, ingestId);
           break;
         case 'parquet':
-          await stageParquet(ctx);
           await collectStageRejects(db, plan, ingestId, async () => (ord) => ord + 1);
           break;
         case 'cmapss':
-          await stageCmapss(ctx);
+          await db.run(`INSERT INTO rejects SELECT * FROM ${PENDING_REJECTS}`);
           break;
         default: {
           const unknown: never = plan.format;
@@ -567,7 +612,6 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
         }
       }
       const stored = await storeStaged(ctx);
-      await db.run(`DROP TABLE ${STAGE}`);
       const rejected = await db.one<{ n: number }>(
         'SELECT count(DISTINCT coalesce(line, -1)) AS n FROM rejects WHERE ingest_id = $1',
         [ingestId],
@@ -594,13 +638,15 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
       seconds: (Date.now() - started) / 1000,
     };
   } catch (error) {
-    await db.run(`DROP TABLE IF EXISTS ${STAGE}`).catch(() => undefined);
     const cancelled = error instanceof CancelledError;
     await finish(cancelled ? 'cancelled' : 'failed', cancelled ? 'cancelled by user' : (error as Error).message).catch(
       () => undefined,
     );
     throw error;
   } finally {
+    for (const table of [STAGE, PENDING_REJECTS, 'pdm_wide', 'pdm_cmapss_rows', 'pdm_sorted', 'pdm_fresh', 'pdm_tagmap']) {
+      await db.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    }
     await db.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
   }
 };
