@@ -15,6 +15,8 @@ Commands:
   quality --workspace <dir> [--signal <ref>] [--json]
   export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
   serve [--workspace <dir>] [--port N]   browser mode on 127.0.0.1; prints the URL with its token
+  publish ... | registry list|show|approve|reject|promote|rollback|archive|fetch|verify|serve|add-user ...
+         model registry (folder or server); "pdm-studio registry help" for its options
 
 With --json the last line printed on stdout is one JSON object.`;
 
@@ -40,6 +42,11 @@ const withWorkspace = async <T>(dir: string | undefined, work: (w: Workspace) =>
 
 const main = async (argv: readonly string[]) => {
   const [command, ...rest] = argv;
+  // The registry commands parse their own options (they run without a workspace).
+  if (command === 'publish' || command === 'registry') {
+    const { runRegistryCommand } = await import('./registry-command.js');
+    return runRegistryCommand(command, rest);
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

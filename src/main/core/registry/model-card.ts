@@ -1,0 +1,86 @@
+import type { Manifest } from './manifest.js';
+
+/**
+ * The model card: one self-contained HTML file (inline CSS, no scripts, no external links) so a manager
+ * can open it from a share or an e-mail offline. Every value from the manifest is escaped: names,
+ * reasons and config values are user text.
+ */
+export const escapeHtml = (value: unknown): string =>
+  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+const cell = (value: unknown) => `<td>${escapeHtml(value ?? '—')}</td>`;
+const table = (head: readonly string[], rows: readonly (readonly unknown[])[]) =>
+  rows.length === 0
+    ? '<p class="none">none</p>'
+    : `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+        .map((r) => `<tr>${r.map(cell).join('')}</tr>`)
+        .join('')}</tbody></table>`;
+const formatNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
+
+const TASKS: Readonly<Record<Manifest['task'], string>> = {
+  rul: 'Remaining useful life (regression)',
+  anomaly: 'Anomaly detection',
+  'failure-horizon': 'Failure within horizon (classification)',
+};
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
+table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e3e6ea;vertical-align:top}
+th{background:#f3f5f7}.stage{display:inline-block;padding:.1rem .5rem;border-radius:.6rem;background:#e8eef9;font-weight:600}
+.none{color:#667}code,pre{font:12px ui-monospace,monospace}pre{background:#f6f8fa;padding:.5rem;overflow:auto}`;
+
+export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, string>): string => {
+  const m = manifest;
+  const c = m.dataContract;
+  const range = (lo: number | null, hi: number | null) => (lo === null && hi === null ? '—' : `${lo ?? '−∞'} … ${hi ?? '+∞'}`);
+  const body = [
+    `<h1>${escapeHtml(m.name)} <small>version ${escapeHtml(m.version)}</small></h1>`,
+    `<p><span class="stage">${escapeHtml(m.stage)}</span> · ${escapeHtml(TASKS[m.task])} · ${escapeHtml(m.modelType)} · published ${escapeHtml(m.createdAt)} by ${escapeHtml(m.createdBy)}</p>`,
+    '<h2>Evaluation</h2>',
+    table(['metric', 'value'], Object.entries(m.evaluation.metrics).map(([k, v]) => [k, formatNumber(v)])),
+    `<p>Dataset: ${m.evaluation.dataset === null ? 'not recorded' : `${escapeHtml(m.evaluation.dataset.description)} (<code>${escapeHtml(m.evaluation.dataset.id)}</code>, content hash <code>${escapeHtml(m.evaluation.dataset.contentHash)}</code>)`}</p>`,
+    '<h2>Outputs and thresholds</h2>',
+    table(['output', 'unit', 'description'], m.outputs.map((o) => [o.name, o.unit, o.description])),
+    table(['threshold', 'value'], Object.entries(m.thresholds).map(([k, v]) => [k, formatNumber(v)])),
+    '<h2>Data contract</h2>',
+    table(
+      ['asset', 'signal', 'unit', 'sample period', 'valid range', 'missing data'],
+      c.signals.map((s) => [s.asset, s.tag, s.unit, s.samplePeriod, range(s.validMin, s.validMax), s.missingPolicy]),
+    ),
+    `<p>Window: ${escapeHtml(c.window.length)} × ${escapeHtml(c.window.timeKind === 'cycle' ? 'cycles' : 'samples')}, stride ${escapeHtml(c.window.stride)}. Normalisation: ${escapeHtml(c.normalisation.method)}.</p>`,
+    table(
+      ['feature', 'center', 'scale'],
+      c.features.map((f, i) => [f, c.normalisation.center[i] ?? '—', c.normalisation.scale[i] ?? '—']),
+    ),
+    '<h2>Approvals and stages</h2>',
+    table(['decision', 'by', 'at', 'reason'], m.approvals.map((a) => [a.decision, a.by, a.at, a.reason])),
+    table(['stage', 'action', 'by', 'at', 'reason'], m.stageHistory.map((h) => [h.stage, h.action, h.by, h.at, h.reason])),
+    '<h2>Lineage</h2>',
+    table(
+      ['field', 'value'],
+      [
+        ['run', m.lineage.runId],
+        ['trained by', m.lineage.trainedBy],
+        ['trained at', m.lineage.trainedAt],
+        ['training dataset', `${m.lineage.dataset.description} (${m.lineage.dataset.id})`],
+        ['dataset content hash', m.lineage.dataset.contentHash],
+        ['seed', m.lineage.seed],
+        ['backend', m.lineage.backend],
+        ['app version', m.lineage.appVersion],
+        ['training time', `${m.lineage.durationS.toFixed(1)} s`],
+      ],
+    ),
+    `<pre>${escapeHtml(JSON.stringify(m.lineage.config, null, 2))}</pre>`,
+    '<h2>Files</h2>',
+    table(['file', 'role', 'bytes', 'SHA-256'], m.files.map((f) => [f.name, f.role, f.bytes, sums.get(f.name) ?? ''])),
+  ].join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapeHtml(m.name)} v${escapeHtml(m.version)}: model card</title>
+<style>${STYLE}</style></head>
+<body>
+${body}
+</body></html>
+`;
+};

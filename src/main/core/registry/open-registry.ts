@@ -1,0 +1,48 @@
+import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { RegistryError } from './errors.js';
+import { FolderRegistry } from './folder-registry.js';
+import { FolderStore } from './folder-store.js';
+import { HttpRegistry } from './http-registry.js';
+import { checkUserName } from './names.js';
+import type { Registry } from './registry-types.js';
+
+export const TOKEN_ENV = 'PDM_REGISTRY_TOKEN';
+
+export const isRegistryUrl = (location: string): boolean => /^https?:\/\//i.test(location);
+
+/** The person at the keyboard, as the operating system knows them. */
+export const osUser = (): string => {
+  let name: string | undefined;
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USER ?? process.env.USERNAME;
+  }
+  if (name === undefined || name === '') throw new RegistryError('invalid-argument', 'cannot tell who you are: the OS reports no user name');
+  return checkUserName(name);
+};
+
+export interface OpenRegistryOptions {
+  /** Acting user for a folder registry; allowed only if its registry.json says allowAs. */
+  readonly as?: string;
+  /** Bearer token for a server; defaults to $PDM_REGISTRY_TOKEN. */
+  readonly token?: string;
+  /** Create the folder registry if missing (publish does; readers do not). */
+  readonly create?: boolean;
+}
+
+/** A folder path or an http(s) URL; identity is the OS user, `as` where allowed, or the token's user. */
+export const openRegistry = async (location: string, options: OpenRegistryOptions = {}): Promise<Registry> => {
+  if (isRegistryUrl(location)) {
+    if (options.as !== undefined) throw new RegistryError('invalid-argument', '--as is not accepted by a registry server: the token decides who you are');
+    const token = options.token ?? process.env[TOKEN_ENV];
+    if (token === undefined || token === '') throw new RegistryError('unauthorized', `a registry server needs a token: pass --token or set ${TOKEN_ENV}`);
+    return new HttpRegistry(location, token);
+  }
+  const store = await FolderStore.open(resolve(location), { create: options.create === true });
+  if (options.as !== undefined && !store.config.allowAs) {
+    throw new RegistryError('forbidden', `--as is not allowed by this registry (set "allowAs": true in ${store.root}/registry.json)`);
+  }
+  return new FolderRegistry(store, options.as === undefined ? osUser() : checkUserName(options.as));
+};
