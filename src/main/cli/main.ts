@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importFiles } from '../core/import/import-files.js';
 import { Workspace } from '../core/workspace/workspace.js';
+import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
 import { ImportFormatSchema } from '../../shared/domain.js';
 
 const USAGE = `pdm-studio <command> [options]
@@ -15,6 +16,7 @@ Commands:
   quality --workspace <dir> [--signal <ref>] [--json]
   export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
   serve [--workspace <dir>] [--port N]   browser mode on 127.0.0.1; prints the URL with its token
+${HISTORIAN_USAGE}
   publish ... | registry list|show|approve|reject|promote|rollback|archive|fetch|verify|serve|add-user ...
          model registry (folder or server); "pdm-studio registry help" for its options
 
@@ -42,6 +44,7 @@ const withWorkspace = async <T>(dir: string | undefined, work: (w: Workspace) =>
 
 const main = async (argv: readonly string[]) => {
   const [command, ...rest] = argv;
+  if (command !== undefined && HISTORIAN_COMMANDS.has(command)) return runHistorianCommand(command, rest);
   // The registry commands parse their own options (they run without a workspace).
   if (command === 'publish' || command === 'registry') {
     const { runRegistryCommand } = await import('./registry-command.js');

@@ -87,6 +87,23 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'ingest checkpoints',
+    // One row per (source, signal): how far a historian import got. Written in the same transaction as the
+    // readings it covers, so a resumed import starts exactly where the committed data ends.
+    // signal_id 0 is a source-wide checkpoint (a SQL query ordered by time covers all its signals at once).
+    sql: [
+      `CREATE TABLE ingest_checkpoints (
+        source VARCHAR NOT NULL,
+        signal_id INTEGER NOT NULL,
+        last_t BIGINT NOT NULL,
+        continuation TEXT,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (source, signal_id)
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -18,6 +18,8 @@ import { ingestFile, type IngestProgress } from './ingest.js';
 import { m4Query } from './m4.js';
 import { migrate } from './migrations.js';
 import { qualityReport } from './quality.js';
+import { StreamSink } from './stream-ingest.js';
+import { listEvents, storeEvents, type EventInput, type EventImportResult, type EventReject, type StoredEvent } from './events.js';
 
 export const WORKSPACE_FILE = 'workspace.duckdb';
 
@@ -271,6 +273,32 @@ export class Workspace {
     readonly path: string;
   }): Promise<number> {
     return exportReadings(this.db, { ...request, from: request.from, to: request.to });
+  }
+
+  /** A sink for readings arriving in batches from a historian, on a connection of its own (see stream-ingest.ts). */
+  async openStream(options: { readonly source: string; readonly mode: 'per-batch' | 'atomic'; readonly format: string }): Promise<StreamSink> {
+    const connection = await this.database.connect();
+    try {
+      return await StreamSink.open(connection, { ...options, ownsConnection: true });
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
+
+  /** Store events read from a CMMS export (one transaction; see events.ts). */
+  async importEvents(file: string, sha256: string, events: readonly EventInput[], rejects: readonly EventReject[]): Promise<EventImportResult> {
+    return storeEvents(this.db, file, sha256, events, rejects);
+  }
+
+  /** Events with their source, optionally of one asset. */
+  async storedEvents(asset?: string): Promise<StoredEvent[]> {
+    return listEvents(this.db, asset);
+  }
+
+  /** Distinct asset names of the workspace's signals. */
+  async assets(): Promise<string[]> {
+    return (await this.db.all<{ asset: string }>('SELECT DISTINCT asset FROM signals ORDER BY 1')).map((r) => r.asset);
   }
 
   /** Run a read-only statement; for tests and diagnostics. */

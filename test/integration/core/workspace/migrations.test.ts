@@ -50,8 +50,8 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('are numbered 1..n without gaps, and each one below has its own test', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
-    expect(latestSchemaVersion()).toBe(3);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(latestSchemaVersion()).toBe(4);
   });
 
   it('an empty database is at version 0', async () => {
@@ -141,6 +141,18 @@ describe('migrations', () => {
     await expect(
       c.run(`INSERT INTO events (asset, kind, start_t, time_kind, source) VALUES ('E1', 'explosion', 1, 'cycle', 'test')`),
     ).rejects.toThrow(/constraint/i);
+  });
+
+  it('4: ingest checkpoints', async () => {
+    const c = await open();
+    expect(await migrate(c, 4)).toBe(4);
+    expect(await tables(c)).toContain('ingest_checkpoints');
+    expect(Object.keys(await columns(c, 'ingest_checkpoints'))).toEqual(['source', 'signal_id', 'last_t', 'continuation', 'updated_at']);
+    await c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 10)`);
+    // One checkpoint per source and signal: a second row for the same pair would let a resume start twice.
+    await expect(c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 20)`)).rejects.toThrow(
+      /constraint|duplicate/i,
+    );
   });
 
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {
