@@ -437,55 +437,54 @@ const storeStaged = async (ctx: StageContext): Promise<StoreResult> => {
     `SELECT count(*) AS n FROM (SELECT 1 FROM readings WHERE signal_id IN (SELECT signal_id FROM pdm_tagmap) LIMIT 1)`,
   );
   const ord = ordOf(plan);
-  // One sort serves three purposes: clustering by (signal, time), putting duplicates next to each other, and
-  // ordering them by source row so the first row of a file comes first.
-  await step(
-    `CREATE TEMP TABLE pdm_sorted AS
-     SELECT m.signal_id, s.t, s.value, s.quality, s.${ord} AS ord
-     FROM ${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
-     ORDER BY m.signal_id, s.t, s.${ord}`,
-    0.6,
-    0.8,
-    'sorting',
+  const joined = `${STAGE} s JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset`;
+  // Exact duplicate detection needs a full grouping; a distinct count of 64-bit key hashes is cheaper and can
+  // only err towards "maybe duplicates" (a collision), which then takes the exact path below.
+  const keys = await db.one<{ n: number; d: number }>(
+    `SELECT count(*) AS n, count(DISTINCT hash(asset, src_tag, t)) AS d FROM ${STAGE}`,
   );
-  const staged = await db.one<{ n: number }>('SELECT count(*) AS n FROM pdm_sorted');
-  // Neighbours in sorted order with the same key are duplicates; a positional self-join finds them in one scan.
-  const within = await db.one<{ n: number }>(
-    `SELECT count(*) AS n FROM pdm_sorted a
-     POSITIONAL JOIN (SELECT signal_id AS next_signal, t AS next_t FROM pdm_sorted OFFSET 1) b
-     WHERE a.signal_id = b.next_signal AND a.t = b.next_t`,
-  );
-  let fresh = 'pdm_sorted';
-  if (within.n > 0 || overlap.n > 0) {
-    const firstOnly = within.n > 0 ? 'QUALIFY row_number() OVER (PARTITION BY signal_id, t ORDER BY ord) = 1' : '';
+  let fresh: string;
+  if (keys.n === keys.d && overlap.n === 0) {
+    fresh = STAGE;
+    await step(
+      `INSERT INTO readings SELECT m.signal_id, s.t, s.value, s.quality FROM ${joined} ORDER BY m.signal_id, s.t`,
+      0.6,
+      0.97,
+      'storing',
+    );
+  } else {
+    // Keep the first row of the file per (signal, time), and nothing the workspace already holds.
     const antiJoin =
       overlap.n > 0 ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)' : '';
     await step(
       `CREATE TEMP TABLE pdm_fresh AS
-       SELECT * FROM (SELECT * FROM pdm_sorted ${firstOnly}) d ${antiJoin} ORDER BY signal_id, t`,
-      0.8,
-      0.85,
+       SELECT * FROM (
+         SELECT m.signal_id, s.t, s.value, s.quality, s.${ord} AS ord FROM ${joined}
+         QUALIFY row_number() OVER (PARTITION BY m.signal_id, s.t ORDER BY s.${ord}) = 1
+       ) d ${antiJoin}`,
+      0.6,
+      0.75,
       'resolving duplicates',
     );
     fresh = 'pdm_fresh';
+    await step(
+      `INSERT INTO readings SELECT signal_id, t, value, quality FROM pdm_fresh ORDER BY signal_id, t`,
+      0.75,
+      0.97,
+      'storing',
+    );
   }
-  await step(
-    `INSERT INTO readings SELECT signal_id, t, value, quality FROM ${fresh}`,
-    0.85,
-    0.97,
-    'storing',
-  );
+  const ordColumn = fresh === STAGE ? ord : 'ord';
   // Long format has one reading per row; the others count source rows that gained at least one reading.
   const stats = await db.one<{ values: number | null; rows: number | null }>(
     plan.format === 'long-csv'
       ? `SELECT count(*) AS "values", count(*) AS rows FROM ${fresh}`
-      : `SELECT count(*) AS "values", count(DISTINCT ord) AS rows FROM ${fresh}`,
+      : `SELECT count(*) AS "values", count(DISTINCT ${ordColumn}) AS rows FROM ${fresh}`,
   );
   await db.run('DROP TABLE IF EXISTS pdm_fresh');
-  await db.run('DROP TABLE pdm_sorted');
   await db.run('DROP TABLE pdm_tagmap');
   const values = stats.values ?? 0;
-  return { rows: stats.rows ?? 0, values, duplicates: staged.n - values, signalIds };
+  return { rows: stats.rows ?? 0, values, duplicates: keys.n - values, signalIds };
 };
 
 export interface IngestFileOptions {
