@@ -19,7 +19,7 @@ for (let i = 0; i < runs; i++) {
   await page.goto(app.url);
   await page.getByTestId('open-sample').click();
   await page.locator('[data-testid^="asset-"]').first().click();
-  await page.locator('input[data-testid^="signal-"]').first().check();
+  await page.locator('input[type="checkbox"][data-testid^="signal-"]').first().check();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="trend-chart"]')?.getAttribute('data-points') ?? 0) > 0);
   samples.push({ serveS: (served - started) / 1000, firstChartS: (performance.now() - started) / 1000, sampleImportIncluded: true });
   await page.close();
