@@ -12,6 +12,15 @@ import {
   TrendResultSchema,
   WorkspaceInfoSchema,
 } from './domain.js';
+import {
+  ConnectionProfileSchema,
+  EventEditSchema,
+  EventsImportResultSchema,
+  OpcuaConnectSchema,
+  OpcuaTagSchema,
+  SaveConnectionProfileSchema,
+  WorkspaceEventSchema,
+} from './historian.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -89,6 +98,30 @@ export const apiMethods = {
     }),
     z.object({ path: z.string(), rows: z.number().int() }),
   ),
+  /** Events of the given assets (all when omitted), in time order. */
+  listEvents: method(z.object({ assets: z.array(z.string().max(200)).max(1000).optional() }), z.array(WorkspaceEventSchema)),
+  /** Add an event (no id) or edit one; times in the unit of the asset's signals (µs or cycles). */
+  saveEvent: method(EventEditSchema, WorkspaceEventSchema),
+  deleteEvent: method(z.object({ id: z.number().int().nonnegative() }), z.object({ deleted: z.boolean() })),
+  /** Work orders from a CMMS CSV export; assetMap maps CMMS asset names to workspace assets. */
+  importEventsFile: method(
+    z.object({ path: AbsolutePath, assetMap: z.record(z.string().max(200), z.string().max(200)).optional() }),
+    EventsImportResultSchema,
+  ),
+  /** Historizing variables of an OPC UA server. Untrusted certificate: error code 'untrusted-certificate'. */
+  browseOpcua: method(OpcuaConnectSchema, z.object({ tags: z.array(OpcuaTagSchema) })),
+  /** Import raw history as a job ('opcua-import'); `from` omitted: continue each tag from its checkpoint. µs. */
+  startOpcuaImport: method(
+    OpcuaConnectSchema.extend({
+      tags: z.array(z.string().min(1).max(500)).min(1).max(5000),
+      from: z.number().optional(),
+      to: z.number().optional(),
+    }),
+    z.object({ jobId: z.string() }),
+  ),
+  listConnectionProfiles: method(z.object({}), z.array(ConnectionProfileSchema)),
+  saveConnectionProfile: method(SaveConnectionProfileSchema, ConnectionProfileSchema),
+  deleteConnectionProfile: method(z.object({ name: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -117,12 +150,14 @@ export const ApiEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('job-finished'), job: JobStateSchema }),
   z.object({ type: z.literal('workspace-changed') }),
+  /** Events were added, edited, deleted or imported. */
+  z.object({ type: z.literal('events-changed') }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEventSchema>;
 
 /** Errors cross the process boundary as this shape; `code` lets views react without parsing text. */
 export const ApiErrorSchema = z.object({
-  code: z.enum(['invalid-argument', 'no-workspace', 'not-found', 'failed', 'cancelled']),
+  code: z.enum(['invalid-argument', 'no-workspace', 'not-found', 'failed', 'cancelled', 'untrusted-certificate']),
   message: z.string(),
 });
 export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;

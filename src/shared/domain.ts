@@ -180,13 +180,29 @@ export type QualityRow = z.infer<typeof QualityRowSchema>;
 export const ExportFormatSchema = z.enum(['csv', 'parquet', 'arrow']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
+/** Outcome of an OPC UA history import job (see historians/opcua/history-import.ts). */
+export const OpcuaImportSummarySchema = z.object({
+  values: z.number().int(),
+  duplicates: z.number().int(),
+  tags: z.number().int(),
+  /** Some tags continued from their checkpoints (resumed or "update to now"). */
+  resumed: z.boolean(),
+  requests: z.number().int(),
+  seconds: z.number(),
+  signalIds: z.array(z.number().int()),
+  perTag: z.array(z.object({ nodeId: z.string(), asset: z.string(), tag: z.string(), values: z.number().int() })),
+});
+export type OpcuaImportSummary = z.infer<typeof OpcuaImportSummarySchema>;
+
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import']),
+  kind: z.enum(['import', 'opcua-import']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),
   result: IngestSummarySchema.nullable(),
   error: z.string().nullable(),
+  /** Set by 'opcua-import' jobs when they finish. */
+  opcua: OpcuaImportSummarySchema.nullable().optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;

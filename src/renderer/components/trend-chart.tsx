@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { QualityRow, Signal, TimeKind, TrendResult } from '../../shared/domain.js';
+import type { EventMark } from '../logic/events.js';
 import type { Range } from '../logic/range-math.js';
 import { formatNumber, formatTick, formatTimeValue, tickStep, timeTicks } from '../logic/time-format.js';
 import {
@@ -30,6 +31,44 @@ export interface TrendChartProps {
   readonly display: Range;
   readonly selection: Range | null;
   readonly quality: ReadonlyMap<number, QualityRow>;
+  /** Events of the charted assets: bands (with an end) and lines (points in time), coloured by kind. */
+  readonly events?: readonly EventMark[];
+}
+
+interface ShapeProps {
+  readonly x?: number;
+  readonly y?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly x1?: number;
+  readonly y1?: number;
+  readonly x2?: number;
+  readonly y2?: number;
+  readonly clipPath?: string;
+}
+
+/** An event band with its tooltip; at least 2 px wide so a short outage stays visible. */
+function EventBand({ mark, x, y, width, height, clipPath }: ShapeProps & { mark: EventMark }) {
+  if (x === undefined || y === undefined || width === undefined || height === undefined) return <g />;
+  const w = Math.max(2, width);
+  return (
+    <g clipPath={clipPath} data-testid="event-band" data-event-id={mark.event.id} data-kind={mark.event.kind}>
+      <title>{mark.title}</title>
+      <rect x={x - (w - width) / 2} y={y} width={w} height={height} fill={mark.color} fillOpacity={0.14} stroke={mark.color} strokeOpacity={0.5} />
+    </g>
+  );
+}
+
+function EventLine({ mark, x1, y1, x2, y2, clipPath }: ShapeProps & { mark: EventMark }) {
+  if (x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return <g />;
+  return (
+    <g clipPath={clipPath} data-testid="event-line" data-event-id={mark.event.id} data-kind={mark.event.kind}>
+      <title>{mark.title}</title>
+      <line x1={x1} y1={y1} x2={x2} y2={y2} stroke={mark.color} strokeWidth={2} strokeDasharray="4 2" />
+      {/* A wider transparent line makes the tooltip easy to hit. */}
+      <line x1={x1} y1={y1} x2={x2} y2={y2} stroke="transparent" strokeWidth={8} />
+    </g>
+  );
 }
 
 interface ReadoutProps {
@@ -72,7 +111,7 @@ function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
 }
 
 /** The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines. */
-export function TrendChart({ width, height, result, series, plan, kind, display, selection, quality }: TrendChartProps) {
+export function TrendChart({ width, height, result, series, plan, kind, display, selection, quality, events }: TrendChartProps) {
   const rows = useMemo(() => mergeSeries(result?.series ?? []), [result]);
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
@@ -170,6 +209,26 @@ export function TrendChart({ width, height, result, series, plan, kind, display,
           />
         ));
       })}
+      {(events ?? []).map((mark) =>
+        mark.x2 === null ? (
+          <ReferenceLine
+            key={`event-${mark.event.id}`}
+            yAxisId={firstAxis}
+            x={mark.x1}
+            ifOverflow="hidden"
+            shape={(props: ShapeProps) => <EventLine {...props} mark={mark} />}
+          />
+        ) : (
+          <ReferenceArea
+            key={`event-${mark.event.id}`}
+            yAxisId={firstAxis}
+            x1={mark.x1}
+            x2={mark.x2}
+            ifOverflow="hidden"
+            shape={(props: ShapeProps) => <EventBand {...props} mark={mark} />}
+          />
+        ),
+      )}
       {selection !== null && (
         <ReferenceArea
           yAxisId={firstAxis}

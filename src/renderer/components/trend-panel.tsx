@@ -1,10 +1,12 @@
 import { useMemo } from 'react';
 import type { QualityRow, Signal } from '../../shared/domain.js';
+import type { WorkspaceEvent } from '../../shared/historian.js';
 import type { ChartRange } from '../hooks/use-chart-range.js';
 import { useChartInteraction } from '../hooks/use-chart-interaction.js';
 import { useChartKeys } from '../hooks/use-chart-keys.js';
 import { useElementSize } from '../hooks/use-element-size.js';
 import { useTrend } from '../hooks/use-trend.js';
+import { eventMarks } from '../logic/events.js';
 import { worstSeverity, describeProblems } from '../logic/quality.js';
 import { presetsFor, sameRange, presetRange } from '../logic/range-math.js';
 import { formatDuration, formatTimeValue } from '../logic/time-format.js';
@@ -16,6 +18,8 @@ export interface TrendPanelProps {
   readonly chartRange: ChartRange;
   readonly quality: ReadonlyMap<number, QualityRow>;
   readonly refreshKey: number;
+  /** Events of the charted assets, drawn over the trend. */
+  readonly events?: readonly WorkspaceEvent[];
 }
 
 const PAN_STEP = 0.25;
@@ -23,7 +27,7 @@ const ZOOM_STEP = 0.5;
 const MIN_CHART_HEIGHT = 220;
 
 /** Toolbar, M4 trend chart and its caption for the picked signals. */
-export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPanelProps) {
+export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: TrendPanelProps) {
   const [sizeRef, size, element] = useElementSize<HTMLDivElement>();
   const { display, extent, kind, range } = chartRange;
   const plan = useMemo(() => planAxes(picked), [picked]);
@@ -34,6 +38,10 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
   // While a newly ticked signal loads, draw nothing rather than a partial chart; zoom and pan keep the old lines.
   const shown = useMemo(() => completeResult(trend.result, ids), [trend.result, ids]);
   const counts = countPoints(shown);
+  const marks = useMemo(
+    () => (display === null || events === undefined ? [] : eventMarks(events, kind, display.from, display.to)),
+    [events, kind, display],
+  );
 
   const interaction = useChartInteraction({
     element,
@@ -117,6 +125,7 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
         data-to={shown?.to ?? ''}
         data-time-kind={shown?.timeKind ?? kind}
         data-loading={trend.loading ? 'true' : 'false'}
+        data-events={marks.length}
         onMouseDown={interaction.onMouseDown}
       >
         {picked.length === 0 ? (
@@ -135,6 +144,7 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey }: TrendPan
               display={display}
               selection={interaction.selection}
               quality={quality}
+              events={marks}
             />
           </div>
         ) : null}

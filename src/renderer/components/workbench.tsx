@@ -2,12 +2,16 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Signal, WorkspaceInfo } from '../../shared/domain.js';
 import { useApiEvents } from '../hooks/services.js';
 import { useChartRange } from '../hooks/use-chart-range.js';
+import { useEvents } from '../hooks/use-events.js';
 import { useQuality } from '../hooks/use-quality.js';
 import { useSignals } from '../hooks/use-signals.js';
+import { assetsOf } from '../logic/events.js';
 import { prunePicked, togglePick } from '../logic/selection.js';
 import { compareNatural } from '../logic/signal-tree.js';
 import { Dialog } from './dialog.js';
+import { EventsPanel } from './events-panel.js';
 import { ExportDialog } from './export-dialog.js';
+import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
 import { QualityTable } from './quality-table.js';
 import { SignalProperties } from './signal-properties.js';
@@ -22,7 +26,7 @@ export interface WorkbenchProps {
   readonly onWorkspaceChanged: () => void;
 }
 
-type OpenDialog = 'import' | 'export' | 'switch' | null;
+type OpenDialog = 'import' | 'historian' | 'export' | 'switch' | null;
 
 const MAX_QUALITY_SIGNALS = 64;
 
@@ -48,6 +52,9 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
     [picked, byId],
   );
   const chartRange = useChartRange(pickedSignals);
+  const pickedAssets = useMemo(() => assetsOf(pickedSignals), [pickedSignals]);
+  const events = useEvents(pickedAssets);
+  const eventStart = chartRange.display === null ? null : Math.round((chartRange.display.from + chartRange.display.to) / 2);
 
   const qualityScope = useMemo(() => {
     if (pickedSignals.length > 0) return { ids: pickedSignals.map((s) => s.id), label: 'signals on the chart', truncated: false };
@@ -100,6 +107,9 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           <button type="button" onClick={() => setDialog('import')} data-testid="import-button">
             Import…
           </button>
+          <button type="button" onClick={() => setDialog('historian')} data-testid="historian-button">
+            Connect historian…
+          </button>
           <button type="button" onClick={() => setDialog('export')} data-testid="export-button">
             Export…
           </button>
@@ -145,7 +155,8 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           ) : null}
         </aside>
         <main className="main-area">
-          <TrendPanel picked={pickedSignals} chartRange={chartRange} quality={qualityById} refreshKey={signals.version} />
+          <TrendPanel picked={pickedSignals} chartRange={chartRange} quality={qualityById} refreshKey={signals.version} events={events.events} />
+          <EventsPanel state={events} assets={pickedAssets} signals={signals.signals} defaultStart={eventStart} />
           <QualityTable
             rows={quality.rows}
             byId={byId}
@@ -157,6 +168,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
         </main>
       </div>
       {dialog === 'import' ? <ImportDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
+      {dialog === 'historian' ? <HistorianDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
       {dialog === 'export' ? (
         <ExportDialog signals={pickedSignals} range={chartRange.range} kind={chartRange.kind} onClose={() => setDialog(null)} />
       ) : null}

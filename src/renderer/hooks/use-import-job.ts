@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiEvent } from '../../shared/api.js';
+import { useCallback } from 'react';
 import type { ImportOptions } from '../../shared/domain.js';
-import { errorMessage } from '../logic/errors.js';
-import { applyJobEvent, applyJobState, idleJob, jobStarted, startingJob, type JobView } from '../logic/job-tracker.js';
-import { useApiEvents, useServices } from './services.js';
+import type { JobView } from '../logic/job-tracker.js';
+import { useServices } from './services.js';
+import { useJob } from './use-job.js';
 
-export const JOB_POLL_MS = 1000;
+export { JOB_POLL_MS } from './use-job.js';
 
 export interface ImportJob {
   readonly view: JobView;
@@ -14,67 +13,14 @@ export interface ImportJob {
   readonly reset: () => void;
 }
 
-/**
- * An import job: started with startImport, followed through 'job-progress' / 'job-finished' events, with a
- * slow getJob poll as a safety net (events can arrive before startImport answers, or get lost).
- */
+/** A file import job (startImport), followed as every job is (see use-job.ts). */
 export const useImportJob = (): ImportJob => {
   const { api } = useServices();
-  const [view, setView] = useState<JobView>(idleJob);
-  const starting = useRef(false);
-  const early = useRef<ApiEvent[]>([]);
-
-  useApiEvents((event) => {
-    if (event.type === 'workspace-changed') return;
-    if (starting.current) {
-      early.current.push(event);
-      if (early.current.length > 500) early.current.shift();
-      return;
-    }
-    setView((v) => applyJobEvent(v, event));
-  });
-
+  const { view, launch, cancel, reset } = useJob();
   const start = useCallback(
-    async (paths: readonly string[], options: ImportOptions) => {
-      starting.current = true;
-      early.current = [];
-      setView(startingJob);
-      try {
-        const { jobId } = await api.startImport({ paths: [...paths], options });
-        setView(jobStarted(jobId, early.current));
-      } catch (error) {
-        setView({ ...idleJob, status: 'failed', error: errorMessage(error) });
-      } finally {
-        starting.current = false;
-        early.current = [];
-      }
-    },
-    [api],
+    // A refused start shows in the job view (status 'failed'); nothing more to report here.
+    (paths: readonly string[], options: ImportOptions) => launch(() => api.startImport({ paths: [...paths], options })).catch(() => undefined),
+    [api, launch],
   );
-
-  const jobId = view.jobId;
-  const running = view.status === 'running';
-  useEffect(() => {
-    if (!running || jobId === null) return;
-    const timer = setInterval(() => {
-      api.getJob({ jobId }).then(
-        (job) => setView((v) => applyJobState(v, job)),
-        () => undefined,
-      );
-    }, JOB_POLL_MS);
-    return () => clearInterval(timer);
-  }, [api, jobId, running]);
-
-  const cancel = useCallback(async () => {
-    if (jobId === null) return;
-    setView((v) => (v.jobId === jobId && v.status === 'running' ? { ...v, message: 'cancelling…' } : v));
-    try {
-      await api.cancelJob({ jobId });
-    } catch (error) {
-      setView((v) => ({ ...v, error: errorMessage(error) }));
-    }
-  }, [api, jobId]);
-
-  const reset = useCallback(() => setView(idleJob), []);
   return { view, start, cancel, reset };
 };

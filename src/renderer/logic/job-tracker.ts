@@ -1,5 +1,5 @@
 import type { ApiEvent } from '../../shared/api.js';
-import type { IngestSummary, JobState } from '../../shared/domain.js';
+import type { IngestSummary, JobState, OpcuaImportSummary } from '../../shared/domain.js';
 
 /** What the import dialog shows about its job. */
 export interface JobView {
@@ -9,10 +9,12 @@ export interface JobView {
   readonly fraction: number | null;
   readonly message: string;
   readonly summary: IngestSummary | null;
+  /** The outcome of an OPC UA history import job. */
+  readonly opcua: OpcuaImportSummary | null;
   readonly error: string | null;
 }
 
-export const idleJob: JobView = { jobId: null, status: 'idle', fraction: null, message: '', summary: null, error: null };
+export const idleJob: JobView = { jobId: null, status: 'idle', fraction: null, message: '', summary: null, opcua: null, error: null };
 
 export const startingJob: JobView = { ...idleJob, status: 'starting', fraction: null, message: 'starting' };
 
@@ -27,6 +29,7 @@ export const fromJobState = (job: JobState): JobView => ({
   fraction: job.fraction,
   message: job.message,
   summary: job.result,
+  opcua: job.opcua ?? null,
   error: job.error,
 });
 

@@ -6,6 +6,7 @@ import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.j
 import { importFiles } from '../import/import-files.js';
 import { planImport, toPreview } from '../import/plan.js';
 import { Workspace } from '../workspace/workspace.js';
+import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from './jobs.js';
 import { RecentWorkspaces } from './user-data.js';
 
@@ -153,6 +154,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       const rows = await requireWorkspace().export({ signalIds, from, to, format, path: out });
       return { path: out, rows };
     },
+    ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir }),
   };
 
   return {

@@ -13,7 +13,12 @@ export class Jobs {
 
   constructor(private readonly emit: (event: ApiEvent) => void) {}
 
-  start(kind: JobState['kind'], work: (control: JobControl) => Promise<IngestSummary>): string {
+  /** `store` places the result in the job state: by default an import's IngestSummary in `result`. */
+  start<R = IngestSummary>(
+    kind: JobState['kind'],
+    work: (control: JobControl) => Promise<R>,
+    store: (result: R) => Partial<Pick<JobState, 'result' | 'opcua'>> = (result) => ({ result: result as IngestSummary }),
+  ): string {
     const id = randomUUID();
     const entry = {
       state: { id, kind, status: 'running', fraction: 0, message: 'starting', result: null, error: null } as JobState,
@@ -35,7 +40,7 @@ export class Jobs {
     };
     entry.done = work(control).then(
       (result) => {
-        entry.state = { ...entry.state, status: 'done', fraction: 1, message: 'done', result };
+        entry.state = { ...entry.state, status: 'done', fraction: 1, message: 'done', ...store(result) };
       },
       (error: unknown) => {
         const cancelled = entry.cancelled;

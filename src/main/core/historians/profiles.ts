@@ -70,4 +70,13 @@ export class ProfileStore {
     const others = (await this.list()).filter((p) => p.name !== profile.name);
     await writeFileAtomic(this.file, `${JSON.stringify([...others, stored], null, 2)}\n`);
   }
+
+  /** Remove a profile by name; false when there was none. */
+  async delete(name: string): Promise<boolean> {
+    const all = await this.list();
+    const others = all.filter((p) => p.name !== name);
+    if (others.length === all.length) return false;
+    await writeFileAtomic(this.file, `${JSON.stringify(others, null, 2)}\n`);
+    return true;
+  }
 }

@@ -5,12 +5,18 @@ import type { Connection } from './database.js';
  * M4 aggregation (Jugel et al., VLDB 2014): for each pixel column keep the first, last, minimum and
  * maximum reading, so a line chart drawn from at most 4·width points is pixel-identical to one drawn
  * from every reading. Column of a reading: floor((t - from) · width / (to - from)), the last column
- * closed on the right.
+ * closed on the right; `from` is floored and `to` ceiled to whole time units.
  */
-export const pixelColumn = (t: number, from: number, to: number, width: number): number =>
-  to > from ? Math.min(Math.floor(((t - from) * width) / (to - from)), width - 1) : 0;
+export const pixelColumn = (t: number, from: number, to: number, width: number): number => {
+  const lo = Math.floor(from);
+  const span = Math.ceil(to) - lo;
+  if (span <= 0) return 0;
+  // Integer arithmetic, as in SQL: (t - from) · width overflows doubles' exact range for long µs spans.
+  const column = Number((BigInt(Math.floor(t) - lo) * BigInt(width)) / BigInt(span));
+  return Math.min(column, width - 1);
+};
 
-interface Bucket {
+export interface M4Bucket {
   readonly t_first: number;
   readonly v_first: number;
   readonly t_last: number;
@@ -22,25 +28,8 @@ interface Bucket {
   readonly n: number;
 }
 
-export const m4Query = async (
-  db: Connection,
-  signalId: number,
-  from: number,
-  to: number,
-  width: number,
-): Promise<TrendSeries> => {
-  const span = to > from ? to - from : 1;
-  const buckets = await db.all<Bucket>(
-    `SELECT min(t) AS t_first, arg_min(value, t) AS v_first, max(t) AS t_last, arg_max(value, t) AS v_last,
-            arg_min(t, value) AS t_min, min(value) AS v_min, arg_max(t, value) AS t_max, max(value) AS v_max,
-            count(*) AS n
-     FROM (
-       SELECT t, value, least(floor((t - $2)::DOUBLE * $4 / $5)::BIGINT, $4 - 1) AS px
-       FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 AND isfinite(value)
-     )
-     GROUP BY px ORDER BY px`,
-    [signalId, BigInt(Math.floor(from)), BigInt(Math.ceil(to)), width, span],
-  );
+/** A column's four points in time order, without repeats. */
+export const m4Points = (buckets: readonly M4Bucket[]): { t: number[]; v: number[]; rawCount: number } => {
   const t: number[] = [];
   const v: number[] = [];
   let rawCount = 0;
@@ -61,5 +50,29 @@ export const m4Query = async (
       v.push(pv);
     }
   }
-  return { signalId, t, v, rawCount };
+  return { t, v, rawCount };
+};
+
+export const m4Query = async (
+  db: Connection,
+  signalId: number,
+  from: number,
+  to: number,
+  width: number,
+): Promise<TrendSeries> => {
+  const lo = Math.floor(from);
+  const hi = Math.ceil(to);
+  const span = hi > lo ? hi - lo : 1;
+  const buckets = await db.all<M4Bucket>(
+    `SELECT min(t) AS t_first, arg_min(value, t) AS v_first, max(t) AS t_last, arg_max(value, t) AS v_last,
+            arg_min(t, value) AS t_min, min(value) AS v_min, arg_max(t, value) AS t_max, max(value) AS v_max,
+            count(*) AS n
+     FROM (
+       SELECT t, value, least((((t - $2)::HUGEINT * $4) // $5)::BIGINT, $4 - 1) AS px
+       FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 AND isfinite(value)
+     )
+     GROUP BY px ORDER BY px`,
+    [signalId, BigInt(lo), BigInt(hi), width, BigInt(span)],
+  );
+  return { signalId, ...m4Points(buckets) };
 };

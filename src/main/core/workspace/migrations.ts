@@ -104,6 +104,24 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'trend tiles',
+    // Derived from readings (see trend-tiles.ts); safe to drop and rebuild.
+    sql: [
+      `CREATE TABLE trend_tiles (
+        signal_id INTEGER NOT NULL, exponent TINYINT NOT NULL, tile BIGINT NOT NULL, n BIGINT NOT NULL,
+        t_first BIGINT NOT NULL, v_first DOUBLE NOT NULL, t_last BIGINT NOT NULL, v_last DOUBLE NOT NULL,
+        t_min BIGINT NOT NULL, v_min DOUBLE NOT NULL, t_max BIGINT NOT NULL, v_max DOUBLE NOT NULL
+      )`,
+      `CREATE TABLE trend_tile_sets (
+        signal_id INTEGER PRIMARY KEY,
+        min_exponent INTEGER NOT NULL,
+        max_exponent INTEGER NOT NULL,
+        built_count BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -16,9 +16,11 @@ import { Database, quoteLiteral, type Connection } from './database.js';
 import { exportReadings } from './export.js';
 import { ingestFile, type IngestProgress } from './ingest.js';
 import { m4Query } from './m4.js';
+import { buildTiles, currentTileSets, snapRange, tiledM4, TILE_MIN_READINGS } from './trend-tiles.js';
 import { migrate } from './migrations.js';
 import { qualityReport } from './quality.js';
 import { StreamSink } from './stream-ingest.js';
+import { deleteEventRecord, listEventRecords, saveEventRecord, type EventChange, type EventRecord } from './event-edits.js';
 import { listEvents, storeEvents, type EventInput, type EventImportResult, type EventReject, type StoredEvent } from './events.js';
 
 export const WORKSPACE_FILE = 'workspace.duckdb';
@@ -123,6 +125,23 @@ export class Workspace {
   }
 
   async signals(ids?: readonly number[]): Promise<Signal[]> {
+    if (ids !== undefined && ids.length <= 16) {
+      // One aggregate per signal without GROUP BY: DuckDB then answers from the signal's clustered row groups,
+      // far faster than grouping (a 50M-reading signal: ~10 ms against ~150 ms).
+      const stats = new Map<number, { count: number; first_t: number | null; last_t: number | null }>();
+      for (const id of ids) {
+        stats.set(
+          id,
+          await this.db.one('SELECT count(*) AS count, min(t) AS first_t, max(t) AS last_t FROM readings WHERE signal_id = $1', [
+            Math.trunc(id),
+          ]),
+        );
+      }
+      const rows = await this.db.all<SignalRow>(
+        `SELECT * FROM signals WHERE id IN (${ids.map((id) => Math.trunc(id)).join(', ') || 'NULL'}) ORDER BY asset, tag`,
+      );
+      return rows.map((r) => toSignal({ ...r, ...(stats.get(r.id) ?? { count: 0, first_t: null, last_t: null }) }));
+    }
     const list = ids?.map((id) => Math.trunc(id)).join(', ');
     const filter = ids === undefined ? '' : `WHERE s.id IN (${list || 'NULL'})`;
     // Filter readings by id too: with readings clustered by signal, zone maps then skip everything else.
@@ -188,9 +207,26 @@ export class Workspace {
     const ends = signals.map((s) => s.lastT).filter((t): t is number => t !== null);
     const lo = from ?? (starts.length > 0 ? Math.min(...starts) : 0);
     const hi = to ?? (ends.length > 0 ? Math.max(...ends) : lo);
+    // Signals with current tiles put the range on the tile grid; then every series shares that exact range.
+    const tileSets = await currentTileSets(this.db, new Map(signals.map((s) => [s.id, s.count])));
+    const snapped = snapRange(lo, hi, width, [...tileSets.values()]);
+    const range = snapped ?? { from: lo, to: hi };
     const series = [];
-    for (const id of signalIds) series.push(await m4Query(this.db, id, lo, hi, width));
-    return { from: lo, to: hi, width, timeKind: signals[0]?.timeKind ?? 'timestamp', series };
+    for (const id of signalIds) {
+      const set = tileSets.get(id);
+      const tiled = set !== undefined && snapped !== null ? await tiledM4(this.db, set, snapped, width) : null;
+      series.push(tiled ?? (await m4Query(this.db, id, range.from, range.to, width)));
+    }
+    return { from: range.from, to: range.to, width, timeKind: signals[0]?.timeKind ?? 'timestamp', series };
+  }
+
+  /** Rebuild trend tiles for signals large enough to need them (after an import; see trend-tiles.ts). */
+  async refreshTrendTiles(signalIds: readonly number[], minReadings = TILE_MIN_READINGS): Promise<number> {
+    let built = 0;
+    for (const signal of await this.signals(signalIds)) {
+      if (signal.count >= minReadings && (await buildTiles(this.db, signal.id, minReadings))) built++;
+    }
+    return built;
   }
 
   async quality(signalIds?: readonly number[]): Promise<QualityRow[]> {
@@ -259,7 +295,10 @@ export class Workspace {
   async ingest(plan: ImportPlan, progress: IngestProgress, isCancelled: () => boolean): Promise<IngestFileResult> {
     const connection = await this.database.connect();
     try {
-      return await ingestFile({ db: connection, plan, progress, isCancelled });
+      const result = await ingestFile({ db: connection, plan, progress, isCancelled });
+      progress(1, 'indexing trends');
+      await this.refreshTrendTiles(result.signalIds);
+      return result;
     } finally {
       connection.close();
     }
@@ -299,6 +338,20 @@ export class Workspace {
   /** Distinct asset names of the workspace's signals. */
   async assets(): Promise<string[]> {
     return (await this.db.all<{ asset: string }>('SELECT DISTINCT asset FROM signals ORDER BY 1')).map((r) => r.asset);
+  }
+
+  /** Events with their time axis, of the given assets or all (see event-edits.ts). */
+  async eventRecords(assets?: readonly string[]): Promise<EventRecord[]> {
+    return listEventRecords(this.db, assets);
+  }
+
+  /** Add (no id) or edit one event. */
+  async saveEvent(change: EventChange): Promise<EventRecord> {
+    return saveEventRecord(this.db, change);
+  }
+
+  async deleteEvent(id: number): Promise<boolean> {
+    return deleteEventRecord(this.db, id);
   }
 
   /** Run a read-only statement; for tests and diagnostics. */

@@ -50,8 +50,8 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('are numbered 1..n without gaps, and each one below has its own test', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4]);
-    expect(latestSchemaVersion()).toBe(4);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(latestSchemaVersion()).toBe(5);
   });
 
   it('an empty database is at version 0', async () => {
@@ -153,6 +153,18 @@ describe('migrations', () => {
     await expect(c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 20)`)).rejects.toThrow(
       /constraint|duplicate/i,
     );
+  });
+
+  it('5: trend tiles', async () => {
+    const c = await open();
+    expect(await migrate(c, 5)).toBe(5);
+    expect(await tables(c)).toEqual(expect.arrayContaining(['trend_tiles', 'trend_tile_sets']));
+    expect(Object.keys(await columns(c, 'trend_tile_sets'))).toEqual(['signal_id', 'min_exponent', 'max_exponent', 'built_count']);
+    expect(Object.keys(await columns(c, 'trend_tiles'))).toEqual([
+      'signal_id', 'exponent', 'tile', 'n', 't_first', 'v_first', 't_last', 'v_last', 't_min', 'v_min', 't_max', 'v_max',
+    ]);
+    await c.run('INSERT INTO trend_tile_sets VALUES (1, 3, 9, 100)');
+    await expect(c.run('INSERT INTO trend_tile_sets VALUES (1, 4, 9, 100)')).rejects.toThrow(/constraint|duplicate/i);
   });
 
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {

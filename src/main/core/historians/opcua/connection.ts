@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   MessageSecurityMode,
@@ -20,8 +21,11 @@ export interface OpcuaConnectionOptions {
   readonly user?: { readonly userName: string; readonly password: string } | undefined;
   /** Folder of the app's own files: the client certificate is created in `<dir>/pki` on first use. */
   readonly userDataDir: string;
-  /** Trust a server certificate not yet in the trust list (and add it there). Default false. */
-  readonly trustServerCertificate?: boolean;
+  /**
+   * Trust a server certificate not yet in the trust list: true (or 'always') adds it there; 'once' trusts it for
+   * this connection only (it goes back to the rejected list). Default false.
+   */
+  readonly trustServerCertificate?: boolean | 'always' | 'once';
   /** Milliseconds to wait for the TCP connection and each request. */
   readonly timeoutMs?: number;
 }
@@ -45,11 +49,30 @@ const POLICIES: Record<SecurityPolicyName, SecurityPolicy> = {
   Basic256Sha256: SecurityPolicy.Basic256Sha256,
 };
 
+export type ConnectFailure = 'unreachable' | 'login' | 'untrusted-certificate' | 'security' | 'other';
+
+/** A connection that failed, with the cause as a code the app can act on (e.g. ask to trust a certificate). */
+export class OpcuaConnectError extends Error {
+  constructor(
+    message: string,
+    readonly reason: ConnectFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'OpcuaConnectError';
+  }
+}
+
 /** Turn node-opcua's connection and session errors into one sentence naming the cause. */
-export const explainConnectError = (endpoint: string, error: unknown, options: { readonly pkiDir: string; readonly user?: string }): Error => {
+export const explainConnectError = (endpoint: string, error: unknown, options: { readonly pkiDir: string; readonly user?: string }): OpcuaConnectError => {
   const text = error instanceof Error ? error.message : String(error);
   const has = (pattern: RegExp) => pattern.test(text);
   let message: string;
+  let reason: ConnectFailure = 'other';
+  if (has(/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout|Timeout/)) reason = 'unreachable';
+  else if (has(/BadUserAccessDenied|BadIdentityToken/) || has(/Cannot find ANONYMOUS user token/i)) reason = 'login';
+  else if (has(/BadCertificateUntrusted|BadSecurityChecksFailed|certificate.*(untrusted|rejected)|BadCertificate/i)) reason = 'untrusted-certificate';
+  else if (has(/cannot find endpoint|endpoint.*not.*found|BadSecurityPolicyRejected|BadSecurityModeRejected/i)) reason = 'security';
   if (has(/ECONNREFUSED/)) message = `cannot reach ${endpoint}: connection refused (is the server running, and is the port right?)`;
   else if (has(/ENOTFOUND|EAI_AGAIN/)) message = `cannot reach ${endpoint}: unknown host name`;
   else if (has(/ETIMEDOUT|timeout|Timeout/)) message = `cannot reach ${endpoint}: no answer in time`;
@@ -65,7 +88,7 @@ export const explainConnectError = (endpoint: string, error: unknown, options: {
   } else if (has(/cannot find endpoint|endpoint.*not.*found|BadSecurityPolicyRejected|BadSecurityModeRejected/i)) {
     message = `${endpoint} does not offer the requested security mode and policy`;
   } else message = `cannot connect to ${endpoint}: ${text.split('\n')[0] ?? text}`;
-  return new Error(message, { cause: error });
+  return new OpcuaConnectError(message, reason, { cause: error });
 };
 
 /** Connect and open a session: no automatic retry, so an unreachable server fails fast with a clear message. */
@@ -77,8 +100,10 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
   const pkiDir = join(options.userDataDir, 'pki');
   const certificateManager = new OPCUACertificateManager({
     rootFolder: pkiDir,
-    automaticallyAcceptUnknownCertificate: options.trustServerCertificate === true,
+    automaticallyAcceptUnknownCertificate: options.trustServerCertificate !== undefined && options.trustServerCertificate !== false,
   });
+  const trustedDir = join(pkiDir, 'trusted', 'certs');
+  const trustedFiles = async () => new Set(await readdir(trustedDir).catch(() => [] as string[]));
   const timeout = options.timeoutMs ?? 10_000;
   const client = OPCUAClient.create({
     applicationName: 'PdM Studio',
@@ -102,8 +127,10 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
   });
   const explain = (error: unknown) =>
     explainConnectError(options.endpoint, error, { pkiDir, ...(options.user ? { user: options.user.userName } : {}) });
+  let trustedBefore = new Set<string>();
   try {
     await certificateManager.initialize();
+    trustedBefore = await trustedFiles();
     await client.connect(options.endpoint);
   } catch (error) {
     await client.disconnect().catch(() => undefined);
@@ -118,6 +145,11 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
   } catch (error) {
     await client.disconnect().catch(() => undefined);
     throw explain(error);
+  }
+  if (options.trustServerCertificate === 'once') {
+    // Trusted for this connection only: a certificate added to the trust list just now goes back to rejected.
+    const added = [...(await trustedFiles())].some((f) => !trustedBefore.has(f));
+    if (added && client.serverCertificate !== undefined) await certificateManager.rejectCertificate(client.serverCertificate).catch(() => undefined);
   }
   return {
     session,
