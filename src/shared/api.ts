@@ -21,6 +21,7 @@ import {
   SaveConnectionProfileSchema,
   WorkspaceEventSchema,
 } from './historian.js';
+import { RunDetailSchema, RunEvaluationSchema, RunSummarySchema, TrainConfigSchema } from './training.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -122,6 +123,18 @@ export const apiMethods = {
   listConnectionProfiles: method(z.object({}), z.array(ConnectionProfileSchema)),
   saveConnectionProfile: method(SaveConnectionProfileSchema, ConnectionProfileSchema),
   deleteConnectionProfile: method(z.object({ name: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
+  /**
+   * Train a model as a job ('training'; result in JobState.training); every epoch is also a 'training-progress'
+   * event. A bad config fails the job with a message naming the problem. docs/training.md describes `config`;
+   * relative paths in it (evaluation.finalRul) resolve against `baseDir`, default the workspace folder.
+   */
+  startTraining: method(z.object({ config: TrainConfigSchema, baseDir: AbsolutePath.optional() }), z.object({ jobId: z.string() })),
+  /** Runs of the open workspace, newest first. */
+  listRuns: method(z.object({}), z.array(RunSummarySchema)),
+  getRun: method(z.object({ id: z.string().min(1).max(100) }), RunDetailSchema),
+  deleteRun: method(z.object({ id: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
+  /** Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. */
+  evaluateRun: method(z.object({ id: z.string().min(1).max(100) }), RunEvaluationSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -149,6 +162,15 @@ export const ApiEventSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.object({ type: z.literal('job-finished'), job: JobStateSchema }),
+  /** One finished epoch of a 'training' job: live loss curves. */
+  z.object({
+    type: z.literal('training-progress'),
+    jobId: z.string(),
+    epoch: z.number().int(),
+    epochs: z.number().int(),
+    loss: z.number().nullable(),
+    valLoss: z.number().nullable(),
+  }),
   z.object({ type: z.literal('workspace-changed') }),
   /** Events were added, edited, deleted or imported. */
   z.object({ type: z.literal('events-changed') }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrainingJobResultSchema } from './training.js';
 
 /**
  * Domain schemas shared by every process. Times travel as numbers: microseconds since the Unix epoch
@@ -196,7 +197,7 @@ export type OpcuaImportSummary = z.infer<typeof OpcuaImportSummarySchema>;
 
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import']),
+  kind: z.enum(['import', 'opcua-import', 'training']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),
@@ -204,5 +205,7 @@ export const JobStateSchema = z.object({
   error: z.string().nullable(),
   /** Set by 'opcua-import' jobs when they finish. */
   opcua: OpcuaImportSummarySchema.nullable().optional(),
+  /** Set by 'training' jobs when they finish. */
+  training: TrainingJobResultSchema.nullable().optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;

@@ -15,6 +15,11 @@ Commands:
   signals --workspace <dir> [--json]
   quality --workspace <dir> [--signal <ref>] [--json]
   export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
+  train --workspace <dir> --config <file.json> [--json]   train one model (docs/training.md); Ctrl-C cancels
+  evaluate --workspace <dir> --run <id> [--json]          re-score a run from its folder, compare with its record
+  runs [delete --run <id>] --workspace <dir> [--json]     list runs (newest first) or delete one with its folder
+  benchmark cmapss --data <dir> [--epochs N] [--workspace <dir>] [--json]
+         FD001 standard protocol end to end in a fresh workspace
   serve [--workspace <dir>] [--port N]   browser mode on 127.0.0.1; prints the URL with its token
 ${HISTORIAN_USAGE}
   publish ... | registry list|show|approve|reject|promote|rollback|archive|fetch|verify|serve|add-user ...
@@ -69,6 +74,10 @@ const main = async (argv: readonly string[]) => {
       port: { type: 'string' },
       host: { type: 'string' },
       json: { type: 'boolean' },
+      config: { type: 'string' },
+      run: { type: 'string' },
+      data: { type: 'string' },
+      epochs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -154,6 +163,40 @@ const main = async (argv: readonly string[]) => {
         return w.export({ signalIds: ids, from: number('from', values.from), to: number('to', values.to), format: format as 'csv', path: out });
       });
       printResult(json, { path: out, rows }, `${rows} rows written to ${out}`);
+      return;
+    }
+    case 'train': {
+      if (values.workspace === undefined) fail('train: --workspace <dir> is required');
+      if (values.config === undefined) fail('train: --config <file.json> is required');
+      const { trainCommand } = await import('./train.js');
+      const result = await trainCommand({ workspace: values.workspace as string, config: values.config as string, json });
+      printResult(json, result, `run ${result.run} on ${result.backend}: ${JSON.stringify(result.metrics)}`);
+      return;
+    }
+    case 'evaluate': {
+      if (values.run === undefined) fail('evaluate: --run <id> is required');
+      const { evaluateRun } = await import('../core/training/evaluate-run.js');
+      const result = await withWorkspace(values.workspace, (w) => evaluateRun(w, values.run as string, process.cwd()));
+      printResult(json, result, `run ${result.run}: ${JSON.stringify(result.metrics)} (${result.matchesRecord ? 'matches' : 'differs from'} the record)`);
+      return;
+    }
+    case 'runs': {
+      const { runsCommand } = await import('./runs.js');
+      const result = await withWorkspace(values.workspace, (w) => runsCommand(w, positionals[0], values.run));
+      const text =
+        result.runs !== undefined
+          ? result.runs.map((r) => `${r.id}\t${r.status}\t${r.modelType}\t${r.backend}\t${JSON.stringify(r.metrics)}`).join('\n')
+          : `deleted ${result.deleted}`;
+      printResult(json, result, text);
+      return;
+    }
+    case 'benchmark': {
+      if (positionals[0] !== 'cmapss') fail('benchmark: only "benchmark cmapss --data <dir>" exists');
+      if (values.data === undefined) fail('benchmark cmapss: --data <dir with train_FD001.txt, test_FD001.txt, RUL_FD001.txt> is required');
+      const { benchmarkCmapss } = await import('./benchmark.js');
+      const epochs = number('epochs', values.epochs);
+      const result = await benchmarkCmapss({ data: values.data as string, epochs, workspace: values.workspace, quiet: false });
+      printResult(json, result, `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`);
       return;
     }
     case 'serve': {

@@ -8,6 +8,7 @@ import { planImport, toPreview } from '../import/plan.js';
 import { Workspace } from '../workspace/workspace.js';
 import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from './jobs.js';
+import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
 
 /** Native dialogs exist only in the desktop shell; browser mode answers `supported: false`. */
@@ -155,6 +156,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       return { path: out, rows };
     },
     ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir }),
+    ...trainingHandlers({ requireWorkspace, jobs, emit }),
   };
 
   return {

@@ -63,16 +63,20 @@ export const m4Query = async (
   const lo = Math.floor(from);
   const hi = Math.ceil(to);
   const span = hi > lo ? hi - lo : 1;
+  // 128-bit arithmetic is several times slower; it is needed only when span × width could overflow 64 bits.
+  const wide = span * width >= 2 ** 62;
+  // Literal integers, not parameters: DuckDB prunes row groups by zone map only for constants it sees at
+  // planning time, which makes a trend over one signal of a large table ~5x faster.
+  const int = (n: number) => String(Math.trunc(n));
   const buckets = await db.all<M4Bucket>(
     `SELECT min(t) AS t_first, arg_min(value, t) AS v_first, max(t) AS t_last, arg_max(value, t) AS v_last,
             arg_min(t, value) AS t_min, min(value) AS v_min, arg_max(t, value) AS t_max, max(value) AS v_max,
             count(*) AS n
      FROM (
-       SELECT t, value, least((((t - $2)::HUGEINT * $4) // $5)::BIGINT, $4 - 1) AS px
-       FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 AND isfinite(value)
+       SELECT t, value, least(((t - ${int(lo)})${wide ? '::HUGEINT' : ''} * ${int(width)}) // ${int(span)}, ${int(width - 1)}) AS px
+       FROM readings WHERE signal_id = ${int(signalId)} AND t >= ${int(lo)} AND t <= ${int(hi)} AND isfinite(value)
      )
      GROUP BY px ORDER BY px`,
-    [signalId, BigInt(lo), BigInt(hi), width, BigInt(span)],
   );
   return { signalId, ...m4Points(buckets) };
 };

@@ -122,6 +122,41 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'dataset snapshots and training runs',
+    sql: [
+      // A snapshot's id is derived from its content hash, so the same definition over the same data is one row.
+      `CREATE TABLE datasets (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        definition JSON NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        assets INTEGER NOT NULL,
+        windows BIGINT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      // Artifacts live in artifacts/runs/<id>/ (src/shared/run-artifact.ts); this row is the searchable index.
+      `CREATE TABLE runs (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        task VARCHAR NOT NULL,
+        model_type VARCHAR NOT NULL,
+        status VARCHAR NOT NULL CHECK (status IN ('done', 'failed', 'cancelled')),
+        backend VARCHAR NOT NULL,
+        seed BIGINT NOT NULL,
+        dataset_id VARCHAR NOT NULL,
+        dataset_hash VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        duration_s DOUBLE NOT NULL,
+        metrics JSON NOT NULL,
+        config JSON NOT NULL,
+        app_version VARCHAR NOT NULL,
+        artifact_dir VARCHAR,
+        message VARCHAR
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -131,16 +131,15 @@ export const tiledM4 = async (
   const buckets = await db.all<M4Bucket>(
     `WITH parts AS (
        SELECT (tile * ${w} - ${range.from}) // ${columnSpan} AS px, n, t_first, v_first, t_last, v_last, t_min, v_min, t_max, v_max
-       FROM trend_tiles WHERE signal_id = $1 AND exponent = $2 AND tile >= ${firstTile} AND tile < ${endTile}
+       FROM trend_tiles WHERE signal_id = ${set.signalId} AND exponent = ${exponent} AND tile >= ${firstTile} AND tile < ${endTile}
        UNION ALL
        SELECT ${width - 1}, 1, t, value, t, value, t, value, t, value
-       FROM readings WHERE signal_id = $1 AND t = ${range.to} AND isfinite(value)
+       FROM readings WHERE signal_id = ${set.signalId} AND t = ${range.to} AND isfinite(value)
      )
      SELECT min(t_first) AS t_first, arg_min(v_first, t_first) AS v_first, max(t_last) AS t_last,
             arg_max(v_last, t_last) AS v_last, arg_min(t_min, v_min) AS t_min, min(v_min) AS v_min,
             arg_max(t_max, v_max) AS t_max, max(v_max) AS v_max, sum(n) AS n
      FROM parts GROUP BY px ORDER BY px`,
-    [set.signalId, exponent],
   );
   return { signalId: set.signalId, ...m4Points(buckets) };
 };

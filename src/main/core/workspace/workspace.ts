@@ -13,15 +13,27 @@ import type {
 } from '../../../shared/domain.js';
 import type { ImportPlan, ParquetDescription } from '../import/plan.js';
 import { Database, quoteLiteral, type Connection } from './database.js';
+import {
+  insertEvents,
+  loadEvents,
+  loadGridSeries,
+  saveDatasetSnapshot,
+  type DatasetSnapshot,
+  type EventRow,
+  type GridSeries,
+  type NewEvent,
+  type SeriesRequest,
+} from './datasets.js';
 import { exportReadings } from './export.js';
 import { ingestFile, type IngestProgress } from './ingest.js';
 import { m4Query } from './m4.js';
 import { buildTiles, currentTileSets, snapRange, tiledM4, TILE_MIN_READINGS } from './trend-tiles.js';
 import { migrate } from './migrations.js';
 import { qualityReport } from './quality.js';
+import { deleteRun, getRun, insertRun, listRuns, updateRunMetrics, type RunRow } from './runs.js';
 import { StreamSink } from './stream-ingest.js';
-import { deleteEventRecord, listEventRecords, saveEventRecord, type EventChange, type EventRecord } from './event-edits.js';
 import { listEvents, storeEvents, type EventInput, type EventImportResult, type EventReject, type StoredEvent } from './events.js';
+import { deleteEventRecord, listEventRecords, saveEventRecord, type EventChange, type EventRecord } from './event-edits.js';
 
 export const WORKSPACE_FILE = 'workspace.duckdb';
 
@@ -132,9 +144,9 @@ export class Workspace {
       for (const id of ids) {
         stats.set(
           id,
-          await this.db.one('SELECT count(*) AS count, min(t) AS first_t, max(t) AS last_t FROM readings WHERE signal_id = $1', [
-            Math.trunc(id),
-          ]),
+          await this.db.one(
+            `SELECT count(*) AS count, min(t) AS first_t, max(t) AS last_t FROM readings WHERE signal_id = ${Math.trunc(id)}`,
+          ),
         );
       }
       const rows = await this.db.all<SignalRow>(
@@ -325,6 +337,43 @@ export class Workspace {
     }
   }
 
+  /** Signals of the given assets on a common grid, for dataset building (see datasets.ts). */
+  async gridSeries(request: SeriesRequest): Promise<GridSeries[]> {
+    return loadGridSeries(this.db, request);
+  }
+
+  async events(assets: readonly string[]): Promise<EventRow[]> {
+    return loadEvents(this.db, assets);
+  }
+
+  async addEvents(events: readonly NewEvent[]): Promise<number> {
+    return insertEvents(this.db, events);
+  }
+
+  async saveDataset(snapshot: DatasetSnapshot): Promise<void> {
+    await saveDatasetSnapshot(this.db, snapshot);
+  }
+
+  async recordRun(run: RunRow): Promise<void> {
+    await insertRun(this.db, run);
+  }
+
+  async runs(): Promise<RunRow[]> {
+    return listRuns(this.db);
+  }
+
+  async run(id: string): Promise<RunRow | null> {
+    return getRun(this.db, id);
+  }
+
+  async deleteRun(id: string): Promise<boolean> {
+    return deleteRun(this.db, id);
+  }
+
+  async updateRunMetrics(id: string, metrics: Record<string, number>): Promise<void> {
+    await updateRunMetrics(this.db, id, metrics);
+  }
+
   /** Store events read from a CMMS export (one transaction; see events.ts). */
   async importEvents(file: string, sha256: string, events: readonly EventInput[], rejects: readonly EventReject[]): Promise<EventImportResult> {
     return storeEvents(this.db, file, sha256, events, rejects);
@@ -333,11 +382,6 @@ export class Workspace {
   /** Events with their source, optionally of one asset. */
   async storedEvents(asset?: string): Promise<StoredEvent[]> {
     return listEvents(this.db, asset);
-  }
-
-  /** Distinct asset names of the workspace's signals. */
-  async assets(): Promise<string[]> {
-    return (await this.db.all<{ asset: string }>('SELECT DISTINCT asset FROM signals ORDER BY 1')).map((r) => r.asset);
   }
 
   /** Events with their time axis, of the given assets or all (see event-edits.ts). */
@@ -352,6 +396,11 @@ export class Workspace {
 
   async deleteEvent(id: number): Promise<boolean> {
     return deleteEventRecord(this.db, id);
+  }
+
+  /** Distinct asset names of the workspace's signals. */
+  async assets(): Promise<string[]> {
+    return (await this.db.all<{ asset: string }>('SELECT DISTINCT asset FROM signals ORDER BY 1')).map((r) => r.asset);
   }
 
   /** Run a read-only statement; for tests and diagnostics. */

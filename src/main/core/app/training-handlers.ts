@@ -1,0 +1,58 @@
+import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
+import type { TrainingJobResult } from '../../../shared/training.js';
+import { evaluateRun } from '../training/evaluate-run.js';
+import { deleteRunAndFolder, runDetail } from '../training/run-files.js';
+import { trainRun } from '../training/train-run.js';
+import type { Workspace } from '../workspace/workspace.js';
+import type { Jobs } from './jobs.js';
+
+export type TrainingMethod = 'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun';
+
+export interface TrainingDeps {
+  readonly requireWorkspace: () => Workspace;
+  readonly jobs: Jobs;
+  readonly emit: (event: ApiEvent) => void;
+}
+
+/**
+ * Training and runs over the API. Training is a job (progress, Cancel) whose work happens in a worker thread;
+ * each epoch is also published as a 'training-progress' event so views can draw live loss curves.
+ */
+export const trainingHandlers = ({ requireWorkspace, jobs, emit }: TrainingDeps): Pick<ApiHandlers, TrainingMethod> => ({
+  startTraining: async ({ config, baseDir }) => {
+    const workspace = requireWorkspace();
+    let jobId = '';
+    jobId = jobs.start<TrainingJobResult>(
+      'training',
+      async (control) => {
+        const run = await trainRun({
+          workspace,
+          config,
+          baseDir: baseDir ?? workspace.path,
+          isCancelled: control.isCancelled,
+          onProgress: (p) => {
+            control.progress(p.phase === 'training' ? p.epoch / p.epochs : null, p.message);
+            if (p.phase === 'training') {
+              emit({ type: 'training-progress', jobId, epoch: p.epoch, epochs: p.epochs, loss: p.loss, valLoss: p.valLoss });
+            }
+          },
+        });
+        return { run: run.runId, backend: run.backend, metrics: run.metrics };
+      },
+      (result) => ({ training: result }),
+    );
+    return { jobId };
+  },
+  listRuns: async () => (await requireWorkspace().runs()).map(({ config: _c, appVersion: _v, artifactDir: _d, message: _m, ...summary }) => summary),
+  getRun: async ({ id }) => {
+    const detail = await runDetail(requireWorkspace(), id);
+    if (detail === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);
+    return detail;
+  },
+  deleteRun: async ({ id }) => ({ deleted: await deleteRunAndFolder(requireWorkspace(), id) }),
+  evaluateRun: async ({ id }) => {
+    const workspace = requireWorkspace();
+    if ((await workspace.run(id)) === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);
+    return evaluateRun(workspace, id, workspace.path);
+  },
+});

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type { RunArtifact } from '../../../shared/run-artifact.js';
+import type { AssetSelection, TrainConfig } from '../../../shared/training.js';
+import { failureTime, labelSteps } from './labels.js';
+import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
+import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { splitAssets } from './split.js';
+import { makeWindows, selectWindows, type WindowSet } from './windows.js';
+
+/** What the dataset builder needs from a workspace (kept narrow so tests can pass a fake). */
+export interface DatasetSource {
+  signals(): Promise<
+    readonly {
+      asset: string;
+      tag: string;
+      unit: string | null;
+      samplePeriod: number | null;
+      validMin: number | null;
+      validMax: number | null;
+      timeKind: 'timestamp' | 'cycle';
+    }[]
+  >;
+  gridSeries(request: {
+    assets: readonly string[];
+    tags: readonly string[];
+    from?: number | undefined;
+    to?: number | undefined;
+    period: number;
+    gap: 'forward-fill' | 'reject';
+  }): Promise<AssetSeries[]>;
+  events(assets: readonly string[]): Promise<AssetEvent[]>;
+}
+
+export interface PreparedDataset {
+  readonly id: string;
+  readonly contentHash: string;
+  readonly description: string;
+  readonly timeKind: 'timestamp' | 'cycle';
+  readonly signals: RunArtifact['signals'];
+  readonly features: string[];
+  readonly normalisation: Normalisation;
+  readonly split: { readonly train: string[]; readonly validation: string[]; readonly evaluation: string[] };
+  readonly train: WindowSet;
+  readonly validation: WindowSet;
+  /** Evaluation windows (labelled), or null when the config names no evaluation assets. */
+  readonly evaluation: WindowSet | null;
+  readonly evaluationHash: string | null;
+  /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
+  readonly failures: { readonly validation: (number | null)[]; readonly evaluation: (number | null)[] };
+}
+
+/** A refused configuration: the message names the problem; nothing has been trained. */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+}
+
+const resolveAssets = (selection: AssetSelection, known: readonly string[], role: string): string[] => {
+  if (selection.names !== undefined) {
+    const missing = selection.names.filter((n) => !known.includes(n));
+    if (missing.length > 0) throw new DatasetError(`unknown asset${missing.length > 1 ? 's' : ''} in ${role}: ${missing.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
+    return [...selection.names];
+  }
+  const prefix = selection.prefix ?? '';
+  const found = known.filter((n) => n.startsWith(prefix)).sort();
+  if (found.length === 0) throw new DatasetError(`empty split: no asset name starts with "${prefix}" (${role})`);
+  return found;
+};
+
+const hashSeries = (hash: ReturnType<typeof createHash>, series: readonly AssetSeries[], events: readonly AssetEvent[]) => {
+  for (const a of series) {
+    hash.update(a.asset);
+    hash.update(new Uint8Array(a.t.buffer, a.t.byteOffset, a.t.byteLength));
+    for (const v of a.values) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  }
+  hash.update(JSON.stringify(events));
+};
+
+/**
+ * Turn a training config into windows ready for a model, refusing bad configs before any training starts:
+ * unknown assets or signals, mixed time axes, train/evaluation overlap, windows longer than the shortest
+ * asset, NaN in the data, empty splits. The content hash covers the definition and every value used, so a
+ * run records exactly what it saw.
+ */
+export const prepareDataset = async (
+  source: DatasetSource,
+  config: TrainConfig,
+  finalRul: readonly number[] | null,
+): Promise<PreparedDataset> => {
+  const def = config.dataset;
+  const catalogue = await source.signals();
+  const knownAssets = [...new Set(catalogue.map((s) => s.asset))];
+  const trainAssets = resolveAssets(def.assets, knownAssets, 'dataset.assets');
+  const evalAssets = config.evaluation === undefined ? [] : resolveAssets(config.evaluation.assets, knownAssets, 'evaluation.assets');
+  const overlap = evalAssets.filter((a) => trainAssets.includes(a));
+  if (overlap.length > 0) {
+    throw new DatasetError(`asset "${overlap[0] ?? ''}" is in both training and evaluation assets: the split must be by asset`);
+  }
+  if (trainAssets.length < 2) throw new DatasetError('empty split: training needs at least 2 assets (one or more is held out for validation)');
+
+  const signalRows = def.signals.map((tag) => {
+    const rows = catalogue.filter((s) => s.tag === tag && (trainAssets.includes(s.asset) || evalAssets.includes(s.asset)));
+    if (rows.length === 0) throw new DatasetError(`unknown signal "${tag}": no selected asset has it`);
+    const lacking = [...trainAssets, ...evalAssets].filter((a) => !rows.some((r) => r.asset === a));
+    if (lacking.length > 0) throw new DatasetError(`unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`);
+    return rows;
+  });
+  const timeKinds = new Set(signalRows.flat().map((r) => r.timeKind));
+  if (timeKinds.size > 1) throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
+  const timeKind = [...timeKinds][0] ?? 'cycle';
+  if (finalRul !== null && finalRul.length !== evalAssets.length) {
+    throw new DatasetError(`evaluation.finalRul has ${finalRul.length} values for ${evalAssets.length} evaluation assets`);
+  }
+
+  const load = (assets: readonly string[]) =>
+    assets.length === 0
+      ? Promise.resolve([])
+      : source.gridSeries({ assets, tags: def.signals, from: def.from, to: def.to, period: def.resample.period, gap: def.resample.gap });
+  let trainSeries: AssetSeries[];
+  let evalSeries: AssetSeries[];
+  try {
+    trainSeries = await load(trainAssets);
+    evalSeries = await load(evalAssets);
+  } catch (error) {
+    throw new DatasetError(error instanceof Error ? error.message : String(error));
+  }
+  for (const a of [...trainSeries, ...evalSeries]) {
+    if (a.t.length < def.window.length) {
+      throw new DatasetError(
+        `window length ${def.window.length} is longer than the shortest asset: "${a.asset}" has ${a.t.length} steps`,
+      );
+    }
+  }
+  const events = await source.events([...trainAssets, ...evalAssets]);
+
+  const seed = config.training.seed;
+  const split = splitAssets(trainAssets, def.validationFraction, seed);
+  const byName = new Map(trainSeries.map((a) => [a.asset, a]));
+  const pick = (names: readonly string[]) => names.map((n) => byName.get(n) as AssetSeries);
+
+  const smoothed = (list: readonly AssetSeries[]) => list.map((a) => smoothSeries(a, def.smoothing));
+  const fitOn = smoothed(pick(split.train));
+  const normalisation = fitNormalisation(def.normalisation, fitOn, def.signals.length);
+  const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
+  const labelsOf = (list: readonly AssetSeries[], rul?: readonly number[]) =>
+    list.map((a, i) => labelSteps(a, events, def.label, rul?.[i]));
+
+  const windows = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) =>
+    makeWindows(ready(list), labelsOf(list, rul), def.window.length, def.window.stride, which);
+  let train = windows(pick(split.train), 'all');
+  let validation = windows(pick(split.validation), 'all');
+  // An autoencoder learns normal behaviour only; validation keeps both kinds to choose the threshold.
+  if (def.label.kind === 'anomaly') train = selectWindows(train, (i) => train.y[i] === 0);
+  if (train.n === 0) throw new DatasetError('empty split: the training assets give no labelled windows');
+  if (validation.n === 0) throw new DatasetError('empty split: the validation assets give no labelled windows');
+  if (def.label.kind === 'failure-horizon' && !train.y.some((v) => v === 1)) {
+    throw new DatasetError('empty split: no training window precedes a failure within the horizon (no failure events?)');
+  }
+  if (def.label.kind === 'anomaly') validation = selectWindows(validation, () => true);
+  const evaluation =
+    config.evaluation === undefined ? null : windows(evalSeries, config.evaluation.windows, finalRul ?? undefined);
+  if (evaluation !== null && evaluation.n === 0) throw new DatasetError('empty split: the evaluation assets give no labelled windows');
+
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ dataset: def, seed }));
+  hashSeries(hash, trainSeries, events.filter((e) => trainAssets.includes(e.asset)));
+  const contentHash = hash.digest('hex');
+  let evaluationHash: string | null = null;
+  if (config.evaluation !== undefined) {
+    const evalHash = createHash('sha256');
+    evalHash.update(JSON.stringify({ evaluation: config.evaluation, finalRul }));
+    hashSeries(evalHash, evalSeries, events.filter((e) => evalAssets.includes(e.asset)));
+    evaluationHash = evalHash.digest('hex');
+  }
+  const first = (tag: string) => catalogue.find((s) => s.tag === tag && s.asset === trainAssets[0]);
+  return {
+    id: `ds-${contentHash.slice(0, 16)}`,
+    contentHash,
+    description: `${trainAssets.length} assets (${split.train.length} train, ${split.validation.length} validation), ${def.signals.length} signals, windows of ${def.window.length}`,
+    timeKind,
+    signals: def.signals.map((tag) => {
+      const s = first(tag);
+      return {
+        asset: null,
+        tag,
+        unit: s?.unit ?? null,
+        samplePeriod: def.resample.period,
+        validMin: s?.validMin ?? null,
+        validMax: s?.validMax ?? null,
+        missingPolicy: def.resample.gap === 'reject' ? 'reject' : 'forward-fill',
+      };
+    }),
+    features: [...def.signals],
+    normalisation,
+    split: { train: split.train, validation: split.validation, evaluation: evalAssets },
+    train,
+    validation,
+    evaluation,
+    evaluationHash,
+    failures: {
+      validation: pick(split.validation).map((a) => failureTime(a, events, def.label.failureAt)),
+      evaluation: evalSeries.map((a, i) => failureTime(a, events, def.label.failureAt, finalRul?.[i])),
+    },
+  };
+};

@@ -1,0 +1,31 @@
+/**
+ * One asset's signals on a common time grid: `values[s][i]` is signal s at time `t[i]`.
+ * Times are cycles or µs, as the workspace stores them.
+ */
+export interface AssetSeries {
+  readonly asset: string;
+  readonly t: Float64Array;
+  readonly values: readonly Float64Array[];
+}
+
+/** A failure (or anomaly) event on an asset, as the label builders need it. */
+export interface AssetEvent {
+  readonly asset: string;
+  readonly kind: string;
+  readonly start: number;
+  readonly end: number | null;
+}
+
+/** Causal exponential smoothing: s[i] = a*x[i] + (1-a)*s[i-1]. Uses only the past, so scoring can repeat it. */
+export const smooth = (values: Float64Array, alpha: number): Float64Array => {
+  const out = new Float64Array(values.length);
+  let state = values[0] ?? 0;
+  for (let i = 0; i < values.length; i += 1) {
+    state = alpha * (values[i] as number) + (1 - alpha) * state;
+    out[i] = state;
+  }
+  return out;
+};
+
+export const smoothSeries = (series: AssetSeries, alpha: number | null): AssetSeries =>
+  alpha === null ? series : { ...series, values: series.values.map((v) => smooth(v, alpha)) };

@@ -1,0 +1,330 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RunArtifact } from '../../../shared/run-artifact.js';
+import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
+import type { PreparedDataset } from '../datasets/prepare.js';
+import type { WindowSet } from '../datasets/windows.js';
+import { selectBackend } from './backend.js';
+import { fitEnsemble, predictBatched, type EpochReport } from './fit.js';
+import { permutationImportance } from './importance.js';
+import { alarmMetrics, confusion, errorByRemainingLife, quantile, rulMetrics } from './metrics.js';
+import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
+import { buildEnsemble } from './models.js';
+import { fitPca, pcaScores, type PcaModel } from './pca.js';
+
+export interface TrainJobRequest {
+  readonly runId: string;
+  readonly config: TrainConfig;
+  readonly dataset: PreparedDataset;
+  readonly appVersion: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+}
+
+export interface TrainJobResult {
+  /** run.json without `files` and `durationS` (the writer fills them in). */
+  readonly artifact: Omit<RunArtifact, 'files' | 'durationS'>;
+  /** Files of the run folder other than run.json. */
+  readonly files: { readonly name: string; readonly data: Uint8Array }[];
+  readonly history: EpochReport[];
+  readonly trainSeconds: number;
+}
+
+export interface JobControl {
+  readonly progress: (p: TrainProgress) => void;
+  readonly isCancelled: () => boolean;
+}
+
+const windowsTensor = (set: WindowSet) => tf.tensor3d(set.x, [set.n, set.length, set.features]);
+const text = (s: string) => new TextEncoder().encode(s);
+const round = (x: number, digits = 6) => Number(x.toFixed(digits));
+
+const taskOf = (config: TrainConfig): RunArtifact['task'] =>
+  config.dataset.label.kind === 'rul' ? 'rul' : config.dataset.label.kind === 'anomaly' ? 'anomaly' : 'failure-horizon';
+
+/** The threshold maximising F1 on validation windows (failure-horizon classifiers). */
+const bestF1Threshold = (score: ArrayLike<number>, label: ArrayLike<number>): number => {
+  let best = { t: 0.5, f1: -1 };
+  for (let t = 0.05; t < 0.96; t += 0.01) {
+    const f1 = confusion(score, label, t).f1;
+    if (f1 > best.f1) best = { t: round(t, 2), f1 };
+  }
+  return best.t;
+};
+
+export const classificationMetrics = (
+  score: ArrayLike<number>,
+  set: WindowSet,
+  failures: readonly (number | null)[],
+  threshold: number,
+  timeKind: 'timestamp' | 'cycle',
+  prefix: string,
+): Record<string, number> => {
+  const c = confusion(score, set.y, threshold);
+  const alarms = alarmMetrics({
+    score,
+    label: set.y,
+    asset: set.asset,
+    end: set.end,
+    failureTimes: new Map(failures.map((f, i) => [i, f])),
+    threshold,
+    timeKind,
+  });
+  const periodKey = alarms.periodUnit === 'asset-month' ? 'false_alarms_per_asset_month' : 'false_alarms_per_asset_1000_cycles';
+  return {
+    [`${prefix}precision`]: round(c.precision),
+    [`${prefix}recall`]: round(c.recall),
+    [`${prefix}f1`]: round(c.f1),
+    [`${prefix}false_alarm_rate`]: round(c.falseAlarmRate),
+    [`${prefix}missed_alarm_rate`]: round(c.missedAlarmRate),
+    [`${prefix}tp`]: c.tp,
+    [`${prefix}fp`]: c.fp,
+    [`${prefix}tn`]: c.tn,
+    [`${prefix}fn`]: c.fn,
+    [`${prefix}mean_lead_time`]: round(alarms.meanLeadTime),
+    [`${prefix}detected_failures`]: alarms.detectedFailures,
+    [`${prefix}missed_failures`]: alarms.missedFailures,
+    [`${prefix}false_alarms`]: alarms.falseAlarms,
+    [`${prefix}${periodKey}`]: round(alarms.falseAlarmsPerAssetPeriod),
+  };
+};
+
+/** Mean squared reconstruction error per window: the autoencoder's anomaly score. */
+export const reconstructionScores = (model: tf.LayersModel, set: WindowSet): Float32Array =>
+  tf.tidy(() => {
+    const x = windowsTensor(set);
+    const recon = predictBatched(model, x);
+    return tf.mean(tf.square(tf.sub(recon, x)), [1, 2]).dataSync() as Float32Array;
+  });
+
+export const lastSteps = (set: WindowSet): Float64Array[] =>
+  Array.from({ length: set.n }, (_, w) => {
+    const o = (w * set.length + set.length - 1) * set.features;
+    return Float64Array.from(set.x.subarray(o, o + set.features));
+  });
+
+/**
+ * Train and evaluate one run inside the training worker: pick the backend, fit the model on the prepared
+ * windows, score validation and evaluation windows, compute the task's metrics and permutation importance,
+ * and return everything the run folder holds. Pure computation: no DuckDB, no file writes.
+ */
+export const runTrainJob = async (request: TrainJobRequest, control: JobControl): Promise<TrainJobResult> => {
+  const { config, dataset } = request;
+  const task = taskOf(config);
+  const label = config.dataset.label;
+  const training = config.training;
+  const modelType = config.model.type;
+  const backend = modelType === 'pca' ? { name: 'none', label: 'plain TypeScript (no TensorFlow)' } : await selectBackend(config.backend, modelType);
+  if (modelType !== 'pca') tf.engine().startScope();
+  const started = performance.now();
+  const files: { name: string; data: Uint8Array }[] = [];
+  const metrics: Record<string, number> = {};
+  const thresholds: Record<string, number> = {};
+  let history: EpochReport[] = [];
+  const evalSet = dataset.evaluation;
+  const evalFailures = dataset.failures.evaluation;
+  const progress = (p: Partial<TrainProgress> & { message: string }) =>
+    control.progress({ phase: 'training', epoch: 0, epochs: training.epochs, loss: null, valLoss: null, ...p });
+  let outputs: RunArtifact['outputs'];
+  let scoreOf: (x: Float32Array, n: number) => Float32Array;
+
+  try {
+    if (modelType === 'pca') {
+      if (config.model.type !== 'pca' || label.kind !== 'anomaly') throw new Error('a PCA model needs an anomaly label');
+      const pca: PcaModel = fitPca(lastSteps(dataset.train), config.model.varianceKept);
+      const valNormal = lastSteps(dataset.validation).filter((_, i) => dataset.validation.y[i] === 0);
+      const valScores = valNormal.map((r) => pcaScores(pca, r));
+      thresholds['t2'] = round(quantile(valScores.map((s) => s.t2), label.thresholdQuantile));
+      thresholds['q'] = round(quantile(valScores.map((s) => s.q), label.thresholdQuantile));
+      // One score for alarms: the larger of T2 and Q relative to their thresholds, so the alarm threshold is 1.
+      thresholds['score'] = 1;
+      scoreOf = (x, n) =>
+        Float32Array.from(lastSteps({ ...dataset.train, x, n }), (r) => {
+          const s = pcaScores(pca, r);
+          return Math.max(s.t2 / (thresholds['t2'] as number), s.q / (thresholds['q'] as number));
+        });
+      files.push({ name: 'pca.json', data: text(JSON.stringify(pca)) });
+      outputs = [{ name: 'score', unit: null, description: 'max(T2 / T2 threshold, Q / Q threshold); alarm above 1' }];
+      metrics['components'] = pca.components.length;
+      metrics['variance_kept'] = round(pca.varianceKept);
+    } else {
+      const isRul = label.kind === 'rul';
+      const isAnomaly = label.kind === 'anomaly';
+      const scale = isRul ? (label.cap ?? dataset.train.y.reduce((m, v) => Math.max(m, v), 1)) : 1;
+      const shape = { length: dataset.train.length, features: dataset.train.features };
+      const flat = shape.length * shape.features;
+      const models = buildEnsemble({
+        model: config.model,
+        ...shape,
+        members: training.ensemble,
+        seed: training.seed,
+        l2: training.l2,
+        outputs: isAnomaly ? flat : 1,
+        finalActivation: label.kind === 'failure-horizon' ? 'sigmoid' : 'linear',
+        outputScale: scale,
+      });
+      const validation = isAnomaly
+        ? { ...dataset.validation, ...pickNormal(dataset.validation) }
+        : dataset.validation;
+      const x = windowsTensor(dataset.train);
+      const valX = windowsTensor(validation);
+      const target = (set: WindowSet, t: tf.Tensor) =>
+        isAnomaly ? t.reshape([set.n, flat]) : tf.tensor2d(set.y.map((v) => v / scale), [set.n, 1]);
+      const fit = await fitEnsemble({
+        models,
+        members: training.ensemble,
+        x,
+        y: target(dataset.train, x),
+        valX,
+        valY: target(validation, valX),
+        outputScale: scale,
+        loss: label.kind === 'failure-horizon' ? 'binary-crossentropy' : training.loss,
+        epochs: training.epochs,
+        batchSize: training.batchSize,
+        learningRate: training.learningRate,
+        patience: training.patience,
+        seed: training.seed,
+        isCancelled: control.isCancelled,
+        onEpoch: (r) => progress({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, message: `epoch ${r.epoch}` }),
+      });
+      history = fit.history;
+      metrics['epochs'] = fit.epochs;
+      metrics['best_epoch'] = fit.bestEpoch;
+      metrics['val_loss'] = round(fit.bestValLoss);
+      const model = models.predict;
+      scoreOf = (xs, n) =>
+        tf.tidy(() => {
+          const t = tf.tensor3d(xs, [n, shape.length, shape.features]);
+          if (isAnomaly) return reconstructionScores(model, { ...dataset.train, x: xs, n });
+          return predictBatched(model, t).dataSync() as Float32Array;
+        });
+      const { modelJson, weights } = await serialiseModel(model);
+      files.push({ name: 'model.json', data: text(modelJson) }, { name: WEIGHTS_FILE, data: weights });
+      outputs = isRul
+        ? [{ name: 'rul', unit: dataset.timeKind === 'cycle' ? 'cycles' : 'µs', description: `remaining useful life, capped at ${scale}` }]
+        : isAnomaly
+          ? [{ name: 'reconstruction', unit: null, description: 'reconstructed window; score = mean squared error vs the normalised input' }]
+          : [{ name: 'p_failure', unit: null, description: `probability of failure within ${label.kind === 'failure-horizon' ? label.horizon : ''}` }];
+    }
+
+    const trainSeconds = (performance.now() - started) / 1000;
+    control.progress({ phase: 'evaluating', epoch: history.length, epochs: training.epochs, loss: null, valLoss: null, message: 'evaluating' });
+    const valScores = scoreOf(dataset.validation.x, dataset.validation.n);
+    if (label.kind === 'rul') {
+      const v = rulMetrics(valScores, dataset.validation.y);
+      metrics['val_rmse'] = round(v.rmse);
+    } else if (label.kind === 'anomaly' && modelType !== 'pca') {
+      thresholds['score'] = round(quantile(valScores.filter((_, i) => dataset.validation.y[i] === 0), label.thresholdQuantile), 9);
+    } else if (label.kind === 'failure-horizon') {
+      thresholds['score'] = bestF1Threshold(valScores, dataset.validation.y);
+    }
+    if (label.kind !== 'rul') {
+      Object.assign(
+        metrics,
+        classificationMetrics(valScores, dataset.validation, dataset.failures.validation, thresholds['score'] as number, dataset.timeKind, 'val_'),
+      );
+    }
+
+    // Figures reported for the run: the evaluation assets when given, else the validation assets.
+    const scored = evalSet ?? dataset.validation;
+    const scoredFailures = evalSet === null ? dataset.failures.validation : evalFailures;
+    const scores = evalSet === null ? valScores : scoreOf(evalSet.x, evalSet.n);
+    let error: (x: Float32Array) => Promise<number>;
+    let csv = '';
+    if (label.kind === 'rul') {
+      const m = rulMetrics(scores, scored.y);
+      Object.assign(metrics, { rmse: round(m.rmse), mae: round(m.mae), nasa_score: round(m.nasaScore), scored_windows: m.count });
+      for (const band of errorByRemainingLife(scores, scored.y, 25)) metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
+      error = async (xs) => rulMetrics(scoreOf(xs, scored.n), scored.y).rmse;
+      csv = 'asset,t,true_rul,predicted_rul\n';
+    } else {
+      Object.assign(metrics, classificationMetrics(scores, scored, scoredFailures, thresholds['score'] as number, dataset.timeKind, ''));
+      const base = scores;
+      error =
+        label.kind === 'failure-horizon'
+          ? async (xs) => logLoss(scoreOf(xs, scored.n), scored.y)
+          : async (xs) => meanAbsChange(scoreOf(xs, scored.n), base);
+      csv = 'asset,t,label,score\n';
+    }
+    for (let i = 0; i < scored.n; i += 1) {
+      csv += `${JSON.stringify(scored.assets[scored.asset[i] as number])},${scored.end[i]},${scored.y[i]},${round(scores[i] as number)}\n`;
+    }
+    files.push({ name: 'predictions.csv', data: text(csv) });
+    const importance = await permutationImportance({
+      x: scored.x,
+      n: scored.n,
+      length: scored.length,
+      features: scored.features,
+      names: dataset.features,
+      error,
+      seed: training.seed,
+    });
+    files.push({ name: 'importance.json', data: text(JSON.stringify(importance.map((r) => ({ ...r, increase: round(r.increase) })), null, 1)) });
+    files.push({ name: 'history.json', data: text(JSON.stringify(history)) });
+    metrics['train_s'] = round(trainSeconds, 3);
+
+    const artifact: TrainJobResult['artifact'] = {
+      formatVersion: 1,
+      runId: request.runId,
+      task,
+      modelType,
+      createdAt: request.createdAt,
+      createdBy: request.createdBy,
+      appVersion: request.appVersion,
+      backend: backend.label,
+      seed: training.seed,
+      dataset: { id: dataset.id, contentHash: dataset.contentHash, description: dataset.description },
+      config: config as unknown as Record<string, unknown>,
+      signals: dataset.signals,
+      features: dataset.features,
+      window: { length: config.dataset.window.length, stride: config.dataset.window.stride, timeKind: dataset.timeKind },
+      normalisation: dataset.normalisation,
+      outputs,
+      thresholds,
+      metrics,
+      evaluationDataset:
+        evalSet === null || dataset.evaluationHash === null
+          ? null
+          : {
+              id: `ds-${dataset.evaluationHash.slice(0, 16)}`,
+              contentHash: dataset.evaluationHash,
+              description: `${dataset.split.evaluation.length} evaluation assets, ${evalSet.n} windows scored`,
+            },
+    };
+    return { artifact, files, history, trainSeconds };
+  } finally {
+    if (modelType !== 'pca') tf.engine().endScope();
+  }
+};
+
+const pickNormal = (set: WindowSet): Pick<WindowSet, 'x' | 'y' | 'n' | 'asset' | 'end'> => {
+  const size = set.length * set.features;
+  const idx = Array.from(set.y.keys()).filter((i) => set.y[i] === 0);
+  const x = new Float32Array(idx.length * size);
+  idx.forEach((i, k) => x.set(set.x.subarray(i * size, (i + 1) * size), k * size));
+  return {
+    x,
+    y: Float32Array.from(idx, () => 0),
+    n: idx.length,
+    asset: Int32Array.from(idx, (i) => set.asset[i] as number),
+    end: Float64Array.from(idx, (i) => set.end[i] as number),
+  };
+};
+
+const logLoss = (p: ArrayLike<number>, y: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < y.length; i += 1) {
+    const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i] as number));
+    s -= (y[i] as number) >= 0.5 ? Math.log(q) : Math.log(1 - q);
+  }
+  return s / Math.max(1, y.length);
+};
+
+const meanAbsChange = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  let base = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    s += Math.abs((a[i] as number) - (b[i] as number));
+    base += Math.abs(b[i] as number);
+  }
+  return base > 0 ? s / base : 0;
+};

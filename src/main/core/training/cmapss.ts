@@ -1,0 +1,35 @@
+import type { TrainConfigInput } from '../../../shared/training.js';
+
+/** FD001 sensors that vary; 1, 5, 6, 10, 16, 18 and 19 are constant in FD001 and carry no information. */
+export const CMAPSS_FD001_SENSORS = [2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21].map((n) => `sensor_${n}`);
+
+/**
+ * The documented default config (docs/training.md): the field's standard FD001 protocol (train on train_FD001,
+ * RUL capped at 125, constant sensors dropped, z-score fitted on training units, windows of 30 cycles, the last
+ * window of each test unit scored against RUL_FD001) with the default dense RUL model.
+ */
+export const cmapssFd001Config = (rulFile: string, epochs?: number): TrainConfigInput => ({
+  name: 'C-MAPSS FD001 RUL (dense)',
+  dataset: {
+    assets: { prefix: 'train_FD001 engine' },
+    signals: CMAPSS_FD001_SENSORS,
+    window: { length: 30, stride: 1 },
+    smoothing: 0.3,
+    normalisation: 'z-score',
+    label: { kind: 'rul', cap: 125 },
+    validationFraction: 0.2,
+  },
+  evaluation: { assets: { prefix: 'test_FD001 engine' }, windows: 'last', finalRul: rulFile },
+  model: { type: 'dense', units: [64, 32] },
+  training: {
+    epochs: epochs ?? 60,
+    batchSize: 256,
+    learningRate: 0.001,
+    loss: 'mse',
+    patience: 10,
+    seed: 42,
+    ensemble: 1,
+    l2: 0.001,
+  },
+  backend: 'auto',
+});

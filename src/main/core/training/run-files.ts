@@ -1,0 +1,49 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runArtifactDir } from '../../../shared/run-artifact.js';
+import type { RunDetail } from '../../../shared/training.js';
+import type { Workspace } from '../workspace/workspace.js';
+
+const readJson = async <T>(path: string, fallback: T): Promise<T> => {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+/** Parse predictions.csv (asset,t,label,score; the asset is JSON-quoted). */
+export const parsePredictions = (csv: string): RunDetail['predictions'] =>
+  csv
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '')
+    .map((line) => {
+      const close = line.lastIndexOf('",');
+      const asset = JSON.parse(line.slice(0, close + 1)) as string;
+      const [t, label, score] = line.slice(close + 2).split(',').map(Number);
+      return { asset, t: t ?? NaN, label: label ?? NaN, score: score ?? NaN };
+    });
+
+/** A run's record plus what its folder holds, for the run view. */
+export const runDetail = async (workspace: Workspace, id: string): Promise<RunDetail | null> => {
+  const row = await workspace.run(id);
+  if (row === null) return null;
+  const { config: _config, appVersion: _appVersion, artifactDir: _dir, message: _message, ...summary } = row;
+  const folder = runArtifactDir(join(workspace.path, 'artifacts'), id);
+  const predictions = await readFile(join(folder, 'predictions.csv'), 'utf8').then(parsePredictions, () => []);
+  return {
+    summary,
+    artifact: await readJson<Record<string, unknown> | null>(join(folder, 'run.json'), null),
+    history: await readJson(join(folder, 'history.json'), []),
+    importance: await readJson(join(folder, 'importance.json'), []),
+    predictions,
+  };
+};
+
+/** Delete a run: its row and its folder. */
+export const deleteRunAndFolder = async (workspace: Workspace, id: string): Promise<boolean> => {
+  const deleted = await workspace.deleteRun(id);
+  if (deleted) await rm(runArtifactDir(join(workspace.path, 'artifacts'), id), { recursive: true, force: true });
+  return deleted;
+};

@@ -1,0 +1,108 @@
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
+import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
+import type { TrainJobResult } from '../ml/train-job.js';
+import { startTraining, TrainingCancelledError } from '../ml/worker-client.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { appVersion } from './app-version.js';
+import { resolveFinalRul } from './load-config.js';
+import { newRunId, writeRunFolder } from './run-folder.js';
+
+export interface TrainRunOptions {
+  readonly workspace: Workspace;
+  readonly config: TrainConfig;
+  /** Folder relative paths in the config (evaluation.finalRul) are resolved against. */
+  readonly baseDir: string;
+  readonly onProgress?: (p: TrainProgress) => void;
+  /** Polled while training; true asks the worker to stop after its current batch. */
+  readonly isCancelled?: () => boolean;
+}
+
+export interface TrainRunResult {
+  readonly runId: string;
+  readonly backend: string;
+  readonly metrics: Record<string, number>;
+  readonly folder: string;
+  readonly dataset: PreparedDataset;
+  readonly result: TrainJobResult;
+}
+
+const currentUser = (): string => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+/**
+ * One training run end to end: validate and prepare the dataset (refusing bad configs before any training),
+ * freeze it as a snapshot, train in a worker thread, write the run folder atomically, and record the run.
+ * A cancelled or failed run is recorded too (without artifacts), so the runs table tells the whole story.
+ */
+export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult> => {
+  const { workspace } = options;
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => undefined);
+  progress({ phase: 'preparing', epoch: 0, epochs: options.config.training.epochs, loss: null, valLoss: null, message: 'preparing dataset' });
+  const finalRul = await resolveFinalRul(options.config, options.baseDir);
+  // The recorded config carries the true RUL values themselves, not a path: the run re-evaluates anywhere.
+  const config: TrainConfig =
+    finalRul === null || options.config.evaluation === undefined
+      ? options.config
+      : { ...options.config, evaluation: { ...options.config.evaluation, finalRul } };
+  const dataset = await prepareDataset(workspace, config, finalRul);
+  await workspace.saveDataset({
+    id: dataset.id,
+    name: config.name,
+    definition: config.dataset,
+    contentHash: dataset.contentHash,
+    assets: dataset.split.train.length + dataset.split.validation.length,
+    windows: dataset.train.n + dataset.validation.n,
+  });
+  const runId = newRunId();
+  const createdAt = new Date().toISOString();
+  const handle = startTraining(
+    { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
+    progress,
+  );
+  const poll = options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
+  const record = (status: 'done' | 'failed' | 'cancelled', backend: string, metrics: Record<string, number>, dir: string | null, message: string | null) =>
+    workspace.recordRun({
+      id: runId,
+      name: config.name,
+      task: config.dataset.label.kind,
+      modelType: config.model.type,
+      status,
+      backend,
+      seed: config.training.seed,
+      datasetId: dataset.id,
+      datasetHash: dataset.contentHash,
+      createdAt,
+      durationS: (performance.now() - started) / 1000,
+      metrics,
+      config,
+      appVersion: appVersion(),
+      artifactDir: dir,
+      message,
+    });
+  let result: TrainJobResult;
+  try {
+    result = await handle.result;
+  } catch (error) {
+    const cancelled = error instanceof TrainingCancelledError;
+    await record(cancelled ? 'cancelled' : 'failed', 'unknown', {}, null, error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    if (poll !== null) clearInterval(poll);
+  }
+  const durationS = Number(((performance.now() - started) / 1000).toFixed(3));
+  const folder = await writeRunFolder(
+    join(workspace.path, 'artifacts'),
+    { ...result.artifact, durationS, files: result.files.map((f) => f.name) },
+    result.files,
+  );
+  await record('done', result.artifact.backend, result.artifact.metrics, folder, null);
+  return { runId, backend: result.artifact.backend, metrics: result.artifact.metrics, folder, dataset, result };
+};

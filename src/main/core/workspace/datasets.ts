@@ -1,0 +1,156 @@
+import type { Connection } from './database.js';
+
+/** Readings of one asset on a common grid, as the dataset builder needs them. */
+export interface GridSeries {
+  readonly asset: string;
+  readonly t: Float64Array;
+  readonly values: Float64Array[];
+}
+
+export interface SeriesRequest {
+  readonly assets: readonly string[];
+  readonly tags: readonly string[];
+  readonly from?: number | undefined;
+  readonly to?: number | undefined;
+  /** Grid spacing in the signals' time unit; readings in one slot are averaged. */
+  readonly period: number;
+  readonly gap: 'forward-fill' | 'reject';
+}
+
+const inList = (values: readonly string[], offset: number): string =>
+  values.map((_, i) => `$${i + offset}`).join(', ');
+
+/**
+ * Load the requested signals of the requested assets onto a grid of `period` (averaging readings that share a
+ * slot) in one query, then fill empty slots per the gap policy. Missing values are refused, not filled:
+ * a NaN or NULL reading is a data problem the engineer must see, and training on it would produce NaN losses.
+ */
+export const loadGridSeries = async (db: Connection, request: SeriesRequest): Promise<GridSeries[]> => {
+  const { assets, tags, period } = request;
+  const names: string[] = [...assets, ...tags];
+  const range: string[] = [];
+  if (request.from !== undefined) range.push(`r.t >= ${Number(request.from)}`);
+  if (request.to !== undefined) range.push(`r.t <= ${Number(request.to)}`);
+  const scope = `s.asset IN (${inList(assets, 1)}) AND s.tag IN (${inList(tags, assets.length + 1)})
+    ${range.length > 0 ? `AND ${range.join(' AND ')}` : ''}`;
+  const bad = await db.all<{ asset: string; tag: string; n: number; first_t: number }>(
+    `SELECT s.asset, s.tag, count(*) AS n, min(r.t) AS first_t FROM readings r JOIN signals s ON s.id = r.signal_id
+     WHERE ${scope} AND (r.value IS NULL OR isnan(r.value) OR isinf(r.value))
+     GROUP BY ALL ORDER BY 1, 2 LIMIT 5`,
+    names,
+  );
+  if (bad.length > 0) {
+    const first = bad[0] as { asset: string; tag: string; n: number; first_t: number };
+    throw new Error(
+      `NaN in data: ${first.asset}/${first.tag} has ${first.n} missing or non-finite values (first at t=${first.first_t})` +
+        `${bad.length > 1 ? ` and ${bad.length - 1} more signals too` : ''}; exclude that range or fix the data before training`,
+    );
+  }
+  const rows = await db.all<{ asset: string; tag: string; slot: number; value: number }>(
+    `SELECT s.asset, s.tag, CAST(floor(r.t / $${names.length + 1}) AS BIGINT) AS slot, avg(r.value) AS value
+     FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope}
+     GROUP BY ALL ORDER BY 1, 2, 3`,
+    [...names, period],
+  );
+  const bySignal = new Map<string, Map<string, Map<number, number>>>();
+  for (const row of rows) {
+    let tagsOfAsset = bySignal.get(row.asset);
+    if (tagsOfAsset === undefined) bySignal.set(row.asset, (tagsOfAsset = new Map()));
+    let slots = tagsOfAsset.get(row.tag);
+    if (slots === undefined) tagsOfAsset.set(row.tag, (slots = new Map()));
+    slots.set(row.slot, row.value);
+  }
+  return assets.map((asset) => {
+    const tagsOfAsset = bySignal.get(asset);
+    const slotsPerTag = tags.map((tag) => {
+      const slots = tagsOfAsset?.get(tag);
+      if (slots === undefined || slots.size === 0) throw new Error(`asset "${asset}" has no readings of "${tag}" in the chosen range`);
+      return slots;
+    });
+    // The grid starts where every signal has begun (nothing to carry forward before that) and runs to the latest.
+    // Loops, not Math.min(...keys): a long signal has more slots than a call can take arguments.
+    let start = -Infinity;
+    let end = -Infinity;
+    for (const slots of slotsPerTag) {
+      let first = Infinity;
+      for (const slot of slots.keys()) {
+        if (slot < first) first = slot;
+        if (slot > end) end = slot;
+      }
+      if (first > start) start = first;
+    }
+    const n = end - start + 1;
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) t[i] = (start + i) * period;
+    const values = slotsPerTag.map((slots, k) => {
+      const out = new Float64Array(n);
+      let lastValue = NaN;
+      for (let i = 0; i < n; i += 1) {
+        const v = slots.get(start + i);
+        if (v !== undefined) lastValue = v;
+        else if (request.gap === 'reject') {
+          throw new Error(`gap in data: ${asset}/${tags[k] ?? ''} has no reading at t=${(start + i) * period} (gap policy "reject")`);
+        }
+        out[i] = lastValue;
+      }
+      return out;
+    });
+    return { asset, t, values };
+  });
+};
+
+export interface EventRow {
+  readonly asset: string;
+  readonly kind: string;
+  readonly start: number;
+  readonly end: number | null;
+}
+
+export const loadEvents = async (db: Connection, assets: readonly string[]): Promise<EventRow[]> =>
+  assets.length === 0
+    ? []
+    : db.all<EventRow>(
+        `SELECT asset, kind, start_t AS start, end_t AS "end" FROM events WHERE asset IN (${inList(assets, 1)}) ORDER BY asset, start_t`,
+        [...assets],
+      );
+
+export interface NewEvent {
+  readonly asset: string;
+  readonly kind: 'failure' | 'maintenance' | 'inspection' | 'anomaly' | 'note';
+  readonly start: number;
+  readonly end?: number | null;
+  readonly timeKind: 'timestamp' | 'cycle';
+  readonly code?: string | null;
+  readonly description?: string | null;
+  readonly source: string;
+}
+
+export const insertEvents = async (db: Connection, events: readonly NewEvent[]): Promise<number> => {
+  await db.transaction(async () => {
+    for (const e of events) {
+      await db.run(
+        'INSERT INTO events (asset, kind, start_t, end_t, time_kind, code, description, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [e.asset, e.kind, e.start, e.end ?? null, e.timeKind, e.code ?? null, e.description ?? null, e.source],
+      );
+    }
+  });
+  return events.length;
+};
+
+export interface DatasetSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly definition: unknown;
+  readonly contentHash: string;
+  readonly assets: number;
+  readonly windows: number;
+}
+
+/** A snapshot is identified by its content hash: the same definition over the same data is stored once. */
+export const saveDatasetSnapshot = async (db: Connection, snapshot: DatasetSnapshot): Promise<void> => {
+  await db.run(
+    `INSERT INTO datasets (id, name, definition, content_hash, assets, windows) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO NOTHING`,
+    [snapshot.id, snapshot.name, JSON.stringify(snapshot.definition), snapshot.contentHash, snapshot.assets, snapshot.windows],
+  );
+};

@@ -1,0 +1,118 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
+import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { trainRun } from '../../../src/main/core/training/train-run.js';
+import type { TrainConfigInput } from '../../../src/shared/training.js';
+import { engines, haveCmapss, openCmapssWorkspace } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
+
+beforeAll(async () => {
+  if (haveCmapss) env = await openCmapssWorkspace(['train_FD001.txt']);
+}, 120_000);
+afterAll(async () => env?.close());
+
+const train = (input: TrainConfigInput) =>
+  trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd() });
+
+/** Engines 1-16 train (4 of them validate), 17-24 are held out: small enough for CI, real degradation data. */
+const data = (label: TrainConfigInput['dataset']['label'], extra: Partial<TrainConfigInput['dataset']> = {}) => ({
+  dataset: {
+    assets: { names: engines(1, 16) },
+    signals: CMAPSS_FD001_SENSORS,
+    window: { length: 30, stride: 1 },
+    smoothing: 0.3,
+    label,
+    validationFraction: 0.25,
+    ...extra,
+  },
+  evaluation: { assets: { names: engines(17, 24) }, windows: 'all' as const },
+});
+
+const anomaly = { kind: 'anomaly' as const, normalSpan: 60, abnormalWithin: 30 };
+
+describe.skipIf(!haveCmapss)('every model type trains on the backends available here', () => {
+  it('GRU regression trains on wasm (its gradients exist there)', async () => {
+    const run = await train({
+      ...data({ kind: 'rul', cap: 125 }),
+      model: { type: 'gru', units: 8, dense: [] },
+      training: { epochs: 2, batchSize: 256, seed: 1, patience: null },
+    });
+    expect(run.backend).toBe('wasm');
+    expect(run.metrics['rmse']).toBeGreaterThan(0);
+    expect(run.metrics['rmse']).toBeLessThan(125);
+  });
+
+  it('LSTM regression trains on wasm', async () => {
+    const run = await train({
+      ...data({ kind: 'rul', cap: 125 }, { window: { length: 30, stride: 4 } }),
+      model: { type: 'lstm', units: 8, dense: [] },
+      training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
+    });
+    expect(run.backend).toBe('wasm');
+    expect(Number.isFinite(run.metrics['rmse'])).toBe(true);
+  });
+
+  it('1D-CNN regression trains on cpu: wasm lacks Conv2DBackpropFilter, so it is never chosen there', async () => {
+    const run = await train({
+      ...data({ kind: 'rul', cap: 125 }, { assets: { names: engines(1, 4) }, window: { length: 30, stride: 8 } }),
+      model: { type: 'cnn1d', filters: [4], kernelSize: 3, dense: [] },
+      training: { epochs: 1, batchSize: 64, seed: 1, patience: null },
+    });
+    expect(run.backend).toBe('cpu');
+    expect(Number.isFinite(run.metrics['rmse'])).toBe(true);
+  });
+
+  it('dense autoencoder: trained on normal windows, threshold from validation, alarm metrics on held-out engines', async () => {
+    const run = await train({
+      ...data(anomaly),
+      model: { type: 'autoencoder', units: [32, 8] },
+      training: { epochs: 15, batchSize: 64, learningRate: 0.003, seed: 2, patience: null },
+    });
+    const m = run.metrics;
+    for (const key of ['precision', 'recall', 'f1', 'false_alarm_rate', 'missed_alarm_rate']) {
+      expect(m[key]).toBeGreaterThanOrEqual(0);
+      expect(m[key]).toBeLessThanOrEqual(1);
+    }
+    expect(run.result.artifact.thresholds['score']).toBeGreaterThan(0);
+    expect(m['false_alarms_per_asset_1000_cycles']).toBeGreaterThanOrEqual(0);
+    // Degradation is real in FD001: the detector must catch most engines before they fail.
+    expect(m['recall']).toBeGreaterThan(0.5);
+    expect((m['detected_failures'] as number) + (m['missed_failures'] as number)).toBe(8);
+    expect(m['mean_lead_time']).toBeGreaterThan(0);
+    expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+  });
+
+  it('PCA T2/Q baseline in plain TypeScript: no model.json, pca.json instead', async () => {
+    const run = await train({ ...data(anomaly), model: { type: 'pca', varianceKept: 0.9 } });
+    expect(run.backend).toBe('plain TypeScript (no TensorFlow)');
+    const files = await readdir(run.folder);
+    expect(files).toContain('pca.json');
+    expect(files).not.toContain('model.json');
+    expect(run.metrics['recall']).toBeGreaterThan(0.5);
+    expect(run.result.artifact.thresholds['t2']).toBeGreaterThan(0);
+    expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+  });
+
+  it('failure-within-horizon classifier from failure events', async () => {
+    // Record each training engine's failure as an event at its last cycle + 1 (it failed right after the record).
+    const lasts = await env.workspace.query<{ asset: string; last: number }>(
+      `SELECT s.asset, max(r.t) AS last FROM readings r JOIN signals s ON s.id = r.signal_id
+       WHERE s.tag = 'sensor_2' AND s.asset <= 'train_FD001 engine 024' GROUP BY 1`,
+    );
+    await env.workspace.addEvents(lasts.map((r) => ({ asset: r.asset, kind: 'failure', start: Number(r.last) + 1, timeKind: 'cycle', source: 'test' })));
+    const run = await train({
+      ...data({ kind: 'failure-horizon', horizon: 30, failureAt: 'event' }),
+      model: { type: 'dense', units: [16] },
+      training: { epochs: 15, batchSize: 64, learningRate: 0.003, seed: 3, patience: null },
+    });
+    const m = run.metrics;
+    expect(run.result.artifact.task).toBe('failure-horizon');
+    expect(m['f1']).toBeGreaterThan(0.6);
+    expect(m['detected_failures']).toBeGreaterThan(5);
+    expect(m['mean_lead_time']).toBeGreaterThan(10);
+    expect(run.result.artifact.thresholds['score']).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { cmapssFd001Config } from '../../../../src/main/core/training/cmapss.js';
+import { parseTrainConfig } from '../../../../src/main/core/training/load-config.js';
+
+describe('the documented FD001 config', () => {
+  it('docs/training.md, docs/examples/cmapss-fd001.json and benchmark cmapss use the same config', async () => {
+    const example = JSON.parse(await readFile('docs/examples/cmapss-fd001.json', 'utf8')) as unknown;
+    const markdown = await readFile('docs/training.md', 'utf8');
+    const block = /```json\n([\s\S]*?)```/.exec(markdown)?.[1] ?? '';
+    expect(JSON.parse(block)).toEqual(example);
+    const rul = '../../../shared/data/cmapss/RUL_FD001.txt';
+    expect(parseTrainConfig(example)).toEqual(parseTrainConfig(cmapssFd001Config(rul)));
+  });
+
+  it('refuses a config with schema errors, naming the path', () => {
+    expect(() => parseTrainConfig({ dataset: {}, model: { type: 'dense' } })).toThrow(/invalid training config: dataset\.assets/);
+    expect(() => parseTrainConfig({ ...cmapssFd001Config('x'), model: { type: 'transformer' } })).toThrow(/model/);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { alarmMetrics, confusion, errorByRemainingLife, quantile, rulMetrics } from '../../../../src/main/core/ml/metrics.js';
+
+describe('RUL metrics', () => {
+  it('computes RMSE, MAE and the asymmetric PHM08 score by their definitions', () => {
+    // d = predicted - true: -13 (early), +10 (late), 0.
+    const m = rulMetrics([87, 60, 20], [100, 50, 20]);
+    expect(m.rmse).toBeCloseTo(Math.sqrt((169 + 100) / 3), 10);
+    expect(m.mae).toBeCloseTo(23 / 3, 10);
+    expect(m.nasaScore).toBeCloseTo(Math.exp(1) - 1 + (Math.exp(1) - 1), 10);
+    expect(m.count).toBe(3);
+  });
+
+  it('punishes a late prediction more than an equally early one', () => {
+    expect(rulMetrics([110], [100]).nasaScore).toBeGreaterThan(rulMetrics([90], [100]).nasaScore);
+  });
+
+  it('groups errors by band of true remaining life', () => {
+    const bands = errorByRemainingLife([10, 30, 40, 120], [5, 30, 45, 125], 25);
+    expect(bands).toEqual([
+      { from: 0, to: 25, count: 1, rmse: 5, bias: 5 },
+      { from: 25, to: 50, count: 2, rmse: Math.sqrt(25 / 2), bias: -2.5 },
+      { from: 100, to: 125, count: 1, rmse: 5, bias: -5 },
+    ]);
+  });
+});
+
+describe('alarm metrics', () => {
+  it('confusion counts and rates', () => {
+    const c = confusion([0.9, 0.8, 0.1, 0.7, 0.2], [1, 0, 1, 1, 0], 0.5);
+    expect([c.tp, c.fp, c.tn, c.fn]).toEqual([2, 1, 1, 1]);
+    expect(c.precision).toBeCloseTo(2 / 3);
+    expect(c.recall).toBeCloseTo(2 / 3);
+    expect(c.f1).toBeCloseTo(2 / 3);
+    expect(c.falseAlarmRate).toBeCloseTo(0.5);
+    expect(c.missedAlarmRate).toBeCloseTo(1 / 3);
+  });
+
+  it('counts consecutive alarming windows as one alarm and measures lead time to failure', () => {
+    // Asset 0 fails at t=10: a false alarm at t=2-3 (one rising edge), the real alarm from t=7.
+    // Asset 1 fails at t=10 with no alarm: a missed failure.
+    const score = [0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0];
+    const label = [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1];
+    const asset = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1];
+    const end = [1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 4, 5, 6, 7, 8, 9];
+    const m = alarmMetrics({
+      score,
+      label,
+      asset,
+      end,
+      failureTimes: new Map([
+        [0, 10],
+        [1, 10],
+      ]),
+      threshold: 0.5,
+      timeKind: 'cycle',
+    });
+    expect(m.falseAlarms).toBe(1);
+    expect(m.detectedFailures).toBe(1);
+    expect(m.missedFailures).toBe(1);
+    expect(m.meanLeadTime).toBe(3);
+    // 8 + 6 cycles observed: 1 false alarm per 14 cycles = 71.4 per 1000 cycles.
+    expect(m.falseAlarmsPerAssetPeriod).toBeCloseTo(1000 / 14);
+    expect(m.periodUnit).toBe('asset-1000-cycles');
+  });
+
+  it('quantile interpolates linearly', () => {
+    expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
+    expect(quantile([1, 2, 3, 4, 5], 1)).toBe(5);
+  });
+});
