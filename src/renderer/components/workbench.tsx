@@ -13,6 +13,7 @@ import { EventsPanel } from './events-panel.js';
 import { ExportDialog } from './export-dialog.js';
 import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
+import { ModelsView } from './models-view.js';
 import { QualityTable } from './quality-table.js';
 import { SignalProperties } from './signal-properties.js';
 import { SignalTree } from './signal-tree.js';
@@ -27,6 +28,7 @@ export interface WorkbenchProps {
 }
 
 type OpenDialog = 'import' | 'historian' | 'export' | 'switch' | null;
+type Area = 'explore' | 'models';
 
 const MAX_QUALITY_SIGNALS = 64;
 
@@ -39,6 +41,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [focusedAsset, setFocusedAsset] = useState<string | null>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [area, setArea] = useState<Area>('explore');
 
   // Signals can disappear (re-import into another asset, workspace change): keep only existing picks.
   useEffect(() => {
@@ -100,6 +103,13 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
     <div className="workbench">
       <header className="app-header">
         <div className="brand">PdM Studio</div>
+        <div className="area-tabs" role="tablist" aria-label="Area">
+          {(['explore', 'models'] as const).map((a) => (
+            <button key={a} type="button" role="tab" aria-selected={area === a} className={area === a ? 'active' : undefined} onClick={() => setArea(a)} data-testid={`area-${a}`}>
+              {a === 'explore' ? 'Explore' : 'Models'}
+            </button>
+          ))}
+        </div>
         <div className="workspace-path" title={workspace.path} data-testid="workspace-path">
           {workspace.path}
         </div>
@@ -118,7 +128,8 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           </button>
         </nav>
       </header>
-      <div className="workbench-body">
+      {area === 'models' ? <ModelsView signals={signals.signals} /> : null}
+      <div className="workbench-body" hidden={area !== 'explore'}>
         <aside className="sidebar" aria-label="Signals">
           <SignalTree
             signals={signals.signals}

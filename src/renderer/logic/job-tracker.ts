@@ -1,5 +1,6 @@
 import type { ApiEvent } from '../../shared/api.js';
 import type { IngestSummary, JobState, OpcuaImportSummary } from '../../shared/domain.js';
+import type { TrainingJobResult } from '../../shared/training.js';
 
 /** What the import dialog shows about its job. */
 export interface JobView {
@@ -11,10 +12,12 @@ export interface JobView {
   readonly summary: IngestSummary | null;
   /** The outcome of an OPC UA history import job. */
   readonly opcua: OpcuaImportSummary | null;
+  /** The outcome of a training job: run id, backend, metrics. */
+  readonly training: TrainingJobResult | null;
   readonly error: string | null;
 }
 
-export const idleJob: JobView = { jobId: null, status: 'idle', fraction: null, message: '', summary: null, opcua: null, error: null };
+export const idleJob: JobView = { jobId: null, status: 'idle', fraction: null, message: '', summary: null, opcua: null, training: null, error: null };
 
 export const startingJob: JobView = { ...idleJob, status: 'starting', fraction: null, message: 'starting' };
 
@@ -30,6 +33,7 @@ export const fromJobState = (job: JobState): JobView => ({
   message: job.message,
   summary: job.result,
   opcua: job.opcua ?? null,
+  training: job.training ?? null,
   error: job.error,
 });
 

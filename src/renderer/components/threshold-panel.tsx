@@ -1,0 +1,83 @@
+import { useMemo, useState } from 'react';
+import type { RunDetail } from '../../shared/training.js';
+import { formatMetric } from '../logic/run-list.js';
+import { confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../logic/threshold-metrics.js';
+
+export interface ThresholdPanelProps {
+  readonly detail: RunDetail;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+/** An alarm threshold slider: precision, recall, F1, alarm rates and the confusion matrix follow it live. */
+export function ThresholdPanel({ detail }: ThresholdPanelProps) {
+  const recorded = recordedThreshold(detail.artifact);
+  const scale = useMemo(() => sliderScale(detail.predictions, recorded), [detail.predictions, recorded]);
+  const [threshold, setThreshold] = useState<number>(() => recorded ?? (scale.min + scale.max) / 2);
+  const m = useMemo(() => thresholdMetrics(detail.predictions, threshold), [detail.predictions, threshold]);
+
+  if (detail.predictions.length === 0) return <p className="muted">This run has no scored windows to set a threshold on.</p>;
+
+  const stats: readonly [string, string, string][] = [
+    ['precision', 'Precision', pct(m.precision)],
+    ['recall', 'Recall', pct(m.recall)],
+    ['f1', 'F1', formatMetric(m.f1)],
+    ['false-alarm-rate', 'False-alarm rate', pct(m.falseAlarmRate)],
+    ['missed-alarm-rate', 'Missed-alarm rate', pct(m.missedAlarmRate)],
+  ];
+
+  return (
+    <section className="threshold-panel" aria-label="Alarm threshold" data-testid="threshold-panel">
+      <label className="threshold-slider">
+        <span>
+          Alarm when score &gt; <strong data-testid="threshold-value">{formatMetric(threshold)}</strong>
+          {recorded !== null ? <span className="muted small"> (trained: {formatMetric(recorded)})</span> : null}
+        </span>
+        <input
+          type="range"
+          min={scale.min}
+          max={scale.max}
+          step={scale.step}
+          value={threshold}
+          onChange={(e) => setThreshold(Number(e.target.value))}
+          aria-valuetext={formatMetric(threshold)}
+          data-testid="threshold-slider"
+        />
+      </label>
+      {recorded !== null ? (
+        <button type="button" className="link-button" onClick={() => setThreshold(recorded)} data-testid="threshold-reset">
+          Back to the trained threshold
+        </button>
+      ) : null}
+      <div className="threshold-results">
+        <dl className="summary-grid">
+          {stats.map(([id, label, value]) => (
+            <div key={id} style={{ display: 'contents' }}>
+              <dt>{label}</dt>
+              <dd data-testid={`threshold-${id}`}>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        <table className="data-table confusion" data-testid="confusion-matrix" data-tp={m.tp} data-fp={m.fp} data-tn={m.tn} data-fn={m.fn}>
+          <caption className="small muted">Windows: true class by alarm</caption>
+          <thead>
+            <tr>
+              <th scope="col">true \ predicted</th>
+              <th scope="col">alarm</th>
+              <th scope="col">no alarm</th>
+            </tr>
+          </thead>
+          <tbody>
+            {confusionRows(m).map((row) => (
+              <tr key={row.actual}>
+                <th scope="row">{row.actual}</th>
+                <td className={`num ${row.actual === 'abnormal' ? 'cell-good' : 'cell-bad'}`}>{row.alarm}</td>
+                <td className={`num ${row.actual === 'abnormal' ? 'cell-bad' : 'cell-good'}`}>{row.noAlarm}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

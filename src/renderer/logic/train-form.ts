@@ -1,0 +1,290 @@
+import type { z } from 'zod';
+import type { Signal } from '../../shared/domain.js';
+import {
+  BackendPreferenceSchema,
+  LabelSchema,
+  ModelConfigSchema,
+  TrainConfigSchema,
+  type BackendPreference,
+  type ModelConfig,
+  type TrainConfig,
+  type TrainConfigInput,
+} from '../../shared/training.js';
+import { compareNatural } from './signal-tree.js';
+
+export type TaskKind = TrainConfig['dataset']['label']['kind'];
+export type ModelType = ModelConfig['type'];
+
+/** Choices offered by the form, read from the schema so a new model type or task shows up by itself. */
+export const TASK_KINDS: readonly TaskKind[] = LabelSchema.options.map((o) => o.shape.kind.value);
+export const MODEL_TYPES: readonly ModelType[] = ModelConfigSchema.options.map((o) => o.shape.type.value);
+export const BACKENDS: readonly BackendPreference[] = BackendPreferenceSchema.options;
+
+export const TASK_LABELS: Readonly<Record<TaskKind, string>> = {
+  rul: 'Remaining useful life',
+  'failure-horizon': 'Failure within horizon',
+  anomaly: 'Anomaly detection',
+};
+
+/** Anomaly detection uses reconstruction or PCA models; the supervised tasks use the predictive ones. */
+export const modelTypesFor = (task: TaskKind): ModelType[] =>
+  MODEL_TYPES.filter((m) => (task === 'anomaly' ? m === 'autoencoder' || m === 'pca' : m !== 'autoencoder' && m !== 'pca'));
+
+/** The form's state: text fields stay strings (what the user typed) until the config is built. */
+export interface TrainForm {
+  readonly name: string;
+  readonly task: TaskKind;
+  readonly modelType: ModelType;
+  /** Hidden layer sizes for dense / autoencoder ("64, 32"), units for gru / lstm, filters for cnn1d. */
+  readonly units: string;
+  readonly assetMode: 'prefix' | 'names';
+  readonly assetPrefix: string;
+  readonly assetNames: readonly string[];
+  readonly signals: readonly string[];
+  readonly windowLength: string;
+  readonly windowStride: string;
+  /** RUL cap; empty: no cap. */
+  readonly rulCap: string;
+  readonly horizon: string;
+  readonly normalSpan: string;
+  readonly abnormalWithin: string;
+  /** Exponential smoothing factor; empty: none. */
+  readonly smoothing: string;
+  readonly validationFraction: string;
+  /** Held-out assets scored after training (prefix); empty: metrics on the validation assets. */
+  readonly evaluationPrefix: string;
+  readonly epochs: string;
+  readonly batchSize: string;
+  readonly seed: string;
+  readonly backend: BackendPreference;
+}
+
+/** Distinct asset names in natural order. */
+export const assetNames = (signals: readonly Signal[]): string[] =>
+  [...new Set(signals.map((s) => s.asset))].sort(compareNatural);
+
+/** The longest common prefix of the names, without a trailing counter ("FD001 engine 0" -> "FD001 engine"). */
+export const commonAssetPrefix = (names: readonly string[]): string => {
+  if (names.length === 0) return '';
+  let prefix = names[0] ?? '';
+  for (const n of names) {
+    let i = 0;
+    while (i < prefix.length && i < n.length && prefix[i] === n[i]) i += 1;
+    prefix = prefix.slice(0, i);
+  }
+  return prefix.replace(/[\d\s_-]+$/, '');
+};
+
+/** Assets a selection picks, as the trainer resolves it (prefix: sorted by name). */
+export const selectedAssets = (form: Pick<TrainForm, 'assetMode' | 'assetPrefix' | 'assetNames'>, all: readonly string[]): string[] =>
+  form.assetMode === 'prefix'
+    ? form.assetPrefix === ''
+      ? []
+      : all.filter((a) => a.startsWith(form.assetPrefix))
+    : all.filter((a) => form.assetNames.includes(a));
+
+/** Tags present on every one of the assets (what a dataset over them may use), natural order. */
+export const tagsOnAssets = (signals: readonly Signal[], assets: readonly string[]): string[] => {
+  if (assets.length === 0) return [];
+  const wanted = new Set(assets);
+  const tagsByAsset = new Map<string, Set<string>>();
+  for (const s of signals) {
+    if (!wanted.has(s.asset)) continue;
+    const set = tagsByAsset.get(s.asset) ?? new Set<string>();
+    set.add(s.tag);
+    tagsByAsset.set(s.asset, set);
+  }
+  if (tagsByAsset.size < wanted.size) return [];
+  const [first, ...rest] = [...tagsByAsset.values()];
+  return [...(first ?? [])].filter((tag) => rest.every((set) => set.has(tag))).sort(compareNatural);
+};
+
+const defaultUnits = (model: ModelType): string => {
+  switch (model) {
+    case 'dense':
+      return '64, 32';
+    case 'autoencoder':
+      return '64, 16';
+    case 'gru':
+    case 'lstm':
+      return '32';
+    case 'cnn1d':
+      return '16, 16';
+    case 'pca':
+      return '';
+  }
+};
+
+/** Sensible defaults for a workspace: every asset sharing a name prefix, every tag they all have, an RUL dense model. */
+export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
+  const all = assetNames(signals);
+  const prefix = commonAssetPrefix(all);
+  const assetMode = prefix === '' ? 'names' : 'prefix';
+  const form = { assetMode, assetPrefix: prefix, assetNames: assetMode === 'names' ? all : [] } as const;
+  return {
+    name: 'RUL (dense)',
+    task: 'rul',
+    modelType: 'dense',
+    units: defaultUnits('dense'),
+    ...form,
+    signals: tagsOnAssets(signals, selectedAssets(form, all)),
+    windowLength: '30',
+    windowStride: '1',
+    rulCap: '125',
+    horizon: '30',
+    normalSpan: '50',
+    abnormalWithin: '30',
+    smoothing: '',
+    validationFraction: '0.2',
+    evaluationPrefix: '',
+    epochs: '30',
+    batchSize: '256',
+    seed: '42',
+    backend: 'auto',
+  };
+};
+
+/** Switch task: pick a model that suits it and keep the name in step when the user has not renamed the run. */
+export const withTask = (form: TrainForm, task: TaskKind): TrainForm => {
+  const models = modelTypesFor(task);
+  const modelType = models.includes(form.modelType) ? form.modelType : (models[0] ?? form.modelType);
+  const autoName = form.name === autoRunName(form.task, form.modelType);
+  return {
+    ...form,
+    task,
+    modelType,
+    units: modelType === form.modelType ? form.units : defaultUnits(modelType),
+    name: autoName ? autoRunName(task, modelType) : form.name,
+  };
+};
+
+export const withModel = (form: TrainForm, modelType: ModelType): TrainForm => ({
+  ...form,
+  modelType,
+  units: defaultUnits(modelType),
+  name: form.name === autoRunName(form.task, form.modelType) ? autoRunName(form.task, modelType) : form.name,
+});
+
+export const autoRunName = (task: TaskKind, model: ModelType): string =>
+  `${task === 'rul' ? 'RUL' : task === 'anomaly' ? 'Anomaly' : 'Failure horizon'} (${model})`;
+
+export type BuildResult = { readonly config: TrainConfigInput } | { readonly error: string };
+
+class FieldError extends Error {}
+
+const num = (label: string, text: string, check: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number } = {}): number => {
+  const trimmed = text.trim().replace(',', '.');
+  const value = Number(trimmed);
+  if (trimmed === '' || !Number.isFinite(value)) throw new FieldError(`${label}: enter a number`);
+  if (check.int === true && !Number.isInteger(value)) throw new FieldError(`${label}: enter a whole number`);
+  if (check.min !== undefined && value < check.min) throw new FieldError(`${label}: at least ${check.min}`);
+  if (check.max !== undefined && value > check.max) throw new FieldError(`${label}: at most ${check.max}`);
+  if (check.gt !== undefined && value <= check.gt) throw new FieldError(`${label}: must be above ${check.gt}`);
+  if (check.lt !== undefined && value >= check.lt) throw new FieldError(`${label}: must be below ${check.lt}`);
+  return value;
+};
+
+const intList = (label: string, text: string): number[] => {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new FieldError(`${label}: enter one or more whole numbers, e.g. 64, 32`);
+  return parts.map((p) => num(label, p, { int: true, min: 1 }));
+};
+
+const modelConfig = (form: TrainForm): ModelConfig => {
+  switch (form.modelType) {
+    case 'dense':
+      return { type: 'dense', units: intList('Hidden units', form.units) };
+    case 'autoencoder':
+      return { type: 'autoencoder', units: intList('Hidden units', form.units) };
+    case 'gru':
+    case 'lstm':
+      return { type: form.modelType, units: num('Recurrent units', form.units, { int: true, min: 1 }), dense: [16] };
+    case 'cnn1d':
+      return { type: 'cnn1d', filters: intList('Filters', form.units), kernelSize: 5, dense: [32] };
+    case 'pca':
+      return { type: 'pca', varianceKept: 0.9 };
+  }
+};
+
+const labelConfig = (form: TrainForm): TrainConfigInput['dataset']['label'] => {
+  switch (form.task) {
+    case 'rul':
+      return { kind: 'rul', cap: form.rulCap.trim() === '' ? null : num('RUL cap', form.rulCap, { gt: 0 }) };
+    case 'failure-horizon':
+      return { kind: 'failure-horizon', horizon: num('Horizon', form.horizon, { gt: 0 }) };
+    case 'anomaly':
+      return {
+        kind: 'anomaly',
+        normalSpan: num('Normal span', form.normalSpan, { gt: 0 }),
+        abnormalWithin: num('Abnormal within', form.abnormalWithin, { gt: 0 }),
+      };
+  }
+};
+
+/** The form as a TrainConfig (validated by TrainConfigSchema), or the first problem naming its field. */
+export const formToConfig = (form: TrainForm): BuildResult => {
+  try {
+    if (form.name.trim() === '') throw new FieldError('Name: required');
+    if (form.assetMode === 'prefix' && form.assetPrefix.trim() === '') throw new FieldError('Assets: enter a name prefix');
+    if (form.assetMode === 'names' && form.assetNames.length === 0) throw new FieldError('Assets: choose at least one asset');
+    if (form.signals.length === 0) throw new FieldError('Signals: choose at least one signal');
+    const smoothing = form.smoothing.trim() === '' ? null : num('Smoothing', form.smoothing, { gt: 0, max: 1 });
+    const config: TrainConfigInput = {
+      name: form.name.trim(),
+      dataset: {
+        assets: form.assetMode === 'prefix' ? { prefix: form.assetPrefix } : { names: [...form.assetNames] },
+        signals: [...form.signals],
+        window: {
+          length: num('Window length', form.windowLength, { int: true, min: 1, max: 2000 }),
+          stride: num('Stride', form.windowStride, { int: true, min: 1 }),
+        },
+        smoothing,
+        label: labelConfig(form),
+        validationFraction: num('Validation fraction', form.validationFraction, { gt: 0, lt: 1 }),
+      },
+      ...(form.evaluationPrefix.trim() === ''
+        ? {}
+        : { evaluation: { assets: { prefix: form.evaluationPrefix }, windows: 'all' as const } }),
+      model: modelConfig(form),
+      training: {
+        epochs: num('Epochs', form.epochs, { int: true, min: 1, max: 10_000 }),
+        batchSize: num('Batch size', form.batchSize, { int: true, min: 1 }),
+        seed: num('Seed', form.seed, { int: true }),
+      },
+      backend: form.backend,
+    };
+    const checked = TrainConfigSchema.safeParse(config);
+    if (!checked.success) return { error: describeIssues(checked.error) };
+    return { config };
+  } catch (error) {
+    if (error instanceof FieldError) return { error: error.message };
+    throw error;
+  }
+};
+
+/** Zod issues as "dataset.window.length: Too small: expected number to be >=1" lines. */
+export const describeIssues = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)'}: ${issue.message}`)
+    .join('\n');
+
+export type ParseResult = { readonly config: TrainConfig } | { readonly error: string };
+
+/** The advanced editor's text as a TrainConfig, or what is wrong with it naming the field. */
+export const parseConfigJson = (text: string): ParseResult => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const checked = TrainConfigSchema.safeParse(raw);
+  return checked.success ? { config: checked.data } : { error: describeIssues(checked.error) };
+};
+
+/** Pretty JSON for the advanced editor: the config with every default filled in, so all fields are visible. */
+export const configToJson = (config: TrainConfigInput): string => {
+  const parsed = TrainConfigSchema.safeParse(config);
+  return JSON.stringify(parsed.success ? parsed.data : config, null, 2);
+};

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import type { Signal } from '../../../src/shared/domain.js';
+import { TrainConfigSchema } from '../../../src/shared/training.js';
+import {
+  BACKENDS,
+  commonAssetPrefix,
+  configToJson,
+  defaultTrainForm,
+  formToConfig,
+  MODEL_TYPES,
+  modelTypesFor,
+  parseConfigJson,
+  selectedAssets,
+  tagsOnAssets,
+  TASK_KINDS,
+  withModel,
+  withTask,
+  type TrainForm,
+} from '../../../src/renderer/logic/train-form.js';
+
+let nextId = 1;
+const signal = (asset: string, tag: string): Signal => ({
+  id: nextId++,
+  asset,
+  tag,
+  unit: null,
+  samplePeriod: 1,
+  validMin: null,
+  validMax: null,
+  source: 'test',
+  timeKind: 'cycle',
+  count: 100,
+  firstT: 1,
+  lastT: 100,
+});
+
+const engines = ['FD001 engine 001', 'FD001 engine 002', 'FD001 engine 010'];
+const signals: Signal[] = [
+  ...engines.flatMap((a) => ['sensor_2', 'sensor_11', 'sensor_3'].map((t) => signal(a, t))),
+  signal('FD001 engine 001', 'only_on_one'),
+  signal('Pump 1', 'Vibration'),
+];
+
+/** The engines only: they share a prefix and three tags. */
+const fd = signals.filter((s) => s.asset !== 'Pump 1');
+
+const built = (form: TrainForm) => {
+  const result = formToConfig(form);
+  if ('error' in result) throw new Error(result.error);
+  return result.config;
+};
+
+describe('train form choices', () => {
+  it('reads tasks, model types and backends from the schema', () => {
+    expect(TASK_KINDS).toEqual(['rul', 'failure-horizon', 'anomaly']);
+    expect(MODEL_TYPES).toEqual(expect.arrayContaining(['dense', 'gru', 'lstm', 'cnn1d', 'autoencoder', 'pca']));
+    expect(BACKENDS[0]).toBe('auto');
+    expect(modelTypesFor('anomaly')).toEqual(['autoencoder', 'pca']);
+    expect(modelTypesFor('rul')).not.toContain('pca');
+  });
+
+  it('finds a common asset prefix without the trailing counter', () => {
+    expect(commonAssetPrefix(engines)).toBe('FD001 engine');
+    expect(commonAssetPrefix(['a', 'b'])).toBe('');
+    expect(commonAssetPrefix([])).toBe('');
+  });
+
+  it('limits tags to those present on every chosen asset, in natural order', () => {
+    expect(tagsOnAssets(signals, engines)).toEqual(['sensor_2', 'sensor_3', 'sensor_11']);
+    expect(tagsOnAssets(signals, ['FD001 engine 001'])).toEqual(['only_on_one', 'sensor_2', 'sensor_3', 'sensor_11']);
+    expect(tagsOnAssets(signals, ['FD001 engine 001', 'Pump 1'])).toEqual([]);
+    expect(tagsOnAssets(signals, ['no such asset'])).toEqual([]);
+    expect(tagsOnAssets(signals, [])).toEqual([]);
+  });
+
+  it('selects assets by prefix or by name', () => {
+    const all = ['FD001 engine 001', 'FD001 engine 002', 'Pump 1'];
+    expect(selectedAssets({ assetMode: 'prefix', assetPrefix: 'FD001', assetNames: [] }, all)).toEqual(all.slice(0, 2));
+    expect(selectedAssets({ assetMode: 'prefix', assetPrefix: '', assetNames: [] }, all)).toEqual([]);
+    expect(selectedAssets({ assetMode: 'names', assetPrefix: 'FD001', assetNames: ['Pump 1'] }, all)).toEqual(['Pump 1']);
+  });
+});
+
+describe('form -> TrainConfig', () => {
+  it('builds a valid RUL config from the defaults', () => {
+    const form = defaultTrainForm(signals);
+    expect(form.assetMode).toBe('names'); // "FD001 engine" and "Pump 1" share no prefix
+    const config = built({ ...form, assetMode: 'prefix', assetPrefix: 'FD001 engine', signals: ['sensor_2', 'sensor_3'] });
+    expect(config).toMatchObject({
+      name: 'RUL (dense)',
+      dataset: {
+        assets: { prefix: 'FD001 engine' },
+        signals: ['sensor_2', 'sensor_3'],
+        window: { length: 30, stride: 1 },
+        smoothing: null,
+        label: { kind: 'rul', cap: 125 },
+        validationFraction: 0.2,
+      },
+      model: { type: 'dense', units: [64, 32] },
+      training: { epochs: 30, batchSize: 256, seed: 42 },
+      backend: 'auto',
+    });
+    expect(config.evaluation).toBeUndefined();
+    expect(TrainConfigSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('uses a prefix by default when the assets share one, with every common tag', () => {
+    const form = defaultTrainForm(signals.filter((s) => s.asset !== 'Pump 1'));
+    expect(form).toMatchObject({ assetMode: 'prefix', assetPrefix: 'FD001 engine', signals: ['sensor_2', 'sensor_3', 'sensor_11'] });
+  });
+
+  it('maps every field: names, no cap, smoothing, evaluation assets, GRU units, backend, seed', () => {
+    const form: TrainForm = {
+      ...defaultTrainForm(signals),
+      assetMode: 'names',
+      assetNames: ['FD001 engine 001', 'FD001 engine 002'],
+      signals: ['sensor_2'],
+      rulCap: ' ',
+      smoothing: '0,3',
+      evaluationPrefix: 'test_FD001',
+      windowLength: '20',
+      windowStride: '2',
+      epochs: '5',
+      seed: '7',
+      backend: 'cpu',
+    };
+    const config = built(withModel(form, 'gru'));
+    expect(config.name).toBe('RUL (gru)');
+    expect(config.model).toEqual({ type: 'gru', units: 32, dense: [16] });
+    expect(config.dataset.assets).toEqual({ names: ['FD001 engine 001', 'FD001 engine 002'] });
+    expect(config.dataset.label).toEqual({ kind: 'rul', cap: null });
+    expect(config.dataset.smoothing).toBe(0.3);
+    expect(config.dataset.window).toEqual({ length: 20, stride: 2 });
+    expect(config.evaluation).toEqual({ assets: { prefix: 'test_FD001' }, windows: 'all' });
+    expect(config.training).toEqual({ epochs: 5, batchSize: 256, seed: 7 });
+    expect(config.backend).toBe('cpu');
+  });
+
+  it('switches task with a suitable model and label', () => {
+    const base = defaultTrainForm(fd);
+    const anomaly = withTask({ ...base, assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
+    expect(anomaly).toMatchObject({ task: 'anomaly', modelType: 'autoencoder', units: '64, 16', name: 'Anomaly (autoencoder)' });
+    expect(built(anomaly).dataset.label).toEqual({ kind: 'anomaly', normalSpan: 50, abnormalWithin: 30 });
+    const horizon = withTask(anomaly, 'failure-horizon');
+    expect(horizon.modelType).toBe('dense');
+    expect(built({ ...horizon, horizon: '15' }).dataset.label).toEqual({ kind: 'failure-horizon', horizon: 15 });
+    // A renamed run keeps its name.
+    expect(withTask({ ...base, name: 'mine' }, 'anomaly').name).toBe('mine');
+    expect(built({ ...withModel(anomaly, 'pca'), assetPrefix: 'FD' }).model).toEqual({ type: 'pca', varianceKept: 0.9 });
+  });
+
+  it('names the field of the first problem', () => {
+    const form = { ...defaultTrainForm(fd), assetMode: 'prefix' as const, assetPrefix: 'FD001' };
+    expect(formToConfig({ ...form, windowLength: 'x' })).toEqual({ error: 'Window length: enter a number' });
+    expect(formToConfig({ ...form, windowLength: '2.5' })).toEqual({ error: 'Window length: enter a whole number' });
+    expect(formToConfig({ ...form, windowLength: '0' })).toEqual({ error: 'Window length: at least 1' });
+    expect(formToConfig({ ...form, epochs: '20000' })).toEqual({ error: 'Epochs: at most 10000' });
+    expect(formToConfig({ ...form, validationFraction: '1' })).toEqual({ error: 'Validation fraction: must be below 1' });
+    expect(formToConfig({ ...form, rulCap: '-5' })).toEqual({ error: 'RUL cap: must be above 0' });
+    expect(formToConfig({ ...form, units: '64, x' })).toEqual({ error: 'Hidden units: enter a number' });
+    expect(formToConfig({ ...form, units: '' })).toMatchObject({ error: expect.stringMatching(/^Hidden units:/) });
+    expect(formToConfig({ ...form, signals: [] })).toEqual({ error: 'Signals: choose at least one signal' });
+    expect(formToConfig({ ...form, assetPrefix: '' })).toEqual({ error: 'Assets: enter a name prefix' });
+    expect(formToConfig({ ...form, assetMode: 'names', assetNames: [] })).toEqual({ error: 'Assets: choose at least one asset' });
+    expect(formToConfig({ ...form, name: ' ' })).toEqual({ error: 'Name: required' });
+  });
+});
+
+describe('advanced JSON editor', () => {
+  it('round-trips the form config with every default spelled out', () => {
+    const form = { ...defaultTrainForm(fd), assetMode: 'prefix' as const, assetPrefix: 'FD001' };
+    const text = configToJson(built(form));
+    const parsed = JSON.parse(text) as Record<string, Record<string, unknown>>;
+    expect(parsed['training']?.['patience']).toBe(10);
+    expect(parsed['dataset']?.['normalisation']).toBe('z-score');
+    const result = parseConfigJson(text);
+    expect('config' in result && result.config.dataset.signals).toEqual(form.signals);
+  });
+
+  it('refuses bad JSON and schema errors, naming the field', () => {
+    expect(parseConfigJson('{')).toMatchObject({ error: expect.stringMatching(/^Not valid JSON/) });
+    const good = JSON.parse(configToJson(built({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD' }))) as {
+      dataset: { window: { length: unknown } };
+      model: { type: unknown };
+    };
+    good.dataset.window.length = 0;
+    const error = parseConfigJson(JSON.stringify(good));
+    expect(error).toMatchObject({ error: expect.stringContaining('dataset.window.length') });
+    good.dataset.window.length = 30;
+    good.model.type = 'transformer';
+    expect(parseConfigJson(JSON.stringify(good))).toMatchObject({ error: expect.stringContaining('model.type') });
+    expect(parseConfigJson('{"dataset":{}}')).toMatchObject({ error: expect.stringContaining('dataset.signals') });
+  });
+});
