@@ -1,16 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
-/** The Content-Security-Policy for every response the window loads (also sent as a header). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 
 /** Replace any CSP the response carried with ours (header names are case-insensitive). */
 export const withContentSecurityPolicy = (

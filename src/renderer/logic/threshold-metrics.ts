@@ -1,3 +1,5 @@
+import { confusion, type ConfusionMetrics } from '../../shared/alarm-metrics.js';
+
 /** A scored window: `label` 1 for abnormal (failure within horizon, anomaly), 0 for normal; `score` the model output. */
 export interface ScoredWindow {
   readonly label: number;
@@ -11,51 +13,19 @@ export interface ConfusionMatrix {
   readonly fn: number;
 }
 
-export interface ThresholdMetrics extends ConfusionMatrix {
+export interface ThresholdMetrics extends ConfusionMetrics {
   readonly threshold: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  /** Share of normal windows flagged: fp / (fp + tn). */
-  readonly falseAlarmRate: number;
-  /** Share of abnormal windows not flagged: fn / (fn + tp). */
-  readonly missedAlarmRate: number;
 }
 
-const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
-
-/**
- * Alarm metrics at a threshold, the same rule the trainer records them with: a window alarms when its score is
- * above the threshold; it is abnormal when its label is at least 0.5.
- */
-export const thresholdMetrics = (windows: readonly ScoredWindow[], threshold: number): ThresholdMetrics => {
-  let tp = 0;
-  let fp = 0;
-  let tn = 0;
-  let fn = 0;
-  for (const w of windows) {
-    const alarm = w.score > threshold;
-    const positive = w.label >= 0.5;
-    if (alarm && positive) tp += 1;
-    else if (alarm) fp += 1;
-    else if (positive) fn += 1;
-    else tn += 1;
-  }
-  const precision = ratio(tp, tp + fp);
-  const recall = ratio(tp, tp + fn);
-  return {
+/** Alarm metrics at a threshold, by the rule the trainer records them with (src/shared/alarm-metrics.ts). */
+export const thresholdMetrics = (windows: readonly ScoredWindow[], threshold: number): ThresholdMetrics => ({
+  threshold,
+  ...confusion(
+    windows.map((w) => w.score),
+    windows.map((w) => w.label),
     threshold,
-    tp,
-    fp,
-    tn,
-    fn,
-    precision,
-    recall,
-    f1: ratio(2 * precision * recall, precision + recall),
-    falseAlarmRate: ratio(fp, fp + tn),
-    missedAlarmRate: ratio(fn, fn + tp),
-  };
-};
+  ),
+});
 
 /** The confusion matrix as rows (true class) by columns (predicted class), for display. */
 export const confusionRows = (m: ConfusionMatrix): readonly { readonly actual: 'abnormal' | 'normal'; readonly alarm: number; readonly noAlarm: number }[] => [

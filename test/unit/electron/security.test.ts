@@ -28,6 +28,7 @@ describe('content security policy', () => {
       'connect-src': "'self'",
       'object-src': "'none'",
       'base-uri': "'none'",
+      'form-action': "'none'",
       'frame-ancestors': "'none'",
     });
   });
