@@ -22,6 +22,21 @@ import {
   WorkspaceEventSchema,
 } from './historian.js';
 import { RunDetailSchema, RunEvaluationSchema, RunSummarySchema, TrainConfigSchema } from './training.js';
+import {
+  RegistryConnectionSchema,
+  RegistryGovernResultSchema,
+  RegistryLocationSchema,
+  RegistryModelNameSchema,
+  RegistryModelSchema,
+  RegistryReasonSchema,
+  RegistryRunIdSchema,
+  RegistryTokenSchema,
+  RegistryUserNameSchema,
+  RegistryVerifyReportSchema,
+  RegistryVersionDetailSchema,
+  RegistryVersionRefSchema,
+  RequiredReasonSchema,
+} from './registry.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -135,6 +150,38 @@ export const apiMethods = {
   deleteRun: method(z.object({ id: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
   /** Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. */
   evaluateRun: method(z.object({ id: z.string().min(1).max(100) }), RunEvaluationSchema),
+  /**
+   * Model registry (docs/registry-format.md), one per app session. `location`: an absolute folder path or a
+   * registry server URL (plain http only on 127.0.0.1). Identity: the OS user for a folder (`actAs` only where
+   * its registry.json allows it), the token's user for a server. The token stays in memory in main, never
+   * returned or logged. Refusals come back as 'forbidden' (four-eyes, role), 'unauthorized', 'conflict',
+   * 'integrity' (tampering).
+   */
+  openRegistry: method(
+    z.object({
+      location: RegistryLocationSchema,
+      token: RegistryTokenSchema.optional(),
+      actAs: RegistryUserNameSchema.optional(),
+      create: z.boolean().optional(),
+    }),
+    RegistryConnectionSchema,
+  ),
+  getRegistryConnection: method(z.object({}), RegistryConnectionSchema.nullable()),
+  closeRegistry: method(z.object({}), z.object({ closed: z.boolean() })),
+  listRegistryModels: method(z.object({}), z.array(RegistryModelSchema)),
+  listRegistryVersions: method(z.object({ name: RegistryModelNameSchema }), RegistryModelSchema),
+  getRegistryVersion: method(RegistryVersionRefSchema, RegistryVersionDetailSchema),
+  /** The version's model-card.html, verified against its SHA256SUMS: self-contained, no scripts. */
+  getModelCard: method(RegistryVersionRefSchema, z.string()),
+  /** Publish a run folder of the open workspace (artifacts/runs/<runId>) as the next version of `name`. */
+  publishRun: method(z.object({ runId: RegistryRunIdSchema, name: RegistryModelNameSchema }), z.object({ name: z.string(), version: z.number() })),
+  approveVersion: method(RegistryVersionRefSchema.extend({ reason: RequiredReasonSchema }), RegistryGovernResultSchema),
+  rejectVersion: method(RegistryVersionRefSchema.extend({ reason: RequiredReasonSchema }), RegistryGovernResultSchema),
+  promoteVersion: method(RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
+  /** Production goes back to the version promoted before the current one. */
+  rollbackModel: method(z.object({ name: RegistryModelNameSchema, reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
+  archiveVersion: method(RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
+  verifyRegistry: method(z.object({}), RegistryVerifyReportSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;
@@ -179,7 +226,19 @@ export type ApiEvent = z.infer<typeof ApiEventSchema>;
 
 /** Errors cross the process boundary as this shape; `code` lets views react without parsing text. */
 export const ApiErrorSchema = z.object({
-  code: z.enum(['invalid-argument', 'no-workspace', 'not-found', 'failed', 'cancelled', 'untrusted-certificate']),
+  code: z.enum([
+    'invalid-argument',
+    'no-workspace',
+    'not-found',
+    'failed',
+    'cancelled',
+    'untrusted-certificate',
+    // model registry refusals: role or four-eyes, missing/unknown token, stage conflict, tampering
+    'forbidden',
+    'unauthorized',
+    'conflict',
+    'integrity',
+  ]),
   message: z.string(),
 });
 export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;

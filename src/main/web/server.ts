@@ -54,6 +54,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'no-workspace': 409,
   'not-found': 404,
   cancelled: 409,
+  'untrusted-certificate': 502,
+  forbidden: 403,
+  unauthorized: 401,
+  conflict: 409,
+  integrity: 409,
   failed: 500,
 };
 

@@ -15,6 +15,7 @@ import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
 import { ModelsView } from './models-view.js';
 import { QualityTable } from './quality-table.js';
+import { RegistryView } from './registry-view.js';
 import { SignalProperties } from './signal-properties.js';
 import { SignalTree } from './signal-tree.js';
 import { TrendPanel } from './trend-panel.js';
@@ -28,7 +29,7 @@ export interface WorkbenchProps {
 }
 
 type OpenDialog = 'import' | 'historian' | 'export' | 'switch' | null;
-type Area = 'explore' | 'models';
+type Area = 'explore' | 'models' | 'registry';
 
 const MAX_QUALITY_SIGNALS = 64;
 
@@ -109,6 +110,9 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
               {a === 'explore' ? 'Explore' : 'Models'}
             </button>
           ))}
+          <button type="button" role="tab" aria-selected={area === 'registry'} className={area === 'registry' ? 'active' : undefined} onClick={() => setArea('registry')} data-testid="area-registry">
+            Registry
+          </button>
         </div>
         <div className="workspace-path" title={workspace.path} data-testid="workspace-path">
           {workspace.path}
@@ -129,6 +133,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
         </nav>
       </header>
       {area === 'models' ? <ModelsView signals={signals.signals} /> : null}
+      {area === 'registry' ? <RegistryView /> : null}
       <div className="workbench-body" hidden={area !== 'explore'}>
         <aside className="sidebar" aria-label="Signals">
           <SignalTree

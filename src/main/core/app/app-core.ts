@@ -8,6 +8,7 @@ import { planImport, toPreview } from '../import/plan.js';
 import { Workspace } from '../workspace/workspace.js';
 import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from './jobs.js';
+import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
 
@@ -157,6 +158,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     },
     ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir }),
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
+    ...registryHandlers({ requireWorkspace }),
   };
 
   return {
