@@ -148,8 +148,11 @@ export const apiMethods = {
   listRuns: method(z.object({}), z.array(RunSummarySchema)),
   getRun: method(z.object({ id: z.string().min(1).max(100) }), RunDetailSchema),
   deleteRun: method(z.object({ id: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
-  /** Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. */
-  evaluateRun: method(z.object({ id: z.string().min(1).max(100) }), RunEvaluationSchema),
+  /**
+   * Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. With
+   * `datasetId`, score a saved dataset snapshot instead (run's own normalisation; `dataset` names what was used).
+   */
+  evaluateRun: method(z.object({ id: z.string().min(1).max(100), datasetId: z.string().min(1).max(100).optional() }), RunEvaluationSchema),
   /**
    * Model registry (docs/registry-format.md), one per app session. `location`: an absolute folder path or a
    * registry server URL (plain http only on 127.0.0.1). Identity: the OS user for a folder (`actAs` only where

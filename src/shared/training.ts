@@ -205,6 +205,19 @@ export const RunEvaluationSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   recorded: z.record(z.string(), z.number()),
   matchesRecord: z.boolean(),
+  /**
+   * The data scored: the run's own evaluation (or validation) assets, or a saved snapshot chosen by id;
+   * `seenInTraining` lists scored assets the run trained or validated on.
+   */
+  dataset: z
+    .object({
+      source: z.enum(['run', 'snapshot']),
+      id: z.string(),
+      contentHash: z.string(),
+      assets: z.array(z.string()),
+      seenInTraining: z.array(z.string()),
+    })
+    .optional(),
   scoredWindows: z.number(),
   windowsPerSecond: z.number(),
   explanations: z.array(

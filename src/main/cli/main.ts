@@ -16,7 +16,11 @@ Commands:
   quality --workspace <dir> [--signal <ref>] [--json]
   export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
   train --workspace <dir> --config <file.json> [--json]   train one model (docs/training.md); Ctrl-C cancels
-  evaluate --workspace <dir> --run <id> [--json]          re-score a run from its folder, compare with its record
+  evaluate --workspace <dir> --run <id> [--dataset <id>] [--json]
+         re-score a run from its folder, compare with its record; --dataset scores a saved snapshot instead
+  datasets [list] --workspace <dir> [--json]              saved dataset snapshots (newest first)
+  datasets create --workspace <dir> --config <file.json> [--json]
+         build and save the snapshot of a training config's "dataset" part, without training
   runs [delete --run <id>] --workspace <dir> [--json]     list runs (newest first) or delete one with its folder
   benchmark cmapss --data <dir> [--epochs N] [--workspace <dir>] [--json]
          FD001 standard protocol end to end in a fresh workspace
@@ -76,6 +80,7 @@ const main = async (argv: readonly string[]) => {
       json: { type: 'boolean' },
       config: { type: 'string' },
       run: { type: 'string' },
+      dataset: { type: 'string' },
       data: { type: 'string' },
       epochs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -176,8 +181,26 @@ const main = async (argv: readonly string[]) => {
     case 'evaluate': {
       if (values.run === undefined) fail('evaluate: --run <id> is required');
       const { evaluateRun } = await import('../core/training/evaluate-run.js');
-      const result = await withWorkspace(values.workspace, (w) => evaluateRun(w, values.run as string, process.cwd()));
-      printResult(json, result, `run ${result.run}: ${JSON.stringify(result.metrics)} (${result.matchesRecord ? 'matches' : 'differs from'} the record)`);
+      const result = await withWorkspace(values.workspace, (w) =>
+        evaluateRun(w, values.run as string, process.cwd(), { datasetId: values.dataset }),
+      );
+      printResult(
+        json,
+        result,
+        result.dataset.source === 'snapshot'
+          ? `run ${result.run} on dataset ${result.dataset.id} (${result.dataset.assets.length} assets, ${result.scoredWindows} windows): ${JSON.stringify(result.metrics)}`
+          : `run ${result.run}: ${JSON.stringify(result.metrics)} (${result.matchesRecord ? 'matches' : 'differs from'} the record)`,
+      );
+      return;
+    }
+    case 'datasets': {
+      const { datasetsCommand } = await import('./datasets.js');
+      const result = await withWorkspace(values.workspace, (w) => datasetsCommand(w, positionals[0], values.config));
+      const text =
+        'datasets' in result
+          ? result.datasets.map((d) => `${d.id}\t${d.name}\t${d.assets} assets\t${d.windows} windows\t${d.createdAt}`).join('\n')
+          : `${result.dataset.created ? 'saved' : 'already saved:'} ${result.dataset.id} (${result.dataset.assets.length} assets, ${result.dataset.windows} windows)`;
+      printResult(json, result, text);
       return;
     }
     case 'runs': {

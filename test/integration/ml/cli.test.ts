@@ -60,6 +60,39 @@ describe('CLI train and evaluate', () => {
     expect(existsSync(join(dir, 'ws', 'artifacts', 'runs', trained['run'] as string))).toBe(false);
   });
 
+  it('datasets create/list save snapshots; evaluate --dataset scores a run on engines it never saw', async () => {
+    const dataset = {
+      signals: CMAPSS_FD001_SENSORS,
+      window: { length: 30, stride: 5 },
+      smoothing: 0.3,
+      label: { kind: 'rul', cap: 125 },
+    };
+    const trainFile = join(dir, 'engines-1-6.json');
+    await writeFile(
+      trainFile,
+      JSON.stringify({
+        name: 'engines 1-6',
+        dataset: { ...dataset, assets: { names: [1, 2, 3, 4, 5, 6].map(engine) } },
+        model: { type: 'dense', units: [16] },
+        training: { epochs: 2, seed: 5 },
+      }),
+    );
+    const snapshotFile = join(dir, 'engines-7-10.json');
+    await writeFile(snapshotFile, JSON.stringify({ name: 'engines 7-10', dataset: { ...dataset, assets: { names: [7, 8, 9, 10].map(engine) } } }));
+    const trained = await cli('train', '--workspace', join(dir, 'ws'), '--config', trainFile, '--json');
+    const created = (await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json'))['dataset'] as Record<string, unknown>;
+    expect(created).toMatchObject({ id: expect.stringMatching(/^ds-[0-9a-f]{16}$/), windows: 145, created: true });
+    const listed = (await cli('datasets', 'list', '--workspace', join(dir, 'ws'), '--json'))['datasets'] as { id: string; runs: string[] }[];
+    expect(listed.map((d) => d.id)).toContain(created['id']);
+    expect(listed.some((d) => d.runs.includes(trained['run'] as string))).toBe(true);
+
+    const evaluated = await cli('evaluate', '--workspace', join(dir, 'ws'), '--run', trained['run'] as string, '--dataset', created['id'] as string, '--json');
+    expect(evaluated['dataset']).toMatchObject({ source: 'snapshot', id: created['id'], assets: [7, 8, 9, 10].map(engine), seenInTraining: [] });
+    expect(evaluated['scoredWindows']).toBe(145);
+    expect((evaluated['metrics'] as Record<string, number>)['rmse']).toBeGreaterThan(0);
+    expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', trained['run'] as string, '--dataset', 'ds-nope', '--json')).toMatch(/no dataset "ds-nope"/);
+  });
+
   it('a bad config is refused with the problem named, and exit code 2', async () => {
     const config = join(dir, 'bad.json');
     await writeFile(

@@ -68,6 +68,11 @@ describe('training over the API', () => {
     expect(detail.predictions.length).toBeGreaterThan(50);
     expect(detail.predictions[0]).toMatchObject({ asset: engine(9) });
     expect((await call('evaluateRun', { id })).matchesRecord).toBe(true);
+    // On a saved snapshot: the run's own training snapshot, whose assets the model has seen.
+    const datasetId = (await call('listRuns', {})).find((r) => r.id === id)?.datasetId as string;
+    const onSnapshot = await call('evaluateRun', { id, datasetId });
+    expect(onSnapshot.dataset).toMatchObject({ source: 'snapshot', id: datasetId, seenInTraining: [1, 2, 3, 4, 5, 6, 7, 8].map(engine) });
+    await expect(call('evaluateRun', { id, datasetId: 'ds-nope' })).rejects.toMatchObject({ code: 'not-found' });
     expect(await call('deleteRun', { id })).toEqual({ deleted: true });
     await expect(call('getRun', { id })).rejects.toMatchObject({ code: 'not-found' });
   });

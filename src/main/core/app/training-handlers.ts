@@ -50,9 +50,12 @@ export const trainingHandlers = ({ requireWorkspace, jobs, emit }: TrainingDeps)
     return detail;
   },
   deleteRun: async ({ id }) => ({ deleted: await deleteRunAndFolder(requireWorkspace(), id) }),
-  evaluateRun: async ({ id }) => {
+  evaluateRun: async ({ id, datasetId }) => {
     const workspace = requireWorkspace();
     if ((await workspace.run(id)) === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);
-    return evaluateRun(workspace, id, workspace.path);
+    if (datasetId !== undefined && (await workspace.dataset(datasetId)) === null) {
+      throw new ApiError('not-found', `no dataset "${datasetId}" in this workspace`);
+    }
+    return evaluateRun(workspace, id, workspace.path, { datasetId });
   },
 });

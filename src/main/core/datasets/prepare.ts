@@ -54,7 +54,7 @@ export class DatasetError extends Error {
   override readonly name = 'DatasetError';
 }
 
-const resolveAssets = (selection: AssetSelection, known: readonly string[], role: string): string[] => {
+export const resolveAssets = (selection: AssetSelection, known: readonly string[], role: string): string[] => {
   if (selection.names !== undefined) {
     const missing = selection.names.filter((n) => !known.includes(n));
     if (missing.length > 0) throw new DatasetError(`unknown asset${missing.length > 1 ? 's' : ''} in ${role}: ${missing.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
@@ -73,6 +73,23 @@ const hashSeries = (hash: ReturnType<typeof createHash>, series: readonly AssetS
     for (const v of a.values) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
   hash.update(JSON.stringify(events));
+};
+
+/**
+ * The content hash of a dataset snapshot: its definition and split seed, then every value and event of its
+ * assets (in asset-name order). Training and `datasets create` both use it, so a snapshot saved in the
+ * `datasets` table can be rebuilt from the workspace and checked against its hash.
+ */
+export const datasetContentHash = (
+  definition: TrainConfig['dataset'],
+  seed: number,
+  series: readonly AssetSeries[],
+  events: readonly AssetEvent[],
+): string => {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ dataset: definition, seed }));
+  hashSeries(hash, series, events);
+  return hash.digest('hex');
 };
 
 /**
@@ -160,10 +177,7 @@ export const prepareDataset = async (
     config.evaluation === undefined ? null : windows(evalSeries, config.evaluation.windows, finalRul ?? undefined);
   if (evaluation !== null && evaluation.n === 0) throw new DatasetError('empty split: the evaluation assets give no labelled windows');
 
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ dataset: def, seed }));
-  hashSeries(hash, trainSeries, events.filter((e) => trainAssets.includes(e.asset)));
-  const contentHash = hash.digest('hex');
+  const contentHash = datasetContentHash(def, seed, trainSeries, events.filter((e) => trainAssets.includes(e.asset)));
   let evaluationHash: string | null = null;
   if (config.evaluation !== undefined) {
     const evalHash = createHash('sha256');

@@ -18,6 +18,9 @@ export interface EvaluationResult {
   readonly explanations: { asset: string; t: number; label: number; score: number; drivers: { signal: string; effect: number }[] }[];
 }
 
+/** What scoring needs of a dataset: a run's own (PreparedDataset) or a saved snapshot's windows. */
+export type ScoringData = Pick<PreparedDataset, 'evaluation' | 'validation' | 'failures' | 'timeKind' | 'features'>;
+
 const round = (x: number) => Number(x.toFixed(6));
 
 /**
@@ -28,7 +31,7 @@ const round = (x: number) => Number(x.toFixed(6));
 export const evaluateSavedRun = async (
   artifact: RunArtifact,
   files: ReadonlyMap<string, Uint8Array>,
-  dataset: PreparedDataset,
+  dataset: ScoringData,
 ): Promise<EvaluationResult> => {
   const set = dataset.evaluation ?? dataset.validation;
   const failures = dataset.evaluation === null ? dataset.failures.validation : dataset.failures.evaluation;

@@ -56,7 +56,8 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   await workspace.saveDataset({
     id: dataset.id,
     name: config.name,
-    definition: config.dataset,
+    // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
+    definition: { dataset: config.dataset, seed: config.training.seed },
     contentHash: dataset.contentHash,
     assets: dataset.split.train.length + dataset.split.validation.length,
     windows: dataset.train.n + dataset.validation.n,

@@ -154,3 +154,39 @@ export const saveDatasetSnapshot = async (db: Connection, snapshot: DatasetSnaps
     [snapshot.id, snapshot.name, JSON.stringify(snapshot.definition), snapshot.contentHash, snapshot.assets, snapshot.windows],
   );
 };
+
+export interface DatasetSnapshotRow extends DatasetSnapshot {
+  readonly createdAt: string;
+}
+
+interface DbDatasetRow {
+  id: string;
+  name: string;
+  definition: string;
+  content_hash: string;
+  assets: number;
+  windows: number | bigint;
+  created_at: string;
+}
+
+const DATASET_SELECT = `SELECT id, name, CAST(definition AS VARCHAR) AS definition, content_hash, assets, windows,
+  strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at FROM datasets`;
+
+const toSnapshot = (r: DbDatasetRow): DatasetSnapshotRow => ({
+  id: r.id,
+  name: r.name,
+  definition: JSON.parse(r.definition) as unknown,
+  contentHash: r.content_hash,
+  assets: Number(r.assets),
+  windows: Number(r.windows),
+  createdAt: r.created_at,
+});
+
+/** Every saved snapshot, newest first. */
+export const listDatasetSnapshots = async (db: Connection): Promise<DatasetSnapshotRow[]> =>
+  (await db.all<DbDatasetRow>(`${DATASET_SELECT} ORDER BY created_at DESC, id`)).map(toSnapshot);
+
+export const getDatasetSnapshot = async (db: Connection, id: string): Promise<DatasetSnapshotRow | null> => {
+  const rows = await db.all<DbDatasetRow>(`${DATASET_SELECT} WHERE id = $1`, [id]);
+  return rows[0] === undefined ? null : toSnapshot(rows[0]);
+};

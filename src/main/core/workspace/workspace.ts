@@ -17,8 +17,11 @@ import {
   insertEvents,
   loadEvents,
   loadGridSeries,
+  getDatasetSnapshot,
+  listDatasetSnapshots,
   saveDatasetSnapshot,
   type DatasetSnapshot,
+  type DatasetSnapshotRow,
   type EventRow,
   type GridSeries,
   type NewEvent,
@@ -352,6 +355,15 @@ export class Workspace {
 
   async saveDataset(snapshot: DatasetSnapshot): Promise<void> {
     await saveDatasetSnapshot(this.db, snapshot);
+  }
+
+  /** Saved dataset snapshots (the `datasets` table), newest first. */
+  async datasets(): Promise<DatasetSnapshotRow[]> {
+    return listDatasetSnapshots(this.db);
+  }
+
+  async dataset(id: string): Promise<DatasetSnapshotRow | null> {
+    return getDatasetSnapshot(this.db, id);
   }
 
   async recordRun(run: RunRow): Promise<void> {

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
+import { failureTime, labelSteps } from './labels.js';
+import { applyNormalisation, type Normalisation } from './normalise.js';
+import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
+import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { makeWindows, type WindowSet } from './windows.js';
+
+/**
+ * What the `datasets` table stores as a snapshot's definition: the dataset part of a training config and the
+ * split seed, exactly what the content hash starts with (datasetContentHash), so the snapshot can be rebuilt
+ * from the workspace and checked.
+ */
+export const SnapshotDefinitionSchema = z.object({ dataset: DatasetConfigSchema, seed: z.number().int() });
+export type SnapshotDefinition = z.infer<typeof SnapshotDefinitionSchema>;
+
+/** A snapshot's data as loaded from the workspace (raw values: not smoothed, not normalised). */
+export interface SnapshotData {
+  readonly id: string;
+  readonly contentHash: string;
+  readonly definition: SnapshotDefinition;
+  readonly assets: string[];
+  readonly timeKind: 'timestamp' | 'cycle';
+  readonly series: AssetSeries[];
+  readonly events: AssetEvent[];
+  /** Labelled windows the snapshot gives with its own window length and stride. */
+  readonly windows: number;
+}
+
+const labelledWindows = (labels: Float64Array, length: number, stride: number): number => {
+  let n = 0;
+  for (let e = labels.length - 1; e >= length - 1; e -= stride) if (!Number.isNaN(labels[e] ?? NaN)) n += 1;
+  return n;
+};
+
+/**
+ * Load a snapshot's assets and signals from the workspace and hash them, refusing what training would refuse
+ * (unknown assets or signals, mixed time axes, NaN, gaps under "reject", windows longer than an asset).
+ * Unlike a training dataset there is no split: every asset is scored, and one asset is enough.
+ */
+export const loadSnapshotData = async (source: DatasetSource, definition: SnapshotDefinition): Promise<SnapshotData> => {
+  const def = definition.dataset;
+  const catalogue = await source.signals();
+  const assets = resolveAssets(def.assets, [...new Set(catalogue.map((s) => s.asset))], 'dataset.assets');
+  const rows = def.signals.flatMap((tag) => {
+    const found = catalogue.filter((s) => s.tag === tag && assets.includes(s.asset));
+    const lacking = assets.filter((a) => !found.some((r) => r.asset === a));
+    if (lacking.length > 0) throw new DatasetError(`unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`);
+    return found;
+  });
+  const timeKinds = new Set(rows.map((r) => r.timeKind));
+  if (timeKinds.size > 1) throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
+  let series: AssetSeries[];
+  try {
+    series = await source.gridSeries({ assets, tags: def.signals, from: def.from, to: def.to, period: def.resample.period, gap: def.resample.gap });
+  } catch (error) {
+    throw new DatasetError(error instanceof Error ? error.message : String(error));
+  }
+  for (const a of series) {
+    if (a.t.length < def.window.length) {
+      throw new DatasetError(`window length ${def.window.length} is longer than the shortest asset: "${a.asset}" has ${a.t.length} steps`);
+    }
+  }
+  const events = await source.events(assets);
+  const contentHash = datasetContentHash(def, definition.seed, series, events);
+  const windows = series.reduce((n, a) => n + labelledWindows(labelSteps(a, events, def.label), def.window.length, def.window.stride), 0);
+  return { id: `ds-${contentHash.slice(0, 16)}`, contentHash, definition, assets, timeKind: [...timeKinds][0] ?? 'cycle', series, events, windows };
+};
+
+/** How a run's model reads its input: the run's own preprocessing, applied unchanged to the snapshot's data. */
+export interface ModelInput {
+  readonly features: readonly string[];
+  readonly smoothing: number | null;
+  /** The run's stored statistics (fitted on its training assets); never refitted on the snapshot. */
+  readonly normalisation: Normalisation;
+  readonly length: number;
+}
+
+/** Every labelled window of the snapshot (its stride), as the run's model expects them, with each asset's failure time. */
+export const snapshotWindows = (
+  data: SnapshotData,
+  input: ModelInput,
+): { windows: WindowSet; failures: (number | null)[] } => {
+  const def: DatasetConfig = data.definition.dataset;
+  const columns = input.features.map((f) => {
+    const k = def.signals.indexOf(f);
+    if (k < 0) throw new DatasetError(`dataset ${data.id} lacks signal "${f}", which the model needs`);
+    return k;
+  });
+  const ready = data.series.map((a) =>
+    applyNormalisation(smoothSeries({ ...a, values: columns.map((k) => a.values[k] as Float64Array) }, input.smoothing), input.normalisation),
+  );
+  const labels = data.series.map((a) => labelSteps(a, data.events, def.label));
+  return {
+    windows: makeWindows(ready, labels, input.length, def.window.stride, 'all'),
+    failures: data.series.map((a) => failureTime(a, data.events, def.label.failureAt)),
+  };
+};

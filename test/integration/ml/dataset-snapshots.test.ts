@@ -1,0 +1,113 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles } from '../../../src/main/core/import/import-files.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { createDatasetSnapshot, listDatasetSnapshots, parseSnapshotConfig } from '../../../src/main/core/training/dataset-snapshots.js';
+import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
+import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
+import { trainRun, type TrainRunResult } from '../../../src/main/core/training/train-run.js';
+import { Workspace } from '../../../src/main/core/workspace/workspace.js';
+import type { TrainConfigInput } from '../../../src/shared/training.js';
+
+const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => engine(from + i));
+/** Sample engine lengths (cycles): 7 → 259, 8 → 150, 9 → 201, 10 → 222. Windows of 30, stride 5. */
+const windowsOf = (steps: number) => Math.floor((steps - 30) / 5) + 1;
+
+let root: string;
+let workspace: Workspace;
+let run: TrainRunResult;
+
+const trainConfig: TrainConfigInput = {
+  name: 'engines 1-6',
+  dataset: {
+    assets: { names: range(1, 6) },
+    signals: CMAPSS_FD001_SENSORS,
+    window: { length: 30, stride: 5 },
+    smoothing: 0.3,
+    label: { kind: 'rul', cap: 125 },
+  },
+  // The run's own evaluation on engines 7-10: the reference the snapshot evaluation must reproduce.
+  evaluation: { assets: { names: range(7, 10) }, windows: 'all' },
+  model: { type: 'dense', units: [16] },
+  training: { epochs: 3, seed: 5, patience: null },
+};
+/** The dataset part of a training config, for other assets: what `datasets create --config` reads. */
+const snapshotOf = (name: string, assets: string[], signals = CMAPSS_FD001_SENSORS, windowLength = 30) =>
+  parseSnapshotConfig({
+    name,
+    dataset: { ...trainConfig.dataset, assets: { names: assets }, signals, window: { length: windowLength, stride: 5 } },
+    training: { seed: 5 },
+  });
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pdm-ml-snapshots-'));
+  workspace = await Workspace.open(join(root, 'ws'));
+  await importFiles(workspace, ['resources/sample/cmapss-fd001-sample.txt'], { format: 'cmapss' });
+  run = await trainRun({ workspace, config: parseTrainConfig(trainConfig), baseDir: process.cwd() });
+}, 120_000);
+afterAll(async () => {
+  workspace?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('dataset snapshots and evaluate on a chosen dataset', () => {
+  it('a run trained on engines 1-6 scores a snapshot of engines 7-10 with its own normalisation', async () => {
+    const created = await createDatasetSnapshot(workspace, snapshotOf('engines 7-10', range(7, 10)));
+    expect(created).toMatchObject({ id: `ds-${created.contentHash.slice(0, 16)}`, assets: range(7, 10), created: true });
+    expect(created.windows).toBe(windowsOf(259) + windowsOf(150) + windowsOf(201) + windowsOf(222));
+    // Same definition, same data: the same id, stored once.
+    expect(await createDatasetSnapshot(workspace, snapshotOf('again', range(7, 10)))).toMatchObject({ id: created.id, created: false });
+
+    const listed = await listDatasetSnapshots(workspace);
+    expect(listed.map((d) => d.id)).toEqual(expect.arrayContaining([created.id, run.dataset.id]));
+    expect(listed.find((d) => d.id === run.dataset.id)?.runs).toEqual([run.runId]);
+
+    const result = await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: created.id });
+    expect(result.dataset).toEqual({ source: 'snapshot', id: created.id, contentHash: created.contentHash, assets: range(7, 10), seenInTraining: [] });
+    expect(result.scoredWindows).toBe(created.windows);
+    expect(result.metrics['scored_windows']).toBe(created.windows);
+    for (const e of result.explanations) expect(range(7, 10)).toContain(e.asset);
+    // The run's own evaluation was on exactly these engines and windows: the figures must agree, which they
+    // only do if the snapshot is scored with the run's stored normalisation (not refitted on engines 7-10).
+    expect(result.metrics['rmse']).toBeCloseTo(run.metrics['rmse'] as number, 4);
+    expect(result.metrics['nasa_score']).toBeCloseTo(run.metrics['nasa_score'] as number, 2);
+
+    // Scoring the run's own training snapshot is allowed, but says which assets the model has seen.
+    const own = await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: run.dataset.id });
+    expect(own.dataset.seenInTraining).toEqual(range(1, 6));
+    expect(own.scoredWindows).toBe(run.dataset.train.n + run.dataset.validation.n);
+    // Without --dataset: the run's own evaluation assets, reproducing the record.
+    const plain = await evaluateRun(workspace, run.runId, process.cwd());
+    expect(plain).toMatchObject({ matchesRecord: true, dataset: { source: 'run', assets: range(7, 10) } });
+  });
+
+  it('refuses a snapshot that lacks a signal the model needs, naming it, or has another window length', async () => {
+    const lacking = await createDatasetSnapshot(
+      workspace,
+      snapshotOf('no sensor_7', range(7, 10), CMAPSS_FD001_SENSORS.filter((s) => s !== 'sensor_7')),
+    );
+    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: lacking.id })).rejects.toThrow(
+      new RegExp(`dataset ${lacking.id} lacks signal "sensor_7", which run ${run.runId}'s model needs`),
+    );
+    const shorter = await createDatasetSnapshot(workspace, snapshotOf('windows of 20', range(7, 10), CMAPSS_FD001_SENSORS, 20));
+    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: shorter.id })).rejects.toThrow(/has windows of 20 steps; .* takes 30/);
+    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: 'ds-nope' })).rejects.toThrow(/no dataset "ds-nope"/);
+  });
+
+  it('refuses a snapshot whose workspace data changed since it was saved', async () => {
+    const snapshot = await createDatasetSnapshot(workspace, snapshotOf('engines 8-9', range(8, 9)));
+    const where = `t = 40 AND signal_id = (SELECT id FROM signals WHERE asset = '${engine(8)}' AND tag = 'sensor_4')`;
+    await workspace.query(`UPDATE readings SET value = value + 1 WHERE ${where}`);
+    try {
+      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
+        new RegExp(`dataset ${snapshot.id}: the workspace data no longer matches the snapshot \\(content hash [0-9a-f]{12} ≠ saved ${snapshot.contentHash.slice(0, 12)}\\)`),
+      );
+    } finally {
+      await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
+    }
+    expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).dataset.assets).toEqual(range(8, 9));
+  });
+});
