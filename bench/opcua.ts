@@ -3,7 +3,7 @@
  * node-opcua HistoryRead loop over the same tags and range (same page size, continuation points followed) that
  * stores nothing. The simulator runs in its own process (`pdm-studio simulate`), as a real server would.
  *
- *   npm run bench:opcua [-- --tags 20 --days 30 --runs 3]
+ *   npm run bench:opcua [-- --tags 20 --days 30 --runs 3 --reads-in-flight 2]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,12 +18,20 @@ import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { median, repoRoot } from './util.js';
 
 const { values: args } = parseArgs({
-  options: { tags: { type: 'string' }, days: { type: 'string' }, runs: { type: 'string' }, 'values-per-read': { type: 'string' } },
+  options: {
+    tags: { type: 'string' },
+    days: { type: 'string' },
+    runs: { type: 'string' },
+    'values-per-read': { type: 'string' },
+    'reads-in-flight': { type: 'string' },
+  },
 });
 const TAGS = Number(args.tags ?? 20);
 const DAYS = Number(args.days ?? 30);
 const RUNS = Number(args.runs ?? 3);
 const PER_READ = Number(args['values-per-read'] ?? 10_000);
+/** HistoryRead requests our import keeps in flight (its default is 2; the bare loop always has one). */
+const READS_IN_FLIGHT = args['reads-in-flight'] === undefined ? undefined : Number(args['reads-in-flight']);
 const END_MS = Date.UTC(2025, 0, 1);
 const FROM_MS = END_MS - DAYS * 86_400_000;
 
@@ -100,7 +108,14 @@ const main = async () => {
       const ws = await Workspace.open(join(root, `ws-${run}`));
       const c2 = await connectOpcua({ endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', userDataDir });
       t0 = performance.now();
-      const result = await importOpcuaHistory(ws, c2.session, { endpoint: sim.endpoint, nodeIds, fromMs: FROM_MS, toMs: END_MS, valuesPerRead: PER_READ });
+      const result = await importOpcuaHistory(ws, c2.session, {
+        endpoint: sim.endpoint,
+        nodeIds,
+        fromMs: FROM_MS,
+        toMs: END_MS,
+        valuesPerRead: PER_READ,
+        ...(READS_IN_FLIGHT === undefined ? {} : { readsInFlight: READS_IN_FLIGHT }),
+      });
       ours.push({ s: (performance.now() - t0) / 1000, values: result.values });
       await c2.close();
       ws.close();
@@ -116,6 +131,7 @@ const main = async () => {
         valuesPerTag: Math.round((ours[0]?.values ?? 0) / nodeIds.length),
         values: ours[0]?.values ?? 0,
         valuesPerRead: PER_READ,
+        readsInFlight: READS_IN_FLIGHT ?? 'default',
         runs: RUNS,
         ours: { seconds: ours.map((r) => Number(r.s.toFixed(3))), valuesPerSecond: Math.round(oursRate) },
         bareHistoryRead: { seconds: bare.map((r) => Number(r.s.toFixed(3))), valuesPerSecond: Math.round(bareRate) },

@@ -6,10 +6,12 @@ import type { BrowserWindow, OpenDialogOptions, WebContents } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
 import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
+import { fileKeyCipher } from '../core/historians/secrets.js';
 import { EVENT_CHANNEL } from './channels.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
 import { buildMenuTemplate } from './menu.js';
+import { createKeychainCipher, type SafeStorageLike } from './secret-cipher.js';
 import { externalUrlToOpen, isAppUrl, withContentSecurityPolicy } from './security.js';
 import { loadWindowState, MIN_SIZE, restoreBounds, saveWindowState, type Rect } from './window-state.js';
 
@@ -20,7 +22,21 @@ import { loadWindowState, MIN_SIZE, restoreBounds, saveWindowState, type Rect } 
  */
 
 type ElectronModule = typeof electron;
-export type ElectronDeps = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'screen' | 'session' | 'shell'>;
+export type ElectronDeps = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'screen' | 'session' | 'shell'> & {
+  /** Keeps connection-profile passwords with the OS keychain; omitted or unavailable: the file key (logged). */
+  readonly safeStorage?: SafeStorageLike;
+};
+
+/** Stands in for a missing safeStorage: never available. */
+const NO_SAFE_STORAGE: SafeStorageLike = {
+  isEncryptionAvailable: () => false,
+  encryptString: () => {
+    throw new Error('safeStorage is not available');
+  },
+  decryptString: () => {
+    throw new Error('safeStorage is not available');
+  },
+};
 
 /** The bits of `process` used for crash logging (injected so tests do not install global handlers). */
 export interface ProcessEvents {
@@ -361,7 +377,14 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     await app.whenReady();
     log.info(`starting ${APP_NAME} ${app.getVersion()} (${app.isPackaged ? 'packaged' : 'development'})`);
     hardenSession();
-    core = await options.createAppCore({ userDataDir: options.userDataDir, shell: 'electron', selectPath });
+    // safeStorage answers only once the app is ready (Linux, Windows).
+    const secretCipher = createKeychainCipher({
+      safeStorage: options.electron.safeStorage ?? NO_SAFE_STORAGE,
+      fallback: fileKeyCipher(options.userDataDir),
+      log,
+      platform,
+    });
+    core = await options.createAppCore({ userDataDir: options.userDataDir, shell: 'electron', selectPath, secretCipher });
     disposeIpc = registerIpcHandlers({
       ipcMain,
       handlers: core.handlers,

@@ -2,7 +2,7 @@
 // else is in desktop.ts, written against the objects passed here so that it can be tested with fakes.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, shell } from 'electron';
 import { createAppCore } from '../core/app/app-core.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { startDesktop } from './desktop.js';
@@ -10,7 +10,7 @@ import { startDesktop } from './desktop.js';
 const mainDir = dirname(fileURLToPath(import.meta.url));
 
 startDesktop({
-  electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell },
+  electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
   createAppCore,
   userDataDir: defaultUserDataDir(),
   mainDir,

@@ -337,6 +337,43 @@ describe('desktop shell with a fake Electron', () => {
     expect(w.lines.join('\n')).toMatch(/ERROR renderer gone: oom/);
     expect(w.electron.dialog.showMessageBox).toHaveBeenCalled();
   });
+
+  it('hands the core a keychain cipher built on safeStorage once the app is ready', async () => {
+    const encrypted: string[] = [];
+    const safeStorage = {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (plain: string) => {
+        encrypted.push(plain);
+        return Buffer.from([...Buffer.from(plain)].map((b) => b ^ 0x5a));
+      },
+      decryptString: (data: Buffer) => Buffer.from([...data].map((b) => b ^ 0x5a)).toString(),
+    };
+    const { w } = await start((x) => Object.assign(x.electron, { safeStorage }));
+    const cipher = w.coreOptions[0]?.secretCipher;
+    expect(cipher?.kind).toBe('os-keychain');
+    const stored = (await cipher?.encrypt('pw-123')) ?? '';
+    expect(stored).toMatch(/^safestorage:v1:/);
+    expect(stored).not.toContain('pw-123');
+    expect(await cipher?.decrypt(stored)).toBe('pw-123');
+    expect(encrypted).toEqual(['pw-123']);
+    expect(w.lines).toContain('INFO connection passwords are kept with the OS keychain (Electron safeStorage)');
+  });
+
+  it('falls back to the file key, and logs it, when safeStorage is unavailable or missing', async () => {
+    const unavailable = { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() };
+    const { w } = await start((x) => Object.assign(x.electron, { safeStorage: unavailable }));
+    expect(w.coreOptions[0]?.secretCipher?.kind).toBe('file-key');
+    expect(w.lines.some((l) => /^WARN OS keychain not available .*encrypted at rest with the key file/.test(l))).toBe(true);
+    const stored = (await w.coreOptions[0]?.secretCipher?.encrypt('pw-123')) ?? '';
+    expect(stored).toMatch(/^aes256gcm:v1:/);
+    expect(unavailable.encryptString).not.toHaveBeenCalled();
+    await rm(dir, { recursive: true, force: true });
+
+    const { w: bare } = await start();
+    expect(bare.coreOptions[0]?.secretCipher?.kind).toBe('file-key');
+    expect(bare.lines.some((l) => l.startsWith('WARN OS keychain not available'))).toBe(true);
+  });
 });
 
 describe('workspaceArg', () => {

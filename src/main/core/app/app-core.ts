@@ -6,6 +6,7 @@ import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.j
 import { importFiles } from '../import/import-files.js';
 import { planImport, toPreview } from '../import/plan.js';
 import { Workspace } from '../workspace/workspace.js';
+import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from './jobs.js';
 import { registryHandlers } from './registry-handlers.js';
@@ -24,6 +25,8 @@ export interface AppCoreOptions {
   readonly selectPath?: SelectPath;
   /** Open this workspace at start (CLI `serve --workspace`). */
   readonly workspace?: string | undefined;
+  /** Encrypts saved connection passwords (desktop: the OS keychain); omitted: the user data folder's file key. */
+  readonly secretCipher?: SecretCipher | undefined;
 }
 
 export interface AppCore {
@@ -156,7 +159,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       const rows = await requireWorkspace().export({ signalIds, from, to, format, path: out });
       return { path: out, rows };
     },
-    ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir }),
+    ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir, secretCipher: options.secretCipher }),
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
     ...registryHandlers({ requireWorkspace }),
   };

@@ -5,6 +5,7 @@ import type { ConnectionProfileView, OpcuaConnect, WorkspaceEvent } from '../../
 import type { OpcuaConnection } from '../historians/opcua/connection.js';
 import type { OpcuaImportResult } from '../historians/opcua/history-import.js';
 import { ProfileStore, type Profile } from '../historians/profiles.js';
+import type { SecretCipher } from '../historians/secrets.js';
 import type { EventRecord } from '../workspace/event-edits.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from './jobs.js';
@@ -26,6 +27,8 @@ export interface HistorianDeps {
   readonly emit: (event: ApiEvent) => void;
   /** The client certificate (pki/) and the key that encrypts saved passwords live here. */
   readonly userDataDir: string;
+  /** Encrypts saved passwords; omitted: the key file in `userDataDir` (browser/CLI mode). */
+  readonly secretCipher?: SecretCipher | undefined;
 }
 
 const toEvent = (r: EventRecord): WorkspaceEvent => ({
@@ -68,8 +71,8 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 /** Events, OPC UA browse/import and connection profiles: the historian part of the API. */
 export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, HistorianMethod> => {
-  const { requireWorkspace, jobs, emit, userDataDir } = deps;
-  const profiles = () => new ProfileStore(requireWorkspace().path, userDataDir);
+  const { requireWorkspace, jobs, emit, userDataDir, secretCipher } = deps;
+  const profiles = () => new ProfileStore(requireWorkspace().path, userDataDir, secretCipher);
 
   /** The password to log in with: given, else the saved one of the named profile (same user only). */
   const passwordFor = async (input: OpcuaConnect, userName: string): Promise<string> => {

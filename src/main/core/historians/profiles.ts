@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../app/user-data.js';
-import { decryptSecret, encryptSecret, loadOrCreateKey } from './secrets.js';
+import { fileKeyCipher, type SecretCipher } from './secrets.js';
 
 /** Connection profiles, saved per workspace in `connections.json`; passwords only encrypted (see secrets.ts). */
 export const PROFILES_FILE = 'connections.json';
@@ -33,10 +33,16 @@ export type ProfileInput = {
 }[Profile['kind']];
 
 export class ProfileStore {
+  private readonly cipher: SecretCipher;
+
+  /** `cipher` encrypts passwords (default: the file key of `userDataDir`, browser/CLI mode). */
   constructor(
     private readonly workspaceDir: string,
-    private readonly userDataDir: string,
-  ) {}
+    userDataDir: string,
+    cipher?: SecretCipher,
+  ) {
+    this.cipher = cipher ?? fileKeyCipher(userDataDir);
+  }
 
   private get file(): string {
     return join(this.workspaceDir, PROFILES_FILE);
@@ -58,14 +64,14 @@ export class ProfileStore {
   async get(name: string): Promise<OpenProfile> {
     const profile = (await this.list()).find((p) => p.name === name);
     if (profile === undefined) throw new Error(`no connection profile "${name}" in ${this.workspaceDir}`);
-    const plainPassword = profile.password === null ? null : decryptSecret(await loadOrCreateKey(this.userDataDir), profile.password);
+    const plainPassword = profile.password === null ? null : await this.cipher.decrypt(profile.password);
     return { ...profile, plainPassword };
   }
 
   /** Save (or replace by name) a profile; `plainPassword` is encrypted before it touches the disk. */
   async save(profile: ProfileInput): Promise<void> {
     const { plainPassword, ...rest } = profile;
-    const password = plainPassword === null ? null : encryptSecret(await loadOrCreateKey(this.userDataDir), plainPassword);
+    const password = plainPassword === null ? null : await this.cipher.encrypt(plainPassword);
     const stored = ProfileSchema.parse({ ...rest, password });
     const others = (await this.list()).filter((p) => p.name !== profile.name);
     await writeFileAtomic(this.file, `${JSON.stringify([...others, stored], null, 2)}\n`);

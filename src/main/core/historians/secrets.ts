@@ -5,10 +5,31 @@ import { join } from 'node:path';
 /**
  * Passwords of connection profiles are stored encrypted (AES-256-GCM). The key lives in the user data folder
  * (mode 0600), never in the workspace: a copied or shared workspace carries no usable password.
- * (The desktop shell may prefer the OS keychain via Electron safeStorage; this is the browser/CLI mode store.)
+ * This is the browser/CLI mode store. The desktop shell passes its own `SecretCipher` (the OS keychain through
+ * Electron safeStorage, see src/main/electron/secret-cipher.ts); core code only knows the interface.
  */
 export const KEY_FILE = 'secret.key';
 const PREFIX = 'aes256gcm:v1:';
+/** Prefix of secrets the desktop app encrypted with the OS keychain (Electron safeStorage). */
+export const KEYCHAIN_PREFIX = 'safestorage:v1:';
+
+/** Encrypts secrets before they are written and decrypts them when read; never logs them. */
+export interface SecretCipher {
+  /** What protects the secrets, for messages and logs: 'os-keychain' or 'file-key'. */
+  readonly kind: 'os-keychain' | 'file-key';
+  encrypt(plain: string): Promise<string>;
+  decrypt(stored: string): Promise<string>;
+}
+
+/** True when `stored` is in a format one of the app's ciphers wrote (never a plain-text password). */
+export const isEncryptedSecret = (stored: string): boolean => stored.startsWith(PREFIX) || stored.startsWith(KEYCHAIN_PREFIX);
+
+/** The at-rest cipher of browser/CLI mode: AES-256-GCM with the key file of the user data folder. */
+export const fileKeyCipher = (userDataDir: string): SecretCipher => ({
+  kind: 'file-key',
+  encrypt: async (plain) => encryptSecret(await loadOrCreateKey(userDataDir), plain),
+  decrypt: async (stored) => decryptSecret(await loadOrCreateKey(userDataDir), stored),
+});
 
 export const loadOrCreateKey = async (userDataDir: string): Promise<Buffer> => {
   const file = join(userDataDir, KEY_FILE);
@@ -40,6 +61,9 @@ export const encryptSecret = (key: Buffer, plain: string): string => {
 };
 
 export const decryptSecret = (key: Buffer, stored: string): string => {
+  if (stored.startsWith(KEYCHAIN_PREFIX)) {
+    throw new Error('saved password is kept with the OS keychain of the desktop app and cannot be read here; give the password, or use the desktop app');
+  }
   if (!stored.startsWith(PREFIX)) throw new Error('saved password is not in a known encrypted format; enter it again');
   const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));

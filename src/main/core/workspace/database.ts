@@ -1,7 +1,17 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UINTEGER, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
 export type Params = readonly DuckDBValue[];
+
+/** A column of numbers for `Connection.appendColumns`; null is SQL NULL. */
+export interface AppendColumn {
+  readonly type: 'INTEGER' | 'UINTEGER' | 'DOUBLE';
+  readonly values: ArrayLike<number | null>;
+}
+
+const APPEND_TYPES = { INTEGER, UINTEGER, DOUBLE } as const;
+/** Rows per appended data chunk (DuckDB's vector size). */
+const APPEND_CHUNK = 2048;
 
 /** DuckDB returns BIGINT and HUGEINT as bigint; the app's numbers stay well inside 2^53. */
 const plain = (value: unknown): unknown => {
@@ -40,6 +50,36 @@ export class Connection {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) return;
       yield chunk.getRows() as unknown[][];
+    }
+  }
+
+  /**
+   * Append rows given as columns of numbers to `table` (in `catalog`, e.g. 'temp' for a temporary table) through
+   * DuckDB's appender: no SQL text and no per-value objects, several times faster than casting JSON lists.
+   * The rows join the connection's open transaction, if any. The columns must have the same length.
+   */
+  async appendColumns(table: string, columns: readonly AppendColumn[], options: { readonly schema?: string; readonly catalog?: string } = {}): Promise<void> {
+    const rows = columns[0]?.values.length ?? 0;
+    if (columns.some((c) => c.values.length !== rows)) throw new Error('appendColumns: the columns must have the same length');
+    if (rows === 0) return;
+    const appender = await this.connection.createAppender(table, options.schema ?? null, options.catalog ?? null);
+    try {
+      const chunk = DuckDBDataChunk.create(columns.map((c) => APPEND_TYPES[c.type]));
+      for (let start = 0; start < rows; start += APPEND_CHUNK) {
+        const n = Math.min(APPEND_CHUNK, rows - start);
+        chunk.reset();
+        chunk.rowCount = n;
+        columns.forEach((column, index) => {
+          const vector = chunk.getColumnVector(index);
+          const values = column.values;
+          for (let i = 0; i < n; i++) vector.setItem(i, values[start + i] ?? null);
+          vector.flush();
+        });
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
     }
   }
 

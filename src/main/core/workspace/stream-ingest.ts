@@ -60,9 +60,7 @@ export const signalKey = (asset: string, tag: string): string => `${asset}\u0000
 /** The key that stores a source-wide checkpoint (signal_id 0). */
 export const SOURCE_CHECKPOINT = '\u0000source';
 
-const STAGE = 'pdm_stream_batch';
-/** Readings per staging statement. */
-const CHUNK = 50_000;
+const STAGE = 'pdm_stream_stage';
 
 interface SignalRow {
   id: number;
@@ -95,7 +93,7 @@ export class StreamSink {
     options: { readonly source: string; readonly mode: 'per-batch' | 'atomic'; readonly format: string; readonly ownsConnection?: boolean },
   ): Promise<StreamSink> {
     await db.run(
-      `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (signal_id INTEGER, t BIGINT, value DOUBLE, quality UINTEGER, ord BIGINT)`,
+      `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (signal_id INTEGER, t DOUBLE, value DOUBLE, quality DOUBLE, ord INTEGER)`,
     );
     await db.run(`DELETE FROM ${STAGE}`);
     const sink = new StreamSink(db, options.source, options.mode, options.format, options.ownsConnection ?? false);
@@ -139,6 +137,9 @@ export class StreamSink {
       let staged = 0;
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
+      // Each part strictly increasing in time and each signal in one part only: no duplicate within the batch,
+      // and the staged rows are already in (signal, time) clusters, so neither grouping nor sorting is needed.
+      let increasing = new Set(parts.map((p) => p.key)).size === parts.length;
       const ids: number[] = [];
       for (const part of parts) {
         const id = this.ids.get(part.key);
@@ -148,50 +149,79 @@ export class StreamSink {
         if (part.value.length !== n || (part.quality !== undefined && part.quality.length !== n)) {
           throw new Error('stream: t, value and quality must have the same length');
         }
-        if (n === 0) continue;
+        let previous = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < n; i++) {
           const t = part.t[i] as number;
           if (!Number.isSafeInteger(t)) throw new Error(`stream: time ${t} is not an integer number of µs`);
           if (t < lo) lo = t;
           if (t > hi) hi = t;
+          if (t <= previous) increasing = false;
+          previous = t;
         }
-        // Lists travel as JSON text and are cast by DuckDB: about 1M rows/s, faster than row-wise appends.
-        // JSON has no NaN or Infinity: they arrive as NULL (no usable value).
-        for (let start = 0; start < n; start += CHUNK) {
-          const end = Math.min(n, start + CHUNK);
-          const slice = <T>(a: ArrayLike<T>) => JSON.stringify(Array.prototype.slice.call(a, start, end));
-          await this.db.run(
-            `INSERT INTO ${STAGE} SELECT $1, unnest($2::BIGINT[]), unnest($3::DOUBLE[]), ${
-              part.quality === undefined ? 'NULL' : 'unnest($6::UINTEGER[])'
-            }, unnest(range($4, $5))`,
-            [id, slice(part.t), slice(part.value), staged, staged + (end - start), ...(part.quality === undefined ? [] : [slice(part.quality)])],
-          );
-          staged += end - start;
-        }
+        staged += n;
+      }
+      if (staged > 0) {
+        // Columns go to the staging table through DuckDB's appender, in typed arrays: no SQL text, no per-value
+        // objects. Times are staged as DOUBLE (exact: safe integers) and cast back to BIGINT below. A missing value
+        // or quality is staged as NaN and becomes NULL below; NaN and Infinity are no usable value either: NULL.
+        const signal = new Int32Array(staged);
+        const time = new Float64Array(staged);
+        const value = new Float64Array(staged);
+        const quality = new Float64Array(staged);
+        const ord = new Int32Array(staged);
+        let at = 0;
+        parts.forEach((part, index) => {
+          const id = ids[index] as number;
+          const n = part.t.length;
+          for (let i = 0; i < n; i++, at++) {
+            signal[at] = id;
+            time[at] = part.t[i] as number;
+            const v = part.value[i];
+            value[at] = typeof v === 'number' ? v : Number.NaN;
+            quality[at] = part.quality?.[i] ?? Number.NaN;
+            ord[at] = at;
+          }
+        });
+        await this.db.appendColumns(
+          STAGE,
+          [
+            { type: 'INTEGER', values: signal },
+            { type: 'DOUBLE', values: time },
+            { type: 'DOUBLE', values: value },
+            { type: 'DOUBLE', values: quality },
+            { type: 'INTEGER', values: ord },
+          ],
+          { catalog: 'temp' },
+        );
       }
       let inserted = 0;
       if (staged > 0) {
         const idList = [...new Set(ids)].join(', ');
+        const staging = `SELECT signal_id, CAST(t AS BIGINT) AS t, CASE WHEN isfinite(value) THEN value END AS value,
+             CASE WHEN isfinite(quality) THEN CAST(quality AS UINTEGER) END AS quality, ord FROM ${STAGE}`;
+        const fresh = `NOT EXISTS (
+             SELECT 1 FROM (SELECT signal_id, t FROM readings WHERE signal_id IN (${idList}) AND t BETWEEN ${lo} AND ${hi}) r
+             WHERE r.signal_id = d.signal_id AND r.t = d.t)`;
         inserted = await changedRows(
           this.db,
-          `INSERT INTO readings
-           SELECT d.signal_id, d.t, d.value, d.quality FROM (
-             SELECT signal_id, t, arg_min(value, ord) AS value, arg_min(quality, ord) AS quality
-             FROM ${STAGE} GROUP BY signal_id, t
-           ) d
-           WHERE NOT EXISTS (
-             SELECT 1 FROM (SELECT signal_id, t FROM readings WHERE signal_id IN (${idList}) AND t BETWEEN ${lo} AND ${hi}) r
-             WHERE r.signal_id = d.signal_id AND r.t = d.t)
-           ORDER BY d.signal_id, d.t`,
+          increasing
+            ? `INSERT INTO readings SELECT d.signal_id, d.t, d.value, d.quality FROM (${staging}) d WHERE ${fresh}`
+            : `INSERT INTO readings
+               SELECT d.signal_id, d.t, d.value, d.quality FROM (
+                 SELECT signal_id, t, arg_min(value, ord) AS value, arg_min(quality, ord) AS quality FROM (${staging}) GROUP BY signal_id, t
+               ) d
+               WHERE ${fresh}
+               ORDER BY d.signal_id, d.t`,
         );
         await this.db.run(`DELETE FROM ${STAGE}`);
       }
-      for (const part of parts) {
-        const id = this.ids.get(part.key) as number;
+      const checkpoints: { id: number; lastT: number; continuation: string | null | undefined }[] = [];
+      parts.forEach((part, index) => {
         const checkpoint = part.checkpoint ?? (part.t.length > 0 ? { lastT: maxOf(part.t), continuation: undefined } : undefined);
-        if (checkpoint !== undefined) await this.saveCheckpoint(id, checkpoint.lastT, checkpoint.continuation);
-      }
-      if (sourceCheckpoint !== undefined) await this.saveCheckpoint(0, sourceCheckpoint.lastT, sourceCheckpoint.continuation);
+        if (checkpoint !== undefined) checkpoints.push({ id: ids[index] as number, ...checkpoint });
+      });
+      if (sourceCheckpoint !== undefined) checkpoints.push({ id: 0, ...sourceCheckpoint });
+      await this.saveCheckpoints(checkpoints);
       for (const id of ids) this.touched.add(id);
       return { values: inserted, duplicates: staged - inserted };
     };
@@ -257,6 +287,26 @@ export class StreamSink {
   /** Interrupt a running statement (cancel). */
   interrupt(): void {
     this.db.interrupt();
+  }
+
+  /** Save checkpoints in order; those of distinct signals with a new continuation go in one statement. */
+  private async saveCheckpoints(list: readonly { id: number; lastT: number; continuation: string | null | undefined }[]): Promise<void> {
+    const replacing = list.filter((c) => c.continuation !== undefined);
+    if (replacing.length > 1 && replacing.length === list.length && new Set(list.map((c) => c.id)).size === list.length) {
+      const params: (string | number | null)[] = [this.source];
+      const rows = replacing.map((c) => {
+        params.push(c.id, c.lastT, c.continuation ?? null);
+        const at = params.length;
+        return `($1, $${at - 2}, $${at - 1}, $${at})`;
+      });
+      await this.db.run(
+        `INSERT INTO ingest_checkpoints (source, signal_id, last_t, continuation) VALUES ${rows.join(', ')}
+         ON CONFLICT (source, signal_id) DO UPDATE SET last_t = excluded.last_t, continuation = excluded.continuation, updated_at = now()`,
+        params,
+      );
+      return;
+    }
+    for (const c of list) await this.saveCheckpoint(c.id, c.lastT, c.continuation);
   }
 
   private async saveCheckpoint(signalId: number, lastT: number, continuation: string | null | undefined): Promise<void> {

@@ -1,14 +1,16 @@
 import {
+  AttributeIds,
   DataType,
   HistoryReadRequest,
   ReadRawModifiedDetails,
   StatusCodes,
   TimestampsToReturn,
+  VariableIds,
   type ClientSession,
   type DataValue,
   type HistoryReadResult,
 } from 'node-opcua';
-import { signalKey, type StreamCheckpoint, type StreamPart } from '../../workspace/stream-ingest.js';
+import { signalKey, type StreamPart } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError, type ImportControl, type TagProgress } from '../control.js';
 import { describeTags, type OpcuaTag } from './browse.js';
@@ -24,6 +26,11 @@ export interface OpcuaImportRequest {
   readonly valuesPerRead?: number;
   /** Tags per HistoryRead request. */
   readonly tagsPerRead?: number;
+  /**
+   * HistoryRead requests in flight at once (default 2): the tags are split into that many groups read side by
+   * side, so the server prepares one answer while the client decodes and stores another.
+   */
+  readonly readsInFlight?: number;
   /** Asset for tags whose parent object has no name. */
   readonly defaultAsset?: string;
 }
@@ -73,6 +80,26 @@ const micros = (dv: DataValue): number | null => {
   return ts.getTime() * 1000 + Math.floor((pico ?? 0) / 1_000_000);
 };
 
+/**
+ * The server's history limits (0: none stated): continuation points it keeps per session and nodes per
+ * HistoryRead. A server that cannot tell is read with the request's own limits.
+ */
+const historyLimits = async (session: ClientSession): Promise<{ continuationPoints: number; nodesPerRead: number }> => {
+  const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+  try {
+    const [cps, nodes] = await session.read([
+      { nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_MaxHistoryContinuationPoints}`, attributeId: AttributeIds.Value },
+      { nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerHistoryReadData}`, attributeId: AttributeIds.Value },
+    ]);
+    return {
+      continuationPoints: cps?.statusCode.isGood() === true ? positive(cps.value.value) : 0,
+      nodesPerRead: nodes?.statusCode.isGood() === true ? positive(nodes.value.value) : 0,
+    };
+  } catch {
+    return { continuationPoints: 0, nodesPerRead: 0 };
+  }
+};
+
 const historyStatusMessage = (tag: TagState, result: HistoryReadResult): string => {
   const sc = result.statusCode;
   const name = `${tag.asset}/${tag.meta.name} (${tag.meta.nodeId})`;
@@ -91,9 +118,13 @@ const historyStatusMessage = (tag: TagState, result: HistoryReadResult): string 
 
 /**
  * Import raw history (HistoryRead, ReadRawModifiedDetails) of many tags into the workspace.
- * Each answer is stored with the tags' checkpoints in one transaction, so an interrupted import resumes from
+ * Answers are stored with the tags' checkpoints in the same transaction, so an interrupted import resumes from
  * the last committed value with no gap and no duplicate. Continuation points are followed, guarded against a
  * server that repeats one without progress, and released on cancel or error.
+ *
+ * Speed: a bounded pipeline. `readsInFlight` lanes of tags each keep one HistoryRead in flight and convert every
+ * answer at once into typed arrays; a single writer meanwhile stores whatever answers are queued (at most one
+ * per lane plus one) in one transaction, each tag's checkpoint at its last stored value.
  */
 export const importOpcuaHistory = async (
   workspace: Workspace,
@@ -105,10 +136,18 @@ export const importOpcuaHistory = async (
   const isCancelled = control.isCancelled ?? (() => false);
   const toMs = request.toMs ?? Date.now();
   const valuesPerRead = request.valuesPerRead ?? 10_000;
-  const tagsPerRead = request.tagsPerRead ?? 20;
   const nodeIds = [...new Set(request.nodeIds)];
   if (nodeIds.length === 0) throw new Error('name at least one tag');
   const metas = await describeTags(session, nodeIds);
+  // Within the server's limits: every tag of a request in flight holds one continuation point.
+  const limits = await historyLimits(session);
+  let inFlight = Math.max(1, Math.floor(request.readsInFlight ?? 2));
+  let tagsPerRead = Math.max(1, Math.floor(request.tagsPerRead ?? 20));
+  if (limits.nodesPerRead > 0) tagsPerRead = Math.min(tagsPerRead, limits.nodesPerRead);
+  if (limits.continuationPoints > 0) {
+    inFlight = Math.min(inFlight, limits.continuationPoints);
+    tagsPerRead = Math.min(tagsPerRead, Math.max(1, Math.floor(limits.continuationPoints / inFlight)));
+  }
   const noHistory = metas.filter((m) => !m.historizing);
   if (noHistory.length > 0) {
     throw new Error(
@@ -161,7 +200,7 @@ export const importOpcuaHistory = async (
       control.progress(overall, `${per.reduce((s, p) => s + p.values, 0)} values`, per);
     };
 
-    const fetch = async (batch: TagState[]): Promise<HistoryReadResult[]> => {
+    const fetch = async (batch: readonly TagState[]): Promise<HistoryReadResult[]> => {
       requests++;
       const response = await session.historyRead(
         new HistoryReadRequest({
@@ -182,46 +221,64 @@ export const importOpcuaHistory = async (
       return results;
     };
 
-    // Tags whose start times differ cannot share one request (one time range per request): group by start.
-    const groups = new Map<number, TagState[]>();
-    for (const t of tags.filter((x) => !x.done)) groups.set(t.startMs, [...(groups.get(t.startMs) ?? []), t]);
-
-    const toParts = (batch: TagState[], results: HistoryReadResult[]): StreamPart[] => {
+    /**
+     * One answer as columns (typed arrays, no object per value), and the tags' new continuation points. Every
+     * continuation point of the answer is taken over before a failure is raised, so that it is released.
+     */
+    const toParts = (batch: readonly TagState[], results: readonly HistoryReadResult[]): StreamPart[] => {
       const parts: StreamPart[] = [];
+      let failure: Error | null = null;
       batch.forEach((tag, j) => {
         const result = results[j] as HistoryReadResult;
-        if (result.statusCode.isBad()) throw new Error(historyStatusMessage(tag, result));
+        const cp = result.continuationPoint !== null && result.continuationPoint !== undefined && result.continuationPoint.length > 0 ? result.continuationPoint : null;
+        const previous = tag.continuationPoint;
+        tag.continuationPoint = cp;
+        if (failure !== null) return;
+        if (result.statusCode.isBad()) {
+          failure = new Error(historyStatusMessage(tag, result));
+          return;
+        }
         const values = (result.historyData as { dataValues?: DataValue[] } | null)?.dataValues ?? [];
-        const t: number[] = [];
-        const v: (number | null)[] = [];
-        const q: number[] = [];
-        for (const dv of values) {
+        const n = values.length;
+        const t = new Float64Array(n);
+        const v = new Float64Array(n);
+        const q = new Uint32Array(n);
+        let m = 0;
+        for (let i = 0; i < n; i++) {
+          const dv = values[i] as DataValue;
           const time = micros(dv);
           if (time === null) continue;
-          t.push(time);
-          v.push(numericValue(dv));
-          q.push(dv.statusCode.value >>> 0);
+          t[m] = time;
+          // NaN: no usable value (stored as NULL).
+          v[m] = numericValue(dv) ?? Number.NaN;
+          q[m] = dv.statusCode.value >>> 0;
+          m++;
         }
-        const cp = result.continuationPoint !== null && result.continuationPoint !== undefined && result.continuationPoint.length > 0 ? result.continuationPoint : null;
-        const lastMs = t.length > 0 ? Math.floor((t[t.length - 1] as number) / 1000) : tag.lastMs;
-        if (cp !== null && tag.continuationPoint !== null && cp.equals(tag.continuationPoint) && t.length === 0) {
-          throw new Error(
+        if (cp !== null && previous !== null && cp.equals(previous) && m === 0) {
+          failure = new Error(
             `the server repeated the same continuation point for ${tag.asset}/${tag.meta.name} without sending data; ` +
               'stopped to avoid an endless loop (a server bug: try a smaller range or another server version)',
           );
+          return;
         }
-        tag.continuationPoint = cp;
-        tag.lastMs = lastMs;
-        tag.received += t.length;
+        if (m > 0) tag.lastMs = Math.floor((t[m - 1] as number) / 1000);
+        tag.received += m;
         if (cp === null) tag.done = true;
-        const checkpoint: StreamCheckpoint | undefined =
-          t.length > 0 ? { lastT: t[t.length - 1] as number, continuation: JSON.stringify({ toMs, complete: cp === null }) } : undefined;
-        if (t.length > 0 || checkpoint !== undefined) parts.push({ key: tag.key, t, value: v, quality: q, ...(checkpoint ? { checkpoint } : {}) });
+        if (m > 0) {
+          parts.push({
+            key: tag.key,
+            t: t.subarray(0, m),
+            value: v.subarray(0, m),
+            quality: q.subarray(0, m),
+            checkpoint: { lastT: t[m - 1] as number, continuation: JSON.stringify({ toMs, complete: cp === null }) },
+          });
+        }
       });
+      if (failure !== null) throw failure;
       return parts;
     };
 
-    const release = async (active: TagState[]) => {
+    const release = async (active: readonly TagState[]) => {
       const open = active.filter((t) => t.continuationPoint !== null);
       if (open.length === 0) return;
       await session
@@ -237,38 +294,131 @@ export const importOpcuaHistory = async (
       for (const t of open) t.continuationPoint = null;
     };
 
-    progress();
+    // Lanes: sets of tags read together, one request in flight each. Tags whose start times differ cannot share
+    // a request (one time range per request), so they are grouped by start first.
+    const groups = new Map<number, TagState[]>();
+    for (const t of tags.filter((x) => !x.done)) groups.set(t.startMs, [...(groups.get(t.startMs) ?? []), t]);
+    const lanes: TagState[][] = [];
     for (const group of groups.values()) {
-      for (let start = 0; start < group.length; start += tagsPerRead) {
-        let batch = group.slice(start, start + tagsPerRead);
-        let pending: Promise<HistoryReadResult[]> | null = fetch(batch);
-        let pendingBatch = batch;
-        try {
-          while (pending !== null) {
-            const results = await pending;
-            pending = null;
-            const parts = toParts(pendingBatch, results);
-            batch = pendingBatch.filter((t) => !t.done);
-            // Ask for the next page while this one is being stored.
-            if (batch.length > 0 && !isCancelled()) {
-              pendingBatch = batch;
-              pending = fetch(batch);
-              pending.catch(() => undefined);
-            }
-            if (parts.length > 0) await sink.write(parts);
-            progress();
-            if (isCancelled()) {
-              if (pending !== null) await (pending as Promise<HistoryReadResult[]>).then((r) => toParts(pendingBatch, r)).catch(() => undefined);
-              throw new CancelledError();
-            }
-          }
-        } catch (error) {
-          if (pending !== null) await (pending as Promise<HistoryReadResult[]>).catch(() => undefined);
-          await release(group);
-          throw error;
-        }
-      }
+      const count = Math.min(group.length, Math.max(Math.ceil(group.length / tagsPerRead), inFlight));
+      const size = Math.ceil(group.length / count);
+      for (let start = 0; start < group.length; start += size) lanes.push(group.slice(start, start + size));
     }
+
+    // A bounded pipeline: lanes fetch and convert answers into `queue`; one writer stores everything queued in one
+    // transaction (merged per tag, each tag's checkpoint at its last stored value) while the lanes fetch on.
+    const queue: StreamPart[][] = [];
+    const maxQueued = Math.min(lanes.length, inFlight) + 1;
+    let failure: unknown = null;
+    let stopReading = false;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const waitForChange = () => new Promise<void>((resolve) => (wake = resolve));
+    let lanesRunning = 0;
+    const laneWaiters: (() => void)[] = [];
+    const wakeLanes = () => {
+      for (const w of laneWaiters.splice(0)) w();
+    };
+
+    const runLane = async (lane: readonly TagState[]) => {
+      let batch = lane.filter((t) => !t.done);
+      while (batch.length > 0 && !stopReading) {
+        if (isCancelled()) {
+          stopReading = true;
+          break;
+        }
+        const parts = toParts(batch, await fetch(batch));
+        if (parts.length > 0) {
+          queue.push(parts);
+          notify();
+        }
+        batch = batch.filter((t) => !t.done);
+        while (queue.length >= maxQueued && !stopReading) await new Promise<void>((resolve) => laneWaiters.push(resolve));
+      }
+    };
+
+    const lanePool = async () => {
+      let next = 0;
+      const worker = async () => {
+        while (next < lanes.length && failure === null && !stopReading) {
+          const lane = lanes[next++] as TagState[];
+          await runLane(lane);
+        }
+      };
+      lanesRunning = Math.min(inFlight, lanes.length);
+      await Promise.all(
+        Array.from({ length: lanesRunning }, () =>
+          worker()
+            .catch((error: unknown) => {
+              failure ??= error;
+              stopReading = true;
+            })
+            .finally(() => {
+              lanesRunning--;
+              notify();
+            }),
+        ),
+      );
+    };
+
+    const merge = (pages: readonly StreamPart[][]): StreamPart[] => {
+      const byKey = new Map<string, StreamPart[]>();
+      for (const page of pages) for (const part of page) byKey.set(part.key, [...(byKey.get(part.key) ?? []), part]);
+      return [...byKey.values()].map((list) => {
+        if (list.length === 1) return list[0] as StreamPart;
+        const n = list.reduce((s, p) => s + p.t.length, 0);
+        const t = new Float64Array(n);
+        const v = new Float64Array(n);
+        const q = new Uint32Array(n);
+        let at = 0;
+        for (const p of list) {
+          t.set(p.t as Float64Array, at);
+          v.set(p.value as Float64Array, at);
+          q.set(p.quality as Uint32Array, at);
+          at += p.t.length;
+        }
+        const last = list[list.length - 1] as StreamPart;
+        return { key: last.key, t, value: v, quality: q, ...(last.checkpoint ? { checkpoint: last.checkpoint } : {}) };
+      });
+    };
+
+    // After a lane failed, the writer still stores what was fetched before the failure (with its checkpoints).
+    const writer = async () => {
+      for (;;) {
+        if (queue.length === 0) {
+          if (lanesRunning === 0) return;
+          await waitForChange();
+          continue;
+        }
+        const pages = queue.splice(0);
+        wakeLanes();
+        await sink.write(merge(pages));
+        progress();
+        if (isCancelled()) throw new CancelledError();
+      }
+    };
+
+    progress();
+    const reading = lanePool();
+    try {
+      await writer();
+    } catch (error) {
+      failure ??= error;
+    }
+    stopReading = stopReading || failure !== null;
+    wakeLanes();
+    await reading;
+    if (failure === null && isCancelled()) failure = new CancelledError();
+    if (failure !== null) {
+      queue.length = 0;
+      await release(tags);
+      throw failure;
+    }
+    progress();
     outcome = { status: 'done', message: null };
   } catch (error) {
     const cancelled = error instanceof CancelledError;
