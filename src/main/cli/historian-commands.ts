@@ -4,7 +4,7 @@ import { format, parseArgs } from 'node:util';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { parseTime, type ImportControl } from '../core/historians/control.js';
 import { ProfileStore } from '../core/historians/profiles.js';
-import { Workspace } from '../core/workspace/workspace.js';
+import { printResult, withWorkspace } from './cli-io.js';
 
 /** Commands that talk to historians: simulate, browse, import opcua|sql|events. */
 export const HISTORIAN_COMMANDS = new Set(['simulate', 'browse', 'import']);
@@ -23,9 +23,6 @@ const fail = (message: string): never => {
   throw new Error(message);
 };
 
-const print = (json: boolean, value: unknown, text: string) => {
-  process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
-};
 
 const readPassword = async (file: string | undefined): Promise<string | undefined> => {
   if (file !== undefined) return (await readFile(resolve(file), 'utf8')).replace(/\r?\n$/, '');
@@ -84,15 +81,6 @@ const int = (name: string, raw: string | undefined, fallback: number): number =>
   return n;
 };
 
-const withWorkspace = async <T>(dir: string | undefined, work: (w: Workspace) => Promise<T>): Promise<T> => {
-  if (dir === undefined) fail('--workspace <dir> is required');
-  const workspace = await Workspace.open(resolve(dir as string));
-  try {
-    return await work(workspace);
-  } finally {
-    workspace.close();
-  }
-};
 
 type Values = ReturnType<typeof parse>['values'];
 const parse = (args: readonly string[]) => parseArgs({ args: [...args], allowPositionals: true, options: OPTIONS });
@@ -158,7 +146,7 @@ const simulate = async (values: Values) => {
     to: endMs === undefined ? 'now (growing)' : new Date(endMs).toISOString(),
     workOrders,
   };
-  print(
+  printResult(
     values.json === true,
     info,
     `plant simulator on ${info.endpoint}: ${info.assets} assets, ${info.tags} tags with history from ${info.from}` +
@@ -180,7 +168,7 @@ const browse = async (values: Values) => {
   const connection = await connectOpcua({ ...settings, trustServerCertificate: values['trust-server'] === true });
   try {
     const tags = await browseTags(connection.session);
-    print(
+    printResult(
       values.json === true,
       { tags: tags.map((t) => ({ nodeId: t.nodeId, name: t.name, unit: t.unit, historizing: t.historizing, asset: t.asset, low: t.low, high: t.high })) },
       tags.map((t) => `${t.nodeId}\t${t.asset ?? ''}\t${t.name}\t${t.unit ?? ''}\t${t.historizing ? 'history' : ''}`).join('\n'),
@@ -237,7 +225,7 @@ const importOpcua = async (values: Values) => {
         });
       }
       if (!json) process.stderr.write('\n');
-      print(
+      printResult(
         json,
         { ...result, perTag: undefined, tagDetails: result.perTag },
         `${result.values} values from ${result.tags} tags in ${result.seconds.toFixed(1)} s (${result.duplicates} duplicates skipped${result.resumed ? '; resumed from checkpoints' : ''})`,
@@ -275,7 +263,7 @@ const importSql = async (values: Values) => {
         { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
       );
       if (!json) process.stderr.write('\n');
-      print(json, result, `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`);
+      printResult(json, result, `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`);
     } finally {
       cancel.dispose();
     }
@@ -288,7 +276,7 @@ const importEvents = async (values: Values, positionals: readonly string[]) => {
   const assetMap = values['asset-map'] === undefined ? {} : await readAssetMap(resolve(values['asset-map']));
   await withWorkspace(values.workspace, async (ws) => {
     const result = await importWorkOrders(ws, resolve(file as string), { assetMap });
-    print(values.json === true, result, `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`);
+    printResult(values.json === true, result, `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`);
   });
 };
 

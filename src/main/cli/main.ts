@@ -2,9 +2,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importFiles } from '../core/import/import-files.js';
-import { Workspace } from '../core/workspace/workspace.js';
 import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
 import { ImportFormatSchema } from '../../shared/domain.js';
+import { printResult, withWorkspace } from './cli-io.js';
 
 const USAGE = `pdm-studio <command> [options]
 
@@ -36,20 +36,7 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const printResult = (json: boolean, value: unknown, text: string) => {
-  if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
-  else process.stdout.write(`${text}\n`);
-};
 
-const withWorkspace = async <T>(dir: string | undefined, work: (w: Workspace) => Promise<T>): Promise<T> => {
-  if (dir === undefined) fail('--workspace <dir> is required');
-  const workspace = await Workspace.open(resolve(dir as string));
-  try {
-    return await work(workspace);
-  } finally {
-    workspace.close();
-  }
-};
 
 const main = async (argv: readonly string[]) => {
   const [command, ...rest] = argv;
