@@ -1,14 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signal, TrendResult } from '../../src/shared/domain.js';
-import { launchChromium } from '../support/browser.js';
-import { repoRoot, serveApp, type ServedApp } from '../support/serve.js';
+import { repoRoot, type ServedApp } from '../support/serve.js';
+import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
 const TRAIN = join(repoRoot, '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
-const ARTIFACTS = join(repoRoot, 'test-results');
 const ASSET = 'train_FD001 engine 001';
 
 /** Vertices recharts drew: one "M" or "L" command per point of each line path. */
@@ -19,22 +16,18 @@ const drawnVertices = (page: Page) =>
 
 describe('browser mode, end to end in Chromium', () => {
   let home: string;
+  let session: BrowserSession;
   let app: ServedApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'pdm-e2e-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    app = await serveApp(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    home = await tempHome('pdm-e2e-');
+    session = await openBrowserSession(home);
+    ({ app, page } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await rm(home, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('opens a workspace, imports C-MAPSS FD001, charts two sensors with M4 and zooms', async () => {

@@ -1,41 +1,34 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/shared/domain.js';
 import type { WorkspaceEvent } from '../../src/shared/historian.js';
 import { PlantSimulator } from '../../src/main/core/historians/simulator/opcua-simulator.js';
 import { expectedHistory } from '../integration/historians/opcua-helpers.js';
-import { launchChromium } from '../support/browser.js';
-import { repoRoot, serveApp, type ServedApp } from '../support/serve.js';
+import type { ServedApp } from '../support/serve.js';
+import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
-const ARTIFACTS = join(repoRoot, 'test-results');
 const END_MS = Date.UTC(2025, 0, 1);
 const FROM_MS = END_MS - 6 * 3_600_000;
 
 describe('historian in the browser: connect, browse, import, chart, add an event', () => {
   let home: string;
-  let app: ServedApp;
   let sim: PlantSimulator;
-  let browser: Browser;
+  let session: BrowserSession;
+  let app: ServedApp;
   let page: Page;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'pdm-e2e-hist-'));
-    await mkdir(ARTIFACTS, { recursive: true });
+    home = await tempHome('pdm-e2e-hist-');
     // The plant simulator in this process, on a free port of 127.0.0.1.
     sim = await PlantSimulator.start({ port: 0, seed: 3, assets: 2, days: 2, endMs: END_MS, pkiDir: join(home, 'sim-pki') });
-    app = await serveApp(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    session = await openBrowserSession(home, { height: 1000 });
+    ({ app, page } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+    await session?.close();
     await sim?.stop();
-    await rm(home, { recursive: true, force: true });
   });
 
   it('imports two tags from the OPC UA simulator, charts them, and draws an added event as a band', async () => {

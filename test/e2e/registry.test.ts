@@ -1,26 +1,22 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../src/main/core/registry/folder-store.js';
 import { openRegistry, osUser } from '../../src/main/core/registry/open-registry.js';
 import { writeRun } from '../integration/registry/helpers.js';
-import { launchChromium } from '../support/browser.js';
-import { repoRoot, serveApp, type ServedApp } from '../support/serve.js';
+import type { ServedApp } from '../support/serve.js';
+import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
-const ARTIFACTS = join(repoRoot, 'test-results');
 
 describe('registry view in the browser, end to end in Chromium', () => {
   let home: string;
   let registry: string;
+  let session: BrowserSession;
   let app: ServedApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'pdm-e2e-reg-'));
-    await mkdir(ARTIFACTS, { recursive: true });
+    home = await tempHome('pdm-e2e-reg-');
     // A folder registry that lets a second identity act (allowAs), with two versions published by the OS user.
     registry = join(home, 'registry');
     await FolderStore.open(registry, { create: true, config: { allowAs: true, fsync: false } });
@@ -28,15 +24,12 @@ describe('registry view in the browser, end to end in Chromium', () => {
     const runs = join(home, 'trainer-workspace');
     await author.publish({ runDir: await writeRun(runs, 'run-a'), name: 'pump-rul' });
     await author.publish({ runDir: await writeRun(runs, 'run-b', { record: { metrics: { rmse: 13.9, phm08: 395.5 } } }), name: 'pump-rul' });
-    app = await serveApp(home, ['--workspace', join(home, 'workspace')]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    session = await openBrowserSession(home, { serveArgs: ['--workspace', join(home, 'workspace')], height: 1000 });
+    ({ app, page } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await rm(home, { recursive: true, force: true });
+    await session?.close();
   });
 
   const connect = async (actAs?: string) => {

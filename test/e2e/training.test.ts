@@ -1,35 +1,28 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobState } from '../../src/shared/domain.js';
 import type { RunSummary, TrainConfigInput } from '../../src/shared/training.js';
-import { launchChromium } from '../support/browser.js';
-import { repoRoot, serveApp, type ServedApp } from '../support/serve.js';
+import type { ServedApp } from '../support/serve.js';
+import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
-const ARTIFACTS = join(repoRoot, 'test-results');
 const SIGNALS = ['sensor_2', 'sensor_3', 'sensor_4', 'sensor_7', 'sensor_11', 'sensor_12', 'sensor_15', 'sensor_21'];
 const EPOCHS = 6;
 
 describe('training from the app, end to end in Chromium', () => {
   let home: string;
+  let session: BrowserSession;
   let app: ServedApp;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'pdm-e2e-train-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    app = await serveApp(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    home = await tempHome('pdm-e2e-train-');
+    session = await openBrowserSession(home);
+    ({ app, page } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await rm(home, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('trains a small RUL model on the sample engines, lists the run and shows predicted vs true', async () => {
