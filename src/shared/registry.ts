@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { NormalisationSchema, RunSignalSchema } from './run-artifact.js';
 
 /**
  * The model registry as the app sees it (docs/registry-format.md): connection, models, versions, governance
@@ -13,8 +12,9 @@ export const REGISTRY_RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** What the registry server accepts after "Bearer " (src/main/core/registry/server.ts). */
 export const REGISTRY_TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,200}$/;
 
-export const REGISTRY_STAGES = ['candidate', 'approved', 'production', 'archived', 'rejected'] as const;
-export type RegistryStage = (typeof REGISTRY_STAGES)[number];
+export { REGISTRY_STAGES, type RegistryStage } from './registry-stages.js';
+import { REGISTRY_STAGES } from './registry-stages.js';
+import { ManifestSchema } from './registry-manifest.js';
 export const RegistryStageSchema = z.enum(REGISTRY_STAGES);
 
 const noDots = (value: string) => !value.includes('..');
@@ -108,43 +108,8 @@ export const RegistryModelSchema = z.object({
 });
 export type RegistryModel = z.infer<typeof RegistryModelSchema>;
 
-const DatasetRefSchema = z.object({ id: z.string(), contentHash: z.string(), description: z.string() });
-
-/** manifest.json as the views read it (docs/registry-format.md). */
-export const RegistryManifestSchema = z.object({
-  name: z.string(),
-  version: z.number(),
-  task: z.string(),
-  modelType: z.string(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  dataContract: z.object({
-    signals: z.array(RunSignalSchema),
-    features: z.array(z.string()),
-    window: z.object({ length: z.number(), stride: z.number(), timeKind: z.enum(['timestamp', 'cycle']) }),
-    normalisation: NormalisationSchema,
-  }),
-  outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),
-  thresholds: z.record(z.string(), z.number()),
-  evaluation: z.object({ metrics: z.record(z.string(), z.number()), dataset: DatasetRefSchema.nullable() }),
-  lineage: z.object({
-    runId: z.string(),
-    trainedBy: z.string(),
-    trainedAt: z.string(),
-    dataset: DatasetRefSchema,
-    config: z.record(z.string(), z.unknown()),
-    seed: z.number(),
-    backend: z.string(),
-    appVersion: z.string(),
-    durationS: z.number(),
-  }),
-  files: z.array(z.object({ name: z.string(), role: z.string(), bytes: z.number() })),
-  stage: RegistryStageSchema,
-  approvals: z.array(z.object({ decision: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), reason: z.string() })),
-  stageHistory: z.array(
-    z.object({ seq: z.number(), action: z.string(), stage: RegistryStageSchema, by: z.string(), at: z.string(), reason: z.string().nullable() }),
-  ),
-});
+/** manifest.json as the views read it: the registry's own schema (registry-manifest.ts). */
+export const RegistryManifestSchema = ManifestSchema;
 export type RegistryManifest = z.infer<typeof RegistryManifestSchema>;
 
 export const RegistryVerifyProblemSchema = z.object({

@@ -1,3 +1,4 @@
+import { REGISTRY_STAGES } from '../../../shared/registry-stages.js';
 import type { AuditEntry } from './audit-entry.js';
 import { RegistryError } from './errors.js';
 import { sameUser } from './names.js';
@@ -7,7 +8,7 @@ import { sameUser } from './names.js';
  * before it is appended and re-derives stages and approvals from the log, so the rules cannot drift
  * between "what we allowed" and "what we report".
  */
-export const STAGES = ['candidate', 'approved', 'production', 'archived', 'rejected'] as const;
+export const STAGES = REGISTRY_STAGES;
 export type Stage = (typeof STAGES)[number];
 
 export interface Decision {

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { REGISTRY_STAGES } from './registry-stages.js';
+import { NormalisationSchema, RunSignalSchema } from './run-artifact.js';
+
+/**
+ * manifest.json of a model package (docs/registry-format.md, formatVersion 1): the registry writes and verifies
+ * it with this schema, and the views read it with the same one.
+ */
+export const MANIFEST_FORMAT_VERSION = 1;
+
+const RegistryStageSchema = z.enum(REGISTRY_STAGES);
+
+const DatasetRefSchema = z.object({ id: z.string(), contentHash: z.string(), description: z.string() });
+
+export const ManifestCoreSchema = z.object({
+  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+  name: z.string(),
+  version: z.number().int().positive(),
+  task: z.enum(['rul', 'anomaly', 'failure-horizon']),
+  modelType: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  model: z.object({
+    format: z.enum(['tfjs-layers', 'none']),
+    modelFile: z.string().nullable(),
+    weightFiles: z.array(z.string()),
+  }),
+  dataContract: z.object({
+    signals: z.array(RunSignalSchema),
+    features: z.array(z.string()),
+    window: z.object({ length: z.number().int(), stride: z.number().int(), timeKind: z.enum(['timestamp', 'cycle']) }),
+    normalisation: NormalisationSchema,
+  }),
+  outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),
+  thresholds: z.record(z.string(), z.number()),
+  evaluation: z.object({ metrics: z.record(z.string(), z.number()), dataset: DatasetRefSchema.nullable() }),
+  lineage: z.object({
+    runId: z.string(),
+    trainedBy: z.string(),
+    trainedAt: z.string(),
+    dataset: DatasetRefSchema,
+    config: z.record(z.string(), z.unknown()),
+    seed: z.number().int(),
+    backend: z.string(),
+    appVersion: z.string(),
+    durationS: z.number(),
+  }),
+  files: z.array(z.object({ name: z.string(), role: z.enum(['run', 'model', 'weights', 'extra']), bytes: z.number().int().nonnegative() })),
+});
+export type ManifestCore = z.infer<typeof ManifestCoreSchema>;
+
+/** The governance part: replayed from the audit log and rewritten whenever it changes. */
+export const ManifestGovernanceSchema = z.object({
+  stage: RegistryStageSchema,
+  approvals: z.array(z.object({ decision: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), reason: z.string() })),
+  stageHistory: z.array(
+    z.object({
+      seq: z.number().int(),
+      action: z.string(),
+      stage: RegistryStageSchema,
+      by: z.string(),
+      at: z.string(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+export type ManifestGovernance = z.infer<typeof ManifestGovernanceSchema>;
+
+export const ManifestSchema = ManifestCoreSchema.extend(ManifestGovernanceSchema.shape);
+export type Manifest = z.infer<typeof ManifestSchema>;
