@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start [-- args]`: the desktop app when Electron's binary is installed, otherwise browser mode
-// (`pdm-studio serve` with the same args, e.g. `npm start -- --workspace /data/ws --port 5173 --no-open`).
+// (`pdm-studio serve` with the same args, e.g. `npm start -- --workspace /data/ws --port 5173`).
 // PDM_STUDIO_BROWSER=1 forces browser mode. Builds first when dist/ is incomplete.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
