@@ -72,16 +72,7 @@ export const withScratchDuckDB = async <T>(work: (all: (sql: string) => Promise<
   }
 };
 
-/** Small deterministic PRNG (mulberry32). */
-export const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** Small deterministic PRNG: the app's own seeded generator. */
+export { seededRandom as rng } from '../../../../src/shared/seeded-random.js';
 
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelColumn } from '../../../../src/main/core/workspace/m4.js';
-import { openTempWorkspace, type TempWorkspace } from './helpers.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-  return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-};
+import { openTempWorkspace, rng, type TempWorkspace } from './helpers.js';
 
 /** Brute-force M4 as sets of "t:v" per pixel column. */
 const bruteForce = (points: readonly [number, number][], from: number, to: number, width: number) => {
@@ -33,7 +25,7 @@ describe('trend tiles', () => {
   let w: TempWorkspace;
   let id: number;
   const points: [number, number][] = [];
-  const next = random(42);
+  const next = rng(42);
 
   beforeAll(async () => {
     w = await openTempWorkspace();

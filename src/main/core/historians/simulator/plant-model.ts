@@ -1,3 +1,5 @@
+import { seededRandom } from '../../../../shared/seeded-random.js';
+
 /**
  * A deterministic pump/motor plant: every sample is a pure function of (seed, tag, time), so a history of any
  * length costs no memory and the same seed always gives the same data. Time runs on a fixed grid of
@@ -92,18 +94,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const MODE_BLOCK = 4 * HOUR;
 
-/** mulberry32: a small seeded PRNG. */
-export const mulberry32 = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 /** A 32-bit avalanche mix (murmur3 finaliser). */
 const mix = (h: number): number => {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -190,7 +180,7 @@ export class PlantModel {
     const orders: WorkOrder[] = [];
     const modes: FailureMode[] = ['bearing', 'seal', 'winding', 'cavitation'];
     for (let a = 0; a < assets.length; a++) {
-      const random = mulberry32(mix(options.seed ^ mix(a + 1)));
+      const random = seededRandom(mix(options.seed ^ mix(a + 1)));
       const list: Life[] = [];
       let install = horizonStart + random() * 20 * DAY;
       let wo = 1;
@@ -229,7 +219,7 @@ export class PlantModel {
     const roundMs = (o: WorkOrder): WorkOrder => ({ ...o, startMs: Math.round(o.startMs / 1000) * 1000, endMs: Math.round(o.endMs / 1000) * 1000 });
     this.workOrders = orders.map(roundMs).sort((x, y) => x.startMs - y.startMs || x.asset.localeCompare(y.asset));
     this.faults = tags.map((tag) => {
-      const random = mulberry32(mix(options.seed ^ mix(0x5f3759df + tag.index)));
+      const random = seededRandom(mix(options.seed ^ mix(0x5f3759df + tag.index)));
       return {
         stuck: drawWindows(random, horizonStart, horizonEnd, 20 * DAY, HOUR, 6 * HOUR),
         dropout: drawWindows(random, horizonStart, horizonEnd, 7 * DAY, 10 * 60_000, 3 * HOUR),
