@@ -1,10 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvent, ApiMethodName, ApiOutput } from '../../../src/shared/api.js';
-import type { JobState } from '../../../src/shared/domain.js';
+import type { ApiEvent } from '../../../src/shared/api.js';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
-import { dispatch } from '../../../src/main/core/app/dispatch.js';
+import { apiCaller } from '../../support/api-caller.js';
 import { workOrdersCsv } from '../../../src/main/core/historians/simulator/plant-model.js';
 import type { PlantSimulator } from '../../../src/main/core/historians/simulator/opcua-simulator.js';
 import { DAY_MS, END_MS, duplicateReadings, expectedHistory, startSimulator } from '../historians/opcua-helpers.js';
@@ -16,20 +15,7 @@ let core: AppCore;
 let sim: PlantSimulator;
 const events: ApiEvent[] = [];
 
-/** Call through dispatch, as both transports do: arguments validated by the contract's schemas. */
-const call = async <M extends ApiMethodName>(method: M, input: unknown): Promise<ApiOutput<M>> => {
-  const result = await dispatch(core.handlers, method, input);
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  return result.result as ApiOutput<M>;
-};
-
-const settle = async (jobId: string): Promise<JobState> => {
-  for (;;) {
-    const job = await call('getJob', { jobId });
-    if (job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const { call, settle } = apiCaller(() => core);
 
 const FROM_US = (END_MS - 2 * DAY_MS) * 1000;
 const TO_US = (END_MS - DAY_MS) * 1000;

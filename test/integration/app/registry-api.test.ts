@@ -2,24 +2,18 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
-import { dispatch } from '../../../src/main/core/app/dispatch.js';
+import { apiCaller } from '../../support/api-caller.js';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { osUser } from '../../../src/main/core/registry/open-registry.js';
 import { startRegistryServer, type RegistryServer } from '../../../src/main/core/registry/server.js';
 import { addUser, UserDirectory } from '../../../src/main/core/registry/users.js';
-import type { ApiMethodName, ApiOutput } from '../../../src/shared/api.js';
 import { tempDir, writeRun } from '../registry/helpers.js';
 
 let root: string;
 let core: AppCore;
 let ws: string;
 
-/** Through dispatch, as both transports call it: arguments validated by the contract's schemas. */
-const call = async <M extends ApiMethodName>(method: M, input: unknown): Promise<ApiOutput<M>> => {
-  const result = await dispatch(core.handlers, method, input);
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  return result.result as ApiOutput<M>;
-};
+const { call } = apiCaller(() => core);
 
 beforeAll(async () => {
   root = await tempDir('pdm-app-reg-');

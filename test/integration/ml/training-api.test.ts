@@ -3,28 +3,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
-import { dispatch } from '../../../src/main/core/app/dispatch.js';
+import { apiCaller } from '../../support/api-caller.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
-import type { ApiEvent, ApiMethodName, ApiOutput } from '../../../src/shared/api.js';
-import type { JobState } from '../../../src/shared/domain.js';
+import type { ApiEvent } from '../../../src/shared/api.js';
 
 let root: string;
 let core: AppCore;
 const events: ApiEvent[] = [];
 
-/** Through dispatch, as both transports call it: arguments validated by the contract's schemas. */
-const call = async <M extends ApiMethodName>(method: M, input: unknown): Promise<ApiOutput<M>> => {
-  const result = await dispatch(core.handlers, method, input);
-  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  return result.result as ApiOutput<M>;
-};
-const settle = async (jobId: string): Promise<JobState> => {
-  for (;;) {
-    const job = await call('getJob', { jobId });
-    if (job.status !== 'running') return job;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const { call, settle } = apiCaller(() => core);
 const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
 const config = (epochs: number, windowLength = 30) => ({
   name: 'api',
