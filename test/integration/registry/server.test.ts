@@ -155,7 +155,23 @@ describe('registry server over HTTP on 127.0.0.1', () => {
     const big = await cli(['publish', '--workspace', ws, '--run', 'run-big', '--registry', url, '--name', 'pump', '--json'], as('alice'));
     expect(big.json).toMatchObject({ error: { code: 'too-large' } });
     const token = tokens.alice as string;
-    const { uploadId } = (JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as { result: { uploadId: string } }).result;
+    const startUpload = async () => (JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as { result: { uploadId: string; maxBytes: number } }).result;
+    const refused = await startUpload();
+    expect(refused.maxBytes).toBe(1024 * 1024);
+    // A client that ignores the advertised limit is refused by the server on the declared length, before its body is read.
+    const declaredTooLarge = await new Promise<number>((resolve, reject) => {
+      const target = new URL(url);
+      const req = request({ host: target.hostname, port: target.port, method: 'PUT', path: `/v1/uploads/${refused.uploadId}/files/weights.bin`, headers: { authorization: `Bearer ${token}`, 'content-length': 2 * 1024 * 1024 } });
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(declaredTooLarge).toBe(413);
+    expect((await raw('DELETE', `/v1/uploads/${refused.uploadId}`, token)).status).toBe(404);
+    const { uploadId } = await startUpload();
     const dir = join(ws, 'artifacts', 'runs', 'run-1');
     const files: Record<string, string> = {};
     for (const name of ['run.json', 'model.json', 'weights.bin', 'predictions.csv']) {

@@ -86,8 +86,12 @@ export class HttpRegistry implements Registry {
   async publish(input: { readonly runDir: string; readonly name: string }): Promise<{ name: string; version: number }> {
     const name = checkModelName(input.name);
     const source = await readRunSource(input.runDir);
-    const { uploadId } = await this.call<{ uploadId: string }>('POST', '/v1/uploads', { name });
+    const { uploadId, maxBytes } = await this.call<{ uploadId: string; maxBytes?: number }>('POST', '/v1/uploads', { name });
     try {
+      // A refused body races the socket close (the answer can be lost to a reset), so an oversized package is refused before any byte is sent.
+      let total = 0;
+      for (const file of source.files) total += (await stat(join(input.runDir, file.name))).size;
+      if (maxBytes !== undefined && total > maxBytes) throw new RegistryError('too-large', `package of ${total} bytes is over the registry's upload limit of ${maxBytes} bytes`);
       const hashes: Record<string, string> = {};
       for (const file of source.files) {
         const path = join(input.runDir, file.name);

@@ -24,7 +24,7 @@ import { verifyRegistry } from './verify.js';
  *   GET    /v1/models/<name>/versions/<n|production|latest>
  *   GET    /v1/models/<name>/versions/<n|production|latest>/files/<file>
  *   POST   /v1/models/<name>/(approve|reject|promote|rollback|archive)   {"version":n,"reason":"..."}
- *   POST   /v1/uploads                      {"name":"<model>"}        -> {"uploadId"}
+ *   POST   /v1/uploads                      {"name":"<model>"}        -> {"uploadId","maxBytes"}
  *   PUT    /v1/uploads/<id>/files/<file>    raw bytes                 -> {"sha256","bytes"}
  *   POST   /v1/uploads/<id>/commit          {"files":{"<file>":"<sha256>"}} -> {"name","version"}
  *   DELETE /v1/uploads/<id>
@@ -270,7 +270,7 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
         if (uploads.size >= MAX_UPLOADS) throw new RegistryError('unavailable', 'too many uploads in progress; try again');
         const id = randomBytes(16).toString('hex');
         uploads.set(id, { id, user: user.name, name, staged: await store.newStaging(), files: new Map(), bytes: 0, busy: false, touched: Date.now() });
-        return { uploadId: id };
+        return { uploadId: id, maxBytes: maxUploadBytes };
       }
       const upload = uploadOf(a ?? '', user);
       if (upload.busy) throw new RegistryError('conflict', 'this upload is busy with another request');
