@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ describe('browser mode, end to end in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
+    if (!existsSync(TRAIN)) throw new Error(`C-MAPSS FD001 not found at ${TRAIN}: put ../shared/data/cmapss beside the checkout`);
     home = await tempHome('pdm-e2e-');
     session = await openBrowserSession(home);
     ({ app, page } = session);

@@ -10,7 +10,11 @@ import type { TrainConfigInput } from '../../../src/shared/training.js';
 /** NASA C-MAPSS FD001 (public domain), next to the checkout as ARCHITECTURE.md describes. */
 export const CMAPSS_DIR = process.env['CMAPSS_DIR'] ?? resolve('..', 'shared', 'data', 'cmapss');
 export const RUL_FILE = join(CMAPSS_DIR, 'RUL_FD001.txt');
-export const haveCmapss = existsSync(join(CMAPSS_DIR, 'train_FD001.txt'));
+
+/** The C-MAPSS tests need the real benchmark: missing data is a failure that says where it looked, never a silent skip. */
+export const requireCmapss = (): void => {
+  if (!existsSync(join(CMAPSS_DIR, 'train_FD001.txt'))) throw new Error(`C-MAPSS FD001 not found in ${CMAPSS_DIR}: put ../shared/data/cmapss beside the checkout or set CMAPSS_DIR`);
+};
 
 export const openCmapssWorkspace = async (files = ['train_FD001.txt', 'test_FD001.txt']) => {
   const root = await mkdtemp(join(tmpdir(), 'pdm-ml-'));

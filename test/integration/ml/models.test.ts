@@ -5,12 +5,13 @@ import { parseTrainConfig } from '../../../src/main/core/training/load-config.js
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
 import { trainRun } from '../../../src/main/core/training/train-run.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
-import { engines, haveCmapss, openCmapssWorkspace } from './helpers.js';
+import { engines, requireCmapss, openCmapssWorkspace } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
 
 beforeAll(async () => {
-  if (haveCmapss) env = await openCmapssWorkspace(['train_FD001.txt']);
+  requireCmapss();
+  env = await openCmapssWorkspace(['train_FD001.txt']);
 }, 120_000);
 afterAll(async () => env?.close());
 
@@ -33,7 +34,7 @@ const data = (label: TrainConfigInput['dataset']['label'], extra: Partial<TrainC
 
 const anomaly = { kind: 'anomaly' as const, normalSpan: 60, abnormalWithin: 30 };
 
-describe.skipIf(!haveCmapss)('every model type trains on the backends available here', () => {
+describe('every model type trains on the backends available here', () => {
   it('GRU regression trains on wasm (its gradients exist there)', async () => {
     const run = await train({
       ...data({ kind: 'rul', cap: 125 }),

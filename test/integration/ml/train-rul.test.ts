@@ -7,19 +7,20 @@ import { parseTrainConfig } from '../../../src/main/core/training/load-config.js
 import { trainRun } from '../../../src/main/core/training/train-run.js';
 import { RunArtifactSchema } from '../../../src/shared/run-artifact.js';
 import type { TrainConfigInput, TrainProgress } from '../../../src/shared/training.js';
-import { engines, haveCmapss, openCmapssWorkspace, smallRulConfig } from './helpers.js';
+import { engines, requireCmapss, openCmapssWorkspace, smallRulConfig } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
 
 beforeAll(async () => {
-  if (haveCmapss) env = await openCmapssWorkspace();
+  requireCmapss();
+  env = await openCmapssWorkspace();
 }, 120_000);
 afterAll(async () => env?.close());
 
 const train = (input: TrainConfigInput, extra: { onProgress?: (p: TrainProgress) => void; isCancelled?: () => boolean } = {}) =>
   trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd(), ...extra });
 
-describe.skipIf(!haveCmapss)('RUL training on C-MAPSS FD001 (standard protocol)', () => {
+describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
   it('a small dense model in the worker reaches test RMSE < 25, records the run and writes its folder', async () => {
     const started = Date.now();
     const epochs: number[] = [];

@@ -10,17 +10,9 @@ import { describe, expect, it } from 'vitest';
  */
 
 const require = createRequire(import.meta.url);
-const tryRequire = (name: string): unknown => {
-  try {
-    return require(name);
-  } catch {
-    return undefined;
-  }
-};
-
-// Both come with electron-builder (not direct dependencies): skip the schema check if a reinstall drops them.
-const yaml = tryRequire('js-yaml') as { load(text: string): unknown } | undefined;
-const Ajv = tryRequire('ajv') as (new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } }) | undefined;
+// Both come with electron-builder (a dev dependency); if a reinstall drops them this test fails rather than skips.
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const Ajv = require('ajv') as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
 const schemaFile = join('node_modules', 'app-builder-lib', 'scheme.json');
 
 type BuilderConfig = {
@@ -36,13 +28,11 @@ type BuilderConfig = {
 };
 
 const config = (): BuilderConfig => {
-  if (yaml === undefined) throw new Error('js-yaml missing');
   return yaml.load(readFileSync('electron-builder.yml', 'utf8')) as BuilderConfig;
 };
 
-describe.skipIf(yaml === undefined)('electron-builder.yml', () => {
-  it.skipIf(Ajv === undefined || !existsSync(schemaFile))("is valid for electron-builder's schema", () => {
-    if (Ajv === undefined) return;
+describe('electron-builder.yml', () => {
+  it("is valid for electron-builder's schema", () => {
     const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
     const valid = validate(config());
