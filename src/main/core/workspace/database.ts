@@ -25,10 +25,19 @@ const plain = (value: unknown): unknown => {
 
 /** One DuckDB connection with the few operations the workspace needs. */
 export class Connection {
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(
+    private readonly connection: DuckDBConnection,
+    /** The instance's configured memory budget, for statements that raise it for a while and put it back. */
+    readonly memoryLimit: string,
+  ) {}
 
   async run(sql: string, params: Params = []): Promise<void> {
     await this.connection.run(sql, params.length > 0 ? [...params] : undefined);
+  }
+
+  /** Run a statement that changes rows; returns how many it changed. */
+  async change(sql: string, params: Params = []): Promise<number> {
+    return (await this.connection.run(sql, params.length > 0 ? [...params] : undefined)).rowsChanged;
   }
 
   async all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
@@ -112,16 +121,20 @@ export class Connection {
 }
 
 export class Database {
-  private constructor(private readonly instance: DuckDBInstance) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly memoryLimit: string,
+  ) {}
 
   static async open(file: string, options: { readonly memoryLimit?: string; readonly tempDirectory?: string } = {}) {
-    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '1GB' };
+    const memoryLimit = options.memoryLimit ?? '1GB';
+    const config: Record<string, string> = { memory_limit: memoryLimit };
     if (options.tempDirectory !== undefined) config['temp_directory'] = options.tempDirectory;
-    return new Database(await DuckDBInstance.create(file, config));
+    return new Database(await DuckDBInstance.create(file, config), memoryLimit);
   }
 
   async connect(): Promise<Connection> {
-    const connection = new Connection(await this.instance.connect());
+    const connection = new Connection(await this.instance.connect(), this.memoryLimit);
     await connection.run("SET TimeZone = 'UTC'");
     return connection;
   }

@@ -68,9 +68,11 @@ export const m4Query = async (
   // Literal integers, not parameters: DuckDB prunes row groups by zone map only for constants it sees at
   // planning time, which makes a trend over one signal of a large table ~5x faster.
   const int = (n: number) => String(Math.trunc(n));
+  // Ties go to the earliest reading (the (value, t) keys), so the same range always gives the same points,
+  // whatever order a parallel scan meets the readings in.
   const buckets = await db.all<M4Bucket>(
     `SELECT min(t) AS t_first, arg_min(value, t) AS v_first, max(t) AS t_last, arg_max(value, t) AS v_last,
-            arg_min(t, value) AS t_min, min(value) AS v_min, arg_max(t, value) AS t_max, max(value) AS v_max,
+            arg_min(t, (value, t)) AS t_min, min(value) AS v_min, arg_max(t, (value, -t)) AS t_max, max(value) AS v_max,
             count(*) AS n
      FROM (
        SELECT t, value, least(((t - ${int(lo)})${wide ? '::HUGEINT' : ''} * ${int(width)}) // ${int(span)}, ${int(width - 1)}) AS px

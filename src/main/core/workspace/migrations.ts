@@ -157,6 +157,15 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 7,
+    name: 'ingest file size',
+    sql: [
+      // The size of an imported file: a new file whose size no earlier import had cannot be a repeat, so its
+      // content hash can be computed while it imports instead of before.
+      'ALTER TABLE ingests ADD COLUMN bytes BIGINT',
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

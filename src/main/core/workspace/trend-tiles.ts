@@ -48,7 +48,7 @@ export const buildTiles = async (db: Connection, signalId: number, minReadings =
     await db.run(
       `INSERT INTO trend_tiles
        SELECT $1, $2, t // $3 AS tile, count(*), min(t), arg_min(value, t), max(t), arg_max(value, t),
-              arg_min(t, value), min(value), arg_max(t, value), max(value)
+              arg_min(t, (value, t)), min(value), arg_max(t, (value, -t)), max(value)
        FROM readings WHERE signal_id = $1 AND isfinite(value) GROUP BY tile`,
       [signalId, minExponent, BigInt(tileWidth(minExponent))],
     );
@@ -56,7 +56,7 @@ export const buildTiles = async (db: Connection, signalId: number, minReadings =
       await db.run(
         `INSERT INTO trend_tiles
          SELECT signal_id, $2, tile // 4 AS parent, sum(n), min(t_first), arg_min(v_first, t_first),
-                max(t_last), arg_max(v_last, t_last), arg_min(t_min, v_min), min(v_min), arg_max(t_max, v_max), max(v_max)
+                max(t_last), arg_max(v_last, t_last), arg_min(t_min, (v_min, t_min)), min(v_min), arg_max(t_max, (v_max, -t_max)), max(v_max)
          FROM trend_tiles WHERE signal_id = $1 AND exponent = $3 GROUP BY signal_id, parent`,
         [signalId, e, e - 1],
       );
@@ -137,8 +137,8 @@ export const tiledM4 = async (
        FROM readings WHERE signal_id = ${set.signalId} AND t = ${range.to} AND isfinite(value)
      )
      SELECT min(t_first) AS t_first, arg_min(v_first, t_first) AS v_first, max(t_last) AS t_last,
-            arg_max(v_last, t_last) AS v_last, arg_min(t_min, v_min) AS t_min, min(v_min) AS v_min,
-            arg_max(t_max, v_max) AS t_max, max(v_max) AS v_max, sum(n) AS n
+            arg_max(v_last, t_last) AS v_last, arg_min(t_min, (v_min, t_min)) AS t_min, min(v_min) AS v_min,
+            arg_max(t_max, (v_max, -t_max)) AS t_max, max(v_max) AS v_max, sum(n) AS n
      FROM parts GROUP BY px ORDER BY px`,
   );
   return { signalId: set.signalId, ...m4Points(buckets) };

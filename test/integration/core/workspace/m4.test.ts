@@ -178,6 +178,20 @@ describe('M4 trend aggregation', () => {
     checkSeries(b, result.series[1] as TrendSeries, result.from, result.to, 100);
   });
 
+  it('gives ties to the earliest reading, whatever order the readings are stored in', async () => {
+    // One column, stored newest first: the minimum -1 and the maximum 7 each occur three times.
+    const values = [3, -1, 7, 2, -1, 7, 5, -1, 7, 4];
+    const path = await tw.file('ties.csv', `tag,cycle,value\n${values.map((v, i) => `TIES,${100 + i},${v}`).join('\n')}\n`);
+    const [id] = (await tw.ingest(path)).signalIds;
+    await tw.ws.query(`CREATE TEMP TABLE reversed AS SELECT * FROM readings WHERE signal_id = ${id} ORDER BY t DESC`);
+    await tw.ws.query(`DELETE FROM readings WHERE signal_id = ${id}`);
+    await tw.ws.query('INSERT INTO readings SELECT * FROM reversed');
+    await tw.ws.query('DROP TABLE reversed');
+    const [series] = (await tw.ws.trend([id ?? -1], 1, 100, 109)).series;
+    // first, min (earliest of the three -1), max (earliest of the three 7), last
+    expect(series?.t).toEqual([100, 101, 102, 109]);
+  });
+
   it('refuses unknown signals and mixing cycle and time axes', async () => {
     await expect(tw.ws.trend([999_999], 100)).rejects.toThrow(/do not exist/);
     await expect(tw.ws.trend([idOf('S1'), idOf('TS')], 100)).rejects.toThrow(/cannot share a chart/);

@@ -50,8 +50,8 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('are numbered 1..n without gaps, and each one below has its own test', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(latestSchemaVersion()).toBe(6);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(latestSchemaVersion()).toBe(7);
   });
 
   it('an empty database is at version 0', async () => {
@@ -165,6 +165,16 @@ describe('migrations', () => {
     ]);
     await c.run('INSERT INTO trend_tile_sets VALUES (1, 3, 9, 100)');
     await expect(c.run('INSERT INTO trend_tile_sets VALUES (1, 4, 9, 100)')).rejects.toThrow(/constraint|duplicate/i);
+  });
+
+  it('7: ingest file size', async () => {
+    const c = await open();
+    expect(await migrate(c, 6)).toBe(6);
+    await c.run(`INSERT INTO ingests (file, format, sha256, status) VALUES ('old.csv', 'long-csv', 'abc', 'done')`);
+    expect(await migrate(c, 7)).toBe(7);
+    expect((await columns(c, 'ingests'))['bytes']).toBe('BIGINT');
+    // Imports recorded before the column existed have no size: they stay, and count as "size unknown".
+    expect(await c.all('SELECT file, bytes FROM ingests')).toEqual([{ file: 'old.csv', bytes: null }]);
   });
 
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {
