@@ -45,3 +45,77 @@ export const confusion = (score: ArrayLike<number>, label: ArrayLike<number>, th
     missedAlarmRate: ratio(fn, fn + tp),
   };
 };
+
+export interface AlarmMetrics {
+  /** Mean time from the first alarming window inside the abnormal period to the failure (assets that got one). */
+  readonly meanLeadTime: number;
+  /** Assets that failed without any alarm in the abnormal period. */
+  readonly missedFailures: number;
+  readonly detectedFailures: number;
+  /** Alarms (rising edges) raised while the asset was normal. */
+  readonly falseAlarms: number;
+  /** False alarms per asset and 30 days (timestamp data) or per asset and 1000 cycles (cycle data). */
+  readonly falseAlarmsPerAssetPeriod: number;
+  readonly periodUnit: 'asset-month' | 'asset-1000-cycles';
+}
+
+const MONTH_US = 30 * 24 * 3600 * 1e6;
+
+/**
+ * Alarm-level figures technicians care about, from window scores in time order per asset. An alarm is a rising
+ * edge (score crosses the threshold): consecutive alarming windows are one alarm, as an operator sees them.
+ */
+export const alarmMetrics = (input: {
+  readonly score: ArrayLike<number>;
+  readonly label: ArrayLike<number>;
+  readonly asset: ArrayLike<number>;
+  readonly end: ArrayLike<number>;
+  readonly failureTimes: ReadonlyMap<number, number | null>;
+  readonly threshold: number;
+  readonly timeKind: 'timestamp' | 'cycle';
+}): AlarmMetrics => {
+  const { score, label, asset, end, threshold } = input;
+  const assets = new Map<number, number[]>();
+  for (let i = 0; i < score.length; i += 1) {
+    const a = asset[i] as number;
+    const list = assets.get(a) ?? [];
+    list.push(i);
+    assets.set(a, list);
+  }
+  let falseAlarms = 0;
+  let observed = 0;
+  const leads: number[] = [];
+  let missed = 0;
+  for (const [a, idx] of assets) {
+    idx.sort((p, q) => (end[p] as number) - (end[q] as number));
+    let previous = false;
+    let firstTrueAlarm: number | null = null;
+    let hasPositive = false;
+    for (const i of idx) {
+      const alarm = (score[i] as number) > threshold;
+      const positive = (label[i] as number) >= 0.5;
+      hasPositive ||= positive;
+      // An alarm already raised when the abnormal period begins still warns of this failure.
+      if (alarm && positive) firstTrueAlarm ??= end[i] as number;
+      else if (alarm && !previous) falseAlarms += 1;
+      previous = alarm;
+    }
+    const first = idx[0];
+    const last = idx[idx.length - 1];
+    if (first !== undefined && last !== undefined) observed += (end[last] as number) - (end[first] as number);
+    const failure = input.failureTimes.get(a) ?? null;
+    if (hasPositive && failure !== null) {
+      if (firstTrueAlarm === null) missed += 1;
+      else leads.push(failure - firstTrueAlarm);
+    }
+  }
+  const unit = input.timeKind === 'timestamp' ? MONTH_US : 1000;
+  return {
+    meanLeadTime: leads.length > 0 ? leads.reduce((s, v) => s + v, 0) / leads.length : 0,
+    missedFailures: missed,
+    detectedFailures: leads.length,
+    falseAlarms,
+    falseAlarmsPerAssetPeriod: observed > 0 ? falseAlarms / (observed / unit) : 0,
+    periodUnit: input.timeKind === 'timestamp' ? 'asset-month' : 'asset-1000-cycles',
+  };
+};

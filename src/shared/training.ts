@@ -185,6 +185,14 @@ export type TrainingJobResult = z.infer<typeof TrainingJobResultSchema>;
 /** One scored window of a run (predictions.csv): `label` is the true RUL or 0/1, `score` the model's output. */
 export const RunPredictionSchema = z.object({ asset: z.string(), t: z.number(), label: z.number(), score: z.number() });
 
+/** failures.json of a classifier run: each scored asset's failure time (null: no failure), on the run's time axis. */
+export const FAILURES_FILE = 'failures.json';
+export const RunFailuresSchema = z.object({
+  timeKind: z.enum(['timestamp', 'cycle']),
+  failures: z.record(z.string(), z.number().nullable()),
+});
+export type RunFailures = z.infer<typeof RunFailuresSchema>;
+
 /**
  * A run in full for the run view: its record, loss curves, permutation importance and every scored window
  * (enough to plot predicted vs true and to recompute alarm metrics live while a threshold slider moves).
@@ -196,6 +204,8 @@ export const RunDetailSchema = z.object({
   history: z.array(z.object({ epoch: z.number(), loss: z.number(), valLoss: z.number() })),
   importance: z.array(z.object({ signal: z.string(), increase: z.number() })),
   predictions: z.array(RunPredictionSchema),
+  /** Classifier runs trained since failures.json was written; null for RUL runs and older runs. */
+  failures: RunFailuresSchema.nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

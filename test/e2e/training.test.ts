@@ -165,11 +165,22 @@ describe('training from the app, end to end in Chromium', () => {
     expect(trained.tp).toBe(job.training?.metrics['tp']);
     const slider = page.getByTestId('threshold-slider');
     await slider.focus();
+    const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
+    const failuresTotal = Number(job.training?.metrics['detected_failures']) + Number(job.training?.metrics['missed_failures']);
+    expect(failuresTotal).toBeGreaterThan(0);
+    expect(await text('threshold-false-alarms')).toBe(String(job.training?.metrics['false_alarms']));
     await page.keyboard.press('End');
     await expect.poll(async () => (await counts()).tp + (await counts()).fp).toBe(0);
+    // No alarm at all: every failure missed, no false alarm, no lead time.
+    expect(await text('threshold-failures-detected')).toBe(`0 of ${failuresTotal}`);
+    expect(await text('threshold-false-alarms')).toBe('0');
+    expect(await text('threshold-mean-lead-time')).toBe('—');
     await page.keyboard.press('Home');
     await expect.poll(async () => (await counts()).tn + (await counts()).fn).toBe(0);
     expect((await page.getByTestId('threshold-recall').textContent())?.trim()).toBe('100.0 %');
+    // Alarming everywhere warns of every failure from the start of its abnormal period (horizon 30 cycles).
+    expect(await text('threshold-failures-detected')).toBe(`${failuresTotal} of ${failuresTotal}`);
+    expect(await text('threshold-mean-lead-time')).toMatch(/cycles$/);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-run-threshold.png'), fullPage: true });
 
     // Per-prediction drivers: re-scoring reproduces the record and names the signals behind the worst windows.

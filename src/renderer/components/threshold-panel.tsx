@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { RunDetail } from '../../shared/training.js';
 import { formatMetric } from '../logic/run-list.js';
-import { confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../logic/threshold-metrics.js';
+import { alarmFigures, confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../logic/threshold-metrics.js';
+import { formatDuration } from '../logic/time-format.js';
 
 export interface ThresholdPanelProps {
   readonly detail: RunDetail;
@@ -9,21 +10,37 @@ export interface ThresholdPanelProps {
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** An alarm threshold slider: precision, recall, F1, alarm rates and the confusion matrix follow it live. */
+/**
+ * An alarm threshold slider: precision, recall, F1, alarm rates, the confusion matrix and, where the run kept its
+ * assets' failure times, lead time and false alarms per asset-period follow it live.
+ */
 export function ThresholdPanel({ detail }: ThresholdPanelProps) {
   const recorded = recordedThreshold(detail.artifact);
   const scale = useMemo(() => sliderScale(detail.predictions, recorded), [detail.predictions, recorded]);
   const [threshold, setThreshold] = useState<number>(() => recorded ?? (scale.min + scale.max) / 2);
   const m = useMemo(() => thresholdMetrics(detail.predictions, threshold), [detail.predictions, threshold]);
+  const alarms = useMemo(() => alarmFigures(detail.predictions, detail.failures, threshold), [detail.predictions, detail.failures, threshold]);
 
   if (detail.predictions.length === 0) return <p className="muted">This run has no scored windows to set a threshold on.</p>;
 
-  const stats: readonly [string, string, string][] = [
+  const stats: readonly (readonly [string, string, string])[] = [
     ['precision', 'Precision', pct(m.precision)],
     ['recall', 'Recall', pct(m.recall)],
     ['f1', 'F1', formatMetric(m.f1)],
     ['false-alarm-rate', 'False-alarm rate', pct(m.falseAlarmRate)],
     ['missed-alarm-rate', 'Missed-alarm rate', pct(m.missedAlarmRate)],
+    ...(alarms === null || detail.failures === null
+      ? []
+      : ([
+          ['mean-lead-time', 'Mean lead time', alarms.detectedFailures > 0 ? formatDuration(alarms.meanLeadTime, detail.failures.timeKind) : '—'],
+          ['failures-detected', 'Failures detected', `${alarms.detectedFailures} of ${alarms.detectedFailures + alarms.missedFailures}`],
+          ['false-alarms', 'False alarms', String(alarms.falseAlarms)],
+          [
+            'false-alarms-per-period',
+            alarms.periodUnit === 'asset-month' ? 'False alarms per asset-month' : 'False alarms per asset-1000 cycles',
+            formatMetric(alarms.falseAlarmsPerAssetPeriod),
+          ],
+        ] as const)),
   ];
 
   return (

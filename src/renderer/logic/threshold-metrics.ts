@@ -1,4 +1,5 @@
-import { confusion, type ConfusionMetrics } from '../../shared/alarm-metrics.js';
+import { alarmMetrics, confusion, type AlarmMetrics, type ConfusionMetrics } from '../../shared/alarm-metrics.js';
+import type { RunDetail, RunFailures } from '../../shared/training.js';
 
 /** A scored window: `label` 1 for abnormal (failure within horizon, anomaly), 0 for normal; `score` the model output. */
 export interface ScoredWindow {
@@ -26,6 +27,29 @@ export const thresholdMetrics = (windows: readonly ScoredWindow[], threshold: nu
     threshold,
   ),
 });
+
+/**
+ * Alarm-level figures at a threshold (lead time, detected and missed failures, false alarms per asset-month or per
+ * asset and 1000 cycles), by the rule the trainer records them with; null for a run without failure times.
+ */
+export const alarmFigures = (
+  predictions: RunDetail['predictions'],
+  failures: RunFailures | null,
+  threshold: number,
+): AlarmMetrics | null => {
+  if (failures === null || predictions.length === 0) return null;
+  const index = new Map<string, number>();
+  for (const p of predictions) if (!index.has(p.asset)) index.set(p.asset, index.size);
+  return alarmMetrics({
+    score: predictions.map((p) => p.score),
+    label: predictions.map((p) => p.label),
+    asset: predictions.map((p) => index.get(p.asset) ?? -1),
+    end: predictions.map((p) => p.t),
+    failureTimes: new Map([...index].map(([name, i]) => [i, failures.failures[name] ?? null])),
+    threshold,
+    timeKind: failures.timeKind,
+  });
+};
 
 /** The confusion matrix as rows (true class) by columns (predicted class), for display. */
 export const confusionRows = (m: ConfusionMatrix): readonly { readonly actual: 'abnormal' | 'normal'; readonly alarm: number; readonly noAlarm: number }[] => [

@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
+import { runDetail } from '../../../src/main/core/training/run-files.js';
+import { alarmFigures, thresholdMetrics } from '../../../src/renderer/logic/threshold-metrics.js';
 import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
 import { trainRun } from '../../../src/main/core/training/train-run.js';
@@ -33,6 +35,25 @@ const data = (label: TrainConfigInput['dataset']['label'], extra: Partial<TrainC
 });
 
 const anomaly = { kind: 'anomaly' as const, normalSpan: 60, abnormalWithin: 30 };
+
+/** The run view's live figures at the trained threshold are the figures the run recorded. */
+const expectLiveFiguresMatchRecord = async (runId: string, metrics: Readonly<Record<string, number>>) => {
+  const detail = await runDetail(env.workspace, runId);
+  if (detail === null) throw new Error(`run ${runId} not found`);
+  expect(detail.failures?.timeKind).toBe('cycle');
+  expect(Object.keys(detail.failures?.failures ?? {})).toHaveLength(8);
+  const threshold = (detail.artifact?.['thresholds'] as Record<string, number>)['score'] as number;
+  const live = alarmFigures(detail.predictions, detail.failures, threshold);
+  expect(live).toMatchObject({
+    detectedFailures: metrics['detected_failures'],
+    missedFailures: metrics['missed_failures'],
+    falseAlarms: metrics['false_alarms'],
+    periodUnit: 'asset-1000-cycles',
+  });
+  expect(live?.meanLeadTime).toBeCloseTo(metrics['mean_lead_time'] as number, 4);
+  expect(live?.falseAlarmsPerAssetPeriod).toBeCloseTo(metrics['false_alarms_per_asset_1000_cycles'] as number, 4);
+  expect(thresholdMetrics(detail.predictions, threshold)).toMatchObject({ tp: metrics['tp'], fp: metrics['fp'], tn: metrics['tn'], fn: metrics['fn'] });
+};
 
 describe('every model type trains on the backends available here', () => {
   it('GRU regression trains on wasm (its gradients exist there)', async () => {
@@ -84,6 +105,7 @@ describe('every model type trains on the backends available here', () => {
     expect((m['detected_failures'] as number) + (m['missed_failures'] as number)).toBe(8);
     expect(m['mean_lead_time']).toBeGreaterThan(0);
     expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+    await expectLiveFiguresMatchRecord(run.runId, m);
   });
 
   it('PCA T2/Q baseline in plain TypeScript: no model.json, pca.json instead', async () => {
@@ -115,5 +137,6 @@ describe('every model type trains on the backends available here', () => {
     expect(m['detected_failures']).toBeGreaterThan(5);
     expect(m['mean_lead_time']).toBeGreaterThan(10);
     expect(run.result.artifact.thresholds['score']).toBeGreaterThan(0);
+    await expectLiveFiguresMatchRecord(run.runId, m);
   });
 });

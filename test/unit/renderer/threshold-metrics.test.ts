@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../../../src/renderer/logic/threshold-metrics.js';
+import { alarmFigures, confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../../../src/renderer/logic/threshold-metrics.js';
 
 // 4 abnormal windows (label 1) and 6 normal ones.
 const windows = [
@@ -71,5 +71,36 @@ describe('threshold metrics', () => {
     expect(recordedThreshold({ thresholds: { score: 0.42 } })).toBe(0.42);
     expect(recordedThreshold({ thresholds: {} })).toBeNull();
     expect(recordedThreshold(null)).toBeNull();
+  });
+});
+
+describe('alarm figures at a threshold', () => {
+  // Engine A fails at cycle 10 (abnormal from cycle 7); engine B does not fail. Listed out of time order on purpose.
+  const scores: Record<string, readonly number[]> = { A: [0, 0, 0.6, 0, 0, 0, 0.2, 0.9, 0.9], B: [0.7, 0.7, 0, 0.8, 0] };
+  const predictions = Object.entries(scores)
+    .flatMap(([asset, list]) => list.map((score, i) => ({ asset, t: i + 1, label: asset === 'A' && i + 1 >= 7 ? 1 : 0, score })))
+    .reverse();
+  const failures = { timeKind: 'cycle' as const, failures: { A: 10, B: null } };
+
+  it('counts rising edges while normal as false alarms, and the lead time from the first alarm in the abnormal period', () => {
+    // A: a false alarm at 3, the failure warned at 8 (lead 2). B: false alarms rising at 1 and at 4.
+    // Observed: 8 cycles of A and 4 of B, so 3 false alarms in 12 asset-cycles = 250 per asset-1000 cycles.
+    expect(alarmFigures(predictions, failures, 0.5)).toEqual({
+      meanLeadTime: 2,
+      detectedFailures: 1,
+      missedFailures: 0,
+      falseAlarms: 3,
+      falseAlarmsPerAssetPeriod: 250,
+      periodUnit: 'asset-1000-cycles',
+    });
+  });
+
+  it('follows the threshold: lower warns earlier, higher misses the failure', () => {
+    expect(alarmFigures(predictions, failures, 0.1)).toMatchObject({ meanLeadTime: 3, detectedFailures: 1, falseAlarms: 3 });
+    expect(alarmFigures(predictions, failures, 0.95)).toMatchObject({ detectedFailures: 0, missedFailures: 1, falseAlarms: 0 });
+  });
+
+  it('is null for a run without failure times (RUL runs, runs from before they were kept)', () => {
+    expect(alarmFigures(predictions, null, 0.5)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
-import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
+import { FAILURES_FILE, RunFailuresSchema, type TrainConfig, type TrainProgress } from '../../../shared/training.js';
 import type { PreparedDataset } from '../datasets/prepare.js';
 import type { WindowSet } from '../datasets/windows.js';
 import { selectBackend } from './backend.js';
@@ -249,6 +249,11 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
       csv += `${JSON.stringify(scored.assets[scored.asset[i] as number])},${scored.end[i]},${scored.y[i]},${round(scores[i] as number)}\n`;
     }
     files.push({ name: 'predictions.csv', data: text(csv) });
+    if (label.kind !== 'rul') {
+      // With each scored asset's failure time, a view can recompute lead times and false alarms at any threshold.
+      const byAsset = Object.fromEntries(scored.assets.map((name, i) => [name, scoredFailures[i] ?? null]));
+      files.push({ name: FAILURES_FILE, data: text(JSON.stringify(RunFailuresSchema.parse({ timeKind: dataset.timeKind, failures: byAsset }))) });
+    }
     const importance = await permutationImportance({
       x: scored.x,
       n: scored.n,

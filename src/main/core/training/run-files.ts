@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArtifactDir } from '../../../shared/run-artifact.js';
-import type { RunDetail } from '../../../shared/training.js';
+import { FAILURES_FILE, RunFailuresSchema, type RunDetail } from '../../../shared/training.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 const readJson = async <T>(path: string, fallback: T): Promise<T> => {
@@ -38,6 +38,10 @@ export const runDetail = async (workspace: Workspace, id: string): Promise<RunDe
     history: await readJson(join(folder, 'history.json'), []),
     importance: await readJson(join(folder, 'importance.json'), []),
     predictions,
+    failures: await readJson<unknown>(join(folder, FAILURES_FILE), null).then((raw) => {
+      const parsed = RunFailuresSchema.safeParse(raw);
+      return parsed.success ? parsed.data : null;
+    }),
   };
 };
 
