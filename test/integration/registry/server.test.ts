@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +192,22 @@ describe('registry server over HTTP on 127.0.0.1', () => {
   it('verify works through the server', async () => {
     const result = await cli(['registry', 'verify', '--registry', url, '--json'], as('vera'));
     expect(result.json).toMatchObject({ ok: true, checked: { packages: 2 } });
+  });
+
+  it('a file tampered with on the server is refused by the fetching client, naming it; nothing is left behind', async () => {
+    const weights = join(reg, 'models', 'pump', '1', 'weights.bin');
+    const original = await readFile(weights);
+    const flipped = Buffer.from(original);
+    flipped[3] = (flipped[3] ?? 0) ^ 0x10;
+    await writeFile(weights, flipped);
+    try {
+      const out = join(root, 'fetched-tampered');
+      const fetched = await cli(['registry', 'fetch', '--registry', url, '--name', 'pump', '--version', '1', '--out', out, '--json'], as('vera'));
+      expect(fetched.code).toBe(1);
+      expect(fetched.json).toMatchObject({ error: { code: 'integrity', message: expect.stringContaining('weights.bin does not match SHA256SUMS') } });
+      expect((await readdir(root)).filter((name) => name.startsWith('fetched-tampered'))).toEqual([]);
+    } finally {
+      await writeFile(weights, original);
+    }
   });
 });

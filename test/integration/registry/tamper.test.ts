@@ -59,6 +59,9 @@ describe('tampering is detected and named exactly', () => {
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatchObject({ model: 'fan', version: 1, file: 'weights.bin' });
     expect(report.problems[0]?.message).toMatch(/differs from the hash recorded when it was published \(audit seq 1\)/);
+    // Loading refuses it too, before a byte is copied: the rewritten SHA256SUMS is checked against the publish record.
+    const fetched = await cli(['registry', 'fetch', '--registry', reg, '--name', 'fan', '--version', '1', '--out', join(root, 'out'), '--json']);
+    expect(fetched.json).toMatchObject({ error: { code: 'integrity', message: expect.stringMatching(/fan version 1: weights.bin in SHA256SUMS differs from the hash recorded when it was published/) } });
   });
 
   it('one edited audit entry: verify names its sequence number, the registry refuses to work on it', async () => {

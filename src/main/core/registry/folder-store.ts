@@ -341,6 +341,13 @@ export class FolderStore {
     const { state, version: v } = await this.resolve(name, ref);
     const dir = this.versionDir(name, v.version);
     const files = await readGovernedFiles(dir, `${name} version ${v.version}`);
+    // SHA256SUMS must list what the publish record (hash-chained in the audit log) says was published: a
+    // rewritten SHA256SUMS would otherwise vouch for edited bytes.
+    for (const [file, recorded] of Object.entries(v.files)) {
+      if (files.sums.get(file) !== recorded) {
+        fail('integrity', `${name} version ${v.version}: ${file} in ${SUMS_FILE} differs from the hash recorded when it was published (audit seq ${v.publishSeq}); refused`);
+      }
+    }
     const { core } = splitManifest(files.manifest);
     const manifest = { ...core, ...governanceOf(v.decisions, v.history, v.stage) };
     const model = state.get(name) as NonNullable<ReturnType<RegistryState['get']>>;
@@ -389,6 +396,6 @@ export class FolderStore {
   }
 }
 
-const fail = (code: 'not-found' | 'conflict' | 'invalid-argument', message: string): never => {
+const fail = (code: 'not-found' | 'conflict' | 'invalid-argument' | 'integrity', message: string): never => {
   throw new RegistryError(code, message);
 };

@@ -6,6 +6,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { HTTP_STATUS, RegistryError } from './errors.js';
 import type { FolderStore, Staged } from './folder-store.js';
@@ -130,22 +131,15 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
   res.end(text);
 };
 
-/** Streams a package file, hashing it; the last chunk is held back until the hash matches SHA256SUMS. */
-const sendVerifiedFile = async (res: ServerResponse, path: string, expected: string, label: string) => {
+/**
+ * Streams a package file with the hash it must have. The server does not hash it again: the consumer does, against
+ * SHA256SUMS as checked with the hash-chained publish record (FolderStore.readPackage), which is what makes a
+ * tampered file fail however it reached the server; `x-content-sha256` lets any other client check it too.
+ */
+const sendPackageFile = async (res: ServerResponse, path: string, expected: string) => {
   const info = await stat(path);
   res.writeHead(200, { ...HEADERS, 'content-type': 'application/octet-stream', 'content-length': info.size, 'x-content-sha256': expected });
-  const hash = createHash('sha256');
-  let held: Buffer | null = null;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (held !== null && !res.write(held)) await once(res, 'drain');
-    held = chunk;
-  }
-  if (hash.digest('hex') !== expected) {
-    res.destroy(new Error(`${label} does not match ${SUMS_FILE}`));
-    throw new RegistryError('integrity', `${label} does not match ${SUMS_FILE}; refused`);
-  }
-  res.end(held ?? undefined);
+  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), res);
 };
 
 export const startRegistryServer = async (options: RegistryServerOptions): Promise<RegistryServer> => {
@@ -247,7 +241,7 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
             return undefined;
           }
           const expected = pkg.files.sums.get(file) ?? (() => { throw new RegistryError('not-found', `${label} is not part of the package`); })();
-          await sendVerifiedFile(res, join(pkg.dir, file), expected, label);
+          await sendPackageFile(res, join(pkg.dir, file), expected);
           return undefined;
         }
       }
