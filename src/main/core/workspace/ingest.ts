@@ -589,7 +589,9 @@ const storeLongCsvDirect = async (ctx: StageContext, tags: readonly SourceTag[])
     0.1,
     0.92,
     'reading and storing',
-  );
+  ).catch((error: unknown) => {
+    throw raisedBy(error, ROW_TO_REJECT) ? new HandOver('rows to reject') : error;
+  });
   if ((await adjacentRepeats(db, signalIds)) > 0) throw new HandOver('repeated readings');
   await db.run('DROP TABLE pdm_tagmap');
   return { rows: inserted, values: inserted, duplicates: 0, signalIds };
@@ -750,8 +752,8 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
         });
       } catch (error) {
         if (isCancelled()) throw new CancelledError();
-        if (!(error instanceof HandOver) && !raisedBy(error, ROW_TO_REJECT)) throw error;
-        exact = error instanceof HandOver && error.reason === 'repeated readings';
+        if (!(error instanceof HandOver)) throw error;
+        exact = error.reason === 'repeated readings';
       }
     }
     if (result === null) {
