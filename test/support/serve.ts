@@ -12,9 +12,17 @@ export interface ServedApp {
   readonly call: <T>(method: string, args?: unknown) => Promise<T>;
 }
 
-/** Start browser mode exactly as a user would (`pdm-studio serve`) and read the URL it prints. */
-export const serveApp = async (home: string, extraArgs: readonly string[] = []): Promise<ServedApp> => {
-  const child = spawn(process.execPath, ['bin/pdm-studio.js', 'serve', ...extraArgs], {
+/**
+ * Start browser mode exactly as a user would (`pdm-studio serve`, or `launcher`, e.g. `npm start`'s script) and read
+ * the URL it prints.
+ */
+export const serveApp = async (
+  home: string,
+  extraArgs: readonly string[] = [],
+  launcher: readonly string[] = ['bin/pdm-studio.js', 'serve'],
+): Promise<ServedApp & { readonly stdout: () => string }> => {
+  let out = '';
+  const child = spawn(process.execPath, [...launcher, ...extraArgs], {
     cwd: repoRoot,
     env: { ...process.env, PDM_STUDIO_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,7 +30,6 @@ export const serveApp = async (home: string, extraArgs: readonly string[] = []):
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 30_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
@@ -38,6 +45,7 @@ export const serveApp = async (home: string, extraArgs: readonly string[] = []):
   const token = parsed.hash.replace('#token=', '');
   const origin = parsed.origin;
   return {
+    stdout: () => out,
     url,
     origin,
     token,
