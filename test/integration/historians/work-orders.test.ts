@@ -24,7 +24,7 @@ describe('CMMS work orders into events', () => {
       const result = await importWorkOrders(fx.ws, file);
       expect(result).toMatchObject({ events: orders.length, rejected: 2, duplicates: 0, unmatchedAssets: [] });
       expect(result.assets['p101']).toBe('P-101');
-      const events = await fx.ws.storedEvents('P-101');
+      const events = await fx.ws.eventRecords(['P-101']);
       const first = orders.find((o) => o.asset === 'P-101');
       expect(events[0]).toMatchObject({ asset: 'P-101', kind: first?.kind, startT: (first?.startMs ?? 0) * 1000, code: first?.code });
       const rejects = await fx.ws.rejects(result.ingestId, 10);

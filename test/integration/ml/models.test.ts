@@ -125,7 +125,7 @@ describe('every model type trains on the backends available here', () => {
       `SELECT s.asset, max(r.t) AS last FROM readings r JOIN signals s ON s.id = r.signal_id
        WHERE s.tag = 'sensor_2' AND s.asset <= 'train_FD001 engine 024' GROUP BY 1`,
     );
-    await env.workspace.addEvents(lasts.map((r) => ({ asset: r.asset, kind: 'failure', start: Number(r.last) + 1, timeKind: 'cycle', source: 'test' })));
+    for (const r of lasts) await env.workspace.saveEvent({ asset: r.asset, kind: 'failure', startT: Number(r.last) + 1, endT: null, code: null, description: null });
     const run = await train({
       ...data({ kind: 'failure-horizon', horizon: 30, failureAt: 'event' }),
       model: { type: 'dense', units: [16] },

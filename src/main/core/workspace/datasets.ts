@@ -106,37 +106,6 @@ export interface EventRow {
   readonly end: number | null;
 }
 
-export const loadEvents = async (db: Connection, assets: readonly string[]): Promise<EventRow[]> =>
-  assets.length === 0
-    ? []
-    : db.all<EventRow>(
-        `SELECT asset, kind, start_t AS start, end_t AS "end" FROM events WHERE asset IN (${inList(assets, 1)}) ORDER BY asset, start_t`,
-        [...assets],
-      );
-
-export interface NewEvent {
-  readonly asset: string;
-  readonly kind: 'failure' | 'maintenance' | 'inspection' | 'anomaly' | 'note';
-  readonly start: number;
-  readonly end?: number | null;
-  readonly timeKind: 'timestamp' | 'cycle';
-  readonly code?: string | null;
-  readonly description?: string | null;
-  readonly source: string;
-}
-
-export const insertEvents = async (db: Connection, events: readonly NewEvent[]): Promise<number> => {
-  await db.transaction(async () => {
-    for (const e of events) {
-      await db.run(
-        'INSERT INTO events (asset, kind, start_t, end_t, time_kind, code, description, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [e.asset, e.kind, e.start, e.end ?? null, e.timeKind, e.code ?? null, e.description ?? null, e.source],
-      );
-    }
-  });
-  return events.length;
-};
-
 export interface DatasetSnapshot {
   readonly id: string;
   readonly name: string;

@@ -78,15 +78,3 @@ export const storeEvents = async (
     return { ingestId, events: added, duplicates: events.length - added, rejected: rejects.length };
   });
 
-export interface StoredEvent extends EventInput {
-  readonly id: number;
-  readonly source: string;
-}
-
-export const listEvents = async (db: Connection, asset?: string): Promise<StoredEvent[]> => {
-  const rows = await db.all<{ id: number; asset: string; kind: EventInput['kind']; start_t: number; end_t: number | null; code: string | null; description: string | null; source: string }>(
-    `SELECT id, asset, kind, start_t, end_t, code, description, source FROM events ${asset === undefined ? '' : 'WHERE asset = $1'} ORDER BY start_t, id`,
-    asset === undefined ? [] : [asset],
-  );
-  return rows.map((r) => ({ id: r.id, asset: r.asset, kind: r.kind, startT: r.start_t, endT: r.end_t, code: r.code, description: r.description, source: r.source }));
-};

@@ -14,8 +14,6 @@ import type {
 import type { ImportPlan, ParquetDescription } from '../import/plan.js';
 import { Database, quoteLiteral, type Connection } from './database.js';
 import {
-  insertEvents,
-  loadEvents,
   loadGridSeries,
   getDatasetSnapshot,
   listDatasetSnapshots,
@@ -24,7 +22,6 @@ import {
   type DatasetSnapshotRow,
   type EventRow,
   type GridSeries,
-  type NewEvent,
   type SeriesRequest,
 } from './datasets.js';
 import { exportReadings } from './export.js';
@@ -35,7 +32,7 @@ import { migrate } from './migrations.js';
 import { qualityReport } from './quality.js';
 import { deleteRun, getRun, insertRun, listRuns, updateRunMetrics, type RunRow } from './runs.js';
 import { StreamSink } from './stream-ingest.js';
-import { listEvents, storeEvents, type EventInput, type EventImportResult, type EventReject, type StoredEvent } from './events.js';
+import { storeEvents, type EventInput, type EventImportResult, type EventReject } from './events.js';
 import { deleteEventRecord, listEventRecords, saveEventRecord, type EventChange, type EventRecord } from './event-edits.js';
 
 export const WORKSPACE_FILE = 'workspace.duckdb';
@@ -345,12 +342,14 @@ export class Workspace {
     return loadGridSeries(this.db, request);
   }
 
+  /**
+   * Events of the given assets in the shape datasets label windows with, by asset then start: dataset content
+   * hashes cover this list in this order.
+   */
   async events(assets: readonly string[]): Promise<EventRow[]> {
-    return loadEvents(this.db, assets);
-  }
-
-  async addEvents(events: readonly NewEvent[]): Promise<number> {
-    return insertEvents(this.db, events);
+    return (await listEventRecords(this.db, assets))
+      .map((e) => ({ asset: e.asset, kind: e.kind, start: e.startT, end: e.endT }))
+      .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : a.start - b.start));
   }
 
   async saveDataset(snapshot: DatasetSnapshot): Promise<void> {
@@ -389,11 +388,6 @@ export class Workspace {
   /** Store events read from a CMMS export (one transaction; see events.ts). */
   async importEvents(file: string, sha256: string, events: readonly EventInput[], rejects: readonly EventReject[]): Promise<EventImportResult> {
     return storeEvents(this.db, file, sha256, events, rejects);
-  }
-
-  /** Events with their source, optionally of one asset. */
-  async storedEvents(asset?: string): Promise<StoredEvent[]> {
-    return listEvents(this.db, asset);
   }
 
   /** Events with their time axis, of the given assets or all (see event-edits.ts). */
