@@ -136,6 +136,9 @@ export class Database {
   async connect(): Promise<Connection> {
     const connection = new Connection(await this.instance.connect(), this.memoryLimit);
     await connection.run("SET TimeZone = 'UTC'");
+    // DuckDB tracks a query's progress only with its progress bar on; it must not print it to our stdout.
+    await connection.run('SET enable_progress_bar = true');
+    await connection.run('SET enable_progress_bar_print = false');
     return connection;
   }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../src/main/core/workspace/ingest.js';
-import { openTempWorkspace, utcMicros, type TempWorkspace } from './helpers.js';
+import { join } from 'node:path';
+import { openTempWorkspace, sqlString, utcMicros, withScratchDuckDB, type TempWorkspace } from './helpers.js';
 
 /*
  * The direct path: a clean long CSV of new signals goes from the reader into `readings` in one sorted statement.
@@ -125,6 +126,19 @@ describe('long CSV straight into readings', () => {
     const other = await tw.ingest(await tw.file('a.csv', changed));
     expect(other.files[0]?.previouslyImported).toBe(false);
     expect(other).toMatchObject({ values: 0, duplicates: 30 });
+  });
+
+  it('reports progress inside the long statement, not only between steps', async () => {
+    const path = join(tw.root, 'data', 'big.csv');
+    await withScratchDuckDB((all) =>
+      all(`COPY (SELECT 'T' || (i % 50) AS tag, TIMESTAMP '2024-01-01' + to_seconds(i // 50) AS time, (i % 997) / 10 AS value
+               FROM range(3000000) r(i)) TO ${sqlString(path)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S')`),
+    );
+    const fractions: number[] = [];
+    const summary = await tw.ingest(path, {}, { isCancelled: () => false, progress: (f, m) => void (m === 'reading and storing' && f !== null && fractions.push(f)) });
+    expect(summary.values).toBe(3_000_000);
+    // The step spans 0.1..0.92 of the file's bar: DuckDB's own progress moves it in between.
+    expect(fractions.some((f) => f > 0.1 && f < 0.92)).toBe(true);
   });
 
   it('cancelled at any progress callback it leaves nothing, and the rerun stores every reading once', async () => {
