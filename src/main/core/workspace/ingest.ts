@@ -608,9 +608,10 @@ const POLL_MS = 150;
 
 /**
  * DuckDB's memory budget while a file imports: sorting a large file by (signal, time) spills less with a little
- * more than the workspace's everyday 1 GB. Measured at 50M rows: peak RSS 1.8 GiB, under the 2 GiB ceiling.
+ * more than the workspace's everyday 1 GB. Measured at 50M rows (npm run bench:ingest): peak RSS 1.5-1.6 GiB at
+ * 1.1 GB, against 1.9-2.0 GiB at 1.25 GB, too close to the 2 GiB ceiling for a few percent of speed.
  */
-const IMPORT_MEMORY_LIMIT = '1.25GB';
+const IMPORT_MEMORY_LIMIT = '1.1GB';
 
 /** Import one file atomically: everything it adds appears together, or nothing does. */
 export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFileOptions): Promise<IngestFileResult> => {
