@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,17 +97,40 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
     await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: 'ds-nope' })).rejects.toThrow(/no dataset "ds-nope"/);
   });
 
-  it('refuses a snapshot whose workspace data changed since it was saved', async () => {
+  it('a snapshot is frozen: scoring it after the workspace changed gives the same figures; a damaged copy is refused', async () => {
     const snapshot = await createDatasetSnapshot(workspace, snapshotOf('engines 8-9', range(8, 9)));
+    const file = join(root, 'ws', 'artifacts', 'datasets', `${snapshot.id}.snapshot`);
+    // Training froze its own snapshot too.
+    await stat(join(root, 'ws', 'artifacts', 'datasets', `${run.dataset.id}.snapshot`));
+    const before = await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id });
     const where = `t = 40 AND signal_id = (SELECT id FROM signals WHERE asset = '${engine(8)}' AND tag = 'sensor_4')`;
     await workspace.query(`UPDATE readings SET value = value + 1 WHERE ${where}`);
     try {
+      const after = await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id });
+      expect(after.dataset).toMatchObject({ id: snapshot.id, contentHash: snapshot.contentHash, assets: range(8, 9) });
+      expect(after.metrics).toEqual(before.metrics);
+
+      // One flipped byte in the frozen values: refused, naming the file.
+      const original = await readFile(file);
+      const damaged = Buffer.from(original);
+      damaged[damaged.length - 3] = (damaged[damaged.length - 3] ?? 0) ^ 0x01;
+      await writeFile(file, damaged);
+      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
+        `${file}: the frozen dataset snapshot is damaged (its content hash does not match)`,
+      );
+
+      // Cut short (a copy interrupted outside the app's own write-aside-and-rename): refused, saying how.
+      await writeFile(file, original.subarray(0, original.length - 8));
+      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(/the frozen dataset snapshot is damaged \(\d+ data bytes where \d+ belong\)/);
+
+      // Without a frozen copy (snapshots saved by older versions) it is rebuilt from the workspace and checked.
+      await rm(file);
       await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
         new RegExp(`dataset ${snapshot.id}: the workspace data no longer matches the snapshot \\(content hash [0-9a-f]{12} ≠ saved ${snapshot.contentHash.slice(0, 12)}\\)`),
       );
     } finally {
       await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
     }
-    expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).dataset.assets).toEqual(range(8, 9));
+    expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).metrics).toEqual(before.metrics);
   });
 });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DatasetConfigSchema, TrainConfigSchema } from '../../../shared/training.js';
+import { frozenSnapshotFile, readFrozenSnapshot, writeFrozenSnapshot } from '../datasets/frozen-snapshot.js';
 import { DatasetError } from '../datasets/prepare.js';
 import { loadSnapshotData, SnapshotDefinitionSchema, type SnapshotData, type SnapshotDefinition } from '../datasets/snapshot.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -50,6 +51,7 @@ export const createDatasetSnapshot = async (
   const data = await loadSnapshotData(workspace, input.definition);
   if (data.windows === 0) throw new DatasetError('empty split: the snapshot\'s assets give no labelled windows');
   const existed = (await workspace.dataset(data.id)) !== null;
+  await freezeSnapshot(workspace, data);
   await workspace.saveDataset({
     id: data.id,
     name: input.name,
@@ -67,6 +69,13 @@ export const createDatasetSnapshot = async (
     windows: data.windows,
     created: !existed,
   };
+};
+
+/** Keep the snapshot's data in the workspace's artifacts, once: later scoring reads it from there. */
+export const freezeSnapshot = async (workspace: Workspace, data: SnapshotData): Promise<void> => {
+  const file = frozenSnapshotFile(workspace.path, data.id);
+  const existing = await readFrozenSnapshot(file).catch(() => null);
+  if (existing?.contentHash !== data.contentHash) await writeFrozenSnapshot(file, data);
 };
 
 /**
@@ -87,12 +96,18 @@ export const snapshotDefinition = async (workspace: Workspace, row: DatasetSnaps
 };
 
 /**
- * Rebuild a saved snapshot from the workspace and check it still is what was saved: the same content hash.
- * Any difference (a reading changed, an asset added under a prefix, an asset or signal gone) is refused.
+ * A saved snapshot's data: its frozen copy when it has one (checked against its content hash, so the workspace may
+ * have changed since), else rebuilt from the workspace and refused unless it hashes as saved, for snapshots saved
+ * before copies were kept.
  */
 export const loadSavedSnapshot = async (workspace: Workspace, id: string): Promise<SnapshotData> => {
   const row = await workspace.dataset(id);
   if (row === null) throw new Error(`no dataset "${id}" in ${workspace.path} (see "pdm-studio datasets list")`);
+  const frozen = await readFrozenSnapshot(frozenSnapshotFile(workspace.path, id));
+  if (frozen !== null) {
+    if (frozen.contentHash !== row.contentHash) throw new DatasetError(`dataset ${id}: its frozen copy holds other data than the snapshot saved (content hash ${frozen.contentHash.slice(0, 12)} ≠ ${row.contentHash.slice(0, 12)})`);
+    return frozen;
+  }
   const definition = await snapshotDefinition(workspace, row);
   let data: SnapshotData;
   try {

@@ -2,10 +2,12 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
+import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { startTraining, TrainingCancelledError } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
+import { freezeSnapshot } from './dataset-snapshots.js';
 import { resolveFinalRul } from './load-config.js';
 import { newRunId, writeRunFolder } from './run-folder.js';
 
@@ -68,6 +70,15 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
     progress,
   );
+  // The training snapshot is frozen while the worker trains, so `evaluate --dataset` can score it after the
+  // workspace changes. A failure here costs only that: the run still records, and says so.
+  const freezing = loadSnapshotData(workspace, { dataset: config.dataset, seed: config.training.seed })
+    .then(async (data) => {
+      if (data.contentHash !== dataset.contentHash) return 'the training snapshot was not frozen: the workspace changed while it was read';
+      await freezeSnapshot(workspace, data);
+      return null;
+    })
+    .catch((error: unknown) => `the training snapshot was not frozen: ${error instanceof Error ? error.message : String(error)}`);
   const poll = options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
   const record = (status: 'done' | 'failed' | 'cancelled', backend: string, metrics: Record<string, number>, dir: string | null, message: string | null) =>
     workspace.recordRun({
@@ -93,6 +104,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     result = await handle.result;
   } catch (error) {
     const cancelled = error instanceof TrainingCancelledError;
+    await freezing;
     await record(cancelled ? 'cancelled' : 'failed', 'unknown', {}, null, error instanceof Error ? error.message : String(error));
     throw error;
   } finally {
@@ -104,6 +116,6 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     { ...result.artifact, durationS, files: result.files.map((f) => f.name) },
     result.files,
   );
-  await record('done', result.artifact.backend, result.artifact.metrics, folder, null);
+  await record('done', result.artifact.backend, result.artifact.metrics, folder, await freezing);
   return { runId, backend: result.artifact.backend, metrics: result.artifact.metrics, folder, dataset, result };
 };
