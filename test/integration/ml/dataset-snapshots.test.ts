@@ -133,4 +133,32 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
     }
     expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).metrics).toEqual(before.metrics);
   });
+
+  it('a run re-evaluates on the data it read at training, after the workspace changed; a damaged recording is refused', async () => {
+    const file = join(root, 'ws', 'artifacts', 'datasets', `${run.runId}.source`);
+    const original = await readFile(file);
+    // A training engine and an evaluation engine both change in the workspace.
+    const where = `t = 40 AND signal_id IN (SELECT id FROM signals WHERE asset IN ('${engine(3)}', '${engine(8)}') AND tag = 'sensor_4')`;
+    await workspace.query(`UPDATE readings SET value = value + 1 WHERE ${where}`);
+    try {
+      const again = await evaluateRun(workspace, run.runId, process.cwd());
+      expect(again).toMatchObject({ matchesRecord: true, dataset: { source: 'run', assets: range(7, 10) } });
+      expect(again.metrics['rmse']).toBeCloseTo(run.metrics['rmse'] as number, 4);
+
+      const damaged = Buffer.from(original);
+      damaged[damaged.length - 5] = (damaged[damaged.length - 5] ?? 0) ^ 0x01;
+      await writeFile(file, damaged);
+      await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(
+        new RegExp(`run ${run.runId}: its recorded data does not hash as at training \\((dataset|evaluation data) hash`),
+      );
+
+      // Without the recording (runs from before it was kept) the workspace is read, and its change is refused.
+      await rm(file);
+      await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(`run ${run.runId}: the workspace data changed since training`);
+    } finally {
+      await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
+      await writeFile(file, original);
+    }
+    expect((await evaluateRun(workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+  });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,8 +61,12 @@ describe('training over the API', () => {
     const onSnapshot = await call('evaluateRun', { id, datasetId });
     expect(onSnapshot.dataset).toMatchObject({ source: 'snapshot', id: datasetId, seenInTraining: [1, 2, 3, 4, 5, 6, 7, 8].map(engine) });
     await expect(call('evaluateRun', { id, datasetId: 'ds-nope' })).rejects.toMatchObject({ code: 'not-found' });
+    const recorded = join(root, 'ws', 'artifacts', 'datasets', `${id}.source`);
+    expect(existsSync(recorded)).toBe(true);
     expect(await call('deleteRun', { id })).toEqual({ deleted: true });
     await expect(call('getRun', { id })).rejects.toMatchObject({ code: 'not-found' });
+    // The data kept for re-evaluating the run goes with it.
+    expect(existsSync(recorded)).toBe(false);
   });
 
   it('a bad config fails the job with the problem named; Cancel cancels', async () => {

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { readFloatFile, writeFloatFile } from './float-file.js';
 import { DatasetError, datasetContentHash } from './prepare.js';
 import type { AssetEvent, AssetSeries } from './series.js';
 import { SnapshotDefinitionSchema, type SnapshotData } from './snapshot.js';
@@ -30,8 +29,6 @@ const HeaderSchema = z.object({
 /** Where a workspace keeps the frozen copy of snapshot `id`. */
 export const frozenSnapshotFile = (workspacePath: string, id: string): string => join(workspacePath, 'artifacts', 'datasets', `${id}.snapshot`);
 
-const bytesOf = (values: Float64Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-
 /** Write the snapshot aside and rename it into place, so a crash leaves either the whole file or none. */
 export const writeFrozenSnapshot = async (file: string, data: SnapshotData): Promise<void> => {
   const header = {
@@ -45,54 +42,20 @@ export const writeFrozenSnapshot = async (file: string, data: SnapshotData): Pro
     events: data.events,
     series: data.series.map((s) => ({ asset: s.asset, n: s.t.length, signals: s.values.length })),
   };
-  await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.partial-${randomBytes(4).toString('hex')}`;
-  const handle = await open(partial, 'wx');
-  try {
-    await handle.write(`${JSON.stringify(header)}\n`);
-    for (const s of data.series) {
-      await handle.write(bytesOf(s.t));
-      for (const v of s.values) await handle.write(bytesOf(v));
-    }
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(partial, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(partial, file);
+  await writeFloatFile(file, header, data.series.flatMap((s) => [s.t, ...s.values]));
 };
 
 /** Read a frozen snapshot; null when there is none (snapshots saved before freezing existed). */
 export const readFrozenSnapshot = async (file: string): Promise<SnapshotData | null> => {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
   const damaged = (why: string) => new DatasetError(`${file}: the frozen dataset snapshot is damaged (${why}); create the snapshot again`);
-  const newline = bytes.indexOf(10);
-  if (newline < 0) throw damaged('no header');
-  let header: z.infer<typeof HeaderSchema>;
-  try {
-    header = HeaderSchema.parse(JSON.parse(bytes.subarray(0, newline).toString('utf8')));
-  } catch {
-    throw damaged('unreadable header');
-  }
+  const read = await readFloatFile(file, damaged);
+  if (read === null) return null;
+  const parsed = HeaderSchema.safeParse(read.header);
+  if (!parsed.success) throw damaged('unreadable header');
+  const header = parsed.data;
   const expected = header.series.reduce((sum, s) => sum + s.n * (1 + s.signals) * 8, 0);
-  if (bytes.length - newline - 1 !== expected) throw damaged(`${bytes.length - newline - 1} data bytes where ${expected} belong`);
-  let offset = newline + 1;
-  // Copies, not views: a view needs 8-byte alignment, which the header's length does not give.
-  const take = (n: number): Float64Array => {
-    const out = new Float64Array(n);
-    new Uint8Array(out.buffer).set(bytes.subarray(offset, offset + n * 8));
-    offset += n * 8;
-    return out;
-  };
-  const series: AssetSeries[] = header.series.map((s) => ({ asset: s.asset, t: take(s.n), values: Array.from({ length: s.signals }, () => take(s.n)) }));
+  if (read.dataBytes !== expected) throw damaged(`${read.dataBytes} data bytes where ${expected} belong`);
+  const series: AssetSeries[] = header.series.map((s) => ({ asset: s.asset, t: read.take(s.n), values: Array.from({ length: s.signals }, () => read.take(s.n)) }));
   const events: AssetEvent[] = header.events;
   const contentHash = datasetContentHash(header.definition.dataset, header.definition.seed, series, events);
   if (contentHash !== header.contentHash || !header.id.startsWith('ds-') || !contentHash.startsWith(header.id.slice(3))) {

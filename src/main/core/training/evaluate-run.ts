@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RUN_ARTIFACT_FILE, RunArtifactSchema, runArtifactDir, type RunArtifact } from '../../../shared/run-artifact.js';
 import type { TrainConfig } from '../../../shared/training.js';
 import { DatasetError, prepareDataset } from '../datasets/prepare.js';
+import { readRecording, replaySource, runSourceFile } from '../datasets/recorded-source.js';
 import { snapshotWindows } from '../datasets/snapshot.js';
 import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml/evaluate-job.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -107,9 +108,17 @@ export const evaluateRun = async (
   if (options.datasetId !== undefined) {
     ({ data, dataset: used } = await snapshotScoringData(workspace, artifact, config, options.datasetId));
   } else {
-    const dataset = await prepareDataset(workspace, config, await resolveFinalRul(config, baseDir));
+    // The data the run read, as recorded at training; runs from before recordings were kept read the workspace.
+    const recording = await readRecording(runSourceFile(workspace.path, runId));
+    const source = recording === null ? workspace : replaySource(recording, `run ${runId}`);
+    const dataset = await prepareDataset(source, config, await resolveFinalRul(config, baseDir));
+    const where = recording === null ? 'the workspace data changed since training' : 'its recorded data does not hash as at training';
     if (dataset.contentHash !== artifact.dataset.contentHash) {
-      throw new Error(`run ${runId}: the workspace data changed since training (dataset hash ${dataset.contentHash.slice(0, 12)} ≠ recorded ${artifact.dataset.contentHash.slice(0, 12)})`);
+      throw new Error(`run ${runId}: ${where} (dataset hash ${dataset.contentHash.slice(0, 12)} ≠ recorded ${artifact.dataset.contentHash.slice(0, 12)})`);
+    }
+    const evaluationHash = artifact.evaluationDataset?.contentHash ?? null;
+    if (evaluationHash !== null && dataset.evaluationHash !== evaluationHash) {
+      throw new Error(`run ${runId}: ${where} (evaluation data hash ${(dataset.evaluationHash ?? '').slice(0, 12)} ≠ recorded ${evaluationHash.slice(0, 12)})`);
     }
     data = dataset;
     const own = artifact.evaluationDataset ?? artifact.dataset;

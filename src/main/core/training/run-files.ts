@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArtifactDir } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type RunDetail } from '../../../shared/training.js';
+import { runSourceFile } from '../datasets/recorded-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 const readJson = async <T>(path: string, fallback: T): Promise<T> => {
@@ -48,6 +49,9 @@ export const runDetail = async (workspace: Workspace, id: string): Promise<RunDe
 /** Delete a run: its row and its folder. */
 export const deleteRunAndFolder = async (workspace: Workspace, id: string): Promise<boolean> => {
   const deleted = await workspace.deleteRun(id);
-  if (deleted) await rm(runArtifactDir(join(workspace.path, 'artifacts'), id), { recursive: true, force: true });
+  if (deleted) {
+    await rm(runArtifactDir(join(workspace.path, 'artifacts'), id), { recursive: true, force: true });
+    await rm(runSourceFile(workspace.path, id), { force: true });
+  }
   return deleted;
 };

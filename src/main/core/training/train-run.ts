@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
+import { recordingSource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { startTraining, TrainingCancelledError } from '../ml/worker-client.js';
@@ -54,7 +55,9 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     finalRul === null || options.config.evaluation === undefined
       ? options.config
       : { ...options.config, evaluation: { ...options.config.evaluation, finalRul } };
-  const dataset = await prepareDataset(workspace, config, finalRul);
+  // Everything the build reads is recorded, so the run can be re-evaluated on exactly this data later.
+  const recorder = recordingSource(workspace);
+  const dataset = await prepareDataset(recorder.source, config, finalRul);
   await workspace.saveDataset({
     id: dataset.id,
     name: config.name,
@@ -70,15 +73,23 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
     progress,
   );
-  // The training snapshot is frozen while the worker trains, so `evaluate --dataset` can score it after the
-  // workspace changes. A failure here costs only that: the run still records, and says so.
-  const freezing = loadSnapshotData(workspace, { dataset: config.dataset, seed: config.training.seed })
-    .then(async (data) => {
+  // While the worker trains: keep the recorded data (so `evaluate` reproduces the run after the workspace changes)
+  // and freeze the training snapshot (so `evaluate --dataset` can score it). A failure here costs only that: the
+  // run still records, and says so in its message.
+  const keep = async (what: string, work: () => Promise<string | null>) =>
+    work().catch((error: unknown) => `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  const freezing = Promise.all([
+    keep('the data the run read was not kept', async () => {
+      await writeRecording(runSourceFile(workspace.path, runId), recorder.recording());
+      return null;
+    }),
+    keep('the training snapshot was not frozen', async () => {
+      const data = await loadSnapshotData(workspace, { dataset: config.dataset, seed: config.training.seed });
       if (data.contentHash !== dataset.contentHash) return 'the training snapshot was not frozen: the workspace changed while it was read';
       await freezeSnapshot(workspace, data);
       return null;
-    })
-    .catch((error: unknown) => `the training snapshot was not frozen: ${error instanceof Error ? error.message : String(error)}`);
+    }),
+  ]).then((messages) => messages.filter((m) => m !== null).join('; ') || null);
   const poll = options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
   const record = (status: 'done' | 'failed' | 'cancelled', backend: string, metrics: Record<string, number>, dir: string | null, message: string | null) =>
     workspace.recordRun({

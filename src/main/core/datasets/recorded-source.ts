@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readFloatFile, writeFloatFile } from './float-file.js';
+import { DatasetError, type DatasetSource } from './prepare.js';
+import type { AssetEvent, AssetSeries } from './series.js';
+
+/*
+ * Everything a dataset build read from the workspace, recorded, so the same build can run again later from the
+ * recording alone: a run re-evaluates on exactly the data it was trained and scored on, after the workspace has
+ * moved on. The file is one JSON header line, then each recorded series' times and values as little-endian
+ * float64. Its integrity rests on what is rebuilt from it: the dataset's content hash must equal the run's.
+ */
+
+type Catalogue = Awaited<ReturnType<DatasetSource['signals']>>;
+type GridRequest = Parameters<DatasetSource['gridSeries']>[0];
+
+export interface SourceRecording {
+  readonly catalogue: Catalogue;
+  readonly grids: readonly { readonly request: GridRequest; readonly series: readonly AssetSeries[] }[];
+  readonly events: readonly { readonly assets: readonly string[]; readonly events: readonly AssetEvent[] }[];
+}
+
+const requestKey = (request: GridRequest): string =>
+  JSON.stringify([request.assets, request.tags, request.from ?? null, request.to ?? null, request.period, request.gap]);
+
+/** A source that passes every call through to `source` and keeps what it answered. */
+export const recordingSource = (source: DatasetSource): { readonly source: DatasetSource; readonly recording: () => SourceRecording } => {
+  let catalogue: Catalogue = [];
+  const grids: { request: GridRequest; series: AssetSeries[] }[] = [];
+  const events: { assets: readonly string[]; events: AssetEvent[] }[] = [];
+  return {
+    source: {
+      signals: async () => (catalogue = await source.signals()),
+      gridSeries: async (request) => {
+        const series = await source.gridSeries(request);
+        grids.push({ request: { ...request, assets: [...request.assets], tags: [...request.tags] }, series });
+        return series;
+      },
+      events: async (assets) => {
+        const found = await source.events(assets);
+        events.push({ assets: [...assets], events: found });
+        return found;
+      },
+    },
+    recording: () => ({ catalogue, grids, events }),
+  };
+};
+
+/** A source that answers from a recording only; a call the recording does not hold is refused. */
+export const replaySource = (recording: SourceRecording, label: string): DatasetSource => ({
+  signals: async () => recording.catalogue,
+  gridSeries: async (request) => {
+    const key = requestKey(request);
+    const found = recording.grids.find((g) => requestKey(g.request) === key);
+    if (found === undefined) throw new DatasetError(`${label}: the recorded data holds no series for this request`);
+    return [...found.series];
+  },
+  events: async (assets) => {
+    const key = JSON.stringify(assets);
+    const found = recording.events.find((e) => JSON.stringify(e.assets) === key);
+    if (found === undefined) throw new DatasetError(`${label}: the recorded data holds no events for these assets`);
+    return [...found.events];
+  },
+});
+
+const MAGIC = 'pdm-dataset-source/1';
+
+const HeaderSchema = z.object({
+  format: z.literal(MAGIC),
+  catalogue: z.array(
+    z.object({
+      asset: z.string(),
+      tag: z.string(),
+      unit: z.string().nullable(),
+      samplePeriod: z.number().nullable(),
+      validMin: z.number().nullable(),
+      validMax: z.number().nullable(),
+      timeKind: z.enum(['timestamp', 'cycle']),
+    }),
+  ),
+  grids: z.array(
+    z.object({
+      request: z.object({
+        assets: z.array(z.string()),
+        tags: z.array(z.string()),
+        from: z.number().optional(),
+        to: z.number().optional(),
+        period: z.number(),
+        gap: z.enum(['forward-fill', 'reject']),
+      }),
+      series: z.array(z.object({ asset: z.string(), n: z.number().int().nonnegative(), signals: z.number().int().nonnegative() })),
+    }),
+  ),
+  events: z.array(
+    z.object({
+      assets: z.array(z.string()),
+      events: z.array(z.object({ asset: z.string(), kind: z.string(), start: z.number(), end: z.number().nullable() })),
+    }),
+  ),
+});
+
+/** Where a workspace keeps the recorded data of run `runId` (beside, not in, the run folder a registry packages). */
+export const runSourceFile = (workspacePath: string, runId: string): string => join(workspacePath, 'artifacts', 'datasets', `${runId}.source`);
+
+/** Write aside and rename into place: a crash leaves the whole file or none. */
+export const writeRecording = async (file: string, recording: SourceRecording): Promise<void> => {
+  const header = {
+    format: MAGIC,
+    catalogue: recording.catalogue,
+    grids: recording.grids.map((g) => ({ request: g.request, series: g.series.map((s) => ({ asset: s.asset, n: s.t.length, signals: s.values.length })) })),
+    events: recording.events,
+  };
+  await writeFloatFile(file, header, recording.grids.flatMap((g) => g.series.flatMap((s) => [s.t, ...s.values])));
+};
+
+/** Read a recording; null when there is none (runs trained before recordings were kept). */
+export const readRecording = async (file: string): Promise<SourceRecording | null> => {
+  const damaged = (why: string) => new DatasetError(`${file}: the recorded dataset is damaged (${why})`);
+  const read = await readFloatFile(file, damaged);
+  if (read === null) return null;
+  const parsed = HeaderSchema.safeParse(read.header);
+  if (!parsed.success) throw damaged('unreadable header');
+  const header = parsed.data;
+  const expected = header.grids.reduce((sum, g) => sum + g.series.reduce((n, s) => n + s.n * (1 + s.signals) * 8, 0), 0);
+  if (read.dataBytes !== expected) throw damaged(`${read.dataBytes} data bytes where ${expected} belong`);
+  return {
+    catalogue: header.catalogue,
+    grids: header.grids.map((g) => ({
+      request: g.request,
+      series: g.series.map((s) => ({ asset: s.asset, t: read.take(s.n), values: Array.from({ length: s.signals }, () => read.take(s.n)) })),
+    })),
+    events: header.events,
+  };
+};
