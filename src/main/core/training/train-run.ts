@@ -1,8 +1,9 @@
+import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
-import { recordingSource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
+import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { startTraining, TrainingCancelledError } from '../ml/worker-client.js';
@@ -84,8 +85,9 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       return null;
     }),
     keep('the training snapshot was not frozen', async () => {
-      const data = await loadSnapshotData(workspace, { dataset: config.dataset, seed: config.training.seed });
-      if (data.contentHash !== dataset.contentHash) return 'the training snapshot was not frozen: the workspace changed while it was read';
+      // From the recording, not the workspace again: the snapshot is the training assets' part of what was read.
+      const data = await loadSnapshotData(replaySource(recorder.recording(), `run ${runId}`), { dataset: config.dataset, seed: config.training.seed });
+      if (data.contentHash !== dataset.contentHash) return `the training snapshot was not frozen: it hashes ${data.contentHash.slice(0, 12)}, the run's dataset ${dataset.contentHash.slice(0, 12)}`;
       await freezeSnapshot(workspace, data);
       return null;
     }),
@@ -115,7 +117,9 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     result = await handle.result;
   } catch (error) {
     const cancelled = error instanceof TrainingCancelledError;
+    // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
     await freezing;
+    await rm(runSourceFile(workspace.path, runId), { force: true });
     await record(cancelled ? 'cancelled' : 'failed', 'unknown', {}, null, error instanceof Error ? error.message : String(error));
     throw error;
   } finally {
