@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readFloatFile, writeFloatFile } from './float-file.js';
+import { TimeKindSchema } from '../../../shared/domain.js';
+import { AssetEventSchema, readSeriesFile, seriesLayout, SeriesLayoutSchema, writeSeriesFile } from './series-file.js';
 import { DatasetError, datasetContentHash } from './prepare.js';
-import type { AssetEvent, AssetSeries } from './series.js';
+import type { AssetEvent } from './series.js';
 import { SnapshotDefinitionSchema, type SnapshotData } from './snapshot.js';
 
 /*
@@ -20,10 +21,10 @@ const HeaderSchema = z.object({
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   definition: SnapshotDefinitionSchema,
   assets: z.array(z.string()),
-  timeKind: z.enum(['timestamp', 'cycle']),
+  timeKind: TimeKindSchema,
   windows: z.number().int().nonnegative(),
-  events: z.array(z.object({ asset: z.string(), kind: z.string(), start: z.number(), end: z.number().nullable() })),
-  series: z.array(z.object({ asset: z.string(), n: z.number().int().nonnegative(), signals: z.number().int().nonnegative() })),
+  events: z.array(AssetEventSchema),
+  series: z.array(SeriesLayoutSchema),
 });
 
 /** Where a workspace keeps the frozen copy of snapshot `id`. */
@@ -40,22 +41,20 @@ export const writeFrozenSnapshot = async (file: string, data: SnapshotData): Pro
     timeKind: data.timeKind,
     windows: data.windows,
     events: data.events,
-    series: data.series.map((s) => ({ asset: s.asset, n: s.t.length, signals: s.values.length })),
+    series: seriesLayout(data.series),
   };
-  await writeFloatFile(file, header, data.series.flatMap((s) => [s.t, ...s.values]));
+  await writeSeriesFile(file, header, data.series);
 };
 
 /** Read a frozen snapshot; null when there is none (snapshots saved before freezing existed). */
 export const readFrozenSnapshot = async (file: string): Promise<SnapshotData | null> => {
   const damaged = (why: string) => new DatasetError(`${file}: the frozen dataset snapshot is damaged (${why}); create the snapshot again`);
-  const read = await readFloatFile(file, damaged);
+  const read = await readSeriesFile(file, damaged);
   if (read === null) return null;
   const parsed = HeaderSchema.safeParse(read.header);
   if (!parsed.success) throw damaged('unreadable header');
   const header = parsed.data;
-  const expected = header.series.reduce((sum, s) => sum + s.n * (1 + s.signals) * 8, 0);
-  if (read.dataBytes !== expected) throw damaged(`${read.dataBytes} data bytes where ${expected} belong`);
-  const series: AssetSeries[] = header.series.map((s) => ({ asset: s.asset, t: read.take(s.n), values: Array.from({ length: s.signals }, () => read.take(s.n)) }));
+  const [series = []] = read.series([header.series]);
   const events: AssetEvent[] = header.events;
   const contentHash = datasetContentHash(header.definition.dataset, header.definition.seed, series, events);
   if (contentHash !== header.contentHash || !header.id.startsWith('ds-') || !contentHash.startsWith(header.id.slice(3))) {

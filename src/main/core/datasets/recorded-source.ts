@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readFloatFile, writeFloatFile } from './float-file.js';
+import { SignalSchema } from '../../../shared/domain.js';
+import { AssetEventSchema, readSeriesFile, seriesLayout, SeriesLayoutSchema, writeSeriesFile } from './series-file.js';
 import { DatasetError, type DatasetSource } from './prepare.js';
 import type { AssetEvent, AssetSeries } from './series.js';
 
@@ -67,17 +68,7 @@ const MAGIC = 'pdm-dataset-source/1';
 
 const HeaderSchema = z.object({
   format: z.literal(MAGIC),
-  catalogue: z.array(
-    z.object({
-      asset: z.string(),
-      tag: z.string(),
-      unit: z.string().nullable(),
-      samplePeriod: z.number().nullable(),
-      validMin: z.number().nullable(),
-      validMax: z.number().nullable(),
-      timeKind: z.enum(['timestamp', 'cycle']),
-    }),
-  ),
+  catalogue: z.array(SignalSchema.pick({ asset: true, tag: true, unit: true, samplePeriod: true, validMin: true, validMax: true, timeKind: true })),
   grids: z.array(
     z.object({
       request: z.object({
@@ -88,15 +79,10 @@ const HeaderSchema = z.object({
         period: z.number(),
         gap: z.enum(['forward-fill', 'reject']),
       }),
-      series: z.array(z.object({ asset: z.string(), n: z.number().int().nonnegative(), signals: z.number().int().nonnegative() })),
+      series: z.array(SeriesLayoutSchema),
     }),
   ),
-  events: z.array(
-    z.object({
-      assets: z.array(z.string()),
-      events: z.array(z.object({ asset: z.string(), kind: z.string(), start: z.number(), end: z.number().nullable() })),
-    }),
-  ),
+  events: z.array(z.object({ assets: z.array(z.string()), events: z.array(AssetEventSchema) })),
 });
 
 /** Where a workspace keeps the recorded data of run `runId` (beside, not in, the run folder a registry packages). */
@@ -107,28 +93,24 @@ export const writeRecording = async (file: string, recording: SourceRecording): 
   const header = {
     format: MAGIC,
     catalogue: recording.catalogue,
-    grids: recording.grids.map((g) => ({ request: g.request, series: g.series.map((s) => ({ asset: s.asset, n: s.t.length, signals: s.values.length })) })),
+    grids: recording.grids.map((g) => ({ request: g.request, series: seriesLayout(g.series) })),
     events: recording.events,
   };
-  await writeFloatFile(file, header, recording.grids.flatMap((g) => g.series.flatMap((s) => [s.t, ...s.values])));
+  await writeSeriesFile(file, header, recording.grids.flatMap((g) => g.series));
 };
 
 /** Read a recording; null when there is none (runs trained before recordings were kept). */
 export const readRecording = async (file: string): Promise<SourceRecording | null> => {
   const damaged = (why: string) => new DatasetError(`${file}: the recorded dataset is damaged (${why})`);
-  const read = await readFloatFile(file, damaged);
+  const read = await readSeriesFile(file, damaged);
   if (read === null) return null;
   const parsed = HeaderSchema.safeParse(read.header);
   if (!parsed.success) throw damaged('unreadable header');
   const header = parsed.data;
-  const expected = header.grids.reduce((sum, g) => sum + g.series.reduce((n, s) => n + s.n * (1 + s.signals) * 8, 0), 0);
-  if (read.dataBytes !== expected) throw damaged(`${read.dataBytes} data bytes where ${expected} belong`);
+  const series = read.series(header.grids.map((g) => g.series));
   return {
     catalogue: header.catalogue,
-    grids: header.grids.map((g) => ({
-      request: g.request,
-      series: g.series.map((s) => ({ asset: s.asset, t: read.take(s.n), values: Array.from({ length: s.signals }, () => read.take(s.n)) })),
-    })),
+    grids: header.grids.map((g, i) => ({ request: g.request, series: series[i] ?? [] })),
     events: header.events,
   };
 };

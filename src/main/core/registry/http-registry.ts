@@ -89,8 +89,7 @@ export class HttpRegistry implements Registry {
     const { uploadId, maxBytes } = await this.call<{ uploadId: string; maxBytes?: number }>('POST', '/v1/uploads', { name });
     try {
       // A refused body races the socket close (the answer can be lost to a reset), so an oversized package is refused before any byte is sent.
-      let total = 0;
-      for (const file of source.files) total += (await stat(join(input.runDir, file.name))).size;
+      const total = source.files.reduce((sum, file) => sum + file.bytes, 0);
       if (maxBytes !== undefined && total > maxBytes) throw new RegistryError('too-large', `package of ${total} bytes is over the registry's upload limit of ${maxBytes} bytes`);
       const hashes: Record<string, string> = {};
       for (const file of source.files) {
