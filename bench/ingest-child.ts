@@ -6,7 +6,8 @@ import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { peakRssMiB } from './util.js';
 
 const [mode, file, dir] = process.argv.slice(2);
-if (mode === undefined || file === undefined || dir === undefined) throw new Error('usage: ingest-child limit|ours <file> <dir>');
+if (mode === undefined || file === undefined || dir === undefined)
+  throw new Error('usage: ingest-child limit|ours <file> <dir>');
 await rm(dir, { recursive: true, force: true });
 const started = performance.now();
 if (mode === 'limit') {

@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { outDir, repoRoot, runChild } from './util.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000000' }, tags: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '50000000' }, tags: { type: 'string', default: '200' } },
+});
 const rows = Number(values.rows);
 const tags = Number(values.tags);
 await mkdir(outDir, { recursive: true });

@@ -10,7 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HistoryReadRequest, ReadRawModifiedDetails, TimestampsToReturn, type ClientSession, type HistoryReadResult } from 'node-opcua';
+import {
+  HistoryReadRequest,
+  ReadRawModifiedDetails,
+  TimestampsToReturn,
+  type ClientSession,
+  type HistoryReadResult,
+} from 'node-opcua';
 import { browseTags } from '../src/main/core/historians/opcua/browse.js';
 import { connectOpcua } from '../src/main/core/historians/opcua/connection.js';
 import { importOpcuaHistory } from '../src/main/core/historians/opcua/history-import.js';
@@ -42,7 +48,21 @@ console.warn = console.log;
 const startSimulator = async (pki: string) => {
   const child = spawn(
     process.execPath,
-    ['bin/pdm-studio.js', 'simulate', '--port', '0', '--assets', String(Math.ceil(TAGS / 6)), '--days', String(DAYS), '--end', new Date(END_MS).toISOString(), '--pki-dir', pki, '--json'],
+    [
+      'bin/pdm-studio.js',
+      'simulate',
+      '--port',
+      '0',
+      '--assets',
+      String(Math.ceil(TAGS / 6)),
+      '--days',
+      String(DAYS),
+      '--end',
+      new Date(END_MS).toISOString(),
+      '--pki-dir',
+      pki,
+      '--json',
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -66,10 +86,19 @@ const bareLoop = async (session: ClientSession, nodeIds: readonly string[]): Pro
   while (active.length > 0) {
     const response = await session.historyRead(
       new HistoryReadRequest({
-        historyReadDetails: new ReadRawModifiedDetails({ isReadModified: false, startTime: new Date(FROM_MS), endTime: new Date(END_MS), numValuesPerNode: PER_READ, returnBounds: false }),
+        historyReadDetails: new ReadRawModifiedDetails({
+          isReadModified: false,
+          startTime: new Date(FROM_MS),
+          endTime: new Date(END_MS),
+          numValuesPerNode: PER_READ,
+          returnBounds: false,
+        }),
         timestampsToReturn: TimestampsToReturn.Source,
         releaseContinuationPoints: false,
-        nodesToRead: active.map((i) => ({ nodeId: nodeIds[i] as string, continuationPoint: first ? undefined : (points[i] ?? undefined) })),
+        nodesToRead: active.map((i) => ({
+          nodeId: nodeIds[i] as string,
+          continuationPoint: first ? undefined : (points[i] ?? undefined),
+        })),
       }),
     );
     first = false;
@@ -92,21 +121,36 @@ const main = async () => {
   const sim = await startSimulator(join(root, 'sim-pki'));
   const userDataDir = join(root, 'user-data');
   try {
-    const probe = await connectOpcua({ endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', userDataDir });
+    const probe = await connectOpcua({
+      endpoint: sim.endpoint,
+      securityMode: 'None',
+      securityPolicy: 'None',
+      userDataDir,
+    });
     const nodeIds = (await browseTags(probe.session, { historizingOnly: true })).slice(0, TAGS).map((t) => t.nodeId);
     await probe.close();
     const ours: { s: number; values: number }[] = [];
     const bare: { s: number; values: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       // Alternate, so drift of the machine (caches, other load) hits both alike.
-      const c1 = await connectOpcua({ endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', userDataDir });
+      const c1 = await connectOpcua({
+        endpoint: sim.endpoint,
+        securityMode: 'None',
+        securityPolicy: 'None',
+        userDataDir,
+      });
       let t0 = performance.now();
       const values = await bareLoop(c1.session, nodeIds);
       bare.push({ s: (performance.now() - t0) / 1000, values });
       await c1.close();
 
       const ws = await Workspace.open(join(root, `ws-${run}`));
-      const c2 = await connectOpcua({ endpoint: sim.endpoint, securityMode: 'None', securityPolicy: 'None', userDataDir });
+      const c2 = await connectOpcua({
+        endpoint: sim.endpoint,
+        securityMode: 'None',
+        securityPolicy: 'None',
+        userDataDir,
+      });
       t0 = performance.now();
       const result = await importOpcuaHistory(ws, c2.session, {
         endpoint: sim.endpoint,

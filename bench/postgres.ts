@@ -15,27 +15,47 @@ import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { PG_PASSWORD, startPostgres, type PgServer } from '../test/integration/historians/postgres-server.js';
 import { median } from './util.js';
 
-const { values: args } = parseArgs({ options: { tags: { type: 'string' }, 'rows-per-tag': { type: 'string' }, runs: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { tags: { type: 'string' }, 'rows-per-tag': { type: 'string' }, runs: { type: 'string' } },
+});
 const TAGS = Number(args.tags ?? 20);
 const PER_TAG = Number(args['rows-per-tag'] ?? 100_000);
 const RUNS = Number(args.runs ?? 3);
 const FROM = '2024-01-01T00:00:00Z';
 const TO = '2025-01-01T00:00:00Z';
-const QUERY = 'SELECT ts AS time, tag, value, quality FROM historian.points WHERE ts >= $1 AND ts < $2 ORDER BY ts, tag';
+const QUERY =
+  'SELECT ts AS time, tag, value, quality FROM historian.points WHERE ts >= $1 AND ts < $2 ORDER BY ts, tag';
 
 /** COPY of the same rows to psql's stdout, thrown away: the server's limit. */
 const copyOut = (server: PgServer): Promise<{ seconds: number; lines: number }> =>
   new Promise((resolve, reject) => {
     const sql = `COPY (${QUERY.replace('$1', `'${FROM}'::timestamptz`).replace('$2', `'${TO}'::timestamptz`)}) TO STDOUT`;
     const t0 = performance.now();
-    const child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', server.url.replace('postgres@', `postgres:${PG_PASSWORD}@`), '-c', sql], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-d',
+        server.url.replace('postgres@', `postgres:${PG_PASSWORD}@`),
+        '-c',
+        sql,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let lines = 0;
     child.stdout.on('data', (d: Buffer) => {
       for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++;
     });
-    child.once('exit', (code) => (code === 0 ? resolve({ seconds: (performance.now() - t0) / 1000, lines }) : reject(new Error(`psql exited with ${String(code)}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve({ seconds: (performance.now() - t0) / 1000, lines })
+        : reject(new Error(`psql exited with ${String(code)}`)),
+    );
   });
 
 const main = async () => {
@@ -60,7 +80,15 @@ const main = async () => {
       copy.push(out.seconds);
       const ws = await Workspace.open(join(root, `ws-${run}`));
       const t0 = performance.now();
-      const result = await importPostgres(ws, { url: server.url, password: PG_PASSWORD, query: QUERY, layout: 'long', fromMs: Date.parse(FROM), toMs: Date.parse(TO), asset: 'bench' });
+      const result = await importPostgres(ws, {
+        url: server.url,
+        password: PG_PASSWORD,
+        query: QUERY,
+        layout: 'long',
+        fromMs: Date.parse(FROM),
+        toMs: Date.parse(TO),
+        asset: 'bench',
+      });
       ours.push((performance.now() - t0) / 1000);
       ws.close();
       if (result.rows !== rows) throw new Error(`imported ${result.rows} rows, expected ${rows}`);

@@ -16,8 +16,10 @@ import { addUser } from '../src/main/core/registry/users.js';
 import { writeRun } from '../test/integration/registry/helpers.js';
 import { median, outDir, repoRoot } from './util.js';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' } } });
-const bytes = Math.round(Number(values.mb) * 1024 * 1024 / 4) * 4;
+const { values } = parseArgs({
+  options: { mb: { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' } },
+});
+const bytes = Math.round((Number(values.mb) * 1024 * 1024) / 4) * 4;
 const repeat = Number(values.repeat);
 const root = join(outDir, 'registry');
 await rm(root, { recursive: true, force: true });
@@ -37,7 +39,12 @@ const measure = async (work: () => Promise<unknown>) => {
   for (let i = 0; i < repeat; i += 1) runs.push(await time(work));
   return median(runs);
 };
-const compare = (ours: number, limit: number) => ({ oursS: Number(ours.toFixed(3)), limitS: Number(limit.toFixed(3)), ratioToLimit: Number((limit / ours).toFixed(3)), oursMBps: Math.round(bytes / 1048576 / ours) });
+const compare = (ours: number, limit: number) => ({
+  oursS: Number(ours.toFixed(3)),
+  limitS: Number(limit.toFixed(3)),
+  ratioToLimit: Number((limit / ours).toFixed(3)),
+  oursMBps: Math.round(bytes / 1048576 / ours),
+});
 
 const plainCopy = async (from: string, to: string) => {
   await mkdir(to);
@@ -45,7 +52,10 @@ const plainCopy = async (from: string, to: string) => {
 };
 
 const startChild = async (args: readonly string[]): Promise<{ child: ChildProcess; url: string }> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const url = await new Promise<string>((resolve) => {
     child.stdout?.on('data', (d: Buffer) => {
@@ -60,10 +70,14 @@ const startChild = async (args: readonly string[]): Promise<{ child: ChildProces
 const plainPut = (url: string, file: string) =>
   new Promise<void>((resolve, reject) => {
     void stat(file).then((info) => {
-      const req = request(`${url}/${serial}-${file.split('/').pop() ?? ''}`, { method: 'PUT', headers: { 'content-length': info.size } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = request(
+        `${url}/${serial}-${file.split('/').pop() ?? ''}`,
+        { method: 'PUT', headers: { 'content-length': info.size } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       createReadStream(file, { highWaterMark: 1 << 20 }).pipe(req);
     });
@@ -81,18 +95,36 @@ const plainGet = (url: string, name: string, to: string) =>
 
 // Folder registry (fsync on, the default, and off).
 const folder = async (fsync: boolean) => {
-  const store = await FolderStore.open(join(root, `folder-${fsync ? 'fsync' : 'nofsync'}`), { create: true, config: { fsync } });
+  const store = await FolderStore.open(join(root, `folder-${fsync ? 'fsync' : 'nofsync'}`), {
+    create: true,
+    config: { fsync },
+  });
   const registry = new FolderRegistry(store, 'bench');
-  const publish = compare(await measure(() => registry.publish({ runDir, name: 'bench' })), await measure(() => plainCopy(runDir, fresh('copy'))));
+  const publish = compare(
+    await measure(() => registry.publish({ runDir, name: 'bench' })),
+    await measure(() => plainCopy(runDir, fresh('copy'))),
+  );
   const pkg = store.versionDir('bench', 1);
-  const fetch = compare(await measure(() => registry.fetch('bench', 1, fresh('fetch'))), await measure(() => plainCopy(pkg, fresh('copy'))));
+  const fetch = compare(
+    await measure(() => registry.fetch('bench', 1, fresh('fetch'))),
+    await measure(() => plainCopy(pkg, fresh('copy'))),
+  );
   return { publish, fetch };
 };
 
 const server = async () => {
   const usersFile = join(root, 'users.json');
   const token = await addUser(usersFile, 'author', 'admin');
-  const reg = await startChild(['src/main/cli/main.ts', 'registry', 'serve', '--dir', join(root, 'server-registry'), '--users', usersFile, '--json']);
+  const reg = await startChild([
+    'src/main/cli/main.ts',
+    'registry',
+    'serve',
+    '--dir',
+    join(root, 'server-registry'),
+    '--users',
+    usersFile,
+    '--json',
+  ]);
   const plainDir = join(root, 'plain-server');
   await mkdir(plainDir);
   const plain = await startChild(['bench/registry-plain-server.ts', plainDir]);

@@ -19,7 +19,9 @@ import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { RunArtifactSchema } from '../src/shared/run-artifact.js';
 import { repoRoot } from './util.js';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string' }, data: { type: 'string' }, python: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { epochs: { type: 'string' }, data: { type: 'string' }, python: { type: 'string' } },
+});
 const epochs = Number(values.epochs ?? 60);
 const data = resolve(values.data ?? join(repoRoot, '..', 'shared', 'data', 'cmapss'));
 const python = values.python ?? '/usr/bin/python3';
@@ -44,14 +46,25 @@ try {
 
   let peer: Record<string, unknown> | null = null;
   try {
-    const { stdout } = await promisify(execFile)(python, [join(repoRoot, 'bench', 'peers', 'cmapss_torch.py'), data, String(epochs), '42'], {
-      maxBuffer: 1 << 20,
-    });
+    const { stdout } = await promisify(execFile)(
+      python,
+      [join(repoRoot, 'bench', 'peers', 'cmapss_torch.py'), data, String(epochs), '42'],
+      {
+        maxBuffer: 1 << 20,
+      },
+    );
     peer = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
   } catch (error) {
-    process.stderr.write(`PyTorch peer skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.stderr.write(
+      `PyTorch peer skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
+    );
   }
-  const ours = { rmse: run.metrics['rmse'], nasa_score: run.metrics['nasa_score'], train_s: run.metrics['train_s'], backend: run.backend };
+  const ours = {
+    rmse: run.metrics['rmse'],
+    nasa_score: run.metrics['nasa_score'],
+    train_s: run.metrics['train_s'],
+    backend: run.backend,
+  };
   const peerSeconds = typeof peer?.['train_s'] === 'number' ? peer['train_s'] : null;
   process.stdout.write(
     `${JSON.stringify({
@@ -60,7 +73,8 @@ try {
       epochs,
       ours,
       pytorch: peer,
-      time_ratio_ours_over_pytorch: peerSeconds === null ? null : Number(((ours.train_s as number) / peerSeconds).toFixed(2)),
+      time_ratio_ours_over_pytorch:
+        peerSeconds === null ? null : Number(((ours.train_s as number) / peerSeconds).toFixed(2)),
       inference: {
         windows: inference.scoredWindows,
         windows_per_s: Math.round(inference.windowsPerSecond),

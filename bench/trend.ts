@@ -10,7 +10,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { median, outDir } from './util.js';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '50000000' }, runs: { type: 'string', default: '21' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '50000000' }, runs: { type: 'string', default: '21' } },
+});
 const rows = Number(values.rows);
 const runs = Number(values.runs);
 const WIDTH = 2000;
@@ -58,7 +60,9 @@ if (!existsSync(join(oneTag, 'workspace.duckdb'))) {
   const db = await DuckDBInstance.create(join(oneTag, 'workspace.duckdb'));
   const c = await db.connect();
   await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('bench', 'one', 'bench', 'timestamp')`);
-  await c.run(`INSERT INTO readings SELECT 1, 1704067200000000 + i * 1000000, sin(i / 5000.0) * 10 + (i % 13), NULL FROM range(${rows}) r(i) ORDER BY 1, 2`);
+  await c.run(
+    `INSERT INTO readings SELECT 1, 1704067200000000 + i * 1000000, sin(i / 5000.0) * 10 + (i % 13), NULL FROM range(${rows}) r(i) ORDER BY 1, 2`,
+  );
   await c.run('CHECKPOINT');
   c.closeSync();
   db.closeSync();

@@ -15,7 +15,10 @@ export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 /** Run this repo's TypeScript `script` in a fresh Node process and parse the JSON object it prints last. */
 export const runChild = async <T>(script: string, args: readonly string[]): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', (code) => {

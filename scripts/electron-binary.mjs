@@ -50,7 +50,8 @@ export const findElectronBinary = (options = {}) => {
   if (override !== undefined && override !== '') {
     binary = join(override, executable || platformExecutable(platform));
   } else {
-    if (executable === '') return { available: false, reason: 'node_modules/electron/path.txt is missing: the binary was never downloaded' };
+    if (executable === '')
+      return { available: false, reason: 'node_modules/electron/path.txt is missing: the binary was never downloaded' };
     binary = join(packageDir, 'dist', executable);
   }
   try {
@@ -90,9 +91,13 @@ export const chooseLaunch = (options = {}) => {
   }
   const binary = findElectronBinary({ env, platform, packageDir: options.packageDir });
   if (!binary.available) {
-    return { mode: 'browser', notice: `Electron binary not available here (${binary.reason}); starting in browser mode.` };
+    return {
+      mode: 'browser',
+      notice: `Electron binary not available here (${binary.reason}); starting in browser mode.`,
+    };
   }
   const display = displayProblem(env, platform);
-  if (display !== null) return { mode: 'browser', notice: `Electron cannot open a window here (${display}); starting in browser mode.` };
+  if (display !== null)
+    return { mode: 'browser', notice: `Electron cannot open a window here (${display}); starting in browser mode.` };
   return { mode: 'electron', path: binary.path };
 };

@@ -115,7 +115,10 @@ export const apiMethods = {
     z.object({ path: z.string(), rows: z.number().int() }),
   ),
   /** Events of the given assets (all when omitted), in time order. */
-  listEvents: method(z.object({ assets: z.array(z.string().max(200)).max(1000).optional() }), z.array(WorkspaceEventSchema)),
+  listEvents: method(
+    z.object({ assets: z.array(z.string().max(200)).max(1000).optional() }),
+    z.array(WorkspaceEventSchema),
+  ),
   /** Add an event (no id) or edit one; times in the unit of the asset's signals (µs or cycles). */
   saveEvent: method(EventEditSchema, WorkspaceEventSchema),
   deleteEvent: method(z.object({ id: z.number().int().nonnegative() }), z.object({ deleted: z.boolean() })),
@@ -143,7 +146,10 @@ export const apiMethods = {
    * event. A bad config fails the job with a message naming the problem. docs/training.md describes `config`;
    * relative paths in it (evaluation.finalRul) resolve against `baseDir`, default the workspace folder.
    */
-  startTraining: method(z.object({ config: TrainConfigSchema, baseDir: AbsolutePath.optional() }), z.object({ jobId: z.string() })),
+  startTraining: method(
+    z.object({ config: TrainConfigSchema, baseDir: AbsolutePath.optional() }),
+    z.object({ jobId: z.string() }),
+  ),
   /** Runs of the open workspace, newest first. */
   listRuns: method(z.object({}), z.array(RunSummarySchema)),
   getRun: method(z.object({ id: z.string().min(1).max(100) }), RunDetailSchema),
@@ -152,7 +158,10 @@ export const apiMethods = {
    * Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. With
    * `datasetId`, score a saved dataset snapshot instead (run's own normalisation; `dataset` names what was used).
    */
-  evaluateRun: method(z.object({ id: z.string().min(1).max(100), datasetId: z.string().min(1).max(100).optional() }), RunEvaluationSchema),
+  evaluateRun: method(
+    z.object({ id: z.string().min(1).max(100), datasetId: z.string().min(1).max(100).optional() }),
+    RunEvaluationSchema,
+  ),
   /**
    * Model registry (docs/registry-format.md), one per app session. `location`: an absolute folder path or a
    * registry server URL (plain http only on 127.0.0.1). Identity: the OS user for a folder (`actAs` only where
@@ -177,13 +186,25 @@ export const apiMethods = {
   /** The version's model-card.html, verified against its SHA256SUMS: self-contained, no scripts. */
   getModelCard: method(RegistryVersionRefSchema, z.string()),
   /** Publish a run folder of the open workspace (artifacts/runs/<runId>) as the next version of `name`. */
-  publishRun: method(z.object({ runId: RegistryRunIdSchema, name: RegistryModelNameSchema }), z.object({ name: z.string(), version: z.number() })),
+  publishRun: method(
+    z.object({ runId: RegistryRunIdSchema, name: RegistryModelNameSchema }),
+    z.object({ name: z.string(), version: z.number() }),
+  ),
   approveVersion: method(RegistryVersionRefSchema.extend({ reason: RequiredReasonSchema }), RegistryGovernResultSchema),
   rejectVersion: method(RegistryVersionRefSchema.extend({ reason: RequiredReasonSchema }), RegistryGovernResultSchema),
-  promoteVersion: method(RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
+  promoteVersion: method(
+    RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }),
+    RegistryGovernResultSchema,
+  ),
   /** Production goes back to the version promoted before the current one. */
-  rollbackModel: method(z.object({ name: RegistryModelNameSchema, reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
-  archiveVersion: method(RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }), RegistryGovernResultSchema),
+  rollbackModel: method(
+    z.object({ name: RegistryModelNameSchema, reason: RegistryReasonSchema.optional() }),
+    RegistryGovernResultSchema,
+  ),
+  archiveVersion: method(
+    RegistryVersionRefSchema.extend({ reason: RegistryReasonSchema.optional() }),
+    RegistryGovernResultSchema,
+  ),
   verifyRegistry: method(z.object({}), RegistryVerifyReportSchema),
 } as const;
 

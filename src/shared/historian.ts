@@ -34,7 +34,10 @@ export const EventEditSchema = z
     code: z.string().max(100).nullable().optional(),
     description: z.string().max(2000).nullable().optional(),
   })
-  .refine((e) => e.end === undefined || e.end === null || e.end >= e.start, { message: 'end is before start', path: ['end'] });
+  .refine((e) => e.end === undefined || e.end === null || e.end >= e.start, {
+    message: 'end is before start',
+    path: ['end'],
+  });
 export type EventEdit = z.infer<typeof EventEditSchema>;
 
 export const EventsImportResultSchema = z.object({

@@ -45,14 +45,22 @@ export const ManifestCoreSchema = z.object({
     appVersion: z.string(),
     durationS: z.number(),
   }),
-  files: z.array(z.object({ name: z.string(), role: z.enum(['run', 'model', 'weights', 'extra']), bytes: z.number().int().nonnegative() })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      role: z.enum(['run', 'model', 'weights', 'extra']),
+      bytes: z.number().int().nonnegative(),
+    }),
+  ),
 });
 export type ManifestCore = z.infer<typeof ManifestCoreSchema>;
 
 /** The governance part: replayed from the audit log and rewritten whenever it changes. */
 export const ManifestGovernanceSchema = z.object({
   stage: RegistryStageSchema,
-  approvals: z.array(z.object({ decision: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), reason: z.string() })),
+  approvals: z.array(
+    z.object({ decision: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), reason: z.string() }),
+  ),
   stageHistory: z.array(
     z.object({
       seq: z.number().int(),

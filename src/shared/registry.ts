@@ -21,17 +21,28 @@ const noDots = (value: string) => !value.includes('..');
 
 export const RegistryModelNameSchema = z
   .string()
-  .regex(REGISTRY_MODEL_NAME_PATTERN, 'lower-case letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit')
+  .regex(
+    REGISTRY_MODEL_NAME_PATTERN,
+    'lower-case letters, digits, ".", "_" or "-" (at most 64), starting with a letter or digit',
+  )
   .refine(noDots, 'must not contain ".."');
 export const RegistryVersionSchema = z.number().int().min(1).max(999_999_999);
 export const RegistryUserNameSchema = z
   .string()
   .regex(REGISTRY_USER_NAME_PATTERN, 'letters, digits, ".", "_", "@" or "-" (at most 64)')
   .refine(noDots, 'must not contain ".."');
-export const RegistryRunIdSchema = z.string().regex(REGISTRY_RUN_ID_PATTERN, 'not a run id').refine(noDots, 'not a run id');
-export const RegistryTokenSchema = z.string().regex(REGISTRY_TOKEN_PATTERN, 'not a registry token (16 to 200 characters, no spaces)');
+export const RegistryRunIdSchema = z
+  .string()
+  .regex(REGISTRY_RUN_ID_PATTERN, 'not a run id')
+  .refine(noDots, 'not a run id');
+export const RegistryTokenSchema = z
+  .string()
+  .regex(REGISTRY_TOKEN_PATTERN, 'not a registry token (16 to 200 characters, no spaces)');
 export const RegistryReasonSchema = z.string().trim().max(2000);
-export const RequiredReasonSchema = RegistryReasonSchema.min(1, 'a reason is required (who, when and why are recorded)');
+export const RequiredReasonSchema = RegistryReasonSchema.min(
+  1,
+  'a reason is required (who, when and why are recorded)',
+);
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -54,13 +65,18 @@ export const parseRegistryLocation = (raw: string): RegistryLocation => {
     } catch {
       return { ok: false, message: `not a valid URL: ${text.slice(0, 100)}` };
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, message: 'a registry server URL starts with http:// or https://' };
-    if (url.username !== '' || url.password !== '') return { ok: false, message: 'put the token in the token field, not in the URL' };
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { ok: false, message: 'a registry server URL starts with http:// or https://' };
+    if (url.username !== '' || url.password !== '')
+      return { ok: false, message: 'put the token in the token field, not in the URL' };
     if (url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
       return { ok: false, message: 'give only the server address, e.g. http://127.0.0.1:8470' };
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-      return { ok: false, message: 'plain http is allowed only to 127.0.0.1 (this machine); use https for a shared server' };
+      return {
+        ok: false,
+        message: 'plain http is allowed only to 127.0.0.1 (this machine); use https for a shared server',
+      };
     }
     return { ok: true, kind: 'server', location: url.origin };
   }
@@ -138,7 +154,11 @@ export const RegistryVersionDetailSchema = z.object({
   manifest: RegistryManifestSchema,
   files: z.array(z.object({ name: z.string(), bytes: z.number(), sha256: z.string() })).readonly(),
   /** The registry's verify, reduced to this version's package and the audit log. */
-  verification: z.object({ ok: z.boolean(), problems: z.array(RegistryVerifyProblemSchema).readonly(), checkedAt: z.string() }),
+  verification: z.object({
+    ok: z.boolean(),
+    problems: z.array(RegistryVerifyProblemSchema).readonly(),
+    checkedAt: z.string(),
+  }),
 });
 export type RegistryVersionDetail = z.infer<typeof RegistryVersionDetailSchema>;
 

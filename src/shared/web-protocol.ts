@@ -12,4 +12,6 @@ export const EVENTS_PATH = '/api/events';
 export const TOKEN_HEADER = 'x-pdm-token';
 export const TOKEN_FRAGMENT_KEY = 'token';
 
-export type WebResponse<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+export type WebResponse<T> =
+  | { readonly ok: true; readonly result: T }
+  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };

@@ -22,7 +22,8 @@ describe('browser mode, end to end in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(TRAIN)) throw new Error(`C-MAPSS FD001 not found at ${TRAIN}: put ../shared/data/cmapss beside the checkout`);
+    if (!existsSync(TRAIN))
+      throw new Error(`C-MAPSS FD001 not found at ${TRAIN}: put ../shared/data/cmapss beside the checkout`);
     home = await tempHome('pdm-e2e-');
     session = await openBrowserSession(home);
     ({ app, page } = session);
@@ -62,7 +63,9 @@ describe('browser mode, end to end in Chromium', () => {
     for (const s of sensors) await page.getByTestId(`signal-${s.id}`).check();
 
     const chart = page.getByTestId('trend-chart');
-    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     const box = await chart.boundingBox();
     if (box === null) throw new Error('chart not visible');
     const fullPoints = Number(await chart.getAttribute('data-points'));
@@ -80,9 +83,11 @@ describe('browser mode, end to end in Chromium', () => {
     await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
     await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(async () => Number(await chart.getAttribute('data-to')) - Number(await chart.getAttribute('data-from')), {
-      timeout: 10_000,
-    }).toBeLessThan(toBefore - fromBefore);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-to')) - Number(await chart.getAttribute('data-from')), {
+        timeout: 10_000,
+      })
+      .toBeLessThan(toBefore - fromBefore);
     const from = Number(await chart.getAttribute('data-from'));
     const to = Number(await chart.getAttribute('data-to'));
     expect(from).toBeGreaterThanOrEqual(fromBefore);
@@ -97,7 +102,12 @@ describe('browser mode, end to end in Chromium', () => {
       .toBe(true);
     const zoomedPoints = Number(await chart.getAttribute('data-points'));
     const width = Number(await chart.getAttribute('data-width'));
-    const reference = await app.call<TrendResult>('queryTrend', { signalIds: sensors.map((s) => s.id), from, to, width });
+    const reference = await app.call<TrendResult>('queryTrend', {
+      signalIds: sensors.map((s) => s.id),
+      from,
+      to,
+      width,
+    });
     expect(zoomedPoints).toBe(reference.series.reduce((n, s) => n + s.t.length, 0));
     for (const s of reference.series) expect(s.t.length).toBeLessThanOrEqual(4 * width);
     await expect.poll(async () => (await drawnVertices(page)).reduce((a, b) => a + b, 0)).toBe(zoomedPoints);

@@ -21,7 +21,14 @@ describe('historian in the browser: connect, browse, import, chart, add an event
   beforeAll(async () => {
     home = await tempHome('pdm-e2e-hist-');
     // The plant simulator in this process, on a free port of 127.0.0.1.
-    sim = await PlantSimulator.start({ port: 0, seed: 3, assets: 2, days: 2, endMs: END_MS, pkiDir: join(home, 'sim-pki') });
+    sim = await PlantSimulator.start({
+      port: 0,
+      seed: 3,
+      assets: 2,
+      days: 2,
+      endMs: END_MS,
+      pkiDir: join(home, 'sim-pki'),
+    });
     session = await openBrowserSession(home, { height: 1000 });
     ({ app, page } = session);
   });
@@ -57,7 +64,8 @@ describe('historian in the browser: connect, browse, import, chart, add an event
 
     const summary = page.getByTestId('historian-summary');
     await summary.waitFor({ timeout: 30_000 });
-    const expected = expectedHistory(sim, vibration, FROM_MS, END_MS).count + expectedHistory(sim, temperature, FROM_MS, END_MS).count;
+    const expected =
+      expectedHistory(sim, vibration, FROM_MS, END_MS).count + expectedHistory(sim, temperature, FROM_MS, END_MS).count;
     expect(Number(await summary.getAttribute('data-values'))).toBe(expected);
     expect(await summary.getAttribute('data-tags')).toBe('2');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-historian-import.png') });
@@ -69,7 +77,9 @@ describe('historian in the browser: connect, browse, import, chart, add an event
     await page.getByTestId('asset-P-101').click();
     for (const s of signals) await page.getByTestId(`signal-${s.id}`).check();
     const chart = page.getByTestId('trend-chart');
-    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await chart.getAttribute('data-series')).toBe('2');
 
     // Add a one-hour failure in the middle of the range: it appears in the table and as a band on the chart.
@@ -89,9 +99,19 @@ describe('historian in the browser: connect, browse, import, chart, add an event
     const box = await band.locator('rect').boundingBox();
     const chartBox = await chart.boundingBox();
     // One hour of six: about a sixth of the plot width.
-    expect(box !== null && chartBox !== null && box.width > chartBox.width / 12 && box.width < chartBox.width / 3).toBe(true);
+    expect(box !== null && chartBox !== null && box.width > chartBox.width / 12 && box.width < chartBox.width / 3).toBe(
+      true,
+    );
     const stored = await app.call<WorkspaceEvent[]>('listEvents', { assets: ['P-101'] });
-    expect(stored).toMatchObject([{ asset: 'P-101', kind: 'failure', start: Date.UTC(2024, 11, 31, 20) * 1000, end: Date.UTC(2024, 11, 31, 21) * 1000, code: 'BRG' }]);
+    expect(stored).toMatchObject([
+      {
+        asset: 'P-101',
+        kind: 'failure',
+        start: Date.UTC(2024, 11, 31, 20) * 1000,
+        end: Date.UTC(2024, 11, 31, 21) * 1000,
+        code: 'BRG',
+      },
+    ]);
     await expect.poll(() => page.getByTestId(`event-row-${stored[0]?.id}`).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-historian-event.png') });
   });

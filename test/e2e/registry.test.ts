@@ -7,7 +7,6 @@ import { writeRun } from '../integration/registry/helpers.js';
 import type { ServedApp } from '../support/serve.js';
 import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
-
 describe('registry view in the browser, end to end in Chromium', () => {
   let home: string;
   let registry: string;
@@ -23,7 +22,10 @@ describe('registry view in the browser, end to end in Chromium', () => {
     const author = await openRegistry(registry);
     const runs = join(home, 'trainer-workspace');
     await author.publish({ runDir: await writeRun(runs, 'run-a'), name: 'pump-rul' });
-    await author.publish({ runDir: await writeRun(runs, 'run-b', { record: { metrics: { rmse: 13.9, phm08: 395.5 } } }), name: 'pump-rul' });
+    await author.publish({
+      runDir: await writeRun(runs, 'run-b', { record: { metrics: { rmse: 13.9, phm08: 395.5 } } }),
+      name: 'pump-rul',
+    });
     session = await openBrowserSession(home, { serveArgs: ['--workspace', join(home, 'workspace')], height: 1000 });
     ({ app, page } = session);
   });
@@ -76,7 +78,9 @@ describe('registry view in the browser, end to end in Chromium', () => {
     expect(await page.getByTestId('registry-verification').textContent()).toMatch(/every file matches/);
     const frame = page.getByTestId('registry-card');
     expect(await frame.getAttribute('sandbox')).toBe('');
-    await expect.poll(() => page.frameLocator('[data-testid="registry-card"]').locator('h1').textContent(), { timeout: 10_000 }).toContain('pump-rul');
+    await expect
+      .poll(() => page.frameLocator('[data-testid="registry-card"]').locator('h1').textContent(), { timeout: 10_000 })
+      .toContain('pump-rul');
 
     // The author approving their own version: refused, and the dialog says why.
     await act('approve', 'looks good to me');
@@ -100,7 +104,9 @@ describe('registry view in the browser, end to end in Chromium', () => {
     await expect.poll(() => page.getByTestId('registry-version-stage').getAttribute('data-stage')).toBe('production');
     expect(await page.getByTestId('registry-stage-1').getAttribute('data-stage')).toBe('production');
     expect(await page.getByTestId('registry-history').textContent()).toMatch(/approve.*bob.*RMSE within spec/);
-    await expect.poll(() => page.frameLocator('[data-testid="registry-card"]').locator('.stage').textContent()).toBe('production');
+    await expect
+      .poll(() => page.frameLocator('[data-testid="registry-card"]').locator('.stage').textContent())
+      .toBe('production');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-registry-production.png') });
 
     await page.getByTestId('registry-verify').click();

@@ -100,7 +100,9 @@ describe('training from the app, end to end in Chromium', () => {
     const scatter = page.getByTestId('run-scatter');
     await scatter.waitFor();
     await expect.poll(async () => Number(await scatter.getAttribute('data-points'))).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('[data-testid="run-scatter"] .recharts-scatter-symbol').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid="run-scatter"] .recharts-scatter-symbol').count())
+      .toBeGreaterThan(0);
     expect(await page.locator('[data-testid="run-scatter"] .recharts-reference-line').count()).toBe(1);
     await page.getByTestId('run-error-by-rul').waitFor();
     expect((await page.getByTestId('run-detail-rmse').textContent())?.trim()).toBe((await cell.textContent())?.trim());
@@ -156,7 +158,9 @@ describe('training from the app, end to end in Chromium', () => {
     const matrix = page.getByTestId('confusion-matrix');
     await matrix.waitFor();
     const counts = async () => {
-      const [tp, fp, tn, fn] = await Promise.all(['tp', 'fp', 'tn', 'fn'].map(async (k) => Number(await matrix.getAttribute(`data-${k}`))));
+      const [tp, fp, tn, fn] = await Promise.all(
+        ['tp', 'fp', 'tn', 'fn'].map(async (k) => Number(await matrix.getAttribute(`data-${k}`))),
+      );
       return { tp: tp ?? 0, fp: fp ?? 0, tn: tn ?? 0, fn: fn ?? 0 };
     };
     const trained = await counts();
@@ -166,7 +170,8 @@ describe('training from the app, end to end in Chromium', () => {
     const slider = page.getByTestId('threshold-slider');
     await slider.focus();
     const text = async (id: string) => (await page.getByTestId(id).textContent())?.trim();
-    const failuresTotal = Number(job.training?.metrics['detected_failures']) + Number(job.training?.metrics['missed_failures']);
+    const failuresTotal =
+      Number(job.training?.metrics['detected_failures']) + Number(job.training?.metrics['missed_failures']);
     expect(failuresTotal).toBeGreaterThan(0);
     expect(await text('threshold-false-alarms')).toBe(String(job.training?.metrics['false_alarms']));
     await page.keyboard.press('End');
@@ -205,8 +210,12 @@ describe('training from the app, end to end in Chromium', () => {
     await json.fill((await json.inputValue()).replace('"patience": 10', '"patience": null'));
     await page.getByTestId('train-start').click();
     const progress = page.getByTestId('train-progress');
-    await expect.poll(async () => Number(await progress.getAttribute('data-epoch')), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
-    await expect.poll(async () => Number(await page.getByTestId('train-loss-chart').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await progress.getAttribute('data-epoch')), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number(await page.getByTestId('train-loss-chart').getAttribute('data-points')))
+      .toBeGreaterThanOrEqual(2);
     await page.getByTestId('train-cancel').click();
     await page.getByTestId('train-cancelled').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('train-job').getAttribute('data-status')).toBe('cancelled');

@@ -13,12 +13,18 @@ import { Workspace } from '../core/workspace/workspace.js';
  * workspace (import, dataset, training in the worker, scoring the last window of each test unit), so anyone can
  * reproduce the published-style figure with one command.
  */
-export const benchmarkCmapss = async (options: { data: string; epochs?: number | undefined; workspace?: string | undefined; quiet: boolean }) => {
+export const benchmarkCmapss = async (options: {
+  data: string;
+  epochs?: number | undefined;
+  workspace?: string | undefined;
+  quiet: boolean;
+}) => {
   const data = resolve(options.data);
   const files = ['train_FD001.txt', 'test_FD001.txt', 'RUL_FD001.txt'].map((f) => join(data, f));
   const missing = files.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`benchmark cmapss: missing ${missing.join(', ')}`);
-  const dir = options.workspace === undefined ? await mkdtemp(join(tmpdir(), 'pdm-cmapss-')) : resolve(options.workspace);
+  const dir =
+    options.workspace === undefined ? await mkdtemp(join(tmpdir(), 'pdm-cmapss-')) : resolve(options.workspace);
   const workspace = await Workspace.open(dir);
   try {
     const log = (m: string) => options.quiet || process.stderr.write(`${m}\n`);
@@ -29,7 +35,9 @@ export const benchmarkCmapss = async (options: { data: string; epochs?: number |
       workspace,
       config,
       baseDir: data,
-      onProgress: (p) => p.phase === 'training' && log(`epoch ${p.epoch}/${p.epochs} loss ${p.loss?.toFixed(5)} val_loss ${p.valLoss?.toFixed(5)}`),
+      onProgress: (p) =>
+        p.phase === 'training' &&
+        log(`epoch ${p.epoch}/${p.epochs} loss ${p.loss?.toFixed(5)} val_loss ${p.valLoss?.toFixed(5)}`),
     });
     return {
       rmse: run.metrics['rmse'],

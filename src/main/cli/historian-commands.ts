@@ -23,14 +23,15 @@ const fail = (message: string): never => {
   throw new Error(message);
 };
 
-
 const readPassword = async (file: string | undefined): Promise<string | undefined> => {
   if (file !== undefined) return (await readFile(resolve(file), 'utf8')).replace(/\r?\n$/, '');
   return process.env['PDM_PASSWORD'];
 };
 
 const progressPrinter = (json: boolean): ImportControl['progress'] =>
-  json ? () => undefined : (f, m) => process.stderr.write(`\r${f === null ? '' : `${Math.round(f * 100)}% `}${m}      `);
+  json
+    ? () => undefined
+    : (f, m) => process.stderr.write(`\r${f === null ? '' : `${Math.round(f * 100)}% `}${m}      `);
 
 /** Cancel on Ctrl+C: the import stops at the next batch, releases what it holds, and says so. */
 const cancelOnSignal = (): { isCancelled: () => boolean; dispose: () => void } => {
@@ -81,7 +82,6 @@ const int = (name: string, raw: string | undefined, fallback: number): number =>
   return n;
 };
 
-
 type Values = ReturnType<typeof parse>['values'];
 const parse = (args: readonly string[]) => parseArgs({ args: [...args], allowPositionals: true, options: OPTIONS });
 
@@ -104,7 +104,8 @@ const opcuaSettings = async (values: Values) => {
   const endpoint = values.endpoint ?? fail('--endpoint <opc.tcp://host:port> is required');
   const securityMode = (values['security-mode'] ?? 'None') as 'None' | 'Sign' | 'SignAndEncrypt';
   if (!['None', 'Sign', 'SignAndEncrypt'].includes(securityMode)) fail('--security-mode: None, Sign or SignAndEncrypt');
-  const securityPolicy = (values['security-policy'] ?? (securityMode === 'None' ? 'None' : 'Basic256Sha256')) as 'None' | 'Basic256Sha256';
+  const securityPolicy = (values['security-policy'] ?? (securityMode === 'None' ? 'None' : 'Basic256Sha256')) as
+    'None' | 'Basic256Sha256';
   if (!['None', 'Basic256Sha256'].includes(securityPolicy)) fail('--security-policy: None or Basic256Sha256');
   let user: { userName: string; password: string } | undefined;
   if (values.user !== undefined) {
@@ -120,7 +121,8 @@ const simulate = async (values: Values) => {
   const { workOrdersCsv } = await import('../core/historians/simulator/plant-model.js');
   const { join } = await import('node:path');
   const password = values.user === undefined ? undefined : await readPassword(values['password-file']);
-  if (values.user !== undefined && password === undefined) fail('--user: give the password with --password-file or PDM_PASSWORD');
+  if (values.user !== undefined && password === undefined)
+    fail('--user: give the password with --password-file or PDM_PASSWORD');
   const endMs = values.end === undefined ? undefined : parseTime(values.end, '--end');
   const sim = await PlantSimulator.start({
     port: int('port', values.port, 4840),
@@ -170,8 +172,20 @@ const browse = async (values: Values) => {
     const tags = await browseTags(connection.session);
     printResult(
       values.json === true,
-      { tags: tags.map((t) => ({ nodeId: t.nodeId, name: t.name, unit: t.unit, historizing: t.historizing, asset: t.asset, low: t.low, high: t.high })) },
-      tags.map((t) => `${t.nodeId}\t${t.asset ?? ''}\t${t.name}\t${t.unit ?? ''}\t${t.historizing ? 'history' : ''}`).join('\n'),
+      {
+        tags: tags.map((t) => ({
+          nodeId: t.nodeId,
+          name: t.name,
+          unit: t.unit,
+          historizing: t.historizing,
+          asset: t.asset,
+          low: t.low,
+          high: t.high,
+        })),
+      },
+      tags
+        .map((t) => `${t.nodeId}\t${t.asset ?? ''}\t${t.name}\t${t.unit ?? ''}\t${t.historizing ? 'history' : ''}`)
+        .join('\n'),
     );
   } finally {
     await connection.close();
@@ -180,7 +194,9 @@ const browse = async (values: Values) => {
 
 const tagList = async (raw: string | undefined): Promise<string[]> => {
   if (raw === undefined) fail('--tags <nodeId,...|@file> is required');
-  const text = (raw as string).startsWith('@') ? await readFile(resolve((raw as string).slice(1)), 'utf8') : (raw as string);
+  const text = (raw as string).startsWith('@')
+    ? await readFile(resolve((raw as string).slice(1)), 'utf8')
+    : (raw as string);
   const tags = text
     .split(/[\n,]/)
     .map((s) => s.trim())
@@ -209,7 +225,9 @@ const importOpcua = async (values: Values) => {
           nodeIds,
           fromMs,
           toMs,
-          ...(values['values-per-read'] !== undefined ? { valuesPerRead: int('values-per-read', values['values-per-read'], 10_000) } : {}),
+          ...(values['values-per-read'] !== undefined
+            ? { valuesPerRead: int('values-per-read', values['values-per-read'], 10_000) }
+            : {}),
         },
         { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
       );
@@ -263,7 +281,11 @@ const importSql = async (values: Values) => {
         { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
       );
       if (!json) process.stderr.write('\n');
-      printResult(json, result, `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`);
+      printResult(
+        json,
+        result,
+        `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`,
+      );
     } finally {
       cancel.dispose();
     }
@@ -276,7 +298,11 @@ const importEvents = async (values: Values, positionals: readonly string[]) => {
   const assetMap = values['asset-map'] === undefined ? {} : await readAssetMap(resolve(values['asset-map']));
   await withWorkspace(values.workspace, async (ws) => {
     const result = await importWorkOrders(ws, resolve(file as string), { assetMap });
-    printResult(values.json === true, result, `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`);
+    printResult(
+      values.json === true,
+      result,
+      `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`,
+    );
   });
 };
 

@@ -36,8 +36,6 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-
-
 const main = async (argv: readonly string[]) => {
   const [command, ...rest] = argv;
   if (command !== undefined && HISTORIAN_COMMANDS.has(command)) return runHistorianCommand(command, rest);
@@ -94,7 +92,9 @@ const main = async (argv: readonly string[]) => {
           positionals.map((p) => resolve(p)),
           {
             ...(format?.success ? { format: format.data } : {}),
-            ...(values.delimiter !== undefined ? { delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter } : {}),
+            ...(values.delimiter !== undefined
+              ? { delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter }
+              : {}),
             ...(decimal !== undefined ? { decimal: decimal as '.' | ',' } : {}),
             ...(values['timestamp-format'] !== undefined ? { timestampFormat: values['timestamp-format'] } : {}),
             ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
@@ -102,7 +102,9 @@ const main = async (argv: readonly string[]) => {
           },
           {
             isCancelled: () => false,
-            progress: json ? () => undefined : (f, m) => process.stderr.write(`\r${Math.round((f ?? 0) * 100)}% ${m}   `),
+            progress: json
+              ? () => undefined
+              : (f, m) => process.stderr.write(`\r${Math.round((f ?? 0) * 100)}% ${m}   `),
           },
         ),
       );
@@ -126,19 +128,36 @@ const main = async (argv: readonly string[]) => {
       const points = series?.t.length ?? 0;
       printResult(
         json,
-        { signalId: series?.signalId, points, rawCount: series?.rawCount ?? 0, from: result.from, to: result.to, width: result.width, timeKind: result.timeKind, t: series?.t, v: series?.v },
+        {
+          signalId: series?.signalId,
+          points,
+          rawCount: series?.rawCount ?? 0,
+          from: result.from,
+          to: result.to,
+          width: result.width,
+          timeKind: result.timeKind,
+          t: series?.t,
+          v: series?.v,
+        },
         `${points} points summarising ${series?.rawCount ?? 0} readings`,
       );
       return;
     }
     case 'signals': {
       const signals = await withWorkspace(values.workspace, (w) => w.signals());
-      printResult(json, { signals }, signals.map((s) => `${s.id}\t${s.asset}\t${s.tag}\t${s.unit ?? ''}\t${s.count}`).join('\n'));
+      printResult(
+        json,
+        { signals },
+        signals.map((s) => `${s.id}\t${s.asset}\t${s.tag}\t${s.unit ?? ''}\t${s.count}`).join('\n'),
+      );
       return;
     }
     case 'quality': {
       const rows = await withWorkspace(values.workspace, async (w) => {
-        const ids = values.signal === undefined ? undefined : await Promise.all(values.signal.map(async (r) => (await w.resolveSignal(r)).id));
+        const ids =
+          values.signal === undefined
+            ? undefined
+            : await Promise.all(values.signal.map(async (r) => (await w.resolveSignal(r)).id));
         return w.quality(ids);
       });
       printResult(json, { quality: rows }, rows.map((r) => JSON.stringify(r)).join('\n'));
@@ -152,7 +171,13 @@ const main = async (argv: readonly string[]) => {
       const out = resolve(values.out as string);
       const rows = await withWorkspace(values.workspace, async (w) => {
         const ids = await Promise.all((values.signal ?? []).map(async (r) => (await w.resolveSignal(r)).id));
-        return w.export({ signalIds: ids, from: number('from', values.from), to: number('to', values.to), format: format as 'csv', path: out });
+        return w.export({
+          signalIds: ids,
+          from: number('from', values.from),
+          to: number('to', values.to),
+          format: format as 'csv',
+          path: out,
+        });
       });
       printResult(json, { path: out, rows }, `${rows} rows written to ${out}`);
       return;
@@ -161,7 +186,11 @@ const main = async (argv: readonly string[]) => {
       if (values.workspace === undefined) fail('train: --workspace <dir> is required');
       if (values.config === undefined) fail('train: --config <file.json> is required');
       const { trainCommand } = await import('./train.js');
-      const result = await trainCommand({ workspace: values.workspace as string, config: values.config as string, json });
+      const result = await trainCommand({
+        workspace: values.workspace as string,
+        config: values.config as string,
+        json,
+      });
       printResult(json, result, `run ${result.run} on ${result.backend}: ${JSON.stringify(result.metrics)}`);
       return;
     }
@@ -185,7 +214,9 @@ const main = async (argv: readonly string[]) => {
       const result = await withWorkspace(values.workspace, (w) => datasetsCommand(w, positionals[0], values.config));
       const text =
         'datasets' in result
-          ? result.datasets.map((d) => `${d.id}\t${d.name}\t${d.assets} assets\t${d.windows} windows\t${d.createdAt}`).join('\n')
+          ? result.datasets
+              .map((d) => `${d.id}\t${d.name}\t${d.assets} assets\t${d.windows} windows\t${d.createdAt}`)
+              .join('\n')
           : `${result.dataset.created ? 'saved' : 'already saved:'} ${result.dataset.id} (${result.dataset.assets.length} assets, ${result.dataset.windows} windows)`;
       printResult(json, result, text);
       return;
@@ -195,18 +226,30 @@ const main = async (argv: readonly string[]) => {
       const result = await withWorkspace(values.workspace, (w) => runsCommand(w, positionals[0], values.run));
       const text =
         result.runs !== undefined
-          ? result.runs.map((r) => `${r.id}\t${r.status}\t${r.modelType}\t${r.backend}\t${JSON.stringify(r.metrics)}`).join('\n')
+          ? result.runs
+              .map((r) => `${r.id}\t${r.status}\t${r.modelType}\t${r.backend}\t${JSON.stringify(r.metrics)}`)
+              .join('\n')
           : `deleted ${result.deleted}`;
       printResult(json, result, text);
       return;
     }
     case 'benchmark': {
       if (positionals[0] !== 'cmapss') fail('benchmark: only "benchmark cmapss --data <dir>" exists');
-      if (values.data === undefined) fail('benchmark cmapss: --data <dir with train_FD001.txt, test_FD001.txt, RUL_FD001.txt> is required');
+      if (values.data === undefined)
+        fail('benchmark cmapss: --data <dir with train_FD001.txt, test_FD001.txt, RUL_FD001.txt> is required');
       const { benchmarkCmapss } = await import('./benchmark.js');
       const epochs = number('epochs', values.epochs);
-      const result = await benchmarkCmapss({ data: values.data as string, epochs, workspace: values.workspace, quiet: false });
-      printResult(json, result, `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`);
+      const result = await benchmarkCmapss({
+        data: values.data as string,
+        epochs,
+        workspace: values.workspace,
+        quiet: false,
+      });
+      printResult(
+        json,
+        result,
+        `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`,
+      );
       return;
     }
     case 'serve': {

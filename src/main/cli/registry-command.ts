@@ -5,7 +5,13 @@ import { RegistryError } from '../core/registry/errors.js';
 import { FolderStore } from '../core/registry/folder-store.js';
 import { checkRunId, checkVersion } from '../core/registry/names.js';
 import { isRegistryUrl, openRegistry, TOKEN_ENV } from '../core/registry/open-registry.js';
-import type { GovernAction, ModelSummary, VersionDetail, VersionRef, VerifyReport } from '../core/registry/registry-types.js';
+import type {
+  GovernAction,
+  ModelSummary,
+  VersionDetail,
+  VersionRef,
+  VerifyReport,
+} from '../core/registry/registry-types.js';
 import { startRegistryServer } from '../core/registry/server.js';
 import { addUser, ROLES, UserDirectory, type Role } from '../core/registry/users.js';
 
@@ -52,7 +58,8 @@ const usage = (message: string): never => {
   throw new RegistryError('invalid-argument', message);
 };
 
-const out = (json: boolean, value: unknown, text: string) => process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
+const out = (json: boolean, value: unknown, text: string) =>
+  process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
 
 const need = (value: string | undefined, option: string): string => value ?? usage(`--${option} is required`);
 
@@ -63,14 +70,26 @@ const describeList = (models: readonly ModelSummary[]) =>
   models.length === 0
     ? 'no models'
     : models
-        .map((m) => [`${m.name}  production: ${m.production ?? '—'}  rollback to: ${m.rollbackTarget ?? '—'}`, ...m.versions.map((v) => `  v${v.version}  ${v.stage.padEnd(10)} ${v.createdAt}  ${v.createdBy}  ${Object.entries(v.metrics).map(([k, x]) => `${k}=${x}`).join(' ')}`)].join('\n'))
+        .map((m) =>
+          [
+            `${m.name}  production: ${m.production ?? '—'}  rollback to: ${m.rollbackTarget ?? '—'}`,
+            ...m.versions.map(
+              (v) =>
+                `  v${v.version}  ${v.stage.padEnd(10)} ${v.createdAt}  ${v.createdBy}  ${Object.entries(v.metrics)
+                  .map(([k, x]) => `${k}=${x}`)
+                  .join(' ')}`,
+            ),
+          ].join('\n'),
+        )
         .join('\n');
 
 const describeDetail = (d: VersionDetail) =>
   [
     `${d.name} v${d.version}: ${d.stage} (${d.manifest.task}, ${d.manifest.modelType}); published ${d.manifest.createdAt} by ${d.manifest.createdBy}`,
     `run ${d.manifest.lineage.runId}, dataset ${d.manifest.lineage.dataset.contentHash}, seed ${d.manifest.lineage.seed}, backend ${d.manifest.lineage.backend}`,
-    `metrics: ${Object.entries(d.manifest.evaluation.metrics).map(([k, x]) => `${k}=${x}`).join(' ')}`,
+    `metrics: ${Object.entries(d.manifest.evaluation.metrics)
+      .map(([k, x]) => `${k}=${x}`)
+      .join(' ')}`,
     ...d.manifest.approvals.map((a) => `${a.decision} by ${a.by} at ${a.at}: ${a.reason}`),
     ...d.files.map((f) => `${f.sha256}  ${f.name}  (${f.bytes} bytes)`),
   ].join('\n');
@@ -82,7 +101,10 @@ const describeVerify = (r: VerifyReport) =>
 
 const serve = async (values: Record<string, string | boolean | undefined>, json: boolean) => {
   const host = (values.host as string | undefined) ?? '127.0.0.1';
-  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') usage('--host: the registry server listens on the loopback interface only (put a TLS reverse proxy in front to share it)');
+  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost')
+    usage(
+      '--host: the registry server listens on the loopback interface only (put a TLS reverse proxy in front to share it)',
+    );
   const store = await FolderStore.open(resolve(need(values.dir as string | undefined, 'dir')), { create: true });
   const users = new UserDirectory(resolve(need(values.users as string | undefined, 'users')));
   const mb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb']);
@@ -96,7 +118,9 @@ const serve = async (values: Record<string, string | boolean | undefined>, json:
     host,
     port: values.port === undefined ? 0 : Number(values.port),
     ...(mb !== undefined ? { maxUploadBytes: Math.floor(mb * 1024 * 1024) } : {}),
-    ...(cert !== undefined && key !== undefined ? { tls: { cert: await readFile(cert), key: await readFile(key) } } : {}),
+    ...(cert !== undefined && key !== undefined
+      ? { tls: { cert: await readFile(cert), key: await readFile(key) } }
+      : {}),
     log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
   out(json, { url: server.url }, `model registry at ${server.url} serving ${store.root}`);
@@ -111,14 +135,23 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
   const json = values.json === true;
   const sub = command === 'publish' ? 'publish' : positionals[0];
   const open = (create = false) =>
-    openRegistry(need(values.registry, 'registry'), { ...(values.as !== undefined ? { as: values.as } : {}), ...(values.token !== undefined ? { token: values.token } : {}), create });
+    openRegistry(need(values.registry, 'registry'), {
+      ...(values.as !== undefined ? { as: values.as } : {}),
+      ...(values.token !== undefined ? { token: values.token } : {}),
+      create,
+    });
   switch (sub) {
     case 'publish': {
       const name = need(values.name, 'name');
       const runDir =
         values['run-dir'] !== undefined
           ? resolve(values['run-dir'])
-          : join(resolve(need(values.workspace, 'workspace')), 'artifacts', 'runs', checkRunId(need(values.run, 'run')));
+          : join(
+              resolve(need(values.workspace, 'workspace')),
+              'artifacts',
+              'runs',
+              checkRunId(need(values.run, 'run')),
+            );
       const location = need(values.registry, 'registry');
       const registry = await open(!isRegistryUrl(location));
       const result = await registry.publish({ runDir, name });
@@ -141,17 +174,29 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
     case 'archive':
     case 'rollback': {
       const action: GovernAction = sub;
-      const result = await (await open()).govern(action, {
+      const result = await (
+        await open()
+      ).govern(action, {
         name: need(values.name, 'name'),
         ...(action !== 'rollback' ? { version: checkVersion(need(values.version, 'version')) } : {}),
         ...(values.reason !== undefined ? { reason: values.reason } : {}),
       });
-      out(json, result, `${result.name} v${result.version} is now ${result.stage}; production: ${result.production ?? 'none'}`);
+      out(
+        json,
+        result,
+        `${result.name} v${result.version} is now ${result.stage}; production: ${result.production ?? 'none'}`,
+      );
       return;
     }
     case 'fetch': {
-      const result = await (await open()).fetch(need(values.name, 'name'), parseRef(values.version, 'production'), resolve(need(values.out, 'out')));
-      out(json, result, `fetched ${result.name} v${result.version} (${result.files} files, verified) into ${result.dir}`);
+      const result = await (
+        await open()
+      ).fetch(need(values.name, 'name'), parseRef(values.version, 'production'), resolve(need(values.out, 'out')));
+      out(
+        json,
+        result,
+        `fetched ${result.name} v${result.version} (${result.files} files, verified) into ${result.dir}`,
+      );
       return;
     }
     case 'verify': {
@@ -161,7 +206,10 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
       return;
     }
     case 'init': {
-      const store = await FolderStore.open(resolve(need(values.registry, 'registry')), { create: true, config: { allowAs: values['allow-as'] === true } });
+      const store = await FolderStore.open(resolve(need(values.registry, 'registry')), {
+        create: true,
+        config: { allowAs: values['allow-as'] === true },
+      });
       out(json, { registry: store.root, config: store.config }, `model registry ready at ${store.root}`);
       return;
     }
@@ -172,9 +220,15 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
       const role = need(values.role, 'role');
       if (!(ROLES as readonly string[]).includes(role)) usage(`--role: one of ${ROLES.join(', ')}`);
       const user = need(values.user, 'user');
-      const token = await addUser(resolve(need(values.users, 'users')), user, role as Role, { replace: values.replace === true });
+      const token = await addUser(resolve(need(values.users, 'users')), user, role as Role, {
+        replace: values.replace === true,
+      });
       // The one place a token is shown: to the administrator who hands it over. Only its hash is stored.
-      out(json, { user, role, token }, `user ${user} (${role}) added; token (shown once, only its hash is stored):\n${token}`);
+      out(
+        json,
+        { user, role, token },
+        `user ${user} (${role}) added; token (shown once, only its hash is stored):\n${token}`,
+      );
       return;
     }
     case undefined:

@@ -24,7 +24,13 @@ export const trainCommand = async (options: { workspace: string; config: string;
   };
   process.on('SIGINT', onSigint);
   try {
-    const run = await trainRun({ workspace, config, baseDir, onProgress: progressLine(options.json), isCancelled: () => cancelled });
+    const run = await trainRun({
+      workspace,
+      config,
+      baseDir,
+      onProgress: progressLine(options.json),
+      isCancelled: () => cancelled,
+    });
     return { run: run.runId, backend: run.backend, metrics: run.metrics, folder: run.folder, dataset: run.dataset.id };
   } finally {
     process.off('SIGINT', onSigint);

@@ -22,7 +22,10 @@ import { loadWindowState, MIN_SIZE, restoreBounds, saveWindowState, type Rect } 
  */
 
 type ElectronModule = typeof electron;
-export type ElectronDeps = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'screen' | 'session' | 'shell'> & {
+export type ElectronDeps = Pick<
+  ElectronModule,
+  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'Menu' | 'screen' | 'session' | 'shell'
+> & {
   /** Keeps connection-profile passwords with the OS keychain; omitted or unavailable: the file key (logged). */
   readonly safeStorage?: SafeStorageLike;
 };
@@ -129,20 +132,24 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   const showError = (message: string, detail: string) => {
     const parent = parentWindow();
     const box = { type: 'error' as const, title: APP_NAME, message, detail };
-    void (parent === undefined ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box)).catch(() => undefined);
+    void (parent === undefined ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box)).catch(
+      () => undefined,
+    );
   };
 
   const selectPath: SelectPath = async ({ kind, title }) => {
     const parent = parentWindow();
     if (kind === 'save-file') {
       const options = { title };
-      const result = parent === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(parent, options);
+      const result =
+        parent === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(parent, options);
       return { supported: true, paths: result.canceled || !result.filePath ? [] : [result.filePath] };
     }
     const properties: OpenDialogOptions['properties'] =
       kind === 'directory' ? ['openDirectory', 'createDirectory'] : ['openFile', 'multiSelections'];
     const options = { title, properties };
-    const result = parent === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
+    const result =
+      parent === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
     return { supported: true, paths: result.canceled ? [] : result.filePaths };
   };
 
@@ -170,7 +177,9 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
         `Data folder: ${options.userDataDir}`,
       ].join('\n'),
     };
-    void (parent === undefined ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box)).catch(() => undefined);
+    void (parent === undefined ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box)).catch(
+      () => undefined,
+    );
   };
 
   const refreshMenu = async () => {
@@ -189,7 +198,9 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
           })().catch((error: unknown) => log.error('open workspace', error));
         },
         openSample: () => {
-          void run('open the sample data', 'openSampleWorkspace', {}).catch((error: unknown) => log.error('open sample', error));
+          void run('open the sample data', 'openSampleWorkspace', {}).catch((error: unknown) =>
+            log.error('open sample', error),
+          );
         },
         openRecent: (path) => {
           void openWorkspaceAt(path).catch((error: unknown) => log.error('open recent workspace', error));
@@ -201,8 +212,10 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   };
 
   const forward = (event: ApiEvent) => {
-    if (win !== null && !win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
-    if (event.type === 'workspace-changed') void refreshMenu().catch((error: unknown) => log.error('menu refresh', error));
+    if (win !== null && !win.isDestroyed() && !win.webContents.isDestroyed())
+      win.webContents.send(EVENT_CHANNEL, event);
+    if (event.type === 'workspace-changed')
+      void refreshMenu().catch((error: unknown) => log.error('menu refresh', error));
   };
 
   /** Navigation, pop-ups and <webview> are refused for every web contents the app creates. */
@@ -212,14 +225,16 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       event.preventDefault();
       const external = externalUrlToOpen(url);
       log.warn(`navigation blocked${external === null ? '' : ' (opened in the browser)'}: ${url.slice(0, 200)}`);
-      if (external !== null) void shell.openExternal(external).catch((error: unknown) => log.error('openExternal', error));
+      if (external !== null)
+        void shell.openExternal(external).catch((error: unknown) => log.error('openExternal', error));
     };
     contents.on('will-navigate', (event) => guard(event, event.url));
     contents.on('will-redirect', (event) => guard(event, event.url));
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       const external = externalUrlToOpen(url);
-      if (external !== null) void shell.openExternal(external).catch((error: unknown) => log.error('openExternal', error));
+      if (external !== null)
+        void shell.openExternal(external).catch((error: unknown) => log.error('openExternal', error));
       else log.warn(`window.open blocked: ${url.slice(0, 200)}`);
       return { action: 'deny' };
     });
@@ -309,7 +324,8 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
         })
         .then(({ response }) => {
           if (window.isDestroyed()) return;
-          if (response === 0) void window.loadFile(options.indexHtml).catch((error: unknown) => log.error('reload', error));
+          if (response === 0)
+            void window.loadFile(options.indexHtml).catch((error: unknown) => log.error('reload', error));
           else window.close();
         })
         .catch((error: unknown) => log.error('crash dialog', error));
@@ -323,7 +339,10 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
 
     if (!existsSync(options.indexHtml)) {
       log.error(`renderer missing: ${options.indexHtml}`);
-      showError('The user interface is not built.', `Missing ${options.indexHtml}. Run "npm run build" and start again.`);
+      showError(
+        'The user interface is not built.',
+        `Missing ${options.indexHtml}. Run "npm run build" and start again.`,
+      );
       return;
     }
     await window.loadFile(options.indexHtml);
@@ -346,14 +365,18 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       window.focus();
     }
     const workspace = workspaceArg(argv);
-    if (workspace !== undefined) void openWorkspaceAt(resolve(workingDirectory, workspace)).catch((error: unknown) => log.error('second instance', error));
+    if (workspace !== undefined)
+      void openWorkspaceAt(resolve(workingDirectory, workspace)).catch((error: unknown) =>
+        log.error('second instance', error),
+      );
   });
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (win === null && core !== null) void createWindow().catch((error: unknown) => log.error('creating the window', error));
+    if (win === null && core !== null)
+      void createWindow().catch((error: unknown) => log.error('creating the window', error));
   });
   app.on('render-process-gone', (_event, _contents, details) => {
     if (details.reason !== 'clean-exit') log.warn(`a renderer process ended: ${details.reason}`);
@@ -384,7 +407,12 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       log,
       platform,
     });
-    core = await options.createAppCore({ userDataDir: options.userDataDir, shell: 'electron', selectPath, secretCipher });
+    core = await options.createAppCore({
+      userDataDir: options.userDataDir,
+      shell: 'electron',
+      selectPath,
+      secretCipher,
+    });
     disposeIpc = registerIpcHandlers({
       ipcMain,
       handlers: core.handlers,
@@ -398,7 +426,10 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     if (workspace !== undefined) await openWorkspaceAt(resolve(workspace));
   })().catch((error: unknown) => {
     log.error('startup failed', error);
-    dialog.showErrorBox(APP_NAME, `${APP_NAME} could not start: ${describeError(error).split('\n')[0] ?? ''}\n\nDetails: ${log.file}`);
+    dialog.showErrorBox(
+      APP_NAME,
+      `${APP_NAME} could not start: ${describeError(error).split('\n')[0] ?? ''}\n\nDetails: ${log.file}`,
+    );
     app.exit(1);
   });
 

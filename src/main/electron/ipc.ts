@@ -35,7 +35,9 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-export type SenderCheck = (event: InvokeEventLike) => { readonly trusted: true } | { readonly trusted: false; readonly reason: string };
+export type SenderCheck = (
+  event: InvokeEventLike,
+) => { readonly trusted: true } | { readonly trusted: false; readonly reason: string };
 
 /**
  * Accept a call only from the main frame of our window showing our own index.html. Sub-frames, other
@@ -51,9 +53,11 @@ export const createSenderCheck =
     if (frame === null) return { trusted: false, reason: 'sender frame is gone' };
     const main = contents.mainFrame;
     const isMainFrame =
-      frame.parent === null && (frame === main || (frame.processId === main.processId && frame.routingId === main.routingId));
+      frame.parent === null &&
+      (frame === main || (frame.processId === main.processId && frame.routingId === main.routingId));
     if (!isMainFrame) return { trusted: false, reason: 'sender is not the main frame' };
-    if (!isAppUrl(frame.url, options.indexUrl)) return { trusted: false, reason: 'sender frame is not the application page' };
+    if (!isAppUrl(frame.url, options.indexUrl))
+      return { trusted: false, reason: 'sender frame is not the application page' };
     return { trusted: true };
   };
 

@@ -18,7 +18,10 @@ const MAX_BYTES = 1024 * 1024;
 
 const SECRET_PATTERNS: readonly [RegExp, string][] = [
   [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]'],
-  [/((?:token|password|passwd|pwd|secret|api[-_]?key|authorization)["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi, '$1[redacted]'],
+  [
+    /((?:token|password|passwd|pwd|secret|api[-_]?key|authorization)["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi,
+    '$1[redacted]',
+  ],
   [/(\/\/[^/\s:@]+:)[^/\s@]+@/g, '$1[redacted]@'],
 ];
 

@@ -48,7 +48,12 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
   template.push({
     label: '&File',
     submenu: [
-      { id: 'open-workspace', label: 'Open Workspace…', accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkspace() },
+      {
+        id: 'open-workspace',
+        label: 'Open Workspace…',
+        accelerator: 'CmdOrCtrl+O',
+        click: () => actions.openWorkspace(),
+      },
       { id: 'open-sample', label: 'Open Sample Data', click: () => actions.openSample() },
       { id: 'recent', label: 'Open Recent', submenu: recentItems },
       { type: 'separator' },

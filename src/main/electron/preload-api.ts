@@ -30,7 +30,10 @@ export const unwrapReply = (method: ApiMethodName, reply: unknown): unknown => {
   if (isRecord(reply) && reply['ok'] === true && 'result' in reply) return reply['result'];
   if (isRecord(reply) && reply['ok'] === false && isRecord(reply['error'])) {
     const { code, message } = reply['error'];
-    throw new BridgeError(typeof code === 'string' ? code : 'failed', typeof message === 'string' ? message : `${method} failed`);
+    throw new BridgeError(
+      typeof code === 'string' ? code : 'failed',
+      typeof message === 'string' ? message : `${method} failed`,
+    );
   }
   throw new BridgeError('failed', `${method}: malformed reply from the main process`);
 };

@@ -24,7 +24,10 @@ export interface KeychainCipherOptions {
 }
 
 /** Why the OS keychain cannot be used, or null when it can. */
-export const keychainUnavailable = (safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): string | null => {
+export const keychainUnavailable = (
+  safeStorage: SafeStorageLike,
+  platform: NodeJS.Platform = process.platform,
+): string | null => {
   let available = false;
   try {
     available = safeStorage.isEncryptionAvailable();
@@ -48,7 +51,10 @@ export const createKeychainCipher = (options: KeychainCipherOptions): SecretCiph
   const platform = options.platform ?? process.platform;
   const reason = keychainUnavailable(safeStorage, platform);
   if (reason === null) log.info('connection passwords are kept with the OS keychain (Electron safeStorage)');
-  else log.warn(`OS keychain not available (${reason}): connection passwords are encrypted at rest with the key file of the user data folder instead`);
+  else
+    log.warn(
+      `OS keychain not available (${reason}): connection passwords are encrypted at rest with the key file of the user data folder instead`,
+    );
   const useKeychain = reason === null;
   return {
     kind: useKeychain ? 'os-keychain' : fallback.kind,
@@ -59,12 +65,16 @@ export const createKeychainCipher = (options: KeychainCipherOptions): SecretCiph
     decrypt: async (stored) => {
       if (!stored.startsWith(KEYCHAIN_PREFIX)) return fallback.decrypt(stored);
       if (!useKeychain) {
-        throw new Error('saved password is kept with the OS keychain, which is not available now; enter the password again');
+        throw new Error(
+          'saved password is kept with the OS keychain, which is not available now; enter the password again',
+        );
       }
       try {
         return safeStorage.decryptString(Buffer.from(stored.slice(KEYCHAIN_PREFIX.length), 'base64'));
       } catch {
-        throw new Error('saved password cannot be decrypted with this user\'s OS keychain (was the workspace copied from another user or machine?); enter it again');
+        throw new Error(
+          "saved password cannot be decrypted with this user's OS keychain (was the workspace copied from another user or machine?); enter it again",
+        );
       }
     },
   };

@@ -27,7 +27,6 @@ export interface WebServer {
 
 const MAX_BODY_BYTES = 1 << 20;
 
-
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
@@ -103,7 +102,10 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
   });
 
   const serveStatic = async (pathname: string, res: ServerResponse) => {
-    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(
+      /^([/\\])+/,
+      '',
+    );
     const file = resolve(staticRoot, relative);
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
       sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: 'forbidden path' } });
@@ -141,7 +143,12 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
           sendJson(res, 401, { ok: false, error: { code: 'invalid-argument', message: 'missing or wrong token' } });
           return;
         }
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         clients.add(res);
         const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -165,7 +172,10 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
           const body = await readBody(req);
           args = body.length === 0 ? {} : JSON.parse(body);
         } catch (error) {
-          sendJson(res, 400, { ok: false, error: { code: 'invalid-argument', message: `bad request body: ${(error as Error).message}` } });
+          sendJson(res, 400, {
+            ok: false,
+            error: { code: 'invalid-argument', message: `bad request body: ${(error as Error).message}` },
+          });
           return;
         }
         const result = await dispatch(core.handlers, url.pathname.slice(API_PREFIX.length), args);

@@ -13,7 +13,13 @@ export function ErrorBanner({ message, onDismiss, testId = 'error-banner' }: Err
         ⚠
       </span>
       <span className="error-text">{message}</span>
-      <button type="button" className="icon-button" aria-label="Dismiss error" onClick={onDismiss} data-testid={`${testId}-dismiss`}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Dismiss error"
+        onClick={onDismiss}
+        data-testid={`${testId}-dismiss`}
+      >
         ×
       </button>
     </div>

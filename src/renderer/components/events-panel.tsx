@@ -30,7 +30,13 @@ export interface EventsPanelProps {
 
 type Open = { kind: 'edit'; form: EventForm } | { kind: 'delete'; event: WorkspaceEvent } | { kind: 'import' } | null;
 
-function EventDialog({ initial, assets, signals, onSave, onClose }: {
+function EventDialog({
+  initial,
+  assets,
+  signals,
+  onSave,
+  onClose,
+}: {
   initial: EventForm;
   assets: readonly string[];
   signals: readonly Signal[];
@@ -56,7 +62,9 @@ function EventDialog({ initial, assets, signals, onSave, onClose }: {
       footer={
         <>
           <span className="spacer" />
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
           <button type="submit" form="event-form" className="primary" disabled={busy} data-testid="event-save">
             Save
           </button>
@@ -73,7 +81,14 @@ function EventDialog({ initial, assets, signals, onSave, onClose }: {
       >
         <label>
           Asset
-          <input type="text" list="event-assets" value={form.asset} maxLength={200} onChange={(e) => set('asset', e.target.value)} data-testid="event-asset" />
+          <input
+            type="text"
+            list="event-assets"
+            value={form.asset}
+            maxLength={200}
+            onChange={(e) => set('asset', e.target.value)}
+            data-testid="event-asset"
+          />
           <datalist id="event-assets">
             {assets.map((a) => (
               <option key={a} value={a} />
@@ -99,19 +114,45 @@ function EventDialog({ initial, assets, signals, onSave, onClose }: {
         </label>
         <label>
           Start
-          <input type="text" value={form.start} placeholder={placeholder} onChange={(e) => set('start', e.target.value)} spellCheck={false} data-testid="event-start" />
+          <input
+            type="text"
+            value={form.start}
+            placeholder={placeholder}
+            onChange={(e) => set('start', e.target.value)}
+            spellCheck={false}
+            data-testid="event-start"
+          />
         </label>
         <label>
           End (empty: a point in time)
-          <input type="text" value={form.end} placeholder={placeholder} onChange={(e) => set('end', e.target.value)} spellCheck={false} data-testid="event-end" />
+          <input
+            type="text"
+            value={form.end}
+            placeholder={placeholder}
+            onChange={(e) => set('end', e.target.value)}
+            spellCheck={false}
+            data-testid="event-end"
+          />
         </label>
         <label>
           Code
-          <input type="text" value={form.code} maxLength={100} onChange={(e) => set('code', e.target.value)} data-testid="event-code" />
+          <input
+            type="text"
+            value={form.code}
+            maxLength={100}
+            onChange={(e) => set('code', e.target.value)}
+            data-testid="event-code"
+          />
         </label>
         <label className="span-2">
           Description
-          <input type="text" value={form.description} maxLength={2000} onChange={(e) => set('description', e.target.value)} data-testid="event-description" />
+          <input
+            type="text"
+            value={form.description}
+            maxLength={2000}
+            onChange={(e) => set('description', e.target.value)}
+            data-testid="event-description"
+          />
         </label>
       </form>
       <ErrorBanner message={error} onDismiss={() => setError(null)} testId="event-error" />
@@ -119,7 +160,13 @@ function EventDialog({ initial, assets, signals, onSave, onClose }: {
   );
 }
 
-function ImportWorkOrdersDialog({ onImport, onClose }: { onImport: (path: string) => Promise<EventsImportResult>; onClose: () => void }) {
+function ImportWorkOrdersDialog({
+  onImport,
+  onClose,
+}: {
+  onImport: (path: string) => Promise<EventsImportResult>;
+  onClose: () => void;
+}) {
   const picker = usePathPicker();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
@@ -147,19 +194,33 @@ function ImportWorkOrdersDialog({ onImport, onClose }: { onImport: (path: string
           <button type="button" onClick={onClose} data-testid="work-orders-close">
             {result === null ? 'Cancel' : 'Done'}
           </button>
-          <button type="button" className="primary" disabled={busy || path.trim() === ''} onClick={() => void run()} data-testid="work-orders-import">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || path.trim() === ''}
+            onClick={() => void run()}
+            data-testid="work-orders-import"
+          >
             {busy ? 'Importing…' : 'Import'}
           </button>
         </>
       }
     >
       <p className="muted small">
-        A CMMS export (CSV): asset, start, end, failure code, description, type. Asset names are matched to the workspace&apos;s
-        assets ignoring case and punctuation.
+        A CMMS export (CSV): asset, start, end, failure code, description, type. Asset names are matched to the
+        workspace&apos;s assets ignoring case and punctuation.
       </p>
       <label htmlFor="work-orders-path">File</label>
       <div className="input-row">
-        <input id="work-orders-path" type="text" placeholder="/absolute/path/to/work-orders.csv" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} data-testid="work-orders-path" />
+        <input
+          id="work-orders-path"
+          type="text"
+          placeholder="/absolute/path/to/work-orders.csv"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          spellCheck={false}
+          data-testid="work-orders-path"
+        />
         {picker.canBrowse ? (
           <button
             type="button"
@@ -181,7 +242,9 @@ function ImportWorkOrdersDialog({ onImport, onClose }: { onImport: (path: string
             {result.events} events imported, {result.duplicates} already present, {result.rejected} rows rejected.
           </p>
           {result.unmatchedAssets.length > 0 ? (
-            <p className="warn-text small">No workspace asset matches: {result.unmatchedAssets.join(', ')} (kept under these names).</p>
+            <p className="warn-text small">
+              No workspace asset matches: {result.unmatchedAssets.join(', ')} (kept under these names).
+            </p>
           ) : null}
         </div>
       ) : null}
@@ -221,13 +284,20 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
     <section className="panel events-panel" aria-label="Events">
       <div className="panel-title">
         <h2>Events</h2>
-        <span className="muted">{assets.length === 0 ? 'tick signals to see the events of their assets' : assets.join(', ')}</span>
+        <span className="muted">
+          {assets.length === 0 ? 'tick signals to see the events of their assets' : assets.join(', ')}
+        </span>
         {state.loading ? <span className="spinner" aria-label="loading" /> : null}
         <span className="spacer" />
         <button
           type="button"
           disabled={assets.length === 0}
-          onClick={() => setOpen({ kind: 'edit', form: emptyEventForm(firstAsset, defaultStart, timeKindOfAsset(firstAsset, signals)) })}
+          onClick={() =>
+            setOpen({
+              kind: 'edit',
+              form: emptyEventForm(firstAsset, defaultStart, timeKindOfAsset(firstAsset, signals)),
+            })
+          }
           data-testid="event-add"
         >
           Add event…
@@ -269,10 +339,18 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
                   {e.source === 'manual' ? 'added here' : e.source.replace(/^cmms:.*[/\\]/, 'CMMS ')}
                 </td>
                 <td className="actions">
-                  <button type="button" onClick={() => setOpen({ kind: 'edit', form: eventToForm(e) })} data-testid={`event-edit-${e.id}`}>
+                  <button
+                    type="button"
+                    onClick={() => setOpen({ kind: 'edit', form: eventToForm(e) })}
+                    data-testid={`event-edit-${e.id}`}
+                  >
                     Edit
                   </button>
-                  <button type="button" onClick={() => setOpen({ kind: 'delete', event: e })} data-testid={`event-delete-${e.id}`}>
+                  <button
+                    type="button"
+                    onClick={() => setOpen({ kind: 'delete', event: e })}
+                    data-testid={`event-delete-${e.id}`}
+                  >
                     Delete
                   </button>
                 </td>
@@ -289,7 +367,13 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
         </table>
       </div>
       {open?.kind === 'edit' ? (
-        <EventDialog initial={open.form} assets={assets} signals={signals} onSave={save} onClose={() => setOpen(null)} />
+        <EventDialog
+          initial={open.form}
+          assets={assets}
+          signals={signals}
+          onSave={save}
+          onClose={() => setOpen(null)}
+        />
       ) : null}
       {open?.kind === 'delete' ? (
         <Dialog
@@ -299,19 +383,29 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
           footer={
             <>
               <span className="spacer" />
-              <button type="button" onClick={() => setOpen(null)}>Cancel</button>
-              <button type="button" className="danger" onClick={() => void confirmDelete(open.event)} data-testid="event-delete-confirm">
+              <button type="button" onClick={() => setOpen(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => void confirmDelete(open.event)}
+                data-testid="event-delete-confirm"
+              >
                 Delete
               </button>
             </>
           }
         >
           <p>
-            Delete the {EVENT_LABELS[open.event.kind].toLowerCase()} of {open.event.asset} at {formatEventTime(open.event.start, open.event.timeKind)}? This cannot be undone.
+            Delete the {EVENT_LABELS[open.event.kind].toLowerCase()} of {open.event.asset} at{' '}
+            {formatEventTime(open.event.start, open.event.timeKind)}? This cannot be undone.
           </p>
         </Dialog>
       ) : null}
-      {open?.kind === 'import' ? <ImportWorkOrdersDialog onImport={state.importFile} onClose={() => setOpen(null)} /> : null}
+      {open?.kind === 'import' ? (
+        <ImportWorkOrdersDialog onImport={state.importFile} onClose={() => setOpen(null)} />
+      ) : null}
     </section>
   );
 }

@@ -72,8 +72,7 @@ export function ExportDialog({ signals, range, kind, onClose }: ExportDialogProp
             <span className="warn-text">Tick the signals to export in the tree first.</span>
           ) : (
             <>
-              {signals.length} signal{signals.length === 1 ? '' : 's'} (
-              {signals.map((s) => s.tag).join(', ')}),{' '}
+              {signals.length} signal{signals.length === 1 ? '' : 's'} ({signals.map((s) => s.tag).join(', ')}),{' '}
               {range === null
                 ? 'all readings'
                 : `${formatTimeValue(range.from, kind)} → ${formatTimeValue(range.to, kind)} (the chart's range)`}
@@ -128,7 +127,12 @@ export function ExportDialog({ signals, range, kind, onClose }: ExportDialogProp
           <button type="button" onClick={onClose} data-testid="export-close">
             Close
           </button>
-          <button type="submit" className="primary" disabled={busy || signals.length === 0 || path.trim() === ''} data-testid="export-start">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || signals.length === 0 || path.trim() === ''}
+            data-testid="export-start"
+          >
             {busy ? 'Exporting…' : 'Export'}
           </button>
         </div>

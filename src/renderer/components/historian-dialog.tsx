@@ -30,7 +30,11 @@ function ConnectionFields({ h, locked }: { h: Historian; locked: boolean }) {
         <label className="span-2">
           Saved connection
           <div className="input-row">
-            <select value={form.profile ?? ''} onChange={(e) => h.applyProfile(e.target.value)} data-testid="historian-profile">
+            <select
+              value={form.profile ?? ''}
+              onChange={(e) => h.applyProfile(e.target.value)}
+              data-testid="historian-profile"
+            >
               <option value="">—</option>
               {h.profiles.map((p) => (
                 <option key={p.name} value={p.name}>
@@ -73,7 +77,13 @@ function ConnectionFields({ h, locked }: { h: Historian; locked: boolean }) {
       </label>
       <label>
         User (empty: anonymous)
-        <input type="text" value={form.userName} autoComplete="off" onChange={(e) => h.setField('userName', e.target.value)} data-testid="historian-user" />
+        <input
+          type="text"
+          value={form.userName}
+          autoComplete="off"
+          onChange={(e) => h.setField('userName', e.target.value)}
+          data-testid="historian-user"
+        />
       </label>
       <label>
         Password
@@ -89,8 +99,20 @@ function ConnectionFields({ h, locked }: { h: Historian; locked: boolean }) {
       <label>
         Save as
         <div className="input-row">
-          <input type="text" value={profileName} maxLength={100} placeholder="connection name" onChange={(e) => setProfileName(e.target.value)} data-testid="historian-profile-name" />
-          <button type="button" disabled={profileName.trim() === ''} onClick={() => void h.saveProfile(profileName.trim())} data-testid="historian-save-profile">
+          <input
+            type="text"
+            value={profileName}
+            maxLength={100}
+            placeholder="connection name"
+            onChange={(e) => setProfileName(e.target.value)}
+            data-testid="historian-profile-name"
+          />
+          <button
+            type="button"
+            disabled={profileName.trim() === ''}
+            onClick={() => void h.saveProfile(profileName.trim())}
+            data-testid="historian-save-profile"
+          >
             Save
           </button>
         </div>
@@ -114,12 +136,18 @@ function TagPicker({ h, locked }: { h: Historian; locked: boolean }) {
           data-testid="historian-filter"
           aria-label="Filter tags"
         />
-        <button type="button" disabled={locked || h.visible.length === 0} onClick={h.toggleAllVisible} data-testid="historian-select-visible">
+        <button
+          type="button"
+          disabled={locked || h.visible.length === 0}
+          onClick={h.toggleAllVisible}
+          data-testid="historian-select-visible"
+        >
           {allVisible ? 'Untick visible' : `Tick visible (${h.visible.length})`}
         </button>
       </div>
       <p className="muted small">
-        {h.visible.length} of {tags.filter((t) => t.historizing).length} historizing tags shown; {h.selected.size} ticked.
+        {h.visible.length} of {tags.filter((t) => t.historizing).length} historizing tags shown; {h.selected.size}{' '}
+        ticked.
       </p>
       <div className="table-scroll short">
         <table className="data-table compact">
@@ -156,7 +184,9 @@ function TagPicker({ h, locked }: { h: Historian; locked: boolean }) {
           </tbody>
         </table>
       </div>
-      {h.visible.length > MAX_ROWS ? <p className="muted small">Showing the first {MAX_ROWS}: narrow the filter.</p> : null}
+      {h.visible.length > MAX_ROWS ? (
+        <p className="muted small">Showing the first {MAX_ROWS}: narrow the filter.</p>
+      ) : null}
     </div>
   );
 }
@@ -166,7 +196,13 @@ function RangeFields({ h, locked }: { h: Historian; locked: boolean }) {
     <fieldset className="form-grid" disabled={locked}>
       <legend>Time range (UTC)</legend>
       <label className="span-2 inline">
-        <input type="radio" name="historian-mode" checked={h.range.mode === 'range'} onChange={() => h.setRange({ mode: 'range' })} data-testid="historian-mode-range" />
+        <input
+          type="radio"
+          name="historian-mode"
+          checked={h.range.mode === 'range'}
+          onChange={() => h.setRange({ mode: 'range' })}
+          data-testid="historian-mode-range"
+        />
         From – to
       </label>
       <label>
@@ -194,7 +230,13 @@ function RangeFields({ h, locked }: { h: Historian; locked: boolean }) {
         />
       </label>
       <label className="span-2 inline">
-        <input type="radio" name="historian-mode" checked={h.range.mode === 'update'} onChange={() => h.setRange({ mode: 'update' })} data-testid="historian-mode-update" />
+        <input
+          type="radio"
+          name="historian-mode"
+          checked={h.range.mode === 'update'}
+          onChange={() => h.setRange({ mode: 'update' })}
+          data-testid="historian-mode-update"
+        />
         Update to now: only what is new since each tag&apos;s last import
       </label>
     </fieldset>
@@ -204,11 +246,18 @@ function RangeFields({ h, locked }: { h: Historian; locked: boolean }) {
 function TrustPrompt({ h }: { h: Historian }) {
   if (h.trustPrompt === null) return null;
   return (
-    <div className="trust-prompt" role="alertdialog" aria-label="Untrusted server certificate" data-testid="historian-trust">
+    <div
+      className="trust-prompt"
+      role="alertdialog"
+      aria-label="Untrusted server certificate"
+      data-testid="historian-trust"
+    >
       <p>
         <strong>The server&apos;s certificate is not trusted.</strong> {h.trustPrompt.message}
       </p>
-      <p className="muted small">Trust it only if you know this server (check its certificate with your administrator).</p>
+      <p className="muted small">
+        Trust it only if you know this server (check its certificate with your administrator).
+      </p>
       <div className="input-row">
         <button type="button" onClick={() => h.answerTrust('once')} data-testid="historian-trust-once">
           Trust once
@@ -269,7 +318,13 @@ export function HistorianDialog({ onClose, onImported }: HistorianDialogProps) {
     >
       <ConnectionFields h={h} locked={active} />
       <div className="input-row">
-        <button type="button" className={h.tags === null ? 'primary' : undefined} disabled={active || h.browsing} onClick={() => void h.browse()} data-testid="historian-browse">
+        <button
+          type="button"
+          className={h.tags === null ? 'primary' : undefined}
+          disabled={active || h.browsing}
+          onClick={() => void h.browse()}
+          data-testid="historian-browse"
+        >
           {h.browsing ? 'Browsing…' : h.tags === null ? 'Browse tags' : 'Browse again'}
         </button>
         {h.browsing ? <span className="spinner" aria-label="browsing" /> : null}

@@ -49,7 +49,11 @@ function OverrideFields({ flow }: { flow: ImportFlow }) {
       </label>
       <label>
         Delimiter
-        <select value={form.delimiter} onChange={(e) => setFormField('delimiter', e.target.value)} data-testid="import-delimiter">
+        <select
+          value={form.delimiter}
+          onChange={(e) => setFormField('delimiter', e.target.value)}
+          data-testid="import-delimiter"
+        >
           {DELIMITERS.map((d) => (
             <option key={d.label} value={d.value}>
               {d.label}
@@ -61,7 +65,9 @@ function OverrideFields({ flow }: { flow: ImportFlow }) {
         Decimal mark
         <select
           value={form.decimal}
-          onChange={(e) => setFormField('decimal', e.target.value === '.' || e.target.value === ',' ? e.target.value : '')}
+          onChange={(e) =>
+            setFormField('decimal', e.target.value === '.' || e.target.value === ',' ? e.target.value : '')
+          }
           data-testid="import-decimal"
         >
           <option value="">Detect</option>
@@ -115,7 +121,9 @@ function PreviewView({ flow, preview }: { flow: ImportFlow; preview: ImportPrevi
   return (
     <div className={`preview${flow.previewStale ? ' stale' : ''}`} data-testid="import-preview-result">
       {flow.previewStale ? (
-        <p className="muted small">The path or the overrides changed since this preview: Preview again to check them.</p>
+        <p className="muted small">
+          The path or the overrides changed since this preview: Preview again to check them.
+        </p>
       ) : null}
       <dl className="detected" data-testid="import-detected">
         <dt>Format</dt>
@@ -127,7 +135,11 @@ function PreviewView({ flow, preview }: { flow: ImportFlow; preview: ImportPrevi
         <dt>Header row</dt>
         <dd>{preview.hasHeader ? 'yes' : 'no'}</dd>
         <dt>Timestamp format</dt>
-        <dd>{preview.timeKind === 'cycle' ? 'cycle counter (no timestamps)' : (preview.timestampFormat ?? 'ISO 8601 (detected)')}</dd>
+        <dd>
+          {preview.timeKind === 'cycle'
+            ? 'cycle counter (no timestamps)'
+            : (preview.timestampFormat ?? 'ISO 8601 (detected)')}
+        </dd>
         <dt>Time zone</dt>
         <dd>{preview.timeZone}</dd>
       </dl>
@@ -225,7 +237,9 @@ function RejectsTable({ rejects }: { rejects: readonly Reject[] }) {
         <thead>
           <tr>
             <th scope="col">File</th>
-            <th scope="col" className="num">Line</th>
+            <th scope="col" className="num">
+              Line
+            </th>
             <th scope="col">Field</th>
             <th scope="col">Reason</th>
             <th scope="col">Raw</th>
@@ -286,11 +300,22 @@ function SummaryView({ flow, summary }: { flow: ImportFlow; summary: IngestSumma
         <dt>Time</dt>
         <dd>{summary.seconds.toFixed(1)} s</dd>
       </dl>
-      {summary.duplicates > 0 || summary.duplicateRule ? <p className="muted small">Duplicates: {summary.duplicateRule}</p> : null}
-      {again > 0 ? <p className="muted small">{again === 1 ? 'This file was' : `${again} files were`} imported before (same content hash).</p> : null}
+      {summary.duplicates > 0 || summary.duplicateRule ? (
+        <p className="muted small">Duplicates: {summary.duplicateRule}</p>
+      ) : null}
+      {again > 0 ? (
+        <p className="muted small">
+          {again === 1 ? 'This file was' : `${again} files were`} imported before (same content hash).
+        </p>
+      ) : null}
       {summary.rejected > 0 ? (
         flow.rejects === null ? (
-          <button type="button" onClick={() => void flow.showRejects()} disabled={flow.loadingRejects} data-testid="import-show-rejects">
+          <button
+            type="button"
+            onClick={() => void flow.showRejects()}
+            disabled={flow.loadingRejects}
+            data-testid="import-show-rejects"
+          >
             {flow.loadingRejects ? 'Loading rejects…' : 'Show rejects'}
           </button>
         ) : (
@@ -394,11 +419,15 @@ export function ImportDialog({ onClose, onImported }: ImportDialogProps) {
           </button>
         </div>
         {!picker.canBrowse ? (
-          <p className="muted small">No file dialog here: type the absolute path (in browser mode: a path on the server machine).</p>
+          <p className="muted small">
+            No file dialog here: type the absolute path (in browser mode: a path on the server machine).
+          </p>
         ) : null}
       </form>
       <ErrorBanner message={flow.error} onDismiss={flow.clearError} testId="import-error" />
-      {jobError !== null ? <ErrorBanner message={`Import failed: ${jobError}`} onDismiss={flow.job.reset} testId="import-error" /> : null}
+      {jobError !== null ? (
+        <ErrorBanner message={`Import failed: ${jobError}`} onDismiss={flow.job.reset} testId="import-error" />
+      ) : null}
       <OverrideFields flow={flow} />
       {view.status !== 'idle' && view.status !== 'done' && view.status !== 'failed' ? (
         <div className="job-progress" data-testid="import-job" data-status={view.status}>

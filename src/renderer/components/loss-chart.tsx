@@ -23,11 +23,36 @@ export function LossChart({ points, epochs, testId, height = 220 }: LossChartPro
         <LineChart width={width} height={height} data={data} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid stroke="#eef1f5" />
           <XAxis dataKey="epoch" type="number" domain={[1, maxEpoch]} allowDecimals={false} tick={{ fontSize: 11 }} />
-          <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatMetric(v)} scale="auto" domain={['auto', 'auto']} />
-          <Tooltip formatter={(v) => (typeof v === 'number' ? formatMetric(v) : String(v))} labelFormatter={(l) => `epoch ${String(l)}`} />
+          <YAxis
+            width={56}
+            tick={{ fontSize: 11 }}
+            tickFormatter={(v: number) => formatMetric(v)}
+            scale="auto"
+            domain={['auto', 'auto']}
+          />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? formatMetric(v) : String(v))}
+            labelFormatter={(l) => `epoch ${String(l)}`}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line type="linear" dataKey="loss" name="loss" stroke={LOSS_COLOR} dot={false} isAnimationActive={false} connectNulls />
-          <Line type="linear" dataKey="val_loss" name="val_loss" stroke={VAL_COLOR} dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            type="linear"
+            dataKey="loss"
+            name="loss"
+            stroke={LOSS_COLOR}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
+          <Line
+            type="linear"
+            dataKey="val_loss"
+            name="val_loss"
+            stroke={VAL_COLOR}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         </LineChart>
       )}
     </ChartBox>

@@ -5,7 +5,15 @@ import { useRuns } from '../hooks/use-runs.js';
 import { useTraining } from '../hooks/use-training.js';
 import { isActive } from '../logic/job-tracker.js';
 import { curveProgress } from '../logic/loss-curve.js';
-import { DEFAULT_SORT, filterRuns, nextSort, sortRuns, toggleCompare, type RunSort, type SortKey } from '../logic/run-list.js';
+import {
+  DEFAULT_SORT,
+  filterRuns,
+  nextSort,
+  sortRuns,
+  toggleCompare,
+  type RunSort,
+  type SortKey,
+} from '../logic/run-list.js';
 import { Dialog } from './dialog.js';
 import { RunCompare } from './run-compare.js';
 import { RunDetailView } from './run-detail.js';
@@ -39,7 +47,10 @@ export function ModelsView({ signals }: ModelsViewProps) {
       void runs.refresh();
     }
   }, [finishedRun, runs.refresh]);
-  const background = !training && isActive(job.view) ? curveProgress(job.epochs === null ? undefined : { epochs: job.epochs, points: job.points }) : null;
+  const background =
+    !training && isActive(job.view)
+      ? curveProgress(job.epochs === null ? undefined : { epochs: job.epochs, points: job.points })
+      : null;
   const openRun = useCallback((id: string) => {
     setTraining(false);
     setOpenId(id);
@@ -89,7 +100,8 @@ export function ModelsView({ signals }: ModelsViewProps) {
           </button>
           {!training && isActive(job.view) ? (
             <button type="button" onClick={() => setTraining(true)} data-testid="models-training-status">
-              <span className="spinner" /> Training{background === null ? '…' : ` epoch ${background.epoch}/${background.epochs}`}
+              <span className="spinner" /> Training
+              {background === null ? '…' : ` epoch ${background.epoch}/${background.epochs}`}
             </button>
           ) : null}
           <button type="button" className="primary" onClick={() => setTraining(true)} data-testid="models-train">
@@ -113,9 +125,13 @@ export function ModelsView({ signals }: ModelsViewProps) {
           />
         )}
       </section>
-      {comparing !== null ? <RunCompare key={comparing.join('|')} ids={comparing} onClose={() => setComparing(null)} /> : null}
+      {comparing !== null ? (
+        <RunCompare key={comparing.join('|')} ids={comparing} onClose={() => setComparing(null)} />
+      ) : null}
       {openId !== null ? <RunDetailView key={openId} id={openId} onClose={() => setOpenId(null)} /> : null}
-      {training ? <TrainDialog signals={signals} job={job} onClose={() => setTraining(false)} onOpenRun={openRun} /> : null}
+      {training ? (
+        <TrainDialog signals={signals} job={job} onClose={() => setTraining(false)} onOpenRun={openRun} />
+      ) : null}
       {toDelete !== null ? (
         <Dialog
           title="Delete run"
@@ -127,14 +143,20 @@ export function ModelsView({ signals }: ModelsViewProps) {
               <button type="button" onClick={() => setToDelete(null)} data-testid="run-delete-cancel">
                 Keep it
               </button>
-              <button type="button" className="danger" onClick={() => void confirmDelete()} data-testid="run-delete-confirm">
+              <button
+                type="button"
+                className="danger"
+                onClick={() => void confirmDelete()}
+                data-testid="run-delete-confirm"
+              >
                 Delete
               </button>
             </>
           }
         >
           <p>
-            Delete run <strong>{toDelete.name}</strong> (<span className="mono">{toDelete.id}</span>) with its model and artifacts? This cannot be undone.
+            Delete run <strong>{toDelete.name}</strong> (<span className="mono">{toDelete.id}</span>) with its model and
+            artifacts? This cannot be undone.
           </p>
         </Dialog>
       ) : null}

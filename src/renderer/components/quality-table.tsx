@@ -30,17 +30,39 @@ export function QualityTable({ rows, byId, loading, scope, truncated, onSelect }
           <thead>
             <tr>
               <th scope="col">Signal</th>
-              <th scope="col" className="num">Count</th>
-              <th scope="col" className="num">Min</th>
-              <th scope="col" className="num">Max</th>
-              <th scope="col" className="num">Mean</th>
-              <th scope="col" className="num">Period</th>
-              <th scope="col" className="num">Gaps</th>
-              <th scope="col" className="num">Largest gap</th>
-              <th scope="col" className="num">Flatlines</th>
-              <th scope="col" className="num">Non-finite</th>
-              <th scope="col" className="num">Out of range</th>
-              <th scope="col" className="num">Bad quality</th>
+              <th scope="col" className="num">
+                Count
+              </th>
+              <th scope="col" className="num">
+                Min
+              </th>
+              <th scope="col" className="num">
+                Max
+              </th>
+              <th scope="col" className="num">
+                Mean
+              </th>
+              <th scope="col" className="num">
+                Period
+              </th>
+              <th scope="col" className="num">
+                Gaps
+              </th>
+              <th scope="col" className="num">
+                Largest gap
+              </th>
+              <th scope="col" className="num">
+                Flatlines
+              </th>
+              <th scope="col" className="num">
+                Non-finite
+              </th>
+              <th scope="col" className="num">
+                Out of range
+              </th>
+              <th scope="col" className="num">
+                Bad quality
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -52,7 +74,12 @@ export function QualityTable({ rows, byId, loading, scope, truncated, onSelect }
                 <tr key={row.signalId} data-testid={`quality-row-${row.signalId}`}>
                   <th scope="row">
                     {signal ? (
-                      <button type="button" className="link-button" onClick={() => onSelect(signal)} title={`${signal.asset} / ${signal.tag}`}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => onSelect(signal)}
+                        title={`${signal.asset} / ${signal.tag}`}
+                      >
                         <span className="muted">{signal.asset} / </span>
                         {signal.tag}
                       </button>
@@ -67,7 +94,10 @@ export function QualityTable({ rows, byId, loading, scope, truncated, onSelect }
                   <td className="num">{formatDuration(row.period, kind)}</td>
                   <td className={cellClass(sev.gaps)}>{row.gaps}</td>
                   <td className={cellClass(sev.gaps)}>{formatDuration(row.largestGap, kind)}</td>
-                  <td className={cellClass(sev.flatlines)} title={row.flatlines > 0 ? `${row.flatlineReadings} readings in flat runs` : undefined}>
+                  <td
+                    className={cellClass(sev.flatlines)}
+                    title={row.flatlines > 0 ? `${row.flatlineReadings} readings in flat runs` : undefined}
+                  >
                     {row.flatlines}
                   </td>
                   <td className={cellClass(sev.nonFinite)}>{row.nonFinite}</td>

@@ -147,7 +147,13 @@ export function PublishRunDialog({ defaultName, onClose, onPublished }: PublishR
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={nameProblem !== null || run === '' || busy} onClick={() => void publish()} data-testid="registry-publish-ok">
+          <button
+            type="button"
+            className="primary"
+            disabled={nameProblem !== null || run === '' || busy}
+            onClick={() => void publish()}
+            data-testid="registry-publish-ok"
+          >
             {busy ? 'Publishing…' : 'Publish'}
           </button>
         </>
@@ -173,10 +179,20 @@ export function PublishRunDialog({ defaultName, onClose, onPublished }: PublishR
           </select>
         )}
         <label htmlFor={nameId}>Model name</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. pump-rul" data-testid="registry-publish-name" aria-invalid={nameProblem !== null} />
+        <input
+          id={nameId}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. pump-rul"
+          data-testid="registry-publish-name"
+          aria-invalid={nameProblem !== null}
+        />
       </div>
       {nameProblem !== null && name !== '' ? <p className="form-error">{nameProblem}</p> : null}
-      <p className="muted small">The package (model, weights, run record, manifest, model card and SHA256SUMS) is published as a candidate; approval needs another person.</p>
+      <p className="muted small">
+        The package (model, weights, run record, manifest, model card and SHA256SUMS) is published as a candidate;
+        approval needs another person.
+      </p>
       {failure !== null ? <RefusalMessage failure={failure} /> : null}
     </Dialog>
   );

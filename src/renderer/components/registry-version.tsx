@@ -2,7 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RegistryConnection, RegistryGovernResult, RegistryModel } from '../../shared/registry.js';
 import { useServices } from '../hooks/services.js';
 import { useRegistryVersion } from '../hooks/use-registry.js';
-import { actionsFor, formatBytes, formatMetric, lineageRows, metricKeys, shortHash, type ActionState } from '../logic/registry.js';
+import {
+  actionsFor,
+  formatBytes,
+  formatMetric,
+  lineageRows,
+  metricKeys,
+  shortHash,
+  type ActionState,
+} from '../logic/registry.js';
 import { ConfirmActionDialog, RefusalMessage } from './registry-dialogs.js';
 import { StageBadge } from './registry-stage.js';
 import { RunDetailView } from './run-detail.js';
@@ -50,7 +58,14 @@ const useDownloadUrl = (html: string | null): string | null => {
 };
 
 /** One version: stage and actions, metrics, lineage back to run and dataset, approvals, verification, card. */
-export function RegistryVersionView({ model, version, connection, refreshKey, onChanged, onClose }: RegistryVersionProps) {
+export function RegistryVersionView({
+  model,
+  version,
+  connection,
+  refreshKey,
+  onChanged,
+  onClose,
+}: RegistryVersionProps) {
   const state = useRegistryVersion(model.name, version, refreshKey);
   const { detail, card } = state;
   const manifest = detail?.manifest ?? null;
@@ -63,12 +78,20 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
     () =>
       detail === null || manifest === null
         ? []
-        : actionsFor({ version, stage: detail.stage, createdBy: manifest.createdBy, trainedBy: manifest.lineage.trainedBy }, { production: detail.production, rollbackTarget: detail.rollbackTarget }, connection.user),
+        : actionsFor(
+            { version, stage: detail.stage, createdBy: manifest.createdBy, trainedBy: manifest.lineage.trainedBy },
+            { production: detail.production, rollbackTarget: detail.rollbackTarget },
+            connection.user,
+          ),
     [detail, manifest, version, connection.user],
   );
 
   return (
-    <section className="panel registry-version" aria-label={`${model.name} version ${version}`} data-testid="registry-version">
+    <section
+      className="panel registry-version"
+      aria-label={`${model.name} version ${version}`}
+      data-testid="registry-version"
+    >
       <div className="panel-title">
         <h3>
           {model.name} <span className="muted">v{version}</span>
@@ -99,7 +122,8 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
             ))}
           </div>
           <p className="muted small" data-testid="registry-version-summary">
-            {manifest.task} · {manifest.modelType} · published {manifest.createdAt} by <strong>{manifest.createdBy}</strong> · trained by {manifest.lineage.trainedBy}
+            {manifest.task} · {manifest.modelType} · published {manifest.createdAt} by{' '}
+            <strong>{manifest.createdBy}</strong> · trained by {manifest.lineage.trainedBy}
           </p>
           <div className="registry-detail-grid">
             <div>
@@ -141,7 +165,13 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
                           <>
                             <span data-testid="registry-lineage-run">{v}</span>{' '}
                             {runPresent ? (
-                              <button type="button" className="link-button" onClick={() => setShowRun((s) => !s)} aria-expanded={showRun} data-testid="registry-open-run">
+                              <button
+                                type="button"
+                                className="link-button"
+                                onClick={() => setShowRun((s) => !s)}
+                                aria-expanded={showRun}
+                                data-testid="registry-open-run"
+                              >
                                 {showRun ? 'hide run' : 'open run'}
                               </button>
                             ) : (
@@ -193,7 +223,8 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
           </table>
           <details>
             <summary className="small">
-              Data contract ({manifest.dataContract.signals.length} signals, window {manifest.dataContract.window.length}) and files ({detail.files.length})
+              Data contract ({manifest.dataContract.signals.length} signals, window{' '}
+              {manifest.dataContract.window.length}) and files ({detail.files.length})
             </summary>
             <table className="data-table compact">
               <thead>
@@ -211,7 +242,11 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
                     <td>{s.asset ?? '—'}</td>
                     <td>{s.tag}</td>
                     <td>{s.unit ?? '—'}</td>
-                    <td>{s.validMin === null && s.validMax === null ? '—' : `${s.validMin ?? '−∞'} … ${s.validMax ?? '+∞'}`}</td>
+                    <td>
+                      {s.validMin === null && s.validMax === null
+                        ? '—'
+                        : `${s.validMin ?? '−∞'} … ${s.validMax ?? '+∞'}`}
+                    </td>
                     <td>{s.missingPolicy}</td>
                   </tr>
                 ))}
@@ -235,18 +270,30 @@ export function RegistryVersionView({ model, version, connection, refreshKey, on
             <h4>Model card</h4>
             <span className="spacer" />
             {cardUrl !== null ? (
-              <a href={cardUrl} download={`${model.name}-v${version}-model-card.html`} data-testid="registry-card-download">
+              <a
+                href={cardUrl}
+                download={`${model.name}-v${version}-model-card.html`}
+                data-testid="registry-card-download"
+              >
                 Save card…
               </a>
             ) : null}
           </div>
           {card !== null ? (
             // sandbox="" : no scripts, no forms, no navigation, an opaque origin; the card also carries its own CSP.
-            <iframe className="registry-card" title={`Model card of ${model.name} version ${version}`} sandbox="" srcDoc={card} data-testid="registry-card" />
+            <iframe
+              className="registry-card"
+              title={`Model card of ${model.name} version ${version}`}
+              sandbox=""
+              srcDoc={card}
+              data-testid="registry-card"
+            />
           ) : (
             <p className="muted small">The model card could not be loaded.</p>
           )}
-          {showRun && runPresent ? <RunDetailView id={manifest.lineage.runId} onClose={() => setShowRun(false)} /> : null}
+          {showRun && runPresent ? (
+            <RunDetailView id={manifest.lineage.runId} onClose={() => setShowRun(false)} />
+          ) : null}
         </>
       ) : null}
       {pending !== null && detail !== null ? (

@@ -1,13 +1,26 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { RegistryModel } from '../../shared/registry.js';
 import { useRegistry, useVerify, type Failure } from '../hooks/use-registry.js';
-import { checkConnectForm, compareRows, EMPTY_CONNECT_FORM, formatMetric, locationKind, tableMetrics, toggleVersion, type ConnectForm } from '../logic/registry.js';
+import {
+  checkConnectForm,
+  compareRows,
+  EMPTY_CONNECT_FORM,
+  formatMetric,
+  locationKind,
+  tableMetrics,
+  toggleVersion,
+  type ConnectForm,
+} from '../logic/registry.js';
 import '../registry.css';
 import { PublishRunDialog, RefusalMessage } from './registry-dialogs.js';
 import { StageBadge } from './registry-stage.js';
 import { RegistryVersionView } from './registry-version.js';
 
-function ConnectPanel({ connect }: { connect: (input: Parameters<ReturnType<typeof useRegistry>['connect']>[0]) => Promise<Failure | null> }) {
+function ConnectPanel({
+  connect,
+}: {
+  connect: (input: Parameters<ReturnType<typeof useRegistry>['connect']>[0]) => Promise<Failure | null>;
+}) {
   const [form, setForm] = useState<ConnectForm>(EMPTY_CONNECT_FORM);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -31,8 +44,9 @@ function ConnectPanel({ connect }: { connect: (input: Parameters<ReturnType<type
         <h3>Connect to a model registry</h3>
       </div>
       <p className="muted small">
-        A registry folder (usually a network share) or a registry server (<span className="mono">pdm-studio registry serve</span>). On a folder you act as your
-        operating-system user; on a server as the owner of the token.
+        A registry folder (usually a network share) or a registry server (
+        <span className="mono">pdm-studio registry serve</span>). On a folder you act as your operating-system user; on
+        a server as the owner of the token.
       </p>
       <form
         className="form-grid"
@@ -74,8 +88,13 @@ function ConnectPanel({ connect }: { connect: (input: Parameters<ReturnType<type
               data-testid="registry-act-as"
             />
             <label className="inline span-2">
-              <input type="checkbox" checked={form.create} onChange={(e) => setForm({ ...form, create: e.target.checked })} data-testid="registry-create" /> Create a new
-              registry in this folder if there is none
+              <input
+                type="checkbox"
+                checked={form.create}
+                onChange={(e) => setForm({ ...form, create: e.target.checked })}
+                data-testid="registry-create"
+              />{' '}
+              Create a new registry in this folder if there is none
             </label>
           </>
         ) : null}
@@ -91,7 +110,15 @@ function ConnectPanel({ connect }: { connect: (input: Parameters<ReturnType<type
   );
 }
 
-function CompareTable({ model, versions, onClose }: { model: RegistryModel; versions: readonly number[]; onClose: () => void }) {
+function CompareTable({
+  model,
+  versions,
+  onClose,
+}: {
+  model: RegistryModel;
+  versions: readonly number[];
+  onClose: () => void;
+}) {
   const chosen = model.versions.filter((v) => versions.includes(v.version));
   const rows = compareRows(chosen);
   return (
@@ -123,7 +150,11 @@ function CompareTable({ model, versions, onClose }: { model: RegistryModel; vers
                 {r.metric}
               </th>
               {r.values.map((v, i) => (
-                <td key={i} className={`num${r.best === i ? ' better' : ''}`} data-testid={`registry-compare-${r.metric}-${chosen[i]?.version ?? i}`}>
+                <td
+                  key={i}
+                  className={`num${r.best === i ? ' better' : ''}`}
+                  data-testid={`registry-compare-${r.metric}-${chosen[i]?.version ?? i}`}
+                >
                   {formatMetric(v)}
                 </td>
               ))}
@@ -229,7 +260,12 @@ export function RegistryView() {
       {registry.error !== null ? <RefusalMessage failure={registry.error} testId="registry-error" /> : null}
       {verify.error !== null ? <RefusalMessage failure={verify.error} testId="registry-verify-error" /> : null}
       {verify.report !== null ? (
-        <div className={verify.report.ok ? 'notice' : 'registry-refusal'} role="status" data-testid="registry-verify-report" data-ok={verify.report.ok}>
+        <div
+          className={verify.report.ok ? 'notice' : 'registry-refusal'}
+          role="status"
+          data-testid="registry-verify-report"
+          data-ok={verify.report.ok}
+        >
           {verify.report.ok
             ? `Verified: ${verify.report.checked.entries} audit entries, ${verify.report.checked.packages} packages, ${verify.report.checked.files} files.`
             : `${verify.report.problems.length} problem(s): ${verify.report.problems.map((p) => p.message).join(' · ')}`}
@@ -261,7 +297,8 @@ export function RegistryView() {
                   >
                     <span className="registry-model-name">{m.name}</span>
                     <span className="muted small">
-                      {m.versions.length} version{m.versions.length === 1 ? '' : 's'} · production {m.production === null ? '—' : `v${m.production}`}
+                      {m.versions.length} version{m.versions.length === 1 ? '' : 's'} · production{' '}
+                      {m.production === null ? '—' : `v${m.production}`}
                     </span>
                   </button>
                 </li>
@@ -270,12 +307,24 @@ export function RegistryView() {
           )}
         </section>
         {model !== null ? (
-          <section className="panel registry-versions" aria-label={`Versions of ${model.name}`} data-testid="registry-versions">
+          <section
+            className="panel registry-versions"
+            aria-label={`Versions of ${model.name}`}
+            data-testid="registry-versions"
+          >
             <div className="panel-title">
               <h3>{model.name}</h3>
-              <span className="muted small">rollback target {model.rollbackTarget === null ? '—' : `v${model.rollbackTarget}`}</span>
+              <span className="muted small">
+                rollback target {model.rollbackTarget === null ? '—' : `v${model.rollbackTarget}`}
+              </span>
               <span className="spacer" />
-              <button type="button" disabled={compare.length < 2} onClick={() => setComparing(true)} title="Tick two or more versions" data-testid="registry-compare-button">
+              <button
+                type="button"
+                disabled={compare.length < 2}
+                onClick={() => setComparing(true)}
+                title="Tick two or more versions"
+                data-testid="registry-compare-button"
+              >
                 Compare ({compare.length})
               </button>
             </div>
@@ -300,7 +349,11 @@ export function RegistryView() {
                 </thead>
                 <tbody>
                   {[...model.versions].reverse().map((v) => (
-                    <tr key={v.version} className={v.version === openVersion ? 'selected' : undefined} data-testid={`registry-version-row-${v.version}`}>
+                    <tr
+                      key={v.version}
+                      className={v.version === openVersion ? 'selected' : undefined}
+                      data-testid={`registry-version-row-${v.version}`}
+                    >
                       <td>
                         <input
                           type="checkbox"
@@ -322,7 +375,12 @@ export function RegistryView() {
                         </td>
                       ))}
                       <td className="actions">
-                        <button type="button" onClick={() => setOpenVersion(v.version)} aria-label={`Open version ${v.version}`} data-testid={`registry-open-${v.version}`}>
+                        <button
+                          type="button"
+                          onClick={() => setOpenVersion(v.version)}
+                          aria-label={`Open version ${v.version}`}
+                          data-testid={`registry-open-${v.version}`}
+                        >
                           Open
                         </button>
                       </td>
@@ -334,7 +392,9 @@ export function RegistryView() {
           </section>
         ) : null}
       </div>
-      {comparing && model !== null && compare.length >= 2 ? <CompareTable model={model} versions={compare} onClose={() => setComparing(false)} /> : null}
+      {comparing && model !== null && compare.length >= 2 ? (
+        <CompareTable model={model} versions={compare} onClose={() => setComparing(false)} />
+      ) : null}
       {model !== null && openVersion !== null ? (
         <RegistryVersionView
           key={`${model.name}/${openVersion}`}
@@ -343,7 +403,9 @@ export function RegistryView() {
           connection={connection}
           refreshKey={refreshKey}
           onChanged={(result) => {
-            setNotice(`${result.name} v${result.version} is now ${result.stage}; production: ${result.production === null ? 'none' : `v${result.production}`}.`);
+            setNotice(
+              `${result.name} v${result.version} is now ${result.stage}; production: ${result.production === null ? 'none' : `v${result.production}`}.`,
+            );
             void reloadAll();
           }}
           onClose={() => setOpenVersion(null)}

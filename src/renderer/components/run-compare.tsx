@@ -10,7 +10,10 @@ export interface RunCompareProps {
 const comparable = (detail: ReturnType<typeof useRunDetail>['data']): ComparableRun | null => {
   if (detail === null) return null;
   const config = detail.artifact?.['config'];
-  return { summary: detail.summary, config: typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : null };
+  return {
+    summary: detail.summary,
+    config: typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : null,
+  };
 };
 
 /** Two runs side by side: run facts, config and metrics, differences highlighted (better metric in green). */
@@ -31,11 +34,22 @@ export function RunCompare({ ids, onClose }: RunCompareProps) {
       <div className="panel-title">
         <h3>Compare runs</h3>
         <label className="inline small">
-          <input type="checkbox" checked={onlyDifferences} onChange={(e) => setOnlyDifferences(e.target.checked)} data-testid="compare-only-differences" />
+          <input
+            type="checkbox"
+            checked={onlyDifferences}
+            onChange={(e) => setOnlyDifferences(e.target.checked)}
+            data-testid="compare-only-differences"
+          />
           only differences
         </label>
         <span className="spacer" />
-        <button type="button" className="icon-button" aria-label="Close comparison" onClick={onClose} data-testid="compare-close">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close comparison"
+          onClick={onClose}
+          data-testid="compare-close"
+        >
           ×
         </button>
       </div>
@@ -47,7 +61,11 @@ export function RunCompare({ ids, onClose }: RunCompareProps) {
       ) : null}
       {rows.length > 0 ? (
         <div className="table-scroll">
-          <table className="data-table compare-table" data-testid="runs-compare-table" data-differences={rows.filter((r) => r.differs).length}>
+          <table
+            className="data-table compare-table"
+            data-testid="runs-compare-table"
+            data-differences={rows.filter((r) => r.differs).length}
+          >
             <thead>
               <tr>
                 <th scope="col">Field</th>
@@ -66,7 +84,12 @@ export function RunCompare({ ids, onClose }: RunCompareProps) {
                     </th>
                   </tr>,
                   ...inSection.map((r) => (
-                    <tr key={`${section}-${r.key}`} className={r.differs ? 'differs' : undefined} data-differs={r.differs ? 'true' : 'false'} data-key={r.key}>
+                    <tr
+                      key={`${section}-${r.key}`}
+                      className={r.differs ? 'differs' : undefined}
+                      data-differs={r.differs ? 'true' : 'false'}
+                      data-key={r.key}
+                    >
                       <th scope="row" className="mono">
                         {r.key}
                       </th>

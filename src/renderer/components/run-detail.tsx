@@ -57,7 +57,12 @@ function Explanations({ id }: { id: string }) {
     <section className="run-section" aria-label="Which signals drove the predictions">
       <div className="panel-title">
         <h4>Which signals drove the worst predictions</h4>
-        <button type="button" onClick={() => void evaluation.run()} disabled={evaluation.loading} data-testid="run-explain">
+        <button
+          type="button"
+          onClick={() => void evaluation.run()}
+          disabled={evaluation.loading}
+          data-testid="run-explain"
+        >
           {data === null ? 'Re-score and explain' : 'Re-score again'}
         </button>
       </div>
@@ -70,8 +75,11 @@ function Explanations({ id }: { id: string }) {
       {data !== null ? (
         <>
           <p className="small" data-testid="run-reproduced" data-matches={data.matchesRecord ? 'true' : 'false'}>
-            {data.matchesRecord ? 'Re-scoring reproduces the recorded metrics' : 'Re-scoring differs from the recorded metrics'} ({data.scoredWindows} windows,{' '}
-            {Math.round(data.windowsPerSecond).toLocaleString('en-US')} windows/s on {data.backend}).
+            {data.matchesRecord
+              ? 'Re-scoring reproduces the recorded metrics'
+              : 'Re-scoring differs from the recorded metrics'}{' '}
+            ({data.scoredWindows} windows, {Math.round(data.windowsPerSecond).toLocaleString('en-US')} windows/s on{' '}
+            {data.backend}).
           </p>
           <table className="data-table" data-testid="run-explanations">
             <thead>
@@ -117,15 +125,30 @@ function Explanations({ id }: { id: string }) {
 /** One run: metrics, loss history, plots for its task, importance, and per-prediction drivers. */
 export function RunDetailView({ id, onClose }: RunDetailViewProps) {
   const { data: detail, loading, error } = useRunDetail(id);
-  const history = useMemo(() => (detail?.history ?? []).map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss })), [detail]);
+  const history = useMemo(
+    () => (detail?.history ?? []).map((h) => ({ epoch: h.epoch, loss: h.loss, valLoss: h.valLoss })),
+    [detail],
+  );
 
   return (
-    <section className="panel run-detail" aria-label="Run" data-testid="run-detail" data-run-id={id} data-task={detail?.summary.task ?? ''}>
+    <section
+      className="panel run-detail"
+      aria-label="Run"
+      data-testid="run-detail"
+      data-run-id={id}
+      data-task={detail?.summary.task ?? ''}
+    >
       <div className="panel-title">
         <h3>{detail?.summary.name ?? id}</h3>
         <span className="mono small muted">{id}</span>
         <span className="spacer" />
-        <button type="button" className="icon-button" aria-label="Close run" onClick={onClose} data-testid="run-detail-close">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close run"
+          onClick={onClose}
+          data-testid="run-detail-close"
+        >
           ×
         </button>
       </div>
@@ -138,7 +161,8 @@ export function RunDetailView({ id, onClose }: RunDetailViewProps) {
       {detail !== null ? (
         <>
           <p className="small muted">
-            {detail.summary.task} · {detail.summary.modelType} · backend {detail.summary.backend} · seed {detail.summary.seed} · dataset{' '}
+            {detail.summary.task} · {detail.summary.modelType} · backend {detail.summary.backend} · seed{' '}
+            {detail.summary.seed} · dataset{' '}
             <span className="mono" title={detail.summary.datasetHash}>
               {shortHash(detail.summary.datasetHash)}
             </span>{' '}

@@ -41,7 +41,16 @@ const COLUMNS: readonly Column[] = [
 const testKey = (key: SortKey) => key.replace('metric:', '');
 
 /** The runs of the workspace: sortable columns, pick two to compare, open one, delete one. */
-export function RunsTable({ runs, sort, onSort, selectedForCompare, onToggleCompare, openId, onOpen, onDelete }: RunsTableProps) {
+export function RunsTable({
+  runs,
+  sort,
+  onSort,
+  selectedForCompare,
+  onToggleCompare,
+  openId,
+  onOpen,
+  onDelete,
+}: RunsTableProps) {
   return (
     <div className="table-scroll">
       <table className="data-table runs-table" data-testid="runs-table" data-rows={runs.length}>
@@ -57,7 +66,12 @@ export function RunsTable({ runs, sort, onSort, selectedForCompare, onToggleComp
                 className={c.numeric ? 'num' : undefined}
                 aria-sort={sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
               >
-                <button type="button" className="sort-button" onClick={() => onSort(c.key)} data-testid={`runs-sort-${testKey(c.key)}`}>
+                <button
+                  type="button"
+                  className="sort-button"
+                  onClick={() => onSort(c.key)}
+                  data-testid={`runs-sort-${testKey(c.key)}`}
+                >
                   {c.label}
                   <span aria-hidden="true" className="sort-mark">
                     {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
@@ -89,11 +103,19 @@ export function RunsTable({ runs, sort, onSort, selectedForCompare, onToggleComp
                 />
               </td>
               <td>
-                <button type="button" className="link-button run-name" onClick={() => onOpen(run.id)} title={run.id} data-testid={`run-open-${run.id}`}>
+                <button
+                  type="button"
+                  className="link-button run-name"
+                  onClick={() => onOpen(run.id)}
+                  title={run.id}
+                  data-testid={`run-open-${run.id}`}
+                >
                   {run.name}
                 </button>
                 <div className="mono small muted">{run.id}</div>
-                {run.status !== 'done' ? <span className={`badge ${run.status === 'failed' ? 'bad' : 'warn'}`}>{run.status}</span> : null}
+                {run.status !== 'done' ? (
+                  <span className={`badge ${run.status === 'failed' ? 'bad' : 'warn'}`}>{run.status}</span>
+                ) : null}
               </td>
               <td>{run.task}</td>
               <td>{run.modelType}</td>
@@ -105,12 +127,22 @@ export function RunsTable({ runs, sort, onSort, selectedForCompare, onToggleComp
               <td title={run.createdAt}>{formatCreated(run.createdAt)}</td>
               <td className="num">{formatDuration(run.durationS)}</td>
               {METRIC_COLUMNS.map((m) => (
-                <td key={m.key} className="num" data-testid={`run-metric-${m.key}`} data-value={run.metrics[m.key] ?? ''}>
+                <td
+                  key={m.key}
+                  className="num"
+                  data-testid={`run-metric-${m.key}`}
+                  data-value={run.metrics[m.key] ?? ''}
+                >
                   {formatMetric(run.metrics[m.key])}
                 </td>
               ))}
               <td className="actions">
-                <button type="button" onClick={() => onDelete(run)} aria-label={`Delete ${run.name}`} data-testid={`run-delete-${run.id}`}>
+                <button
+                  type="button"
+                  onClick={() => onDelete(run)}
+                  aria-label={`Delete ${run.name}`}
+                  data-testid={`run-delete-${run.id}`}
+                >
                   Delete
                 </button>
               </td>

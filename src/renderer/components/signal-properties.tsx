@@ -85,16 +85,34 @@ export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesP
       </label>
       <label>
         Sample period ({samplePeriodUnit(signal)})
-        <input type="text" inputMode="decimal" placeholder="median spacing" {...field('samplePeriod')} data-testid="prop-sample-period" />
+        <input
+          type="text"
+          inputMode="decimal"
+          placeholder="median spacing"
+          {...field('samplePeriod')}
+          data-testid="prop-sample-period"
+        />
       </label>
       <div className="row2">
         <label>
           Valid min
-          <input type="text" inputMode="decimal" placeholder="none" {...field('validMin')} data-testid="prop-valid-min" />
+          <input
+            type="text"
+            inputMode="decimal"
+            placeholder="none"
+            {...field('validMin')}
+            data-testid="prop-valid-min"
+          />
         </label>
         <label>
           Valid max
-          <input type="text" inputMode="decimal" placeholder="none" {...field('validMax')} data-testid="prop-valid-max" />
+          <input
+            type="text"
+            inputMode="decimal"
+            placeholder="none"
+            {...field('validMax')}
+            data-testid="prop-valid-max"
+          />
         </label>
       </div>
       {error !== null ? (

@@ -162,10 +162,19 @@ export function SignalTree({
           </span>
         </div>
         <div className="tree-actions">
-          <button type="button" className="link-button" onClick={() => setToggled(new Map(filtered.map((g) => [g.asset, true])))} disabled={filtered.length > 50 && !filterActive}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setToggled(new Map(filtered.map((g) => [g.asset, true])))}
+            disabled={filtered.length > 50 && !filterActive}
+          >
             Expand all
           </button>
-          <button type="button" className="link-button" onClick={() => setToggled(new Map(filtered.map((g) => [g.asset, false])))}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setToggled(new Map(filtered.map((g) => [g.asset, false])))}
+          >
             Collapse all
           </button>
         </div>
@@ -189,7 +198,9 @@ export function SignalTree({
         {!loading && signals.length === 0 ? (
           <li className="empty-state small">No signals yet. Use Import… to load a file.</li>
         ) : null}
-        {signals.length > 0 && filtered.length === 0 ? <li className="empty-state small">No signal matches the filter.</li> : null}
+        {signals.length > 0 && filtered.length === 0 ? (
+          <li className="empty-state small">No signal matches the filter.</li>
+        ) : null}
       </ul>
     </div>
   );

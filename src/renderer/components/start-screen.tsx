@@ -15,7 +15,8 @@ export function StartScreen({ sampleAvailable, onOpened }: StartScreenProps) {
       <div className="start-card">
         <h1>PdM Studio</h1>
         <p className="lead">
-          A workspace is a folder holding your plant's readings, events and models. Open one, or start with the sample data.
+          A workspace is a folder holding your plant's readings, events and models. Open one, or start with the sample
+          data.
         </p>
         <WorkspacePicker sampleAvailable={sampleAvailable} onOpened={onOpened} onError={reportError} />
       </div>

@@ -10,10 +10,17 @@ export interface StatusBarProps {
 export function StatusBar({ shell, version, workspace }: StatusBarProps) {
   return (
     <footer className="status-bar" data-testid="status-bar">
-      <span data-testid="status-shell">{shell === null ? 'connecting…' : shell === 'electron' ? 'Desktop' : 'Browser mode'}</span>
+      <span data-testid="status-shell">
+        {shell === null ? 'connecting…' : shell === 'electron' ? 'Desktop' : 'Browser mode'}
+      </span>
       {version !== null ? <span>PdM Studio {version}</span> : null}
       {workspace !== null ? (
-        <span className="status-workspace" data-testid="status-workspace" data-signals={workspace.signals} data-readings={workspace.readings}>
+        <span
+          className="status-workspace"
+          data-testid="status-workspace"
+          data-signals={workspace.signals}
+          data-readings={workspace.readings}
+        >
           DuckDB workspace · {formatCount(workspace.signals)} signals · {formatCount(workspace.assets)} assets ·{' '}
           {formatCount(workspace.readings)} readings · schema v{workspace.schemaVersion}
         </span>

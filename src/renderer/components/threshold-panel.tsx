@@ -1,7 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { RunDetail } from '../../shared/training.js';
 import { formatMetric } from '../logic/run-list.js';
-import { alarmFigures, confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../logic/threshold-metrics.js';
+import {
+  alarmFigures,
+  confusionRows,
+  recordedThreshold,
+  sliderScale,
+  thresholdMetrics,
+} from '../logic/threshold-metrics.js';
 import { formatDuration } from '../logic/time-format.js';
 
 export interface ThresholdPanelProps {
@@ -19,9 +25,13 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
   const scale = useMemo(() => sliderScale(detail.predictions, recorded), [detail.predictions, recorded]);
   const [threshold, setThreshold] = useState<number>(() => recorded ?? (scale.min + scale.max) / 2);
   const m = useMemo(() => thresholdMetrics(detail.predictions, threshold), [detail.predictions, threshold]);
-  const alarms = useMemo(() => alarmFigures(detail.predictions, detail.failures, threshold), [detail.predictions, detail.failures, threshold]);
+  const alarms = useMemo(
+    () => alarmFigures(detail.predictions, detail.failures, threshold),
+    [detail.predictions, detail.failures, threshold],
+  );
 
-  if (detail.predictions.length === 0) return <p className="muted">This run has no scored windows to set a threshold on.</p>;
+  if (detail.predictions.length === 0)
+    return <p className="muted">This run has no scored windows to set a threshold on.</p>;
 
   const stats: readonly (readonly [string, string, string])[] = [
     ['precision', 'Precision', pct(m.precision)],
@@ -32,8 +42,16 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
     ...(alarms === null || detail.failures === null
       ? []
       : ([
-          ['mean-lead-time', 'Mean lead time', alarms.detectedFailures > 0 ? formatDuration(alarms.meanLeadTime, detail.failures.timeKind) : '—'],
-          ['failures-detected', 'Failures detected', `${alarms.detectedFailures} of ${alarms.detectedFailures + alarms.missedFailures}`],
+          [
+            'mean-lead-time',
+            'Mean lead time',
+            alarms.detectedFailures > 0 ? formatDuration(alarms.meanLeadTime, detail.failures.timeKind) : '—',
+          ],
+          [
+            'failures-detected',
+            'Failures detected',
+            `${alarms.detectedFailures} of ${alarms.detectedFailures + alarms.missedFailures}`,
+          ],
           ['false-alarms', 'False alarms', String(alarms.falseAlarms)],
           [
             'false-alarms-per-period',
@@ -62,7 +80,12 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
         />
       </label>
       {recorded !== null ? (
-        <button type="button" className="link-button" onClick={() => setThreshold(recorded)} data-testid="threshold-reset">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => setThreshold(recorded)}
+          data-testid="threshold-reset"
+        >
           Back to the trained threshold
         </button>
       ) : null}
@@ -75,7 +98,14 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
             </div>
           ))}
         </dl>
-        <table className="data-table confusion" data-testid="confusion-matrix" data-tp={m.tp} data-fp={m.fp} data-tn={m.tn} data-fn={m.fn}>
+        <table
+          className="data-table confusion"
+          data-testid="confusion-matrix"
+          data-tp={m.tp}
+          data-fp={m.fp}
+          data-tn={m.tn}
+          data-fn={m.fn}
+        >
           <caption className="small muted">Windows: true class by alarm</caption>
           <thead>
             <tr>

@@ -16,11 +16,32 @@ export interface TrainDialogProps {
   readonly onOpenRun: (runId: string) => void;
 }
 
-function TextInput({ f, field, label, testId, hint, className }: { f: TrainFormState; field: TextField; label: string; testId: string; hint?: string; className?: string }) {
+function TextInput({
+  f,
+  field,
+  label,
+  testId,
+  hint,
+  className,
+}: {
+  f: TrainFormState;
+  field: TextField;
+  label: string;
+  testId: string;
+  hint?: string;
+  className?: string;
+}) {
   return (
     <label className={className}>
       {label}
-      <input type="text" value={f.form[field]} onChange={(e) => f.setField(field, e.target.value)} spellCheck={false} data-testid={testId} placeholder={hint} />
+      <input
+        type="text"
+        value={f.form[field]}
+        onChange={(e) => f.setField(field, e.target.value)}
+        spellCheck={false}
+        data-testid={testId}
+        placeholder={hint}
+      />
     </label>
   );
 }
@@ -29,7 +50,11 @@ function ModelFields({ f }: { f: TrainFormState }) {
   const { form } = f;
   const models = modelTypesFor(form.task);
   const unitsLabel =
-    form.modelType === 'gru' || form.modelType === 'lstm' ? 'Recurrent units' : form.modelType === 'cnn1d' ? 'Filters per layer' : 'Hidden units per layer';
+    form.modelType === 'gru' || form.modelType === 'lstm'
+      ? 'Recurrent units'
+      : form.modelType === 'cnn1d'
+        ? 'Filters per layer'
+        : 'Hidden units per layer';
   return (
     <fieldset className="form-grid">
       <legend>Task and model</legend>
@@ -46,7 +71,11 @@ function ModelFields({ f }: { f: TrainFormState }) {
       </label>
       <label>
         Model
-        <select value={form.modelType} onChange={(e) => f.setModel(models.find((m) => m === e.target.value) ?? form.modelType)} data-testid="train-model">
+        <select
+          value={form.modelType}
+          onChange={(e) => f.setModel(models.find((m) => m === e.target.value) ?? form.modelType)}
+          data-testid="train-model"
+        >
           {models.map((m) => (
             <option key={m} value={m}>
               {m}
@@ -54,10 +83,16 @@ function ModelFields({ f }: { f: TrainFormState }) {
           ))}
         </select>
       </label>
-      {form.modelType !== 'pca' ? <TextInput f={f} field="units" label={unitsLabel} testId="train-units" hint="64, 32" /> : null}
+      {form.modelType !== 'pca' ? (
+        <TextInput f={f} field="units" label={unitsLabel} testId="train-units" hint="64, 32" />
+      ) : null}
       <label>
         Backend
-        <select value={form.backend} onChange={(e) => f.setField('backend', BACKENDS.find((b) => b === e.target.value) ?? 'auto')} data-testid="train-backend">
+        <select
+          value={form.backend}
+          onChange={(e) => f.setField('backend', BACKENDS.find((b) => b === e.target.value) ?? 'auto')}
+          data-testid="train-backend"
+        >
           {BACKENDS.map((b) => (
             <option key={b} value={b}>
               {b === 'auto' ? 'auto (best available)' : b}
@@ -76,21 +111,44 @@ function DataFields({ f }: { f: TrainFormState }) {
       <legend>Data</legend>
       <div className="span-2 radio-row" role="radiogroup" aria-label="Choose assets by">
         <label className="inline">
-          <input type="radio" name="asset-mode" checked={form.assetMode === 'prefix'} onChange={() => f.setField('assetMode', 'prefix')} data-testid="train-asset-mode-prefix" />
+          <input
+            type="radio"
+            name="asset-mode"
+            checked={form.assetMode === 'prefix'}
+            onChange={() => f.setField('assetMode', 'prefix')}
+            data-testid="train-asset-mode-prefix"
+          />
           Assets by name prefix
         </label>
         <label className="inline">
-          <input type="radio" name="asset-mode" checked={form.assetMode === 'names'} onChange={() => f.setField('assetMode', 'names')} data-testid="train-asset-mode-names" />
+          <input
+            type="radio"
+            name="asset-mode"
+            checked={form.assetMode === 'names'}
+            onChange={() => f.setField('assetMode', 'names')}
+            data-testid="train-asset-mode-names"
+          />
           Pick assets
         </label>
       </div>
       {form.assetMode === 'prefix' ? (
-        <TextInput f={f} field="assetPrefix" label={`Training assets: name starts with (${f.chosenAssets.length} match)`} testId="train-asset-prefix" className="span-2" />
+        <TextInput
+          f={f}
+          field="assetPrefix"
+          label={`Training assets: name starts with (${f.chosenAssets.length} match)`}
+          testId="train-asset-prefix"
+          className="span-2"
+        />
       ) : (
         <div className="span-2 check-list" role="group" aria-label="Training assets" data-testid="train-asset-list">
           {f.allAssets.map((a) => (
             <label key={a} className="inline">
-              <input type="checkbox" checked={form.assetNames.includes(a)} onChange={() => f.toggleAsset(a)} data-testid={`train-asset-${a}`} />
+              <input
+                type="checkbox"
+                checked={form.assetNames.includes(a)}
+                onChange={() => f.toggleAsset(a)}
+                data-testid={`train-asset-${a}`}
+              />
               {a}
             </label>
           ))}
@@ -101,18 +159,35 @@ function DataFields({ f }: { f: TrainFormState }) {
           <span>
             Signals ({f.chosenSignals.length} of {f.availableTags.length} on every chosen asset)
           </span>
-          <button type="button" className="link-button" onClick={() => f.setAllSignals(true)} data-testid="train-signals-all">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => f.setAllSignals(true)}
+            data-testid="train-signals-all"
+          >
             All
           </button>
-          <button type="button" className="link-button" onClick={() => f.setAllSignals(false)} data-testid="train-signals-none">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => f.setAllSignals(false)}
+            data-testid="train-signals-none"
+          >
             None
           </button>
         </div>
         <div className="check-list columns" role="group" aria-label="Signals" data-testid="train-signal-list">
-          {f.availableTags.length === 0 ? <span className="muted small">No tag is present on every chosen asset.</span> : null}
+          {f.availableTags.length === 0 ? (
+            <span className="muted small">No tag is present on every chosen asset.</span>
+          ) : null}
           {f.availableTags.map((tag) => (
             <label key={tag} className="inline">
-              <input type="checkbox" checked={f.chosenSignals.includes(tag)} onChange={() => f.toggleSignal(tag)} data-testid={`train-signal-${tag}`} />
+              <input
+                type="checkbox"
+                checked={f.chosenSignals.includes(tag)}
+                onChange={() => f.toggleSignal(tag)}
+                data-testid={`train-signal-${tag}`}
+              />
               {tag}
             </label>
           ))}
@@ -120,12 +195,21 @@ function DataFields({ f }: { f: TrainFormState }) {
       </div>
       <TextInput f={f} field="windowLength" label="Window length (steps)" testId="train-window-length" />
       <TextInput f={f} field="windowStride" label="Stride" testId="train-window-stride" />
-      {form.task === 'rul' ? <TextInput f={f} field="rulCap" label="RUL cap (empty: none)" testId="train-rul-cap" /> : null}
-      {form.task === 'failure-horizon' ? <TextInput f={f} field="horizon" label="Failure horizon (time units)" testId="train-horizon" /> : null}
+      {form.task === 'rul' ? (
+        <TextInput f={f} field="rulCap" label="RUL cap (empty: none)" testId="train-rul-cap" />
+      ) : null}
+      {form.task === 'failure-horizon' ? (
+        <TextInput f={f} field="horizon" label="Failure horizon (time units)" testId="train-horizon" />
+      ) : null}
       {form.task === 'anomaly' ? (
         <>
           <TextInput f={f} field="normalSpan" label="Normal span at start of life" testId="train-normal-span" />
-          <TextInput f={f} field="abnormalWithin" label="Abnormal within (before failure)" testId="train-abnormal-within" />
+          <TextInput
+            f={f}
+            field="abnormalWithin"
+            label="Abnormal within (before failure)"
+            testId="train-abnormal-within"
+          />
         </>
       ) : null}
       <TextInput f={f} field="smoothing" label="Smoothing factor (0-1, empty: none)" testId="train-smoothing" />
@@ -173,9 +257,17 @@ function JobPanel({ job, task, onOpenRun }: { job: TrainingJob; task: TaskKind; 
           </p>
         </div>
       ) : null}
-      {job.points.length > 0 || isActive(view) ? <LossChart points={job.points} epochs={job.epochs} testId="train-loss-chart" /> : null}
+      {job.points.length > 0 || isActive(view) ? (
+        <LossChart points={job.points} epochs={job.epochs} testId="train-loss-chart" />
+      ) : null}
       {view.status === 'done' && view.training !== null ? (
-        <div className="import-summary" data-testid="train-result" data-run={view.training.run} data-backend={view.training.backend} data-rmse={view.training.metrics['rmse'] ?? ''}>
+        <div
+          className="import-summary"
+          data-testid="train-result"
+          data-run={view.training.run}
+          data-backend={view.training.backend}
+          data-rmse={view.training.metrics['rmse'] ?? ''}
+        >
           <p>
             Run <span className="mono">{view.training.run}</span> finished on <strong>{view.training.backend}</strong>.
           </p>
@@ -228,7 +320,13 @@ export function TrainDialog({ signals, job, onClose, onOpenRun }: TrainDialogPro
       <button type="button" onClick={onClose} data-testid="train-close">
         {active ? 'Hide' : 'Close'}
       </button>
-      <button type="button" className="primary" onClick={start} disabled={active || error !== null} data-testid="train-start">
+      <button
+        type="button"
+        className="primary"
+        onClick={start}
+        disabled={active || error !== null}
+        data-testid="train-start"
+      >
         {job.view.status === 'idle' ? 'Start training' : 'Train again'}
       </button>
     </>
@@ -245,7 +343,12 @@ export function TrainDialog({ signals, job, onClose, onOpenRun }: TrainDialogPro
           </>
         )}
         <label className="inline advanced-toggle">
-          <input type="checkbox" checked={f.advanced} onChange={(e) => f.setAdvanced(e.target.checked)} data-testid="train-advanced" />
+          <input
+            type="checkbox"
+            checked={f.advanced}
+            onChange={(e) => f.setAdvanced(e.target.checked)}
+            data-testid="train-advanced"
+          />
           Advanced: edit JSON (docs/training.md describes every field)
         </label>
         {f.advanced ? (

@@ -54,7 +54,16 @@ function EventBand({ mark, x, y, width, height, clipPath }: ShapeProps & { mark:
   return (
     <g clipPath={clipPath} data-testid="event-band" data-event-id={mark.event.id} data-kind={mark.event.kind}>
       <title>{mark.title}</title>
-      <rect x={x - (w - width) / 2} y={y} width={w} height={height} fill={mark.color} fillOpacity={0.14} stroke={mark.color} strokeOpacity={0.5} />
+      <rect
+        x={x - (w - width) / 2}
+        y={y}
+        width={w}
+        height={height}
+        fill={mark.color}
+        fillOpacity={0.14}
+        stroke={mark.color}
+        strokeOpacity={0.5}
+      />
     </g>
   );
 }
@@ -111,7 +120,18 @@ function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
 }
 
 /** The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines. */
-export function TrendChart({ width, height, result, series, plan, kind, display, selection, quality, events }: TrendChartProps) {
+export function TrendChart({
+  width,
+  height,
+  result,
+  series,
+  plan,
+  kind,
+  display,
+  selection,
+  quality,
+  events,
+}: TrendChartProps) {
   const rows = useMemo(() => mergeSeries(result?.series ?? []), [result]);
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
@@ -124,13 +144,7 @@ export function TrendChart({ width, height, result, series, plan, kind, display,
   const axisFor = (id: number) => axisOf.get(id) ?? firstAxis;
 
   return (
-    <LineChart
-      width={width}
-      height={height}
-      data={rows}
-      margin={CHART_MARGIN}
-      accessibilityLayer={false}
-    >
+    <LineChart width={width} height={height} data={rows} margin={CHART_MARGIN} accessibilityLayer={false}>
       <CartesianGrid stroke="#e3e7ee" strokeDasharray="3 3" />
       <XAxis
         dataKey="t"

@@ -85,16 +85,44 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: 
           ))}
         </div>
         <div className="button-group">
-          <button type="button" title="Pan left (←)" aria-label="Pan left" disabled={!hasData} onClick={() => chartRange.pan(-PAN_STEP)} data-testid="pan-left">
+          <button
+            type="button"
+            title="Pan left (←)"
+            aria-label="Pan left"
+            disabled={!hasData}
+            onClick={() => chartRange.pan(-PAN_STEP)}
+            data-testid="pan-left"
+          >
             ◀
           </button>
-          <button type="button" title="Pan right (→)" aria-label="Pan right" disabled={!hasData} onClick={() => chartRange.pan(PAN_STEP)} data-testid="pan-right">
+          <button
+            type="button"
+            title="Pan right (→)"
+            aria-label="Pan right"
+            disabled={!hasData}
+            onClick={() => chartRange.pan(PAN_STEP)}
+            data-testid="pan-right"
+          >
             ▶
           </button>
-          <button type="button" title="Zoom in (+)" aria-label="Zoom in" disabled={!hasData} onClick={() => chartRange.zoom(ZOOM_STEP)} data-testid="zoom-in">
+          <button
+            type="button"
+            title="Zoom in (+)"
+            aria-label="Zoom in"
+            disabled={!hasData}
+            onClick={() => chartRange.zoom(ZOOM_STEP)}
+            data-testid="zoom-in"
+          >
             +
           </button>
-          <button type="button" title="Zoom out (−)" aria-label="Zoom out" disabled={!hasData} onClick={() => chartRange.zoom(1 / ZOOM_STEP)} data-testid="zoom-out">
+          <button
+            type="button"
+            title="Zoom out (−)"
+            aria-label="Zoom out"
+            disabled={!hasData}
+            onClick={() => chartRange.zoom(1 / ZOOM_STEP)}
+            data-testid="zoom-out"
+          >
             −
           </button>
           <button type="button" title="Reset zoom (0)" onClick={chartRange.reset} data-testid="zoom-reset">

@@ -58,16 +58,22 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
   const chartRange = useChartRange(pickedSignals);
   const pickedAssets = useMemo(() => assetsOf(pickedSignals), [pickedSignals]);
   const events = useEvents(pickedAssets);
-  const eventStart = chartRange.display === null ? null : Math.round((chartRange.display.from + chartRange.display.to) / 2);
+  const eventStart =
+    chartRange.display === null ? null : Math.round((chartRange.display.from + chartRange.display.to) / 2);
 
   const qualityScope = useMemo(() => {
-    if (pickedSignals.length > 0) return { ids: pickedSignals.map((s) => s.id), label: 'signals on the chart', truncated: false };
+    if (pickedSignals.length > 0)
+      return { ids: pickedSignals.map((s) => s.id), label: 'signals on the chart', truncated: false };
     if (focusedAsset !== null) {
       const ids = signals.signals
         .filter((s) => s.asset === focusedAsset)
         .sort((a, b) => compareNatural(a.tag, b.tag))
         .map((s) => s.id);
-      return { ids: ids.slice(0, MAX_QUALITY_SIGNALS), label: `all signals of ${focusedAsset}`, truncated: ids.length > MAX_QUALITY_SIGNALS };
+      return {
+        ids: ids.slice(0, MAX_QUALITY_SIGNALS),
+        label: `all signals of ${focusedAsset}`,
+        truncated: ids.length > MAX_QUALITY_SIGNALS,
+      };
     }
     return { ids: [], label: '', truncated: false };
   }, [pickedSignals, focusedAsset, signals.signals]);
@@ -106,11 +112,26 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
         <div className="brand">PdM Studio</div>
         <div className="area-tabs" role="tablist" aria-label="Area">
           {(['explore', 'models'] as const).map((a) => (
-            <button key={a} type="button" role="tab" aria-selected={area === a} className={area === a ? 'active' : undefined} onClick={() => setArea(a)} data-testid={`area-${a}`}>
+            <button
+              key={a}
+              type="button"
+              role="tab"
+              aria-selected={area === a}
+              className={area === a ? 'active' : undefined}
+              onClick={() => setArea(a)}
+              data-testid={`area-${a}`}
+            >
               {a === 'explore' ? 'Explore' : 'Models'}
             </button>
           ))}
-          <button type="button" role="tab" aria-selected={area === 'registry'} className={area === 'registry' ? 'active' : undefined} onClick={() => setArea('registry')} data-testid="area-registry">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={area === 'registry'}
+            className={area === 'registry' ? 'active' : undefined}
+            onClick={() => setArea('registry')}
+            data-testid="area-registry"
+          >
             Registry
           </button>
         </div>
@@ -171,7 +192,13 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           ) : null}
         </aside>
         <main className="main-area">
-          <TrendPanel picked={pickedSignals} chartRange={chartRange} quality={qualityById} refreshKey={signals.version} events={events.events} />
+          <TrendPanel
+            picked={pickedSignals}
+            chartRange={chartRange}
+            quality={qualityById}
+            refreshKey={signals.version}
+            events={events.events}
+          />
           <EventsPanel state={events} assets={pickedAssets} signals={signals.signals} defaultStart={eventStart} />
           <QualityTable
             rows={quality.rows}
@@ -186,7 +213,12 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
       {dialog === 'import' ? <ImportDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
       {dialog === 'historian' ? <HistorianDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
       {dialog === 'export' ? (
-        <ExportDialog signals={pickedSignals} range={chartRange.range} kind={chartRange.kind} onClose={() => setDialog(null)} />
+        <ExportDialog
+          signals={pickedSignals}
+          range={chartRange.range}
+          kind={chartRange.kind}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
       {dialog === 'switch' ? (
         <Dialog title="Switch workspace" onClose={() => setDialog(null)} testId="switch-dialog">

@@ -141,7 +141,9 @@ export function WorkspacePicker({ sampleAvailable, onOpened, onError, currentPat
           <span className="spinner" /> {busy}
         </p>
       ) : null}
-      {onError === undefined ? <ErrorBanner message={localError} onDismiss={() => setLocalError(null)} testId="picker-error" /> : null}
+      {onError === undefined ? (
+        <ErrorBanner message={localError} onDismiss={() => setLocalError(null)} testId="picker-error" />
+      ) : null}
       <div className="picker-recent">
         <h3>Recent workspaces</h3>
         {recent.length === 0 ? (
@@ -159,7 +161,9 @@ export function WorkspacePicker({ sampleAvailable, onOpened, onError, currentPat
                 >
                   <span className="recent-path">{r.path}</span>
                   <span className="muted small">
-                    {r.path === currentPath ? 'open now' : `opened ${r.openedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')}`}
+                    {r.path === currentPath
+                      ? 'open now'
+                      : `opened ${r.openedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')}`}
                   </span>
                 </button>
               </li>

@@ -58,10 +58,7 @@ export const useChartRange = (picked: readonly Signal[]): ChartRange => {
     [display, extent, setRange],
   );
 
-  const preset = useCallback(
-    (id: RangePreset) => setRange(presetRange(id, kind, extent)),
-    [extent, kind, setRange],
-  );
+  const preset = useCallback((id: RangePreset) => setRange(presetRange(id, kind, extent)), [extent, kind, setRange]);
 
   const reset = useCallback(() => setState({ range: null, kind }), [kind]);
 

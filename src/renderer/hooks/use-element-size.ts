@@ -6,7 +6,11 @@ export interface Size {
 }
 
 /** Tracks an element's content-box size (rounded CSS pixels) with a ResizeObserver. */
-export const useElementSize = <T extends HTMLElement>(): [(element: T | null) => void, Size, React.RefObject<T | null>] => {
+export const useElementSize = <T extends HTMLElement>(): [
+  (element: T | null) => void,
+  Size,
+  React.RefObject<T | null>,
+] => {
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const ref = useRef<T | null>(null);
   const observer = useRef<ResizeObserver | null>(null);

@@ -46,22 +46,31 @@ export const useEvents = (assets: readonly string[]): EventsState => {
     if (event.type === 'events-changed' || event.type === 'workspace-changed') setVersion((v) => v + 1);
   });
 
-  const save = useCallback(async (edit: EventEdit) => {
-    const saved = await api.saveEvent(edit);
-    setVersion((v) => v + 1);
-    return saved;
-  }, [api]);
+  const save = useCallback(
+    async (edit: EventEdit) => {
+      const saved = await api.saveEvent(edit);
+      setVersion((v) => v + 1);
+      return saved;
+    },
+    [api],
+  );
 
-  const remove = useCallback(async (id: number) => {
-    await api.deleteEvent({ id });
-    setVersion((v) => v + 1);
-  }, [api]);
+  const remove = useCallback(
+    async (id: number) => {
+      await api.deleteEvent({ id });
+      setVersion((v) => v + 1);
+    },
+    [api],
+  );
 
-  const importFile = useCallback(async (path: string) => {
-    const result = await api.importEventsFile({ path });
-    setVersion((v) => v + 1);
-    return result;
-  }, [api]);
+  const importFile = useCallback(
+    async (path: string) => {
+      const result = await api.importEventsFile({ path });
+      setVersion((v) => v + 1);
+      return result;
+    },
+    [api],
+  );
 
   return { events, loading, save, remove, importFile };
 };

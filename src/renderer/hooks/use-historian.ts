@@ -47,7 +47,11 @@ export interface Historian {
   readonly clearError: () => void;
 }
 
-const defaultRange = (): RangeForm => ({ mode: 'range', from: timeToInput(Date.now() * 1000 - 7 * US_PER_DAY, 'timestamp').slice(0, 10), to: '' });
+const defaultRange = (): RangeForm => ({
+  mode: 'range',
+  from: timeToInput(Date.now() * 1000 - 7 * US_PER_DAY, 'timestamp').slice(0, 10),
+  to: '',
+});
 
 /** The "Connect historian…" flow: connect, browse, pick tags, import as a job, answer the trust prompt. */
 export const useHistorian = (): Historian => {
@@ -79,10 +83,15 @@ export const useHistorian = (): Historian => {
   }, [loadProfiles]);
 
   const setField = useCallback(<K extends keyof ConnectionForm>(key: K, value: ConnectionForm[K]) => {
-    setForm((f) => ({ ...f, [key]: value, ...(key === 'endpoint' ? { profile: null, profileHasPassword: false } : {}) }));
+    setForm((f) => ({
+      ...f,
+      [key]: value,
+      ...(key === 'endpoint' ? { profile: null, profileHasPassword: false } : {}),
+    }));
   }, []);
 
-  const trustFor = (endpoint: string, answer?: 'once' | 'always') => answer ?? (trustedOnce === endpoint.trim() ? 'once' : undefined);
+  const trustFor = (endpoint: string, answer?: 'once' | 'always') =>
+    answer ?? (trustedOnce === endpoint.trim() ? 'once' : undefined);
 
   const browse = useCallback(
     async (answer?: 'once' | 'always') => {

@@ -64,7 +64,8 @@ export const useImportFlow = (): ImportFlow => {
   }, []);
 
   const editSignal = useCallback(
-    (tag: string, field: 'asset' | 'unit', value: string) => setEdits((e) => applySignalEdit(e, preview, tag, field, value)),
+    (tag: string, field: 'asset' | 'unit', value: string) =>
+      setEdits((e) => applySignalEdit(e, preview, tag, field, value)),
     [preview],
   );
 

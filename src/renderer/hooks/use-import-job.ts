@@ -19,7 +19,8 @@ export const useImportJob = (): ImportJob => {
   const { view, launch, cancel, reset } = useJob();
   const start = useCallback(
     // A refused start shows in the job view (status 'failed'); nothing more to report here.
-    (paths: readonly string[], options: ImportOptions) => launch(() => api.startImport({ paths: [...paths], options })).catch(() => undefined),
+    (paths: readonly string[], options: ImportOptions) =>
+      launch(() => api.startImport({ paths: [...paths], options })).catch(() => undefined),
     [api, launch],
   );
   return { view, start, cancel, reset };

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiInput } from '../../shared/api.js';
-import type { RegistryConnection, RegistryGovernResult, RegistryModel, RegistryVerifyReport, RegistryVersionDetail } from '../../shared/registry.js';
+import type {
+  RegistryConnection,
+  RegistryGovernResult,
+  RegistryModel,
+  RegistryVerifyReport,
+  RegistryVersionDetail,
+} from '../../shared/registry.js';
 import { errorCode, errorMessage } from '../logic/errors.js';
 import type { GovernActionName } from '../logic/registry.js';
 import { useServices } from './services.js';
@@ -93,7 +99,17 @@ export const useRegistry = (): RegistryState => {
     setError(null);
   }, [api]);
 
-  return { connection, checking, models, loading, error, connect, disconnect, refresh, clearError: () => setError(null) };
+  return {
+    connection,
+    checking,
+    models,
+    loading,
+    error,
+    connect,
+    disconnect,
+    refresh,
+    clearError: () => setError(null),
+  };
 };
 
 export interface VersionState {
@@ -107,7 +123,12 @@ export interface VersionState {
 /** One version in full (manifest, stage, approvals, verification) and its model card. */
 export const useRegistryVersion = (name: string | null, version: number | null, refreshKey: number): VersionState => {
   const { api } = useServices();
-  const [state, setState] = useState<Omit<VersionState, 'reload'>>({ detail: null, card: null, loading: false, error: null });
+  const [state, setState] = useState<Omit<VersionState, 'reload'>>({
+    detail: null,
+    card: null,
+    loading: false,
+    error: null,
+  });
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (name === null || version === null) {
@@ -116,7 +137,10 @@ export const useRegistryVersion = (name: string | null, version: number | null, 
     }
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
-    Promise.all([api.getRegistryVersion({ name, version }), api.getModelCard({ name, version }).catch(() => null)]).then(
+    Promise.all([
+      api.getRegistryVersion({ name, version }),
+      api.getModelCard({ name, version }).catch(() => null),
+    ]).then(
       ([detail, card]) => live && setState({ detail, card, loading: false, error: null }),
       (e: unknown) => live && setState({ detail: null, card: null, loading: false, error: failure(e) }),
     );
@@ -131,7 +155,12 @@ export const useRegistryVersion = (name: string | null, version: number | null, 
 export const useGovern = () => {
   const { api } = useServices();
   return useCallback(
-    async (action: GovernActionName, name: string, version: number, reason: string): Promise<{ result: RegistryGovernResult } | { failure: Failure }> => {
+    async (
+      action: GovernActionName,
+      name: string,
+      version: number,
+      reason: string,
+    ): Promise<{ result: RegistryGovernResult } | { failure: Failure }> => {
       const r = reason.trim();
       try {
         switch (action) {

@@ -67,7 +67,12 @@ export interface Loaded<T> {
 /** One run in full (getRun) for the run view; `null` id: nothing. */
 export const useRunDetail = (id: string | null): Loaded<RunDetail> => {
   const { api } = useServices();
-  const [state, setState] = useState<Loaded<RunDetail> & { id: string | null }>({ id: null, data: null, loading: false, error: null });
+  const [state, setState] = useState<Loaded<RunDetail> & { id: string | null }>({
+    id: null,
+    data: null,
+    loading: false,
+    error: null,
+  });
   useEffect(() => {
     if (id === null) return;
     let live = true;

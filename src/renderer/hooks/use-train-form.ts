@@ -59,19 +59,35 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
   const allAssets = useMemo(() => assetNames(signals), [signals]);
   const chosenAssets = useMemo(() => selectedAssets(form, allAssets), [form, allAssets]);
   const availableTags = useMemo(() => tagsOnAssets(signals, chosenAssets), [signals, chosenAssets]);
-  const chosenSignals = useMemo(() => availableTags.filter((t) => form.signals.includes(t)), [availableTags, form.signals]);
+  const chosenSignals = useMemo(
+    () => availableTags.filter((t) => form.signals.includes(t)),
+    [availableTags, form.signals],
+  );
 
-  const setField = useCallback(<K extends keyof TrainForm>(key: K, value: TrainForm[K]) => setForm((f) => ({ ...f, [key]: value })), []);
+  const setField = useCallback(
+    <K extends keyof TrainForm>(key: K, value: TrainForm[K]) => setForm((f) => ({ ...f, [key]: value })),
+    [],
+  );
   const setTask = useCallback((task: TaskKind) => setForm((f) => withTask(f, task)), []);
   const setModel = useCallback((model: ModelType) => setForm((f) => withModel(f, model)), []);
   const toggleSignal = useCallback(
-    (tag: string) => setForm((f) => ({ ...f, signals: f.signals.includes(tag) ? f.signals.filter((t) => t !== tag) : [...f.signals, tag] })),
+    (tag: string) =>
+      setForm((f) => ({
+        ...f,
+        signals: f.signals.includes(tag) ? f.signals.filter((t) => t !== tag) : [...f.signals, tag],
+      })),
     [],
   );
-  const setAllSignals = useCallback((all: boolean) => setForm((f) => ({ ...f, signals: all ? [...availableTags] : [] })), [availableTags]);
+  const setAllSignals = useCallback(
+    (all: boolean) => setForm((f) => ({ ...f, signals: all ? [...availableTags] : [] })),
+    [availableTags],
+  );
   const toggleAsset = useCallback(
     (name: string) =>
-      setForm((f) => ({ ...f, assetNames: f.assetNames.includes(name) ? f.assetNames.filter((a) => a !== name) : [...f.assetNames, name] })),
+      setForm((f) => ({
+        ...f,
+        assetNames: f.assetNames.includes(name) ? f.assetNames.filter((a) => a !== name) : [...f.assetNames, name],
+      })),
     [],
   );
 
@@ -80,7 +96,12 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
   const setAdvanced = useCallback(
     (on: boolean) => {
       // Entering the editor starts from the form's config (every default spelled out); leaving keeps the form.
-      if (on) setJsonText('config' in formResult ? configToJson(formResult.config) : configToJson(formToJsonFallback(form, chosenSignals)));
+      if (on)
+        setJsonText(
+          'config' in formResult
+            ? configToJson(formResult.config)
+            : configToJson(formToJsonFallback(form, chosenSignals)),
+        );
       setAdvancedState(on);
     },
     [formResult, form, chosenSignals],

@@ -24,7 +24,12 @@ export const trendRequest = (signalIds: readonly number[], range: Range | null, 
  * M4 trend for the picked signals, re-queried (debounced) when the selection, range or width changes;
  * answers to superseded requests are discarded.
  */
-export const useTrend = (signalIds: readonly number[], range: Range | null, width: number, refreshKey = 0): TrendState => {
+export const useTrend = (
+  signalIds: readonly number[],
+  range: Range | null,
+  width: number,
+  refreshKey = 0,
+): TrendState => {
   const { api, reportError } = useServices();
   const [state, setState] = useState<TrendState>({ result: null, loading: false, error: null });
   const seq = useRef(0);

@@ -23,10 +23,14 @@ export const EVENT_LABELS: Readonly<Record<EventKind, string>> = {
 };
 
 /** The distinct assets of the picked signals, in pick order: whose events the chart shows. */
-export const assetsOf = (signals: readonly Pick<Signal, 'asset'>[]): string[] => [...new Set(signals.map((s) => s.asset))];
+export const assetsOf = (signals: readonly Pick<Signal, 'asset'>[]): string[] => [
+  ...new Set(signals.map((s) => s.asset)),
+];
 
 export const formatEventTime = (t: number, kind: TimeKind): string =>
-  kind === 'cycle' ? `cycle ${formatCycle(t)}` : formatTimestamp(t, Math.floor(t / US_PER_MS) % 60_000 === 0 ? 'minute' : 'second');
+  kind === 'cycle'
+    ? `cycle ${formatCycle(t)}`
+    : formatTimestamp(t, Math.floor(t / US_PER_MS) % 60_000 === 0 ? 'minute' : 'second');
 
 /** One line for a tooltip: kind, asset, when (and how long), code and description. */
 export const eventTitle = (e: WorkspaceEvent): string => {
@@ -73,7 +77,8 @@ export interface EventForm {
 }
 
 /** Text for a time field: "2024-03-05 14:03:22" (UTC) or a cycle number. */
-export const timeToInput = (t: number, kind: TimeKind): string => (kind === 'cycle' ? formatCycle(t) : formatTimestamp(t, 'second'));
+export const timeToInput = (t: number, kind: TimeKind): string =>
+  kind === 'cycle' ? formatCycle(t) : formatTimestamp(t, 'second');
 
 /**
  * A time typed by the user: cycles as a number; timestamps as "YYYY-MM-DD[ HH:MM[:SS]]" in UTC (or ISO 8601
@@ -86,12 +91,29 @@ export const parseTimeInput = (text: string, kind: TimeKind): number | null => {
     const n = Number(s);
     return Number.isFinite(n) ? n : null;
   }
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    s,
+  );
   if (m === null) return null;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0', zone] = m;
-  let utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec), Number(ms.padEnd(3, '0')));
+  let utc = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(sec),
+    Number(ms.padEnd(3, '0')),
+  );
   const check = new Date(utc);
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  if (
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(sec) > 59
+  )
+    return null;
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -120,7 +142,8 @@ export const eventToForm = (e: WorkspaceEvent): EventForm => ({
   description: e.description ?? '',
 });
 
-export type FormCheck = { readonly ok: true; readonly edit: EventEdit } | { readonly ok: false; readonly error: string };
+export type FormCheck =
+  { readonly ok: true; readonly edit: EventEdit } | { readonly ok: false; readonly error: string };
 
 /** Validate the form into a saveEvent request; the message names the field. */
 export const formToEdit = (form: EventForm, kind: TimeKind): FormCheck => {

@@ -37,15 +37,18 @@ export const connectionFromProfile = (p: Extract<ConnectionProfileView, { kind: 
   profileHasPassword: p.hasPassword,
 });
 
-export type ConnectCheck = { readonly ok: true; readonly request: OpcuaConnect } | { readonly ok: false; readonly error: string };
+export type ConnectCheck =
+  { readonly ok: true; readonly request: OpcuaConnect } | { readonly ok: false; readonly error: string };
 
 /** The browse/import connection settings, or what is missing. */
 export const connectRequest = (form: ConnectionForm, trustServer?: 'once' | 'always'): ConnectCheck => {
   const endpoint = form.endpoint.trim();
-  if (!/^opc\.tcp:\/\/[^\s/:]+(:\d+)?(\/.*)?$/.test(endpoint)) return { ok: false, error: 'Endpoint: expected opc.tcp://host:port' };
+  if (!/^opc\.tcp:\/\/[^\s/:]+(:\d+)?(\/.*)?$/.test(endpoint))
+    return { ok: false, error: 'Endpoint: expected opc.tcp://host:port' };
   const userName = form.userName.trim();
   const useSaved = userName !== '' && form.password === '' && form.profile !== null && form.profileHasPassword;
-  if (userName !== '' && form.password === '' && !useSaved) return { ok: false, error: `Password: required for user "${userName}"` };
+  if (userName !== '' && form.password === '' && !useSaved)
+    return { ok: false, error: `Password: required for user "${userName}"` };
   return {
     ok: true,
     request: {
@@ -65,7 +68,10 @@ export const needsTrust = (error: unknown): boolean => errorCode(error) === 'unt
 
 /** Tags matching every word of the query (name, asset, node id or unit; any case); historizing ones only by default. */
 export const filterTags = (tags: readonly OpcuaTagInfo[], query: string, historizingOnly = true): OpcuaTagInfo[] => {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   return tags.filter((t) => {
     if (historizingOnly && !t.historizing) return false;
     const text = `${t.asset ?? ''} ${t.name} ${t.nodeId} ${t.unit ?? ''}`.toLowerCase();
@@ -99,7 +105,8 @@ export interface RangeForm {
   readonly to: string;
 }
 
-export type RangeCheck = { readonly ok: true; readonly from?: number; readonly to?: number } | { readonly ok: false; readonly error: string };
+export type RangeCheck =
+  { readonly ok: true; readonly from?: number; readonly to?: number } | { readonly ok: false; readonly error: string };
 
 /** The import's time range in µs (UTC inputs), or what is wrong with it. */
 export const importRange = (form: RangeForm): RangeCheck => {

@@ -37,8 +37,7 @@ export const DELIMITERS: readonly { value: string; label: string }[] = [
   { value: ' ', label: 'Space' },
 ];
 
-export const describeDelimiter = (d: string): string =>
-  d === '\t' ? 'Tab' : d === ' ' ? 'Space' : d === '' ? '—' : d;
+export const describeDelimiter = (d: string): string => (d === '\t' ? 'Tab' : d === ' ' ? 'Space' : d === '' ? '—' : d);
 
 const hasKeys = (r: Readonly<Record<string, string>>): boolean => Object.keys(r).length > 0;
 
@@ -82,7 +81,7 @@ export const applySignalEdit = (
   value: string,
 ): SignalEdits => {
   const proposed = preview?.signals.find((s) => s.tag === tag);
-  const original = field === 'asset' ? proposed?.asset ?? '' : proposed?.unit ?? '';
+  const original = field === 'asset' ? (proposed?.asset ?? '') : (proposed?.unit ?? '');
   const key = field === 'asset' ? 'assets' : 'units';
   const next: Record<string, string> = { ...edits[key] };
   if (value === original) delete next[tag];

@@ -17,7 +17,16 @@ export interface JobView {
   readonly error: string | null;
 }
 
-export const idleJob: JobView = { jobId: null, status: 'idle', fraction: null, message: '', summary: null, opcua: null, training: null, error: null };
+export const idleJob: JobView = {
+  jobId: null,
+  status: 'idle',
+  fraction: null,
+  message: '',
+  summary: null,
+  opcua: null,
+  training: null,
+  error: null,
+};
 
 export const startingJob: JobView = { ...idleJob, status: 'starting', fraction: null, message: 'starting' };
 

@@ -34,8 +34,14 @@ export const addProgress = (curves: LossCurves, event: TrainingProgressEvent): L
 };
 
 /** The latest epoch reported and the share of the epoch budget it represents. */
-export const curveProgress = (curve: LossCurves[string]): { epoch: number; epochs: number; fraction: number } | null => {
+export const curveProgress = (
+  curve: LossCurves[string],
+): { epoch: number; epochs: number; fraction: number } | null => {
   if (curve === undefined || curve.points.length === 0) return null;
   const last = curve.points[curve.points.length - 1] as LossPoint;
-  return { epoch: last.epoch, epochs: curve.epochs, fraction: curve.epochs > 0 ? Math.min(1, last.epoch / curve.epochs) : 0 };
+  return {
+    epoch: last.epoch,
+    epochs: curve.epochs,
+    fraction: curve.epochs > 0 ? Math.min(1, last.epoch / curve.epochs) : 0,
+  };
 };

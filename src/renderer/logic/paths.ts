@@ -9,4 +9,8 @@ export const withExtension = (path: string, format: ExportFormat): string => {
 };
 
 /** Last component of a path, for either separator. */
-export const baseName = (path: string): string => path.split(/[\\/]/).filter((p) => p !== '').pop() ?? path;
+export const baseName = (path: string): string =>
+  path
+    .split(/[\\/]/)
+    .filter((p) => p !== '')
+    .pop() ?? path;

@@ -3,7 +3,9 @@ import type { QualityRow } from '../../shared/domain.js';
 export type Severity = 'ok' | 'warn' | 'bad';
 
 /** Gaps, flatlines and bad-quality readings are suspicious (amber); non-finite and out-of-range values are wrong (red). */
-export const qualitySeverity = (row: QualityRow): Record<'gaps' | 'flatlines' | 'nonFinite' | 'outOfRange' | 'badQuality', Severity> => ({
+export const qualitySeverity = (
+  row: QualityRow,
+): Record<'gaps' | 'flatlines' | 'nonFinite' | 'outOfRange' | 'badQuality', Severity> => ({
   gaps: row.gaps > 0 ? 'warn' : 'ok',
   flatlines: row.flatlines > 0 ? 'warn' : 'ok',
   nonFinite: row.nonFinite > 0 ? 'bad' : 'ok',

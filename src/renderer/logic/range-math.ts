@@ -76,13 +76,7 @@ export const pixelFraction = (px: number, layout: PlotLayout): number =>
   layout.width <= 0 ? 0.5 : Math.min(1, Math.max(0, (px - layout.left) / layout.width));
 
 /** The range a drag selected, or null when the drag was too short to mean a zoom. */
-export const rangeFromDrag = (
-  px1: number,
-  px2: number,
-  layout: PlotLayout,
-  r: Range,
-  minPixels = 4,
-): Range | null => {
+export const rangeFromDrag = (px1: number, px2: number, layout: PlotLayout, r: Range, minPixels = 4): Range | null => {
   if (Math.abs(px2 - px1) < minPixels) return null;
   const a = pixelToValue(px1, layout, r);
   const b = pixelToValue(px2, layout, r);

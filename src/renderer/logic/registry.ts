@@ -29,7 +29,8 @@ export interface ConnectForm {
 
 export const EMPTY_CONNECT_FORM: ConnectForm = { location: '', token: '', actAs: '', create: false };
 
-export type ConnectCheck = { readonly ok: true; readonly input: ApiInput<'openRegistry'> } | { readonly ok: false; readonly message: string };
+export type ConnectCheck =
+  { readonly ok: true; readonly input: ApiInput<'openRegistry'> } | { readonly ok: false; readonly message: string };
 
 /** The openRegistry arguments for a form, or what is wrong with it (the token is sent only to a server). */
 export const checkConnectForm = (form: ConnectForm): ConnectCheck => {
@@ -39,13 +40,19 @@ export const checkConnectForm = (form: ConnectForm): ConnectCheck => {
   const actAs = form.actAs.trim();
   if (location.kind === 'server') {
     if (token === '') return { ok: false, message: 'a registry server needs your token' };
-    if (!REGISTRY_TOKEN_PATTERN.test(token)) return { ok: false, message: 'that does not look like a registry token (16 to 200 characters, no spaces)' };
+    if (!REGISTRY_TOKEN_PATTERN.test(token))
+      return { ok: false, message: 'that does not look like a registry token (16 to 200 characters, no spaces)' };
     return { ok: true, input: { location: location.location, token } };
   }
-  if (actAs !== '' && !REGISTRY_USER_NAME_PATTERN.test(actAs)) return { ok: false, message: `"${actAs.slice(0, 40)}" is not a valid user name` };
+  if (actAs !== '' && !REGISTRY_USER_NAME_PATTERN.test(actAs))
+    return { ok: false, message: `"${actAs.slice(0, 40)}" is not a valid user name` };
   return {
     ok: true,
-    input: { location: location.location, ...(actAs !== '' ? { actAs } : {}), ...(form.create ? { create: true } : {}) },
+    input: {
+      location: location.location,
+      ...(actAs !== '' ? { actAs } : {}),
+      ...(form.create ? { create: true } : {}),
+    },
   };
 };
 
@@ -82,19 +89,31 @@ const sameUser = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * registry decides, and the view shows its refusal.
  */
 export const actionsFor = (
-  version: { readonly version: number; readonly stage: RegistryStage; readonly createdBy: string; readonly trainedBy?: string },
+  version: {
+    readonly version: number;
+    readonly stage: RegistryStage;
+    readonly createdBy: string;
+    readonly trainedBy?: string;
+  },
   model: { readonly production: number | null; readonly rollbackTarget: number | null },
   user: string | null,
 ): ActionState[] => {
   const { stage } = version;
-  const own = user !== null && (sameUser(user, version.createdBy) || (version.trainedBy !== undefined && sameUser(user, version.trainedBy)));
+  const own =
+    user !== null &&
+    (sameUser(user, version.createdBy) || (version.trainedBy !== undefined && sameUser(user, version.trainedBy)));
   const isProduction = model.production === version.version;
   return [
     {
       action: 'approve',
       label: 'Approve…',
       enabled: stage === 'candidate',
-      hint: stage !== 'candidate' ? `only a candidate can be approved (this is ${stage})` : own ? 'you published or trained this version: the four-eyes rule needs another person' : 'approve for production (reason required)',
+      hint:
+        stage !== 'candidate'
+          ? `only a candidate can be approved (this is ${stage})`
+          : own
+            ? 'you published or trained this version: the four-eyes rule needs another person'
+            : 'approve for production (reason required)',
       reasonRequired: true,
       danger: false,
     },
@@ -102,7 +121,10 @@ export const actionsFor = (
       action: 'reject',
       label: 'Reject…',
       enabled: stage === 'candidate' || stage === 'approved',
-      hint: stage === 'candidate' || stage === 'approved' ? 'reject with a reason' : `only a candidate or approved version can be rejected (this is ${stage})`,
+      hint:
+        stage === 'candidate' || stage === 'approved'
+          ? 'reject with a reason'
+          : `only a candidate or approved version can be rejected (this is ${stage})`,
       reasonRequired: true,
       danger: true,
     },
@@ -110,7 +132,12 @@ export const actionsFor = (
       action: 'promote',
       label: 'Promote…',
       enabled: stage === 'approved',
-      hint: stage === 'approved' ? (model.production === null ? 'make this the production version' : `replace production version ${model.production}`) : 'only an approved version can go to production',
+      hint:
+        stage === 'approved'
+          ? model.production === null
+            ? 'make this the production version'
+            : `replace production version ${model.production}`
+          : 'only an approved version can go to production',
       reasonRequired: false,
       danger: false,
     },
@@ -118,7 +145,10 @@ export const actionsFor = (
       action: 'rollback',
       label: 'Roll back…',
       enabled: isProduction && model.rollbackTarget !== null,
-      hint: isProduction && model.rollbackTarget !== null ? `production goes back to version ${model.rollbackTarget}` : 'possible on the production version when an earlier production version exists',
+      hint:
+        isProduction && model.rollbackTarget !== null
+          ? `production goes back to version ${model.rollbackTarget}`
+          : 'possible on the production version when an earlier production version exists',
       reasonRequired: false,
       danger: true,
     },
@@ -126,7 +156,12 @@ export const actionsFor = (
       action: 'archive',
       label: 'Archive…',
       enabled: stage !== 'production' && stage !== 'archived',
-      hint: stage === 'production' ? 'promote another version or roll back first' : stage === 'archived' ? 'already archived' : 'retire this version',
+      hint:
+        stage === 'production'
+          ? 'promote another version or roll back first'
+          : stage === 'archived'
+            ? 'already archived'
+            : 'retire this version',
       reasonRequired: false,
       danger: true,
     },
@@ -134,7 +169,12 @@ export const actionsFor = (
 };
 
 /** The sentence a confirmation dialog asks. */
-export const confirmText = (action: GovernActionName, name: string, version: number, model: { readonly production: number | null; readonly rollbackTarget: number | null }): string => {
+export const confirmText = (
+  action: GovernActionName,
+  name: string,
+  version: number,
+  model: { readonly production: number | null; readonly rollbackTarget: number | null },
+): string => {
   switch (action) {
     case 'approve':
       return `Approve ${name} version ${version}? Your name, the time and your reason are recorded in the audit log.`;
@@ -158,7 +198,8 @@ export const toggleVersion = (selected: readonly number[], version: number): num
 const LOWER_BETTER = /^(rmse|mae|mse|phm08|score|false_?alarm|missed|far|mar|loss|val_?loss)/i;
 const HIGHER_BETTER = /^(f1|precision|recall|accuracy|auc|roc_?auc|pr_?auc|r2|lead)/i;
 
-export const metricDirection = (key: string): 'lower' | 'higher' | null => (LOWER_BETTER.test(key) ? 'lower' : HIGHER_BETTER.test(key) ? 'higher' : null);
+export const metricDirection = (key: string): 'lower' | 'higher' | null =>
+  LOWER_BETTER.test(key) ? 'lower' : HIGHER_BETTER.test(key) ? 'higher' : null;
 
 const KEY_METRICS: Readonly<Record<string, readonly string[]>> = {
   rul: ['rmse', 'phm08', 'mae'],
@@ -186,7 +227,9 @@ export const compareRows = (versions: readonly Pick<RegistryVersionSummary, 'tas
   metricKeys(versions).map((metric) => {
     const values = versions.map((v) => v.metrics[metric] ?? null);
     const direction = metricDirection(metric);
-    const present = values.map((v, i) => [v, i] as const).filter((p): p is readonly [number, number] => p[0] !== null && Number.isFinite(p[0]));
+    const present = values
+      .map((v, i) => [v, i] as const)
+      .filter((p): p is readonly [number, number] => p[0] !== null && Number.isFinite(p[0]));
     let best: number | null = null;
     if (direction !== null && present.length >= 2) {
       const sorted = [...present].sort((a, b) => (direction === 'lower' ? a[0] - b[0] : b[0] - a[0]));
@@ -205,10 +248,15 @@ export const formatMetric = (value: number | null | undefined): string => {
 };
 
 /** The metrics the versions table shows as columns (at most `max`). */
-export const tableMetrics = (model: Pick<RegistryModel, 'versions'>, max = 3): string[] => metricKeys(model.versions).slice(0, max);
+export const tableMetrics = (model: Pick<RegistryModel, 'versions'>, max = 3): string[] =>
+  metricKeys(model.versions).slice(0, max);
 
 export const formatBytes = (bytes: number): string =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 ** 2
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 export const shortHash = (hash: string): string => (hash.length > 16 ? `${hash.slice(0, 12)}…` : hash);
 
@@ -220,7 +268,12 @@ export const lineageRows = (manifest: Pick<RegistryManifest, 'lineage' | 'evalua
     ['Trained by', `${l.trainedBy} at ${l.trainedAt}`],
     ['Training dataset', `${l.dataset.description} (${l.dataset.id})`],
     ['Dataset content hash', l.dataset.contentHash],
-    ['Evaluation dataset', manifest.evaluation.dataset === null ? 'not recorded' : `${manifest.evaluation.dataset.description} (${manifest.evaluation.dataset.contentHash})`],
+    [
+      'Evaluation dataset',
+      manifest.evaluation.dataset === null
+        ? 'not recorded'
+        : `${manifest.evaluation.dataset.description} (${manifest.evaluation.dataset.contentHash})`,
+    ],
     ['Seed', String(l.seed)],
     ['Backend', l.backend],
     ['App version', l.appVersion],

@@ -86,7 +86,10 @@ export const nextSort = (current: RunSort, key: SortKey): RunSort => {
 
 /** Runs whose id, name, task, model, backend, status, dataset hash or seed contain every word of the filter. */
 export const filterRuns = (runs: readonly RunSummary[], text: string): RunSummary[] => {
-  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return [...runs];
   return runs.filter((run) => {
     const hay = [run.id, run.name, run.task, run.modelType, run.backend, run.status, run.datasetHash, String(run.seed)]
@@ -198,7 +201,9 @@ export const diffRuns = (a: ComparableRun, b: ComparableRun): DiffRow[] => {
     const vb = cb.get(key) ?? '';
     rows.push({ section: 'config', key, a: va, b: vb, differs: va !== vb });
   }
-  const keys = [...new Set([...Object.keys(a.summary.metrics), ...Object.keys(b.summary.metrics)])].sort(compareNatural);
+  const keys = [...new Set([...Object.keys(a.summary.metrics), ...Object.keys(b.summary.metrics)])].sort(
+    compareNatural,
+  );
   for (const key of keys) {
     const va = a.summary.metrics[key];
     const vb = b.summary.metrics[key];

@@ -75,8 +75,7 @@ export const filterGroups = (groups: readonly AssetGroup[], query: string): Asse
   return select((text) => tokens.every((t) => text.includes(t)));
 };
 
-export const countSignals = (groups: readonly AssetGroup[]): number =>
-  groups.reduce((n, g) => n + g.signals.length, 0);
+export const countSignals = (groups: readonly AssetGroup[]): number => groups.reduce((n, g) => n + g.signals.length, 0);
 
 /** Most signals a filter may show expanded at once; beyond it the assets stay collapsed (2,400-signal trees). */
 export const AUTO_EXPAND_LIMIT = 300;

@@ -52,7 +52,9 @@ export const alarmFigures = (
 };
 
 /** The confusion matrix as rows (true class) by columns (predicted class), for display. */
-export const confusionRows = (m: ConfusionMatrix): readonly { readonly actual: 'abnormal' | 'normal'; readonly alarm: number; readonly noAlarm: number }[] => [
+export const confusionRows = (
+  m: ConfusionMatrix,
+): readonly { readonly actual: 'abnormal' | 'normal'; readonly alarm: number; readonly noAlarm: number }[] => [
   { actual: 'abnormal', alarm: m.tp, noAlarm: m.fn },
   { actual: 'normal', alarm: m.fp, noAlarm: m.tn },
 ];

@@ -33,17 +33,16 @@ export const formatTimeValue = (t: number, kind: TimeKind): string => {
   return `${formatTimestamp(t, hasMillis ? 'millisecond' : 'second')} UTC`;
 };
 
-export const formatCycle = (t: number): string =>
-  Number.isInteger(t) ? String(t) : String(Math.round(t * 100) / 100);
+export const formatCycle = (t: number): string => (Number.isInteger(t) ? String(t) : String(Math.round(t * 100) / 100));
 
-const TIME_STEPS: readonly number[] = [
-  1, 2, 5, 10, 20, 50, 100, 200, 500,
-].map((ms) => ms * US_PER_MS).concat(
-  [1, 2, 5, 10, 15, 30].map((s) => s * US_PER_SECOND),
-  [1, 2, 5, 10, 15, 30].map((m) => m * US_PER_MINUTE),
-  [1, 2, 3, 6, 12].map((h) => h * US_PER_HOUR),
-  [1, 2, 7, 14, 30, 60, 91, 182, 365].map((d) => d * US_PER_DAY),
-);
+const TIME_STEPS: readonly number[] = [1, 2, 5, 10, 20, 50, 100, 200, 500]
+  .map((ms) => ms * US_PER_MS)
+  .concat(
+    [1, 2, 5, 10, 15, 30].map((s) => s * US_PER_SECOND),
+    [1, 2, 5, 10, 15, 30].map((m) => m * US_PER_MINUTE),
+    [1, 2, 3, 6, 12].map((h) => h * US_PER_HOUR),
+    [1, 2, 7, 14, 30, 60, 91, 182, 365].map((d) => d * US_PER_DAY),
+  );
 
 /** 1, 2 or 5 times a power of ten, at least `raw`. */
 export const niceStep = (raw: number): number => {

@@ -28,7 +28,9 @@ export const TASK_LABELS: Readonly<Record<TaskKind, string>> = {
 
 /** Anomaly detection uses reconstruction or PCA models; the supervised tasks use the predictive ones. */
 export const modelTypesFor = (task: TaskKind): ModelType[] =>
-  MODEL_TYPES.filter((m) => (task === 'anomaly' ? m === 'autoencoder' || m === 'pca' : m !== 'autoencoder' && m !== 'pca'));
+  MODEL_TYPES.filter((m) =>
+    task === 'anomaly' ? m === 'autoencoder' || m === 'pca' : m !== 'autoencoder' && m !== 'pca',
+  );
 
 /** The form's state: text fields stay strings (what the user typed) until the config is built. */
 export interface TrainForm {
@@ -76,7 +78,10 @@ export const commonAssetPrefix = (names: readonly string[]): string => {
 };
 
 /** Assets a selection picks, as the trainer resolves it (prefix: sorted by name). */
-export const selectedAssets = (form: Pick<TrainForm, 'assetMode' | 'assetPrefix' | 'assetNames'>, all: readonly string[]): string[] =>
+export const selectedAssets = (
+  form: Pick<TrainForm, 'assetMode' | 'assetPrefix' | 'assetNames'>,
+  all: readonly string[],
+): string[] =>
   form.assetMode === 'prefix'
     ? form.assetPrefix === ''
       ? []
@@ -172,7 +177,11 @@ export type BuildResult = { readonly config: TrainConfigInput } | { readonly err
 
 class FieldError extends Error {}
 
-const num = (label: string, text: string, check: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number } = {}): number => {
+const num = (
+  label: string,
+  text: string,
+  check: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number } = {},
+): number => {
   const trimmed = text.trim().replace(',', '.');
   const value = Number(trimmed);
   if (trimmed === '' || !Number.isFinite(value)) throw new FieldError(`${label}: enter a number`);
@@ -225,8 +234,10 @@ const labelConfig = (form: TrainForm): TrainConfigInput['dataset']['label'] => {
 export const formToConfig = (form: TrainForm): BuildResult => {
   try {
     if (form.name.trim() === '') throw new FieldError('Name: required');
-    if (form.assetMode === 'prefix' && form.assetPrefix.trim() === '') throw new FieldError('Assets: enter a name prefix');
-    if (form.assetMode === 'names' && form.assetNames.length === 0) throw new FieldError('Assets: choose at least one asset');
+    if (form.assetMode === 'prefix' && form.assetPrefix.trim() === '')
+      throw new FieldError('Assets: enter a name prefix');
+    if (form.assetMode === 'names' && form.assetNames.length === 0)
+      throw new FieldError('Assets: choose at least one asset');
     if (form.signals.length === 0) throw new FieldError('Signals: choose at least one signal');
     const smoothing = form.smoothing.trim() === '' ? null : num('Smoothing', form.smoothing, { gt: 0, max: 1 });
     const config: TrainConfigInput = {

@@ -40,9 +40,19 @@ describe('historian API against a real workspace and the plant simulator', () =>
   it('browses historizing tags with units', async () => {
     const { tags } = await call('browseOpcua', login());
     expect(tags).toHaveLength(sim.tags.length);
-    expect(tags.find((t) => t.nodeId === 'ns=1;s=P-101.VibrationRMS')).toMatchObject({ name: 'VibrationRMS', asset: 'P-101', unit: 'mm/s', historizing: true });
-    await expect(call('browseOpcua', { ...login(), password: 'wrong' })).rejects.toMatchObject({ code: 'failed', message: expect.stringContaining('wrong user name or password') });
-    await expect(call('browseOpcua', { ...anon(), endpoint: 'opc.tcp://127.0.0.1:1' })).rejects.toThrow('connection refused');
+    expect(tags.find((t) => t.nodeId === 'ns=1;s=P-101.VibrationRMS')).toMatchObject({
+      name: 'VibrationRMS',
+      asset: 'P-101',
+      unit: 'mm/s',
+      historizing: true,
+    });
+    await expect(call('browseOpcua', { ...login(), password: 'wrong' })).rejects.toMatchObject({
+      code: 'failed',
+      message: expect.stringContaining('wrong user name or password'),
+    });
+    await expect(call('browseOpcua', { ...anon(), endpoint: 'opc.tcp://127.0.0.1:1' })).rejects.toThrow(
+      'connection refused',
+    );
   });
 
   it('imports two tags as a job with progress, then "update to now" resumes from the checkpoints', async () => {
@@ -63,11 +73,18 @@ describe('historian API against a real workspace and the plant simulator', () =>
     expect(again.opcua?.values).toBe(more[0]! + more[1]!);
     expect(await duplicateReadings(core.currentWorkspace()!)).toBe(0);
     const signals = await call('listSignals', {});
-    expect(signals.map((s) => `${s.asset}/${s.tag}`).sort()).toEqual(['P-101/BearingTemperature', 'P-101/VibrationRMS'].sort());
+    expect(signals.map((s) => `${s.asset}/${s.tag}`).sort()).toEqual(
+      ['P-101/BearingTemperature', 'P-101/VibrationRMS'].sort(),
+    );
   });
 
   it('a failing import (unknown tag) ends as a failed job naming the tag', async () => {
-    const { jobId } = await call('startOpcuaImport', { ...login(), tags: ['ns=1;s=P-999.Nothing'], from: FROM_US, to: TO_US });
+    const { jobId } = await call('startOpcuaImport', {
+      ...login(),
+      tags: ['ns=1;s=P-999.Nothing'],
+      from: FROM_US,
+      to: TO_US,
+    });
     const job = await settle(jobId);
     expect(job.status).toBe('failed');
     expect(job.error).toContain('unknown tag on the server: ns=1;s=P-999.Nothing');
@@ -76,7 +93,13 @@ describe('historian API against a real workspace and the plant simulator', () =>
   it('cancels a running import', async () => {
     const slow = await startSimulator(root, { days: 4, readDelayMs: 300, maxValuesPerRead: 100 });
     try {
-      const { jobId } = await call('startOpcuaImport', { ...anon(), endpoint: slow.endpointUrl, tags: [slow.tags[2]?.nodeId ?? ''], from: FROM_US, to: TO_US });
+      const { jobId } = await call('startOpcuaImport', {
+        ...anon(),
+        endpoint: slow.endpointUrl,
+        tags: [slow.tags[2]?.nodeId ?? ''],
+        from: FROM_US,
+        to: TO_US,
+      });
       await new Promise((r) => setTimeout(r, 500));
       expect((await call('cancelJob', { jobId })).cancelled).toBe(true);
       expect((await settle(jobId)).status).toBe('cancelled');
@@ -87,7 +110,10 @@ describe('historian API against a real workspace and the plant simulator', () =>
 
   it('an untrusted server certificate gives its own error code; trust once, then always', async () => {
     const secure = { ...login(), securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' } as const;
-    await expect(call('browseOpcua', secure)).rejects.toMatchObject({ code: 'untrusted-certificate', message: expect.stringContaining('is not trusted') });
+    await expect(call('browseOpcua', secure)).rejects.toMatchObject({
+      code: 'untrusted-certificate',
+      message: expect.stringContaining('is not trusted'),
+    });
     expect((await call('browseOpcua', { ...secure, trustServer: 'once' })).tags.length).toBe(sim.tags.length);
     // Once means once: the next connection asks again.
     await expect(call('browseOpcua', secure)).rejects.toMatchObject({ code: 'untrusted-certificate' });
@@ -96,15 +122,44 @@ describe('historian API against a real workspace and the plant simulator', () =>
   });
 
   it('saves connection profiles with the password encrypted and never returned', async () => {
-    const saved = await call('saveConnectionProfile', { name: 'plant', endpoint: sim.endpointUrl, securityMode: 'None', securityPolicy: 'None', userName: 'operator', password: 's3cret' });
-    expect(saved).toEqual({ kind: 'opcua', name: 'plant', endpoint: sim.endpointUrl, securityMode: 'None', securityPolicy: 'None', userName: 'operator', hasPassword: true });
+    const saved = await call('saveConnectionProfile', {
+      name: 'plant',
+      endpoint: sim.endpointUrl,
+      securityMode: 'None',
+      securityPolicy: 'None',
+      userName: 'operator',
+      password: 's3cret',
+    });
+    expect(saved).toEqual({
+      kind: 'opcua',
+      name: 'plant',
+      endpoint: sim.endpointUrl,
+      securityMode: 'None',
+      securityPolicy: 'None',
+      userName: 'operator',
+      hasPassword: true,
+    });
     const onDisk = await readFile(join(root, 'ws', 'connections.json'), 'utf8');
     expect(onDisk).not.toContain('s3cret');
     expect(JSON.stringify(await call('listConnectionProfiles', {}))).not.toContain('s3cret');
     // Saving again without a password keeps the saved one; browsing by profile uses it.
-    expect((await call('saveConnectionProfile', { name: 'plant', endpoint: sim.endpointUrl, securityMode: 'None', securityPolicy: 'None', userName: 'operator' })).hasPassword).toBe(true);
-    expect((await call('browseOpcua', { ...anon(), userName: 'operator', profile: 'plant' })).tags.length).toBe(sim.tags.length);
-    await expect(call('browseOpcua', { ...anon(), userName: 'operator' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(
+      (
+        await call('saveConnectionProfile', {
+          name: 'plant',
+          endpoint: sim.endpointUrl,
+          securityMode: 'None',
+          securityPolicy: 'None',
+          userName: 'operator',
+        })
+      ).hasPassword,
+    ).toBe(true);
+    expect((await call('browseOpcua', { ...anon(), userName: 'operator', profile: 'plant' })).tags.length).toBe(
+      sim.tags.length,
+    );
+    await expect(call('browseOpcua', { ...anon(), userName: 'operator' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
     expect(await call('deleteConnectionProfile', { name: 'plant' })).toEqual({ deleted: true });
     expect(await call('listConnectionProfiles', {})).toEqual([]);
     expect(await call('deleteConnectionProfile', { name: 'plant' })).toEqual({ deleted: false });
@@ -112,12 +167,42 @@ describe('historian API against a real workspace and the plant simulator', () =>
 
   it('adds, edits, lists and deletes events, and imports work orders', async () => {
     const start = FROM_US + 3_600_000_000;
-    const added = await call('saveEvent', { asset: 'P-101', kind: 'inspection', start, code: 'VIB', description: 'checked bearing' });
-    expect(added).toMatchObject({ asset: 'P-101', kind: 'inspection', start, end: null, timeKind: 'timestamp', source: 'manual' });
-    const edited = await call('saveEvent', { id: added.id, asset: 'P-101', kind: 'failure', start, end: start + 7_200_000_000, description: 'bearing seized' });
-    expect(edited).toMatchObject({ id: added.id, kind: 'failure', end: start + 7_200_000_000, code: null, description: 'bearing seized' });
-    await expect(call('saveEvent', { asset: 'P-101', kind: 'note', start, end: start - 1 })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('saveEvent', { id: 999_999, asset: 'P-101', kind: 'note', start })).rejects.toMatchObject({ code: 'not-found' });
+    const added = await call('saveEvent', {
+      asset: 'P-101',
+      kind: 'inspection',
+      start,
+      code: 'VIB',
+      description: 'checked bearing',
+    });
+    expect(added).toMatchObject({
+      asset: 'P-101',
+      kind: 'inspection',
+      start,
+      end: null,
+      timeKind: 'timestamp',
+      source: 'manual',
+    });
+    const edited = await call('saveEvent', {
+      id: added.id,
+      asset: 'P-101',
+      kind: 'failure',
+      start,
+      end: start + 7_200_000_000,
+      description: 'bearing seized',
+    });
+    expect(edited).toMatchObject({
+      id: added.id,
+      kind: 'failure',
+      end: start + 7_200_000_000,
+      code: null,
+      description: 'bearing seized',
+    });
+    await expect(call('saveEvent', { asset: 'P-101', kind: 'note', start, end: start - 1 })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('saveEvent', { id: 999_999, asset: 'P-101', kind: 'note', start })).rejects.toMatchObject({
+      code: 'not-found',
+    });
     expect(events.some((e) => e.type === 'events-changed')).toBe(true);
 
     const file = join(root, 'work-orders.csv');
@@ -129,7 +214,9 @@ describe('historian API against a real workspace and the plant simulator', () =>
     expect(p101.length).toBe(1 + orders.filter((o) => o.asset === 'P-101').length);
     expect(p101.every((e) => e.asset === 'P-101')).toBe(true);
     expect((await call('listEvents', {})).length).toBe(1 + orders.length);
-    await expect(call('importEventsFile', { path: join(root, 'missing.csv') })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(call('importEventsFile', { path: join(root, 'missing.csv') })).rejects.toMatchObject({
+      code: 'not-found',
+    });
 
     expect(await call('deleteEvent', { id: added.id })).toEqual({ deleted: true });
     expect(await call('deleteEvent', { id: added.id })).toEqual({ deleted: false });

@@ -38,29 +38,58 @@ describe('registry over the app API: folder registry', () => {
   });
 
   it('refuses calls before a registry is open and validates locations, names and versions', async () => {
-    await expect(call('listRegistryModels', {})).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no model registry is open/) });
+    await expect(call('listRegistryModels', {})).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/no model registry is open/),
+    });
     expect(await call('getRegistryConnection', {})).toBeNull();
-    await expect(call('openRegistry', { location: 'relative/path' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/absolute path/) });
-    await expect(call('openRegistry', { location: 'http://10.0.0.5:8080' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/127\.0\.0\.1/) });
-    await expect(call('openRegistry', { location: 'http://u:p@127.0.0.1:1' })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('openRegistry', { location: 'ftp://127.0.0.1/x' })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('openRegistry', { location: join(root, 'nothing-here') })).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/not a model registry/) });
-    await expect(call('openRegistry', { location: reg, token: 'pdm_abcdefghijklmnopqrstuvwxyz' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/only for a registry server/) });
+    await expect(call('openRegistry', { location: 'relative/path' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/absolute path/),
+    });
+    await expect(call('openRegistry', { location: 'http://10.0.0.5:8080' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/127\.0\.0\.1/),
+    });
+    await expect(call('openRegistry', { location: 'http://u:p@127.0.0.1:1' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('openRegistry', { location: 'ftp://127.0.0.1/x' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('openRegistry', { location: join(root, 'nothing-here') })).rejects.toMatchObject({
+      code: 'not-found',
+      message: expect.stringMatching(/not a model registry/),
+    });
+    await expect(
+      call('openRegistry', { location: reg, token: 'pdm_abcdefghijklmnopqrstuvwxyz' }),
+    ).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/only for a registry server/) });
     const opened = await call('openRegistry', { location: reg });
     expect(opened).toEqual({ location: reg, kind: 'folder', user: me, role: null, allowAs: true });
     for (const name of ['../evil', 'Pump', '/etc', 'a/b', '']) {
       await expect(call('listRegistryVersions', { name })).rejects.toMatchObject({ code: 'invalid-argument' });
     }
-    await expect(call('getRegistryVersion', { name: 'pump', version: 0 })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('getRegistryVersion', { name: 'pump', version: 1.5 })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('publishRun', { runId: '../../etc', name: 'pump' })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('approveVersion', { name: 'pump', version: 1, reason: '   ' })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/reason/) });
+    await expect(call('getRegistryVersion', { name: 'pump', version: 0 })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('getRegistryVersion', { name: 'pump', version: 1.5 })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('publishRun', { runId: '../../etc', name: 'pump' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(call('approveVersion', { name: 'pump', version: 1, reason: '   ' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/reason/),
+    });
   });
 
   it('publishes runs of the workspace; lists models, versions, detail with lineage and verification, the model card', async () => {
     expect(await call('publishRun', { runId: 'run-1', name: 'pump-rul' })).toEqual({ name: 'pump-rul', version: 1 });
     expect(await call('publishRun', { runId: 'run-2', name: 'pump-rul' })).toEqual({ name: 'pump-rul', version: 2 });
-    await expect(call('publishRun', { runId: 'no-such-run', name: 'pump-rul' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(call('publishRun', { runId: 'no-such-run', name: 'pump-rul' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
     const models = await call('listRegistryModels', {});
     expect(models.map((m) => m.name)).toEqual(['pump-rul']);
     const model = await call('listRegistryVersions', { name: 'pump-rul' });
@@ -69,41 +98,93 @@ describe('registry over the app API: folder registry', () => {
       [2, 'candidate', me, 14.1],
     ]);
     const detail = await call('getRegistryVersion', { name: 'pump-rul', version: 2 });
-    expect(detail).toMatchObject({ name: 'pump-rul', version: 2, stage: 'candidate', verification: { ok: true, problems: [] } });
-    expect(detail.manifest.lineage).toMatchObject({ runId: 'run-2', seed: 7, backend: 'cpu', appVersion: '0.1.0', dataset: { contentHash: 'a'.repeat(64) } });
-    expect(detail.manifest.stageHistory).toEqual([expect.objectContaining({ action: 'publish', stage: 'candidate', by: me })]);
+    expect(detail).toMatchObject({
+      name: 'pump-rul',
+      version: 2,
+      stage: 'candidate',
+      verification: { ok: true, problems: [] },
+    });
+    expect(detail.manifest.lineage).toMatchObject({
+      runId: 'run-2',
+      seed: 7,
+      backend: 'cpu',
+      appVersion: '0.1.0',
+      dataset: { contentHash: 'a'.repeat(64) },
+    });
+    expect(detail.manifest.stageHistory).toEqual([
+      expect.objectContaining({ action: 'publish', stage: 'candidate', by: me }),
+    ]);
     const card = await call('getModelCard', { name: 'pump-rul', version: 2 });
     expect(card).toBe(await readFile(join(reg, 'models', 'pump-rul', '2', 'model-card.html'), 'utf8'));
     expect(card).toMatch(/^<!doctype html>/);
     expect(card).not.toMatch(/<script/i);
-    await expect(call('getRegistryVersion', { name: 'pump-rul', version: 9 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(call('getRegistryVersion', { name: 'pump-rul', version: 9 })).rejects.toMatchObject({
+      code: 'not-found',
+    });
   });
 
   it('four eyes: the OS user who published cannot approve; another identity (allowAs) can; promote, rollback, archive, reject', async () => {
     const refused = call('approveVersion', { name: 'pump-rul', version: 1, reason: 'looks fine' });
-    await expect(refused).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/four-eyes rule: .* cannot approve/) });
+    await expect(refused).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/four-eyes rule: .* cannot approve/),
+    });
     const bob = await call('openRegistry', { location: reg, actAs: 'bob' });
     expect(bob.user).toBe('bob');
-    expect(await call('approveVersion', { name: 'pump-rul', version: 1, reason: 'RMSE fine' })).toMatchObject({ version: 1, stage: 'approved' });
-    await expect(call('promoteVersion', { name: 'pump-rul', version: 2 })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/only an approved version/) });
-    expect(await call('promoteVersion', { name: 'pump-rul', version: 1 })).toMatchObject({ stage: 'production', production: 1 });
-    expect(await call('approveVersion', { name: 'pump-rul', version: 2, reason: 'better RMSE' })).toMatchObject({ stage: 'approved' });
-    expect(await call('promoteVersion', { name: 'pump-rul', version: 2, reason: 'go' })).toMatchObject({ production: 2, rollbackTarget: 1 });
-    expect(await call('rollbackModel', { name: 'pump-rul', reason: 'drift on line 3' })).toMatchObject({ version: 1, stage: 'production', production: 1 });
-    expect(await call('archiveVersion', { name: 'pump-rul', version: 2 })).toMatchObject({ version: 2, stage: 'archived' });
+    expect(await call('approveVersion', { name: 'pump-rul', version: 1, reason: 'RMSE fine' })).toMatchObject({
+      version: 1,
+      stage: 'approved',
+    });
+    await expect(call('promoteVersion', { name: 'pump-rul', version: 2 })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/only an approved version/),
+    });
+    expect(await call('promoteVersion', { name: 'pump-rul', version: 1 })).toMatchObject({
+      stage: 'production',
+      production: 1,
+    });
+    expect(await call('approveVersion', { name: 'pump-rul', version: 2, reason: 'better RMSE' })).toMatchObject({
+      stage: 'approved',
+    });
+    expect(await call('promoteVersion', { name: 'pump-rul', version: 2, reason: 'go' })).toMatchObject({
+      production: 2,
+      rollbackTarget: 1,
+    });
+    expect(await call('rollbackModel', { name: 'pump-rul', reason: 'drift on line 3' })).toMatchObject({
+      version: 1,
+      stage: 'production',
+      production: 1,
+    });
+    expect(await call('archiveVersion', { name: 'pump-rul', version: 2 })).toMatchObject({
+      version: 2,
+      stage: 'archived',
+    });
     await expect(call('rollbackModel', { name: 'pump-rul' })).rejects.toMatchObject({ code: 'conflict' });
     await call('publishRun', { runId: 'run-1', name: 'pump-rul' });
-    expect(await call('rejectVersion', { name: 'pump-rul', version: 3, reason: 'duplicate of v1' })).toMatchObject({ stage: 'rejected' });
+    expect(await call('rejectVersion', { name: 'pump-rul', version: 3, reason: 'duplicate of v1' })).toMatchObject({
+      stage: 'rejected',
+    });
     const detail = await call('getRegistryVersion', { name: 'pump-rul', version: 1 });
-    expect(detail.manifest.approvals).toEqual([expect.objectContaining({ decision: 'approved', by: 'bob', reason: 'RMSE fine' })]);
-    expect(detail.manifest.stageHistory.map((h) => h.action)).toEqual(['publish', 'approve', 'promote', 'promote', 'rollback']);
+    expect(detail.manifest.approvals).toEqual([
+      expect.objectContaining({ decision: 'approved', by: 'bob', reason: 'RMSE fine' }),
+    ]);
+    expect(detail.manifest.stageHistory.map((h) => h.action)).toEqual([
+      'publish',
+      'approve',
+      'promote',
+      'promote',
+      'rollback',
+    ]);
     expect(await call('verifyRegistry', {})).toMatchObject({ ok: true, checked: { packages: 3 } });
   });
 
   it('acting as someone else is refused where registry.json does not allow it', async () => {
     const strict = join(root, 'strict-registry');
     await FolderStore.open(strict, { create: true, config: { fsync: false } });
-    await expect(call('openRegistry', { location: strict, actAs: 'bob' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/not allowed/) });
+    await expect(call('openRegistry', { location: strict, actAs: 'bob' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/not allowed/),
+    });
     expect(await call('openRegistry', { location: strict })).toMatchObject({ user: me, allowAs: false });
   });
 
@@ -115,14 +196,22 @@ describe('registry over the app API: folder registry', () => {
     await writeFile(weights, bytes);
     const detail = await call('getRegistryVersion', { name: 'pump-rul', version: 2 });
     expect(detail.verification.ok).toBe(false);
-    expect(detail.verification.problems).toEqual([expect.objectContaining({ file: 'weights.bin', message: expect.stringMatching(/weights\.bin does not match SHA256SUMS/) })]);
+    expect(detail.verification.problems).toEqual([
+      expect.objectContaining({
+        file: 'weights.bin',
+        message: expect.stringMatching(/weights\.bin does not match SHA256SUMS/),
+      }),
+    ]);
     expect((await call('getRegistryVersion', { name: 'pump-rul', version: 1 })).verification.ok).toBe(true);
     const report = await call('verifyRegistry', {});
     expect(report.ok).toBe(false);
     expect(report.problems).toHaveLength(1);
     const manifest = join(reg, 'models', 'pump-rul', '3', 'manifest.json');
     await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('"rejected"', '"approved"'));
-    await expect(call('getRegistryVersion', { name: 'pump-rul', version: 3 })).rejects.toMatchObject({ code: 'integrity', message: expect.stringMatching(/manifest\.json does not match SHA256SUMS/) });
+    await expect(call('getRegistryVersion', { name: 'pump-rul', version: 3 })).rejects.toMatchObject({
+      code: 'integrity',
+      message: expect.stringMatching(/manifest\.json does not match SHA256SUMS/),
+    });
     expect(await call('closeRegistry', {})).toEqual({ closed: true });
     expect(await call('getRegistryConnection', {})).toBeNull();
   });
@@ -146,13 +235,22 @@ describe('registry over the app API: registry server on 127.0.0.1', () => {
   });
 
   it('needs a valid token: none, unknown and malformed are refused; act-as is not accepted', async () => {
-    await expect(call('openRegistry', { location: server.url })).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/needs a token/) });
-    await expect(call('openRegistry', { location: server.url, token: 'pdm_unknown-token-0123456789' })).rejects.toMatchObject({
+    await expect(call('openRegistry', { location: server.url })).rejects.toMatchObject({
+      code: 'unauthorized',
+      message: expect.stringMatching(/needs a token/),
+    });
+    await expect(
+      call('openRegistry', { location: server.url, token: 'pdm_unknown-token-0123456789' }),
+    ).rejects.toMatchObject({
       code: 'unauthorized',
       message: expect.stringMatching(/refused the token: unknown token/),
     });
-    await expect(call('openRegistry', { location: server.url, token: 'short' })).rejects.toMatchObject({ code: 'invalid-argument' });
-    await expect(call('openRegistry', { location: server.url, token: tokens.alice, actAs: 'bob' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(call('openRegistry', { location: server.url, token: 'short' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    await expect(
+      call('openRegistry', { location: server.url, token: tokens.alice, actAs: 'bob' }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 
   it('an author publishes; the author cannot approve; a viewer cannot publish (403); an approver approves and promotes', async () => {
@@ -161,20 +259,35 @@ describe('registry over the app API: registry server on 127.0.0.1', () => {
     expect(JSON.stringify(alice)).not.toContain(tokens.alice);
     expect(JSON.stringify(await call('getRegistryConnection', {}))).not.toContain(tokens.alice);
     expect(await call('publishRun', { runId: 'run-1', name: 'fan' })).toEqual({ name: 'fan', version: 1 });
-    await expect(call('approveVersion', { name: 'fan', version: 1, reason: 'mine' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/alice \(author\) may not approve/) });
+    await expect(call('approveVersion', { name: 'fan', version: 1, reason: 'mine' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/alice \(author\) may not approve/),
+    });
 
     await call('openRegistry', { location: server.url, token: tokens.vera });
     const viewer = call('publishRun', { runId: 'run-2', name: 'fan' });
-    await expect(viewer).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/vera \(viewer\) may not publish/) });
+    await expect(viewer).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/vera \(viewer\) may not publish/),
+    });
     await viewer.catch((error: Error) => expect(error.message).not.toContain(tokens.vera));
     expect((await call('listRegistryVersions', { name: 'fan' })).versions).toHaveLength(1);
 
     const bob = await call('openRegistry', { location: server.url, token: tokens.bob });
     expect(bob).toMatchObject({ user: 'bob', role: 'approver' });
-    expect(await call('approveVersion', { name: 'fan', version: 1, reason: 'reviewed' })).toMatchObject({ stage: 'approved' });
-    expect(await call('promoteVersion', { name: 'fan', version: 1 })).toMatchObject({ stage: 'production', production: 1 });
+    expect(await call('approveVersion', { name: 'fan', version: 1, reason: 'reviewed' })).toMatchObject({
+      stage: 'approved',
+    });
+    expect(await call('promoteVersion', { name: 'fan', version: 1 })).toMatchObject({
+      stage: 'production',
+      production: 1,
+    });
     const detail = await call('getRegistryVersion', { name: 'fan', version: 1 });
-    expect(detail).toMatchObject({ stage: 'production', manifest: { createdBy: 'alice', lineage: { runId: 'run-1' } }, verification: { ok: true } });
+    expect(detail).toMatchObject({
+      stage: 'production',
+      manifest: { createdBy: 'alice', lineage: { runId: 'run-1' } },
+      verification: { ok: true },
+    });
     const card = await call('getModelCard', { name: 'fan', version: 1 });
     expect(card).toContain('fan <small>version 1</small>');
     expect(card).toContain('production');
@@ -185,11 +298,17 @@ describe('registry over the app API: registry server on 127.0.0.1', () => {
     tokens.dana = await addUser(join(root, 'users.json'), 'dana', 'admin');
     await call('openRegistry', { location: server.url, token: tokens.dana });
     const { version } = await call('publishRun', { runId: 'run-2', name: 'fan' });
-    await expect(call('approveVersion', { name: 'fan', version, reason: 'mine' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/four-eyes/) });
+    await expect(call('approveVersion', { name: 'fan', version, reason: 'mine' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/four-eyes/),
+    });
   });
 
   it('a stopped server is reported as unavailable', async () => {
     await server.close();
-    await expect(call('listRegistryModels', {})).rejects.toMatchObject({ code: 'failed', message: expect.stringMatching(/registry is unavailable/) });
+    await expect(call('listRegistryModels', {})).rejects.toMatchObject({
+      code: 'failed',
+      message: expect.stringMatching(/registry is unavailable/),
+    });
   });
 });

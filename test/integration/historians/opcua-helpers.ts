@@ -33,7 +33,15 @@ export const openFixture = async (): Promise<Fixture> => {
 };
 
 export const startSimulator = (root: string, options: Partial<SimulatorOptions> = {}): Promise<PlantSimulator> =>
-  PlantSimulator.start({ port: 0, seed: 42, assets: 4, days: 71, endMs: END_MS, pkiDir: join(root, 'sim-pki'), ...options });
+  PlantSimulator.start({
+    port: 0,
+    seed: 42,
+    assets: 4,
+    days: 71,
+    endMs: END_MS,
+    pkiDir: join(root, 'sim-pki'),
+    ...options,
+  });
 
 export interface HistoryStats {
   count: number;
@@ -61,7 +69,13 @@ export const expectedHistory = (sim: PlantSimulator, tagIndex: number, fromMs: n
 };
 
 export const storedHistory = async (ws: Workspace, asset: string, tag: string): Promise<HistoryStats> => {
-  const [row] = await ws.query<{ count: number; nulls: number; first_t: number | null; last_t: number | null; checksum: number | null }>(
+  const [row] = await ws.query<{
+    count: number;
+    nulls: number;
+    first_t: number | null;
+    last_t: number | null;
+    checksum: number | null;
+  }>(
     `SELECT count(*) AS count, count(*) - count(value) AS nulls, min(t) AS first_t, max(t) AS last_t,
             sum(round(value * 10000)::BIGINT) AS checksum
      FROM readings r JOIN signals s ON s.id = r.signal_id WHERE s.asset = '${asset}' AND s.tag = '${tag}'`,
@@ -76,7 +90,11 @@ export const storedHistory = async (ws: Workspace, asset: string, tag: string): 
 };
 
 export const duplicateReadings = async (ws: Workspace): Promise<number> =>
-  (await ws.query<{ n: number }>('SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT signal_id, t FROM readings)) AS n FROM readings'))[0]?.n ?? -1;
+  (
+    await ws.query<{ n: number }>(
+      'SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT signal_id, t FROM readings)) AS n FROM readings',
+    )
+  )[0]?.n ?? -1;
 
 export const workspaceCounts = async (ws: Workspace) => ({
   ...(await ws.info()),

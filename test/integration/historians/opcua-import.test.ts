@@ -3,7 +3,16 @@ import { connectOpcua } from '../../../src/main/core/historians/opcua/connection
 import { importOpcuaHistory } from '../../../src/main/core/historians/opcua/history-import.js';
 import { browseTags } from '../../../src/main/core/historians/opcua/browse.js';
 import type { PlantSimulator } from '../../../src/main/core/historians/simulator/opcua-simulator.js';
-import { DAY_MS, END_MS, duplicateReadings, expectedHistory, openFixture, startSimulator, storedHistory, type Fixture } from './opcua-helpers.js';
+import {
+  DAY_MS,
+  END_MS,
+  duplicateReadings,
+  expectedHistory,
+  openFixture,
+  startSimulator,
+  storedHistory,
+  type Fixture,
+} from './opcua-helpers.js';
 
 let fx: Fixture;
 let sim: PlantSimulator;
@@ -68,13 +77,23 @@ describe('OPC UA HA import from the plant simulator', () => {
       expect(result.duplicates).toBe(0);
       expect(await duplicateReadings(fx.ws)).toBe(0);
       const signals = await fx.ws.signals();
-      expect(signals.find((s) => s.tag === 'VibrationRMS' && s.asset === 'P-101')).toMatchObject({ unit: 'mm/s', validMin: 0, validMax: 50 });
+      expect(signals.find((s) => s.tag === 'VibrationRMS' && s.asset === 'P-101')).toMatchObject({
+        unit: 'mm/s',
+        validMin: 0,
+        validMax: 50,
+      });
       // Sensor failures arrive as readings without a value and their bad status kept.
-      const bad = await fx.ws.query<{ n: number }>(`SELECT count(*) AS n FROM readings WHERE value IS NULL AND quality = ${0x808c0000}`);
+      const bad = await fx.ws.query<{ n: number }>(
+        `SELECT count(*) AS n FROM readings WHERE value IS NULL AND quality = ${0x808c0000}`,
+      );
       expect(bad[0]?.n).toBeGreaterThan(0);
       expect(sim.openContinuationPoints).toBe(0);
 
-      const again = await importOpcuaHistory(fx.ws, c.session, { endpoint: sim.endpointUrl, nodeIds: chosen.map((t) => t.nodeId), toMs });
+      const again = await importOpcuaHistory(fx.ws, c.session, {
+        endpoint: sim.endpointUrl,
+        nodeIds: chosen.map((t) => t.nodeId),
+        toMs,
+      });
       expect(again.resumed).toBe(true);
       expect(again.values).toBe(0);
       expect(await duplicateReadings(fx.ws)).toBe(0);

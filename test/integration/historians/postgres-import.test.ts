@@ -58,7 +58,9 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
       const stats = await fx.ws.query<{ n: number; first_t: number; s: number; bad: number }>(
         `SELECT count(*) AS n, min(t) AS first_t, sum(round(value * 10000)::BIGINT) AS s, count(*) FILTER (WHERE quality <> 0) AS bad FROM readings`,
       );
-      const expected = await server.psql(`SELECT count(*) || ',' || sum(round(value::numeric * 10000)) || ',' || count(*) FILTER (WHERE quality <> 0) FROM historian.points WHERE ts < '2024-01-01 05:33:20+00'`);
+      const expected = await server.psql(
+        `SELECT count(*) || ',' || sum(round(value::numeric * 10000)) || ',' || count(*) FILTER (WHERE quality <> 0) FROM historian.points WHERE ts < '2024-01-01 05:33:20+00'`,
+      );
       expect(`${stats[0]?.n},${stats[0]?.s},${stats[0]?.bad}`).toBe(expected);
       expect(stats[0]?.first_t).toBe(T0 * 1000 + 123_456);
       // "Update to now": no --from; continues from the checkpoint.
@@ -68,7 +70,13 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
       expect((await fx.ws.info()).readings).toBe(200_000);
       expect(await duplicateReadings(fx.ws)).toBe(0);
       const signals = await fx.ws.signals();
-      expect(signals.map((s) => `${s.asset}/${s.tag}`).sort()).toEqual(['postgres/TI-1', 'postgres/TI-2', 'postgres/TI-3', 'postgres/TI-4', 'postgres/TI-5']);
+      expect(signals.map((s) => `${s.asset}/${s.tag}`).sort()).toEqual([
+        'postgres/TI-1',
+        'postgres/TI-2',
+        'postgres/TI-3',
+        'postgres/TI-4',
+        'postgres/TI-5',
+      ]);
     });
   });
 
@@ -83,7 +91,9 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
         toMs: T0 + 86_400_000,
       });
       expect(result).toMatchObject({ rows: 1000, values: 2000, signals: 2 });
-      const [row] = await fx.ws.query<{ v: number }>(`SELECT value AS v FROM readings r JOIN signals s ON s.id = r.signal_id WHERE tag = 'PT-1' AND t = ${(T0 + 999 * 60_000) * 1000}`);
+      const [row] = await fx.ws.query<{ v: number }>(
+        `SELECT value AS v FROM readings r JOIN signals s ON s.id = r.signal_id WHERE tag = 'PT-1' AND t = ${(T0 + 999 * 60_000) * 1000}`,
+      );
       expect(row?.v).toBe(99.9);
     });
   });
@@ -92,12 +102,18 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
     await withFixture(async (fx) => {
       const empty = { readings: 0, signals: 0, ingests: 0, checkpoints: 0 };
       await expect(
-        importPostgres(fx.ws, { ...base(), query: 'SELECT ts AS time, tag, value FROM historian.bad WHERE ts >= $1 AND ts < $2', fromMs: 0 }),
+        importPostgres(fx.ws, {
+          ...base(),
+          query: 'SELECT ts AS time, tag, value FROM historian.bad WHERE ts >= $1 AND ts < $2',
+          fromMs: 0,
+        }),
       ).rejects.toThrow('column "value" has type text; expected a number (cast it in the query); nothing was stored');
-      await expect(importPostgres(fx.ws, { ...base(), password: 'wrong', fromMs: 0 })).rejects.toThrow(/rejected the login: wrong user name or password/);
-      await expect(importPostgres(fx.ws, { ...base(), url: 'postgres://postgres@127.0.0.1:1/postgres', fromMs: 0 })).rejects.toThrow(
-        'cannot reach postgres://postgres@127.0.0.1:1/postgres: connection refused',
+      await expect(importPostgres(fx.ws, { ...base(), password: 'wrong', fromMs: 0 })).rejects.toThrow(
+        /rejected the login: wrong user name or password/,
       );
+      await expect(
+        importPostgres(fx.ws, { ...base(), url: 'postgres://postgres@127.0.0.1:1/postgres', fromMs: 0 }),
+      ).rejects.toThrow('cannot reach postgres://postgres@127.0.0.1:1/postgres: connection refused');
       await expect(importPostgres(fx.ws, { ...base() })).rejects.toThrow(/give a start time/);
       expect(await workspaceCounts(fx.ws)).toMatchObject(empty);
     });
@@ -105,23 +121,37 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
 
   it('a connection broken mid-stream (pg_terminate_backend): clear message, workspace unchanged, re-run completes', async () => {
     await withFixture(async (fx) => {
-      const killer = new pg.Client({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', password: PG_PASSWORD });
+      const killer = new pg.Client({
+        host: '127.0.0.1',
+        port: server.port,
+        user: 'postgres',
+        database: 'postgres',
+        password: PG_PASSWORD,
+      });
       await killer.connect();
       let killed = false;
-      const error = await importPostgres(fx.ws, { ...base(), fromMs: T0, toMs: T0 + 86_400_000, rowsPerFetch: 2000 }, {
-        progress: (_f, message) => {
-          if (!killed && Number.parseInt(message, 10) >= 20_000) {
-            killed = true;
-            void killer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pdm-studio'`);
-          }
+      const error = await importPostgres(
+        fx.ws,
+        { ...base(), fromMs: T0, toMs: T0 + 86_400_000, rowsPerFetch: 2000 },
+        {
+          progress: (_f, message) => {
+            if (!killed && Number.parseInt(message, 10) >= 20_000) {
+              killed = true;
+              void killer.query(
+                `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pdm-studio'`,
+              );
+            }
+          },
         },
-      }).then(
+      ).then(
         () => null,
         (e: Error) => e,
       );
       await killer.end();
       expect(killed).toBe(true);
-      expect(error?.message).toMatch(/connection to postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres lost mid-stream .*nothing was stored; run the import again/);
+      expect(error?.message).toMatch(
+        /connection to postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres lost mid-stream .*nothing was stored; run the import again/,
+      );
       expect(await workspaceCounts(fx.ws)).toMatchObject({ readings: 0, signals: 0, checkpoints: 0 });
       const again = await importPostgres(fx.ws, { ...base(), fromMs: T0, toMs: T0 + 86_400_000 });
       expect(again.values).toBe(200_000);
@@ -133,12 +163,16 @@ describe('PostgreSQL historian import (real server on 127.0.0.1)', () => {
     await withFixture(async (fx) => {
       let cancel = false;
       await expect(
-        importPostgres(fx.ws, { ...base(), fromMs: T0, toMs: T0 + 86_400_000, rowsPerFetch: 1000 }, {
-          isCancelled: () => cancel,
-          progress: () => {
-            cancel = true;
+        importPostgres(
+          fx.ws,
+          { ...base(), fromMs: T0, toMs: T0 + 86_400_000, rowsPerFetch: 1000 },
+          {
+            isCancelled: () => cancel,
+            progress: () => {
+              cancel = true;
+            },
           },
-        }),
+        ),
       ).rejects.toThrow('cancelled');
       expect((await fx.ws.info()).readings).toBe(0);
     });

@@ -23,13 +23,17 @@ const freePort = (): Promise<number> =>
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 
 export const startPostgres = async (): Promise<PgServer> => {
   if (!existsSync(join(PG_BIN, 'initdb')) || !existsSync(join(PG_BIN, 'postgres'))) {
-    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN}: run "sudo apt-get install -y postgresql" (or set PDM_PG_BIN)`);
+    throw new Error(
+      `PostgreSQL server binaries not found in ${PG_BIN}: run "sudo apt-get install -y postgresql" (or set PDM_PG_BIN)`,
+    );
   }
   const root = await mkdtemp(join(tmpdir(), 'pdm-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -47,19 +51,59 @@ export const startPostgres = async (): Promise<PgServer> => {
   await writeFile(pwfile, PG_PASSWORD);
   if (asRoot) await chown(pwfile, uid, gid);
   const data = join(root, 'data');
-  const as = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
-  const [initCmd, initArgs] = as(join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-sync']);
+  const as = (cmd: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  const [initCmd, initArgs] = as(join(PG_BIN, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   await run(initCmd, initArgs, { cwd: '/' });
   const port = await freePort();
-  const [pgCmd, pgArgs] = as(join(PG_BIN, 'postgres'), ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', root, '-c', 'fsync=off']);
+  const [pgCmd, pgArgs] = as(join(PG_BIN, 'postgres'), [
+    '-D',
+    data,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-k',
+    root,
+    '-c',
+    'fsync=off',
+  ]);
   const child: ChildProcess = spawn(pgCmd, pgArgs, { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const psql = async (sql: string): Promise<string> => {
-    const { stdout } = await run(join(PG_BIN, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-      env: { ...process.env, PGPASSWORD: PG_PASSWORD },
-      maxBuffer: 64 << 20,
-    });
+    const { stdout } = await run(
+      join(PG_BIN, 'psql'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-At',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        sql,
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: PG_PASSWORD },
+        maxBuffer: 64 << 20,
+      },
+    );
     return stdout.trim();
   };
   const deadline = Date.now() + 30_000;

@@ -29,7 +29,9 @@ describe('migration 4: ingest checkpoints', () => {
     try {
       expect(migrations.find((m) => m.version === 4)?.name).toBe('ingest checkpoints');
       expect(await migrate(c, 3)).toBe(3);
-      expect(await c.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'ingest_checkpoints'`)).toHaveLength(0);
+      expect(
+        await c.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'ingest_checkpoints'`),
+      ).toHaveLength(0);
       expect(await migrate(c, 4)).toBe(4);
       const cols = await c.all<{ column_name: string; data_type: string; is_nullable: string }>(
         `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'ingest_checkpoints' ORDER BY ordinal_position`,
@@ -42,9 +44,9 @@ describe('migration 4: ingest checkpoints', () => {
         ['updated_at', 'TIMESTAMP WITH TIME ZONE', 'NO'],
       ]);
       await c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('s', 1, 10)`);
-      await expect(c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('s', 1, 11)`)).rejects.toThrow(
-        /constraint|duplicate/i,
-      );
+      await expect(
+        c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('s', 1, 11)`),
+      ).rejects.toThrow(/constraint|duplicate/i);
     } finally {
       c.close();
       database.close();
@@ -64,7 +66,13 @@ describe('stream sink', () => {
       expect(await sink.checkpoints()).toEqual(new Map());
       const v = signalKey('P-101', 'Vibration');
       const r1 = await sink.write([
-        { key: v, t: [3, 1, 2, 2], value: [0.3, 0.1, 0.2, 9.9], quality: [0, 0, 0, 0], checkpoint: { lastT: 3, continuation: '{"a":1}' } },
+        {
+          key: v,
+          t: [3, 1, 2, 2],
+          value: [0.3, 0.1, 0.2, 9.9],
+          quality: [0, 0, 0, 0],
+          checkpoint: { lastT: 3, continuation: '{"a":1}' },
+        },
       ]);
       expect(r1).toEqual({ values: 3, duplicates: 1 });
       // Existing readings win; NaN and Infinity become NULL values.
@@ -88,10 +96,19 @@ describe('stream sink', () => {
       { t: 5, value: 0.5, quality: 0 },
     ]);
     const vib = (await ws.signals()).find((s) => s.tag === 'Vibration');
-    expect(vib).toMatchObject({ unit: 'mm/s', validMin: 0, validMax: 50, samplePeriod: 60e6, source: 'test:a', count: 5 });
+    expect(vib).toMatchObject({
+      unit: 'mm/s',
+      validMin: 0,
+      validMax: 50,
+      samplePeriod: 60e6,
+      source: 'test:a',
+      count: 5,
+    });
     // A declared signal that never received data was not created.
     expect(await count(`SELECT count(*) AS n FROM signals`)).toBe(1);
-    expect(await ws.ingests()).toMatchObject([{ file: 'test:a', format: 'test', status: 'done', values: 5, duplicates: 2 }]);
+    expect(await ws.ingests()).toMatchObject([
+      { file: 'test:a', format: 'test', status: 'done', values: 5, duplicates: 2 },
+    ]);
   });
 
   it('atomic mode: a failure rolls back readings, signals and checkpoints', async () => {
@@ -118,7 +135,10 @@ describe('stream sink', () => {
 
   it('per-batch mode: a failing batch leaves earlier batches and their checkpoints, and nothing of itself', async () => {
     const sink = await ws.openStream({ source: 'test:b', mode: 'per-batch', format: 'test' });
-    await sink.declare([{ asset: 'A', tag: 'T' }, { asset: 'A', tag: 'U' }]);
+    await sink.declare([
+      { asset: 'A', tag: 'T' },
+      { asset: 'A', tag: 'U' },
+    ]);
     await sink.write([{ key: signalKey('A', 'T'), t: [1, 2], value: [1, 2] }]);
     await expect(
       sink.write([
@@ -141,7 +161,12 @@ describe('stream sink', () => {
       await sink.write(
         keys.map((key, k) => {
           const t = Float64Array.from({ length: 10_000 }, (_, i) => (b * 10_000 + i) * 1e6);
-          return { key, t, value: Float64Array.from(t, (x) => Math.sin(x / 1e9 + k)), quality: new Uint32Array(10_000) };
+          return {
+            key,
+            t,
+            value: Float64Array.from(t, (x) => Math.sin(x / 1e9 + k)),
+            quality: new Uint32Array(10_000),
+          };
         }),
       );
     }

@@ -11,14 +11,28 @@ describe('CMMS work orders into events', () => {
     const fx = await openFixture();
     try {
       const sink = await fx.ws.openStream({ source: 't', mode: 'per-batch', format: 't' });
-      await sink.declare([{ asset: 'P-101', tag: 'Flow' }, { asset: 'P-102', tag: 'Flow' }]);
-      await sink.write([{ key: signalKey('P-101', 'Flow'), t: [1], value: [1] }, { key: signalKey('P-102', 'Flow'), t: [1], value: [1] }]);
+      await sink.declare([
+        { asset: 'P-101', tag: 'Flow' },
+        { asset: 'P-102', tag: 'Flow' },
+      ]);
+      await sink.write([
+        { key: signalKey('P-101', 'Flow'), t: [1], value: [1] },
+        { key: signalKey('P-102', 'Flow'), t: [1], value: [1] },
+      ]);
       await sink.close();
-      const model = new PlantModel({ seed: 7, assets: 2, startMs: Date.UTC(2024, 0, 1), endMs: Date.UTC(2024, 3, 1), periodMs: 60_000 });
+      const model = new PlantModel({
+        seed: 7,
+        assets: 2,
+        startMs: Date.UTC(2024, 0, 1),
+        endMs: Date.UTC(2024, 3, 1),
+        periodMs: 60_000,
+      });
       const orders = model.workOrdersBetween(Date.UTC(2024, 0, 1), Date.UTC(2024, 3, 1));
       expect(orders.some((o) => o.kind === 'failure')).toBe(true);
       // A CMMS that spells assets its own way, plus two broken rows.
-      const csv = workOrdersCsv(orders).replaceAll(',P-101,', ',p101,') + 'WO-X,P-102,corrective,yesterday,,BRG,"bad time"\nWO-Y,P-102\n';
+      const csv =
+        workOrdersCsv(orders).replaceAll(',P-101,', ',p101,') +
+        'WO-X,P-102,corrective,yesterday,,BRG,"bad time"\nWO-Y,P-102\n';
       const file = join(fx.root, 'wo.csv');
       await writeFile(file, csv);
       const result = await importWorkOrders(fx.ws, file);
@@ -26,7 +40,12 @@ describe('CMMS work orders into events', () => {
       expect(result.assets['p101']).toBe('P-101');
       const events = await fx.ws.eventRecords(['P-101']);
       const first = orders.find((o) => o.asset === 'P-101');
-      expect(events[0]).toMatchObject({ asset: 'P-101', kind: first?.kind, startT: (first?.startMs ?? 0) * 1000, code: first?.code });
+      expect(events[0]).toMatchObject({
+        asset: 'P-101',
+        kind: first?.kind,
+        startT: (first?.startMs ?? 0) * 1000,
+        code: first?.code,
+      });
       const rejects = await fx.ws.rejects(result.ingestId, 10);
       expect(rejects.map((r) => [r.line, r.reason])).toEqual([
         [orders.length + 2, 'start: cannot read time "yesterday"'],

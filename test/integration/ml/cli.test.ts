@@ -9,7 +9,9 @@ import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js'
 
 const run = promisify(execFile);
 const cli = async (...args: string[]) => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', ...args], { maxBuffer: 1 << 24 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', ...args], {
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 };
 const fail = async (...args: string[]) =>
@@ -50,13 +52,28 @@ describe('CLI train and evaluate', () => {
     const trained = await cli('train', '--workspace', join(dir, 'ws'), '--config', config, '--json');
     expect(trained).toMatchObject({ backend: 'wasm', run: expect.stringMatching(/^run-/) });
     expect((trained['metrics'] as Record<string, number>)['rmse']).toBeGreaterThan(0);
-    const evaluated = await cli('evaluate', '--workspace', join(dir, 'ws'), '--run', trained['run'] as string, '--json');
+    const evaluated = await cli(
+      'evaluate',
+      '--workspace',
+      join(dir, 'ws'),
+      '--run',
+      trained['run'] as string,
+      '--json',
+    );
     expect(evaluated['matchesRecord']).toBe(true);
-    expect((evaluated['metrics'] as Record<string, number>)['rmse']).toBeCloseTo((trained['metrics'] as Record<string, number>)['rmse'] as number, 4);
+    expect((evaluated['metrics'] as Record<string, number>)['rmse']).toBeCloseTo(
+      (trained['metrics'] as Record<string, number>)['rmse'] as number,
+      4,
+    );
 
-    const listed = (await cli('runs', '--workspace', join(dir, 'ws'), '--json'))['runs'] as { id: string; status: string }[];
+    const listed = (await cli('runs', '--workspace', join(dir, 'ws'), '--json'))['runs'] as {
+      id: string;
+      status: string;
+    }[];
     expect(listed.find((r) => r.id === trained['run'])?.status).toBe('done');
-    expect(await cli('runs', 'delete', '--run', trained['run'] as string, '--workspace', join(dir, 'ws'), '--json')).toEqual({ deleted: trained['run'] });
+    expect(
+      await cli('runs', 'delete', '--run', trained['run'] as string, '--workspace', join(dir, 'ws'), '--json'),
+    ).toEqual({ deleted: trained['run'] });
     expect(existsSync(join(dir, 'ws', 'artifacts', 'runs', trained['run'] as string))).toBe(false);
   });
 
@@ -78,19 +95,52 @@ describe('CLI train and evaluate', () => {
       }),
     );
     const snapshotFile = join(dir, 'engines-7-10.json');
-    await writeFile(snapshotFile, JSON.stringify({ name: 'engines 7-10', dataset: { ...dataset, assets: { names: [7, 8, 9, 10].map(engine) } } }));
+    await writeFile(
+      snapshotFile,
+      JSON.stringify({ name: 'engines 7-10', dataset: { ...dataset, assets: { names: [7, 8, 9, 10].map(engine) } } }),
+    );
     const trained = await cli('train', '--workspace', join(dir, 'ws'), '--config', trainFile, '--json');
-    const created = (await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json'))['dataset'] as Record<string, unknown>;
+    const created = (
+      await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json')
+    )['dataset'] as Record<string, unknown>;
     expect(created).toMatchObject({ id: expect.stringMatching(/^ds-[0-9a-f]{16}$/), windows: 145, created: true });
-    const listed = (await cli('datasets', 'list', '--workspace', join(dir, 'ws'), '--json'))['datasets'] as { id: string; runs: string[] }[];
+    const listed = (await cli('datasets', 'list', '--workspace', join(dir, 'ws'), '--json'))['datasets'] as {
+      id: string;
+      runs: string[];
+    }[];
     expect(listed.map((d) => d.id)).toContain(created['id']);
     expect(listed.some((d) => d.runs.includes(trained['run'] as string))).toBe(true);
 
-    const evaluated = await cli('evaluate', '--workspace', join(dir, 'ws'), '--run', trained['run'] as string, '--dataset', created['id'] as string, '--json');
-    expect(evaluated['dataset']).toMatchObject({ source: 'snapshot', id: created['id'], assets: [7, 8, 9, 10].map(engine), seenInTraining: [] });
+    const evaluated = await cli(
+      'evaluate',
+      '--workspace',
+      join(dir, 'ws'),
+      '--run',
+      trained['run'] as string,
+      '--dataset',
+      created['id'] as string,
+      '--json',
+    );
+    expect(evaluated['dataset']).toMatchObject({
+      source: 'snapshot',
+      id: created['id'],
+      assets: [7, 8, 9, 10].map(engine),
+      seenInTraining: [],
+    });
     expect(evaluated['scoredWindows']).toBe(145);
     expect((evaluated['metrics'] as Record<string, number>)['rmse']).toBeGreaterThan(0);
-    expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', trained['run'] as string, '--dataset', 'ds-nope', '--json')).toMatch(/no dataset "ds-nope"/);
+    expect(
+      await fail(
+        'evaluate',
+        '--workspace',
+        join(dir, 'ws'),
+        '--run',
+        trained['run'] as string,
+        '--dataset',
+        'ds-nope',
+        '--json',
+      ),
+    ).toMatch(/no dataset "ds-nope"/);
   });
 
   it('a bad config is refused with the problem named, and exit code 2', async () => {
@@ -98,13 +148,20 @@ describe('CLI train and evaluate', () => {
     await writeFile(
       config,
       JSON.stringify({
-        dataset: { assets: { prefix: 'cmapss' }, signals: ['sensor_2'], window: { length: 500 }, label: { kind: 'rul' } },
+        dataset: {
+          assets: { prefix: 'cmapss' },
+          signals: ['sensor_2'],
+          window: { length: 500 },
+          label: { kind: 'rul' },
+        },
         model: { type: 'dense' },
       }),
     );
     expect(await fail('train', '--workspace', join(dir, 'ws'), '--config', config, '--json')).toMatch(
       /window length 500 is longer than the shortest asset/,
     );
-    expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', 'run-nope', '--json')).toMatch(/no run "run-nope"/);
+    expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', 'run-nope', '--json')).toMatch(
+      /no run "run-nope"/,
+    );
   });
 });

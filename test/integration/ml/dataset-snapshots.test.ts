@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../../src/main/core/import/import-files.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
-import { createDatasetSnapshot, listDatasetSnapshots, parseSnapshotConfig } from '../../../src/main/core/training/dataset-snapshots.js';
+import {
+  createDatasetSnapshot,
+  listDatasetSnapshots,
+  parseSnapshotConfig,
+} from '../../../src/main/core/training/dataset-snapshots.js';
 import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
 import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
 import { trainRun, type TrainRunResult } from '../../../src/main/core/training/train-run.js';
@@ -38,7 +42,12 @@ const trainConfig: TrainConfigInput = {
 const snapshotOf = (name: string, assets: string[], signals = CMAPSS_FD001_SENSORS, windowLength = 30) =>
   parseSnapshotConfig({
     name,
-    dataset: { ...trainConfig.dataset, assets: { names: assets }, signals, window: { length: windowLength, stride: 5 } },
+    dataset: {
+      ...trainConfig.dataset,
+      assets: { names: assets },
+      signals,
+      window: { length: windowLength, stride: 5 },
+    },
     training: { seed: 5 },
   });
 
@@ -56,17 +65,30 @@ afterAll(async () => {
 describe('dataset snapshots and evaluate on a chosen dataset', () => {
   it('a run trained on engines 1-6 scores a snapshot of engines 7-10 with its own normalisation', async () => {
     const created = await createDatasetSnapshot(workspace, snapshotOf('engines 7-10', range(7, 10)));
-    expect(created).toMatchObject({ id: `ds-${created.contentHash.slice(0, 16)}`, assets: range(7, 10), created: true });
+    expect(created).toMatchObject({
+      id: `ds-${created.contentHash.slice(0, 16)}`,
+      assets: range(7, 10),
+      created: true,
+    });
     expect(created.windows).toBe(windowsOf(259) + windowsOf(150) + windowsOf(201) + windowsOf(222));
     // Same definition, same data: the same id, stored once.
-    expect(await createDatasetSnapshot(workspace, snapshotOf('again', range(7, 10)))).toMatchObject({ id: created.id, created: false });
+    expect(await createDatasetSnapshot(workspace, snapshotOf('again', range(7, 10)))).toMatchObject({
+      id: created.id,
+      created: false,
+    });
 
     const listed = await listDatasetSnapshots(workspace);
     expect(listed.map((d) => d.id)).toEqual(expect.arrayContaining([created.id, run.dataset.id]));
     expect(listed.find((d) => d.id === run.dataset.id)?.runs).toEqual([run.runId]);
 
     const result = await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: created.id });
-    expect(result.dataset).toEqual({ source: 'snapshot', id: created.id, contentHash: created.contentHash, assets: range(7, 10), seenInTraining: [] });
+    expect(result.dataset).toEqual({
+      source: 'snapshot',
+      id: created.id,
+      contentHash: created.contentHash,
+      assets: range(7, 10),
+      seenInTraining: [],
+    });
     expect(result.scoredWindows).toBe(created.windows);
     expect(result.metrics['scored_windows']).toBe(created.windows);
     for (const e of result.explanations) expect(range(7, 10)).toContain(e.asset);
@@ -87,14 +109,25 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
   it('refuses a snapshot that lacks a signal the model needs, naming it, or has another window length', async () => {
     const lacking = await createDatasetSnapshot(
       workspace,
-      snapshotOf('no sensor_7', range(7, 10), CMAPSS_FD001_SENSORS.filter((s) => s !== 'sensor_7')),
+      snapshotOf(
+        'no sensor_7',
+        range(7, 10),
+        CMAPSS_FD001_SENSORS.filter((s) => s !== 'sensor_7'),
+      ),
     );
     await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: lacking.id })).rejects.toThrow(
       new RegExp(`dataset ${lacking.id} lacks signal "sensor_7", which run ${run.runId}'s model needs`),
     );
-    const shorter = await createDatasetSnapshot(workspace, snapshotOf('windows of 20', range(7, 10), CMAPSS_FD001_SENSORS, 20));
-    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: shorter.id })).rejects.toThrow(/has windows of 20 steps; .* takes 30/);
-    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: 'ds-nope' })).rejects.toThrow(/no dataset "ds-nope"/);
+    const shorter = await createDatasetSnapshot(
+      workspace,
+      snapshotOf('windows of 20', range(7, 10), CMAPSS_FD001_SENSORS, 20),
+    );
+    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: shorter.id })).rejects.toThrow(
+      /has windows of 20 steps; .* takes 30/,
+    );
+    await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: 'ds-nope' })).rejects.toThrow(
+      /no dataset "ds-nope"/,
+    );
   });
 
   it('a snapshot is frozen: scoring it after the workspace changed gives the same figures; a damaged copy is refused', async () => {
@@ -121,17 +154,23 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
 
       // Cut short (a copy interrupted outside the app's own write-aside-and-rename): refused, saying how.
       await writeFile(file, original.subarray(0, original.length - 8));
-      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(/the frozen dataset snapshot is damaged \(\d+ data bytes where \d+ belong\)/);
+      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
+        /the frozen dataset snapshot is damaged \(\d+ data bytes where \d+ belong\)/,
+      );
 
       // Without a frozen copy (snapshots saved by older versions) it is rebuilt from the workspace and checked.
       await rm(file);
       await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
-        new RegExp(`dataset ${snapshot.id}: the workspace data no longer matches the snapshot \\(content hash [0-9a-f]{12} ≠ saved ${snapshot.contentHash.slice(0, 12)}\\)`),
+        new RegExp(
+          `dataset ${snapshot.id}: the workspace data no longer matches the snapshot \\(content hash [0-9a-f]{12} ≠ saved ${snapshot.contentHash.slice(0, 12)}\\)`,
+        ),
       );
     } finally {
       await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
     }
-    expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).metrics).toEqual(before.metrics);
+    expect((await evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).metrics).toEqual(
+      before.metrics,
+    );
   });
 
   it('a run re-evaluates on the data it read at training, after the workspace changed; a damaged recording is refused', async () => {
@@ -149,12 +188,16 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
       damaged[damaged.length - 5] = (damaged[damaged.length - 5] ?? 0) ^ 0x01;
       await writeFile(file, damaged);
       await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(
-        new RegExp(`run ${run.runId}: its recorded data does not hash as at training \\((dataset|evaluation data) hash`),
+        new RegExp(
+          `run ${run.runId}: its recorded data does not hash as at training \\((dataset|evaluation data) hash`,
+        ),
       );
 
       // Without the recording (runs from before it was kept) the workspace is read, and its change is refused.
       await rm(file);
-      await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(`run ${run.runId}: the workspace data changed since training`);
+      await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(
+        `run ${run.runId}: the workspace data changed since training`,
+      );
     } finally {
       await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
       await writeFile(file, original);

@@ -13,13 +13,20 @@ export const RUL_FILE = join(CMAPSS_DIR, 'RUL_FD001.txt');
 
 /** The C-MAPSS tests need the real benchmark: missing data is a failure that says where it looked, never a silent skip. */
 export const requireCmapss = (): void => {
-  if (!existsSync(join(CMAPSS_DIR, 'train_FD001.txt'))) throw new Error(`C-MAPSS FD001 not found in ${CMAPSS_DIR}: put ../shared/data/cmapss beside the checkout or set CMAPSS_DIR`);
+  if (!existsSync(join(CMAPSS_DIR, 'train_FD001.txt')))
+    throw new Error(
+      `C-MAPSS FD001 not found in ${CMAPSS_DIR}: put ../shared/data/cmapss beside the checkout or set CMAPSS_DIR`,
+    );
 };
 
 export const openCmapssWorkspace = async (files = ['train_FD001.txt', 'test_FD001.txt']) => {
   const root = await mkdtemp(join(tmpdir(), 'pdm-ml-'));
   const workspace = await Workspace.open(join(root, 'ws'));
-  await importFiles(workspace, files.map((f) => join(CMAPSS_DIR, f)), { format: 'cmapss' });
+  await importFiles(
+    workspace,
+    files.map((f) => join(CMAPSS_DIR, f)),
+    { format: 'cmapss' },
+  );
   return {
     root,
     workspace,

@@ -22,9 +22,12 @@ afterEach(async () => {
 });
 
 const columns = async (table: string) =>
-  (await db.all<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])).map(
-    (r) => r.column_name,
-  );
+  (
+    await db.all<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+      [table],
+    )
+  ).map((r) => r.column_name);
 
 describe('migration 6: dataset snapshots and training runs', () => {
   it('is the migration that adds the datasets and runs tables', async () => {
@@ -33,17 +36,41 @@ describe('migration 6: dataset snapshots and training runs', () => {
     expect(await migrate(db, 5)).toBe(5);
     expect(await columns('runs')).toEqual([]);
     expect(await migrate(db, 6)).toBe(6);
-    expect(await columns('datasets')).toEqual(['id', 'name', 'definition', 'content_hash', 'assets', 'windows', 'created_at']);
+    expect(await columns('datasets')).toEqual([
+      'id',
+      'name',
+      'definition',
+      'content_hash',
+      'assets',
+      'windows',
+      'created_at',
+    ]);
     expect(await columns('runs')).toEqual([
-      'id', 'name', 'task', 'model_type', 'status', 'backend', 'seed', 'dataset_id', 'dataset_hash', 'created_at',
-      'duration_s', 'metrics', 'config', 'app_version', 'artifact_dir', 'message',
+      'id',
+      'name',
+      'task',
+      'model_type',
+      'status',
+      'backend',
+      'seed',
+      'dataset_id',
+      'dataset_hash',
+      'created_at',
+      'duration_s',
+      'metrics',
+      'config',
+      'app_version',
+      'artifact_dir',
+      'message',
     ]);
   });
 
   it('refuses a run status outside done/failed/cancelled', async () => {
     await migrate(db, 6);
     await expect(
-      db.run(`INSERT INTO runs VALUES ('r', 'n', 'rul', 'dense', 'running', 'cpu', 1, 'd', 'h', now(), 1, '{}', '{}', '0', NULL, NULL)`),
+      db.run(
+        `INSERT INTO runs VALUES ('r', 'n', 'rul', 'dense', 'running', 'cpu', 1, 'd', 'h', now(), 1, '{}', '{}', '0', NULL, NULL)`,
+      ),
     ).rejects.toThrow(/CHECK/i);
   });
 

@@ -52,7 +52,12 @@ const expectLiveFiguresMatchRecord = async (runId: string, metrics: Readonly<Rec
   });
   expect(live?.meanLeadTime).toBeCloseTo(metrics['mean_lead_time'] as number, 4);
   expect(live?.falseAlarmsPerAssetPeriod).toBeCloseTo(metrics['false_alarms_per_asset_1000_cycles'] as number, 4);
-  expect(thresholdMetrics(detail.predictions, threshold)).toMatchObject({ tp: metrics['tp'], fp: metrics['fp'], tn: metrics['tn'], fn: metrics['fn'] });
+  expect(thresholdMetrics(detail.predictions, threshold)).toMatchObject({
+    tp: metrics['tp'],
+    fp: metrics['fp'],
+    tn: metrics['tn'],
+    fn: metrics['fn'],
+  });
 };
 
 describe('every model type trains on the backends available here', () => {
@@ -125,7 +130,15 @@ describe('every model type trains on the backends available here', () => {
       `SELECT s.asset, max(r.t) AS last FROM readings r JOIN signals s ON s.id = r.signal_id
        WHERE s.tag = 'sensor_2' AND s.asset <= 'train_FD001 engine 024' GROUP BY 1`,
     );
-    for (const r of lasts) await env.workspace.saveEvent({ asset: r.asset, kind: 'failure', startT: Number(r.last) + 1, endT: null, code: null, description: null });
+    for (const r of lasts)
+      await env.workspace.saveEvent({
+        asset: r.asset,
+        kind: 'failure',
+        startT: Number(r.last) + 1,
+        endT: null,
+        code: null,
+        description: null,
+      });
     const run = await train({
       ...data({ kind: 'failure-horizon', horizon: 30, failureAt: 'event' }),
       model: { type: 'dense', units: [16] },

@@ -17,8 +17,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => env?.close());
 
-const train = (input: TrainConfigInput, extra: { onProgress?: (p: TrainProgress) => void; isCancelled?: () => boolean } = {}) =>
-  trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd(), ...extra });
+const train = (
+  input: TrainConfigInput,
+  extra: { onProgress?: (p: TrainProgress) => void; isCancelled?: () => boolean } = {},
+) => trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd(), ...extra });
 
 describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
   it('a small dense model in the worker reaches test RMSE < 25, records the run and writes its folder', async () => {
@@ -34,21 +36,33 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
 
     // The run folder contract (src/shared/run-artifact.ts), complete, with no temp folder left behind.
     const files = await readdir(run.folder);
-    expect(files).toEqual(expect.arrayContaining(['run.json', 'model.json', 'weights.bin', 'predictions.csv', 'importance.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['run.json', 'model.json', 'weights.bin', 'predictions.csv', 'importance.json']),
+    );
     const artifact = RunArtifactSchema.parse(JSON.parse(await readFile(join(run.folder, 'run.json'), 'utf8')));
     expect(artifact.files.sort()).toEqual(files.filter((f) => f !== 'run.json').sort());
     expect(artifact.features).toHaveLength(14);
     expect(artifact.normalisation.center).toHaveLength(14);
     expect(artifact.backend).toBe(run.backend);
     expect(artifact.dataset.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    const modelJson = JSON.parse(await readFile(join(run.folder, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    const modelJson = JSON.parse(await readFile(join(run.folder, 'model.json'), 'utf8')) as {
+      weightsManifest: { paths: string[] }[];
+    };
     expect(modelJson.weightsManifest[0]?.paths).toEqual(['weights.bin']);
-    expect((await readdir(join(env.workspace.path, 'artifacts', 'runs'))).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+    expect((await readdir(join(env.workspace.path, 'artifacts', 'runs'))).filter((f) => f.startsWith('.tmp'))).toEqual(
+      [],
+    );
     const importance = JSON.parse(await readFile(join(run.folder, 'importance.json'), 'utf8')) as { signal: string }[];
     expect(importance).toHaveLength(14);
 
     const row = await env.workspace.run(run.runId);
-    expect(row).toMatchObject({ status: 'done', backend: run.backend, seed: 7, datasetHash: artifact.dataset.contentHash, metrics: run.metrics });
+    expect(row).toMatchObject({
+      status: 'done',
+      backend: run.backend,
+      seed: 7,
+      datasetHash: artifact.dataset.contentHash,
+      metrics: run.metrics,
+    });
 
     // evaluate re-scores the saved model from its folder and gets the recorded figures.
     const evaluation = await evaluateRun(env.workspace, run.runId, process.cwd());
@@ -72,7 +86,10 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
     let cancel = false;
     const config = smallRulConfig({ training: { epochs: 500, batchSize: 64, seed: 1, patience: null } });
     await expect(
-      train(config, { onProgress: (p) => (cancel ||= p.phase === 'training' && p.epoch >= 1), isCancelled: () => cancel }),
+      train(config, {
+        onProgress: (p) => (cancel ||= p.phase === 'training' && p.epoch >= 1),
+        isCancelled: () => cancel,
+      }),
     ).rejects.toBeInstanceOf(TrainingCancelledError);
     const runs = await env.workspace.runs();
     expect(runs.some((r) => r.status === 'cancelled' && r.modelType === 'dense')).toBe(true);
@@ -95,11 +112,20 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
     const base = smallRulConfig();
 
     it('unknown signal', () =>
-      refused({ ...base, dataset: { ...base.dataset, signals: ['sensor_2', 'sensor_99'] } }, /unknown signal "sensor_99"/));
+      refused(
+        { ...base, dataset: { ...base.dataset, signals: ['sensor_2', 'sensor_99'] } },
+        /unknown signal "sensor_99"/,
+      ));
     it('window longer than the shortest unit', () =>
-      refused({ ...base, dataset: { ...base.dataset, window: { length: 200 } } }, /window length 200 is longer than the shortest asset: "train_FD001 engine \d+" has \d+ steps/));
+      refused(
+        { ...base, dataset: { ...base.dataset, window: { length: 200 } } },
+        /window length 200 is longer than the shortest asset: "train_FD001 engine \d+" has \d+ steps/,
+      ));
     it('empty split', () =>
-      refused({ ...base, dataset: { ...base.dataset, assets: { prefix: 'no such engine' } } }, /empty split: no asset name starts with "no such engine"/));
+      refused(
+        { ...base, dataset: { ...base.dataset, assets: { prefix: 'no such engine' } } },
+        /empty split: no asset name starts with "no such engine"/,
+      ));
     it('train/test overlap', () =>
       refused({ ...base, evaluation: { assets: { names: engines(1, 1) } } }, /is in both training and evaluation/));
     it('NaN in data', async () => {
@@ -107,7 +133,10 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
         `UPDATE readings SET value = 'NaN'::DOUBLE WHERE t = 5 AND signal_id =
            (SELECT id FROM signals WHERE asset = 'train_FD001 engine 003' AND tag = 'sensor_4')`,
       );
-      await refused(base, /NaN in data: train_FD001 engine 003\/sensor_4 has 1 missing or non-finite values \(first at t=5\)/);
+      await refused(
+        base,
+        /NaN in data: train_FD001 engine 003\/sensor_4 has 1 missing or non-finite values \(first at t=5\)/,
+      );
     });
   });
 });

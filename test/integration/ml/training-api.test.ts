@@ -32,7 +32,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pdm-app-train-'));
   core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
   core.onEvent((e) => events.push(e));
-  const { jobId } = await call('startImport', { paths: [resolve('resources/sample/cmapss-fd001-sample.txt')], options: {} });
+  const { jobId } = await call('startImport', {
+    paths: [resolve('resources/sample/cmapss-fd001-sample.txt')],
+    options: {},
+  });
   expect((await settle(jobId)).status).toBe('done');
 }, 60_000);
 afterAll(async () => {
@@ -44,7 +47,11 @@ describe('training over the API', () => {
   it('startTraining runs a job with live loss events; runs can be listed, opened, evaluated and deleted', async () => {
     const { jobId } = await call('startTraining', { config: config(3) });
     const job = await settle(jobId);
-    expect(job).toMatchObject({ kind: 'training', status: 'done', training: { backend: 'wasm', run: expect.stringMatching(/^run-/) } });
+    expect(job).toMatchObject({
+      kind: 'training',
+      status: 'done',
+      training: { backend: 'wasm', run: expect.stringMatching(/^run-/) },
+    });
     const epochs = events.filter((e) => e.type === 'training-progress' && e.jobId === jobId);
     expect(epochs.map((e) => (e.type === 'training-progress' ? e.epoch : 0))).toEqual([1, 2, 3]);
     const id = job.training?.run as string;
@@ -59,7 +66,11 @@ describe('training over the API', () => {
     // On a saved snapshot: the run's own training snapshot, whose assets the model has seen.
     const datasetId = (await call('listRuns', {})).find((r) => r.id === id)?.datasetId as string;
     const onSnapshot = await call('evaluateRun', { id, datasetId });
-    expect(onSnapshot.dataset).toMatchObject({ source: 'snapshot', id: datasetId, seenInTraining: [1, 2, 3, 4, 5, 6, 7, 8].map(engine) });
+    expect(onSnapshot.dataset).toMatchObject({
+      source: 'snapshot',
+      id: datasetId,
+      seenInTraining: [1, 2, 3, 4, 5, 6, 7, 8].map(engine),
+    });
     await expect(call('evaluateRun', { id, datasetId: 'ds-nope' })).rejects.toMatchObject({ code: 'not-found' });
     const recorded = join(root, 'ws', 'artifacts', 'datasets', `${id}.source`);
     expect(existsSync(recorded)).toBe(true);
@@ -73,10 +84,13 @@ describe('training over the API', () => {
     const bad = await settle((await call('startTraining', { config: config(3, 500) })).jobId);
     expect(bad.status).toBe('failed');
     expect(bad.error).toMatch(/window length 500 is longer than the shortest asset/);
-    await expect(call('startTraining', { config: { ...config(3), model: { type: 'transformer' } } })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(
+      call('startTraining', { config: { ...config(3), model: { type: 'transformer' } } }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
 
     const { jobId } = await call('startTraining', { config: config(1000) });
-    while (!events.some((e) => e.type === 'training-progress' && e.jobId === jobId)) await new Promise((r) => setTimeout(r, 20));
+    while (!events.some((e) => e.type === 'training-progress' && e.jobId === jobId))
+      await new Promise((r) => setTimeout(r, 20));
     expect(await call('cancelJob', { jobId })).toEqual({ cancelled: true });
     expect((await settle(jobId)).status).toBe('cancelled');
     const cancelled = (await call('listRuns', {})).find((r) => r.status === 'cancelled');

@@ -11,7 +11,9 @@ describe('folder registry under concurrent publishers', () => {
     await FolderStore.open(reg, { create: true });
     await writeRun(ws, 'run-1', { weightBytes: 256 * 1024 });
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', reg, '--name', 'pump', '--json'])),
+      Array.from({ length: 8 }, () =>
+        cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', reg, '--name', 'pump', '--json']),
+      ),
     );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const versions = results.map((r) => r.json?.version as number).sort((a, b) => a - b);

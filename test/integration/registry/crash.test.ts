@@ -31,10 +31,28 @@ describe('a publish killed with SIGKILL', () => {
     await writeRun(ws, 'run-1', { weightBytes: WEIGHT_BYTES });
     let duringCopy = 0;
     for (let round = 0; round < 5; round += 1) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', 'publish', '--workspace', ws, '--run', 'run-1', '--registry', reg, '--name', 'pump', '--json'], {
-        cwd: repoRoot,
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/main/cli/main.ts',
+          'publish',
+          '--workspace',
+          ws,
+          '--run',
+          'run-1',
+          '--registry',
+          reg,
+          '--name',
+          'pump',
+          '--json',
+        ],
+        {
+          cwd: repoRoot,
+          stdio: 'ignore',
+        },
+      );
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // Wait until this publisher has started staging, then kill it at a random point of the copy.
       const staging = join(reg, '.staging');
@@ -48,7 +66,10 @@ describe('a publish killed with SIGKILL', () => {
       if (round < 4) {
         for (let i = 0; i < 5000 && child.exitCode === null && !partial; i += 1) {
           for (const id of await readdir(staging)) {
-            const size = await stat(join(staging, id, 'weights.bin')).then((s) => s.size, () => -1);
+            const size = await stat(join(staging, id, 'weights.bin')).then(
+              (s) => s.size,
+              () => -1,
+            );
             if (size >= target && size < WEIGHT_BYTES) partial = true;
           }
           if (!partial) await sleep(1);
@@ -63,7 +84,18 @@ describe('a publish killed with SIGKILL', () => {
     }
     // Not an assertion (timing on a busy machine varies), but shows the kills did land in the copy.
     console.log(`SIGKILL landed during the weights copy in ${duringCopy} of 5 rounds`);
-    const next = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', reg, '--name', 'pump', '--json']);
+    const next = await cli([
+      'publish',
+      '--workspace',
+      ws,
+      '--run',
+      'run-1',
+      '--registry',
+      reg,
+      '--name',
+      'pump',
+      '--json',
+    ]);
     expect(next.code, next.stderr).toBe(0);
     const visible = await expectOnlyWholeVersions(reg);
     expect(next.json?.version).toBeGreaterThanOrEqual(visible);
@@ -78,8 +110,13 @@ describe('a publish killed with SIGKILL', () => {
     const reg = join(root, 'registry');
     await FolderStore.open(reg, { create: true, config: { fsync: false } });
     const run = await writeRun(join(root, 'ws'), 'run-1');
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
-    await writeFile(join(reg, '.lock'), JSON.stringify({ pid: dead, host: hostname(), createdAt: new Date().toISOString(), token: 'x' }));
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString(),
+    );
+    await writeFile(
+      join(reg, '.lock'),
+      JSON.stringify({ pid: dead, host: hostname(), createdAt: new Date().toISOString(), token: 'x' }),
+    );
     const result = await cli(['publish', '--run-dir', run, '--registry', reg, '--name', 'pump', '--json']);
     expect(result.json).toEqual({ name: 'pump', version: 1 });
   });

@@ -17,21 +17,56 @@ describe('folder registry: publish and the approval workflow', () => {
     ws = join(root, 'ws');
     reg = join(root, 'registry');
     await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
-    await writeRun(ws, 'run-1', { record: { dataset: { id: 'ds-1', contentHash: 'c'.repeat(64), description: '<script>alert(1)</script> & "quotes"' } } });
+    await writeRun(ws, 'run-1', {
+      record: {
+        dataset: { id: 'ds-1', contentHash: 'c'.repeat(64), description: '<script>alert(1)</script> & "quotes"' },
+      },
+    });
     await writeRun(ws, 'run-2');
   });
 
   it('publishes a run through the CLI and prints {"version": n}', async () => {
-    const result = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', reg, '--name', 'pump-rul', '--as', 'alice', '--json']);
+    const result = await cli([
+      'publish',
+      '--workspace',
+      ws,
+      '--run',
+      'run-1',
+      '--registry',
+      reg,
+      '--name',
+      'pump-rul',
+      '--as',
+      'alice',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.json).toEqual({ name: 'pump-rul', version: 1 });
     const detail = await (await as('carol')).show('pump-rul', 1);
     expect(detail.stage).toBe('candidate');
     expect(detail.manifest.createdBy).toBe('alice');
-    expect(detail.manifest.lineage).toMatchObject({ runId: 'run-1', trainedBy: 'trainer', seed: 42, backend: 'cpu', appVersion: '0.1.0' });
-    expect(detail.manifest.dataContract.signals[0]).toMatchObject({ tag: 'sensor_2', unit: '°R', validMin: 600, missingPolicy: 'forward-fill' });
+    expect(detail.manifest.lineage).toMatchObject({
+      runId: 'run-1',
+      trainedBy: 'trainer',
+      seed: 42,
+      backend: 'cpu',
+      appVersion: '0.1.0',
+    });
+    expect(detail.manifest.dataContract.signals[0]).toMatchObject({
+      tag: 'sensor_2',
+      unit: '°R',
+      validMin: 600,
+      missingPolicy: 'forward-fill',
+    });
     expect(detail.manifest.evaluation.dataset?.id).toBe('ds-2');
-    expect(detail.files.map((f) => f.name).sort()).toEqual(['manifest.json', 'model-card.html', 'model.json', 'predictions.csv', 'run.json', 'weights.bin']);
+    expect(detail.files.map((f) => f.name).sort()).toEqual([
+      'manifest.json',
+      'model-card.html',
+      'model.json',
+      'predictions.csv',
+      'run.json',
+      'weights.bin',
+    ]);
     const card = await readFile(join(reg, 'models', 'pump-rul', '1', 'model-card.html'), 'utf8');
     expect(card).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
     expect(card).not.toContain('<script>');
@@ -40,22 +75,60 @@ describe('folder registry: publish and the approval workflow', () => {
   it('refuses --as on a registry that does not allow it', async () => {
     const strict = join(root, 'strict');
     await FolderStore.open(strict, { create: true });
-    const result = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', strict, '--name', 'm', '--as', 'mallory', '--json']);
+    const result = await cli([
+      'publish',
+      '--workspace',
+      ws,
+      '--run',
+      'run-1',
+      '--registry',
+      strict,
+      '--name',
+      'm',
+      '--as',
+      'mallory',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     expect(result.json).toMatchObject({ error: { code: 'forbidden' } });
   });
 
   it('four eyes: neither the author nor the trainer may approve; another person can, with a reason', async () => {
-    await expect((await as('alice')).govern('approve', { name: 'pump-rul', version: 1, reason: 'looks good' })).rejects.toThrow(/four-eyes/);
-    await expect((await as('TRAINER')).govern('approve', { name: 'pump-rul', version: 1, reason: 'mine' })).rejects.toThrow(/four-eyes/);
+    await expect(
+      (await as('alice')).govern('approve', { name: 'pump-rul', version: 1, reason: 'looks good' }),
+    ).rejects.toThrow(/four-eyes/);
+    await expect(
+      (await as('TRAINER')).govern('approve', { name: 'pump-rul', version: 1, reason: 'mine' }),
+    ).rejects.toThrow(/four-eyes/);
     await expect((await as('bob')).govern('approve', { name: 'pump-rul', version: 1 })).rejects.toThrow(/reason/);
-    const cliRefusal = await cli(['registry', 'approve', '--registry', reg, '--name', 'pump-rul', '--version', '1', '--reason', 'x', '--as', 'alice', '--json']);
+    const cliRefusal = await cli([
+      'registry',
+      'approve',
+      '--registry',
+      reg,
+      '--name',
+      'pump-rul',
+      '--version',
+      '1',
+      '--reason',
+      'x',
+      '--as',
+      'alice',
+      '--json',
+    ]);
     expect(cliRefusal.json).toMatchObject({ error: { code: 'forbidden' } });
-    const ok = await (await as('bob')).govern('approve', { name: 'pump-rul', version: 1, reason: 'RMSE 15.2 on FD001 test, below 18' });
+    const ok = await (
+      await as('bob')
+    ).govern('approve', { name: 'pump-rul', version: 1, reason: 'RMSE 15.2 on FD001 test, below 18' });
     expect(ok.stage).toBe('approved');
-    const manifest = JSON.parse(await readFile(join(reg, 'models', 'pump-rul', '1', 'manifest.json'), 'utf8')) as { approvals: unknown[]; stage: string };
+    const manifest = JSON.parse(await readFile(join(reg, 'models', 'pump-rul', '1', 'manifest.json'), 'utf8')) as {
+      approvals: unknown[];
+      stage: string;
+    };
     expect(manifest.stage).toBe('approved');
-    expect(manifest.approvals).toEqual([expect.objectContaining({ decision: 'approved', by: 'bob', reason: 'RMSE 15.2 on FD001 test, below 18' })]);
+    expect(manifest.approvals).toEqual([
+      expect.objectContaining({ decision: 'approved', by: 'bob', reason: 'RMSE 15.2 on FD001 test, below 18' }),
+    ]);
   });
 
   it('promotes, keeps the previous production version, rolls back in one step', async () => {
@@ -73,7 +146,19 @@ describe('folder registry: publish and the approval workflow', () => {
       [2, 'production'],
     ]);
     await expect(bob.govern('archive', { name: 'pump-rul', version: 2 })).rejects.toThrow(/in production/);
-    const rolled = await cli(['registry', 'rollback', '--registry', reg, '--name', 'pump-rul', '--reason', 'false alarms', '--as', 'bob', '--json']);
+    const rolled = await cli([
+      'registry',
+      'rollback',
+      '--registry',
+      reg,
+      '--name',
+      'pump-rul',
+      '--reason',
+      'false alarms',
+      '--as',
+      'bob',
+      '--json',
+    ]);
     expect(rolled.json).toMatchObject({ version: 1, stage: 'production', production: 1, rollbackTarget: null });
     expect((await bob.show('pump-rul', 2)).stage).toBe('approved');
     await bob.govern('reject', { name: 'pump-rul', version: 2, reason: 'too many false alarms on pump 7' });
@@ -97,6 +182,8 @@ describe('folder registry: publish and the approval workflow', () => {
   it('refuses a run whose weights do not match model.json', async () => {
     const dir = await writeRun(ws, 'run-bad');
     await writeFile(join(dir, 'weights.bin'), Buffer.alloc(12));
-    await expect((await as('alice')).publish({ runDir: dir, name: 'pump-rul' })).rejects.toThrow(/weights.bin: 12 bytes, but model.json's weightsManifest describes 20/);
+    await expect((await as('alice')).publish({ runDir: dir, name: 'pump-rul' })).rejects.toThrow(
+      /weights.bin: 12 bytes, but model.json's weightsManifest describes 20/,
+    );
   });
 });

@@ -25,8 +25,24 @@ export const runRecord = (runId: string, overrides: Partial<RunArtifact> = {}): 
   dataset: { id: 'ds-1', contentHash: 'a'.repeat(64), description: 'FD001 train, engines 1-80' },
   config: { epochs: 30, learningRate: 0.001, layers: [32, 16] },
   signals: [
-    { asset: 'engine', tag: 'sensor_2', unit: '°R', samplePeriod: 1, validMin: 600, validMax: 700, missingPolicy: 'forward-fill' },
-    { asset: 'engine', tag: 'sensor_3', unit: '°R', samplePeriod: 1, validMin: null, validMax: null, missingPolicy: 'reject' },
+    {
+      asset: 'engine',
+      tag: 'sensor_2',
+      unit: '°R',
+      samplePeriod: 1,
+      validMin: 600,
+      validMax: 700,
+      missingPolicy: 'forward-fill',
+    },
+    {
+      asset: 'engine',
+      tag: 'sensor_3',
+      unit: '°R',
+      samplePeriod: 1,
+      validMin: null,
+      validMax: null,
+      missingPolicy: 'reject',
+    },
   ],
   features: ['sensor_2', 'sensor_3'],
   window: { length: 2, stride: 1, timeKind: 'cycle' },
@@ -43,7 +59,11 @@ export const runRecord = (runId: string, overrides: Partial<RunArtifact> = {}): 
  * Writes a real run folder: a TF.js layers model.json (one Dense layer) whose weightsManifest matches
  * weights.bin byte for byte. `weightBytes` (a multiple of 4, at least 8) sets the size of weights.bin.
  */
-export const writeRun = async (workspace: string, runId: string, options: { weightBytes?: number; record?: Partial<RunArtifact> } = {}): Promise<string> => {
+export const writeRun = async (
+  workspace: string,
+  runId: string,
+  options: { weightBytes?: number; record?: Partial<RunArtifact> } = {},
+): Promise<string> => {
   const dir = join(workspace, 'artifacts', 'runs', runId);
   await mkdir(dir, { recursive: true });
   const weightBytes = options.weightBytes ?? 5 * 4;
@@ -56,7 +76,20 @@ export const writeRun = async (workspace: string, runId: string, options: { weig
       class_name: 'Sequential',
       config: {
         name: 'sequential_1',
-        layers: [{ class_name: 'Dense', config: { units: 1, activation: 'linear', use_bias: true, name: 'dense_Dense1', trainable: true, batch_input_shape: [null, inputs], dtype: 'float32' } }],
+        layers: [
+          {
+            class_name: 'Dense',
+            config: {
+              units: 1,
+              activation: 'linear',
+              use_bias: true,
+              name: 'dense_Dense1',
+              trainable: true,
+              batch_input_shape: [null, inputs],
+              dtype: 'float32',
+            },
+          },
+        ],
       },
       keras_version: 'tfjs-layers 4.22.0',
       backend: 'tensor_flow.js',
@@ -72,7 +105,12 @@ export const writeRun = async (workspace: string, runId: string, options: { weig
     ],
   };
   await writeFile(join(dir, 'model.json'), JSON.stringify(model));
-  await writeFile(join(dir, 'weights.bin'), weightBytes > 1 << 20 ? randomBytes(weightBytes) : Buffer.from(new Float32Array(inputs + 1).map((_, i) => i / 10).buffer));
+  await writeFile(
+    join(dir, 'weights.bin'),
+    weightBytes > 1 << 20
+      ? randomBytes(weightBytes)
+      : Buffer.from(new Float32Array(inputs + 1).map((_, i) => i / 10).buffer),
+  );
   await writeFile(join(dir, 'predictions.csv'), 'unit,rul_true,rul_pred\n1,112,108.5\n2,98,101.2\n');
   await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(runId, options.record), null, 2));
   return dir;

@@ -20,7 +20,13 @@ describe('registry server over HTTP on 127.0.0.1', () => {
   const tokens: Record<string, string> = {};
 
   /** Raw HTTP so the request path reaches the server exactly as written (fetch would normalise "..") */
-  const raw = (method: string, path: string, token: string | null, body?: string | Buffer, headers: Record<string, string> = {}) =>
+  const raw = (
+    method: string,
+    path: string,
+    token: string | null,
+    body?: string | Buffer,
+    headers: Record<string, string> = {},
+  ) =>
     new Promise<Raw>((resolve, reject) => {
       const target = new URL(url);
       const req = request(
@@ -29,7 +35,11 @@ describe('registry server over HTTP on 127.0.0.1', () => {
           port: target.port,
           method,
           path,
-          headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body !== undefined && typeof body === 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+            ...(body !== undefined && typeof body === 'string' ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
         },
         (res) => {
           let text = '';
@@ -48,17 +58,46 @@ describe('registry server over HTTP on 127.0.0.1', () => {
     reg = join(root, 'registry');
     ws = join(root, 'ws');
     const usersFile = join(root, 'users.json');
-    const created = await cli(['registry', 'add-user', '--users', usersFile, '--user', 'vera', '--role', 'viewer', '--json']);
+    const created = await cli([
+      'registry',
+      'add-user',
+      '--users',
+      usersFile,
+      '--user',
+      'vera',
+      '--role',
+      'viewer',
+      '--json',
+    ]);
     tokens.vera = created.json?.token as string;
     tokens.alice = await addUser(usersFile, 'alice', 'author');
     tokens.bob = await addUser(usersFile, 'bob', 'approver');
     tokens.dana = await addUser(usersFile, 'dana', 'admin');
     await writeRun(ws, 'run-1');
     await writeRun(ws, 'run-big', { weightBytes: 2 * 1024 * 1024 });
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', 'registry', 'serve', '--dir', reg, '--users', usersFile, '--port', '0', '--max-upload-mb', '1', '--json'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    server = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/main/cli/main.ts',
+        'registry',
+        'serve',
+        '--dir',
+        reg,
+        '--users',
+        usersFile,
+        '--port',
+        '0',
+        '--max-upload-mb',
+        '1',
+        '--json',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     url = await new Promise<string>((resolve, reject) => {
       let out = '';
       server.stdout?.on('data', (d: Buffer) => {
@@ -88,35 +127,72 @@ describe('registry server over HTTP on 127.0.0.1', () => {
   });
 
   it('403 when a viewer publishes', async () => {
-    const result = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'], as('vera'));
+    const result = await cli(
+      ['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'],
+      as('vera'),
+    );
     expect(result.json).toMatchObject({ error: { code: 'forbidden' } });
-    expect((await raw('POST', '/v1/uploads', tokens.vera as string, JSON.stringify({ name: 'pump' }))).status).toBe(403);
+    expect((await raw('POST', '/v1/uploads', tokens.vera as string, JSON.stringify({ name: 'pump' }))).status).toBe(
+      403,
+    );
     expect(result.stdout + result.stderr).not.toContain(tokens.vera);
   });
 
   it('an author publishes through the CLI; fetch is verified end to end', async () => {
-    const result = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'], as('alice'));
+    const result = await cli(
+      ['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'],
+      as('alice'),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.json).toEqual({ name: 'pump', version: 1 });
     expect(result.stdout + result.stderr).not.toContain(tokens.alice);
-    const show = await cli(['registry', 'show', '--registry', url, '--name', 'pump', '--version', '1', '--json'], as('vera'));
+    const show = await cli(
+      ['registry', 'show', '--registry', url, '--name', 'pump', '--version', '1', '--json'],
+      as('vera'),
+    );
     expect(show.json).toMatchObject({ name: 'pump', version: 1, stage: 'candidate', manifest: { createdBy: 'alice' } });
     const out = join(root, 'fetched');
-    const fetched = await cli(['registry', 'fetch', '--registry', url, '--name', 'pump', '--version', 'latest', '--out', out, '--json'], as('vera'));
+    const fetched = await cli(
+      ['registry', 'fetch', '--registry', url, '--name', 'pump', '--version', 'latest', '--out', out, '--json'],
+      as('vera'),
+    );
     expect(fetched.code, fetched.stderr).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['SHA256SUMS', 'manifest.json', 'model-card.html', 'model.json', 'predictions.csv', 'run.json', 'weights.bin']);
+    expect((await readdir(out)).sort()).toEqual([
+      'SHA256SUMS',
+      'manifest.json',
+      'model-card.html',
+      'model.json',
+      'predictions.csv',
+      'run.json',
+      'weights.bin',
+    ]);
   });
 
   it('four eyes on the server: the token user who published cannot approve; roles are enforced', async () => {
-    const published = await cli(['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'], as('dana'));
+    const published = await cli(
+      ['publish', '--workspace', ws, '--run', 'run-1', '--registry', url, '--name', 'pump', '--json'],
+      as('dana'),
+    );
     expect(published.json).toMatchObject({ version: 2 });
-    const own = await cli(['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '2', '--reason', 'mine', '--json'], as('dana'));
+    const own = await cli(
+      ['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '2', '--reason', 'mine', '--json'],
+      as('dana'),
+    );
     expect(own.json).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('four-eyes') } });
-    const author = await cli(['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '1', '--reason', 'x', '--json'], as('alice'));
+    const author = await cli(
+      ['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '1', '--reason', 'x', '--json'],
+      as('alice'),
+    );
     expect(author.json).toMatchObject({ error: { code: 'forbidden' } });
-    const ok = await cli(['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '1', '--reason', 'RMSE fine', '--json'], as('bob'));
+    const ok = await cli(
+      ['registry', 'approve', '--registry', url, '--name', 'pump', '--version', '1', '--reason', 'RMSE fine', '--json'],
+      as('bob'),
+    );
     expect(ok.json).toMatchObject({ version: 1, stage: 'approved' });
-    const promoted = await cli(['registry', 'promote', '--registry', url, '--name', 'pump', '--version', '1', '--json'], as('bob'));
+    const promoted = await cli(
+      ['registry', 'promote', '--registry', url, '--name', 'pump', '--version', '1', '--json'],
+      as('bob'),
+    );
     expect(promoted.json).toMatchObject({ production: 1 });
     const asFlag = await cli(['registry', 'list', '--registry', url, '--as', 'bob', '--json'], as('vera'));
     expect(asFlag.json).toMatchObject({ error: { code: 'invalid-argument' } });
@@ -142,26 +218,45 @@ describe('registry server over HTTP on 127.0.0.1', () => {
       const reply = await raw('POST', '/v1/uploads', token, JSON.stringify({ name }));
       expect(reply.status, name).toBe(400);
     }
-    const upload = JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as { result: { uploadId: string } };
+    const upload = JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as {
+      result: { uploadId: string };
+    };
     const id = upload.result.uploadId;
     expect((await raw('PUT', `/v1/uploads/${id}/files/..%2F..%2Fevil`, token, Buffer.from('x'))).status).toBe(400);
     expect((await raw('PUT', `/v1/uploads/${id}/files/%2Ftmp%2Fevil`, token, Buffer.from('x'))).status).toBe(400);
-    expect((await raw('POST', '/v1/models/pump/approve', token, JSON.stringify({ version: 1, reason: 'x', path: '../x' }))).status).toBe(400);
+    expect(
+      (await raw('POST', '/v1/models/pump/approve', token, JSON.stringify({ version: 1, reason: 'x', path: '../x' })))
+        .status,
+    ).toBe(400);
     expect(await readdir(root)).not.toContain('evil');
     expect((await raw('DELETE', `/v1/uploads/${id}`, token)).status).toBe(200);
   });
 
   it('uploads are size-limited and hash-checked before anything becomes visible', async () => {
-    const big = await cli(['publish', '--workspace', ws, '--run', 'run-big', '--registry', url, '--name', 'pump', '--json'], as('alice'));
+    const big = await cli(
+      ['publish', '--workspace', ws, '--run', 'run-big', '--registry', url, '--name', 'pump', '--json'],
+      as('alice'),
+    );
     expect(big.json).toMatchObject({ error: { code: 'too-large' } });
     const token = tokens.alice as string;
-    const startUpload = async () => (JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as { result: { uploadId: string; maxBytes: number } }).result;
+    const startUpload = async () =>
+      (
+        JSON.parse((await raw('POST', '/v1/uploads', token, JSON.stringify({ name: 'pump' }))).body) as {
+          result: { uploadId: string; maxBytes: number };
+        }
+      ).result;
     const refused = await startUpload();
     expect(refused.maxBytes).toBe(1024 * 1024);
     // A client that ignores the advertised limit is refused by the server on the declared length, before its body is read.
     const declaredTooLarge = await new Promise<number>((resolve, reject) => {
       const target = new URL(url);
-      const req = request({ host: target.hostname, port: target.port, method: 'PUT', path: `/v1/uploads/${refused.uploadId}/files/weights.bin`, headers: { authorization: `Bearer ${token}`, 'content-length': 2 * 1024 * 1024 } });
+      const req = request({
+        host: target.hostname,
+        port: target.port,
+        method: 'PUT',
+        path: `/v1/uploads/${refused.uploadId}/files/weights.bin`,
+        headers: { authorization: `Bearer ${token}`, 'content-length': 2 * 1024 * 1024 },
+      });
       req.on('response', (res) => {
         resolve(res.statusCode ?? 0);
         req.destroy();
@@ -175,7 +270,9 @@ describe('registry server over HTTP on 127.0.0.1', () => {
     const dir = join(ws, 'artifacts', 'runs', 'run-1');
     const files: Record<string, string> = {};
     for (const name of ['run.json', 'model.json', 'weights.bin', 'predictions.csv']) {
-      const reply = await raw('PUT', `/v1/uploads/${uploadId}/files/${name}`, token, await readFile(join(dir, name)), { 'content-type': 'application/octet-stream' });
+      const reply = await raw('PUT', `/v1/uploads/${uploadId}/files/${name}`, token, await readFile(join(dir, name)), {
+        'content-type': 'application/octet-stream',
+      });
       expect(reply.status).toBe(200);
       files[name] = (JSON.parse(reply.body) as { result: { sha256: string } }).result.sha256;
     }
@@ -202,9 +299,14 @@ describe('registry server over HTTP on 127.0.0.1', () => {
     await writeFile(weights, flipped);
     try {
       const out = join(root, 'fetched-tampered');
-      const fetched = await cli(['registry', 'fetch', '--registry', url, '--name', 'pump', '--version', '1', '--out', out, '--json'], as('vera'));
+      const fetched = await cli(
+        ['registry', 'fetch', '--registry', url, '--name', 'pump', '--version', '1', '--out', out, '--json'],
+        as('vera'),
+      );
       expect(fetched.code).toBe(1);
-      expect(fetched.json).toMatchObject({ error: { code: 'integrity', message: expect.stringContaining('weights.bin does not match SHA256SUMS') } });
+      expect(fetched.json).toMatchObject({
+        error: { code: 'integrity', message: expect.stringContaining('weights.bin does not match SHA256SUMS') },
+      });
       expect((await readdir(root)).filter((name) => name.startsWith('fetched-tampered'))).toEqual([]);
     } finally {
       await writeFile(weights, original);

@@ -44,9 +44,23 @@ describe('tampering is detected and named exactly', () => {
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatchObject({ kind: 'package', model: 'fan', version: 2, file: 'weights.bin' });
     expect(report.problems[0]?.message).toMatch(/fan version 2: weights.bin does not match SHA256SUMS/);
-    const fetched = await cli(['registry', 'fetch', '--registry', reg, '--name', 'fan', '--version', '2', '--out', join(root, 'out'), '--json']);
+    const fetched = await cli([
+      'registry',
+      'fetch',
+      '--registry',
+      reg,
+      '--name',
+      'fan',
+      '--version',
+      '2',
+      '--out',
+      join(root, 'out'),
+      '--json',
+    ]);
     expect(fetched.code).toBe(1);
-    expect(fetched.json).toMatchObject({ error: { code: 'integrity', message: expect.stringContaining('weights.bin') } });
+    expect(fetched.json).toMatchObject({
+      error: { code: 'integrity', message: expect.stringContaining('weights.bin') },
+    });
   });
 
   it('weights.bin edited and SHA256SUMS regenerated to match: the publish record still catches it', async () => {
@@ -60,8 +74,27 @@ describe('tampering is detected and named exactly', () => {
     expect(report.problems[0]).toMatchObject({ model: 'fan', version: 1, file: 'weights.bin' });
     expect(report.problems[0]?.message).toMatch(/differs from the hash recorded when it was published \(audit seq 1\)/);
     // Loading refuses it too, before a byte is copied: the rewritten SHA256SUMS is checked against the publish record.
-    const fetched = await cli(['registry', 'fetch', '--registry', reg, '--name', 'fan', '--version', '1', '--out', join(root, 'out'), '--json']);
-    expect(fetched.json).toMatchObject({ error: { code: 'integrity', message: expect.stringMatching(/fan version 1: weights.bin in SHA256SUMS differs from the hash recorded when it was published/) } });
+    const fetched = await cli([
+      'registry',
+      'fetch',
+      '--registry',
+      reg,
+      '--name',
+      'fan',
+      '--version',
+      '1',
+      '--out',
+      join(root, 'out'),
+      '--json',
+    ]);
+    expect(fetched.json).toMatchObject({
+      error: {
+        code: 'integrity',
+        message: expect.stringMatching(
+          /fan version 1: weights.bin in SHA256SUMS differs from the hash recorded when it was published/,
+        ),
+      },
+    });
   });
 
   it('one edited audit entry: verify names its sequence number, the registry refuses to work on it', async () => {
@@ -113,6 +146,8 @@ describe('tampering is detected and named exactly', () => {
     await rm(join(reg, 'models', 'fan', '2'), { recursive: true });
     const report = await verify(reg);
     expect(report.problems).toHaveLength(1);
-    expect(report.problems[0]?.message).toMatch(/fan version 2 was published \(audit seq 3\) but its folder is missing/);
+    expect(report.problems[0]?.message).toMatch(
+      /fan version 2 was published \(audit seq 3\) but its folder is missing/,
+    );
   });
 });

@@ -12,7 +12,8 @@ describe('npm start (scripts/start.mjs)', () => {
 
   beforeAll(async () => {
     // Where Electron could start, this test is about browser mode still: force it there, detect it here.
-    if (chooseLaunch({ packageDir: electronPackageDir(repoRoot) }).mode === 'electron') process.env['PDM_STUDIO_BROWSER'] = '1';
+    if (chooseLaunch({ packageDir: electronPackageDir(repoRoot) }).mode === 'electron')
+      process.env['PDM_STUDIO_BROWSER'] = '1';
     home = await mkdtemp(join(tmpdir(), 'pdm-start-'));
     app = await serveApp(home, ['--port', '0'], ['scripts/start.mjs']);
   }, 60_000);
@@ -35,7 +36,11 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(await page.text()).toContain('<div id="root">');
     expect(await app.call<{ version: string }>('getAppInfo')).toMatchObject({ version: expect.any(String) });
-    const refused = await fetch(`${app.origin}/api/getAppInfo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${app.origin}/api/getAppInfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(401);
   });
 });

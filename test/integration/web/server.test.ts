@@ -7,11 +7,21 @@ import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core
 import { startWebServer, type WebServer } from '../../../src/main/web/server.js';
 
 /** Raw HTTP so the test controls Host and Origin headers exactly (fetch would set them itself). */
-const raw = (server: WebServer, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+const raw = (
+  server: WebServer,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) =>
   new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const url = new URL(server.origin);
     const req = request(
-      { host: url.hostname, port: url.port, path, method: init.method ?? 'GET', headers: { host: url.host, ...init.headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: init.method ?? 'GET',
+        headers: { host: url.host, ...init.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));

@@ -58,7 +58,15 @@ const world = () => {
     readonly loadFile = vi.fn(async (file: string) => {
       this.webContents.mainFrame.url = pathToFileURL(file).href;
     });
-    constructor(readonly options: { x: number; y: number; width: number; height: number; webPreferences: Record<string, unknown> }) {
+    constructor(
+      readonly options: {
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+        webPreferences: Record<string, unknown>;
+      },
+    ) {
       super();
       this.bounds = { x: options.x, y: options.y, width: options.width, height: options.height };
       windows.push(this);
@@ -223,7 +231,9 @@ describe('desktop shell with a fake Electron', () => {
     const { w } = await start();
     const callback = vi.fn();
     w.headerListeners[0]?.({ url: 'file:///x/index.html', responseHeaders: {} } as never, callback as never);
-    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    expect(callback).toHaveBeenCalledWith({
+      responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
     const granted = vi.fn();
     w.permission().request?.({} as never, 'geolocation' as never, granted as never);
     expect(granted).toHaveBeenCalledWith(false);
@@ -264,8 +274,9 @@ describe('desktop shell with a fake Electron', () => {
     const menusBefore = w.menus.length;
     for (const listener of w.coreListeners) listener({ type: 'workspace-changed' });
     await vi.waitFor(() => expect(w.menus.length).toBeGreaterThan(menusBefore));
-    const template = (w.menus.at(-1) as { template: { label?: string; submenu?: { id?: string; submenu?: { label?: string }[] }[] }[] })
-      .template;
+    const template = (
+      w.menus.at(-1) as { template: { label?: string; submenu?: { id?: string; submenu?: { label?: string }[] }[] }[] }
+    ).template;
     const file = template.find((item) => item.label === '&File');
     expect(file?.submenu?.find((i) => i.id === 'recent')?.submenu?.map((i) => i.label)).toEqual(['/data/recent-ws']);
   });
@@ -274,7 +285,10 @@ describe('desktop shell with a fake Electron', () => {
     const { w } = await start();
     const selectPath = w.coreOptions[0]?.selectPath;
     await expect(selectPath?.({ kind: 'directory' })).resolves.toEqual({ supported: true, paths: ['/data/picked'] });
-    await expect(selectPath?.({ kind: 'save-file', title: 'Export' })).resolves.toEqual({ supported: true, paths: ['/data/out.csv'] });
+    await expect(selectPath?.({ kind: 'save-file', title: 'Export' })).resolves.toEqual({
+      supported: true,
+      paths: ['/data/out.csv'],
+    });
     expect(w.electron.dialog.showSaveDialog).toHaveBeenCalled();
   });
 
@@ -311,7 +325,13 @@ describe('desktop shell with a fake Electron', () => {
     await vi.waitFor(() => expect(w.app['quit']).toHaveBeenCalled());
     expect(w.core.disposed).toBe(true);
     expect(w.ipcMain.listeners.size).toBe(0);
-    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({ x: 100, y: 50, width: 1000, height: 650, maximized: false });
+    expect(JSON.parse(await readFile(stateFile, 'utf8'))).toEqual({
+      x: 100,
+      y: 50,
+      width: 1000,
+      height: 650,
+      maximized: false,
+    });
     const again = { preventDefault: vi.fn() };
     w.app.emit('will-quit', again);
     expect(again.preventDefault).not.toHaveBeenCalled();
@@ -328,7 +348,9 @@ describe('desktop shell with a fake Electron', () => {
     const { w: first } = await start();
     first.app.emit('second-instance', {}, ['pdm-studio', '--workspace=rel/ws'], '/home/eng');
     expect(first.windows[0]?.focus).toHaveBeenCalled();
-    await vi.waitFor(() => expect(first.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/home/eng/rel/ws' } }));
+    await vi.waitFor(() =>
+      expect(first.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/home/eng/rel/ws' } }),
+    );
   });
 
   it('logs a renderer crash', async () => {
@@ -364,7 +386,9 @@ describe('desktop shell with a fake Electron', () => {
     const unavailable = { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() };
     const { w } = await start((x) => Object.assign(x.electron, { safeStorage: unavailable }));
     expect(w.coreOptions[0]?.secretCipher?.kind).toBe('file-key');
-    expect(w.lines.some((l) => /^WARN OS keychain not available .*encrypted at rest with the key file/.test(l))).toBe(true);
+    expect(w.lines.some((l) => /^WARN OS keychain not available .*encrypted at rest with the key file/.test(l))).toBe(
+      true,
+    );
     const stored = (await w.coreOptions[0]?.secretCipher?.encrypt('pw-123')) ?? '';
     expect(stored).toMatch(/^aes256gcm:v1:/);
     expect(unavailable.encryptString).not.toHaveBeenCalled();

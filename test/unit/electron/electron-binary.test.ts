@@ -38,7 +38,10 @@ describe('Electron binary detection (scripts/electron-binary.mjs)', () => {
   });
 
   it('reports a missing package', () => {
-    expect(findElectronBinary({ packageDir: null, env: {} })).toMatchObject({ available: false, reason: /not installed/ });
+    expect(findElectronBinary({ packageDir: null, env: {} })).toMatchObject({
+      available: false,
+      reason: /not installed/,
+    });
   });
 
   it('reads path.txt and checks dist/<executable> exists and is executable', async () => {
@@ -84,11 +87,15 @@ describe('Electron binary detection (scripts/electron-binary.mjs)', () => {
       mode: 'browser',
       notice: expect.stringMatching(/no display/),
     });
-    expect(chooseLaunch({ packageDir: pkg, env: { DISPLAY: ':0', PDM_STUDIO_BROWSER: '1' }, platform: 'linux' })).toMatchObject({
+    expect(
+      chooseLaunch({ packageDir: pkg, env: { DISPLAY: ':0', PDM_STUDIO_BROWSER: '1' }, platform: 'linux' }),
+    ).toMatchObject({
       mode: 'browser',
       notice: expect.stringMatching(/PDM_STUDIO_BROWSER/),
     });
-    expect(chooseLaunch({ packageDir: pkg, env: { DISPLAY: ':0', PDM_STUDIO_BROWSER: '0' }, platform: 'linux' })).toMatchObject({
+    expect(
+      chooseLaunch({ packageDir: pkg, env: { DISPLAY: ':0', PDM_STUDIO_BROWSER: '0' }, platform: 'linux' }),
+    ).toMatchObject({
       mode: 'electron',
     });
   });

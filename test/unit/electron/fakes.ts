@@ -46,7 +46,10 @@ export const fakeFrame = (overrides: Partial<FrameLike> = {}): FrameLike => ({
   ...overrides,
 });
 
-export const fakeWebContents = (mainFrame: FrameLike = fakeFrame(), id = 7): WebContentsLike & { destroyed: boolean } => {
+export const fakeWebContents = (
+  mainFrame: FrameLike = fakeFrame(),
+  id = 7,
+): WebContentsLike & { destroyed: boolean } => {
   const contents = {
     id,
     mainFrame,

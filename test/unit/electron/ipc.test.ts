@@ -75,7 +75,11 @@ describe('IPC registration', () => {
 describe('sender check', () => {
   it('rejects a call from another web contents', async () => {
     const { ipcMain, calls, contents, warnings } = setup();
-    const reply = await ipcMain.invoke('pdm:listSignals', { sender: { id: contents.id + 1 }, senderFrame: fakeFrame() }, {});
+    const reply = await ipcMain.invoke(
+      'pdm:listSignals',
+      { sender: { id: contents.id + 1 }, senderFrame: fakeFrame() },
+      {},
+    );
     expect(reply).toMatchObject({ ok: false, error: { code: 'failed' } });
     expect(calls).toEqual([]);
     expect(warnings[0]).toMatch(/refused/);
@@ -91,7 +95,12 @@ describe('sender check', () => {
 
   it('rejects a main frame showing a foreign page, and a vanished frame', async () => {
     const { ipcMain, calls, contents } = setup();
-    for (const url of ['https://evil.example/index.html', 'file:///tmp/other/index.html', 'data:text/html,hi', 'about:blank']) {
+    for (const url of [
+      'https://evil.example/index.html',
+      'file:///tmp/other/index.html',
+      'data:text/html,hi',
+      'about:blank',
+    ]) {
       const frame = fakeFrame({ url });
       const foreign = fakeWebContents(frame, contents.id);
       const check = createSenderCheck({ webContents: () => foreign, indexUrl: INDEX_URL });
@@ -109,7 +118,9 @@ describe('sender check', () => {
     expect(check(event)).toEqual({ trusted: true });
     contents.destroyed = true;
     expect(check(event)).toMatchObject({ trusted: false });
-    expect(createSenderCheck({ webContents: () => null, indexUrl: INDEX_URL })(event)).toMatchObject({ trusted: false });
+    expect(createSenderCheck({ webContents: () => null, indexUrl: INDEX_URL })(event)).toMatchObject({
+      trusted: false,
+    });
   });
 
   it('accepts our page with a fragment or query (view state)', () => {

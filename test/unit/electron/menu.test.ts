@@ -13,7 +13,8 @@ const model = (overrides: Partial<MenuModel> = {}): MenuModel => ({
 
 const submenu = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] =>
   Array.isArray(item?.submenu) ? item.submenu : [];
-const top = (template: MenuItemConstructorOptions[], label: string) => template.find((i) => i.label?.replace('&', '') === label);
+const top = (template: MenuItemConstructorOptions[], label: string) =>
+  template.find((i) => i.label?.replace('&', '') === label);
 const roles = (items: MenuItemConstructorOptions[]) => items.map((i) => i.role).filter((r) => r !== undefined);
 
 describe('application menu', () => {
@@ -40,7 +41,9 @@ describe('application menu', () => {
 
   it('offers reload and developer tools only in development', () => {
     const dev = roles(submenu(top(buildMenuTemplate(model()), 'View')));
-    expect(dev).toEqual(expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools', 'zoomIn', 'zoomOut', 'resetZoom']));
+    expect(dev).toEqual(
+      expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools', 'zoomIn', 'zoomOut', 'resetZoom']),
+    );
     const packaged = roles(submenu(top(buildMenuTemplate(model({ isPackaged: true })), 'View')));
     expect(packaged).not.toContain('toggleDevTools');
     expect(packaged).not.toContain('reload');

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 const require = createRequire(import.meta.url);
 // Both come with electron-builder (a dev dependency); if a reinstall drops them this test fails rather than skips.
 const yaml = require('js-yaml') as { load(text: string): unknown };
-const Ajv = require('ajv') as new (options: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown } };
+const Ajv = require('ajv') as new (options: object) => {
+  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
+};
 const schemaFile = join('node_modules', 'app-builder-lib', 'scheme.json');
 
 type BuilderConfig = {
@@ -53,7 +55,9 @@ describe('electron-builder.yml', () => {
 
   it('ships the sample data where app-core looks for it', () => {
     const c = config();
-    expect(c.extraResources).toContainEqual(expect.objectContaining({ from: 'resources/sample', to: 'resources/sample' }));
+    expect(c.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'resources/sample', to: 'resources/sample' }),
+    );
     expect(existsSync(join('resources', 'sample'))).toBe(true);
   });
 

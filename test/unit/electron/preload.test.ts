@@ -10,7 +10,8 @@ describe('preload API builder', () => {
   it('exposes exactly the contract methods plus onEvent', () => {
     const bridge = buildPdmBridge(async () => ({ ok: true, result: null }), noEvents);
     expect(Object.keys(bridge).sort()).toEqual([...apiMethodNames, 'onEvent'].sort());
-    for (const key of Object.keys(bridge)) expect(typeof (bridge as unknown as Record<string, unknown>)[key]).toBe('function');
+    for (const key of Object.keys(bridge))
+      expect(typeof (bridge as unknown as Record<string, unknown>)[key]).toBe('function');
     expect(Object.isFrozen(bridge)).toBe(true);
   });
 
@@ -20,9 +21,10 @@ describe('preload API builder', () => {
       sent.push([channel, args]);
       return { ok: true, result: { path: '/ws', rows: 3 } };
     }, noEvents);
-    await expect(
-      bridge.exportData({ signalIds: [1], format: 'csv', path: '/tmp/out.csv' }),
-    ).resolves.toEqual({ path: '/ws', rows: 3 });
+    await expect(bridge.exportData({ signalIds: [1], format: 'csv', path: '/tmp/out.csv' })).resolves.toEqual({
+      path: '/ws',
+      rows: 3,
+    });
     await bridge.getAppInfo({});
     expect(sent).toEqual([
       ['pdm:exportData', { signalIds: [1], format: 'csv', path: '/tmp/out.csv' }],
@@ -100,7 +102,10 @@ describe('preload bundle (what the sandboxed renderer really loads)', () => {
       on: (channel: string) => subscriptions.push(['on', channel]),
       removeListener: (channel: string) => subscriptions.push(['off', channel]),
     };
-    const fakeElectron = { contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.push([key, value]) }, ipcRenderer };
+    const fakeElectron = {
+      contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.push([key, value]) },
+      ipcRenderer,
+    };
     const load = runInThisContext(`(function (require, module, exports) {${code}\n})`) as (
       req: (name: string) => unknown,
       module: { exports: unknown },

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProfileStore, PROFILES_FILE } from '../../../src/main/core/historians/profiles.js';
 import { fileKeyCipher, KEY_FILE, type SecretCipher } from '../../../src/main/core/historians/secrets.js';
-import { createKeychainCipher, keychainUnavailable, type SafeStorageLike } from '../../../src/main/electron/secret-cipher.js';
+import {
+  createKeychainCipher,
+  keychainUnavailable,
+  type SafeStorageLike,
+} from '../../../src/main/electron/secret-cipher.js';
 
 /*
  * Connection-profile passwords in the desktop app: the OS keychain through a fake Electron safeStorage (the real
@@ -29,7 +33,8 @@ const fakeSafeStorage = (options: { available?: boolean; backend?: string } = {}
     },
     decryptString: (encrypted) => {
       calls.decrypt++;
-      if (encrypted.subarray(0, 3).toString() !== 'v10') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (encrypted.subarray(0, 3).toString() !== 'v10')
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(3, 15));
       decipher.setAuthTag(encrypted.subarray(15, 31));
       return Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString('utf8');
@@ -61,7 +66,9 @@ afterEach(async () => {
 /** Every file under `dir`, as text. */
 const allText = async (dir: string): Promise<string> => {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const texts = await Promise.all(entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')));
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+  );
   return texts.join('\n');
 };
 
@@ -77,7 +84,10 @@ const saveProfile = (cipher: SecretCipher, name = 'plant') =>
   });
 
 const storedPassword = async (name = 'plant'): Promise<string | null> => {
-  const list = JSON.parse(await readFile(join(workspaceDir, PROFILES_FILE), 'utf8')) as { name: string; password: string | null }[];
+  const list = JSON.parse(await readFile(join(workspaceDir, PROFILES_FILE), 'utf8')) as {
+    name: string;
+    password: string | null;
+  }[];
   return list.find((p) => p.name === name)?.password ?? null;
 };
 
@@ -116,7 +126,9 @@ describe('connection passwords with the OS keychain (fake safeStorage)', () => {
     const cipher = createKeychainCipher({ safeStorage, fallback: fileKeyCipher(userDataDir), log, platform: 'win32' });
     expect(cipher.kind).toBe('file-key');
     expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toMatch(/^WARN OS keychain not available \(.*not available\): connection passwords are encrypted at rest with the key file/);
+    expect(log.lines[0]).toMatch(
+      /^WARN OS keychain not available \(.*not available\): connection passwords are encrypted at rest with the key file/,
+    );
 
     await saveProfile(cipher);
     expect(safeStorage.calls.encrypt).toBe(0);
@@ -131,10 +143,22 @@ describe('connection passwords with the OS keychain (fake safeStorage)', () => {
     expect(keychainUnavailable(fakeSafeStorage({ backend: 'basic_text' }), 'linux')).toMatch(/no OS keyring/);
     expect(keychainUnavailable(fakeSafeStorage({ backend: 'gnome_libsecret' }), 'linux')).toBeNull();
     expect(keychainUnavailable(fakeSafeStorage({ available: false }), 'darwin')).toMatch(/not available/);
-    const throwing: SafeStorageLike = { ...fakeSafeStorage(), isEncryptionAvailable: () => { throw new Error('not ready'); } };
+    const throwing: SafeStorageLike = {
+      ...fakeSafeStorage(),
+      isEncryptionAvailable: () => {
+        throw new Error('not ready');
+      },
+    };
     expect(keychainUnavailable(throwing, 'win32')).not.toBeNull();
     const log = fakeLog();
-    expect(createKeychainCipher({ safeStorage: fakeSafeStorage({ backend: 'basic_text' }), fallback: fileKeyCipher(userDataDir), log, platform: 'linux' }).kind).toBe('file-key');
+    expect(
+      createKeychainCipher({
+        safeStorage: fakeSafeStorage({ backend: 'basic_text' }),
+        fallback: fileKeyCipher(userDataDir),
+        log,
+        platform: 'linux',
+      }).kind,
+    ).toBe('file-key');
     expect(log.lines[0]).toMatch(/^WARN OS keychain not available/);
   });
 
@@ -142,7 +166,12 @@ describe('connection passwords with the OS keychain (fake safeStorage)', () => {
     await saveProfile(fileKeyCipher(userDataDir));
     expect(await storedPassword()).toMatch(/^aes256gcm:v1:/);
     const safeStorage = fakeSafeStorage();
-    const cipher = createKeychainCipher({ safeStorage, fallback: fileKeyCipher(userDataDir), log: fakeLog(), platform: 'darwin' });
+    const cipher = createKeychainCipher({
+      safeStorage,
+      fallback: fileKeyCipher(userDataDir),
+      log: fakeLog(),
+      platform: 'darwin',
+    });
     const store = new ProfileStore(workspaceDir, userDataDir, cipher);
     const profile = await store.get('plant');
     expect(profile.plainPassword).toBe(PASSWORD);
@@ -154,22 +183,56 @@ describe('connection passwords with the OS keychain (fake safeStorage)', () => {
   });
 
   it('a keychain password is refused with a clear message where the keychain is missing; tampering is detected', async () => {
-    const cipher = createKeychainCipher({ safeStorage: fakeSafeStorage(), fallback: fileKeyCipher(userDataDir), log: fakeLog(), platform: 'darwin' });
+    const cipher = createKeychainCipher({
+      safeStorage: fakeSafeStorage(),
+      fallback: fileKeyCipher(userDataDir),
+      log: fakeLog(),
+      platform: 'darwin',
+    });
     await saveProfile(cipher);
     // The CLI (file key only) cannot read it, and says why.
-    await expect(new ProfileStore(workspaceDir, userDataDir).get('plant')).rejects.toThrow(/kept with the OS keychain of the desktop app/);
+    await expect(new ProfileStore(workspaceDir, userDataDir).get('plant')).rejects.toThrow(
+      /kept with the OS keychain of the desktop app/,
+    );
     // A desktop app whose keychain is unavailable now.
-    const without = createKeychainCipher({ safeStorage: fakeSafeStorage({ available: false }), fallback: fileKeyCipher(userDataDir), log: fakeLog(), platform: 'darwin' });
-    await expect(new ProfileStore(workspaceDir, userDataDir, without).get('plant')).rejects.toThrow(/OS keychain, which is not available now/);
+    const without = createKeychainCipher({
+      safeStorage: fakeSafeStorage({ available: false }),
+      fallback: fileKeyCipher(userDataDir),
+      log: fakeLog(),
+      platform: 'darwin',
+    });
+    await expect(new ProfileStore(workspaceDir, userDataDir, without).get('plant')).rejects.toThrow(
+      /OS keychain, which is not available now/,
+    );
     // Another user's keychain (a different key) cannot decrypt it.
-    const other = createKeychainCipher({ safeStorage: fakeSafeStorage(), fallback: fileKeyCipher(userDataDir), log: fakeLog(), platform: 'darwin' });
-    await expect(new ProfileStore(workspaceDir, userDataDir, other).get('plant')).rejects.toThrow(/cannot be decrypted with this user's OS keychain/);
+    const other = createKeychainCipher({
+      safeStorage: fakeSafeStorage(),
+      fallback: fileKeyCipher(userDataDir),
+      log: fakeLog(),
+      platform: 'darwin',
+    });
+    await expect(new ProfileStore(workspaceDir, userDataDir, other).get('plant')).rejects.toThrow(
+      /cannot be decrypted with this user's OS keychain/,
+    );
   });
 
   it('profiles without a password store null, and several profiles each keep their own cipher text', async () => {
-    const cipher = createKeychainCipher({ safeStorage: fakeSafeStorage(), fallback: fileKeyCipher(userDataDir), log: fakeLog(), platform: 'darwin' });
+    const cipher = createKeychainCipher({
+      safeStorage: fakeSafeStorage(),
+      fallback: fileKeyCipher(userDataDir),
+      log: fakeLog(),
+      platform: 'darwin',
+    });
     const store = new ProfileStore(workspaceDir, userDataDir, cipher);
-    await store.save({ kind: 'opcua', name: 'anon', endpoint: 'opc.tcp://a:4840', securityMode: 'None', securityPolicy: 'None', userName: null, plainPassword: null });
+    await store.save({
+      kind: 'opcua',
+      name: 'anon',
+      endpoint: 'opc.tcp://a:4840',
+      securityMode: 'None',
+      securityPolicy: 'None',
+      userName: null,
+      plainPassword: null,
+    });
     await saveProfile(cipher, 'one');
     await saveProfile(cipher, 'two');
     expect(await storedPassword('anon')).toBeNull();

@@ -34,7 +34,10 @@ describe('content security policy', () => {
   });
 
   it('replaces whatever CSP a response carried and keeps other headers', () => {
-    const headers = withContentSecurityPolicy({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] });
+    const headers = withContentSecurityPolicy({
+      'content-security-policy': ['default-src *'],
+      'Content-Type': ['text/html'],
+    });
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
     expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
@@ -66,7 +69,9 @@ describe('navigation policy', () => {
 
 describe('main.log', () => {
   it('scrubs tokens and passwords', () => {
-    expect(redactSecrets('serving http://127.0.0.1:5173/#token=abc123def')).toBe('serving http://127.0.0.1:5173/#token=[redacted]');
+    expect(redactSecrets('serving http://127.0.0.1:5173/#token=abc123def')).toBe(
+      'serving http://127.0.0.1:5173/#token=[redacted]',
+    );
     expect(redactSecrets('Authorization: Bearer eyJhbGciOi.x.y')).not.toMatch(/eyJ/);
     expect(redactSecrets('opc.tcp://operator:s3cret@plc:4840')).toBe('opc.tcp://operator:[redacted]@plc:4840');
     expect(redactSecrets('{"password":"hunter2"}')).not.toMatch(/hunter2/);

@@ -22,7 +22,13 @@ const inside = (inner: Rect, outer: Rect) =>
 describe('restoreBounds', () => {
   it('centres the default size on the primary display when nothing was saved', () => {
     const bounds = restoreBounds(null, [laptop, rightMonitor]);
-    expect(bounds).toEqual({ x: 320, y: 120, width: DEFAULT_SIZE.width, height: DEFAULT_SIZE.height, maximized: false });
+    expect(bounds).toEqual({
+      x: 320,
+      y: 120,
+      width: DEFAULT_SIZE.width,
+      height: DEFAULT_SIZE.height,
+      maximized: false,
+    });
   });
 
   it('keeps saved bounds that are fully visible', () => {

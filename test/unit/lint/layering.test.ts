@@ -6,7 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * project's real eslint.config.js.
  */
 
-const LAYERING_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax', '@typescript-eslint/no-restricted-imports']);
+const LAYERING_RULES = new Set([
+  'no-restricted-imports',
+  'no-restricted-syntax',
+  '@typescript-eslint/no-restricted-imports',
+]);
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -79,15 +83,24 @@ describe('layering: no Node built-ins in src/shared and src/renderer', () => {
 
 describe('layering: DuckDB only in src/main/core/workspace', () => {
   it('blocks @duckdb/* elsewhere', async () => {
-    await expectBlocked([use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/main/core/ml/x.ts'], /workspace/);
+    await expectBlocked(
+      [use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/main/core/ml/x.ts'],
+      /workspace/,
+    );
     await expectBlocked([use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/main/electron/x.ts']);
     await expectBlocked([use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/renderer/x.ts']);
     await expectBlocked(["export const x = await import('@duckdb/node-api');\n", 'src/main/core/import/x.ts']);
   });
 
   it('allows it in src/main/core/workspace', async () => {
-    await expectAllowed([use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/main/core/workspace/x.ts']);
-    await expectAllowed([use("import { DuckDBInstance as x } from '@duckdb/node-api';"), 'src/main/core/workspace/sub/x.ts']);
+    await expectAllowed([
+      use("import { DuckDBInstance as x } from '@duckdb/node-api';"),
+      'src/main/core/workspace/x.ts',
+    ]);
+    await expectAllowed([
+      use("import { DuckDBInstance as x } from '@duckdb/node-api';"),
+      'src/main/core/workspace/sub/x.ts',
+    ]);
   });
 });
 
@@ -107,7 +120,10 @@ describe('layering: TensorFlow.js only in src/main/core/ml', () => {
 describe('layering: renderer and shared stay out of main', () => {
   it('blocks src/renderer → src/main', async () => {
     await expectBlocked([use("import { dispatch as x } from '../main/core/app/dispatch.js';"), 'src/renderer/x.ts']);
-    await expectBlocked([use("import { dispatch as x } from '../../main/core/app/dispatch.js';"), 'src/renderer/views/x.tsx']);
+    await expectBlocked([
+      use("import { dispatch as x } from '../../main/core/app/dispatch.js';"),
+      'src/renderer/views/x.tsx',
+    ]);
   });
 
   it('allows src/renderer → src/shared', async () => {

@@ -24,7 +24,10 @@ const reply = (status: number, body: unknown): Awaited<ReturnType<FetchLike>> =>
 describe('token handling', () => {
   it('reads the token from the fragment and keeps it for reloads', () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     expect(tokenFromHash('#token=abc123')).toBe('abc123');
     expect(tokenFromHash('#other=1&token=x%2By')).toBe('x+y');
     expect(tokenFromHash('')).toBeNull();
@@ -118,7 +121,10 @@ describe('events over SSE', () => {
     source.emit('not json');
     source.emit(JSON.stringify({ type: 'unknown' }));
     source.emit(JSON.stringify({ type: 'job-progress', jobId: 'j', fraction: null, message: 'm' }));
-    expect(a).toEqual([{ type: 'workspace-changed' }, { type: 'job-progress', jobId: 'j', fraction: null, message: 'm' }]);
+    expect(a).toEqual([
+      { type: 'workspace-changed' },
+      { type: 'job-progress', jobId: 'j', fraction: null, message: 'm' },
+    ]);
     expect(b).toHaveLength(2);
     offA();
     expect(source.closed).toBe(false);

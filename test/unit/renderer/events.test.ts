@@ -48,8 +48,12 @@ describe('event marks on the chart', () => {
   });
 
   it('titles say kind, asset, when, how long, code and description', () => {
-    expect(eventTitle(event({}))).toBe('Failure · P-101 · 2024-03-05 12:00 → 2024-03-05 13:00 (1 h) UTC · BRG: bearing seized');
-    expect(eventTitle(event({ timeKind: 'cycle', start: 120, end: null, code: null, description: null, kind: 'note' }))).toBe('Note · P-101 · cycle 120');
+    expect(eventTitle(event({}))).toBe(
+      'Failure · P-101 · 2024-03-05 12:00 → 2024-03-05 13:00 (1 h) UTC · BRG: bearing seized',
+    );
+    expect(
+      eventTitle(event({ timeKind: 'cycle', start: 120, end: null, code: null, description: null, kind: 'note' })),
+    ).toBe('Note · P-101 · cycle 120');
   });
 
   it('lists each asset of the picked signals once, in order', () => {
@@ -71,14 +75,25 @@ describe('event form', () => {
   });
 
   it('turns a form into a saveEvent request, naming the bad field', () => {
-    const form = { ...emptyEventForm('P-101', T0, 'timestamp'), end: '2024-03-05 13:00', code: ' BRG ', description: '' };
+    const form = {
+      ...emptyEventForm('P-101', T0, 'timestamp'),
+      end: '2024-03-05 13:00',
+      code: ' BRG ',
+      description: '',
+    };
     expect(formToEdit(form, 'timestamp')).toEqual({
       ok: true,
       edit: { asset: 'P-101', kind: 'failure', start: T0, end: T0 + H, code: 'BRG', description: null },
     });
     expect(formToEdit({ ...form, end: '' }, 'timestamp')).toMatchObject({ ok: true, edit: { end: null } });
-    expect(formToEdit({ ...form, end: '2024-03-05 11:00' }, 'timestamp')).toEqual({ ok: false, error: 'End: before the start' });
-    expect(formToEdit({ ...form, start: 'soon' }, 'timestamp')).toMatchObject({ ok: false, error: expect.stringContaining('Start:') });
+    expect(formToEdit({ ...form, end: '2024-03-05 11:00' }, 'timestamp')).toEqual({
+      ok: false,
+      error: 'End: before the start',
+    });
+    expect(formToEdit({ ...form, start: 'soon' }, 'timestamp')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Start:'),
+    });
     expect(formToEdit({ ...form, asset: ' ' }, 'timestamp')).toEqual({ ok: false, error: 'Asset: required' });
     const edit = formToEdit(eventToForm(event({ id: 7 })), 'timestamp');
     expect(edit).toMatchObject({ ok: true, edit: { id: 7, start: T0, end: T0 + H, code: 'BRG' } });

@@ -22,7 +22,12 @@ const tag = (asset: string, name: string, unit: string | null, historizing = tru
   high: null,
   historizing,
 });
-const TAGS = [tag('P-101', 'VibrationRMS', 'mm/s'), tag('P-101', 'BearingTemperature', '°C'), tag('P-102', 'VibrationRMS', 'mm/s'), tag('P-102', 'Setpoint', null, false)];
+const TAGS = [
+  tag('P-101', 'VibrationRMS', 'mm/s'),
+  tag('P-101', 'BearingTemperature', '°C'),
+  tag('P-102', 'VibrationRMS', 'mm/s'),
+  tag('P-102', 'Setpoint', null, false),
+];
 
 describe('connection form', () => {
   it('builds the request: policy from the mode, password or saved profile, trust answer', () => {
@@ -30,16 +35,42 @@ describe('connection form', () => {
       ok: true,
       request: { endpoint: 'opc.tcp://plant:4840', securityMode: 'None', securityPolicy: 'None' },
     });
-    expect(connectRequest({ ...emptyConnection, security: 'SignAndEncrypt', userName: 'op', password: 'pw' }, 'once')).toEqual({
+    expect(
+      connectRequest({ ...emptyConnection, security: 'SignAndEncrypt', userName: 'op', password: 'pw' }, 'once'),
+    ).toEqual({
       ok: true,
-      request: { endpoint: emptyConnection.endpoint, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', userName: 'op', password: 'pw', trustServer: 'once' },
+      request: {
+        endpoint: emptyConnection.endpoint,
+        securityMode: 'SignAndEncrypt',
+        securityPolicy: 'Basic256Sha256',
+        userName: 'op',
+        password: 'pw',
+        trustServer: 'once',
+      },
     });
-    expect(connectRequest({ ...emptyConnection, userName: 'op' })).toEqual({ ok: false, error: 'Password: required for user "op"' });
+    expect(connectRequest({ ...emptyConnection, userName: 'op' })).toEqual({
+      ok: false,
+      error: 'Password: required for user "op"',
+    });
     expect(connectRequest({ ...emptyConnection, endpoint: 'http://plant' })).toMatchObject({ ok: false });
-    const fromProfile = connectionFromProfile({ kind: 'opcua', name: 'plant', endpoint: 'opc.tcp://plant:4840', securityMode: 'Sign', securityPolicy: 'Basic256Sha256', userName: 'op', hasPassword: true });
+    const fromProfile = connectionFromProfile({
+      kind: 'opcua',
+      name: 'plant',
+      endpoint: 'opc.tcp://plant:4840',
+      securityMode: 'Sign',
+      securityPolicy: 'Basic256Sha256',
+      userName: 'op',
+      hasPassword: true,
+    });
     expect(connectRequest(fromProfile)).toEqual({
       ok: true,
-      request: { endpoint: 'opc.tcp://plant:4840', securityMode: 'Sign', securityPolicy: 'Basic256Sha256', userName: 'op', profile: 'plant' },
+      request: {
+        endpoint: 'opc.tcp://plant:4840',
+        securityMode: 'Sign',
+        securityPolicy: 'Basic256Sha256',
+        userName: 'op',
+        profile: 'plant',
+      },
     });
   });
 
@@ -63,7 +94,11 @@ describe('tag search and selection', () => {
     const visible = filterTags(TAGS, 'vibration');
     const start = new Set(['ns=1;s=P-101.BearingTemperature']);
     const all = toggleVisible(start, visible);
-    expect([...all].sort()).toEqual(['ns=1;s=P-101.BearingTemperature', 'ns=1;s=P-101.VibrationRMS', 'ns=1;s=P-102.VibrationRMS']);
+    expect([...all].sort()).toEqual([
+      'ns=1;s=P-101.BearingTemperature',
+      'ns=1;s=P-101.VibrationRMS',
+      'ns=1;s=P-102.VibrationRMS',
+    ]);
     expect([...toggleVisible(all, visible)]).toEqual(['ns=1;s=P-101.BearingTemperature']);
     expect([...toggleTag(new Set(), 'a')]).toEqual(['a']);
     expect([...toggleTag(new Set(['a']), 'a')]).toEqual([]);
@@ -72,20 +107,35 @@ describe('tag search and selection', () => {
 
 describe('import range', () => {
   it('from/to in µs (UTC), to empty = now, update mode = from checkpoints', () => {
-    expect(importRange({ mode: 'range', from: '2025-01-01', to: '' })).toEqual({ ok: true, from: Date.UTC(2025, 0, 1) * 1000 });
+    expect(importRange({ mode: 'range', from: '2025-01-01', to: '' })).toEqual({
+      ok: true,
+      from: Date.UTC(2025, 0, 1) * 1000,
+    });
     expect(importRange({ mode: 'range', from: '2025-01-01', to: '2025-01-02 06:00' })).toEqual({
       ok: true,
       from: Date.UTC(2025, 0, 1) * 1000,
       to: Date.UTC(2025, 0, 2, 6) * 1000,
     });
-    expect(importRange({ mode: 'range', from: '2025-01-02', to: '2025-01-01' })).toEqual({ ok: false, error: 'To: must be after From' });
+    expect(importRange({ mode: 'range', from: '2025-01-02', to: '2025-01-01' })).toEqual({
+      ok: false,
+      error: 'To: must be after From',
+    });
     expect(importRange({ mode: 'range', from: 'last week', to: '' })).toMatchObject({ ok: false });
     expect(importRange({ mode: 'update', from: 'ignored', to: '' })).toEqual({ ok: true });
   });
 
   it('summarises an import', () => {
-    expect(describeSummary({ values: 12345, duplicates: 1, tags: 2, resumed: true, requests: 3, seconds: 1.25, signalIds: [], perTag: [] })).toBe(
-      '12,345 values from 2 tags in 1.3 s, 1 already present; continued from the last import',
-    );
+    expect(
+      describeSummary({
+        values: 12345,
+        duplicates: 1,
+        tags: 2,
+        resumed: true,
+        requests: 3,
+        seconds: 1.25,
+        signalIds: [],
+        perTag: [],
+      }),
+    ).toBe('12,345 values from 2 tags in 1.3 s, 1 already present; continued from the last import');
   });
 });

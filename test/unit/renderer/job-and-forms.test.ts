@@ -74,7 +74,13 @@ const signal: Signal = {
 
 describe('signal form', () => {
   it('shows the sample period in seconds for timestamp signals', () => {
-    expect(signalToForm(signal)).toEqual({ asset: 'Pump 1', unit: '°C', samplePeriod: '10', validMin: '0', validMax: '' });
+    expect(signalToForm(signal)).toEqual({
+      asset: 'Pump 1',
+      unit: '°C',
+      samplePeriod: '10',
+      validMin: '0',
+      validMax: '',
+    });
   });
 
   it('builds a patch with the changed fields only', () => {

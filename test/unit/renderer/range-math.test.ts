@@ -14,7 +14,12 @@ import {
 } from '../../../src/renderer/logic/range-math.js';
 import { US_PER_DAY, US_PER_HOUR } from '../../../src/renderer/logic/time-format.js';
 
-const signal = (id: number, firstT: number | null, lastT: number | null, timeKind: Signal['timeKind'] = 'cycle'): Signal => ({
+const signal = (
+  id: number,
+  firstT: number | null,
+  lastT: number | null,
+  timeKind: Signal['timeKind'] = 'cycle',
+): Signal => ({
   id,
   asset: 'a',
   tag: `t${id}`,
@@ -96,7 +101,10 @@ describe('pixel conversions', () => {
     expect(rangeFromDrag(200, 202, layout, r)).toBeNull();
   });
   it('pans opposite to the drag direction', () => {
-    expect(rangeFromPanDrag({ from: 400, to: 600 }, 100, layout, { from: 0, to: 1000 })).toEqual({ from: 350, to: 550 });
+    expect(rangeFromPanDrag({ from: 400, to: 600 }, 100, layout, { from: 0, to: 1000 })).toEqual({
+      from: 350,
+      to: 550,
+    });
   });
 });
 

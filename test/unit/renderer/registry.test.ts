@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_NAME_PATTERN, RUN_ID_PATTERN, USER_NAME_PATTERN, VERSION_PATTERN } from '../../../src/main/core/registry/names.js';
+import {
+  MODEL_NAME_PATTERN,
+  RUN_ID_PATTERN,
+  USER_NAME_PATTERN,
+  VERSION_PATTERN,
+} from '../../../src/main/core/registry/names.js';
 import {
   parseRegistryLocation,
   REGISTRY_MODEL_NAME_PATTERN,
@@ -29,14 +34,32 @@ describe('shared registry rules', () => {
   });
 
   it('parses locations: absolute folders, loopback http, https anywhere; nothing else', () => {
-    expect(parseRegistryLocation('/mnt/share/models')).toEqual({ ok: true, kind: 'folder', location: '/mnt/share/models' });
+    expect(parseRegistryLocation('/mnt/share/models')).toEqual({
+      ok: true,
+      kind: 'folder',
+      location: '/mnt/share/models',
+    });
     expect(parseRegistryLocation('  C:\\models ')).toEqual({ ok: true, kind: 'folder', location: 'C:\\models' });
     expect(parseRegistryLocation('\\\\server\\share')).toMatchObject({ ok: true, kind: 'folder' });
-    expect(parseRegistryLocation('http://127.0.0.1:8470/')).toEqual({ ok: true, kind: 'server', location: 'http://127.0.0.1:8470' });
+    expect(parseRegistryLocation('http://127.0.0.1:8470/')).toEqual({
+      ok: true,
+      kind: 'server',
+      location: 'http://127.0.0.1:8470',
+    });
     expect(parseRegistryLocation('http://localhost:1')).toMatchObject({ ok: true, kind: 'server' });
-    expect(parseRegistryLocation('https://registry.plant.example')).toEqual({ ok: true, kind: 'server', location: 'https://registry.plant.example' });
-    expect(parseRegistryLocation('http://10.1.2.3:8470')).toMatchObject({ ok: false, message: expect.stringMatching(/only to 127\.0\.0\.1/) });
-    expect(parseRegistryLocation('http://a:b@127.0.0.1:1')).toMatchObject({ ok: false, message: expect.stringMatching(/token field/) });
+    expect(parseRegistryLocation('https://registry.plant.example')).toEqual({
+      ok: true,
+      kind: 'server',
+      location: 'https://registry.plant.example',
+    });
+    expect(parseRegistryLocation('http://10.1.2.3:8470')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/only to 127\.0\.0\.1/),
+    });
+    expect(parseRegistryLocation('http://a:b@127.0.0.1:1')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/token field/),
+    });
     expect(parseRegistryLocation('http://127.0.0.1:1/v1/models')).toMatchObject({ ok: false });
     expect(parseRegistryLocation('http://127.0.0.1:1/?token=x')).toMatchObject({ ok: false });
     expect(parseRegistryLocation('file:///etc')).toMatchObject({ ok: false });
@@ -47,12 +70,29 @@ describe('shared registry rules', () => {
 
 describe('registry view logic', () => {
   it('builds openRegistry arguments from the connect form; the token goes only to a server', () => {
-    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: '/reg', token: 'pdm_leftover-token-xxxxxxxx' })).toEqual({ ok: true, input: { location: '/reg' } });
-    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: '/reg', actAs: ' bob ', create: true })).toEqual({ ok: true, input: { location: '/reg', actAs: 'bob', create: true } });
+    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: '/reg', token: 'pdm_leftover-token-xxxxxxxx' })).toEqual(
+      { ok: true, input: { location: '/reg' } },
+    );
+    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: '/reg', actAs: ' bob ', create: true })).toEqual({
+      ok: true,
+      input: { location: '/reg', actAs: 'bob', create: true },
+    });
     expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: '/reg', actAs: 'b o b' })).toMatchObject({ ok: false });
-    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: 'http://127.0.0.1:9' })).toMatchObject({ ok: false, message: expect.stringMatching(/token/) });
-    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: 'http://127.0.0.1:9', token: 'short' })).toMatchObject({ ok: false });
-    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: 'http://127.0.0.1:9/', token: ' pdm_abcdefghijklmnopqrstuv ', actAs: 'bob' })).toEqual({
+    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: 'http://127.0.0.1:9' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/token/),
+    });
+    expect(checkConnectForm({ ...EMPTY_CONNECT_FORM, location: 'http://127.0.0.1:9', token: 'short' })).toMatchObject({
+      ok: false,
+    });
+    expect(
+      checkConnectForm({
+        ...EMPTY_CONNECT_FORM,
+        location: 'http://127.0.0.1:9/',
+        token: ' pdm_abcdefghijklmnopqrstuv ',
+        actAs: 'bob',
+      }),
+    ).toEqual({
       ok: true,
       input: { location: 'http://127.0.0.1:9', token: 'pdm_abcdefghijklmnopqrstuv' },
     });
@@ -67,7 +107,11 @@ describe('registry view logic', () => {
   });
 
   it('offers the actions the stage allows and hints at four-eyes', () => {
-    const enabled = (stage: Parameters<typeof actionsFor>[0]['stage'], model = { production: null as number | null, rollbackTarget: null as number | null }, version = 1) =>
+    const enabled = (
+      stage: Parameters<typeof actionsFor>[0]['stage'],
+      model = { production: null as number | null, rollbackTarget: null as number | null },
+      version = 1,
+    ) =>
       actionsFor({ version, stage, createdBy: 'alice', trainedBy: 'trainer' }, model, 'bob')
         .filter((a) => a.enabled)
         .map((a) => a.action);
@@ -77,19 +121,40 @@ describe('registry view logic', () => {
     expect(enabled('production', { production: 2, rollbackTarget: 1 }, 2)).toEqual(['rollback']);
     expect(enabled('archived')).toEqual([]);
     expect(enabled('rejected')).toEqual(['archive']);
-    const own = actionsFor({ version: 1, stage: 'candidate', createdBy: 'Alice', trainedBy: 't' }, { production: null, rollbackTarget: null }, 'alice');
-    expect(own[0]).toMatchObject({ action: 'approve', enabled: true, reasonRequired: true, hint: expect.stringMatching(/four-eyes/) });
-    const trainer = actionsFor({ version: 1, stage: 'candidate', createdBy: 'x', trainedBy: 'trainer' }, { production: null, rollbackTarget: null }, 'TRAINER');
+    const own = actionsFor(
+      { version: 1, stage: 'candidate', createdBy: 'Alice', trainedBy: 't' },
+      { production: null, rollbackTarget: null },
+      'alice',
+    );
+    expect(own[0]).toMatchObject({
+      action: 'approve',
+      enabled: true,
+      reasonRequired: true,
+      hint: expect.stringMatching(/four-eyes/),
+    });
+    const trainer = actionsFor(
+      { version: 1, stage: 'candidate', createdBy: 'x', trainedBy: 'trainer' },
+      { production: null, rollbackTarget: null },
+      'TRAINER',
+    );
     expect(trainer[0]?.hint).toMatch(/four-eyes/);
     expect(own.find((a) => a.action === 'reject')?.reasonRequired).toBe(true);
     expect(own.find((a) => a.action === 'promote')?.reasonRequired).toBe(false);
   });
 
   it('words confirmations with what will happen', () => {
-    expect(confirmText('promote', 'pump', 3, { production: 2, rollbackTarget: 1 })).toMatch(/Version 2 goes back to approved/);
-    expect(confirmText('promote', 'pump', 3, { production: null, rollbackTarget: null })).toBe('Promote pump version 3 to production?');
-    expect(confirmText('rollback', 'pump', 3, { production: 3, rollbackTarget: 2 })).toMatch(/from version 3 back to version 2/);
-    expect(confirmText('approve', 'pump', 1, { production: null, rollbackTarget: null })).toMatch(/reason are recorded/);
+    expect(confirmText('promote', 'pump', 3, { production: 2, rollbackTarget: 1 })).toMatch(
+      /Version 2 goes back to approved/,
+    );
+    expect(confirmText('promote', 'pump', 3, { production: null, rollbackTarget: null })).toBe(
+      'Promote pump version 3 to production?',
+    );
+    expect(confirmText('rollback', 'pump', 3, { production: 3, rollbackTarget: 2 })).toMatch(
+      /from version 3 back to version 2/,
+    );
+    expect(confirmText('approve', 'pump', 1, { production: null, rollbackTarget: null })).toMatch(
+      /reason are recorded/,
+    );
   });
 
   it('puts metrics side by side, key metrics first, best marked by direction', () => {

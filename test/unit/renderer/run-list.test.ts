@@ -74,8 +74,14 @@ describe('filtering runs', () => {
 });
 
 describe('comparing runs', () => {
-  const a = { summary: runs[0] as RunSummary, config: { model: { type: 'dense', units: [64, 32] }, training: { epochs: 30, seed: 1 } } };
-  const b = { summary: runs[1] as RunSummary, config: { model: { type: 'gru', units: 32 }, training: { epochs: 30, seed: 42 }, backend: 'cpu' } };
+  const a = {
+    summary: runs[0] as RunSummary,
+    config: { model: { type: 'dense', units: [64, 32] }, training: { epochs: 30, seed: 1 } },
+  };
+  const b = {
+    summary: runs[1] as RunSummary,
+    config: { model: { type: 'gru', units: 32 }, training: { epochs: 30, seed: 42 }, backend: 'cpu' },
+  };
 
   it('flattens nested config, keeping arrays whole', () => {
     expect([...flatten(a.config)]).toEqual([
@@ -99,7 +105,11 @@ describe('comparing runs', () => {
     expect(row('metrics', 'rmse')).toMatchObject({ a: '15.00', b: '12.50', differs: true, better: 'b' });
     expect(row('metrics', 'mae')).toMatchObject({ a: '11.00', b: '', differs: true });
     expect(row('metrics', 'mae')?.better).toBeUndefined();
-    expect(rows.map((r) => r.section)).toEqual([...rows.map((r) => r.section)].sort((x, y) => ['run', 'config', 'metrics'].indexOf(x) - ['run', 'config', 'metrics'].indexOf(y)));
+    expect(rows.map((r) => r.section)).toEqual(
+      [...rows.map((r) => r.section)].sort(
+        (x, y) => ['run', 'config', 'metrics'].indexOf(x) - ['run', 'config', 'metrics'].indexOf(y),
+      ),
+    );
   });
 
   it('knows which way a metric is better', () => {

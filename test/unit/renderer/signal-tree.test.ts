@@ -74,7 +74,7 @@ describe('filterGroups', () => {
   it('prefers the typed phrase over scattered words', () => {
     // "001" also occurs in every "train_FD001": the phrase keeps the filter on engine 001.
     expect(filterGroups(groups, 'engine 001').map((g) => g.asset)).toEqual(['train_FD001 engine 001']);
-    expect(countSignals(filterGroups(groups, 'Engine  001')) ).toBe(24);
+    expect(countSignals(filterGroups(groups, 'Engine  001'))).toBe(24);
     expect(countSignals(filterGroups(groups, 'engine 001 sensor_2'))).toBe(3); // sensor_2, sensor_20, sensor_21
     expect(countSignals(filterGroups(groups, 'sensor_2 engine 001'))).toBe(3); // no such phrase: every word
     expect(countSignals(filterGroups(groups, '001'))).toBe(24); // word start beats "fd001"

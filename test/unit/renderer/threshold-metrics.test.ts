@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alarmFigures, confusionRows, recordedThreshold, sliderScale, thresholdMetrics } from '../../../src/renderer/logic/threshold-metrics.js';
+import {
+  alarmFigures,
+  confusionRows,
+  recordedThreshold,
+  sliderScale,
+  thresholdMetrics,
+} from '../../../src/renderer/logic/threshold-metrics.js';
 
 // 4 abnormal windows (label 1) and 6 normal ones.
 const windows = [
@@ -76,9 +82,14 @@ describe('threshold metrics', () => {
 
 describe('alarm figures at a threshold', () => {
   // Engine A fails at cycle 10 (abnormal from cycle 7); engine B does not fail. Listed out of time order on purpose.
-  const scores: Record<string, readonly number[]> = { A: [0, 0, 0.6, 0, 0, 0, 0.2, 0.9, 0.9], B: [0.7, 0.7, 0, 0.8, 0] };
+  const scores: Record<string, readonly number[]> = {
+    A: [0, 0, 0.6, 0, 0, 0, 0.2, 0.9, 0.9],
+    B: [0.7, 0.7, 0, 0.8, 0],
+  };
   const predictions = Object.entries(scores)
-    .flatMap(([asset, list]) => list.map((score, i) => ({ asset, t: i + 1, label: asset === 'A' && i + 1 >= 7 ? 1 : 0, score })))
+    .flatMap(([asset, list]) =>
+      list.map((score, i) => ({ asset, t: i + 1, label: asset === 'A' && i + 1 >= 7 ? 1 : 0, score })),
+    )
     .reverse();
   const failures = { timeKind: 'cycle' as const, failures: { A: 10, B: null } };
 
@@ -96,8 +107,16 @@ describe('alarm figures at a threshold', () => {
   });
 
   it('follows the threshold: lower warns earlier, higher misses the failure', () => {
-    expect(alarmFigures(predictions, failures, 0.1)).toMatchObject({ meanLeadTime: 3, detectedFailures: 1, falseAlarms: 3 });
-    expect(alarmFigures(predictions, failures, 0.95)).toMatchObject({ detectedFailures: 0, missedFailures: 1, falseAlarms: 0 });
+    expect(alarmFigures(predictions, failures, 0.1)).toMatchObject({
+      meanLeadTime: 3,
+      detectedFailures: 1,
+      falseAlarms: 3,
+    });
+    expect(alarmFigures(predictions, failures, 0.95)).toMatchObject({
+      detectedFailures: 0,
+      missedFailures: 1,
+      falseAlarms: 0,
+    });
   });
 
   it('is null for a run without failure times (RUL runs, runs from before they were kept)', () => {

@@ -77,7 +77,9 @@ describe('train form choices', () => {
     const all = ['FD001 engine 001', 'FD001 engine 002', 'Pump 1'];
     expect(selectedAssets({ assetMode: 'prefix', assetPrefix: 'FD001', assetNames: [] }, all)).toEqual(all.slice(0, 2));
     expect(selectedAssets({ assetMode: 'prefix', assetPrefix: '', assetNames: [] }, all)).toEqual([]);
-    expect(selectedAssets({ assetMode: 'names', assetPrefix: 'FD001', assetNames: ['Pump 1'] }, all)).toEqual(['Pump 1']);
+    expect(selectedAssets({ assetMode: 'names', assetPrefix: 'FD001', assetNames: ['Pump 1'] }, all)).toEqual([
+      'Pump 1',
+    ]);
   });
 });
 
@@ -85,7 +87,12 @@ describe('form -> TrainConfig', () => {
   it('builds a valid RUL config from the defaults', () => {
     const form = defaultTrainForm(signals);
     expect(form.assetMode).toBe('names'); // "FD001 engine" and "Pump 1" share no prefix
-    const config = built({ ...form, assetMode: 'prefix', assetPrefix: 'FD001 engine', signals: ['sensor_2', 'sensor_3'] });
+    const config = built({
+      ...form,
+      assetMode: 'prefix',
+      assetPrefix: 'FD001 engine',
+      signals: ['sensor_2', 'sensor_3'],
+    });
     expect(config).toMatchObject({
       name: 'RUL (dense)',
       dataset: {
@@ -106,7 +113,11 @@ describe('form -> TrainConfig', () => {
 
   it('uses a prefix by default when the assets share one, with every common tag', () => {
     const form = defaultTrainForm(signals.filter((s) => s.asset !== 'Pump 1'));
-    expect(form).toMatchObject({ assetMode: 'prefix', assetPrefix: 'FD001 engine', signals: ['sensor_2', 'sensor_3', 'sensor_11'] });
+    expect(form).toMatchObject({
+      assetMode: 'prefix',
+      assetPrefix: 'FD001 engine',
+      signals: ['sensor_2', 'sensor_3', 'sensor_11'],
+    });
   });
 
   it('maps every field: names, no cap, smoothing, evaluation assets, GRU units, backend, seed', () => {
@@ -139,14 +150,22 @@ describe('form -> TrainConfig', () => {
   it('switches task with a suitable model and label', () => {
     const base = defaultTrainForm(fd);
     const anomaly = withTask({ ...base, assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
-    expect(anomaly).toMatchObject({ task: 'anomaly', modelType: 'autoencoder', units: '64, 16', name: 'Anomaly (autoencoder)' });
+    expect(anomaly).toMatchObject({
+      task: 'anomaly',
+      modelType: 'autoencoder',
+      units: '64, 16',
+      name: 'Anomaly (autoencoder)',
+    });
     expect(built(anomaly).dataset.label).toEqual({ kind: 'anomaly', normalSpan: 50, abnormalWithin: 30 });
     const horizon = withTask(anomaly, 'failure-horizon');
     expect(horizon.modelType).toBe('dense');
     expect(built({ ...horizon, horizon: '15' }).dataset.label).toEqual({ kind: 'failure-horizon', horizon: 15 });
     // A renamed run keeps its name.
     expect(withTask({ ...base, name: 'mine' }, 'anomaly').name).toBe('mine');
-    expect(built({ ...withModel(anomaly, 'pca'), assetPrefix: 'FD' }).model).toEqual({ type: 'pca', varianceKept: 0.9 });
+    expect(built({ ...withModel(anomaly, 'pca'), assetPrefix: 'FD' }).model).toEqual({
+      type: 'pca',
+      varianceKept: 0.9,
+    });
   });
 
   it('names the field of the first problem', () => {
@@ -155,13 +174,17 @@ describe('form -> TrainConfig', () => {
     expect(formToConfig({ ...form, windowLength: '2.5' })).toEqual({ error: 'Window length: enter a whole number' });
     expect(formToConfig({ ...form, windowLength: '0' })).toEqual({ error: 'Window length: at least 1' });
     expect(formToConfig({ ...form, epochs: '20000' })).toEqual({ error: 'Epochs: at most 10000' });
-    expect(formToConfig({ ...form, validationFraction: '1' })).toEqual({ error: 'Validation fraction: must be below 1' });
+    expect(formToConfig({ ...form, validationFraction: '1' })).toEqual({
+      error: 'Validation fraction: must be below 1',
+    });
     expect(formToConfig({ ...form, rulCap: '-5' })).toEqual({ error: 'RUL cap: must be above 0' });
     expect(formToConfig({ ...form, units: '64, x' })).toEqual({ error: 'Hidden units: enter a number' });
     expect(formToConfig({ ...form, units: '' })).toMatchObject({ error: expect.stringMatching(/^Hidden units:/) });
     expect(formToConfig({ ...form, signals: [] })).toEqual({ error: 'Signals: choose at least one signal' });
     expect(formToConfig({ ...form, assetPrefix: '' })).toEqual({ error: 'Assets: enter a name prefix' });
-    expect(formToConfig({ ...form, assetMode: 'names', assetNames: [] })).toEqual({ error: 'Assets: choose at least one asset' });
+    expect(formToConfig({ ...form, assetMode: 'names', assetNames: [] })).toEqual({
+      error: 'Assets: choose at least one asset',
+    });
     expect(formToConfig({ ...form, name: ' ' })).toEqual({ error: 'Name: required' });
   });
 });
@@ -179,7 +202,9 @@ describe('advanced JSON editor', () => {
 
   it('refuses bad JSON and schema errors, naming the field', () => {
     expect(parseConfigJson('{')).toMatchObject({ error: expect.stringMatching(/^Not valid JSON/) });
-    const good = JSON.parse(configToJson(built({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD' }))) as {
+    const good = JSON.parse(
+      configToJson(built({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD' })),
+    ) as {
       dataset: { window: { length: unknown } };
       model: { type: unknown };
     };

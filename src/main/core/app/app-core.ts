@@ -114,7 +114,8 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     openWorkspace: async ({ path }) => openWorkspace(requireAbsolute(path, 'workspace folder')),
     openSampleWorkspace: async ({ path }) => {
       if (!existsSync(sampleFile)) throw new ApiError('not-found', `sample data missing: ${sampleFile}`);
-      const target = path === undefined ? join(options.userDataDir, 'sample-workspace') : requireAbsolute(path, 'folder');
+      const target =
+        path === undefined ? join(options.userDataDir, 'sample-workspace') : requireAbsolute(path, 'folder');
       const info = await openWorkspace(target);
       if (info.readings > 0) return info;
       await importFiles(requireWorkspace(), [sampleFile], { format: 'cmapss', asset: 'FD001' });
@@ -159,7 +160,13 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       const rows = await requireWorkspace().export({ signalIds, from, to, format, path: out });
       return { path: out, rows };
     },
-    ...historianHandlers({ requireWorkspace, jobs, emit, userDataDir: options.userDataDir, secretCipher: options.secretCipher }),
+    ...historianHandlers({
+      requireWorkspace,
+      jobs,
+      emit,
+      userDataDir: options.userDataDir,
+      secretCipher: options.secretCipher,
+    }),
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
     ...registryHandlers({ requireWorkspace }),
   };

@@ -1,6 +1,14 @@
-import { isApiMethodName, parseApiInput, toApiErrorShape, ApiError, type ApiErrorShape, type ApiHandlers } from '../../../shared/api.js';
+import {
+  isApiMethodName,
+  parseApiInput,
+  toApiErrorShape,
+  ApiError,
+  type ApiErrorShape,
+  type ApiHandlers,
+} from '../../../shared/api.js';
 
-export type DispatchResult = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiErrorShape };
+export type DispatchResult =
+  { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiErrorShape };
 
 /** Validate a call against the contract and run it. Every transport (IPC, HTTP) goes through here. */
 export const dispatch = async (handlers: ApiHandlers, method: string, raw: unknown): Promise<DispatchResult> => {

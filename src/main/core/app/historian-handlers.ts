@@ -83,7 +83,8 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
         .catch((error: unknown) => {
           throw new ApiError('not-found', message(error));
         });
-      if (saved.kind === 'opcua' && saved.userName === userName && saved.plainPassword !== null) return saved.plainPassword;
+      if (saved.kind === 'opcua' && saved.userName === userName && saved.plainPassword !== null)
+        return saved.plainPassword;
     }
     throw new ApiError('invalid-argument', `give the password of user "${userName}"`);
   };
@@ -135,9 +136,14 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
       return { deleted };
     },
     importEventsFile: async ({ path, assetMap }) => {
-      if (!isAbsolute(path)) throw new ApiError('invalid-argument', `work-order file must be an absolute path: ${path}`);
+      if (!isAbsolute(path))
+        throw new ApiError('invalid-argument', `work-order file must be an absolute path: ${path}`);
       const { importWorkOrders } = await import('../historians/events/work-orders.js');
-      const result = await importWorkOrders(requireWorkspace(), resolve(path), assetMap === undefined ? {} : { assetMap }).catch((error: unknown) => {
+      const result = await importWorkOrders(
+        requireWorkspace(),
+        resolve(path),
+        assetMap === undefined ? {} : { assetMap },
+      ).catch((error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'failed';
         throw new ApiError(code, code === 'not-found' ? `no such file: ${path}` : message(error));
       });
@@ -173,7 +179,12 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
         'opcua-import',
         async (control) => {
           try {
-            const result = await importOpcuaHistory(ws, connection.session, { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs }, control);
+            const result = await importOpcuaHistory(
+              ws,
+              connection.session,
+              { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs },
+              control,
+            );
             emit({ type: 'workspace-changed' });
             return result;
           } finally {
@@ -187,7 +198,10 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
     listConnectionProfiles: async () => (await profiles().list()).map(toProfileView),
     saveConnectionProfile: async ({ name, endpoint, securityMode, securityPolicy, userName, password }) => {
       if ((securityMode === 'None') !== (securityPolicy === 'None')) {
-        throw new ApiError('invalid-argument', 'security mode None goes with policy None; Sign and SignAndEncrypt need Basic256Sha256');
+        throw new ApiError(
+          'invalid-argument',
+          'security mode None goes with policy None; Sign and SignAndEncrypt need Basic256Sha256',
+        );
       }
       const store = profiles();
       const user = userName?.trim() || null;

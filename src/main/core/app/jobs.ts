@@ -17,7 +17,9 @@ export class Jobs {
   start<R = IngestSummary>(
     kind: JobState['kind'],
     work: (control: JobControl) => Promise<R>,
-    store: (result: R) => Partial<Pick<JobState, 'result' | 'opcua' | 'training'>> = (result) => ({ result: result as IngestSummary }),
+    store: (result: R) => Partial<Pick<JobState, 'result' | 'opcua' | 'training'>> = (result) => ({
+      result: result as IngestSummary,
+    }),
   ): string {
     const id = randomUUID();
     const entry = {
@@ -38,22 +40,24 @@ export class Jobs {
         }
       },
     };
-    entry.done = work(control).then(
-      (result) => {
-        entry.state = { ...entry.state, status: 'done', fraction: 1, message: 'done', ...store(result) };
-      },
-      (error: unknown) => {
-        const cancelled = entry.cancelled;
-        entry.state = {
-          ...entry.state,
-          status: cancelled ? 'cancelled' : 'failed',
-          message: cancelled ? 'cancelled' : 'failed',
-          error: cancelled ? null : error instanceof Error ? error.message : String(error),
-        };
-      },
-    ).finally(() => {
-      this.emit({ type: 'job-finished', job: entry.state });
-    });
+    entry.done = work(control)
+      .then(
+        (result) => {
+          entry.state = { ...entry.state, status: 'done', fraction: 1, message: 'done', ...store(result) };
+        },
+        (error: unknown) => {
+          const cancelled = entry.cancelled;
+          entry.state = {
+            ...entry.state,
+            status: cancelled ? 'cancelled' : 'failed',
+            message: cancelled ? 'cancelled' : 'failed',
+            error: cancelled ? null : error instanceof Error ? error.message : String(error),
+          };
+        },
+      )
+      .finally(() => {
+        this.emit({ type: 'job-finished', job: entry.state });
+      });
     return id;
   }
 

@@ -72,7 +72,8 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
   let session: Session | null = null;
 
   const current = (): Session => {
-    if (session === null) throw new ApiError('not-found', 'no model registry is open: connect to a registry folder or server first');
+    if (session === null)
+      throw new ApiError('not-found', 'no model registry is open: connect to a registry folder or server first');
     return session;
   };
 
@@ -112,11 +113,21 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
         // not JSON: report the status
       }
       const code = parsed.error?.code;
-      throw new RegistryError(code !== undefined && code in CODES ? (code as RegistryErrorCode) : 'unavailable', parsed.error?.message ?? `HTTP ${response.status}`);
+      throw new RegistryError(
+        code !== undefined && code in CODES ? (code as RegistryErrorCode) : 'unavailable',
+        parsed.error?.message ?? `HTTP ${response.status}`,
+      );
     }
-    if (bytes.length > MAX_CARD_BYTES) throw new RegistryError('too-large', `${name} version ${version}: the model card is over ${MAX_CARD_BYTES} bytes`);
+    if (bytes.length > MAX_CARD_BYTES)
+      throw new RegistryError(
+        'too-large',
+        `${name} version ${version}: the model card is over ${MAX_CARD_BYTES} bytes`,
+      );
     if (createHash('sha256').update(bytes).digest('hex') !== expected) {
-      throw new RegistryError('integrity', `${name} version ${version}: ${MODEL_CARD_FILE} does not match SHA256SUMS; refused`);
+      throw new RegistryError(
+        'integrity',
+        `${name} version ${version}: ${MODEL_CARD_FILE} does not match SHA256SUMS; refused`,
+      );
     }
     return bytes.toString('utf8');
   };
@@ -128,20 +139,45 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
       let next: Session;
       try {
         if (parsed.kind === 'server') {
-          if (actAs !== undefined) throw new ApiError('invalid-argument', 'a registry server decides who you are from the token; "act as" is for folder registries');
-          if (token === undefined) throw new ApiError('unauthorized', 'a registry server needs a token: paste the token your registry administrator gave you');
+          if (actAs !== undefined)
+            throw new ApiError(
+              'invalid-argument',
+              'a registry server decides who you are from the token; "act as" is for folder registries',
+            );
+          if (token === undefined)
+            throw new ApiError(
+              'unauthorized',
+              'a registry server needs a token: paste the token your registry administrator gave you',
+            );
           const registry = await openCoreRegistry(parsed.location, { token });
           if (!(registry instanceof HttpRegistry)) throw new ApiError('failed', 'unexpected registry type');
           const me = await registry.whoami();
-          next = { registry, token, connection: { location: parsed.location, kind: 'server', user: me.name, role: me.role, allowAs: false } };
+          next = {
+            registry,
+            token,
+            connection: { location: parsed.location, kind: 'server', user: me.name, role: me.role, allowAs: false },
+          };
         } else {
-          if (token !== undefined) throw new ApiError('invalid-argument', 'a token is only for a registry server; a folder registry uses your OS user');
-          const registry = await openCoreRegistry(parsed.location, { ...(actAs !== undefined ? { as: actAs } : {}), create: create === true });
+          if (token !== undefined)
+            throw new ApiError(
+              'invalid-argument',
+              'a token is only for a registry server; a folder registry uses your OS user',
+            );
+          const registry = await openCoreRegistry(parsed.location, {
+            ...(actAs !== undefined ? { as: actAs } : {}),
+            create: create === true,
+          });
           if (!(registry instanceof FolderRegistry)) throw new ApiError('failed', 'unexpected registry type');
           next = {
             registry,
             token: null,
-            connection: { location: registry.location, kind: 'folder', user: registry.actor, role: null, allowAs: registry.store.config.allowAs },
+            connection: {
+              location: registry.location,
+              kind: 'folder',
+              user: registry.actor,
+              role: null,
+              allowAs: registry.store.config.allowAs,
+            },
           };
         }
       } catch (error) {
@@ -167,22 +203,37 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
       guarded(async (s) => {
         const detail = await s.registry.show(checkModelName(name), checkVersion(version));
         const report = await s.registry.verify();
-        const problems = report.problems.filter((p) => p.kind === 'audit' || (p.model === name && (p.version === undefined || p.version === version)));
-        return { ...detail, verification: { ok: problems.length === 0, problems, checkedAt: new Date().toISOString() } };
+        const problems = report.problems.filter(
+          (p) => p.kind === 'audit' || (p.model === name && (p.version === undefined || p.version === version)),
+        );
+        return {
+          ...detail,
+          verification: { ok: problems.length === 0, problems, checkedAt: new Date().toISOString() },
+        };
       }),
     getModelCard: async ({ name, version }) =>
       guarded(async (s) => {
         checkModelName(name);
         checkVersion(version);
-        if (s.registry instanceof FolderRegistry) return (await s.registry.store.readPackage(name, version)).files.cardText;
+        if (s.registry instanceof FolderRegistry)
+          return (await s.registry.store.readPackage(name, version)).files.cardText;
         const detail = await s.registry.show(name, version);
         const expected = detail.files.find((f) => f.name === MODEL_CARD_FILE)?.sha256;
-        if (expected === undefined) throw new RegistryError('integrity', `${name} version ${version}: ${MODEL_CARD_FILE} is not listed in SHA256SUMS`);
+        if (expected === undefined)
+          throw new RegistryError(
+            'integrity',
+            `${name} version ${version}: ${MODEL_CARD_FILE} is not listed in SHA256SUMS`,
+          );
         return serverCard(s, name, detail.version, expected);
       }),
     publishRun: async ({ runId, name }) => {
       const workspace = requireWorkspace();
-      return guarded((s) => s.registry.publish({ runDir: join(workspace.path, 'artifacts', 'runs', checkRunId(runId)), name: checkModelName(name) }));
+      return guarded((s) =>
+        s.registry.publish({
+          runDir: join(workspace.path, 'artifacts', 'runs', checkRunId(runId)),
+          name: checkModelName(name),
+        }),
+      );
     },
     approveVersion: async ({ name, version, reason }) => govern('approve', { name, version, reason }),
     rejectVersion: async ({ name, version, reason }) => govern('reject', { name, version, reason }),

@@ -18,7 +18,11 @@ export interface TrainingDeps {
  * Training and runs over the API. Training is a job (progress, Cancel) whose work happens in a worker thread;
  * each epoch is also published as a 'training-progress' event so views can draw live loss curves.
  */
-export const trainingHandlers = ({ requireWorkspace, jobs, emit }: TrainingDeps): Pick<ApiHandlers, TrainingMethod> => ({
+export const trainingHandlers = ({
+  requireWorkspace,
+  jobs,
+  emit,
+}: TrainingDeps): Pick<ApiHandlers, TrainingMethod> => ({
   startTraining: async ({ config, baseDir }) => {
     const workspace = requireWorkspace();
     let jobId = '';
@@ -33,7 +37,14 @@ export const trainingHandlers = ({ requireWorkspace, jobs, emit }: TrainingDeps)
           onProgress: (p) => {
             control.progress(p.phase === 'training' ? p.epoch / p.epochs : null, p.message);
             if (p.phase === 'training') {
-              emit({ type: 'training-progress', jobId, epoch: p.epoch, epochs: p.epochs, loss: p.loss, valLoss: p.valLoss });
+              emit({
+                type: 'training-progress',
+                jobId,
+                epoch: p.epoch,
+                epochs: p.epochs,
+                loss: p.loss,
+                valLoss: p.valLoss,
+              });
             }
           },
         });
@@ -43,7 +54,10 @@ export const trainingHandlers = ({ requireWorkspace, jobs, emit }: TrainingDeps)
     );
     return { jobId };
   },
-  listRuns: async () => (await requireWorkspace().runs()).map(({ config: _c, appVersion: _v, artifactDir: _d, message: _m, ...summary }) => summary),
+  listRuns: async () =>
+    (await requireWorkspace().runs()).map(
+      ({ config: _c, appVersion: _v, artifactDir: _d, message: _m, ...summary }) => summary,
+    ),
   getRun: async ({ id }) => {
     const detail = await runDetail(requireWorkspace(), id);
     if (detail === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);

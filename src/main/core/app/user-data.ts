@@ -8,7 +8,8 @@ import { RecentWorkspaceSchema, type RecentWorkspace } from '../../../shared/dom
 export const defaultUserDataDir = (): string => {
   const override = process.env['PDM_STUDIO_HOME'];
   if (override !== undefined && override.length > 0) return override;
-  if (process.platform === 'win32') return join(process.env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'PdM Studio');
+  if (process.platform === 'win32')
+    return join(process.env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'PdM Studio');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'PdM Studio');
   return join(process.env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), 'pdm-studio');
 };

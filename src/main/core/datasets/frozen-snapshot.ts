@@ -28,7 +28,8 @@ const HeaderSchema = z.object({
 });
 
 /** Where a workspace keeps the frozen copy of snapshot `id`. */
-export const frozenSnapshotFile = (workspacePath: string, id: string): string => join(workspacePath, 'artifacts', 'datasets', `${id}.snapshot`);
+export const frozenSnapshotFile = (workspacePath: string, id: string): string =>
+  join(workspacePath, 'artifacts', 'datasets', `${id}.snapshot`);
 
 /** Write the snapshot aside and rename it into place, so a crash leaves either the whole file or none. */
 export const writeFrozenSnapshot = async (file: string, data: SnapshotData): Promise<void> => {
@@ -48,7 +49,8 @@ export const writeFrozenSnapshot = async (file: string, data: SnapshotData): Pro
 
 /** Read a frozen snapshot; null when there is none (snapshots saved before freezing existed). */
 export const readFrozenSnapshot = async (file: string): Promise<SnapshotData | null> => {
-  const damaged = (why: string) => new DatasetError(`${file}: the frozen dataset snapshot is damaged (${why}); create the snapshot again`);
+  const damaged = (why: string) =>
+    new DatasetError(`${file}: the frozen dataset snapshot is damaged (${why}); create the snapshot again`);
   const read = await readSeriesFile(file, damaged);
   if (read === null) return null;
   const parsed = HeaderSchema.safeParse(read.header);
@@ -57,8 +59,21 @@ export const readFrozenSnapshot = async (file: string): Promise<SnapshotData | n
   const [series = []] = read.series([header.series]);
   const events: AssetEvent[] = header.events;
   const contentHash = datasetContentHash(header.definition.dataset, header.definition.seed, series, events);
-  if (contentHash !== header.contentHash || !header.id.startsWith('ds-') || !contentHash.startsWith(header.id.slice(3))) {
+  if (
+    contentHash !== header.contentHash ||
+    !header.id.startsWith('ds-') ||
+    !contentHash.startsWith(header.id.slice(3))
+  ) {
     throw damaged('its content hash does not match');
   }
-  return { id: header.id, contentHash, definition: header.definition, assets: header.assets, timeKind: header.timeKind, series, events, windows: header.windows };
+  return {
+    id: header.id,
+    contentHash,
+    definition: header.definition,
+    assets: header.assets,
+    timeKind: header.timeKind,
+    series,
+    events,
+    windows: header.windows,
+  };
 };

@@ -50,7 +50,11 @@ export const labelSteps = (
         break;
       case 'anomaly': {
         const inEvent = events.some(
-          (e) => e.asset === series.asset && (e.kind === 'anomaly' || e.kind === 'failure') && e.start <= t && t <= (e.end ?? e.start),
+          (e) =>
+            e.asset === series.asset &&
+            (e.kind === 'anomaly' || e.kind === 'failure') &&
+            e.start <= t &&
+            t <= (e.end ?? e.start),
         );
         if (inEvent || (failure !== null && failure - t <= label.abnormalWithin)) out[i] = 1;
         else if (t - first < label.normalSpan) out[i] = 0;

@@ -57,7 +57,13 @@ export class DatasetError extends Error {
 export const resolveAssets = (selection: AssetSelection, known: readonly string[], role: string): string[] => {
   if (selection.names !== undefined) {
     const missing = selection.names.filter((n) => !known.includes(n));
-    if (missing.length > 0) throw new DatasetError(`unknown asset${missing.length > 1 ? 's' : ''} in ${role}: ${missing.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
+    if (missing.length > 0)
+      throw new DatasetError(
+        `unknown asset${missing.length > 1 ? 's' : ''} in ${role}: ${missing
+          .slice(0, 5)
+          .map((n) => `"${n}"`)
+          .join(', ')}`,
+      );
     return [...selection.names];
   }
   const prefix = selection.prefix ?? '';
@@ -66,7 +72,11 @@ export const resolveAssets = (selection: AssetSelection, known: readonly string[
   return found;
 };
 
-const hashSeries = (hash: ReturnType<typeof createHash>, series: readonly AssetSeries[], events: readonly AssetEvent[]) => {
+const hashSeries = (
+  hash: ReturnType<typeof createHash>,
+  series: readonly AssetSeries[],
+  events: readonly AssetEvent[],
+) => {
   for (const a of series) {
     hash.update(a.asset);
     hash.update(new Uint8Array(a.t.buffer, a.t.byteOffset, a.t.byteLength));
@@ -107,31 +117,50 @@ export const prepareDataset = async (
   const catalogue = await source.signals();
   const knownAssets = [...new Set(catalogue.map((s) => s.asset))];
   const trainAssets = resolveAssets(def.assets, knownAssets, 'dataset.assets');
-  const evalAssets = config.evaluation === undefined ? [] : resolveAssets(config.evaluation.assets, knownAssets, 'evaluation.assets');
+  const evalAssets =
+    config.evaluation === undefined ? [] : resolveAssets(config.evaluation.assets, knownAssets, 'evaluation.assets');
   const overlap = evalAssets.filter((a) => trainAssets.includes(a));
   if (overlap.length > 0) {
-    throw new DatasetError(`asset "${overlap[0] ?? ''}" is in both training and evaluation assets: the split must be by asset`);
+    throw new DatasetError(
+      `asset "${overlap[0] ?? ''}" is in both training and evaluation assets: the split must be by asset`,
+    );
   }
-  if (trainAssets.length < 2) throw new DatasetError('empty split: training needs at least 2 assets (one or more is held out for validation)');
+  if (trainAssets.length < 2)
+    throw new DatasetError('empty split: training needs at least 2 assets (one or more is held out for validation)');
 
   const signalRows = def.signals.map((tag) => {
-    const rows = catalogue.filter((s) => s.tag === tag && (trainAssets.includes(s.asset) || evalAssets.includes(s.asset)));
+    const rows = catalogue.filter(
+      (s) => s.tag === tag && (trainAssets.includes(s.asset) || evalAssets.includes(s.asset)),
+    );
     if (rows.length === 0) throw new DatasetError(`unknown signal "${tag}": no selected asset has it`);
     const lacking = [...trainAssets, ...evalAssets].filter((a) => !rows.some((r) => r.asset === a));
-    if (lacking.length > 0) throw new DatasetError(`unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`);
+    if (lacking.length > 0)
+      throw new DatasetError(
+        `unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`,
+      );
     return rows;
   });
   const timeKinds = new Set(signalRows.flat().map((r) => r.timeKind));
-  if (timeKinds.size > 1) throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
+  if (timeKinds.size > 1)
+    throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
   const timeKind = [...timeKinds][0] ?? 'cycle';
   if (finalRul !== null && finalRul.length !== evalAssets.length) {
-    throw new DatasetError(`evaluation.finalRul has ${finalRul.length} values for ${evalAssets.length} evaluation assets`);
+    throw new DatasetError(
+      `evaluation.finalRul has ${finalRul.length} values for ${evalAssets.length} evaluation assets`,
+    );
   }
 
   const load = (assets: readonly string[]) =>
     assets.length === 0
       ? Promise.resolve([])
-      : source.gridSeries({ assets, tags: def.signals, from: def.from, to: def.to, period: def.resample.period, gap: def.resample.gap });
+      : source.gridSeries({
+          assets,
+          tags: def.signals,
+          from: def.from,
+          to: def.to,
+          period: def.resample.period,
+          gap: def.resample.gap,
+        });
   let trainSeries: AssetSeries[];
   let evalSeries: AssetSeries[];
   try {
@@ -170,19 +199,31 @@ export const prepareDataset = async (
   if (train.n === 0) throw new DatasetError('empty split: the training assets give no labelled windows');
   if (validation.n === 0) throw new DatasetError('empty split: the validation assets give no labelled windows');
   if (def.label.kind === 'failure-horizon' && !train.y.some((v) => v === 1)) {
-    throw new DatasetError('empty split: no training window precedes a failure within the horizon (no failure events?)');
+    throw new DatasetError(
+      'empty split: no training window precedes a failure within the horizon (no failure events?)',
+    );
   }
   if (def.label.kind === 'anomaly') validation = selectWindows(validation, () => true);
   const evaluation =
     config.evaluation === undefined ? null : windows(evalSeries, config.evaluation.windows, finalRul ?? undefined);
-  if (evaluation !== null && evaluation.n === 0) throw new DatasetError('empty split: the evaluation assets give no labelled windows');
+  if (evaluation !== null && evaluation.n === 0)
+    throw new DatasetError('empty split: the evaluation assets give no labelled windows');
 
-  const contentHash = datasetContentHash(def, seed, trainSeries, events.filter((e) => trainAssets.includes(e.asset)));
+  const contentHash = datasetContentHash(
+    def,
+    seed,
+    trainSeries,
+    events.filter((e) => trainAssets.includes(e.asset)),
+  );
   let evaluationHash: string | null = null;
   if (config.evaluation !== undefined) {
     const evalHash = createHash('sha256');
     evalHash.update(JSON.stringify({ evaluation: config.evaluation, finalRul }));
-    hashSeries(evalHash, evalSeries, events.filter((e) => evalAssets.includes(e.asset)));
+    hashSeries(
+      evalHash,
+      evalSeries,
+      events.filter((e) => evalAssets.includes(e.asset)),
+    );
     evaluationHash = evalHash.digest('hex');
   }
   const first = (tag: string) => catalogue.find((s) => s.tag === tag && s.asset === trainAssets[0]);

@@ -25,7 +25,9 @@ const requestKey = (request: GridRequest): string =>
   JSON.stringify([request.assets, request.tags, request.from ?? null, request.to ?? null, request.period, request.gap]);
 
 /** A source that passes every call through to `source` and keeps what it answered. */
-export const recordingSource = (source: DatasetSource): { readonly source: DatasetSource; readonly recording: () => SourceRecording } => {
+export const recordingSource = (
+  source: DatasetSource,
+): { readonly source: DatasetSource; readonly recording: () => SourceRecording } => {
   let catalogue: Catalogue = [];
   const grids: { request: GridRequest; series: AssetSeries[] }[] = [];
   const events: { assets: readonly string[]; events: AssetEvent[] }[] = [];
@@ -68,7 +70,17 @@ const MAGIC = 'pdm-dataset-source/1';
 
 const HeaderSchema = z.object({
   format: z.literal(MAGIC),
-  catalogue: z.array(SignalSchema.pick({ asset: true, tag: true, unit: true, samplePeriod: true, validMin: true, validMax: true, timeKind: true })),
+  catalogue: z.array(
+    SignalSchema.pick({
+      asset: true,
+      tag: true,
+      unit: true,
+      samplePeriod: true,
+      validMin: true,
+      validMax: true,
+      timeKind: true,
+    }),
+  ),
   grids: z.array(
     z.object({
       request: z.object({
@@ -86,7 +98,8 @@ const HeaderSchema = z.object({
 });
 
 /** Where a workspace keeps the recorded data of run `runId` (beside, not in, the run folder a registry packages). */
-export const runSourceFile = (workspacePath: string, runId: string): string => join(workspacePath, 'artifacts', 'datasets', `${runId}.source`);
+export const runSourceFile = (workspacePath: string, runId: string): string =>
+  join(workspacePath, 'artifacts', 'datasets', `${runId}.source`);
 
 /** Write aside and rename into place: a crash leaves the whole file or none. */
 export const writeRecording = async (file: string, recording: SourceRecording): Promise<void> => {
@@ -96,7 +109,11 @@ export const writeRecording = async (file: string, recording: SourceRecording): 
     grids: recording.grids.map((g) => ({ request: g.request, series: seriesLayout(g.series) })),
     events: recording.events,
   };
-  await writeSeriesFile(file, header, recording.grids.flatMap((g) => g.series));
+  await writeSeriesFile(
+    file,
+    header,
+    recording.grids.flatMap((g) => g.series),
+  );
 };
 
 /** Read a recording; null when there is none (runs trained before recordings were kept). */

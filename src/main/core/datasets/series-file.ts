@@ -10,15 +10,25 @@ import type { AssetSeries } from './series.js';
  * its asset, length and number of signals (SeriesLayoutSchema); the rest of the header is the file's business.
  */
 
-export const SeriesLayoutSchema = z.object({ asset: z.string(), n: z.number().int().nonnegative(), signals: z.number().int().nonnegative() });
+export const SeriesLayoutSchema = z.object({
+  asset: z.string(),
+  n: z.number().int().nonnegative(),
+  signals: z.number().int().nonnegative(),
+});
 export type SeriesLayout = z.infer<typeof SeriesLayoutSchema>;
 
-export const AssetEventSchema = z.object({ asset: z.string(), kind: z.string(), start: z.number(), end: z.number().nullable() });
+export const AssetEventSchema = z.object({
+  asset: z.string(),
+  kind: z.string(),
+  start: z.number(),
+  end: z.number().nullable(),
+});
 
 export const seriesLayout = (series: readonly AssetSeries[]): SeriesLayout[] =>
   series.map((s) => ({ asset: s.asset, n: s.t.length, signals: s.values.length }));
 
-const bytesOf = (values: Float64Array): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+const bytesOf = (values: Float64Array): Uint8Array =>
+  new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 
 /** Write the header and the series aside and rename into place, synced: a crash leaves the whole file or none. */
 export const writeSeriesFile = async (file: string, header: unknown, series: readonly AssetSeries[]): Promise<void> => {
@@ -79,7 +89,13 @@ export const readSeriesFile = async (file: string, damaged: (why: string) => Err
         offset += n * 8;
         return out;
       };
-      return layouts.map((group) => group.map((s) => ({ asset: s.asset, t: take(s.n), values: Array.from({ length: s.signals }, () => take(s.n)) })));
+      return layouts.map((group) =>
+        group.map((s) => ({
+          asset: s.asset,
+          t: take(s.n),
+          values: Array.from({ length: s.signals }, () => take(s.n)),
+        })),
+      );
     },
   };
 };

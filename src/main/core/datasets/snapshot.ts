@@ -38,33 +38,61 @@ const labelledWindows = (labels: Float64Array, length: number, stride: number): 
  * (unknown assets or signals, mixed time axes, NaN, gaps under "reject", windows longer than an asset).
  * Unlike a training dataset there is no split: every asset is scored, and one asset is enough.
  */
-export const loadSnapshotData = async (source: DatasetSource, definition: SnapshotDefinition): Promise<SnapshotData> => {
+export const loadSnapshotData = async (
+  source: DatasetSource,
+  definition: SnapshotDefinition,
+): Promise<SnapshotData> => {
   const def = definition.dataset;
   const catalogue = await source.signals();
   const assets = resolveAssets(def.assets, [...new Set(catalogue.map((s) => s.asset))], 'dataset.assets');
   const rows = def.signals.flatMap((tag) => {
     const found = catalogue.filter((s) => s.tag === tag && assets.includes(s.asset));
     const lacking = assets.filter((a) => !found.some((r) => r.asset === a));
-    if (lacking.length > 0) throw new DatasetError(`unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`);
+    if (lacking.length > 0)
+      throw new DatasetError(
+        `unknown signal "${tag}" on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`,
+      );
     return found;
   });
   const timeKinds = new Set(rows.map((r) => r.timeKind));
-  if (timeKinds.size > 1) throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
+  if (timeKinds.size > 1)
+    throw new DatasetError('signals mix a timestamp axis and a cycle axis; choose signals on one axis');
   let series: AssetSeries[];
   try {
-    series = await source.gridSeries({ assets, tags: def.signals, from: def.from, to: def.to, period: def.resample.period, gap: def.resample.gap });
+    series = await source.gridSeries({
+      assets,
+      tags: def.signals,
+      from: def.from,
+      to: def.to,
+      period: def.resample.period,
+      gap: def.resample.gap,
+    });
   } catch (error) {
     throw new DatasetError(error instanceof Error ? error.message : String(error));
   }
   for (const a of series) {
     if (a.t.length < def.window.length) {
-      throw new DatasetError(`window length ${def.window.length} is longer than the shortest asset: "${a.asset}" has ${a.t.length} steps`);
+      throw new DatasetError(
+        `window length ${def.window.length} is longer than the shortest asset: "${a.asset}" has ${a.t.length} steps`,
+      );
     }
   }
   const events = await source.events(assets);
   const contentHash = datasetContentHash(def, definition.seed, series, events);
-  const windows = series.reduce((n, a) => n + labelledWindows(labelSteps(a, events, def.label), def.window.length, def.window.stride), 0);
-  return { id: `ds-${contentHash.slice(0, 16)}`, contentHash, definition, assets, timeKind: [...timeKinds][0] ?? 'cycle', series, events, windows };
+  const windows = series.reduce(
+    (n, a) => n + labelledWindows(labelSteps(a, events, def.label), def.window.length, def.window.stride),
+    0,
+  );
+  return {
+    id: `ds-${contentHash.slice(0, 16)}`,
+    contentHash,
+    definition,
+    assets,
+    timeKind: [...timeKinds][0] ?? 'cycle',
+    series,
+    events,
+    windows,
+  };
 };
 
 /** How a run's model reads its input: the run's own preprocessing, applied unchanged to the snapshot's data. */
@@ -88,7 +116,10 @@ export const snapshotWindows = (
     return k;
   });
   const ready = data.series.map((a) =>
-    applyNormalisation(smoothSeries({ ...a, values: columns.map((k) => a.values[k] as Float64Array) }, input.smoothing), input.normalisation),
+    applyNormalisation(
+      smoothSeries({ ...a, values: columns.map((k) => a.values[k] as Float64Array) }, input.smoothing),
+      input.normalisation,
+    ),
   );
   const labels = data.series.map((a) => labelSteps(a, data.events, def.label));
   return {

@@ -22,7 +22,8 @@ export interface SecretCipher {
 }
 
 /** True when `stored` is in a format one of the app's ciphers wrote (never a plain-text password). */
-export const isEncryptedSecret = (stored: string): boolean => stored.startsWith(PREFIX) || stored.startsWith(KEYCHAIN_PREFIX);
+export const isEncryptedSecret = (stored: string): boolean =>
+  stored.startsWith(PREFIX) || stored.startsWith(KEYCHAIN_PREFIX);
 
 /** The at-rest cipher of browser/CLI mode: AES-256-GCM with the key file of the user data folder. */
 export const fileKeyCipher = (userDataDir: string): SecretCipher => ({
@@ -35,7 +36,10 @@ export const loadOrCreateKey = async (userDataDir: string): Promise<Buffer> => {
   const file = join(userDataDir, KEY_FILE);
   try {
     const key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${file}: not a 256-bit key; delete it to create a new one (saved passwords must then be entered again)`);
+    if (key.length !== 32)
+      throw new Error(
+        `${file}: not a 256-bit key; delete it to create a new one (saved passwords must then be entered again)`,
+      );
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -62,7 +66,9 @@ export const encryptSecret = (key: Buffer, plain: string): string => {
 
 export const decryptSecret = (key: Buffer, stored: string): string => {
   if (stored.startsWith(KEYCHAIN_PREFIX)) {
-    throw new Error('saved password is kept with the OS keychain of the desktop app and cannot be read here; give the password, or use the desktop app');
+    throw new Error(
+      'saved password is kept with the OS keychain of the desktop app and cannot be read here; give the password, or use the desktop app',
+    );
   }
   if (!stored.startsWith(PREFIX)) throw new Error('saved password is not in a known encrypted format; enter it again');
   const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
@@ -71,6 +77,8 @@ export const decryptSecret = (key: Buffer, stored: string): string => {
   try {
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error('saved password cannot be decrypted with this user\'s key (was the workspace copied from another user or machine?); enter it again');
+    throw new Error(
+      "saved password cannot be decrypted with this user's key (was the workspace copied from another user or machine?); enter it again",
+    );
   }
 };

@@ -90,7 +90,8 @@ export const planImport = async (
   const header = sniff.header;
   const pick = (chosen: string | undefined, detected: string | null, role: string): string | null => {
     if (chosen === undefined) return detected;
-    if (!header.includes(chosen)) throw new Error(`${file}: no column "${chosen}" for the ${role} (columns: ${header.join(', ')})`);
+    if (!header.includes(chosen))
+      throw new Error(`${file}: no column "${chosen}" for the ${role} (columns: ${header.join(', ')})`);
     return chosen;
   };
   const timeColumn = pick(options.timeColumn, sniff.timeColumn, 'time');

@@ -119,7 +119,10 @@ export const detectTimestampFormat = (
     if (sample.every((v) => matchesFormat(v, format))) return { format, ok: true };
   }
   // A few malformed times in the sample must not hide the format of all the others.
-  let best: { format: string | null; matched: number } = { format: null, matched: sample.filter((v) => ISO_TIME.test(v)).length };
+  let best: { format: string | null; matched: number } = {
+    format: null,
+    matched: sample.filter((v) => ISO_TIME.test(v)).length,
+  };
   for (const format of TIMESTAMP_FORMATS) {
     const matched = sample.filter((v) => matchesFormat(v, format)).length;
     if (matched > best.matched) best = { format, matched };
@@ -130,7 +133,8 @@ export const detectTimestampFormat = (
   return { format: null, ok: false };
 };
 
-const guessRole = (names: readonly string[], pattern: RegExp): string | null => names.find((n) => pattern.test(n)) ?? null;
+const guessRole = (names: readonly string[], pattern: RegExp): string | null =>
+  names.find((n) => pattern.test(n)) ?? null;
 
 /** Share of the first lines that must be C-MAPSS rows to detect the format; the others become rejects. */
 const CMAPSS_SHARE = 0.9;
@@ -150,7 +154,9 @@ export const sniffText = (sample: string, expected?: ImportFormat): TextSniff =>
   const cmapssRows = head.filter(isCmapssLine);
   if (cmapssRows.length > 0 && (expected === 'cmapss' || cmapssRows.length >= head.length * CMAPSS_SHARE)) {
     if (cmapssRows.length < head.length) {
-      warnings.push(`${head.length - cmapssRows.length} of the first ${head.length} lines are not C-MAPSS rows; they will be rejected`);
+      warnings.push(
+        `${head.length - cmapssRows.length} of the first ${head.length} lines are not C-MAPSS rows; they will be rejected`,
+      );
     }
     const rows = cmapssRows.map((l) => l.trim().split(/\s+/));
     return {
@@ -209,7 +215,9 @@ export const sniffText = (sample: string, expected?: ImportFormat): TextSniff =>
     timestampFormat = detected.format;
     if (!detected.ok) warnings.push(`time column "${timeColumn}": format not recognised; choose one in the options`);
     if (detected.unmatched !== undefined && detected.unmatched > 0) {
-      warnings.push(`time column "${timeColumn}": ${detected.unmatched} sample values do not match ${detected.format ?? 'ISO 8601'}; their rows will be rejected`);
+      warnings.push(
+        `time column "${timeColumn}": ${detected.unmatched} sample values do not match ${detected.format ?? 'ISO 8601'}; their rows will be rejected`,
+      );
     }
     if (detected.format === '%d/%m/%Y %H:%M:%S' || detected.format === '%m/%d/%Y %H:%M:%S') {
       const dayFirstProven = timeValues.some((v) => Number(v.split('/')[0]) > 12);

@@ -48,9 +48,13 @@ const loadNative = async (pkg: string): Promise<boolean> => {
  * Native packages are optional dependencies loaded lazily; a missing one is skipped, never an error.
  * WebGPU/WebGL exist only in an Electron renderer, not in this Node worker.
  */
-export const selectBackend = async (preference: BackendPreference, model: ModelConfig['type']): Promise<ChosenBackend> => {
+export const selectBackend = async (
+  preference: BackendPreference,
+  model: ModelConfig['type'],
+): Promise<ChosenBackend> => {
   const candidates: { name: string; label: string; pkg?: string }[] = [];
-  if (preference === 'auto' || preference === 'tensorflow-gpu') candidates.push({ ...NATIVE[0]!, label: 'tensorflow-gpu' });
+  if (preference === 'auto' || preference === 'tensorflow-gpu')
+    candidates.push({ ...NATIVE[0]!, label: 'tensorflow-gpu' });
   if (preference === 'auto' || preference === 'tensorflow') candidates.push({ ...NATIVE[1]!, label: 'tensorflow' });
   if (preference === 'auto' || preference === 'wasm') candidates.push({ name: 'wasm', label: 'wasm' });
   candidates.push({ name: 'cpu', label: 'cpu' });

@@ -15,7 +15,13 @@ export interface EvaluationResult {
   readonly scoredWindows: number;
   readonly windowsPerSecond: number;
   /** For the worst-predicted windows: which signals moved the prediction most (occlusion). */
-  readonly explanations: { asset: string; t: number; label: number; score: number; drivers: { signal: string; effect: number }[] }[];
+  readonly explanations: {
+    asset: string;
+    t: number;
+    label: number;
+    score: number;
+    drivers: { signal: string; effect: number }[];
+  }[];
 }
 
 /** What scoring needs of a dataset: a run's own (PreparedDataset) or a saved snapshot's windows. */
@@ -53,22 +59,32 @@ export const evaluateSavedRun = async (
     backend = chosen.label;
     const modelJson = files.get('model.json');
     const weights = files.get('weights.bin');
-    if (modelJson === undefined || weights === undefined) throw new Error(`run ${artifact.runId}: model.json or weights.bin is missing`);
+    if (modelJson === undefined || weights === undefined)
+      throw new Error(`run ${artifact.runId}: model.json or weights.bin is missing`);
     const model = await deserialiseModel(new TextDecoder().decode(modelJson), weights);
     const anomaly = artifact.task === 'anomaly';
     scores = anomaly
       ? reconstructionScores(model, set)
-      : tf.tidy(() => predictBatched(model, tf.tensor3d(set.x, [set.n, set.length, set.features])).dataSync() as Float32Array);
+      : tf.tidy(
+          () => predictBatched(model, tf.tensor3d(set.x, [set.n, set.length, set.features])).dataSync() as Float32Array,
+        );
     predictOne = async (x) =>
       anomaly
         ? (reconstructionScores(model, { ...set, x, n: 1 })[0] as number)
-        : tf.tidy(() => (model.predict(tf.tensor3d(x, [1, set.length, set.features])) as tf.Tensor).dataSync()[0] as number);
+        : tf.tidy(
+            () => (model.predict(tf.tensor3d(x, [1, set.length, set.features])) as tf.Tensor).dataSync()[0] as number,
+          );
   }
   const seconds = (performance.now() - started) / 1000;
   const metrics: Record<string, number> = {};
   if (artifact.task === 'rul') {
     const m = rulMetrics(scores, set.y);
-    Object.assign(metrics, { rmse: round(m.rmse), mae: round(m.mae), nasa_score: round(m.nasaScore), scored_windows: m.count });
+    Object.assign(metrics, {
+      rmse: round(m.rmse),
+      mae: round(m.mae),
+      nasa_score: round(m.nasaScore),
+      scored_windows: m.count,
+    });
   } else {
     Object.assign(metrics, classificationMetrics(scores, set, failures, threshold, dataset.timeKind, ''));
   }
@@ -82,7 +98,13 @@ export const evaluateSavedRun = async (
   if (predictOne !== null) {
     const size = set.length * set.features;
     for (const i of order.slice(0, 5)) {
-      const drivers = await occlusion(set.x.slice(i * size, (i + 1) * size), set.length, set.features, dataset.features, predictOne);
+      const drivers = await occlusion(
+        set.x.slice(i * size, (i + 1) * size),
+        set.length,
+        set.features,
+        dataset.features,
+        predictOne,
+      );
       explanations.push({
         asset: set.assets[set.asset[i] as number] ?? '',
         t: set.end[i] as number,

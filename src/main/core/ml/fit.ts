@@ -66,7 +66,7 @@ const validationLoss = (input: FitInput): number =>
     const pred = predictBatched(input.models.predict, input.valX).div(input.outputScale);
     const target = input.valY.reshape(pred.shape);
     const value = lossFn(input.loss)(target, pred);
-    return (value.dataSync()[0] as number);
+    return value.dataSync()[0] as number;
   });
 
 /**

@@ -16,7 +16,9 @@ export interface ImportanceInput {
   readonly seed: number;
 }
 
-export const permutationImportance = async (input: ImportanceInput): Promise<{ signal: string; increase: number }[]> => {
+export const permutationImportance = async (
+  input: ImportanceInput,
+): Promise<{ signal: string; increase: number }[]> => {
   const { n, length, features } = input;
   const baseline = await input.error(input.x);
   const out: { signal: string; increase: number }[] = [];

@@ -43,7 +43,13 @@ export const errorByRemainingLife = (
   }
   return [...groups.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([k, g]) => ({ from: k * band, to: (k + 1) * band, count: g.n, rmse: Math.sqrt(g.se / g.n), bias: g.sum / g.n }));
+    .map(([k, g]) => ({
+      from: k * band,
+      to: (k + 1) * band,
+      count: g.n,
+      rmse: Math.sqrt(g.se / g.n),
+      bias: g.sum / g.n,
+    }));
 };
 
 export { alarmMetrics, confusion, type AlarmMetrics, type ConfusionMetrics } from '../../../shared/alarm-metrics.js';

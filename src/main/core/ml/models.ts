@@ -38,7 +38,10 @@ export const buildMember = (
       model.units.forEach((u, i) => (x = dense(x, u, `dense${i}`)));
       if (model.type === 'autoencoder') {
         // Mirror the encoder (without its bottleneck) for the decoder.
-        [...model.units].reverse().slice(1).forEach((u, i) => (x = dense(x, u, `decode${i}`)));
+        [...model.units]
+          .reverse()
+          .slice(1)
+          .forEach((u, i) => (x = dense(x, u, `decode${i}`)));
       }
       break;
     }
@@ -60,7 +63,15 @@ export const buildMember = (
       x = input;
       model.filters.forEach((f, i) => {
         x = tf.layers
-          .conv1d({ filters: f, kernelSize: model.kernelSize, padding: 'same', activation: 'relu', name: `${prefix}conv${i}`, ...init(next()), ...reg })
+          .conv1d({
+            filters: f,
+            kernelSize: model.kernelSize,
+            padding: 'same',
+            activation: 'relu',
+            name: `${prefix}conv${i}`,
+            ...init(next()),
+            ...reg,
+          })
           .apply(x) as Layer;
       });
       x = tf.layers.flatten({ name: `${prefix}flatten` }).apply(x) as Layer;
@@ -118,7 +129,9 @@ export const buildEnsemble = (input: {
   }
   // For an autoencoder the output is a flattened window; reshape so it compares with the input directly.
   if (input.model.type === 'autoencoder') {
-    mean = tf.layers.reshape({ targetShape: [input.length, input.features], name: 'reconstruction' }).apply(mean) as Layer;
+    mean = tf.layers
+      .reshape({ targetShape: [input.length, input.features], name: 'reconstruction' })
+      .apply(mean) as Layer;
   }
   const predict = tf.model({ inputs: x, outputs: mean, name: 'predict' });
   return { train, predict };

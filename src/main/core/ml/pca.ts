@@ -19,7 +19,7 @@ export const symmetricEigen = (matrix: readonly number[][]): { values: number[];
   const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < 100; sweep += 1) {
     let off = 0;
-    for (let p = 0; p < n; p += 1) for (let q = p + 1; q < n; q += 1) off += (a[p]![q]!) ** 2;
+    for (let p = 0; p < n; p += 1) for (let q = p + 1; q < n; q += 1) off += a[p]![q]! ** 2;
     if (off < 1e-20) break;
     for (let p = 0; p < n; p += 1) {
       for (let q = p + 1; q < n; q += 1) {

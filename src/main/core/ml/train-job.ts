@@ -69,7 +69,8 @@ export const classificationMetrics = (
     threshold,
     timeKind,
   });
-  const periodKey = alarms.periodUnit === 'asset-month' ? 'false_alarms_per_asset_month' : 'false_alarms_per_asset_1000_cycles';
+  const periodKey =
+    alarms.periodUnit === 'asset-month' ? 'false_alarms_per_asset_month' : 'false_alarms_per_asset_1000_cycles';
   return {
     [`${prefix}precision`]: round(c.precision),
     [`${prefix}recall`]: round(c.recall),
@@ -113,7 +114,10 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
   const label = config.dataset.label;
   const training = config.training;
   const modelType = config.model.type;
-  const backend = modelType === 'pca' ? { name: 'none', label: 'plain TypeScript (no TensorFlow)' } : await selectBackend(config.backend, modelType);
+  const backend =
+    modelType === 'pca'
+      ? { name: 'none', label: 'plain TypeScript (no TensorFlow)' }
+      : await selectBackend(config.backend, modelType);
   if (modelType !== 'pca') tf.engine().startScope();
   const started = performance.now();
   const files: { name: string; data: Uint8Array }[] = [];
@@ -129,12 +133,23 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
 
   try {
     if (modelType === 'pca') {
-      if (config.model.type !== 'pca' || label.kind !== 'anomaly') throw new Error('a PCA model needs an anomaly label');
+      if (config.model.type !== 'pca' || label.kind !== 'anomaly')
+        throw new Error('a PCA model needs an anomaly label');
       const pca: PcaModel = fitPca(lastSteps(dataset.train), config.model.varianceKept);
       const valNormal = lastSteps(dataset.validation).filter((_, i) => dataset.validation.y[i] === 0);
       const valScores = valNormal.map((r) => pcaScores(pca, r));
-      thresholds['t2'] = round(quantile(valScores.map((s) => s.t2), label.thresholdQuantile));
-      thresholds['q'] = round(quantile(valScores.map((s) => s.q), label.thresholdQuantile));
+      thresholds['t2'] = round(
+        quantile(
+          valScores.map((s) => s.t2),
+          label.thresholdQuantile,
+        ),
+      );
+      thresholds['q'] = round(
+        quantile(
+          valScores.map((s) => s.q),
+          label.thresholdQuantile,
+        ),
+      );
       // One score for alarms: the larger of T2 and Q relative to their thresholds, so the alarm threshold is 1.
       thresholds['score'] = 1;
       scoreOf = (x, n) =>
@@ -162,13 +177,16 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
         finalActivation: label.kind === 'failure-horizon' ? 'sigmoid' : 'linear',
         outputScale: scale,
       });
-      const validation = isAnomaly
-        ? { ...dataset.validation, ...pickNormal(dataset.validation) }
-        : dataset.validation;
+      const validation = isAnomaly ? { ...dataset.validation, ...pickNormal(dataset.validation) } : dataset.validation;
       const x = windowsTensor(dataset.train);
       const valX = windowsTensor(validation);
       const target = (set: WindowSet, t: tf.Tensor) =>
-        isAnomaly ? t.reshape([set.n, flat]) : tf.tensor2d(set.y.map((v) => v / scale), [set.n, 1]);
+        isAnomaly
+          ? t.reshape([set.n, flat])
+          : tf.tensor2d(
+              set.y.map((v) => v / scale),
+              [set.n, 1],
+            );
       const fit = await fitEnsemble({
         models,
         members: training.ensemble,
@@ -200,27 +218,65 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
       const { modelJson, weights } = await serialiseModel(model);
       files.push({ name: 'model.json', data: text(modelJson) }, { name: WEIGHTS_FILE, data: weights });
       outputs = isRul
-        ? [{ name: 'rul', unit: dataset.timeKind === 'cycle' ? 'cycles' : 'µs', description: `remaining useful life, capped at ${scale}` }]
+        ? [
+            {
+              name: 'rul',
+              unit: dataset.timeKind === 'cycle' ? 'cycles' : 'µs',
+              description: `remaining useful life, capped at ${scale}`,
+            },
+          ]
         : isAnomaly
-          ? [{ name: 'reconstruction', unit: null, description: 'reconstructed window; score = mean squared error vs the normalised input' }]
-          : [{ name: 'p_failure', unit: null, description: `probability of failure within ${label.kind === 'failure-horizon' ? label.horizon : ''}` }];
+          ? [
+              {
+                name: 'reconstruction',
+                unit: null,
+                description: 'reconstructed window; score = mean squared error vs the normalised input',
+              },
+            ]
+          : [
+              {
+                name: 'p_failure',
+                unit: null,
+                description: `probability of failure within ${label.kind === 'failure-horizon' ? label.horizon : ''}`,
+              },
+            ];
     }
 
     const trainSeconds = (performance.now() - started) / 1000;
-    control.progress({ phase: 'evaluating', epoch: history.length, epochs: training.epochs, loss: null, valLoss: null, message: 'evaluating' });
+    control.progress({
+      phase: 'evaluating',
+      epoch: history.length,
+      epochs: training.epochs,
+      loss: null,
+      valLoss: null,
+      message: 'evaluating',
+    });
     const valScores = scoreOf(dataset.validation.x, dataset.validation.n);
     if (label.kind === 'rul') {
       const v = rulMetrics(valScores, dataset.validation.y);
       metrics['val_rmse'] = round(v.rmse);
     } else if (label.kind === 'anomaly' && modelType !== 'pca') {
-      thresholds['score'] = round(quantile(valScores.filter((_, i) => dataset.validation.y[i] === 0), label.thresholdQuantile), 9);
+      thresholds['score'] = round(
+        quantile(
+          valScores.filter((_, i) => dataset.validation.y[i] === 0),
+          label.thresholdQuantile,
+        ),
+        9,
+      );
     } else if (label.kind === 'failure-horizon') {
       thresholds['score'] = bestF1Threshold(valScores, dataset.validation.y);
     }
     if (label.kind !== 'rul') {
       Object.assign(
         metrics,
-        classificationMetrics(valScores, dataset.validation, dataset.failures.validation, thresholds['score'] as number, dataset.timeKind, 'val_'),
+        classificationMetrics(
+          valScores,
+          dataset.validation,
+          dataset.failures.validation,
+          thresholds['score'] as number,
+          dataset.timeKind,
+          'val_',
+        ),
       );
     }
 
@@ -232,12 +288,21 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
     let csv = '';
     if (label.kind === 'rul') {
       const m = rulMetrics(scores, scored.y);
-      Object.assign(metrics, { rmse: round(m.rmse), mae: round(m.mae), nasa_score: round(m.nasaScore), scored_windows: m.count });
-      for (const band of errorByRemainingLife(scores, scored.y, 25)) metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
+      Object.assign(metrics, {
+        rmse: round(m.rmse),
+        mae: round(m.mae),
+        nasa_score: round(m.nasaScore),
+        scored_windows: m.count,
+      });
+      for (const band of errorByRemainingLife(scores, scored.y, 25))
+        metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
       error = async (xs) => rulMetrics(scoreOf(xs, scored.n), scored.y).rmse;
       csv = 'asset,t,true_rul,predicted_rul\n';
     } else {
-      Object.assign(metrics, classificationMetrics(scores, scored, scoredFailures, thresholds['score'] as number, dataset.timeKind, ''));
+      Object.assign(
+        metrics,
+        classificationMetrics(scores, scored, scoredFailures, thresholds['score'] as number, dataset.timeKind, ''),
+      );
       const base = scores;
       error =
         label.kind === 'failure-horizon'
@@ -252,7 +317,10 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
     if (label.kind !== 'rul') {
       // With each scored asset's failure time, a view can recompute lead times and false alarms at any threshold.
       const byAsset = Object.fromEntries(scored.assets.map((name, i) => [name, scoredFailures[i] ?? null]));
-      files.push({ name: FAILURES_FILE, data: text(JSON.stringify(RunFailuresSchema.parse({ timeKind: dataset.timeKind, failures: byAsset }))) });
+      files.push({
+        name: FAILURES_FILE,
+        data: text(JSON.stringify(RunFailuresSchema.parse({ timeKind: dataset.timeKind, failures: byAsset }))),
+      });
     }
     const importance = await permutationImportance({
       x: scored.x,
@@ -263,7 +331,16 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
       error,
       seed: training.seed,
     });
-    files.push({ name: 'importance.json', data: text(JSON.stringify(importance.map((r) => ({ ...r, increase: round(r.increase) })), null, 1)) });
+    files.push({
+      name: 'importance.json',
+      data: text(
+        JSON.stringify(
+          importance.map((r) => ({ ...r, increase: round(r.increase) })),
+          null,
+          1,
+        ),
+      ),
+    });
     files.push({ name: 'history.json', data: text(JSON.stringify(history)) });
     metrics['train_s'] = round(trainSeconds, 3);
 
@@ -281,7 +358,11 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
       config: config as unknown as Record<string, unknown>,
       signals: dataset.signals,
       features: dataset.features,
-      window: { length: config.dataset.window.length, stride: config.dataset.window.stride, timeKind: dataset.timeKind },
+      window: {
+        length: config.dataset.window.length,
+        stride: config.dataset.window.stride,
+        timeKind: dataset.timeKind,
+      },
       normalisation: dataset.normalisation,
       outputs,
       thresholds,

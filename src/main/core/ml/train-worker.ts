@@ -20,7 +20,10 @@ port.on('message', (message: WorkerRequest) => {
     return;
   }
   const request: TrainJobRequest = message.request;
-  runTrainJob(request, { progress: (progress) => send({ type: 'progress', progress }), isCancelled: () => cancelled }).then(
+  runTrainJob(request, {
+    progress: (progress) => send({ type: 'progress', progress }),
+    isCancelled: () => cancelled,
+  }).then(
     (result) =>
       send(
         { type: 'done', result },

@@ -48,7 +48,11 @@ export const startTraining = (request: TrainJobRequest, onProgress: (p: TrainPro
     worker.on('error', (error) => finish(() => reject(error)));
     worker.on('exit', (code) =>
       finish(() =>
-        reject(cancelRequested ? new TrainingCancelledError('training cancelled') : new Error(`training worker exited (code ${code})`)),
+        reject(
+          cancelRequested
+            ? new TrainingCancelledError('training cancelled')
+            : new Error(`training worker exited (code ${code})`),
+        ),
       ),
     );
   });

@@ -44,7 +44,12 @@ export interface AuditCheck {
   readonly damaged: Set<number>;
 }
 
-const problem = (seq: number | null, line: number | null, message: string): AuditProblem => ({ kind: 'audit', seq, line, message });
+const problem = (seq: number | null, line: number | null, message: string): AuditProblem => ({
+  kind: 'audit',
+  seq,
+  line,
+  message,
+});
 
 /** Checks the whole chain and reports each edited, inserted or deleted entry by sequence number and line. */
 export const checkAuditLog = (text: string, head: AuditHead | null): AuditCheck => {
@@ -66,7 +71,13 @@ export const checkAuditLog = (text: string, head: AuditHead | null): AuditCheck 
       entry = null;
     }
     if (entry === null) {
-      problems.push(problem(expectedSeq, line, `audit entry at line ${line} (seq ${expectedSeq}?) is not a valid entry: edited or corrupted`));
+      problems.push(
+        problem(
+          expectedSeq,
+          line,
+          `audit entry at line ${line} (seq ${expectedSeq}?) is not a valid entry: edited or corrupted`,
+        ),
+      );
       damaged.add(expectedSeq);
       expectedSeq += 1;
       previous = null;
@@ -74,25 +85,44 @@ export const checkAuditLog = (text: string, head: AuditHead | null): AuditCheck 
       return;
     }
     if (entry.seq > expectedSeq) {
-      const range = entry.seq - 1 === expectedSeq ? `seq ${expectedSeq} is` : `seq ${expectedSeq}..${entry.seq - 1} are`;
+      const range =
+        entry.seq - 1 === expectedSeq ? `seq ${expectedSeq} is` : `seq ${expectedSeq}..${entry.seq - 1} are`;
       problems.push(problem(expectedSeq, line, `audit entry ${range} missing before line ${line}: deleted`));
     } else if (entry.seq < expectedSeq) {
-      problems.push(problem(entry.seq, line, `audit entry at line ${line} repeats seq ${entry.seq}: inserted or reordered`));
+      problems.push(
+        problem(entry.seq, line, `audit entry at line ${line} repeats seq ${entry.seq}: inserted or reordered`),
+      );
     }
     const selfOk = entryHash(entry) === entry.hash;
     if (!selfOk) {
-      problems.push(problem(entry.seq, line, `audit entry seq ${entry.seq} (line ${line}, ${entry.action} ${entry.model} v${entry.version}) was edited: its content does not match its hash`));
+      problems.push(
+        problem(
+          entry.seq,
+          line,
+          `audit entry seq ${entry.seq} (line ${line}, ${entry.action} ${entry.model} v${entry.version}) was edited: its content does not match its hash`,
+        ),
+      );
       damaged.add(entry.seq);
     } else if (entry.seq === expectedSeq) {
       const prev = previous as { entry: AuditEntry; line: number } | null;
       const expectedPrev = prev === null ? (entry.seq === 1 ? GENESIS_HASH : null) : prev.entry.hash;
       if (expectedPrev !== null && previousOk && entry.prev !== expectedPrev && prev !== null) {
         problems.push(
-          problem(prev.entry.seq, prev.line, `audit entry seq ${prev.entry.seq} (line ${prev.line}) was edited and re-hashed: entry seq ${entry.seq} no longer chains to it`),
+          problem(
+            prev.entry.seq,
+            prev.line,
+            `audit entry seq ${prev.entry.seq} (line ${prev.line}) was edited and re-hashed: entry seq ${entry.seq} no longer chains to it`,
+          ),
         );
         damaged.add(prev.entry.seq);
       } else if (expectedPrev === GENESIS_HASH && entry.prev !== GENESIS_HASH) {
-        problems.push(problem(entry.seq, line, `audit entry seq 1 (line ${line}) does not start the chain: entries before it were deleted`));
+        problems.push(
+          problem(
+            entry.seq,
+            line,
+            `audit entry seq 1 (line ${line}) does not start the chain: entries before it were deleted`,
+          ),
+        );
       }
     }
     if (selfOk) entries.push(entry);
@@ -104,11 +134,23 @@ export const checkAuditLog = (text: string, head: AuditHead | null): AuditCheck 
   if (head !== null) {
     if (head.seq > lastSeq) {
       const range = head.seq === lastSeq + 1 ? `seq ${head.seq} is` : `seq ${lastSeq + 1}..${head.seq} are`;
-      problems.push(problem(lastSeq + 1, null, `audit entry ${range} missing at the end of the log (audit.head records seq ${head.seq}): deleted`));
+      problems.push(
+        problem(
+          lastSeq + 1,
+          null,
+          `audit entry ${range} missing at the end of the log (audit.head records seq ${head.seq}): deleted`,
+        ),
+      );
     } else if (head.seq === lastSeq) {
       const last = entries.at(-1);
       if (last !== undefined && last.seq === lastSeq && last.hash !== head.hash && !damaged.has(lastSeq)) {
-        problems.push(problem(lastSeq, lines.length, `audit entry seq ${lastSeq} (line ${lines.length}) was edited and re-hashed: it does not match audit.head`));
+        problems.push(
+          problem(
+            lastSeq,
+            lines.length,
+            `audit entry seq ${lastSeq} (line ${lines.length}) was edited and re-hashed: it does not match audit.head`,
+          ),
+        );
         damaged.add(lastSeq);
       }
     }
@@ -146,7 +188,10 @@ export const readAuditText = async (root: string): Promise<string> => (await rea
  * middle of appending, which had not committed anything) makes the registry refuse to work.
  * `repair` (only under the lock) cuts such a torn line off.
  */
-export const loadAuditLog = async (root: string, options: { readonly repair?: boolean } = {}): Promise<AuditEntry[]> => {
+export const loadAuditLog = async (
+  root: string,
+  options: { readonly repair?: boolean } = {},
+): Promise<AuditEntry[]> => {
   const path = join(root, AUDIT_FILE);
   let text = (await readText(path)) ?? '';
   if (text !== '' && !text.endsWith('\n')) {
@@ -158,10 +203,14 @@ export const loadAuditLog = async (root: string, options: { readonly repair?: bo
   const check = checkAuditLog(text, null);
   const last = check.entries.at(-1);
   // A writer killed between appending and updating the head leaves the head one behind: not tampering.
-  if (head !== null && last !== undefined && head.seq === last.seq - 1 && last.prev === head.hash) head = { seq: last.seq, hash: last.hash };
+  if (head !== null && last !== undefined && head.seq === last.seq - 1 && last.prev === head.hash)
+    head = { seq: last.seq, hash: last.hash };
   const full = checkAuditLog(text, head ?? (last === undefined ? null : { seq: last.seq, hash: last.hash }));
   if (full.problems.length > 0) {
-    throw new RegistryError('integrity', `the audit log is damaged (${full.problems[0]?.message ?? ''}); run "pdm-studio registry verify"`);
+    throw new RegistryError(
+      'integrity',
+      `the audit log is damaged (${full.problems[0]?.message ?? ''}); run "pdm-studio registry verify"`,
+    );
   }
   return full.entries;
 };
@@ -184,7 +233,11 @@ const syncFile = async (path: string) => {
 };
 
 /** Appends one sealed entry (caller holds the lock) and moves the head to it. */
-export const appendAuditEntry = async (root: string, entry: AuditEntry, options: { readonly fsync: boolean }): Promise<void> => {
+export const appendAuditEntry = async (
+  root: string,
+  entry: AuditEntry,
+  options: { readonly fsync: boolean },
+): Promise<void> => {
   const path = join(root, AUDIT_FILE);
   await appendFile(path, `${JSON.stringify(entry)}\n`);
   if (options.fsync) await syncFile(path);
@@ -192,7 +245,11 @@ export const appendAuditEntry = async (root: string, entry: AuditEntry, options:
 };
 
 /** Brings a lagging head up to the last entry (after a writer died between the two writes). */
-export const syncAuditHead = async (root: string, entries: readonly AuditEntry[], options: { readonly fsync: boolean }): Promise<void> => {
+export const syncAuditHead = async (
+  root: string,
+  entries: readonly AuditEntry[],
+  options: { readonly fsync: boolean },
+): Promise<void> => {
   const last = entries.at(-1);
   if (last === undefined) return;
   const head = await readAuditHead(root);

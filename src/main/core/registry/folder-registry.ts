@@ -1,5 +1,14 @@
 import { FolderStore } from './folder-store.js';
-import type { FetchResult, GovernAction, GovernResult, ModelSummary, Registry, VerifyReport, VersionDetail, VersionRef } from './registry-types.js';
+import type {
+  FetchResult,
+  GovernAction,
+  GovernResult,
+  ModelSummary,
+  Registry,
+  VerifyReport,
+  VersionDetail,
+  VersionRef,
+} from './registry-types.js';
 import { verifyRegistry } from './verify.js';
 
 /** A folder registry seen through the common Registry interface, acting as one identity. */
@@ -25,7 +34,10 @@ export class FolderRegistry implements Registry {
     return this.store.show(name, ref);
   }
 
-  govern(action: GovernAction, input: { readonly name: string; readonly version?: number; readonly reason?: string }): Promise<GovernResult> {
+  govern(
+    action: GovernAction,
+    input: { readonly name: string; readonly version?: number; readonly reason?: string },
+  ): Promise<GovernResult> {
     return this.store.govern(action, input, this.actor);
   }
 

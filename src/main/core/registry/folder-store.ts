@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import type { AuditDraft, AuditEntry } from './audit-entry.js';
 import { appendAuditEntry, loadAuditLog, sealEntry, syncAuditHead } from './audit-log.js';
 import { RegistryError } from './errors.js';
-import { applyEntry, cloneState, currentProduction, replay, rollbackTarget, type RegistryState, type VersionState } from './governance.js';
+import {
+  applyEntry,
+  cloneState,
+  currentProduction,
+  replay,
+  rollbackTarget,
+  type RegistryState,
+  type VersionState,
+} from './governance.js';
 import { copyWithHash, formatSums, sha256, SUMS_FILE } from './hash.js';
 import { acquireLock, isPidAlive } from './lock.js';
 import { buildManifestCore, governanceOf, manifestCoreHash, serializeManifest, splitManifest } from './manifest.js';
@@ -13,7 +21,14 @@ import { renderModelCard } from './model-card.js';
 import { checkModelName, checkVersion } from './names.js';
 import { readGovernedFiles, type GovernedFiles } from './package-check.js';
 import { createRegistryConfig, readRegistryConfig, type RegistryConfig } from './registry-config.js';
-import type { FetchResult, GovernAction, GovernResult, ModelSummary, VersionDetail, VersionRef } from './registry-types.js';
+import type {
+  FetchResult,
+  GovernAction,
+  GovernResult,
+  ModelSummary,
+  VersionDetail,
+  VersionRef,
+} from './registry-types.js';
 import { GENERATED_FILES, MANIFEST_FILE, MODEL_CARD_FILE, readRunSource } from './run-source.js';
 
 /**
@@ -34,7 +49,10 @@ const STAGING_ID = /^[A-Za-z0-9-]{1,64}\.[0-9]{1,10}\.[0-9a-f]{12}$/;
 /** Staging folders of processes on other hosts are removed once this old (their pid cannot be checked). */
 const STAGING_ABANDONED_MS = 24 * 3600_000;
 
-const safeHost = () => hostname().replace(/[^A-Za-z0-9-]/g, '-').slice(0, 64) || 'host';
+const safeHost = () =>
+  hostname()
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .slice(0, 64) || 'host';
 
 const exists = async (path: string) => {
   try {
@@ -71,13 +89,20 @@ export class FolderStore {
   ) {}
 
   /** Opens a registry folder; with `create`, makes one (idempotent, safe against concurrent creators). */
-  static async open(root: string, options: { readonly create?: boolean; readonly config?: Partial<RegistryConfig> } = {}): Promise<FolderStore> {
+  static async open(
+    root: string,
+    options: { readonly create?: boolean; readonly config?: Partial<RegistryConfig> } = {},
+  ): Promise<FolderStore> {
     if (options.create === true) {
       await mkdir(root, { recursive: true });
       await createRegistryConfig(root, options.config);
     }
     const config = await readRegistryConfig(root);
-    if (config === null) throw new RegistryError('not-found', `${root} is not a model registry (no registry.json); publish to it once or run "pdm-studio registry init"`);
+    if (config === null)
+      throw new RegistryError(
+        'not-found',
+        `${root} is not a model registry (no registry.json); publish to it once or run "pdm-studio registry init"`,
+      );
     await mkdir(join(root, MODELS_DIR), { recursive: true });
     await mkdir(join(root, STAGING_DIR), { recursive: true });
     return new FolderStore(root, config);
@@ -110,7 +135,9 @@ export class FolderStore {
     try {
       const hashes = new Map<string, string>();
       for (const file of source.files) {
-        const digest = await copyWithHash(join(runDir, file.name), join(staged.dir, file.name), { fsync: this.config.fsync });
+        const digest = await copyWithHash(join(runDir, file.name), join(staged.dir, file.name), {
+          fsync: this.config.fsync,
+        });
         hashes.set(file.name, digest.sha256);
       }
       return { staged, hashes };
@@ -131,7 +158,9 @@ export class FolderStore {
     }
   }
 
-  private async withLock<T>(work: (entries: AuditEntry[], state: RegistryState, check: () => Promise<void>) => Promise<T>): Promise<T> {
+  private async withLock<T>(
+    work: (entries: AuditEntry[], state: RegistryState, check: () => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const lock = await acquireLock(join(this.root, LOCK_FILE), { staleMs: this.config.lockStaleMs });
     try {
       const entries = await loadAuditLog(this.root, { repair: true });
@@ -146,7 +175,10 @@ export class FolderStore {
   private replayStrict(entries: readonly AuditEntry[]): RegistryState {
     const { state, problems } = replay(entries);
     if (problems.length > 0) {
-      throw new RegistryError('integrity', `the audit log breaks the rules at seq ${problems[0]?.seq ?? '?'} (${problems[0]?.message ?? ''}); run "pdm-studio registry verify"`);
+      throw new RegistryError(
+        'integrity',
+        `the audit log breaks the rules at seq ${problems[0]?.seq ?? '?'} (${problems[0]?.message ?? ''}); run "pdm-studio registry verify"`,
+      );
     }
     return state;
   }
@@ -158,7 +190,11 @@ export class FolderStore {
     if (last === undefined) return;
     if (last.action === 'publish') {
       const target = this.versionDir(last.model, last.version);
-      if (!(await exists(target)) && last.staging !== undefined && (await exists(join(this.stagingDir(last.staging), SUMS_FILE)))) {
+      if (
+        !(await exists(target)) &&
+        last.staging !== undefined &&
+        (await exists(join(this.stagingDir(last.staging), SUMS_FILE)))
+      ) {
         await mkdir(join(this.root, MODELS_DIR, last.model), { recursive: true });
         await rename(this.stagingDir(last.staging), target);
       }
@@ -175,18 +211,27 @@ export class FolderStore {
     const dir = this.versionDir(name, version);
     if (v === undefined || !(await exists(dir))) return;
     // Leftovers of an interrupted rewrite are redone from scratch.
-    for (const file of [MANIFEST_FILE, MODEL_CARD_FILE, SUMS_FILE]) await rm(join(dir, `${file}.next`), { force: true });
+    for (const file of [MANIFEST_FILE, MODEL_CARD_FILE, SUMS_FILE])
+      await rm(join(dir, `${file}.next`), { force: true });
     const current = await readGovernedFiles(dir, `${name} version ${version}`);
     const { core } = splitManifest(current.manifest);
     if (manifestCoreHash(core) !== v.manifestCore) {
-      throw new RegistryError('integrity', `${name} version ${version}: ${MANIFEST_FILE} differs from what was published; run "pdm-studio registry verify"`);
+      throw new RegistryError(
+        'integrity',
+        `${name} version ${version}: ${MANIFEST_FILE} differs from what was published; run "pdm-studio registry verify"`,
+      );
     }
     const manifestText = serializeManifest(core, governanceOf(v.decisions, v.history, v.stage));
     if (manifestText === current.manifestText) return;
     await this.writeGoverned(dir, manifestText, current.sums, true);
   }
 
-  private async writeGoverned(dir: string, manifestText: string, sums: ReadonlyMap<string, string>, replace: boolean): Promise<void> {
+  private async writeGoverned(
+    dir: string,
+    manifestText: string,
+    sums: ReadonlyMap<string, string>,
+    replace: boolean,
+  ): Promise<void> {
     const manifest = JSON.parse(manifestText) as Parameters<typeof renderModelCard>[0];
     const card = renderModelCard(manifest, sums);
     const nextSums = new Map(sums);
@@ -214,25 +259,36 @@ export class FolderStore {
       const [host, pid] = id.split('.');
       const dir = join(this.root, STAGING_DIR, id);
       let abandoned = host === safeHost() && pid !== undefined && !isPidAlive(Number(pid));
-      if (!abandoned) abandoned = now - (await stat(dir).catch(() => ({ mtimeMs: now }))).mtimeMs > STAGING_ABANDONED_MS;
+      if (!abandoned)
+        abandoned = now - (await stat(dir).catch(() => ({ mtimeMs: now }))).mtimeMs > STAGING_ABANDONED_MS;
       if (abandoned) await rm(dir, { recursive: true, force: true });
     }
   }
 
   /** Makes a staged package a version: number, manifest, card, sums, audit entry, rename. */
-  async commit(stagingId: string, name: string, actor: string, hashes: ReadonlyMap<string, string>): Promise<{ name: string; version: number }> {
+  async commit(
+    stagingId: string,
+    name: string,
+    actor: string,
+    hashes: ReadonlyMap<string, string>,
+  ): Promise<{ name: string; version: number }> {
     checkModelName(name);
     const dir = this.stagingDir(stagingId);
     const source = await readRunSource(dir);
     const expected = source.files.map((f) => f.name).sort();
     const given = [...hashes.keys()].sort();
     if (expected.join('\n') !== given.join('\n')) {
-      throw new RegistryError('invalid-argument', `the package must hold exactly ${expected.join(', ')} (got ${given.join(', ')})`);
+      throw new RegistryError(
+        'invalid-argument',
+        `the package must hold exactly ${expected.join(', ')} (got ${given.join(', ')})`,
+      );
     }
     return this.withLock(async (entries, state, check) => {
       await this.cleanStaging(stagingId);
       const model = state.get(name);
-      const onDisk = (await readdir(join(this.root, MODELS_DIR, name)).catch(() => [] as string[])).map(Number).filter(Number.isInteger);
+      const onDisk = (await readdir(join(this.root, MODELS_DIR, name)).catch(() => [] as string[]))
+        .map(Number)
+        .filter(Number.isInteger);
       const version = Math.max(0, ...(model === undefined ? [] : model.versions.keys()), ...onDisk) + 1;
       const time = new Date().toISOString();
       const core = buildManifestCore(source, { name, version, createdBy: actor, createdAt: time });
@@ -251,7 +307,12 @@ export class FolderStore {
       const next = cloneState(state);
       applyEntry(next, entry);
       const v = next.get(name)?.versions.get(version) as VersionState;
-      await this.writeGoverned(dir, serializeManifest(core, governanceOf(v.decisions, v.history, v.stage)), hashes, false);
+      await this.writeGoverned(
+        dir,
+        serializeManifest(core, governanceOf(v.decisions, v.history, v.stage)),
+        hashes,
+        false,
+      );
       if (this.config.fsync) await syncPath(dir);
       await check();
       await appendAuditEntry(this.root, entry, { fsync: this.config.fsync });
@@ -262,10 +323,15 @@ export class FolderStore {
     });
   }
 
-  async govern(action: GovernAction, input: { readonly name: string; readonly version?: number; readonly reason?: string }, actor: string): Promise<GovernResult> {
+  async govern(
+    action: GovernAction,
+    input: { readonly name: string; readonly version?: number; readonly reason?: string },
+    actor: string,
+  ): Promise<GovernResult> {
     const name = checkModelName(input.name);
     const reason = input.reason?.trim() === '' || input.reason === undefined ? null : input.reason.trim();
-    if (reason !== null && reason.length > 2000) throw new RegistryError('invalid-argument', 'reason: at most 2000 characters');
+    if (reason !== null && reason.length > 2000)
+      throw new RegistryError('invalid-argument', 'reason: at most 2000 characters');
     return this.withLock(async (entries, state, check) => {
       const model = state.get(name) ?? fail('not-found', `no model named ${name}`);
       let version: number;
@@ -273,14 +339,22 @@ export class FolderStore {
       if (action === 'rollback') {
         const current = currentProduction(model);
         const target = rollbackTarget(model);
-        if (current === null || target === null) fail('conflict', `${name} has no earlier production version to roll back to`);
+        if (current === null || target === null)
+          fail('conflict', `${name} has no earlier production version to roll back to`);
         version = target as number;
         previous = current;
       } else {
         version = checkVersion(input.version ?? fail('invalid-argument', `${action} needs --version`));
         if (action === 'promote') previous = currentProduction(model);
       }
-      const draft: AuditDraft = { actor, action, model: name, version, reason, ...(action === 'promote' || action === 'rollback' ? { previous } : {}) };
+      const draft: AuditDraft = {
+        actor,
+        action,
+        model: name,
+        version,
+        reason,
+        ...(action === 'promote' || action === 'rollback' ? { previous } : {}),
+      };
       const entry = sealEntry(draft, entries.at(-1), new Date().toISOString());
       applyEntry(state, entry);
       await check();
@@ -288,7 +362,13 @@ export class FolderStore {
       for (const affected of [version, previous]) if (affected !== null) await this.materialize(state, name, affected);
       const after = state.get(name) as typeof model;
       const v = after.versions.get(version) as VersionState;
-      return { name, version, stage: v.stage, production: currentProduction(after), rollbackTarget: rollbackTarget(after) };
+      return {
+        name,
+        version,
+        stage: v.stage,
+        production: currentProduction(after),
+        rollbackTarget: rollbackTarget(after),
+      };
     });
   }
 
@@ -311,11 +391,27 @@ export class FolderStore {
       const visible = await this.visibleVersions(model.name);
       const versions = [];
       for (const v of [...model.versions.values()].filter((x) => visible.has(x.version))) {
-        const files = await readGovernedFiles(this.versionDir(model.name, v.version), `${model.name} version ${v.version}`);
+        const files = await readGovernedFiles(
+          this.versionDir(model.name, v.version),
+          `${model.name} version ${v.version}`,
+        );
         const m = files.manifest;
-        versions.push({ version: v.version, stage: v.stage, createdAt: m.createdAt, createdBy: m.createdBy, task: m.task, modelType: m.modelType, metrics: m.evaluation.metrics });
+        versions.push({
+          version: v.version,
+          stage: v.stage,
+          createdAt: m.createdAt,
+          createdBy: m.createdBy,
+          task: m.task,
+          modelType: m.modelType,
+          metrics: m.evaluation.metrics,
+        });
       }
-      models.push({ name: model.name, production: currentProduction(model), rollbackTarget: rollbackTarget(model), versions });
+      models.push({
+        name: model.name,
+        production: currentProduction(model),
+        rollbackTarget: rollbackTarget(model),
+        versions,
+      });
     }
     return models;
   }
@@ -337,7 +433,10 @@ export class FolderStore {
   }
 
   /** Manifest, card and sums of a version, verified; the governance part reflects the audit log. */
-  async readPackage(name: string, ref: VersionRef): Promise<{ detail: VersionDetail; files: GovernedFiles; dir: string }> {
+  async readPackage(
+    name: string,
+    ref: VersionRef,
+  ): Promise<{ detail: VersionDetail; files: GovernedFiles; dir: string }> {
     const { state, version: v } = await this.resolve(name, ref);
     const dir = this.versionDir(name, v.version);
     const files = await readGovernedFiles(dir, `${name} version ${v.version}`);
@@ -345,7 +444,10 @@ export class FolderStore {
     // rewritten SHA256SUMS would otherwise vouch for edited bytes.
     for (const [file, recorded] of Object.entries(v.files)) {
       if (files.sums.get(file) !== recorded) {
-        fail('integrity', `${name} version ${v.version}: ${file} in ${SUMS_FILE} differs from the hash recorded when it was published (audit seq ${v.publishSeq}); refused`);
+        fail(
+          'integrity',
+          `${name} version ${v.version}: ${file} in ${SUMS_FILE} differs from the hash recorded when it was published (audit seq ${v.publishSeq}); refused`,
+        );
       }
     }
     const { core } = splitManifest(files.manifest);
@@ -381,7 +483,11 @@ export class FolderStore {
       for (const [file, expected] of files.sums) {
         if (file === MANIFEST_FILE || file === MODEL_CARD_FILE) continue;
         const digest = await copyWithHash(join(dir, file), join(partial, file));
-        if (digest.sha256 !== expected) throw new RegistryError('integrity', `${name} version ${detail.version}: ${file} does not match ${SUMS_FILE}; the package was modified and is refused`);
+        if (digest.sha256 !== expected)
+          throw new RegistryError(
+            'integrity',
+            `${name} version ${detail.version}: ${file} does not match ${SUMS_FILE}; the package was modified and is refused`,
+          );
         bytes += digest.bytes;
       }
       await writeFile(join(partial, MANIFEST_FILE), files.manifestText);

@@ -65,12 +65,21 @@ const versionOf = (state: RegistryState, entry: AuditEntry): VersionState => {
 
 const requireReason = (entry: AuditEntry): string => {
   const reason = entry.reason?.trim() ?? '';
-  return reason === '' ? refuse('invalid-argument', `${entry.action} needs a reason (who, when and why are recorded)`) : reason;
+  return reason === ''
+    ? refuse('invalid-argument', `${entry.action} needs a reason (who, when and why are recorded)`)
+    : reason;
 };
 
 const move = (v: VersionState, stage: Stage, entry: AuditEntry) => {
   v.stage = stage;
-  v.history.push({ seq: entry.seq, action: entry.action, stage, by: entry.actor, at: entry.time, reason: entry.reason });
+  v.history.push({
+    seq: entry.seq,
+    action: entry.action,
+    stage,
+    by: entry.actor,
+    at: entry.time,
+    reason: entry.reason,
+  });
 };
 
 const dropFromStack = (model: ModelState, version: number) => {
@@ -113,7 +122,10 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
       const reason = requireReason(entry);
       if (v.stage !== 'candidate') refuse('conflict', `${label} is ${v.stage}; only a candidate can be approved`);
       if (sameUser(entry.actor, v.author) || sameUser(entry.actor, v.trainedBy)) {
-        refuse('forbidden', `four-eyes rule: ${entry.actor} published or trained ${label} and cannot approve it; another person must`);
+        refuse(
+          'forbidden',
+          `four-eyes rule: ${entry.actor} published or trained ${label} and cannot approve it; another person must`,
+        );
       }
       v.decisions.push({ decision: 'approved', by: entry.actor, at: entry.time, reason });
       move(v, 'approved', entry);
@@ -122,7 +134,8 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
     case 'reject': {
       const v = versionOf(state, entry);
       const reason = requireReason(entry);
-      if (v.stage !== 'candidate' && v.stage !== 'approved') refuse('conflict', `${label} is ${v.stage}; only a candidate or approved version can be rejected`);
+      if (v.stage !== 'candidate' && v.stage !== 'approved')
+        refuse('conflict', `${label} is ${v.stage}; only a candidate or approved version can be rejected`);
       v.decisions.push({ decision: 'rejected', by: entry.actor, at: entry.time, reason });
       dropFromStack(state.get(entry.model) as ModelState, entry.version);
       move(v, 'rejected', entry);
@@ -131,9 +144,11 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
     case 'promote': {
       const v = versionOf(state, entry);
       const model = state.get(entry.model) as ModelState;
-      if (v.stage !== 'approved') refuse('conflict', `${label} is ${v.stage}; only an approved version can go to production`);
+      if (v.stage !== 'approved')
+        refuse('conflict', `${label} is ${v.stage}; only an approved version can go to production`);
       const previous = currentProduction(model);
-      if ((entry.previous ?? null) !== previous) refuse('conflict', `${label}: production changed meanwhile (now ${previous ?? 'none'})`);
+      if ((entry.previous ?? null) !== previous)
+        refuse('conflict', `${label}: production changed meanwhile (now ${previous ?? 'none'})`);
       if (previous !== null) move(model.versions.get(previous) as VersionState, 'approved', entry);
       dropFromStack(model, entry.version);
       model.productionStack.push(entry.version);
@@ -144,8 +159,10 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
       const model = state.get(entry.model) ?? refuse('not-found', `no model named ${entry.model}`);
       const current = currentProduction(model);
       const target = rollbackTarget(model);
-      if (current === null || target === null) refuse('conflict', `${entry.model} has no earlier production version to roll back to`);
-      if (entry.previous !== current || entry.version !== target) refuse('conflict', `${entry.model}: production changed meanwhile`);
+      if (current === null || target === null)
+        refuse('conflict', `${entry.model} has no earlier production version to roll back to`);
+      if (entry.previous !== current || entry.version !== target)
+        refuse('conflict', `${entry.model}: production changed meanwhile`);
       model.productionStack.pop();
       move(model.versions.get(current as number) as VersionState, 'approved', entry);
       move(versionOf(state, entry), 'production', entry);
@@ -153,7 +170,8 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
     }
     case 'archive': {
       const v = versionOf(state, entry);
-      if (v.stage === 'production') refuse('conflict', `${label} is in production; promote another version or roll back first`);
+      if (v.stage === 'production')
+        refuse('conflict', `${label} is in production; promote another version or roll back first`);
       if (v.stage === 'archived') refuse('conflict', `${label} is already archived`);
       dropFromStack(state.get(entry.model) as ModelState, entry.version);
       move(v, 'archived', entry);
@@ -188,7 +206,9 @@ export const cloneState = (state: RegistryState): RegistryState =>
       {
         name,
         productionStack: [...model.productionStack],
-        versions: new Map([...model.versions].map(([n, v]) => [n, { ...v, decisions: [...v.decisions], history: [...v.history] }])),
+        versions: new Map(
+          [...model.versions].map(([n, v]) => [n, { ...v, decisions: [...v.decisions], history: [...v.history] }]),
+        ),
       },
     ]),
   );

@@ -17,7 +17,11 @@ const CHUNK = 1 << 20;
  * One pass: the hash is taken from the very buffer that is written, while the next chunk is being
  * read and the previous one written on the thread pool, so hashing overlaps the I/O.
  */
-export const copyWithHash = async (from: string, to: string, options: { readonly fsync?: boolean } = {}): Promise<FileDigest> => {
+export const copyWithHash = async (
+  from: string,
+  to: string,
+  options: { readonly fsync?: boolean } = {},
+): Promise<FileDigest> => {
   const source = await open(from, 'r');
   try {
     const target = await open(to, 'wx');
@@ -86,7 +90,8 @@ export const parseSums = (text: string): Map<string, string> => {
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((line, index) => {
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (match === null) throw new RegistryError('integrity', `${SUMS_FILE} line ${index + 1} is not "<sha256>  <file>"`);
+    if (match === null)
+      throw new RegistryError('integrity', `${SUMS_FILE} line ${index + 1} is not "<sha256>  <file>"`);
     const name = checkFileName(match[2]);
     if (sums.has(name)) throw new RegistryError('integrity', `${SUMS_FILE} lists ${name} twice`);
     sums.set(name, match[1] as string);

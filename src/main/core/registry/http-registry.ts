@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { isRegistryErrorCode, RegistryError } from './errors.js';
 import { parseSums, SUMS_FILE } from './hash.js';
 import { checkFileName, checkModelName } from './names.js';
-import type { FetchResult, GovernAction, GovernResult, ModelSummary, Registry, VerifyReport, VersionDetail, VersionRef } from './registry-types.js';
+import type {
+  FetchResult,
+  GovernAction,
+  GovernResult,
+  ModelSummary,
+  Registry,
+  VerifyReport,
+  VersionDetail,
+  VersionRef,
+} from './registry-types.js';
 import { readRunSource } from './run-source.js';
 
 /**
@@ -30,10 +39,16 @@ export class HttpRegistry implements Registry {
     private readonly token: string,
   ) {
     this.base = new URL(location);
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new RegistryError('invalid-argument', `registry URL must be http(s): ${location}`);
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:')
+      throw new RegistryError('invalid-argument', `registry URL must be http(s): ${location}`);
   }
 
-  private send(method: string, path: string, headers: Record<string, string | number>, body?: (req: import('node:http').ClientRequest) => Promise<void>): Promise<Reply> {
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string | number>,
+    body?: (req: import('node:http').ClientRequest) => Promise<void>,
+  ): Promise<Reply> {
     const url = new URL(path, this.base);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Reply>((resolve, reject) => {
@@ -45,13 +60,15 @@ export class HttpRegistry implements Registry {
       });
       // The server may answer (413, 403) and close before the body is sent: the answer wins over EPIPE.
       req.on('error', (error: NodeJS.ErrnoException) => {
-        if (!replied) reject(new RegistryError('unavailable', `registry ${this.base.origin}: ${error.code ?? error.message}`));
+        if (!replied)
+          reject(new RegistryError('unavailable', `registry ${this.base.origin}: ${error.code ?? error.message}`));
       });
       if (body === undefined) req.end();
-      else body(req).catch((error: unknown) => {
-        req.destroy();
-        if (!replied) reject(error instanceof Error ? error : new Error(String(error)));
-      });
+      else
+        body(req).catch((error: unknown) => {
+          req.destroy();
+          if (!replied) reject(error instanceof Error ? error : new Error(String(error)));
+        });
     });
   }
 
@@ -73,9 +90,14 @@ export class HttpRegistry implements Registry {
     if (payload === undefined) return HttpRegistry.json<T>(await this.send(method, path, {}));
     const text = JSON.stringify(payload);
     return HttpRegistry.json<T>(
-      await this.send(method, path, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }, async (req) => {
-        req.end(text);
-      }),
+      await this.send(
+        method,
+        path,
+        { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        async (req) => {
+          req.end(text);
+        },
+      ),
     );
   }
 
@@ -86,26 +108,38 @@ export class HttpRegistry implements Registry {
   async publish(input: { readonly runDir: string; readonly name: string }): Promise<{ name: string; version: number }> {
     const name = checkModelName(input.name);
     const source = await readRunSource(input.runDir);
-    const { uploadId, maxBytes } = await this.call<{ uploadId: string; maxBytes?: number }>('POST', '/v1/uploads', { name });
+    const { uploadId, maxBytes } = await this.call<{ uploadId: string; maxBytes?: number }>('POST', '/v1/uploads', {
+      name,
+    });
     try {
       // A refused body races the socket close (the answer can be lost to a reset), so an oversized package is refused before any byte is sent.
       const total = source.files.reduce((sum, file) => sum + file.bytes, 0);
-      if (maxBytes !== undefined && total > maxBytes) throw new RegistryError('too-large', `package of ${total} bytes is over the registry's upload limit of ${maxBytes} bytes`);
+      if (maxBytes !== undefined && total > maxBytes)
+        throw new RegistryError(
+          'too-large',
+          `package of ${total} bytes is over the registry's upload limit of ${maxBytes} bytes`,
+        );
       const hashes: Record<string, string> = {};
       for (const file of source.files) {
         const path = join(input.runDir, file.name);
         const hash = createHash('sha256');
         const size = (await stat(path)).size;
-        const reply = await this.send('PUT', `/v1/uploads/${uploadId}/files/${encodeURIComponent(file.name)}`, { 'content-type': 'application/octet-stream', 'content-length': size }, async (req) => {
-          for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-            hash.update(chunk);
-            if (!req.write(chunk)) await once(req, 'drain');
-          }
-          req.end();
-        });
+        const reply = await this.send(
+          'PUT',
+          `/v1/uploads/${uploadId}/files/${encodeURIComponent(file.name)}`,
+          { 'content-type': 'application/octet-stream', 'content-length': size },
+          async (req) => {
+            for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+              hash.update(chunk);
+              if (!req.write(chunk)) await once(req, 'drain');
+            }
+            req.end();
+          },
+        );
         const received = await HttpRegistry.json<{ sha256: string }>(reply);
         hashes[file.name] = hash.digest('hex');
-        if (received.sha256 !== hashes[file.name]) throw new RegistryError('integrity', `${file.name} arrived damaged (hash differs); nothing was published`);
+        if (received.sha256 !== hashes[file.name])
+          throw new RegistryError('integrity', `${file.name} arrived damaged (hash differs); nothing was published`);
       }
       return await this.call('POST', `/v1/uploads/${uploadId}/commit`, { files: hashes });
     } catch (error) {
@@ -122,8 +156,14 @@ export class HttpRegistry implements Registry {
     return this.call('GET', `/v1/models/${checkModelName(name)}/versions/${String(ref)}`);
   }
 
-  govern(action: GovernAction, input: { readonly name: string; readonly version?: number; readonly reason?: string }): Promise<GovernResult> {
-    const body = { ...(input.version !== undefined && action !== 'rollback' ? { version: input.version } : {}), ...(input.reason !== undefined ? { reason: input.reason } : {}) };
+  govern(
+    action: GovernAction,
+    input: { readonly name: string; readonly version?: number; readonly reason?: string },
+  ): Promise<GovernResult> {
+    const body = {
+      ...(input.version !== undefined && action !== 'rollback' ? { version: input.version } : {}),
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    };
     return this.call('POST', `/v1/models/${checkModelName(input.name)}/${action}`, body);
   }
 
@@ -133,7 +173,10 @@ export class HttpRegistry implements Registry {
 
   async fetch(name: string, ref: VersionRef, destDir: string): Promise<FetchResult> {
     const detail = await this.show(name, ref);
-    const exists = await stat(destDir).then(() => true, () => false);
+    const exists = await stat(destDir).then(
+      () => true,
+      () => false,
+    );
     if (exists) throw new RegistryError('conflict', `${destDir} already exists`);
     const partial = `${destDir}.partial-${randomBytes(4).toString('hex')}`;
     await mkdir(partial, { recursive: true });
@@ -152,17 +195,28 @@ export class HttpRegistry implements Registry {
           bytes += chunk.length;
           if (!out.write(chunk)) await once(out, 'drain');
         }
-        if (!reply.message.complete) throw new RegistryError('integrity', `${name} version ${detail.version}: ${file.name} was cut off; the server refused or lost it`);
+        if (!reply.message.complete)
+          throw new RegistryError(
+            'integrity',
+            `${name} version ${detail.version}: ${file.name} was cut off; the server refused or lost it`,
+          );
         out.end();
         await once(out, 'close');
         got.set(file.name, hash.digest('hex'));
       }
       // SHA256SUMS as received must list exactly these files with exactly these hashes.
       const sums = parseSums(await readFile(join(partial, SUMS_FILE), 'utf8'));
-      if (sums.size !== detail.files.length) throw new RegistryError('integrity', `${name} version ${detail.version}: ${SUMS_FILE} does not list the package's files`);
+      if (sums.size !== detail.files.length)
+        throw new RegistryError(
+          'integrity',
+          `${name} version ${detail.version}: ${SUMS_FILE} does not list the package's files`,
+        );
       for (const file of detail.files) {
         if (sums.get(file.name) !== got.get(file.name) || file.sha256 !== got.get(file.name)) {
-          throw new RegistryError('integrity', `${name} version ${detail.version}: ${file.name} does not match ${SUMS_FILE}; refused`);
+          throw new RegistryError(
+            'integrity',
+            `${name} version ${detail.version}: ${file.name} does not match ${SUMS_FILE}; refused`,
+          );
         }
       }
       await rename(partial, destDir);

@@ -47,7 +47,9 @@ export const isPidAlive = (pid: number): boolean => {
 const parseOwner = (raw: string): LockOwner | null => {
   try {
     const owner = JSON.parse(raw) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.token === 'string' ? (owner as LockOwner) : null;
+    return typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.token === 'string'
+      ? (owner as LockOwner)
+      : null;
   } catch {
     return null;
   }
@@ -90,7 +92,8 @@ const breakStale = async (path: string, judged: Observed): Promise<void> => {
   }
   try {
     const now = await observe(path);
-    if (now !== null && now.raw === judged.raw && now.mtimeMs === judged.mtimeMs) await unlink(path).catch(() => undefined);
+    if (now !== null && now.raw === judged.raw && now.mtimeMs === judged.mtimeMs)
+      await unlink(path).catch(() => undefined);
   } finally {
     await unlink(breakPath).catch(() => undefined);
   }
@@ -99,7 +102,12 @@ const breakStale = async (path: string, judged: Observed): Promise<void> => {
 export const acquireLock = async (path: string, options: LockOptions = {}): Promise<HeldLock> => {
   const staleMs = options.staleMs ?? 30_000;
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token: randomUUID() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    createdAt: new Date().toISOString(),
+    token: randomUUID(),
+  };
   let wait = 2;
   for (;;) {
     try {
@@ -122,16 +130,23 @@ export const acquireLock = async (path: string, options: LockOptions = {}): Prom
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 100);
   }
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    utimes(path, now, now).catch(() => undefined);
-  }, Math.max(50, Math.floor(staleMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      const now = new Date();
+      utimes(path, now, now).catch(() => undefined);
+    },
+    Math.max(50, Math.floor(staleMs / 3)),
+  );
   heartbeat.unref();
   const ours = async () => parseOwner((await observe(path))?.raw ?? '')?.token === owner.token;
   return {
     owner,
     check: async () => {
-      if (!(await ours())) throw new RegistryError('conflict', `lost the registry lock ${path} (held longer than ${staleMs} ms?); nothing was changed`);
+      if (!(await ours()))
+        throw new RegistryError(
+          'conflict',
+          `lost the registry lock ${path} (held longer than ${staleMs} ms?); nothing was changed`,
+        );
     },
     release: async () => {
       clearInterval(heartbeat);

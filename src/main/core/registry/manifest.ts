@@ -15,7 +15,6 @@ import type { Decision, StageEvent } from './governance.js';
 import { sha256 } from './hash.js';
 import type { RunSource } from './run-source.js';
 
-
 export const buildManifestCore = (
   source: RunSource,
   input: { readonly name: string; readonly version: number; readonly createdBy: string; readonly createdAt: string },
@@ -34,7 +33,12 @@ export const buildManifestCore = (
       modelFile: source.modelFormat === 'tfjs-layers' ? 'model.json' : null,
       weightFiles: source.files.filter((f) => f.role === 'weights').map((f) => f.name),
     },
-    dataContract: { signals: run.signals, features: run.features, window: run.window, normalisation: run.normalisation },
+    dataContract: {
+      signals: run.signals,
+      features: run.features,
+      window: run.window,
+      normalisation: run.normalisation,
+    },
     outputs: run.outputs,
     thresholds: run.thresholds,
     evaluation: { metrics: run.metrics, dataset: run.evaluationDataset },
@@ -55,7 +59,11 @@ export const buildManifestCore = (
 
 export const manifestCoreHash = (core: ManifestCore): string => sha256(canonicalJson(core));
 
-export const governanceOf = (decisions: readonly Decision[], history: readonly StageEvent[], stage: ManifestGovernance['stage']): ManifestGovernance => ({
+export const governanceOf = (
+  decisions: readonly Decision[],
+  history: readonly StageEvent[],
+  stage: ManifestGovernance['stage'],
+): ManifestGovernance => ({
   stage,
   approvals: decisions.map((d) => ({ ...d })),
   stageHistory: history.map((h) => ({ ...h })),

@@ -6,7 +6,10 @@ import type { Manifest } from './manifest.js';
  * reasons and config values are user text.
  */
 export const escapeHtml = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 const cell = (value: unknown) => `<td>${escapeHtml(value ?? '—')}</td>`;
 const table = (head: readonly string[], rows: readonly (readonly unknown[])[]) =>
@@ -32,16 +35,26 @@ th{background:#f3f5f7}.stage{display:inline-block;padding:.1rem .5rem;border-rad
 export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, string>): string => {
   const m = manifest;
   const c = m.dataContract;
-  const range = (lo: number | null, hi: number | null) => (lo === null && hi === null ? '—' : `${lo ?? '−∞'} … ${hi ?? '+∞'}`);
+  const range = (lo: number | null, hi: number | null) =>
+    lo === null && hi === null ? '—' : `${lo ?? '−∞'} … ${hi ?? '+∞'}`;
   const body = [
     `<h1>${escapeHtml(m.name)} <small>version ${escapeHtml(m.version)}</small></h1>`,
     `<p><span class="stage">${escapeHtml(m.stage)}</span> · ${escapeHtml(TASKS[m.task])} · ${escapeHtml(m.modelType)} · published ${escapeHtml(m.createdAt)} by ${escapeHtml(m.createdBy)}</p>`,
     '<h2>Evaluation</h2>',
-    table(['metric', 'value'], Object.entries(m.evaluation.metrics).map(([k, v]) => [k, formatNumber(v)])),
+    table(
+      ['metric', 'value'],
+      Object.entries(m.evaluation.metrics).map(([k, v]) => [k, formatNumber(v)]),
+    ),
     `<p>Dataset: ${m.evaluation.dataset === null ? 'not recorded' : `${escapeHtml(m.evaluation.dataset.description)} (<code>${escapeHtml(m.evaluation.dataset.id)}</code>, content hash <code>${escapeHtml(m.evaluation.dataset.contentHash)}</code>)`}</p>`,
     '<h2>Outputs and thresholds</h2>',
-    table(['output', 'unit', 'description'], m.outputs.map((o) => [o.name, o.unit, o.description])),
-    table(['threshold', 'value'], Object.entries(m.thresholds).map(([k, v]) => [k, formatNumber(v)])),
+    table(
+      ['output', 'unit', 'description'],
+      m.outputs.map((o) => [o.name, o.unit, o.description]),
+    ),
+    table(
+      ['threshold', 'value'],
+      Object.entries(m.thresholds).map(([k, v]) => [k, formatNumber(v)]),
+    ),
     '<h2>Data contract</h2>',
     table(
       ['asset', 'signal', 'unit', 'sample period', 'valid range', 'missing data'],
@@ -53,8 +66,14 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
       c.features.map((f, i) => [f, c.normalisation.center[i] ?? '—', c.normalisation.scale[i] ?? '—']),
     ),
     '<h2>Approvals and stages</h2>',
-    table(['decision', 'by', 'at', 'reason'], m.approvals.map((a) => [a.decision, a.by, a.at, a.reason])),
-    table(['stage', 'action', 'by', 'at', 'reason'], m.stageHistory.map((h) => [h.stage, h.action, h.by, h.at, h.reason])),
+    table(
+      ['decision', 'by', 'at', 'reason'],
+      m.approvals.map((a) => [a.decision, a.by, a.at, a.reason]),
+    ),
+    table(
+      ['stage', 'action', 'by', 'at', 'reason'],
+      m.stageHistory.map((h) => [h.stage, h.action, h.by, h.at, h.reason]),
+    ),
     '<h2>Lineage</h2>',
     table(
       ['field', 'value'],
@@ -72,7 +91,10 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
     ),
     `<pre>${escapeHtml(JSON.stringify(m.lineage.config, null, 2))}</pre>`,
     '<h2>Files</h2>',
-    table(['file', 'role', 'bytes', 'SHA-256'], m.files.map((f) => [f.name, f.role, f.bytes, sums.get(f.name) ?? ''])),
+    table(
+      ['file', 'role', 'bytes', 'SHA-256'],
+      m.files.map((f) => [f.name, f.role, f.bytes, sums.get(f.name) ?? '']),
+    ),
   ].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -19,7 +19,8 @@ export const osUser = (): string => {
   } catch {
     name = process.env.USER ?? process.env.USERNAME;
   }
-  if (name === undefined || name === '') throw new RegistryError('invalid-argument', 'cannot tell who you are: the OS reports no user name');
+  if (name === undefined || name === '')
+    throw new RegistryError('invalid-argument', 'cannot tell who you are: the OS reports no user name');
   return checkUserName(name);
 };
 
@@ -35,14 +36,22 @@ export interface OpenRegistryOptions {
 /** A folder path or an http(s) URL; identity is the OS user, `as` where allowed, or the token's user. */
 export const openRegistry = async (location: string, options: OpenRegistryOptions = {}): Promise<Registry> => {
   if (isRegistryUrl(location)) {
-    if (options.as !== undefined) throw new RegistryError('invalid-argument', '--as is not accepted by a registry server: the token decides who you are');
+    if (options.as !== undefined)
+      throw new RegistryError(
+        'invalid-argument',
+        '--as is not accepted by a registry server: the token decides who you are',
+      );
     const token = options.token ?? process.env[TOKEN_ENV];
-    if (token === undefined || token === '') throw new RegistryError('unauthorized', `a registry server needs a token: pass --token or set ${TOKEN_ENV}`);
+    if (token === undefined || token === '')
+      throw new RegistryError('unauthorized', `a registry server needs a token: pass --token or set ${TOKEN_ENV}`);
     return new HttpRegistry(location, token);
   }
   const store = await FolderStore.open(resolve(location), { create: options.create === true });
   if (options.as !== undefined && !store.config.allowAs) {
-    throw new RegistryError('forbidden', `--as is not allowed by this registry (set "allowAs": true in ${store.root}/registry.json)`);
+    throw new RegistryError(
+      'forbidden',
+      `--as is not allowed by this registry (set "allowAs": true in ${store.root}/registry.json)`,
+    );
   }
   return new FolderRegistry(store, options.as === undefined ? osUser() : checkUserName(options.as));
 };

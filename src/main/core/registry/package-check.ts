@@ -11,14 +11,19 @@ export interface FileProblem {
   readonly message: string;
 }
 
-export const checkPackageFiles = async (dir: string): Promise<{ sums: Map<string, string> | null; problems: FileProblem[] }> => {
+export const checkPackageFiles = async (
+  dir: string,
+): Promise<{ sums: Map<string, string> | null; problems: FileProblem[] }> => {
   const problems: FileProblem[] = [];
   let sums: Map<string, string>;
   try {
     sums = parseSums(await readFile(join(dir, SUMS_FILE), 'utf8'));
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { sums: null, problems: [{ file: SUMS_FILE, message: missing ? `${SUMS_FILE} is missing` : (error as Error).message }] };
+    return {
+      sums: null,
+      problems: [{ file: SUMS_FILE, message: missing ? `${SUMS_FILE} is missing` : (error as Error).message }],
+    };
   }
   const present = new Set((await readdir(dir)).filter((name) => name !== SUMS_FILE));
   for (const [name, expected] of sums) {
@@ -32,7 +37,11 @@ export const checkPackageFiles = async (dir: string): Promise<{ sums: Map<string
       continue;
     }
     const actual = (await hashFile(join(dir, name))).sha256;
-    if (actual !== expected) problems.push({ file: name, message: `${name} does not match ${SUMS_FILE} (expected sha256 ${expected.slice(0, 12)}…, found ${actual.slice(0, 12)}…): modified` });
+    if (actual !== expected)
+      problems.push({
+        file: name,
+        message: `${name} does not match ${SUMS_FILE} (expected sha256 ${expected.slice(0, 12)}…, found ${actual.slice(0, 12)}…): modified`,
+      });
   }
   for (const name of present) problems.push({ file: name, message: `${name} is not listed in ${SUMS_FILE}: added` });
   return { sums, problems };
@@ -67,7 +76,10 @@ export const readGovernedFiles = async (dir: string, label: string): Promise<Gov
       ]);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      lastError = new RegistryError('integrity', `${label}: ${(error as NodeJS.ErrnoException).path ?? 'a file'} is missing`);
+      lastError = new RegistryError(
+        'integrity',
+        `${label}: ${(error as NodeJS.ErrnoException).path ?? 'a file'} is missing`,
+      );
       continue;
     }
     const sums = parseSums(sumsText);
@@ -76,7 +88,10 @@ export const readGovernedFiles = async (dir: string, label: string): Promise<Gov
       [MODEL_CARD_FILE, cardText],
     ].find(([name, text]) => sums.get(name as string) !== sha256(text as string));
     if (wrong !== undefined) {
-      lastError = new RegistryError('integrity', `${label}: ${wrong[0] as string} does not match ${SUMS_FILE}; the package was modified and is refused`);
+      lastError = new RegistryError(
+        'integrity',
+        `${label}: ${wrong[0] as string} does not match ${SUMS_FILE}; the package was modified and is refused`,
+      );
       continue;
     }
     const parsed = ManifestSchema.safeParse(JSON.parse(manifestText));

@@ -31,7 +31,8 @@ export const readRegistryConfig = async (root: string): Promise<RegistryConfig |
     throw error;
   }
   const parsed = RegistryConfigSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new RegistryError('invalid-argument', `${join(root, REGISTRY_CONFIG_FILE)} is not a valid registry config`);
+  if (!parsed.success)
+    throw new RegistryError('invalid-argument', `${join(root, REGISTRY_CONFIG_FILE)} is not a valid registry config`);
   return parsed.data;
 };
 

@@ -78,7 +78,10 @@ export interface Registry {
   list(): Promise<ModelSummary[]>;
   show(name: string, ref: VersionRef): Promise<VersionDetail>;
   /** `version` is ignored by rollback (it always returns to the previous production version). */
-  govern(action: GovernAction, input: { readonly name: string; readonly version?: number; readonly reason?: string }): Promise<GovernResult>;
+  govern(
+    action: GovernAction,
+    input: { readonly name: string; readonly version?: number; readonly reason?: string },
+  ): Promise<GovernResult>;
   fetch(name: string, ref: VersionRef, destDir: string): Promise<FetchResult>;
   verify(): Promise<VerifyReport>;
 }

@@ -54,14 +54,18 @@ export const readRunSource = async (dir: string): Promise<RunSource> => {
   const parsed = RunArtifactSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RegistryError('invalid-argument', `${RUN_ARTIFACT_FILE} is not a valid run record: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
+    throw new RegistryError(
+      'invalid-argument',
+      `${RUN_ARTIFACT_FILE} is not a valid run record: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    );
   }
   const run = parsed.data;
   checkRunId(run.runId);
   const files: SourceFile[] = [];
   const add = async (name: string, role: FileRole) => {
     checkFileName(name);
-    if (GENERATED_FILES.includes(name)) throw new RegistryError('invalid-argument', `${name} is written by the registry; a run may not contain it`);
+    if (GENERATED_FILES.includes(name))
+      throw new RegistryError('invalid-argument', `${name} is written by the registry; a run may not contain it`);
     if (files.some((f) => f.name === name)) throw new RegistryError('invalid-argument', `${name} is listed twice`);
     const bytes = await regularFileSize(dir, name);
     if (bytes === null) throw new RegistryError('invalid-argument', `${name} is missing from ${dir}`);

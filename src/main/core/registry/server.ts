@@ -67,9 +67,13 @@ interface Upload {
   touched: number;
 }
 
-const GovernBodySchema = z.object({ version: z.number().int().positive().optional(), reason: z.string().max(2000).optional() }).strict();
+const GovernBodySchema = z
+  .object({ version: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
+  .strict();
 const UploadBodySchema = z.object({ name: z.string().max(64) }).strict();
-const CommitBodySchema = z.object({ files: z.record(z.string().max(128), z.string().regex(/^[0-9a-f]{64}$/)) }).strict();
+const CommitBodySchema = z
+  .object({ files: z.record(z.string().max(128), z.string().regex(/^[0-9a-f]{64}$/)) })
+  .strict();
 
 const bad = (message: string): never => {
   throw new RegistryError('invalid-argument', message);
@@ -90,17 +94,29 @@ export const parseRequestPath = (rawUrl: string | undefined): string[] => {
     } catch {
       return bad('request path is not valid percent-encoding');
     }
-    if (decoded === '' || decoded === '.' || decoded.includes('..') || decoded.includes('/') || decoded.startsWith('~')) {
+    if (
+      decoded === '' ||
+      decoded === '.' ||
+      decoded.includes('..') ||
+      decoded.includes('/') ||
+      decoded.startsWith('~')
+    ) {
       bad(`request path segment ${JSON.stringify(decoded.slice(0, 40))} is not allowed`);
     }
     return decoded;
   });
 };
 
-const parseRef = (value: string): VersionRef => (value === 'production' || value === 'latest' ? value : /^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : bad(`invalid version ${JSON.stringify(value)}`));
+const parseRef = (value: string): VersionRef =>
+  value === 'production' || value === 'latest'
+    ? value
+    : /^[1-9][0-9]{0,8}$/.test(value)
+      ? Number(value)
+      : bad(`invalid version ${JSON.stringify(value)}`);
 
 const readJson = async <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> => {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) bad('expected content-type application/json');
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+    bad('expected content-type application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -115,7 +131,8 @@ const readJson = async <T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
     return bad('request body is not JSON');
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) bad(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    bad(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return (parsed as { data: T }).data;
 };
 
@@ -138,7 +155,12 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
  */
 const sendPackageFile = async (res: ServerResponse, path: string, expected: string) => {
   const info = await stat(path);
-  res.writeHead(200, { ...HEADERS, 'content-type': 'application/octet-stream', 'content-length': info.size, 'x-content-sha256': expected });
+  res.writeHead(200, {
+    ...HEADERS,
+    'content-type': 'application/octet-stream',
+    'content-length': info.size,
+    'x-content-sha256': expected,
+  });
   await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), res);
 };
 
@@ -152,14 +174,16 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
   const authenticate = async (req: IncomingMessage): Promise<RegistryUser> => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,200})$/.exec(header);
-    if (match === null) throw new RegistryError('unauthorized', 'a bearer token is required (Authorization: Bearer <token>)');
+    if (match === null)
+      throw new RegistryError('unauthorized', 'a bearer token is required (Authorization: Bearer <token>)');
     const user = await users.authenticate(match[1] as string);
     if (user === null) throw new RegistryError('unauthorized', 'unknown token');
     return user;
   };
 
   const allow = (user: RegistryUser, operation: Operation) => {
-    if (!mayDo(user.role, operation)) throw new RegistryError('forbidden', `${user.name} (${user.role}) may not ${operation}`);
+    if (!mayDo(user.role, operation))
+      throw new RegistryError('forbidden', `${user.name} (${user.role}) may not ${operation}`);
   };
 
   const uploadOf = (id: string, user: RegistryUser): Upload => {
@@ -180,7 +204,8 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
     if (upload.files.has(file)) throw new RegistryError('conflict', `${file} was already uploaded`);
     const left = maxUploadBytes - upload.bytes;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > left) throw new RegistryError('too-large', `upload over the limit of ${maxUploadBytes} bytes`);
+    if (Number.isFinite(declared) && declared > left)
+      throw new RegistryError('too-large', `upload over the limit of ${maxUploadBytes} bytes`);
     const part = join(upload.staged.dir, `${file}.part`);
     const out = createWriteStream(part, { flags: 'wx' });
     const hash = createHash('sha256');
@@ -233,14 +258,28 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
           const file = checkFileName(segments[6]);
           const pkg = await store.readPackage(name, ref);
           const label = `${name} version ${pkg.detail.version}: ${file}`;
-          const generated: Readonly<Record<string, string>> = { [MANIFEST_FILE]: pkg.files.manifestText, [MODEL_CARD_FILE]: pkg.files.cardText };
+          const generated: Readonly<Record<string, string>> = {
+            [MANIFEST_FILE]: pkg.files.manifestText,
+            [MODEL_CARD_FILE]: pkg.files.cardText,
+          };
           if (file === SUMS_FILE || generated[file] !== undefined) {
-            const text = file === SUMS_FILE ? [...pkg.files.sums].map(([n, h]) => `${h}  ${n}\n`).join('') : (generated[file] as string);
-            res.writeHead(200, { ...HEADERS, 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(text) });
+            const text =
+              file === SUMS_FILE
+                ? [...pkg.files.sums].map(([n, h]) => `${h}  ${n}\n`).join('')
+                : (generated[file] as string);
+            res.writeHead(200, {
+              ...HEADERS,
+              'content-type': 'application/octet-stream',
+              'content-length': Buffer.byteLength(text),
+            });
             res.end(text);
             return undefined;
           }
-          const expected = pkg.files.sums.get(file) ?? (() => { throw new RegistryError('not-found', `${label} is not part of the package`); })();
+          const expected =
+            pkg.files.sums.get(file) ??
+            (() => {
+              throw new RegistryError('not-found', `${label} is not part of the package`);
+            })();
           await sendPackageFile(res, join(pkg.dir, file), expected);
           return undefined;
         }
@@ -261,25 +300,43 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
       if (segments.length === 2 && method === 'POST') {
         const body = await readJson(req, UploadBodySchema);
         const name = checkModelName(body.name);
-        if (uploads.size >= MAX_UPLOADS) throw new RegistryError('unavailable', 'too many uploads in progress; try again');
+        if (uploads.size >= MAX_UPLOADS)
+          throw new RegistryError('unavailable', 'too many uploads in progress; try again');
         const id = randomBytes(16).toString('hex');
-        uploads.set(id, { id, user: user.name, name, staged: await store.newStaging(), files: new Map(), bytes: 0, busy: false, touched: Date.now() });
+        uploads.set(id, {
+          id,
+          user: user.name,
+          name,
+          staged: await store.newStaging(),
+          files: new Map(),
+          bytes: 0,
+          busy: false,
+          touched: Date.now(),
+        });
         return { uploadId: id, maxBytes: maxUploadBytes };
       }
       const upload = uploadOf(a ?? '', user);
       if (upload.busy) throw new RegistryError('conflict', 'this upload is busy with another request');
       upload.busy = true;
       try {
-        if (segments.length === 5 && b === 'files' && method === 'PUT') return await receiveFile(req, upload, checkFileName(c));
+        if (segments.length === 5 && b === 'files' && method === 'PUT')
+          return await receiveFile(req, upload, checkFileName(c));
         if (segments.length === 4 && b === 'commit' && method === 'POST') {
           const body = await readJson(req, CommitBodySchema);
           const claimed = new Map(Object.entries(body.files).map(([file, hex]) => [checkFileName(file), hex]));
           const received = [...upload.files.keys()].sort();
-          if ([...claimed.keys()].sort().join('/') !== received.join('/')) bad(`commit lists ${[...claimed.keys()].join(', ')} but ${received.join(', ')} were uploaded`);
+          if ([...claimed.keys()].sort().join('/') !== received.join('/'))
+            bad(`commit lists ${[...claimed.keys()].join(', ')} but ${received.join(', ')} were uploaded`);
           for (const [file, hex] of claimed) {
-            if (upload.files.get(file)?.sha256 !== hex) bad(`${file}: the bytes received do not match the hash the client computed; nothing was published`);
+            if (upload.files.get(file)?.sha256 !== hex)
+              bad(`${file}: the bytes received do not match the hash the client computed; nothing was published`);
           }
-          const result = await store.commit(upload.staged.id, upload.name, user.name, new Map([...upload.files].map(([f, v]) => [f, v.sha256])));
+          const result = await store.commit(
+            upload.staged.id,
+            upload.name,
+            user.name,
+            new Map([...upload.files].map(([f, v]) => [f, v.sha256])),
+          );
           uploads.delete(upload.id);
           log(`${user.name} publish ${result.name} v${result.version}`);
           return result;
@@ -319,10 +376,14 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
     }
   };
 
-  const server: Server = options.tls === undefined ? createHttpServer((q, r) => void handle(q, r)) : createHttpsServer(options.tls, (q, r) => void handle(q, r));
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer((q, r) => void handle(q, r))
+      : createHttpsServer(options.tls, (q, r) => void handle(q, r));
   server.requestTimeout = 0;
   const sweep = setInterval(() => {
-    for (const upload of uploads.values()) if (!upload.busy && Date.now() - upload.touched > UPLOAD_IDLE_MS) void dropUpload(upload);
+    for (const upload of uploads.values())
+      if (!upload.busy && Date.now() - upload.touched > UPLOAD_IDLE_MS) void dropUpload(upload);
   }, 60_000);
   sweep.unref();
   const host = options.host ?? '127.0.0.1';

@@ -50,7 +50,10 @@ export const parseTfjsModel = (text: string, source = 'model.json'): WeightGroup
   }
   const parsed = TfjsModelJsonSchema.safeParse(json);
   if (!parsed.success) {
-    throw new RegistryError('invalid-argument', `${source} is not a TF.js layers model: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new RegistryError(
+      'invalid-argument',
+      `${source} is not a TF.js layers model: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
   if (parsed.data.format !== undefined && parsed.data.format !== 'layers-model') {
     throw new RegistryError('invalid-argument', `${source}: format "${parsed.data.format}" is not "layers-model"`);

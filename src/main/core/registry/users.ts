@@ -54,11 +54,17 @@ export const readUsersFile = async (path: string): Promise<RegistryUser[]> => {
 };
 
 /** Adds (or with `replace`, re-keys) a user and returns the new token: the only time it exists in clear. */
-export const addUser = async (path: string, name: string, role: Role, options: { readonly replace?: boolean } = {}): Promise<string> => {
+export const addUser = async (
+  path: string,
+  name: string,
+  role: Role,
+  options: { readonly replace?: boolean } = {},
+): Promise<string> => {
   checkUserName(name);
   const users = await readUsersFile(path);
   const existing = users.findIndex((u) => u.name.toLowerCase() === name.toLowerCase());
-  if (existing >= 0 && options.replace !== true) throw new RegistryError('conflict', `user ${name} exists (use --replace to issue a new token)`);
+  if (existing >= 0 && options.replace !== true)
+    throw new RegistryError('conflict', `user ${name} exists (use --replace to issue a new token)`);
   const token = newToken();
   const user: RegistryUser = { name, role, tokenSha256: hashToken(token) };
   if (existing >= 0) users[existing] = user;

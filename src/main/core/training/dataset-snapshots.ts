@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { DatasetConfigSchema, TrainConfigSchema } from '../../../shared/training.js';
 import { frozenSnapshotFile, readFrozenSnapshot, writeFrozenSnapshot } from '../datasets/frozen-snapshot.js';
 import { DatasetError } from '../datasets/prepare.js';
-import { loadSnapshotData, SnapshotDefinitionSchema, type SnapshotData, type SnapshotDefinition } from '../datasets/snapshot.js';
+import {
+  loadSnapshotData,
+  SnapshotDefinitionSchema,
+  type SnapshotData,
+  type SnapshotDefinition,
+} from '../datasets/snapshot.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { DatasetSnapshotRow } from '../workspace/datasets.js';
 
@@ -49,7 +54,7 @@ export const createDatasetSnapshot = async (
   input: { name: string; definition: SnapshotDefinition },
 ): Promise<CreatedSnapshot> => {
   const data = await loadSnapshotData(workspace, input.definition);
-  if (data.windows === 0) throw new DatasetError('empty split: the snapshot\'s assets give no labelled windows');
+  if (data.windows === 0) throw new DatasetError("empty split: the snapshot's assets give no labelled windows");
   const existed = (await workspace.dataset(data.id)) !== null;
   await freezeSnapshot(workspace, data);
   await workspace.saveDataset({
@@ -82,7 +87,10 @@ export const freezeSnapshot = async (workspace: Workspace, data: SnapshotData): 
  * A saved snapshot's definition. Snapshots saved by training before `datasets create` existed stored the bare
  * dataset config; their split seed (part of the hash) is the seed of a run trained on them.
  */
-export const snapshotDefinition = async (workspace: Workspace, row: DatasetSnapshotRow): Promise<SnapshotDefinition> => {
+export const snapshotDefinition = async (
+  workspace: Workspace,
+  row: DatasetSnapshotRow,
+): Promise<SnapshotDefinition> => {
   const current = SnapshotDefinitionSchema.safeParse(row.definition);
   if (current.success) return current.data;
   const legacy = DatasetConfigSchema.safeParse(row.definition);
@@ -90,7 +98,9 @@ export const snapshotDefinition = async (workspace: Workspace, row: DatasetSnaps
   const run = (await workspace.runs()).find((r) => r.datasetId === row.id);
   const seed = (run?.config as { training?: { seed?: unknown } } | undefined)?.training?.seed;
   if (typeof seed !== 'number') {
-    throw new Error(`dataset ${row.id}: saved without its seed by an older version and no run uses it; recreate it with "pdm-studio datasets create"`);
+    throw new Error(
+      `dataset ${row.id}: saved without its seed by an older version and no run uses it; recreate it with "pdm-studio datasets create"`,
+    );
   }
   return { dataset: legacy.data, seed };
 };
@@ -105,7 +115,10 @@ export const loadSavedSnapshot = async (workspace: Workspace, id: string): Promi
   if (row === null) throw new Error(`no dataset "${id}" in ${workspace.path} (see "pdm-studio datasets list")`);
   const frozen = await readFrozenSnapshot(frozenSnapshotFile(workspace.path, id));
   if (frozen !== null) {
-    if (frozen.contentHash !== row.contentHash) throw new DatasetError(`dataset ${id}: its frozen copy holds other data than the snapshot saved (content hash ${frozen.contentHash.slice(0, 12)} ≠ ${row.contentHash.slice(0, 12)})`);
+    if (frozen.contentHash !== row.contentHash)
+      throw new DatasetError(
+        `dataset ${id}: its frozen copy holds other data than the snapshot saved (content hash ${frozen.contentHash.slice(0, 12)} ≠ ${row.contentHash.slice(0, 12)})`,
+      );
     return frozen;
   }
   const definition = await snapshotDefinition(workspace, row);
@@ -113,7 +126,9 @@ export const loadSavedSnapshot = async (workspace: Workspace, id: string): Promi
   try {
     data = await loadSnapshotData(workspace, definition);
   } catch (error) {
-    throw new DatasetError(`dataset ${id}: the workspace data no longer matches the snapshot: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DatasetError(
+      `dataset ${id}: the workspace data no longer matches the snapshot: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (data.contentHash !== row.contentHash) {
     throw new DatasetError(

@@ -1,6 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ARTIFACT_FILE, RunArtifactSchema, runArtifactDir, type RunArtifact } from '../../../shared/run-artifact.js';
+import {
+  RUN_ARTIFACT_FILE,
+  RunArtifactSchema,
+  runArtifactDir,
+  type RunArtifact,
+} from '../../../shared/run-artifact.js';
 import type { TrainConfig } from '../../../shared/training.js';
 import { DatasetError, prepareDataset } from '../datasets/prepare.js';
 import { readRecording, replaySource, runSourceFile } from '../datasets/recorded-source.js';
@@ -52,17 +57,25 @@ const snapshotScoringData = async (
     );
   }
   if (def.label.kind !== artifact.task) {
-    throw new DatasetError(`dataset ${datasetId} is labelled for "${def.label.kind}", but run ${artifact.runId} is a "${artifact.task}" model`);
+    throw new DatasetError(
+      `dataset ${datasetId} is labelled for "${def.label.kind}", but run ${artifact.runId} is a "${artifact.task}" model`,
+    );
   }
   if (def.window.length !== artifact.window.length) {
-    throw new DatasetError(`dataset ${datasetId} has windows of ${def.window.length} steps; run ${artifact.runId}'s model takes ${artifact.window.length}`);
+    throw new DatasetError(
+      `dataset ${datasetId} has windows of ${def.window.length} steps; run ${artifact.runId}'s model takes ${artifact.window.length}`,
+    );
   }
   if (def.resample.period !== config.dataset.resample.period) {
-    throw new DatasetError(`dataset ${datasetId} is on a grid of ${def.resample.period}; run ${artifact.runId} was trained on a grid of ${config.dataset.resample.period}`);
+    throw new DatasetError(
+      `dataset ${datasetId} is on a grid of ${def.resample.period}; run ${artifact.runId} was trained on a grid of ${config.dataset.resample.period}`,
+    );
   }
   const snapshot = await loadSavedSnapshot(workspace, datasetId);
   if (snapshot.timeKind !== artifact.window.timeKind) {
-    throw new DatasetError(`dataset ${datasetId} is on a ${snapshot.timeKind} axis; run ${artifact.runId} was trained on a ${artifact.window.timeKind} axis`);
+    throw new DatasetError(
+      `dataset ${datasetId} is on a ${snapshot.timeKind} axis; run ${artifact.runId} was trained on a ${artifact.window.timeKind} axis`,
+    );
   }
   const { windows, failures } = snapshotWindows(snapshot, {
     features: artifact.features,
@@ -75,7 +88,13 @@ const snapshotScoringData = async (
   const selection = config.dataset.assets;
   const trained = selection.names ?? known.filter((a) => a.startsWith(selection.prefix ?? ''));
   return {
-    data: { evaluation: windows, validation: windows, failures: { validation: failures, evaluation: failures }, timeKind: snapshot.timeKind, features: [...artifact.features] },
+    data: {
+      evaluation: windows,
+      validation: windows,
+      failures: { validation: failures, evaluation: failures },
+      timeKind: snapshot.timeKind,
+      features: [...artifact.features],
+    },
     dataset: {
       source: 'snapshot',
       id: snapshot.id,
@@ -112,13 +131,20 @@ export const evaluateRun = async (
     const recording = await readRecording(runSourceFile(workspace.path, runId));
     const source = recording === null ? workspace : replaySource(recording, `run ${runId}`);
     const dataset = await prepareDataset(source, config, await resolveFinalRul(config, baseDir));
-    const where = recording === null ? 'the workspace data changed since training' : 'its recorded data does not hash as at training';
+    const where =
+      recording === null
+        ? 'the workspace data changed since training'
+        : 'its recorded data does not hash as at training';
     if (dataset.contentHash !== artifact.dataset.contentHash) {
-      throw new Error(`run ${runId}: ${where} (dataset hash ${dataset.contentHash.slice(0, 12)} ≠ recorded ${artifact.dataset.contentHash.slice(0, 12)})`);
+      throw new Error(
+        `run ${runId}: ${where} (dataset hash ${dataset.contentHash.slice(0, 12)} ≠ recorded ${artifact.dataset.contentHash.slice(0, 12)})`,
+      );
     }
     const evaluationHash = artifact.evaluationDataset?.contentHash ?? null;
     if (evaluationHash !== null && dataset.evaluationHash !== evaluationHash) {
-      throw new Error(`run ${runId}: ${where} (evaluation data hash ${(dataset.evaluationHash ?? '').slice(0, 12)} ≠ recorded ${evaluationHash.slice(0, 12)})`);
+      throw new Error(
+        `run ${runId}: ${where} (evaluation data hash ${(dataset.evaluationHash ?? '').slice(0, 12)} ≠ recorded ${evaluationHash.slice(0, 12)})`,
+      );
     }
     data = dataset;
     const own = artifact.evaluationDataset ?? artifact.dataset;

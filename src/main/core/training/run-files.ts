@@ -22,7 +22,10 @@ export const parsePredictions = (csv: string): RunDetail['predictions'] =>
     .map((line) => {
       const close = line.lastIndexOf('",');
       const asset = JSON.parse(line.slice(0, close + 1)) as string;
-      const [t, label, score] = line.slice(close + 2).split(',').map(Number);
+      const [t, label, score] = line
+        .slice(close + 2)
+        .split(',')
+        .map(Number);
       return { asset, t: t ?? NaN, label: label ?? NaN, score: score ?? NaN };
     });
 

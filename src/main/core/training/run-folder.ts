@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ARTIFACT_FILE, RunArtifactSchema, runArtifactDir, type RunArtifact } from '../../../shared/run-artifact.js';
+import {
+  RUN_ARTIFACT_FILE,
+  RunArtifactSchema,
+  runArtifactDir,
+  type RunArtifact,
+} from '../../../shared/run-artifact.js';
 
 /** `run-20261122T001500-3fa9c1`: sortable by time, unique across concurrent runs. */
 export const newRunId = (now = new Date()): string =>
-  `run-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '')}-${randomBytes(3).toString('hex')}`;
+  `run-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '')}-${randomBytes(3).toString('hex')}`;
 
 /**
  * Write the run folder the registry packages (src/shared/run-artifact.ts): every file into a hidden sibling

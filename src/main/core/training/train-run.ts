@@ -49,7 +49,14 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   const { workspace } = options;
   const started = performance.now();
   const progress = options.onProgress ?? (() => undefined);
-  progress({ phase: 'preparing', epoch: 0, epochs: options.config.training.epochs, loss: null, valLoss: null, message: 'preparing dataset' });
+  progress({
+    phase: 'preparing',
+    epoch: 0,
+    epochs: options.config.training.epochs,
+    loss: null,
+    valLoss: null,
+    message: 'preparing dataset',
+  });
   const finalRul = await resolveFinalRul(options.config, options.baseDir);
   // The recorded config carries the true RUL values themselves, not a path: the run re-evaluates anywhere.
   const config: TrainConfig =
@@ -86,14 +93,25 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     }),
     keep('the training snapshot was not frozen', async () => {
       // From the recording, not the workspace again: the snapshot is the training assets' part of what was read.
-      const data = await loadSnapshotData(replaySource(recorder.recording(), `run ${runId}`), { dataset: config.dataset, seed: config.training.seed });
-      if (data.contentHash !== dataset.contentHash) return `the training snapshot was not frozen: it hashes ${data.contentHash.slice(0, 12)}, the run's dataset ${dataset.contentHash.slice(0, 12)}`;
+      const data = await loadSnapshotData(replaySource(recorder.recording(), `run ${runId}`), {
+        dataset: config.dataset,
+        seed: config.training.seed,
+      });
+      if (data.contentHash !== dataset.contentHash)
+        return `the training snapshot was not frozen: it hashes ${data.contentHash.slice(0, 12)}, the run's dataset ${dataset.contentHash.slice(0, 12)}`;
       await freezeSnapshot(workspace, data);
       return null;
     }),
   ]).then((messages) => messages.filter((m) => m !== null).join('; ') || null);
-  const poll = options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
-  const record = (status: 'done' | 'failed' | 'cancelled', backend: string, metrics: Record<string, number>, dir: string | null, message: string | null) =>
+  const poll =
+    options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
+  const record = (
+    status: 'done' | 'failed' | 'cancelled',
+    backend: string,
+    metrics: Record<string, number>,
+    dir: string | null,
+    message: string | null,
+  ) =>
     workspace.recordRun({
       id: runId,
       name: config.name,
@@ -120,7 +138,13 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
     await freezing;
     await rm(runSourceFile(workspace.path, runId), { force: true });
-    await record(cancelled ? 'cancelled' : 'failed', 'unknown', {}, null, error instanceof Error ? error.message : String(error));
+    await record(
+      cancelled ? 'cancelled' : 'failed',
+      'unknown',
+      {},
+      null,
+      error instanceof Error ? error.message : String(error),
+    );
     throw error;
   } finally {
     if (poll !== null) clearInterval(poll);

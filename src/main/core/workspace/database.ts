@@ -1,4 +1,12 @@
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, INTEGER, UINTEGER, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DOUBLE,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  INTEGER,
+  UINTEGER,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
 export type Params = readonly DuckDBValue[];
@@ -67,9 +75,14 @@ export class Connection {
    * DuckDB's appender: no SQL text and no per-value objects, several times faster than casting JSON lists.
    * The rows join the connection's open transaction, if any. The columns must have the same length.
    */
-  async appendColumns(table: string, columns: readonly AppendColumn[], options: { readonly schema?: string; readonly catalog?: string } = {}): Promise<void> {
+  async appendColumns(
+    table: string,
+    columns: readonly AppendColumn[],
+    options: { readonly schema?: string; readonly catalog?: string } = {},
+  ): Promise<void> {
     const rows = columns[0]?.values.length ?? 0;
-    if (columns.some((c) => c.values.length !== rows)) throw new Error('appendColumns: the columns must have the same length');
+    if (columns.some((c) => c.values.length !== rows))
+      throw new Error('appendColumns: the columns must have the same length');
     if (rows === 0) return;
     const appender = await this.connection.createAppender(table, options.schema ?? null, options.catalog ?? null);
     try {

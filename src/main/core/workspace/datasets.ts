@@ -17,8 +17,7 @@ export interface SeriesRequest {
   readonly gap: 'forward-fill' | 'reject';
 }
 
-const inList = (values: readonly string[], offset: number): string =>
-  values.map((_, i) => `$${i + offset}`).join(', ');
+const inList = (values: readonly string[], offset: number): string => values.map((_, i) => `$${i + offset}`).join(', ');
 
 /**
  * Load the requested signals of the requested assets onto a grid of `period` (averaging readings that share a
@@ -64,7 +63,8 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
     const tagsOfAsset = bySignal.get(asset);
     const slotsPerTag = tags.map((tag) => {
       const slots = tagsOfAsset?.get(tag);
-      if (slots === undefined || slots.size === 0) throw new Error(`asset "${asset}" has no readings of "${tag}" in the chosen range`);
+      if (slots === undefined || slots.size === 0)
+        throw new Error(`asset "${asset}" has no readings of "${tag}" in the chosen range`);
       return slots;
     });
     // The grid starts where every signal has begun (nothing to carry forward before that) and runs to the latest.
@@ -89,7 +89,9 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
         const v = slots.get(start + i);
         if (v !== undefined) lastValue = v;
         else if (request.gap === 'reject') {
-          throw new Error(`gap in data: ${asset}/${tags[k] ?? ''} has no reading at t=${(start + i) * period} (gap policy "reject")`);
+          throw new Error(
+            `gap in data: ${asset}/${tags[k] ?? ''} has no reading at t=${(start + i) * period} (gap policy "reject")`,
+          );
         }
         out[i] = lastValue;
       }
@@ -120,7 +122,14 @@ export const saveDatasetSnapshot = async (db: Connection, snapshot: DatasetSnaps
   await db.run(
     `INSERT INTO datasets (id, name, definition, content_hash, assets, windows) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO NOTHING`,
-    [snapshot.id, snapshot.name, JSON.stringify(snapshot.definition), snapshot.contentHash, snapshot.assets, snapshot.windows],
+    [
+      snapshot.id,
+      snapshot.name,
+      JSON.stringify(snapshot.definition),
+      snapshot.contentHash,
+      snapshot.assets,
+      snapshot.windows,
+    ],
   );
 };
 

@@ -56,13 +56,18 @@ const toRecord = (r: Row): EventRecord => ({
 export const listEventRecords = async (db: Connection, assets?: readonly string[]): Promise<EventRecord[]> => {
   if (assets !== undefined && assets.length === 0) return [];
   const filter = assets === undefined ? '' : `WHERE asset IN (${assets.map((_, i) => `$${i + 1}`).join(', ')})`;
-  const rows = await db.all<Row>(`SELECT ${COLUMNS} FROM events ${filter} ORDER BY start_t, id`, assets === undefined ? [] : [...assets]);
+  const rows = await db.all<Row>(
+    `SELECT ${COLUMNS} FROM events ${filter} ORDER BY start_t, id`,
+    assets === undefined ? [] : [...assets],
+  );
   return rows.map(toRecord);
 };
 
 /** The time axis of an asset: cycles when all its signals count cycles, else timestamps (also for unknown assets). */
 export const assetTimeKind = async (db: Connection, asset: string): Promise<TimeKind> => {
-  const kinds = await db.all<{ time_kind: TimeKind }>('SELECT DISTINCT time_kind FROM signals WHERE asset = $1', [asset]);
+  const kinds = await db.all<{ time_kind: TimeKind }>('SELECT DISTINCT time_kind FROM signals WHERE asset = $1', [
+    asset,
+  ]);
   return kinds.length > 0 && kinds.every((k) => k.time_kind === 'cycle') ? 'cycle' : 'timestamp';
 };
 
@@ -82,7 +87,15 @@ export const saveEventRecord = async (db: Connection, change: EventChange): Prom
   const endT = change.endT === null ? null : integerTime(change.endT, 'end');
   if (endT !== null && endT < startT) throw new Error('event: the end is before the start');
   const timeKind = await assetTimeKind(db, asset);
-  const values = [asset, change.kind, startT, endT, timeKind, change.code?.trim() || null, change.description?.trim() || null];
+  const values = [
+    asset,
+    change.kind,
+    startT,
+    endT,
+    timeKind,
+    change.code?.trim() || null,
+    change.description?.trim() || null,
+  ];
   if (change.id === undefined) {
     const row = await db.one<Row>(
       `INSERT INTO events (asset, kind, start_t, end_t, time_kind, code, description, source)

@@ -48,14 +48,17 @@ export const storeEvents = async (
     for (let start = 0; start < events.length; start += 5000) {
       const slice = events.slice(start, start + 5000);
       const json = (pick: (e: EventInput) => unknown) => JSON.stringify(slice.map(pick));
-      await db.run('CREATE OR REPLACE TEMP TABLE pdm_events_in AS SELECT * FROM (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS kind, unnest($3::BIGINT[]) AS start_t, unnest($4::BIGINT[]) AS end_t, unnest($5::VARCHAR[]) AS code, unnest($6::VARCHAR[]) AS description)', [
-        json((e) => e.asset),
-        json((e) => e.kind),
-        json((e) => e.startT),
-        json((e) => e.endT),
-        json((e) => e.code),
-        json((e) => e.description),
-      ]);
+      await db.run(
+        'CREATE OR REPLACE TEMP TABLE pdm_events_in AS SELECT * FROM (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS kind, unnest($3::BIGINT[]) AS start_t, unnest($4::BIGINT[]) AS end_t, unnest($5::VARCHAR[]) AS code, unnest($6::VARCHAR[]) AS description)',
+        [
+          json((e) => e.asset),
+          json((e) => e.kind),
+          json((e) => e.startT),
+          json((e) => e.endT),
+          json((e) => e.code),
+          json((e) => e.description),
+        ],
+      );
       const rows = await db.all<{ Count?: number }>(
         `INSERT INTO events (asset, kind, start_t, end_t, time_kind, code, description, source)
          SELECT DISTINCT ON (asset, kind, start_t, code) asset, kind, start_t, end_t, 'timestamp', code, description, $1 FROM pdm_events_in i
@@ -67,14 +70,18 @@ export const storeEvents = async (
       await db.run('DROP TABLE pdm_events_in');
     }
     for (const r of rejects) {
-      await db.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, $5, $6)', [ingestId, file, r.line, r.field, r.reason, r.raw.slice(0, 2000)]);
+      await db.run('INSERT INTO rejects VALUES ($1, $2, $3, $4, $5, $6)', [
+        ingestId,
+        file,
+        r.line,
+        r.field,
+        r.reason,
+        r.raw.slice(0, 2000),
+      ]);
     }
-    await db.run(`UPDATE ingests SET status = 'done', finished_at = now(), "values" = $1, rejected = $2, duplicates = $3 WHERE id = $4`, [
-      added,
-      rejects.length,
-      events.length - added,
-      ingestId,
-    ]);
+    await db.run(
+      `UPDATE ingests SET status = 'done', finished_at = now(), "values" = $1, rejected = $2, duplicates = $3 WHERE id = $4`,
+      [added, rejects.length, events.length - added, ingestId],
+    );
     return { ingestId, events: added, duplicates: events.length - added, rejected: rejects.length };
   });
-

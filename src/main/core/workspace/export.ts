@@ -47,7 +47,9 @@ const BATCH_ROWS = 65_536;
 
 const writeArrow = async (db: Connection, sql: string, timeKind: TimeKind, path: string): Promise<number> => {
   const timeField =
-    timeKind === 'timestamp' ? new Field('time', new TimestampMicrosecond('UTC'), false) : new Field('cycle', new Int64(), false);
+    timeKind === 'timestamp'
+      ? new Field('time', new TimestampMicrosecond('UTC'), false)
+      : new Field('cycle', new Int64(), false);
   const schema = new Schema([
     new Field('asset', new Utf8(), false),
     new Field('tag', new Utf8(), false),
@@ -60,7 +62,14 @@ const writeArrow = async (db: Connection, sql: string, timeKind: TimeKind, path:
   const fileWriter = new RecordBatchFileWriter();
   fileWriter.pipe(out);
   let rows = 0;
-  const flush = (asset: string[], tag: string[], unit: (string | null)[], t: bigint[], value: (number | null)[], quality: (number | null)[]) => {
+  const flush = (
+    asset: string[],
+    tag: string[],
+    unit: (string | null)[],
+    t: bigint[],
+    value: (number | null)[],
+    quality: (number | null)[],
+  ) => {
     const times = BigInt64Array.from(t);
     const children: Data[] = [
       vectorFromArray(asset, new Utf8()).data[0] as Data,
@@ -76,7 +85,14 @@ const writeArrow = async (db: Connection, sql: string, timeKind: TimeKind, path:
     fileWriter.write(new RecordBatch(schema, data));
     rows += times.length;
   };
-  let cols: [string[], string[], (string | null)[], bigint[], (number | null)[], (number | null)[]] = [[], [], [], [], [], []];
+  let cols: [string[], string[], (string | null)[], bigint[], (number | null)[], (number | null)[]] = [
+    [],
+    [],
+    [],
+    [],
+    [],
+    [],
+  ];
   for await (const chunk of db.stream(sql)) {
     for (const row of chunk) {
       cols[0].push(String(row[0]));
@@ -106,7 +122,8 @@ export const exportReadings = async (db: Connection, req: ExportRequest): Promis
     `SELECT DISTINCT time_kind FROM signals WHERE id IN (${req.signalIds.map((id) => Math.trunc(id)).join(', ')})`,
   );
   if (kinds.length === 0) throw new Error('export: none of the signals exists');
-  if (kinds.length > 1) throw new Error('export: choose signals with the same time axis (timestamps or cycles), not both');
+  if (kinds.length > 1)
+    throw new Error('export: choose signals with the same time axis (timestamps or cycles), not both');
   const timeKind = kinds[0]?.time_kind ?? 'timestamp';
   const sql = selection(req, timeKind);
   const partial = `${req.path}.partial`;
@@ -116,7 +133,10 @@ export const exportReadings = async (db: Connection, req: ExportRequest): Promis
       case 'csv':
       case 'parquet': {
         const options = req.format === 'csv' ? 'FORMAT csv, HEADER true' : 'FORMAT parquet, COMPRESSION zstd';
-        const selectionTimes = req.format === 'csv' ? sql.replace('make_timestamptz(r.t)', "strftime(make_timestamptz(r.t), '%Y-%m-%dT%H:%M:%S.%fZ')") : sql;
+        const selectionTimes =
+          req.format === 'csv'
+            ? sql.replace('make_timestamptz(r.t)', "strftime(make_timestamptz(r.t), '%Y-%m-%dT%H:%M:%S.%fZ')")
+            : sql;
         await db.run(`COPY (${selectionTimes}) TO ${quoteLiteral(partial)} (${options})`);
         const counted = await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${sql})`);
         rows = counted.n;

@@ -112,7 +112,11 @@ const csvOptions = (plan: ImportPlan, ingestId: number | null, columns: Readonly
     // Without an ingest the read only surveys the file: rows the import would reject are skipped, not recorded.
     ...(ingestId === null
       ? [`ignore_errors = true`]
-      : [`store_rejects = true`, `rejects_table = 'pdm_rej_errors_${ingestId}'`, `rejects_scan = 'pdm_rej_scans_${ingestId}'`]),
+      : [
+          `store_rejects = true`,
+          `rejects_table = 'pdm_rej_errors_${ingestId}'`,
+          `rejects_scan = 'pdm_rej_scans_${ingestId}'`,
+        ]),
     `max_line_size = 1048576`,
   ].join(', ');
 };
@@ -235,7 +239,9 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
     const fields = raw.trim().split(/\s+/);
     const lineNo = i + 1;
     const reject = (field: string | null, reason: string) =>
-      rejects.push(`(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`);
+      rejects.push(
+        `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`,
+      );
     if (fields.length !== CMAPSS_FIELDS) {
       reject(null, `expected ${CMAPSS_FIELDS} fields, found ${fields.length}`);
       continue;
@@ -243,14 +249,19 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
     const numbers = fields.map(Number);
     const badIndex = numbers.findIndex((n, k) => !Number.isFinite(n) || (k < 2 && !Number.isInteger(n)));
     if (badIndex >= 0) {
-      const name = badIndex === 0 ? 'unit' : badIndex === 1 ? 'cycle' : (names[badIndex - 2] ?? `field ${badIndex + 1}`);
+      const name =
+        badIndex === 0 ? 'unit' : badIndex === 1 ? 'cycle' : (names[badIndex - 2] ?? `field ${badIndex + 1}`);
       reject(name, `not a number: "${fields[badIndex] ?? ''}"`);
       continue;
     }
     staged.push(numbers.join(','));
   }
-  await db.run(`CREATE TEMP TABLE ${STAGE} (asset VARCHAR, src_tag VARCHAR, t BIGINT, value DOUBLE, quality UINTEGER, bad VARCHAR, ord BIGINT)`);
-  await db.run(`CREATE TEMP TABLE pdm_cmapss_rows (unit INTEGER, cycle BIGINT, ${names.map((n) => `${quoteIdent(n)} DOUBLE`).join(', ')}, ord BIGINT)`);
+  await db.run(
+    `CREATE TEMP TABLE ${STAGE} (asset VARCHAR, src_tag VARCHAR, t BIGINT, value DOUBLE, quality UINTEGER, bad VARCHAR, ord BIGINT)`,
+  );
+  await db.run(
+    `CREATE TEMP TABLE pdm_cmapss_rows (unit INTEGER, cycle BIGINT, ${names.map((n) => `${quoteIdent(n)} DOUBLE`).join(', ')}, ord BIGINT)`,
+  );
   // Validated rows go to DuckDB through a scratch CSV: its reader is far faster than SQL literals.
   const scratch = await mkdtemp(join(tmpdir(), 'pdm-cmapss-'));
   try {
@@ -338,7 +349,12 @@ const collectReaderRejects = async (db: Connection, plan: ImportPlan, ingestId: 
                    ELSE error_type || ': ' || error_message END,
               csv_line
        FROM ${errors}`,
-      [ingestId, plan.file, plan.timeColumn, plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : ''],
+      [
+        ingestId,
+        plan.file,
+        plan.timeColumn,
+        plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : '',
+      ],
     );
     const lines = await db.all<{ line: number }>(`SELECT DISTINCT line FROM ${errors} ORDER BY line`);
     structural.push(...lines.map((l) => l.line));
@@ -374,7 +390,7 @@ const collectStageRejects = async (
 ): Promise<void> => {
   const PAGE = 50_000;
   let lineOf: ((ord: number) => number) | null = null;
-  for (let afterOrd = -1; ; ) {
+  for (let afterOrd = -1; ;) {
     // Pages in increasing ord: the line mapper walks forward only.
     const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
       `SELECT ${ordOf(plan)} AS ord, bad, src_tag, t FROM ${STAGE}
@@ -436,7 +452,9 @@ interface SourceTag {
 const registerSignals = async (db: Connection, plan: ImportPlan, distinct: readonly SourceTag[]) => {
   const source = `${plan.format}:${plan.file}`;
   await db.run('DROP TABLE IF EXISTS pdm_tagmap');
-  await db.run(`CREATE TEMP TABLE pdm_tagmap (asset_in VARCHAR, src_tag VARCHAR, asset VARCHAR, tag VARCHAR, unit VARCHAR, signal_id INTEGER)`);
+  await db.run(
+    `CREATE TEMP TABLE pdm_tagmap (asset_in VARCHAR, src_tag VARCHAR, asset VARCHAR, tag VARCHAR, unit VARCHAR, signal_id INTEGER)`,
+  );
   const mappings = distinct.map(({ asset, src_tag }) => {
     const { tag, unit } = plan.format === 'cmapss' ? { tag: src_tag, unit: null } : splitTagAndUnit(src_tag);
     const resolvedAsset = plan.assets[tag] ?? asset ?? plan.asset;
@@ -512,8 +530,9 @@ const storeStaged = async (ctx: StageContext, exact: boolean): Promise<StoreResu
     if ((await adjacentRepeats(db, signalIds)) > 0) throw new RetryExactly();
   } else {
     // Keep the first row of the file per (signal, time), and nothing the workspace already holds.
-    const antiJoin =
-      overlapping ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)' : '';
+    const antiJoin = overlapping
+      ? 'WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.signal_id = d.signal_id AND r.t = d.t)'
+      : '';
     await step(
       `CREATE TEMP TABLE pdm_fresh AS
        SELECT * FROM (
@@ -637,7 +656,11 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
     `INSERT INTO ingests (file, format, sha256, options, status, bytes) VALUES ($1, $2, '', $3, 'running', $4) RETURNING id`,
     [plan.file, plan.format, options, bytes],
   );
-  const finish = async (status: 'done' | 'failed' | 'cancelled', message: string | null, r?: StoreResult & { rejected: number }) =>
+  const finish = async (
+    status: 'done' | 'failed' | 'cancelled',
+    message: string | null,
+    r?: StoreResult & { rejected: number },
+  ) =>
     db.run(
       `UPDATE ingests SET status = $1, message = $2, finished_at = now(), rows = $3, "values" = $4, rejected = $5, duplicates = $6 WHERE id = $7`,
       [status, message, r?.rows ?? 0, r?.values ?? 0, r?.rejected ?? 0, r?.duplicates ?? 0, ingestId],
@@ -824,7 +847,15 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
     await recordFailure(error);
     throw error;
   } finally {
-    for (const table of [STAGE, PENDING_REJECTS, 'pdm_wide', 'pdm_cmapss_rows', 'pdm_sorted', 'pdm_fresh', 'pdm_tagmap']) {
+    for (const table of [
+      STAGE,
+      PENDING_REJECTS,
+      'pdm_wide',
+      'pdm_cmapss_rows',
+      'pdm_sorted',
+      'pdm_fresh',
+      'pdm_tagmap',
+    ]) {
       await db.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     }
     await db.run(`SET TimeZone = 'UTC'`).catch(() => undefined);

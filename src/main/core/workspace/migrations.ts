@@ -191,7 +191,10 @@ export const migrate = async (db: Connection, target = latestSchemaVersion()): P
     if (migration.version <= current || migration.version > target) continue;
     await db.transaction(async () => {
       for (const statement of migration.sql) await db.run(statement);
-      await db.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await db.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
     });
   }
   return currentSchemaVersion(db);

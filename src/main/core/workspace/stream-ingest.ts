@@ -90,7 +90,12 @@ export class StreamSink {
   /** A sink on a connection of its own (`ownsConnection`: closed with the sink). */
   static async open(
     db: Connection,
-    options: { readonly source: string; readonly mode: 'per-batch' | 'atomic'; readonly format: string; readonly ownsConnection?: boolean },
+    options: {
+      readonly source: string;
+      readonly mode: 'per-batch' | 'atomic';
+      readonly format: string;
+      readonly ownsConnection?: boolean;
+    },
   ): Promise<StreamSink> {
     await db.run(
       `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (signal_id INTEGER, t DOUBLE, value DOUBLE, quality DOUBLE, ord INTEGER)`,
@@ -217,7 +222,8 @@ export class StreamSink {
       }
       const checkpoints: { id: number; lastT: number; continuation: string | null | undefined }[] = [];
       parts.forEach((part, index) => {
-        const checkpoint = part.checkpoint ?? (part.t.length > 0 ? { lastT: maxOf(part.t), continuation: undefined } : undefined);
+        const checkpoint =
+          part.checkpoint ?? (part.t.length > 0 ? { lastT: maxOf(part.t), continuation: undefined } : undefined);
         if (checkpoint !== undefined) checkpoints.push({ id: ids[index] as number, ...checkpoint });
       });
       if (sourceCheckpoint !== undefined) checkpoints.push({ id: 0, ...sourceCheckpoint });
@@ -245,7 +251,11 @@ export class StreamSink {
    * Finish: in 'atomic' mode commit everything (or roll back when `status` is not 'done'); in both modes record
    * the import in `ingests`. A crashed process leaves no record; its committed batches stay, with their checkpoints.
    */
-  async finish(status: 'done' | 'failed' | 'cancelled', message: string | null, options: Record<string, unknown> = {}): Promise<StreamSummary> {
+  async finish(
+    status: 'done' | 'failed' | 'cancelled',
+    message: string | null,
+    options: Record<string, unknown> = {},
+  ): Promise<StreamSummary> {
     if (this.closed) throw new Error('stream sink is closed');
     if (this.mode === 'atomic' && this.inTransaction) {
       this.inTransaction = false;
@@ -269,7 +279,13 @@ export class StreamSink {
       ingestId = row.id;
       await this.db.run('CHECKPOINT').catch(() => undefined);
     }
-    return { ingestId, values: this.values, duplicates: this.duplicates, batches: this.batches, signalIds: [...this.touched].sort((a, b) => a - b) };
+    return {
+      ingestId,
+      values: this.values,
+      duplicates: this.duplicates,
+      batches: this.batches,
+      signalIds: [...this.touched].sort((a, b) => a - b),
+    };
   }
 
   /** Release the sink; an atomic transaction still open is rolled back. */
@@ -290,9 +306,15 @@ export class StreamSink {
   }
 
   /** Save checkpoints in order; those of distinct signals with a new continuation go in one statement. */
-  private async saveCheckpoints(list: readonly { id: number; lastT: number; continuation: string | null | undefined }[]): Promise<void> {
+  private async saveCheckpoints(
+    list: readonly { id: number; lastT: number; continuation: string | null | undefined }[],
+  ): Promise<void> {
     const replacing = list.filter((c) => c.continuation !== undefined);
-    if (replacing.length > 1 && replacing.length === list.length && new Set(list.map((c) => c.id)).size === list.length) {
+    if (
+      replacing.length > 1 &&
+      replacing.length === list.length &&
+      new Set(list.map((c) => c.id)).size === list.length
+    ) {
       const params: (string | number | null)[] = [this.source];
       const rows = replacing.map((c) => {
         params.push(c.id, c.lastT, c.continuation ?? null);
@@ -309,7 +331,11 @@ export class StreamSink {
     for (const c of list) await this.saveCheckpoint(c.id, c.lastT, c.continuation);
   }
 
-  private async saveCheckpoint(signalId: number, lastT: number, continuation: string | null | undefined): Promise<void> {
+  private async saveCheckpoint(
+    signalId: number,
+    lastT: number,
+    continuation: string | null | undefined,
+  ): Promise<void> {
     if (continuation === undefined) {
       await this.db.run(
         `INSERT INTO ingest_checkpoints (source, signal_id, last_t, continuation) VALUES ($1, $2, $3, NULL)
@@ -342,7 +368,9 @@ export class StreamSink {
     }
     for (const row of rows) {
       if (row.time_kind !== 'timestamp') {
-        throw new Error(`signal "${row.asset} / ${row.tag}" is indexed by ${row.time_kind}; a historian stream is indexed by time`);
+        throw new Error(
+          `signal "${row.asset} / ${row.tag}" is indexed by ${row.time_kind}; a historian stream is indexed by time`,
+        );
       }
       this.ids.set(signalKey(row.asset, row.tag), row.id);
     }
@@ -356,7 +384,15 @@ export class StreamSink {
       const row = await this.db.one<{ id: number }>(
         `INSERT INTO signals (asset, tag, unit, sample_period, valid_min, valid_max, source, time_kind)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'timestamp') RETURNING id`,
-        [spec.asset, spec.tag, spec.unit ?? null, spec.samplePeriod ?? null, spec.validMin ?? null, spec.validMax ?? null, this.source],
+        [
+          spec.asset,
+          spec.tag,
+          spec.unit ?? null,
+          spec.samplePeriod ?? null,
+          spec.validMin ?? null,
+          spec.validMax ?? null,
+          this.source,
+        ],
       );
       this.ids.set(key, row.id);
     }

@@ -31,7 +31,11 @@ export interface TileSet {
 }
 
 /** (Re)build the tiles of one signal; a signal below `minReadings` gets none (raw M4 is fast enough). */
-export const buildTiles = async (db: Connection, signalId: number, minReadings = TILE_MIN_READINGS): Promise<boolean> => {
+export const buildTiles = async (
+  db: Connection,
+  signalId: number,
+  minReadings = TILE_MIN_READINGS,
+): Promise<boolean> => {
   const stats = await db.one<{ n: number; first: number | null; last: number | null }>(
     'SELECT count(*) AS n, min(t) AS "first", max(t) AS "last" FROM readings WHERE signal_id = $1',
     [signalId],

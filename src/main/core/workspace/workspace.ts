@@ -33,7 +33,13 @@ import { qualityReport } from './quality.js';
 import { deleteRun, getRun, insertRun, listRuns, updateRunMetrics, type RunRow } from './runs.js';
 import { StreamSink } from './stream-ingest.js';
 import { storeEvents, type EventInput, type EventImportResult, type EventReject } from './events.js';
-import { deleteEventRecord, listEventRecords, saveEventRecord, type EventChange, type EventRecord } from './event-edits.js';
+import {
+  deleteEventRecord,
+  listEventRecords,
+  saveEventRecord,
+  type EventChange,
+  type EventRecord,
+} from './event-edits.js';
 
 export const WORKSPACE_FILE = 'workspace.duckdb';
 
@@ -197,13 +203,13 @@ export class Workspace {
       const params = columns.map(([, v]) => v as string | number | null);
       await this.db.transaction(async () => {
         for (const id of ids) {
-          await this.db.run(`UPDATE signals SET ${set} WHERE id = $${params.length + 1}`, [...params, id]).catch(
-            (error: Error) => {
+          await this.db
+            .run(`UPDATE signals SET ${set} WHERE id = $${params.length + 1}`, [...params, id])
+            .catch((error: Error) => {
               throw /Duplicate|unique|constraint/i.test(error.message)
                 ? new Error(`asset "${String(patch.asset)}" already has a signal with the same tag`)
                 : error;
-            },
-          );
+            });
         }
       });
     }
@@ -282,11 +288,25 @@ export class Workspace {
   }
 
   async rejects(ingestId: number | undefined, limit: number): Promise<Reject[]> {
-    const rows = await this.db.all<{ ingest_id: number; file: string; line: number | null; field: string | null; reason: string; raw: string | null }>(
+    const rows = await this.db.all<{
+      ingest_id: number;
+      file: string;
+      line: number | null;
+      field: string | null;
+      reason: string;
+      raw: string | null;
+    }>(
       `SELECT * FROM rejects ${ingestId === undefined ? '' : 'WHERE ingest_id = $2'} ORDER BY ingest_id DESC, line LIMIT $1`,
       ingestId === undefined ? [limit] : [limit, ingestId],
     );
-    return rows.map((r) => ({ ingestId: r.ingest_id, file: r.file, line: r.line, field: r.field, reason: r.reason, raw: r.raw }));
+    return rows.map((r) => ({
+      ingestId: r.ingest_id,
+      file: r.file,
+      line: r.line,
+      field: r.field,
+      reason: r.reason,
+      raw: r.raw,
+    }));
   }
 
   async describeParquet(file: string): Promise<ParquetDescription> {
@@ -327,7 +347,11 @@ export class Workspace {
   }
 
   /** A sink for readings arriving in batches from a historian, on a connection of its own (see stream-ingest.ts). */
-  async openStream(options: { readonly source: string; readonly mode: 'per-batch' | 'atomic'; readonly format: string }): Promise<StreamSink> {
+  async openStream(options: {
+    readonly source: string;
+    readonly mode: 'per-batch' | 'atomic';
+    readonly format: string;
+  }): Promise<StreamSink> {
     const connection = await this.database.connect();
     try {
       return await StreamSink.open(connection, { ...options, ownsConnection: true });
@@ -386,7 +410,12 @@ export class Workspace {
   }
 
   /** Store events read from a CMMS export (one transaction; see events.ts). */
-  async importEvents(file: string, sha256: string, events: readonly EventInput[], rejects: readonly EventReject[]): Promise<EventImportResult> {
+  async importEvents(
+    file: string,
+    sha256: string,
+    events: readonly EventInput[],
+    rejects: readonly EventReject[],
+  ): Promise<EventImportResult> {
     return storeEvents(this.db, file, sha256, events, rejects);
   }
 

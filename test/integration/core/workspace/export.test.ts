@@ -20,7 +20,8 @@ interface Row {
 
 const value = (tag: string, i: number) => (tag === 'Flow' ? i * 0.1 - 2.5 : tag === 'Temp' ? 20 + i / 3 : -i);
 const quality = (i: number) => (i % 4 === 0 ? null : i % 4 === 1 ? 192 : 0x80000000 + i);
-const isoMicros = (t: number) => `${new Date(Math.floor(t / 1000)).toISOString().slice(0, -1)}${String(t % 1000).padStart(3, '0')}Z`;
+const isoMicros = (t: number) =>
+  `${new Date(Math.floor(t / 1000)).toISOString().slice(0, -1)}${String(t % 1000).padStart(3, '0')}Z`;
 
 let tw: TempWorkspace;
 let ids: Record<string, number>;
@@ -36,8 +37,11 @@ beforeAll(async () => {
   }
   await tw.ingest(await tw.file('plant.csv', `${lines.join('\n')}\n`), { asset: 'P-1' });
   ids = Object.fromEntries((await tw.ws.signals()).map((s) => [s.tag, s.id]));
-  const line = (u: number, c: number) => `${u} ${c} 0.1 0.2 100.0 ${Array.from({ length: 21 }, (_, k) => (k + c / 8).toFixed(3)).join(' ')}`;
-  await tw.ingest(await tw.file('mini_FD001.txt', `${Array.from({ length: 30 }, (_, c) => line(1, c + 1)).join('\n')}\n`));
+  const line = (u: number, c: number) =>
+    `${u} ${c} 0.1 0.2 100.0 ${Array.from({ length: 21 }, (_, k) => (k + c / 8).toFixed(3)).join(' ')}`;
+  await tw.ingest(
+    await tw.file('mini_FD001.txt', `${Array.from({ length: 30 }, (_, c) => line(1, c + 1)).join('\n')}\n`),
+  );
 });
 afterAll(async () => {
   await tw.close();
@@ -48,10 +52,21 @@ const expected = (): Row[] =>
   ['Flow', 'Temp'].flatMap((tag) =>
     Array.from({ length: 30 }, (_, k) => {
       const i = k + 10;
-      return { asset: 'P-1', tag, unit: tag === 'Temp' ? '°C' : null, t: T0 + i * STEP, value: value(tag, i), quality: quality(i) };
+      return {
+        asset: 'P-1',
+        tag,
+        unit: tag === 'Temp' ? '°C' : null,
+        t: T0 + i * STEP,
+        value: value(tag, i),
+        quality: quality(i),
+      };
     }),
   );
-const selection = () => ({ signalIds: [ids['Temp'] ?? -1, ids['Flow'] ?? -1], from: T0 + 10 * STEP, to: T0 + 39 * STEP });
+const selection = () => ({
+  signalIds: [ids['Temp'] ?? -1, ids['Flow'] ?? -1],
+  from: T0 + 10 * STEP,
+  to: T0 + 39 * STEP,
+});
 const out = (name: string) => join(tw.root, name);
 
 const arrowRows = (table: Table, timeName: string): Row[] => {
@@ -98,7 +113,9 @@ describe('export', () => {
         ['value', 'DOUBLE'],
         ['quality', 'UINTEGER'],
       ]);
-      const rows = await all(`SELECT asset, tag, unit, epoch_us("time") AS t, value, quality FROM read_parquet(${sqlString(path)})`);
+      const rows = await all(
+        `SELECT asset, tag, unit, epoch_us("time") AS t, value, quality FROM read_parquet(${sqlString(path)})`,
+      );
       expect(rows).toEqual(expected());
     });
   });
@@ -117,15 +134,21 @@ describe('export', () => {
     const all = out('all.parquet');
     expect(await tw.ws.export({ signalIds: [ids['Other'] ?? -1], format: 'parquet', path: all })).toBe(N);
     const empty = out('empty.arrow');
-    expect(await tw.ws.export({ signalIds: [ids['Other'] ?? -1], from: 0, to: 1, format: 'arrow', path: empty })).toBe(0);
+    expect(await tw.ws.export({ signalIds: [ids['Other'] ?? -1], from: 0, to: 1, format: 'arrow', path: empty })).toBe(
+      0,
+    );
     expect(tableFromIPC(await readFile(empty)).numRows).toBe(0);
     const emptyCsv = out('empty.csv');
-    expect(await tw.ws.export({ signalIds: [ids['Other'] ?? -1], from: 0, to: 1, format: 'csv', path: emptyCsv })).toBe(0);
+    expect(await tw.ws.export({ signalIds: [ids['Other'] ?? -1], from: 0, to: 1, format: 'csv', path: emptyCsv })).toBe(
+      0,
+    );
     expect((await readFile(emptyCsv, 'utf8')).trim()).toBe('asset,tag,unit,time,value,quality');
   });
 
   it('exports cycle-indexed signals with a cycle column', async () => {
-    const sensor = (await tw.ws.signals()).filter((s) => s.timeKind === 'cycle' && ['sensor_1', 'sensor_2'].includes(s.tag));
+    const sensor = (await tw.ws.signals()).filter(
+      (s) => s.timeKind === 'cycle' && ['sensor_1', 'sensor_2'].includes(s.tag),
+    );
     expect(sensor).toHaveLength(2);
     const signalIds = sensor.map((s) => s.id);
     const arrow = out('cycles.arrow');
@@ -134,12 +157,16 @@ describe('export', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['asset', 'tag', 'unit', 'cycle', 'value', 'quality']);
     const rows = arrowRows(table, 'cycle');
     expect(rows.map((r) => [r.tag, r.t, r.value])).toEqual(
-      ['sensor_1', 'sensor_2'].flatMap((tag, k) => Array.from({ length: 10 }, (_, i) => [tag, i + 5, Number((k + (i + 5) / 8).toFixed(3))])),
+      ['sensor_1', 'sensor_2'].flatMap((tag, k) =>
+        Array.from({ length: 10 }, (_, i) => [tag, i + 5, Number((k + (i + 5) / 8).toFixed(3))]),
+      ),
     );
     const csv = out('cycles.csv');
     expect(await tw.ws.export({ signalIds, format: 'csv', path: csv })).toBe(60);
     const back = await withScratchDuckDB((all) =>
-      all(`SELECT count(*) AS n, min(cycle::BIGINT) AS lo, max(cycle::BIGINT) AS hi FROM read_csv(${sqlString(csv)}, all_varchar = true)`),
+      all(
+        `SELECT count(*) AS n, min(cycle::BIGINT) AS lo, max(cycle::BIGINT) AS hi FROM read_csv(${sqlString(csv)}, all_varchar = true)`,
+      ),
     );
     expect(back).toEqual([{ n: 60, lo: 1, hi: 30 }]);
   });
@@ -155,14 +182,20 @@ describe('export', () => {
     expect(table.numRows).toBe(n);
     expect(table.batches.length).toBeGreaterThan(1);
     const back = arrowRows(table, 'cycle');
-    expect(back.every((r, i) => r.t === i + 1 && r.value === Number((i * 0.001).toFixed(3)) && r.tag === 'Speed')).toBe(true);
+    expect(back.every((r, i) => r.t === i + 1 && r.value === Number((i * 0.001).toFixed(3)) && r.tag === 'Speed')).toBe(
+      true,
+    );
   });
 
   it('refuses mixed time axes and unknown signals, leaving no file behind', async () => {
     const cycle = (await tw.ws.signals()).find((s) => s.timeKind === 'cycle');
     const path = out('mixed.csv');
-    await expect(tw.ws.export({ signalIds: [ids['Flow'] ?? -1, cycle?.id ?? -1], format: 'csv', path })).rejects.toThrow(/same time axis/);
-    await expect(tw.ws.export({ signalIds: [987654], format: 'parquet', path })).rejects.toThrow(/none of the signals exists/);
+    await expect(
+      tw.ws.export({ signalIds: [ids['Flow'] ?? -1, cycle?.id ?? -1], format: 'csv', path }),
+    ).rejects.toThrow(/same time axis/);
+    await expect(tw.ws.export({ signalIds: [987654], format: 'parquet', path })).rejects.toThrow(
+      /none of the signals exists/,
+    );
     const files = await readdir(tw.root);
     expect(files.filter((f) => f.startsWith('mixed') || f.endsWith('.partial'))).toEqual([]);
   });

@@ -55,16 +55,20 @@ export const utcMicros = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0
   Date.UTC(y, mo - 1, d, h, mi, s, ms) * 1000;
 
 /** Run SQL in a separate in-memory DuckDB (for writing Parquet fixtures and reading exports back). */
-export const withScratchDuckDB = async <T>(work: (all: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> => {
+export const withScratchDuckDB = async <T>(
+  work: (all: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> => {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
     return await work(async (sql) => {
       const reader = await connection.runAndReadAll(sql);
-      return reader.getRowObjectsJS().map((row) =>
-        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
-      );
+      return reader
+        .getRowObjectsJS()
+        .map((row) =>
+          Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+        );
     });
   } finally {
     connection.closeSync();

@@ -72,7 +72,15 @@ describe('cancelling an import', () => {
 
   const formats: [string, number, () => Promise<string>][] = [
     ['long CSV', 300, () => tw.file('more.csv', longCsv(['A', 'D'], 300))],
-    ['wide CSV', 300, () => tw.file('more.csv', `time,A,D\n${Array.from({ length: 300 }, (_, m) => `${iso(m)},${m},${-m}`).join('\n')}\nbad,1,2\n`)],
+    [
+      'wide CSV',
+      300,
+      () =>
+        tw.file(
+          'more.csv',
+          `time,A,D\n${Array.from({ length: 300 }, (_, m) => `${iso(m)},${m},${-m}`).join('\n')}\nbad,1,2\n`,
+        ),
+    ],
     [
       'Parquet',
       299, // one empty value
@@ -120,7 +128,11 @@ describe('cancelling an import', () => {
         ['B', 50],
         ['D', countD],
       ]);
-      expect(await tw.count('SELECT count(*) AS n FROM (SELECT signal_id, t FROM readings GROUP BY ALL HAVING count(*) > 1)')).toBe(0);
+      expect(
+        await tw.count(
+          'SELECT count(*) AS n FROM (SELECT signal_id, t FROM readings GROUP BY ALL HAVING count(*) > 1)',
+        ),
+      ).toBe(0);
       const statuses = (await tw.ws.ingests()).map((r) => r.status);
       expect(statuses.filter((s) => s === 'done')).toHaveLength(2);
       expect(statuses.filter((s) => s === 'cancelled')).toHaveLength(cancellations);
@@ -128,8 +140,12 @@ describe('cancelling an import', () => {
   }
 
   it('C-MAPSS: cancelled before storing leaves nothing', async () => {
-    const line = (u: number, c: number) => `${u} ${c} 0.1 0.2 100.0 ${Array.from({ length: 21 }, (_, i) => (i + c / 7).toFixed(3)).join(' ')}`;
-    const file = await tw.file('c_FD001.txt', `${Array.from({ length: 40 }, (_, c) => line(1 + (c % 2), c + 1)).join('\n')}\n`);
+    const line = (u: number, c: number) =>
+      `${u} ${c} 0.1 0.2 100.0 ${Array.from({ length: 21 }, (_, i) => (i + c / 7).toFixed(3)).join(' ')}`;
+    const file = await tw.file(
+      'c_FD001.txt',
+      `${Array.from({ length: 40 }, (_, c) => line(1 + (c % 2), c + 1)).join('\n')}\n`,
+    );
     let completed = false;
     for (let n = 1; n <= 30 && !completed; n++) {
       try {
@@ -149,12 +165,17 @@ describe('cancelling an import', () => {
     const one = await tw.file('one.csv', longCsv(['A'], 10, false));
     const two = await tw.file('two.csv', longCsv(['B'], 10, false));
     let seenSecond = false;
-    const error = await importFiles(tw.ws, [one, two], {}, {
-      progress: (_f, message) => {
-        if (message.startsWith('file 2 of 2')) seenSecond = true;
+    const error = await importFiles(
+      tw.ws,
+      [one, two],
+      {},
+      {
+        progress: (_f, message) => {
+          if (message.startsWith('file 2 of 2')) seenSecond = true;
+        },
+        isCancelled: () => seenSecond,
       },
-      isCancelled: () => seenSecond,
-    }).catch((e: unknown) => e);
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelledError);
     expect((await tw.ws.signals()).map((s) => s.tag)).toEqual(['A']);
     const again = await importFiles(tw.ws, [one, two], {});
@@ -172,7 +193,9 @@ describe('a failing import', () => {
       'times.csv',
       `${['tag,time,value', `New,${iso(0)},1`, `T,${iso(0)},5`, `T,${iso(1)},6`, `T,${iso(2)},x`, `New,later,1`].join('\n')}\n`,
     );
-    await expect(tw.ingest(clash, { asset: 'E1' })).rejects.toThrow(/signal "E1 \/ T" is indexed by cycle, this file by timestamp/);
+    await expect(tw.ingest(clash, { asset: 'E1' })).rejects.toThrow(
+      /signal "E1 \/ T" is indexed by cycle, this file by timestamp/,
+    );
     expect(await snapshot()).toEqual(before);
     const [record] = await tw.ws.ingests();
     expect(record).toMatchObject({ status: 'failed', values: 0 });

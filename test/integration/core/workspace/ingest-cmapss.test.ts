@@ -12,7 +12,14 @@ afterEach(async () => {
 /** A C-MAPSS-shaped line: unit, cycle, 3 settings, 21 sensors (sensor k = 500 + k + cycle/100 + unit). */
 const sensor = (unit: number, cycle: number, k: number) => Math.round((500 + k + cycle / 100 + unit) * 100) / 100;
 const line = (unit: number, cycle: number) =>
-  [unit, cycle, (-0.0007 * unit).toFixed(4), '-0.0004', '100.0', ...Array.from({ length: 21 }, (_, k) => sensor(unit, cycle, k + 1).toFixed(2))].join(' ');
+  [
+    unit,
+    cycle,
+    (-0.0007 * unit).toFixed(4),
+    '-0.0004',
+    '100.0',
+    ...Array.from({ length: 21 }, (_, k) => sensor(unit, cycle, k + 1).toFixed(2)),
+  ].join(' ');
 
 describe('C-MAPSS text', () => {
   it('imports an excerpt: one asset per unit, 24 cycle-indexed signals each', async () => {
@@ -26,8 +33,15 @@ describe('C-MAPSS text', () => {
     expect(new Set(signals.map((s) => s.asset))).toEqual(
       new Set(['excerpt_FD001 engine 001', 'excerpt_FD001 engine 002', 'excerpt_FD001 engine 003']),
     );
-    expect(signals.every((s) => s.timeKind === 'cycle' && s.count === 25 && s.firstT === 1 && s.lastT === 25)).toBe(true);
-    expect(signals.filter((s) => s.asset.endsWith('001')).map((s) => s.tag).sort()).toEqual(
+    expect(signals.every((s) => s.timeKind === 'cycle' && s.count === 25 && s.firstT === 1 && s.lastT === 25)).toBe(
+      true,
+    );
+    expect(
+      signals
+        .filter((s) => s.asset.endsWith('001'))
+        .map((s) => s.tag)
+        .sort(),
+    ).toEqual(
       ['setting_1', 'setting_2', 'setting_3', ...Array.from({ length: 21 }, (_, i) => `sensor_${i + 1}`)].sort(),
     );
     const s7 = await tw.readings('excerpt_FD001 engine 002', 'sensor_7');
@@ -56,7 +70,9 @@ describe('C-MAPSS text', () => {
     expect(rejects.every((r) => r.file === file)).toBe(true);
     expect(rejects[1]?.raw).toBe(lines[24]);
     const cycles = (await tw.readings('bad_FD001 engine 001', 'sensor_1')).map((r) => r.t);
-    expect(cycles).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1)].filter((c) => ![22, 25, 27, 28].includes(c)));
+    expect(cycles).toEqual(
+      [...Array.from({ length: 30 }, (_, i) => i + 1)].filter((c) => ![22, 25, 27, 28].includes(c)),
+    );
     expect((await tw.ws.ingests())[0]).toMatchObject({ status: 'done', rejected: 4, rows: 26 });
   });
 

@@ -24,7 +24,9 @@ const iso = (minute: number) => new Date(T0 / 1000 + minute * 60_000).toISOStrin
 
 /** Time-major rows: every tag at minute 0, then every tag at minute 1, ... */
 const rows = (tags: readonly string[], minutes: number, from = 0) =>
-  Array.from({ length: minutes }, (_, m) => tags.map((tag, k) => `${tag},${iso(from + m)},${(from + m) * 10 + k}`)).flat();
+  Array.from({ length: minutes }, (_, m) =>
+    tags.map((tag, k) => `${tag},${iso(from + m)},${(from + m) * 10 + k}`),
+  ).flat();
 const csv = (lines: readonly string[]) => `tag,time,value\n${lines.join('\n')}\n`;
 
 const recorder = () => {
@@ -54,7 +56,11 @@ describe('long CSV straight into readings', () => {
     expect(await tw.readings('clean', 'P2')).toHaveLength(400);
     expect((await tw.readings('clean', 'P3'))[399]).toEqual({ t: T0 + 399 * 60_000_000, value: 3992, quality: null });
     const [record] = await tw.ws.query<{ sha256: string; bytes: number }>('SELECT sha256, bytes FROM ingests');
-    expect(record?.sha256).toBe(createHash('sha256').update(await readFile(path)).digest('hex'));
+    expect(record?.sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    );
     expect(summary.files[0]?.sha256).toBe(record?.sha256);
     expect(record?.bytes).toBe((await stat(path)).size);
   });
@@ -73,7 +79,7 @@ describe('long CSV straight into readings', () => {
     expect(await outOfOrder()).toBe(0);
   });
 
-  it("rows the reader rejects (a value that is not a number, a wrong column count) are kept aside by line, still in one statement", async () => {
+  it('rows the reader rejects (a value that is not a number, a wrong column count) are kept aside by line, still in one statement', async () => {
     const lines = rows(['P1', 'P2'], 20);
     lines.splice(5, 0, `P1,${iso(50)},oops`);
     lines.splice(9, 0, `P2,${iso(51)},1,extra`);
@@ -81,7 +87,9 @@ describe('long CSV straight into readings', () => {
     const summary = await tw.ingest(await tw.file('reader-rejects.csv', csv(lines)), {}, control);
     expect(control.messages).toContain('reading and storing');
     expect(summary).toMatchObject({ values: 40, rejected: 2 });
-    const rejects = await tw.ws.query<{ line: number; reason: string }>('SELECT line, reason FROM rejects ORDER BY line');
+    const rejects = await tw.ws.query<{ line: number; reason: string }>(
+      'SELECT line, reason FROM rejects ORDER BY line',
+    );
     expect(rejects.map((r) => r.line)).toEqual([7, 11]);
   });
 
@@ -92,7 +100,9 @@ describe('long CSV straight into readings', () => {
     const summary = await tw.ingest(await tw.file('empty-value.csv', csv(lines)), {}, control);
     expect(control.messages).toContain('reading');
     expect(summary).toMatchObject({ values: 40, rejected: 1 });
-    expect(await tw.ws.query('SELECT line, field, reason FROM rejects')).toEqual([{ line: 5, field: 'value', reason: 'value: empty' }]);
+    expect(await tw.ws.query('SELECT line, field, reason FROM rejects')).toEqual([
+      { line: 5, field: 'value', reason: 'value: empty' },
+    ]);
     expect(await tw.count('SELECT count(*) AS n FROM signals')).toBe(2);
     expect(await outOfOrder()).toBe(0);
   });
@@ -104,7 +114,9 @@ describe('long CSV straight into readings', () => {
     const summary = await tw.ingest(await tw.file('repeat.csv', csv(lines)), {}, control);
     expect(summary).toMatchObject({ values: 40, duplicates: 1 });
     expect((await tw.readings('repeat', 'P1'))[3]?.value).toBe(30);
-    expect(await tw.count('SELECT count(*) AS n FROM (SELECT signal_id, t FROM readings GROUP BY ALL HAVING count(*) > 1)')).toBe(0);
+    expect(
+      await tw.count('SELECT count(*) AS n FROM (SELECT signal_id, t FROM readings GROUP BY ALL HAVING count(*) > 1)'),
+    ).toBe(0);
   });
 
   it('signals that already hold readings go the staged path, which adds only what is new', async () => {
@@ -135,7 +147,14 @@ describe('long CSV straight into readings', () => {
                FROM range(3000000) r(i)) TO ${sqlString(path)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S')`),
     );
     const fractions: number[] = [];
-    const summary = await tw.ingest(path, {}, { isCancelled: () => false, progress: (f, m) => void (m === 'reading and storing' && f !== null && fractions.push(f)) });
+    const summary = await tw.ingest(
+      path,
+      {},
+      {
+        isCancelled: () => false,
+        progress: (f, m) => void (m === 'reading and storing' && f !== null && fractions.push(f)),
+      },
+    );
     expect(summary.values).toBe(3_000_000);
     // The step spans 0.1..0.92 of the file's bar: DuckDB's own progress moves it in between.
     expect(fractions.some((f) => f > 0.1 && f < 0.92)).toBe(true);
@@ -147,7 +166,10 @@ describe('long CSV straight into readings', () => {
     let cancellations = 0;
     for (let n = 1; n <= 40 && !completed; n++) {
       const messages: string[] = [];
-      const control = { progress: (_f: number | null, m: string) => void messages.push(m), isCancelled: () => messages.length >= n };
+      const control = {
+        progress: (_f: number | null, m: string) => void messages.push(m),
+        isCancelled: () => messages.length >= n,
+      };
       try {
         const summary = await tw.ingest(path, {}, control);
         completed = true;

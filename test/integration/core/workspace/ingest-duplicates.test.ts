@@ -19,7 +19,16 @@ describe('duplicates', () => {
   it('within a long file: the same signal and time twice is stored once, the first row wins', async () => {
     const file = await tw.file(
       'dup.csv',
-      ['tag,time,value', `A,${iso(0)},1`, `A,${iso(1)},2`, `A,${iso(0)},9`, `B,${iso(0)},5`, `A,${iso(1)},8`, `A,${iso(0)},7`, ''].join('\n'),
+      [
+        'tag,time,value',
+        `A,${iso(0)},1`,
+        `A,${iso(1)},2`,
+        `A,${iso(0)},9`,
+        `B,${iso(0)},5`,
+        `A,${iso(1)},8`,
+        `A,${iso(0)},7`,
+        '',
+      ].join('\n'),
     );
     const summary = await tw.ingest(file);
     expect(summary).toMatchObject({ rows: 3, values: 3, duplicates: 3, rejected: 0, duplicateRule: DUPLICATE_RULE });
@@ -32,13 +41,19 @@ describe('duplicates', () => {
   });
 
   it('within a long file: the same instant written with different offsets is a duplicate', async () => {
-    const file = await tw.file('offsets.csv', ['tag,time,value', 'A,2024-03-01T00:00:00Z,1', 'A,2024-03-01T02:00:00+02:00,2', ''].join('\n'));
+    const file = await tw.file(
+      'offsets.csv',
+      ['tag,time,value', 'A,2024-03-01T00:00:00Z,1', 'A,2024-03-01T02:00:00+02:00,2', ''].join('\n'),
+    );
     expect(await tw.ingest(file)).toMatchObject({ values: 1, duplicates: 1 });
     expect((await tw.readings('offsets', 'A')).map((r) => r.value)).toEqual([1]);
   });
 
   it('within a wide file: a repeated time stores each signal once, first row wins', async () => {
-    const file = await tw.file('widedup.csv', ['time,A,B', `${iso(0)},1,10`, `${iso(1)},2,20`, `${iso(0)},3,`, `${iso(2)},4,40`, ''].join('\n'));
+    const file = await tw.file(
+      'widedup.csv',
+      ['time,A,B', `${iso(0)},1,10`, `${iso(1)},2,20`, `${iso(0)},3,`, `${iso(2)},4,40`, ''].join('\n'),
+    );
     const summary = await tw.ingest(file);
     expect(summary).toMatchObject({ values: 6, duplicates: 1, rows: 3 });
     expect((await tw.readings('widedup', 'A')).map((r) => r.value)).toEqual([1, 2, 4]);
@@ -63,11 +78,22 @@ describe('duplicates', () => {
   });
 
   it('an overlapping file adds only the new readings and keeps the existing values', async () => {
-    const one = await tw.file('part1.csv', ['tag,time,value', `A,${iso(0)},1`, `A,${iso(1)},2`, `B,${iso(0)},5`, ''].join('\n'));
+    const one = await tw.file(
+      'part1.csv',
+      ['tag,time,value', `A,${iso(0)},1`, `A,${iso(1)},2`, `B,${iso(0)},5`, ''].join('\n'),
+    );
     await tw.ingest(one, { asset: 'P-1' });
     const two = await tw.file(
       'part2.csv',
-      ['tag,time,value', `A,${iso(1)},20`, `A,${iso(2)},3`, `B,${iso(0)},55`, `C,${iso(0)},7`, `A,${iso(2)},30`, ''].join('\n'),
+      [
+        'tag,time,value',
+        `A,${iso(1)},20`,
+        `A,${iso(2)},3`,
+        `B,${iso(0)},55`,
+        `C,${iso(0)},7`,
+        `A,${iso(2)},30`,
+        '',
+      ].join('\n'),
     );
     const summary = await tw.ingest(two, { asset: 'P-1' });
     expect(summary).toMatchObject({ values: 2, duplicates: 3, rows: 2, rejected: 0 });
@@ -83,7 +109,10 @@ describe('duplicates', () => {
   });
 
   it('a wide file overlapping a long one extends the same signals', async () => {
-    const long = await tw.file('a.csv', ['tag,time,value', `Temp [°C],${iso(0)},1`, `Temp [°C],${iso(1)},2`, ''].join('\n'));
+    const long = await tw.file(
+      'a.csv',
+      ['tag,time,value', `Temp [°C],${iso(0)},1`, `Temp [°C],${iso(1)},2`, ''].join('\n'),
+    );
     await tw.ingest(long, { asset: 'M' });
     const wide = await tw.file('b.csv', ['time,Temp [°C]', `${iso(1)},99`, `${iso(2)},3`, ''].join('\n'));
     const summary = await tw.ingest(wide, { asset: 'M' });

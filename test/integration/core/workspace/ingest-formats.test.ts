@@ -44,7 +44,14 @@ describe('wide CSV', () => {
       [t0 + 2 * MIN, 1.5],
     ]);
     const [record] = await tw.ws.ingests();
-    expect(record).toMatchObject({ status: 'done', format: 'wide-csv', rows: 3, values: 8, rejected: 0, duplicates: 0 });
+    expect(record).toMatchObject({
+      status: 'done',
+      format: 'wide-csv',
+      rows: 3,
+      values: 8,
+      rejected: 0,
+      duplicates: 0,
+    });
     expect(record?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -56,7 +63,12 @@ describe('wide CSV', () => {
     const summary = await tw.ingest(file, { units: { Speed: 'rpm' } });
     expect(summary.values).toBe(4);
     const signals = await tw.ws.signals();
-    expect(signals.map((s) => `${s.asset}/${s.tag}/${s.unit}`)).toEqual(['P-1/Speed/rpm', 'P-1/Temp/°C', 'P-2/Speed/rpm', 'P-2/Temp/°C']);
+    expect(signals.map((s) => `${s.asset}/${s.tag}/${s.unit}`)).toEqual([
+      'P-1/Speed/rpm',
+      'P-1/Temp/°C',
+      'P-2/Speed/rpm',
+      'P-2/Temp/°C',
+    ]);
     expect((await tw.readings('P-2', 'Speed'))[0]?.value).toBe(200);
   });
 
@@ -84,7 +96,10 @@ describe('wide CSV', () => {
   });
 
   it('reads the same file with every option given explicitly', async () => {
-    const file = await tw.file('explicit.csv', ['Zeit;Wert A', '01.03.2024 10:00:00;1,5', '01.03.2024 10:00:01;2,5', ''].join('\n'));
+    const file = await tw.file(
+      'explicit.csv',
+      ['Zeit;Wert A', '01.03.2024 10:00:00;1,5', '01.03.2024 10:00:01;2,5', ''].join('\n'),
+    );
     const summary = await tw.ingest(file, {
       format: 'wide-csv',
       delimiter: ';',
@@ -101,7 +116,10 @@ describe('wide CSV', () => {
   });
 
   it('reads a file without header, naming the columns column1, column2, ...', async () => {
-    const file = await tw.file('raw.csv', ['2024-03-01T00:00:00Z,1.5,2.5', '2024-03-01T00:01:00Z,1.75,2.75', ''].join('\n'));
+    const file = await tw.file(
+      'raw.csv',
+      ['2024-03-01T00:00:00Z,1.5,2.5', '2024-03-01T00:01:00Z,1.75,2.75', ''].join('\n'),
+    );
     expect(await tw.ingest(file)).toMatchObject({ rows: 2, values: 4, rejected: 0 });
     expect((await tw.ws.signals()).map((s) => s.tag)).toEqual(['column2', 'column3']);
     expect((await tw.readings('raw', 'column3')).map((r) => [r.t, r.value])).toEqual([
@@ -111,7 +129,10 @@ describe('wide CSV', () => {
   });
 
   it('reads cycle-indexed wide CSV', async () => {
-    const file = await tw.file('engine.csv', ['cycle,T24,P30', '1,642.1,1589.7', '2,642.2,1591.8', '3,642.3,1587.9', ''].join('\n'));
+    const file = await tw.file(
+      'engine.csv',
+      ['cycle,T24,P30', '1,642.1,1589.7', '2,642.2,1591.8', '3,642.3,1587.9', ''].join('\n'),
+    );
     await tw.ingest(file);
     const [p30] = await tw.ws.signals();
     expect(p30).toMatchObject({ tag: 'P30', timeKind: 'cycle', count: 3, firstT: 1, lastT: 3 });
@@ -150,9 +171,14 @@ describe('ISO timestamps', () => {
   it('applies the chosen zone only to times without an offset', async () => {
     const file = await tw.file(
       'iso-berlin.csv',
-      ['tag,time,value', 'A,2024-03-01T00:00:00Z,1', 'A,2024-03-01T03:00:00+02:00,2', 'A,2024-03-01 06:00:00,3', 'A,2024-07-01 06:00:00,4', ''].join(
-        '\n',
-      ),
+      [
+        'tag,time,value',
+        'A,2024-03-01T00:00:00Z,1',
+        'A,2024-03-01T03:00:00+02:00,2',
+        'A,2024-03-01 06:00:00,3',
+        'A,2024-07-01 06:00:00,4',
+        '',
+      ].join('\n'),
     );
     await tw.ingest(file, { timeZone: 'Europe/Berlin' });
     expect((await tw.readings('iso-berlin', 'A')).map((r) => r.t)).toEqual([
@@ -253,11 +279,17 @@ describe('Parquet', () => {
     const cycles = `${tw.root}/data/cycles.parquet`;
     const text = `${tw.root}/data/texttime.parquet`;
     await withScratchDuckDB(async (all) => {
-      await all(`COPY (SELECT (i + 1)::INTEGER AS cycle, i * 0.5 AS s1 FROM range(5) r(i)) TO ${sqlString(cycles)} (FORMAT parquet)`);
-      await all(`COPY (SELECT '2024-03-01T0' || i || ':00:00+01:00' AS time, i::DOUBLE AS s2 FROM range(3) r(i)) TO ${sqlString(text)} (FORMAT parquet)`);
+      await all(
+        `COPY (SELECT (i + 1)::INTEGER AS cycle, i * 0.5 AS s1 FROM range(5) r(i)) TO ${sqlString(cycles)} (FORMAT parquet)`,
+      );
+      await all(
+        `COPY (SELECT '2024-03-01T0' || i || ':00:00+01:00' AS time, i::DOUBLE AS s2 FROM range(3) r(i)) TO ${sqlString(text)} (FORMAT parquet)`,
+      );
     });
     await tw.ingest(cycles);
-    expect((await tw.ws.signals()).map((s) => [s.tag, s.timeKind, s.firstT, s.lastT, s.count])).toEqual([['s1', 'cycle', 1, 5, 5]]);
+    expect((await tw.ws.signals()).map((s) => [s.tag, s.timeKind, s.firstT, s.lastT, s.count])).toEqual([
+      ['s1', 'cycle', 1, 5, 5],
+    ]);
     await tw.ingest(text);
     expect((await tw.readings('texttime', 's2')).map((r) => r.t)).toEqual([
       utcMicros(2024, 2, 29, 23),

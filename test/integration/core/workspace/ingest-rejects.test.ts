@@ -15,7 +15,8 @@ const T0 = utcMicros(2024, 3, 1);
 const iso = (minute: number) => new Date(T0 / 1000 + minute * 60_000).toISOString().replace('.000Z', 'Z');
 
 /** Good long rows for tag A at minutes from..to-1 (enough of them that the sniffer sees a consistent file). */
-const goodLong = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `A,${iso(from + i)},${from + i}.5`);
+const goodLong = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `A,${iso(from + i)},${from + i}.5`);
 
 const byLine = (rejects: readonly Reject[]) => new Map(rejects.map((r) => [r.line, r]));
 
@@ -87,15 +88,28 @@ describe('rejected rows', () => {
     const b = await tw.readings('wide-bad', 'B');
     expect(a.map((r) => r.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(b.map((r) => [r.t, r.value])).toEqual(
-      [...Array.from({ length: 30 }, (_, i) => [T0 + i * MIN, i === 0 ? 0 : -i]), [T0 + 52 * MIN, 7]].sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0)),
+      [...Array.from({ length: 30 }, (_, i) => [T0 + i * MIN, i === 0 ? 0 : -i]), [T0 + 52 * MIN, 7]].sort(
+        (x, y) => (x[0] ?? 0) - (y[0] ?? 0),
+      ),
     );
   });
 
   it('decimal-comma file with a given format: a bad timestamp is rejected with the format in the reason', async () => {
     const good = (i: number) => `01.03.2024 10:${String(i).padStart(2, '0')}:00;${i},5`;
-    const lines = ['Zeit;Wert', ...Array.from({ length: 5 }, (_, i) => good(i)), '30.02.2024 10:00:00;1,0', '01.03.2024 10:59:00;1;2', ...Array.from({ length: 5 }, (_, i) => good(i + 5))];
+    const lines = [
+      'Zeit;Wert',
+      ...Array.from({ length: 5 }, (_, i) => good(i)),
+      '30.02.2024 10:00:00;1,0',
+      '01.03.2024 10:59:00;1;2',
+      ...Array.from({ length: 5 }, (_, i) => good(i + 5)),
+    ];
     const file = await tw.file('de-bad.csv', `${lines.join('\n')}\n`);
-    const summary = await tw.ingest(file, { timeZone: 'Europe/Berlin', timestampFormat: '%d.%m.%Y %H:%M:%S', decimal: ',', delimiter: ';' });
+    const summary = await tw.ingest(file, {
+      timeZone: 'Europe/Berlin',
+      timestampFormat: '%d.%m.%Y %H:%M:%S',
+      decimal: ',',
+      delimiter: ';',
+    });
     expect(summary).toMatchObject({ values: 10, rejected: 2 });
     const lineOf = byLine(await tw.ws.rejects(summary.files[0]?.ingestId, 100));
     expect(lineOf.get(7)?.reason).toBe('time: cannot parse "30.02.2024 10:00:00" with format %d.%m.%Y %H:%M:%S');
@@ -107,7 +121,12 @@ describe('rejected rows', () => {
 
   it('a bad timestamp among detected European times is one reject, not the whole file', async () => {
     const good = (i: number) => `01.03.2024 10:${String(i).padStart(2, '0')}:00;${i},5`;
-    const lines = ['Zeit;Wert', ...Array.from({ length: 12 }, (_, i) => good(i)), '32.03.2024 10:00:00;1,0', ...Array.from({ length: 12 }, (_, i) => good(i + 12))];
+    const lines = [
+      'Zeit;Wert',
+      ...Array.from({ length: 12 }, (_, i) => good(i)),
+      '32.03.2024 10:00:00;1,0',
+      ...Array.from({ length: 12 }, (_, i) => good(i + 12)),
+    ];
     const file = await tw.file('de-auto.csv', `${lines.join('\n')}\n`);
     const summary = await tw.ingest(file, { timeZone: 'Europe/Berlin' });
     expect(summary).toMatchObject({ values: 24, rejected: 1 });
@@ -146,7 +165,16 @@ describe('rejected rows', () => {
   });
 
   it('line numbers stay right with CRLF line ends and blank lines', async () => {
-    const lines = ['tag,time,value', ...goodLong(0, 5), '', ...goodLong(5, 10), 'A,never,1', ...goodLong(10, 20), `A,${iso(95)},x`, ...goodLong(20, 25)];
+    const lines = [
+      'tag,time,value',
+      ...goodLong(0, 5),
+      '',
+      ...goodLong(5, 10),
+      'A,never,1',
+      ...goodLong(10, 20),
+      `A,${iso(95)},x`,
+      ...goodLong(20, 25),
+    ];
     const file = await tw.file('crlf.csv', `${lines.join('\r\n')}\r\n`);
     const summary = await tw.ingest(file);
     expect(summary).toMatchObject({ values: 25, rejected: 2 });
@@ -158,7 +186,10 @@ describe('rejected rows', () => {
 
   it('rejects of different imports are kept apart', async () => {
     const one = await tw.file('one.csv', `${['tag,time,value', ...goodLong(0, 20), `A,${iso(90)},bad`].join('\n')}\n`);
-    const two = await tw.file('two.csv', `${['tag,time,value', ...goodLong(20, 40), `A,later,1`, `A,${iso(91)},`].join('\n')}\n`);
+    const two = await tw.file(
+      'two.csv',
+      `${['tag,time,value', ...goodLong(20, 40), `A,later,1`, `A,${iso(91)},`].join('\n')}\n`,
+    );
     const s1 = await tw.ingest(one);
     const s2 = await tw.ingest(two);
     expect([s1.rejected, s2.rejected]).toEqual([1, 2]);

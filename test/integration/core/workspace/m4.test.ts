@@ -31,7 +31,10 @@ const generate = (seed: number, t0: number, maxStep: number): Series => {
 
 /** The reference: every finite reading in [from, to] in its pixel column, and per column first/last/min/max. */
 const bruteForce = (s: Series, from: number, to: number, width: number) => {
-  const buckets = new Map<number, { first: number; last: number; firstV: number; lastV: number; min: number; max: number }>();
+  const buckets = new Map<
+    number,
+    { first: number; last: number; firstV: number; lastV: number; min: number; max: number }
+  >();
   let count = 0;
   s.t.forEach((t, i) => {
     const v = s.v[i] ?? Number.NaN;
@@ -73,12 +76,19 @@ const checkSeries = (s: Series, series: TrendSeries, from: number, to: number, w
     entry.v.push(v);
     returned.set(px, entry);
   });
-  for (const px of returned.keys()) if (!buckets.has(px)) problems.push(`px=${px}: points in a column without readings`);
+  for (const px of returned.keys())
+    if (!buckets.has(px)) problems.push(`px=${px}: points in a column without readings`);
   for (const [px, b] of buckets) {
     const got = returned.get(px) ?? { t: [], v: [] };
     if (got.t.length > 4) problems.push(`px=${px}: ${got.t.length} points`);
-    if (!got.t.includes(b.first) || !got.t.includes(b.last)) problems.push(`px=${px}: first ${b.first} or last ${b.last} missing`);
-    for (const [name, value] of [['first', b.firstV], ['last', b.lastV], ['min', b.min], ['max', b.max]] as const) {
+    if (!got.t.includes(b.first) || !got.t.includes(b.last))
+      problems.push(`px=${px}: first ${b.first} or last ${b.last} missing`);
+    for (const [name, value] of [
+      ['first', b.firstV],
+      ['last', b.lastV],
+      ['min', b.min],
+      ['max', b.max],
+    ] as const) {
       if (!got.v.includes(value)) problems.push(`px=${px}: ${name} value ${value} missing from ${got.v.join(', ')}`);
     }
   }
@@ -98,7 +108,10 @@ beforeAll(async () => {
   const rows = cycleSeries.flatMap((s) => s.t.map((t, i) => `${s.tag},${t},${csvNumber(s.v[i] ?? Number.NaN)}`));
   const summary = await tw.ingest(await tw.file('m4.csv', `tag,cycle,value\n${rows.join('\n')}\n`));
   expect(summary.rejected).toBe(0);
-  const timeRows = timeSeries.t.map((t, i) => `TS,${new Date(t / 1000).toISOString().replace('Z', '')}${String(t % 1000).padStart(3, '0')}Z,${csvNumber(timeSeries.v[i] ?? Number.NaN)}`);
+  const timeRows = timeSeries.t.map(
+    (t, i) =>
+      `TS,${new Date(t / 1000).toISOString().replace('Z', '')}${String(t % 1000).padStart(3, '0')}Z,${csvNumber(timeSeries.v[i] ?? Number.NaN)}`,
+  );
   await tw.ingest(await tw.file('m4-time.csv', `tag,time,value\n${timeRows.join('\n')}\n`));
   for (const s of await tw.ws.signals()) ids.set(s.tag, s.id);
 });
@@ -141,7 +154,16 @@ describe('M4 trend aggregation', () => {
         [at(10), at(10)], // a single instant
         [at(20), at(21)], // two neighbouring readings
       ];
-      const widths = [1, 2, 3, 7, 1 + Math.floor(random() * 60), 1 + Math.floor(random() * 400), s.t.length + 17, 3 * s.t.length];
+      const widths = [
+        1,
+        2,
+        3,
+        7,
+        1 + Math.floor(random() * 60),
+        1 + Math.floor(random() * 400),
+        s.t.length + 17,
+        3 * s.t.length,
+      ];
       let checked = 0;
       for (const [from, to] of ranges) {
         for (const width of widths) {
@@ -181,7 +203,10 @@ describe('M4 trend aggregation', () => {
   it('gives ties to the earliest reading, whatever order the readings are stored in', async () => {
     // One column, stored newest first: the minimum -1 and the maximum 7 each occur three times.
     const values = [3, -1, 7, 2, -1, 7, 5, -1, 7, 4];
-    const path = await tw.file('ties.csv', `tag,cycle,value\n${values.map((v, i) => `TIES,${100 + i},${v}`).join('\n')}\n`);
+    const path = await tw.file(
+      'ties.csv',
+      `tag,cycle,value\n${values.map((v, i) => `TIES,${100 + i},${v}`).join('\n')}\n`,
+    );
     const [id] = (await tw.ingest(path)).signalIds;
     await tw.ws.query(`CREATE TEMP TABLE reversed AS SELECT * FROM readings WHERE signal_id = ${id} ORDER BY t DESC`);
     await tw.ws.query(`DELETE FROM readings WHERE signal_id = ${id}`);

@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Database, type Connection } from '../../../../src/main/core/workspace/database.js';
-import { currentSchemaVersion, latestSchemaVersion, migrate, migrations } from '../../../../src/main/core/workspace/migrations.js';
+import {
+  currentSchemaVersion,
+  latestSchemaVersion,
+  migrate,
+  migrations,
+} from '../../../../src/main/core/workspace/migrations.js';
 import { Workspace, WORKSPACE_FILE } from '../../../../src/main/core/workspace/workspace.js';
 import { tempDir } from './helpers.js';
 
@@ -25,9 +30,11 @@ const closeDb = () => {
 };
 
 const tables = async (c: Connection): Promise<string[]> =>
-  (await c.all<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`)).map(
-    (r) => r.table_name,
-  );
+  (
+    await c.all<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1`,
+    )
+  ).map((r) => r.table_name);
 const columns = async (c: Connection, table: string): Promise<Record<string, string>> =>
   Object.fromEntries(
     (
@@ -38,7 +45,9 @@ const columns = async (c: Connection, table: string): Promise<Record<string, str
     ).map((r) => [r.column_name, r.data_type]),
   );
 const sequences = async (c: Connection): Promise<string[]> =>
-  (await c.all<{ sequence_name: string }>('SELECT sequence_name FROM duckdb_sequences() ORDER BY 1')).map((r) => r.sequence_name);
+  (await c.all<{ sequence_name: string }>('SELECT sequence_name FROM duckdb_sequences() ORDER BY 1')).map(
+    (r) => r.sequence_name,
+  );
 
 beforeEach(async () => {
   dir = await tempDir('pdm-migrate-');
@@ -75,16 +84,21 @@ describe('migrations', () => {
       time_kind: 'VARCHAR',
       created_at: 'TIMESTAMP WITH TIME ZONE',
     });
-    expect(await columns(c, 'readings')).toEqual({ signal_id: 'INTEGER', t: 'BIGINT', value: 'DOUBLE', quality: 'UINTEGER' });
+    expect(await columns(c, 'readings')).toEqual({
+      signal_id: 'INTEGER',
+      t: 'BIGINT',
+      value: 'DOUBLE',
+      quality: 'UINTEGER',
+    });
     // The constraints hold: ids come from the sequence, (asset, tag) is unique, time_kind is checked.
     await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 't', 'test', 'cycle')`);
     expect((await c.one<{ id: number }>(`SELECT id FROM signals`)).id).toBe(1);
-    await expect(c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 't', 'test', 'cycle')`)).rejects.toThrow(
-      /constraint|duplicate/i,
-    );
-    await expect(c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 'u', 'test', 'hours')`)).rejects.toThrow(
-      /constraint/i,
-    );
+    await expect(
+      c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 't', 'test', 'cycle')`),
+    ).rejects.toThrow(/constraint|duplicate/i);
+    await expect(
+      c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 'u', 'test', 'hours')`),
+    ).rejects.toThrow(/constraint/i);
   });
 
   it('2: ingest records and rejects', async () => {
@@ -115,9 +129,9 @@ describe('migrations', () => {
       reason: 'VARCHAR',
       raw: 'VARCHAR',
     });
-    await expect(c.run(`INSERT INTO ingests (file, format, sha256, status) VALUES ('f', 'x', 'h', 'paused')`)).rejects.toThrow(
-      /constraint/i,
-    );
+    await expect(
+      c.run(`INSERT INTO ingests (file, format, sha256, status) VALUES ('f', 'x', 'h', 'paused')`),
+    ).rejects.toThrow(/constraint/i);
   });
 
   it('3: events', async () => {
@@ -137,9 +151,13 @@ describe('migrations', () => {
       'source',
       'created_at',
     ]);
-    await c.run(`INSERT INTO events (asset, kind, start_t, time_kind, source) VALUES ('E1', 'failure', 192, 'cycle', 'test')`);
+    await c.run(
+      `INSERT INTO events (asset, kind, start_t, time_kind, source) VALUES ('E1', 'failure', 192, 'cycle', 'test')`,
+    );
     await expect(
-      c.run(`INSERT INTO events (asset, kind, start_t, time_kind, source) VALUES ('E1', 'explosion', 1, 'cycle', 'test')`),
+      c.run(
+        `INSERT INTO events (asset, kind, start_t, time_kind, source) VALUES ('E1', 'explosion', 1, 'cycle', 'test')`,
+      ),
     ).rejects.toThrow(/constraint/i);
   });
 
@@ -147,21 +165,43 @@ describe('migrations', () => {
     const c = await open();
     expect(await migrate(c, 4)).toBe(4);
     expect(await tables(c)).toContain('ingest_checkpoints');
-    expect(Object.keys(await columns(c, 'ingest_checkpoints'))).toEqual(['source', 'signal_id', 'last_t', 'continuation', 'updated_at']);
+    expect(Object.keys(await columns(c, 'ingest_checkpoints'))).toEqual([
+      'source',
+      'signal_id',
+      'last_t',
+      'continuation',
+      'updated_at',
+    ]);
     await c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 10)`);
     // One checkpoint per source and signal: a second row for the same pair would let a resume start twice.
-    await expect(c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 20)`)).rejects.toThrow(
-      /constraint|duplicate/i,
-    );
+    await expect(
+      c.run(`INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 20)`),
+    ).rejects.toThrow(/constraint|duplicate/i);
   });
 
   it('5: trend tiles', async () => {
     const c = await open();
     expect(await migrate(c, 5)).toBe(5);
     expect(await tables(c)).toEqual(expect.arrayContaining(['trend_tiles', 'trend_tile_sets']));
-    expect(Object.keys(await columns(c, 'trend_tile_sets'))).toEqual(['signal_id', 'min_exponent', 'max_exponent', 'built_count']);
+    expect(Object.keys(await columns(c, 'trend_tile_sets'))).toEqual([
+      'signal_id',
+      'min_exponent',
+      'max_exponent',
+      'built_count',
+    ]);
     expect(Object.keys(await columns(c, 'trend_tiles'))).toEqual([
-      'signal_id', 'exponent', 'tile', 'n', 't_first', 'v_first', 't_last', 'v_last', 't_min', 'v_min', 't_max', 'v_max',
+      'signal_id',
+      'exponent',
+      'tile',
+      'n',
+      't_first',
+      'v_first',
+      't_last',
+      'v_last',
+      't_min',
+      'v_min',
+      't_max',
+      'v_max',
     ]);
     await c.run('INSERT INTO trend_tile_sets VALUES (1, 3, 9, 100)');
     await expect(c.run('INSERT INTO trend_tile_sets VALUES (1, 4, 9, 100)')).rejects.toThrow(/constraint|duplicate/i);
@@ -180,7 +220,9 @@ describe('migrations', () => {
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {
     const c = await open();
     for (const m of migrations) expect(await migrate(c, m.version)).toBe(m.version);
-    const rows = await c.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    const rows = await c.all<{ version: number; name: string }>(
+      'SELECT version, name FROM schema_migrations ORDER BY version',
+    );
     expect(rows).toEqual(migrations.map((m) => ({ version: m.version, name: m.name })));
   });
 
@@ -189,10 +231,14 @@ describe('migrations', () => {
     expect(await migrate(c)).toBe(latestSchemaVersion());
     await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 't', 'test', 'timestamp')`);
     await c.run(`INSERT INTO readings VALUES (1, 10, 1.5, NULL)`);
-    const before = await c.all('SELECT version, name, applied_at::VARCHAR AS applied FROM schema_migrations ORDER BY version');
+    const before = await c.all(
+      'SELECT version, name, applied_at::VARCHAR AS applied FROM schema_migrations ORDER BY version',
+    );
     expect(await migrate(c)).toBe(latestSchemaVersion());
     expect(await migrate(c, 1)).toBe(latestSchemaVersion());
-    expect(await c.all('SELECT version, name, applied_at::VARCHAR AS applied FROM schema_migrations ORDER BY version')).toEqual(before);
+    expect(
+      await c.all('SELECT version, name, applied_at::VARCHAR AS applied FROM schema_migrations ORDER BY version'),
+    ).toEqual(before);
     expect((await c.one<{ n: number }>('SELECT count(*) AS n FROM readings')).n).toBe(1);
     closeDb();
     // And again after reopening, through the workspace.
@@ -225,12 +271,18 @@ describe('migrations', () => {
     await migrate(c);
     const future = latestSchemaVersion() + 1;
     await c.run(`INSERT INTO schema_migrations (version, name) VALUES (${future}, 'from the future')`);
-    await expect(migrate(c)).rejects.toThrow(`workspace schema version ${future} is newer than this app understands (${latestSchemaVersion()}); update PdM Studio`);
+    await expect(migrate(c)).rejects.toThrow(
+      `workspace schema version ${future} is newer than this app understands (${latestSchemaVersion()}); update PdM Studio`,
+    );
     closeDb();
-    await expect(Workspace.open(dir)).rejects.toThrow(/schema version \d+ is newer than this app understands.*update PdM Studio/);
+    await expect(Workspace.open(dir)).rejects.toThrow(
+      /schema version \d+ is newer than this app understands.*update PdM Studio/,
+    );
     // The refused open released the file: another process (the CLI, a second window) can open it.
     const script = `require('@duckdb/node-api').DuckDBInstance.create(process.argv[1]).then((i) => { i.closeSync(); console.log('opened'); }, (e) => { console.log(e.message); })`;
-    const child = await promisify(execFile)(process.execPath, ['-e', script, join(dir, WORKSPACE_FILE)], { cwd: process.cwd() });
+    const child = await promisify(execFile)(process.execPath, ['-e', script, join(dir, WORKSPACE_FILE)], {
+      cwd: process.cwd(),
+    });
     expect(child.stdout.trim()).toBe('opened');
     // And nothing was changed.
     const again = await open();

@@ -109,18 +109,41 @@ describe('quality report', () => {
 
   it('a flatline needs at least 10 equal values in a row', async () => {
     const [row] = await tw.ws.quality([r]);
-    expect(row).toMatchObject({ count: rValues.length, flatlines: 1, flatlineReadings: 10, gaps: 0, nonFinite: 0, outOfRange: 0, period: 10 * MIN });
+    expect(row).toMatchObject({
+      count: rValues.length,
+      flatlines: 1,
+      flatlineReadings: 10,
+      gaps: 0,
+      nonFinite: 0,
+      outOfRange: 0,
+      period: 10 * MIN,
+    });
   });
 
   it('NaN and infinities are non-finite, never a flatline or out of range', async () => {
     await tw.ws.updateSignals([n], { validMin: 0, validMax: 10 });
     const [row] = await tw.ws.quality([n]);
-    expect(row).toMatchObject({ count: 15, nonFinite: 14, flatlines: 0, flatlineReadings: 0, outOfRange: 0, min: 1, max: 1, mean: 1 });
+    expect(row).toMatchObject({
+      count: 15,
+      nonFinite: 14,
+      flatlines: 0,
+      flatlineReadings: 0,
+      outOfRange: 0,
+      min: 1,
+      max: 1,
+      mean: 1,
+    });
   });
 
   it('reports every signal when none is named, and zeros for a signal without readings', async () => {
     const all = await tw.ws.quality();
     expect(all.map((x) => x.signalId).sort()).toEqual([q, r, n].sort());
-    expect((await tw.ws.quality([424242]))[0]).toMatchObject({ signalId: 424242, count: 0, gaps: 0, min: null, period: null });
+    expect((await tw.ws.quality([424242]))[0]).toMatchObject({
+      signalId: 424242,
+      count: 0,
+      gaps: 0,
+      min: null,
+      period: null,
+    });
   });
 });

@@ -4,7 +4,10 @@ import { openTempWorkspace, rng, type TempWorkspace } from './helpers.js';
 
 /** Brute-force M4 as sets of "t:v" per pixel column. */
 const bruteForce = (points: readonly [number, number][], from: number, to: number, width: number) => {
-  const columns = new Map<number, { first: [number, number]; last: [number, number]; min: [number, number]; max: [number, number] }>();
+  const columns = new Map<
+    number,
+    { first: [number, number]; last: [number, number]; min: [number, number]; max: [number, number] }
+  >();
   for (const p of points) {
     const [t, v] = p;
     if (t < from || t > to || !Number.isFinite(v)) continue;
@@ -66,7 +69,9 @@ describe('trend tiles', () => {
       const got = new Set(series.t.map((t, i) => `${t}:${series.v[i]}`));
       expect(got).toEqual(bruteForce(points, result.from, result.to, width));
       expect(series.t.length).toBeLessThanOrEqual(4 * width);
-      expect(series.rawCount).toBe(points.filter(([t, v]) => t >= result.from && t <= result.to && Number.isFinite(v)).length);
+      expect(series.rawCount).toBe(
+        points.filter(([t, v]) => t >= result.from && t <= result.to && Number.isFinite(v)).length,
+      );
     }
     expect(tiled).toBeGreaterThan(5);
   });
@@ -79,7 +84,9 @@ describe('trend tiles', () => {
     expect(stale.from).toBe(points[0]?.[0]);
     expect(stale.to).toBe(last + 10);
     const series = stale.series[0];
-    expect(new Set(series?.t.map((t, i) => `${t}:${series.v[i]}`))).toEqual(bruteForce(points, stale.from, stale.to, 500));
+    expect(new Set(series?.t.map((t, i) => `${t}:${series.v[i]}`))).toEqual(
+      bruteForce(points, stale.from, stale.to, 500),
+    );
     expect(await w.ws.refreshTrendTiles([id], 10_000)).toBe(1);
     const fresh = await w.ws.trend([id], 500);
     expect(fresh.from).not.toBe(stale.from);

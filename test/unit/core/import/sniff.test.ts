@@ -12,7 +12,14 @@ import {
 const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
 
 const cmapssLine = (unit: number, cycle: number) =>
-  [unit, cycle, '-0.0007', '-0.0004', '100.0', ...Array.from({ length: 21 }, (_, i) => (500 + i + cycle / 10).toFixed(2))].join(' ');
+  [
+    unit,
+    cycle,
+    '-0.0007',
+    '-0.0004',
+    '100.0',
+    ...Array.from({ length: 21 }, (_, i) => (500 + i + cycle / 10).toFixed(2)),
+  ].join(' ');
 
 describe('splitFields / splitLines', () => {
   it('honours double quotes, escaped quotes and the delimiter', () => {
@@ -47,19 +54,32 @@ describe('matchesFormat / detectTimestampFormat', () => {
     expect(matchesFormat('2024/03/01 10:00:00', '%Y/%m/%d %H:%M:%S')).toBe(true);
   });
   it('recognises ISO 8601 with Z, offsets, fractions and a space separator', () => {
-    for (const v of ['2024-03-01T10:00:00Z', '2024-03-01T10:00:00+02:00', '2024-03-01 10:00:00.125', '2024-03-01T10:00:00-0500', '2024-03-01']) {
+    for (const v of [
+      '2024-03-01T10:00:00Z',
+      '2024-03-01T10:00:00+02:00',
+      '2024-03-01 10:00:00.125',
+      '2024-03-01T10:00:00-0500',
+      '2024-03-01',
+    ]) {
       expect(detectTimestampFormat([v]), v).toEqual({ format: null, ok: true });
     }
   });
   it('finds European and US formats', () => {
-    expect(detectTimestampFormat(['01.03.2024 10:00:00', '15.07.2024 12:30:00'])).toEqual({ format: '%d.%m.%Y %H:%M:%S', ok: true });
+    expect(detectTimestampFormat(['01.03.2024 10:00:00', '15.07.2024 12:30:00'])).toEqual({
+      format: '%d.%m.%Y %H:%M:%S',
+      ok: true,
+    });
     expect(detectTimestampFormat(['01.03.2024 10:00'])).toEqual({ format: '%d.%m.%Y %H:%M', ok: true });
     expect(detectTimestampFormat(['25/12/2024 10:00:00'])).toEqual({ format: '%d/%m/%Y %H:%M:%S', ok: true });
     expect(detectTimestampFormat(['12/25/2024 10:00:00'])).toEqual({ format: '%m/%d/%Y %H:%M:%S', ok: true });
   });
   it('tolerates a few malformed times when at least 90 % of the sample match one format', () => {
     const good = Array.from({ length: 19 }, (_, i) => `01.03.2024 10:${String(i).padStart(2, '0')}:00`);
-    expect(detectTimestampFormat([...good, '30.02.2024 25:00'])).toEqual({ format: '%d.%m.%Y %H:%M:%S', ok: true, unmatched: 1 });
+    expect(detectTimestampFormat([...good, '30.02.2024 25:00'])).toEqual({
+      format: '%d.%m.%Y %H:%M:%S',
+      ok: true,
+      unmatched: 1,
+    });
     const iso = Array.from({ length: 10 }, (_, i) => `2024-03-01T10:0${i}:00Z`);
     expect(detectTimestampFormat([...iso, 'n/a'])).toEqual({ format: null, ok: true, unmatched: 1 });
     expect(detectTimestampFormat([...good.slice(0, 5), 'x', 'y'])).toEqual({ format: null, ok: false });
@@ -76,7 +96,9 @@ describe('matchesFormat / detectTimestampFormat', () => {
 
 describe('sniffText', () => {
   it('detects a wide CSV with ISO times and units in the header', () => {
-    const s = sniffText(lines('time,Bearing temp [°C],Pressure (bar)', '2024-03-01T00:00:00Z,41.5,1.2', '2024-03-01T00:01:00Z,41.7,1.3'));
+    const s = sniffText(
+      lines('time,Bearing temp [°C],Pressure (bar)', '2024-03-01T00:00:00Z,41.5,1.2', '2024-03-01T00:01:00Z,41.7,1.3'),
+    );
     expect(s.format).toBe('wide-csv');
     expect(s.delimiter).toBe(',');
     expect(s.decimal).toBe('.');
@@ -92,7 +114,13 @@ describe('sniffText', () => {
   });
 
   it('detects a long CSV with a quality and an asset column', () => {
-    const s = sniffText(lines('asset,tag,timestamp,value,quality', 'P-101,Flow,2024-03-01T00:00:00Z,1.5,192', 'P-101,Flow,2024-03-01T00:01:00Z,1.6,0'));
+    const s = sniffText(
+      lines(
+        'asset,tag,timestamp,value,quality',
+        'P-101,Flow,2024-03-01T00:00:00Z,1.5,192',
+        'P-101,Flow,2024-03-01T00:01:00Z,1.6,0',
+      ),
+    );
     expect(s.format).toBe('long-csv');
     expect(s.tagColumn).toBe('tag');
     expect(s.valueColumn).toBe('value');
@@ -102,7 +130,13 @@ describe('sniffText', () => {
   });
 
   it('detects ";" with a decimal comma and a German timestamp format', () => {
-    const s = sniffText(lines('Zeitstempel;Lagertemperatur [°C];Druck [bar]', '01.03.2024 10:00:00;41,5;1,25', '01.03.2024 10:00:30;41,75;1'));
+    const s = sniffText(
+      lines(
+        'Zeitstempel;Lagertemperatur [°C];Druck [bar]',
+        '01.03.2024 10:00:00;41,5;1,25',
+        '01.03.2024 10:00:30;41,75;1',
+      ),
+    );
     expect(s.delimiter).toBe(';');
     expect(s.decimal).toBe(',');
     expect(s.timeColumn).toBe('Zeitstempel');

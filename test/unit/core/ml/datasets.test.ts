@@ -39,7 +39,11 @@ describe('labels', () => {
   });
 
   it('anomaly labels: normal early, abnormal near failure, unlabelled between', () => {
-    const y = labelSteps(series('a', 100), [], LabelSchema.parse({ kind: 'anomaly', normalSpan: 30, abnormalWithin: 20 }));
+    const y = labelSteps(
+      series('a', 100),
+      [],
+      LabelSchema.parse({ kind: 'anomaly', normalSpan: 30, abnormalWithin: 20 }),
+    );
     expect(y[0]).toBe(0);
     expect(y[29]).toBe(0);
     expect(Number.isNaN(y[30] as number)).toBe(true);

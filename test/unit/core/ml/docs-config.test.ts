@@ -14,7 +14,9 @@ describe('the documented FD001 config', () => {
   });
 
   it('refuses a config with schema errors, naming the path', () => {
-    expect(() => parseTrainConfig({ dataset: {}, model: { type: 'dense' } })).toThrow(/invalid training config: dataset\.assets/);
+    expect(() => parseTrainConfig({ dataset: {}, model: { type: 'dense' } })).toThrow(
+      /invalid training config: dataset\.assets/,
+    );
     expect(() => parseTrainConfig({ ...cmapssFd001Config('x'), model: { type: 'transformer' } })).toThrow(/model/);
   });
 });

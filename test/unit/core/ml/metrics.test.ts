@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { alarmMetrics, confusion, errorByRemainingLife, quantile, rulMetrics } from '../../../../src/main/core/ml/metrics.js';
+import {
+  alarmMetrics,
+  confusion,
+  errorByRemainingLife,
+  quantile,
+  rulMetrics,
+} from '../../../../src/main/core/ml/metrics.js';
 
 describe('RUL metrics', () => {
   it('computes RMSE, MAE and the asymmetric PHM08 score by their definitions', () => {

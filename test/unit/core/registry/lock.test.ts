@@ -24,7 +24,10 @@ describe('registry lock', () => {
   it('recovers a lock left by a dead process on this host', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pdm-lock-'));
     const path = join(dir, '.lock');
-    await writeFile(path, JSON.stringify({ pid: deadPid(), host: hostname(), createdAt: new Date().toISOString(), token: 'crashed' }));
+    await writeFile(
+      path,
+      JSON.stringify({ pid: deadPid(), host: hostname(), createdAt: new Date().toISOString(), token: 'crashed' }),
+    );
     const held = await acquireLock(path, { timeoutMs: 1000 });
     expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ pid: process.pid });
     await held.release();
@@ -33,7 +36,10 @@ describe('registry lock', () => {
   it('recovers a lock from another host only once it has gone stale', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pdm-lock-'));
     const path = join(dir, '.lock');
-    await writeFile(path, JSON.stringify({ pid: 1, host: 'other-machine', createdAt: new Date().toISOString(), token: 'remote' }));
+    await writeFile(
+      path,
+      JSON.stringify({ pid: 1, host: 'other-machine', createdAt: new Date().toISOString(), token: 'remote' }),
+    );
     await expect(acquireLock(path, { staleMs: 60_000, timeoutMs: 150 })).rejects.toThrow(/other-machine/);
     const old = new Date(Date.now() - 120_000);
     await utimes(path, old, old);
@@ -41,7 +47,7 @@ describe('registry lock', () => {
     await held.release();
   });
 
-  it('keeps a held lock fresh, and release leaves someone else\'s lock alone', async () => {
+  it("keeps a held lock fresh, and release leaves someone else's lock alone", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pdm-lock-'));
     const path = join(dir, '.lock');
     const held = await acquireLock(path, { staleMs: 1000 });

@@ -37,7 +37,8 @@ export const parseCsv = (text: string, delimiter = ','): { line: number; fields:
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && body[i + 1] === '\n') i++;
       fields.push(field);
-      if (fields.length > 1 || fields[0] !== '') rows.push({ line: rowLine, fields, raw: body.slice(rowStart, i).replace(/\r$/, '') });
+      if (fields.length > 1 || fields[0] !== '')
+        rows.push({ line: rowLine, fields, raw: body.slice(rowStart, i).replace(/\r$/, '') });
       fields = [];
       field = '';
       line++;
@@ -54,7 +55,17 @@ export const parseCsv = (text: string, delimiter = ','): { line: number; fields:
 
 const HEADERS = {
   asset: ['asset', 'equipment', 'equipment_id', 'functional_location', 'location', 'assetnum', 'machine'],
-  start: ['start', 'start_time', 'starttime', 'reported', 'reported_at', 'created', 'malfunction_start', 'actstart', 'date'],
+  start: [
+    'start',
+    'start_time',
+    'starttime',
+    'reported',
+    'reported_at',
+    'created',
+    'malfunction_start',
+    'actstart',
+    'date',
+  ],
   end: ['end', 'end_time', 'endtime', 'finished', 'completed', 'closed', 'malfunction_end', 'actfinish'],
   code: ['failure_code', 'failurecode', 'code', 'cause', 'damage_code', 'problemcode'],
   description: ['description', 'text', 'short_text', 'summary', 'remarks'],
@@ -79,7 +90,17 @@ export const parseEventTime = (raw: string): number | null => {
   const s = raw.trim();
   if (s === '') return null;
   const de = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (de) return Date.UTC(Number(de[3]), Number(de[2]) - 1, Number(de[1]), Number(de[4] ?? 0), Number(de[5] ?? 0), Number(de[6] ?? 0)) * 1000;
+  if (de)
+    return (
+      Date.UTC(
+        Number(de[3]),
+        Number(de[2]) - 1,
+        Number(de[1]),
+        Number(de[4] ?? 0),
+        Number(de[5] ?? 0),
+        Number(de[6] ?? 0),
+      ) * 1000
+    );
   const iso = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(s);
   if (!iso) return null;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s) && s.length > 10;
@@ -117,7 +138,9 @@ export const importWorkOrders = async (
   const content = await readFile(file, 'utf8');
   const sha256 = createHash('sha256').update(content).digest('hex');
   const firstLine = content.split('\n', 1)[0] ?? '';
-  const delimiter = [',', ';', '\t', '|'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]?.[0] ?? ',';
+  const delimiter =
+    [',', ';', '\t', '|'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]?.[0] ??
+    ',';
   const rows = parseCsv(content, delimiter);
   const header = rows.shift();
   if (header === undefined) throw new Error(`${file}: empty file`);
@@ -149,7 +172,8 @@ export const importWorkOrders = async (
   const rejects: EventReject[] = [];
   for (const row of rows) {
     const get = (i: number) => (i < 0 ? undefined : row.fields[i]?.trim());
-    const reject = (field: string | null, reason: string) => rejects.push({ line: row.line, field, reason, raw: row.raw });
+    const reject = (field: string | null, reason: string) =>
+      rejects.push({ line: row.line, field, reason, raw: row.raw });
     if (row.fields.length !== header.fields.length) {
       reject(null, `expected ${header.fields.length} fields, found ${row.fields.length}`);
       continue;

@@ -65,7 +65,12 @@ const nodeIdOf = (ref: ReferenceDescription): string => ref.nodeId.toString();
  */
 export const describeTags = async (session: ClientSession, nodeIds: readonly string[]): Promise<OpcuaTag[]> => {
   if (nodeIds.length === 0) return [];
-  const attributes = [AttributeIds.NodeClass, AttributeIds.DisplayName, AttributeIds.AccessLevel, AttributeIds.Historizing];
+  const attributes = [
+    AttributeIds.NodeClass,
+    AttributeIds.DisplayName,
+    AttributeIds.AccessLevel,
+    AttributeIds.Historizing,
+  ];
   const invalid = nodeIds.filter((id) => {
     try {
       resolveNodeId(id);
@@ -74,19 +79,40 @@ export const describeTags = async (session: ClientSession, nodeIds: readonly str
       return true;
     }
   });
-  if (invalid.length > 0) throw new Error(`not a node id: ${invalid.join(', ')} (expected e.g. ns=1;s=P-101.VibrationRMS)`);
-  const reads = await session.read(nodeIds.flatMap((nodeId) => attributes.map((attributeId) => ({ nodeId, attributeId }))));
-  const unknown = nodeIds.filter((_, i) => reads[i * attributes.length]?.statusCode.equals(StatusCodes.BadNodeIdUnknown) === true);
+  if (invalid.length > 0)
+    throw new Error(`not a node id: ${invalid.join(', ')} (expected e.g. ns=1;s=P-101.VibrationRMS)`);
+  const reads = await session.read(
+    nodeIds.flatMap((nodeId) => attributes.map((attributeId) => ({ nodeId, attributeId }))),
+  );
+  const unknown = nodeIds.filter(
+    (_, i) => reads[i * attributes.length]?.statusCode.equals(StatusCodes.BadNodeIdUnknown) === true,
+  );
   if (unknown.length > 0) {
-    throw new Error(`unknown tag${unknown.length > 1 ? 's' : ''} on the server: ${unknown.join(', ')} (no such node; browse to find the right node ids)`);
+    throw new Error(
+      `unknown tag${unknown.length > 1 ? 's' : ''} on the server: ${unknown.join(', ')} (no such node; browse to find the right node ids)`,
+    );
   }
   const notVariables = nodeIds.filter((_, i) => reads[i * attributes.length]?.value.value !== NodeClass.Variable);
   if (notVariables.length > 0) throw new Error(`not a variable (no values to import): ${notVariables.join(', ')}`);
   const browse = await browseAll(
     session,
     nodeIds.flatMap((nodeId) => [
-      { nodeId, browseDirection: BrowseDirection.Forward, referenceTypeId: 'HasProperty', includeSubtypes: true, nodeClassMask: NodeClassMask.Variable, resultMask: 63 },
-      { nodeId, browseDirection: BrowseDirection.Inverse, referenceTypeId: 'HierarchicalReferences', includeSubtypes: true, nodeClassMask: NodeClassMask.Object, resultMask: 63 },
+      {
+        nodeId,
+        browseDirection: BrowseDirection.Forward,
+        referenceTypeId: 'HasProperty',
+        includeSubtypes: true,
+        nodeClassMask: NodeClassMask.Variable,
+        resultMask: 63,
+      },
+      {
+        nodeId,
+        browseDirection: BrowseDirection.Inverse,
+        referenceTypeId: 'HierarchicalReferences',
+        includeSubtypes: true,
+        nodeClassMask: NodeClassMask.Object,
+        resultMask: 63,
+      },
     ]),
   );
   const propertyIds: { index: number; kind: 'unit' | 'range'; nodeId: string }[] = [];
@@ -101,13 +127,18 @@ export const describeTags = async (session: ClientSession, nodeIds: readonly str
     parents.push(parent ? (text(parent.displayName) ?? parent.browseName.name ?? null) : null);
   });
   const propertyValues =
-    propertyIds.length === 0 ? [] : await session.read(propertyIds.map((p) => ({ nodeId: p.nodeId, attributeId: AttributeIds.Value })));
+    propertyIds.length === 0
+      ? []
+      : await session.read(propertyIds.map((p) => ({ nodeId: p.nodeId, attributeId: AttributeIds.Value })));
   const units = new Map<number, string>();
   const ranges = new Map<number, { low: number; high: number }>();
   propertyIds.forEach((p, k) => {
     const value = propertyValues[k]?.value.value as unknown;
     if (p.kind === 'unit') {
-      const unit = value !== null && typeof value === 'object' && 'displayName' in value ? text((value as { displayName: unknown }).displayName) : null;
+      const unit =
+        value !== null && typeof value === 'object' && 'displayName' in value
+          ? text((value as { displayName: unknown }).displayName)
+          : null;
       if (unit !== null) units.set(p.index, unit);
     } else if (value !== null && typeof value === 'object' && 'low' in value && 'high' in value) {
       const r = value as { low: number; high: number };
@@ -164,6 +195,7 @@ export const browseTags = async (
     frontier = next;
   }
   const tags: OpcuaTag[] = [];
-  for (let start = 0; start < variables.length; start += 500) tags.push(...(await describeTags(session, variables.slice(start, start + 500))));
+  for (let start = 0; start < variables.length; start += 500)
+    tags.push(...(await describeTags(session, variables.slice(start, start + 500))));
   return options.historizingOnly === true ? tags.filter((t) => t.historizing) : tags;
 };

@@ -64,21 +64,31 @@ export class OpcuaConnectError extends Error {
 }
 
 /** Turn node-opcua's connection and session errors into one sentence naming the cause. */
-export const explainConnectError = (endpoint: string, error: unknown, options: { readonly pkiDir: string; readonly user?: string }): OpcuaConnectError => {
+export const explainConnectError = (
+  endpoint: string,
+  error: unknown,
+  options: { readonly pkiDir: string; readonly user?: string },
+): OpcuaConnectError => {
   const text = error instanceof Error ? error.message : String(error);
   const has = (pattern: RegExp) => pattern.test(text);
   let message: string;
   let reason: ConnectFailure = 'other';
   if (has(/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|timeout|Timeout/)) reason = 'unreachable';
   else if (has(/BadUserAccessDenied|BadIdentityToken/) || has(/Cannot find ANONYMOUS user token/i)) reason = 'login';
-  else if (has(/BadCertificateUntrusted|BadSecurityChecksFailed|certificate.*(untrusted|rejected)|BadCertificate/i)) reason = 'untrusted-certificate';
-  else if (has(/cannot find endpoint|endpoint.*not.*found|BadSecurityPolicyRejected|BadSecurityModeRejected/i)) reason = 'security';
-  if (has(/ECONNREFUSED/)) message = `cannot reach ${endpoint}: connection refused (is the server running, and is the port right?)`;
+  else if (has(/BadCertificateUntrusted|BadSecurityChecksFailed|certificate.*(untrusted|rejected)|BadCertificate/i))
+    reason = 'untrusted-certificate';
+  else if (has(/cannot find endpoint|endpoint.*not.*found|BadSecurityPolicyRejected|BadSecurityModeRejected/i))
+    reason = 'security';
+  if (has(/ECONNREFUSED/))
+    message = `cannot reach ${endpoint}: connection refused (is the server running, and is the port right?)`;
   else if (has(/ENOTFOUND|EAI_AGAIN/)) message = `cannot reach ${endpoint}: unknown host name`;
   else if (has(/ETIMEDOUT|timeout|Timeout/)) message = `cannot reach ${endpoint}: no answer in time`;
   else if (has(/BadUserAccessDenied|BadIdentityTokenRejected/)) {
     message = `${endpoint} rejected the login of user "${options.user ?? ''}": wrong user name or password`;
-  } else if ((has(/BadIdentityTokenInvalid/) || has(/Cannot find ANONYMOUS user token/i)) && options.user === undefined) {
+  } else if (
+    (has(/BadIdentityTokenInvalid/) || has(/Cannot find ANONYMOUS user token/i)) &&
+    options.user === undefined
+  ) {
     message = `${endpoint} does not allow anonymous access: give a user name and password`;
   } else if (has(/BadIdentityTokenInvalid/)) message = `${endpoint} does not accept user name and password login`;
   else if (has(/BadCertificateUntrusted|BadSecurityChecksFailed|certificate.*(untrusted|rejected)|BadCertificate/i)) {
@@ -93,14 +103,16 @@ export const explainConnectError = (endpoint: string, error: unknown, options: {
 
 /** Connect and open a session: no automatic retry, so an unreachable server fails fast with a clear message. */
 export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<OpcuaConnection> => {
-  if (!/^opc\.tcp:\/\//.test(options.endpoint)) throw new Error(`not an OPC UA endpoint URL (opc.tcp://host:port): ${options.endpoint}`);
+  if (!/^opc\.tcp:\/\//.test(options.endpoint))
+    throw new Error(`not an OPC UA endpoint URL (opc.tcp://host:port): ${options.endpoint}`);
   if ((options.securityMode === 'None') !== (options.securityPolicy === 'None')) {
     throw new Error('security mode None goes with policy None; Sign and SignAndEncrypt need Basic256Sha256');
   }
   const pkiDir = join(options.userDataDir, 'pki');
   const certificateManager = new OPCUACertificateManager({
     rootFolder: pkiDir,
-    automaticallyAcceptUnknownCertificate: options.trustServerCertificate !== undefined && options.trustServerCertificate !== false,
+    automaticallyAcceptUnknownCertificate:
+      options.trustServerCertificate !== undefined && options.trustServerCertificate !== false,
   });
   const trustedDir = join(pkiDir, 'trusted', 'certs');
   const trustedFiles = async () => new Set(await readdir(trustedDir).catch(() => [] as string[]));
@@ -149,7 +161,8 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
   if (options.trustServerCertificate === 'once') {
     // Trusted for this connection only: a certificate added to the trust list just now goes back to rejected.
     const added = [...(await trustedFiles())].some((f) => !trustedBefore.has(f));
-    if (added && client.serverCertificate !== undefined) await certificateManager.rejectCertificate(client.serverCertificate).catch(() => undefined);
+    if (added && client.serverCertificate !== undefined)
+      await certificateManager.rejectCertificate(client.serverCertificate).catch(() => undefined);
   }
   return {
     session,

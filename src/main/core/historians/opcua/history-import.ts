@@ -66,7 +66,11 @@ const numericValue = (dv: DataValue): number | null => {
   const v = variant.value as unknown;
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if ((variant.dataType === DataType.Int64 || variant.dataType === DataType.UInt64) && Array.isArray(v) && v.length === 2) {
+  if (
+    (variant.dataType === DataType.Int64 || variant.dataType === DataType.UInt64) &&
+    Array.isArray(v) &&
+    v.length === 2
+  ) {
     return (v[0] as number) * 4294967296 + (v[1] as number);
   }
   return null;
@@ -88,8 +92,14 @@ const historyLimits = async (session: ClientSession): Promise<{ continuationPoin
   const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
   try {
     const [cps, nodes] = await session.read([
-      { nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_MaxHistoryContinuationPoints}`, attributeId: AttributeIds.Value },
-      { nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerHistoryReadData}`, attributeId: AttributeIds.Value },
+      {
+        nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_MaxHistoryContinuationPoints}`,
+        attributeId: AttributeIds.Value,
+      },
+      {
+        nodeId: `ns=0;i=${VariableIds.Server_ServerCapabilities_OperationLimits_MaxNodesPerHistoryReadData}`,
+        attributeId: AttributeIds.Value,
+      },
     ]);
     return {
       continuationPoints: cps?.statusCode.isGood() === true ? positive(cps.value.value) : 0,
@@ -160,7 +170,10 @@ export const importOpcuaHistory = async (
   const tags: TagState[] = [];
   let requests = 0;
   let resumed = false;
-  let outcome: { status: 'done' | 'failed' | 'cancelled'; message: string | null } = { status: 'failed', message: 'interrupted' };
+  let outcome: { status: 'done' | 'failed' | 'cancelled'; message: string | null } = {
+    status: 'failed',
+    message: 'interrupted',
+  };
   try {
     const assetOf = (m: OpcuaTag) => m.asset ?? request.defaultAsset ?? new URL(request.endpoint).host;
     await sink.declare(
@@ -175,7 +188,9 @@ export const importOpcuaHistory = async (
       let startMs: number;
       if (request.fromMs === undefined) {
         if (checkpointMs === undefined) {
-          throw new Error(`no start time given and ${asset}/${meta.name} was never imported from ${request.endpoint}: give a start time`);
+          throw new Error(
+            `no start time given and ${asset}/${meta.name} was never imported from ${request.endpoint}: give a start time`,
+          );
         }
         startMs = checkpointMs;
         resumed = true;
@@ -186,7 +201,17 @@ export const importOpcuaHistory = async (
       } else {
         startMs = request.fromMs;
       }
-      tags.push({ index, meta, key, asset, startMs, continuationPoint: null, lastMs: startMs, received: 0, done: startMs >= toMs });
+      tags.push({
+        index,
+        meta,
+        key,
+        asset,
+        startMs,
+        continuationPoint: null,
+        lastMs: startMs,
+        received: 0,
+        done: startMs >= toMs,
+      });
     });
 
     const progress = () => {
@@ -213,11 +238,15 @@ export const importOpcuaHistory = async (
           }),
           timestampsToReturn: TimestampsToReturn.Source,
           releaseContinuationPoints: false,
-          nodesToRead: batch.map((t) => ({ nodeId: t.meta.nodeId, continuationPoint: t.continuationPoint ?? undefined })),
+          nodesToRead: batch.map((t) => ({
+            nodeId: t.meta.nodeId,
+            continuationPoint: t.continuationPoint ?? undefined,
+          })),
         }),
       );
       const results = response.results ?? [];
-      if (results.length !== batch.length) throw new Error(`the server answered ${results.length} results for ${batch.length} tags`);
+      if (results.length !== batch.length)
+        throw new Error(`the server answered ${results.length} results for ${batch.length} tags`);
       return results;
     };
 
@@ -230,7 +259,12 @@ export const importOpcuaHistory = async (
       let failure: Error | null = null;
       batch.forEach((tag, j) => {
         const result = results[j] as HistoryReadResult;
-        const cp = result.continuationPoint !== null && result.continuationPoint !== undefined && result.continuationPoint.length > 0 ? result.continuationPoint : null;
+        const cp =
+          result.continuationPoint !== null &&
+          result.continuationPoint !== undefined &&
+          result.continuationPoint.length > 0
+            ? result.continuationPoint
+            : null;
         const previous = tag.continuationPoint;
         tag.continuationPoint = cp;
         if (failure !== null) return;
@@ -284,10 +318,19 @@ export const importOpcuaHistory = async (
       await session
         .historyRead(
           new HistoryReadRequest({
-            historyReadDetails: new ReadRawModifiedDetails({ isReadModified: false, startTime: new Date(0), endTime: new Date(toMs), numValuesPerNode: 1, returnBounds: false }),
+            historyReadDetails: new ReadRawModifiedDetails({
+              isReadModified: false,
+              startTime: new Date(0),
+              endTime: new Date(toMs),
+              numValuesPerNode: 1,
+              returnBounds: false,
+            }),
             timestampsToReturn: TimestampsToReturn.Source,
             releaseContinuationPoints: true,
-            nodesToRead: open.map((t) => ({ nodeId: t.meta.nodeId, continuationPoint: t.continuationPoint ?? undefined })),
+            nodesToRead: open.map((t) => ({
+              nodeId: t.meta.nodeId,
+              continuationPoint: t.continuationPoint ?? undefined,
+            })),
           }),
         )
         .catch(() => undefined);
@@ -337,7 +380,8 @@ export const importOpcuaHistory = async (
           notify();
         }
         batch = batch.filter((t) => !t.done);
-        while (queue.length >= maxQueued && !stopReading) await new Promise<void>((resolve) => laneWaiters.push(resolve));
+        while (queue.length >= maxQueued && !stopReading)
+          await new Promise<void>((resolve) => laneWaiters.push(resolve));
       }
     };
 
@@ -425,18 +469,30 @@ export const importOpcuaHistory = async (
     const message = cancelled ? 'cancelled by user' : (error as Error).message;
     outcome = { status: cancelled ? 'cancelled' : 'failed', message };
     const received = tags.reduce((s, t) => s + t.received, 0);
-    const summary = await sink.finish(outcome.status, message, { endpoint: request.endpoint, nodeIds, fromMs: request.fromMs, toMs }).catch(() => null);
+    const summary = await sink
+      .finish(outcome.status, message, { endpoint: request.endpoint, nodeIds, fromMs: request.fromMs, toMs })
+      .catch(() => null);
     await sink.close();
     if (cancelled) throw error;
     const kept = summary?.values ?? 0;
-    const lostConnection = /closed|disconnect|ECONNRESET|socket|BadConnectionClosed|BadSecureChannelClosed|BadSessionClosed|Transaction has timed out|premature/i.test(message);
+    const lostConnection =
+      /closed|disconnect|ECONNRESET|socket|BadConnectionClosed|BadSecureChannelClosed|BadSessionClosed|Transaction has timed out|premature/i.test(
+        message,
+      );
     const hint =
       received > 0 || kept > 0
         ? ` (${kept} values were stored before the failure with their checkpoints: run the same import again to resume)`
         : '';
-    throw new Error(`${lostConnection ? `connection to ${request.endpoint} lost: ` : ''}${message}${hint}`, { cause: error });
+    throw new Error(`${lostConnection ? `connection to ${request.endpoint} lost: ` : ''}${message}${hint}`, {
+      cause: error,
+    });
   }
-  const summary = await sink.finish(outcome.status, outcome.message, { endpoint: request.endpoint, nodeIds, fromMs: request.fromMs, toMs });
+  const summary = await sink.finish(outcome.status, outcome.message, {
+    endpoint: request.endpoint,
+    nodeIds,
+    fromMs: request.fromMs,
+    toMs,
+  });
   await sink.close();
   return {
     values: summary.values,
@@ -447,6 +503,13 @@ export const importOpcuaHistory = async (
     seconds: (Date.now() - started) / 1000,
     ingestId: summary.ingestId,
     signalIds: summary.signalIds,
-    perTag: tags.map((t) => ({ nodeId: t.meta.nodeId, asset: t.asset, tag: t.meta.name, fromMs: t.startMs, toMs, values: t.received })),
+    perTag: tags.map((t) => ({
+      nodeId: t.meta.nodeId,
+      asset: t.asset,
+      tag: t.meta.name,
+      fromMs: t.startMs,
+      toMs,
+      values: t.received,
+    })),
   };
 };

@@ -126,9 +126,14 @@ export class PlantSimulator {
       securityPolicies: [SecurityPolicy.None, SecurityPolicy.Basic256Sha256],
       allowAnonymous: users.length === 0,
       userManager: {
-        isValidUser: (userName: string, password: string) => users.some((u) => u.userName === userName && u.password === password),
+        isValidUser: (userName: string, password: string) =>
+          users.some((u) => u.userName === userName && u.password === password),
       },
-      buildInfo: { productName: 'PdM Studio plant simulator', manufacturerName: 'PdM Studio', softwareVersion: '1.0.0' },
+      buildInfo: {
+        productName: 'PdM Studio plant simulator',
+        manufacturerName: 'PdM Studio',
+        softwareVersion: '1.0.0',
+      },
       serverCapabilities: { maxHistoryContinuationPoints: MAX_CONTINUATION_POINTS },
     });
     await server.initialize();
@@ -211,12 +216,17 @@ export class PlantSimulator {
         return new HistoryReadResult({ statusCode: StatusCodes.Good });
       }
       if (this.options.repeatContinuationPoint === true) {
-        return new HistoryReadResult({ statusCode: StatusCodes.Good, continuationPoint: cp, historyData: new HistoryData({ dataValues: [] }) });
+        return new HistoryReadResult({
+          statusCode: StatusCodes.Good,
+          continuationPoint: cp,
+          historyData: new HistoryData({ dataValues: [] }),
+        });
       }
       this.continuations.delete(key);
       return this.page(state);
     }
-    if (continuationData.releaseContinuationPoints === true) return new HistoryReadResult({ statusCode: StatusCodes.Good });
+    if (continuationData.releaseContinuationPoints === true)
+      return new HistoryReadResult({ statusCode: StatusCodes.Good });
     if (!(details instanceof ReadRawModifiedDetails) || details.isReadModified) {
       return new HistoryReadResult({ statusCode: StatusCodes.BadHistoryOperationUnsupported });
     }
@@ -262,8 +272,13 @@ export class PlantSimulator {
       continuationPoint = randomBytes(16);
       this.continuations.set(continuationPoint.toString('hex'), { ...state, nextK: k });
     }
-    const statusCode: StatusCode = values.length === 0 && continuationPoint === null ? StatusCodes.GoodNoData : StatusCodes.Good;
-    return new HistoryReadResult({ statusCode, continuationPoint: continuationPoint ?? undefined, historyData: new HistoryData({ dataValues: values }) });
+    const statusCode: StatusCode =
+      values.length === 0 && continuationPoint === null ? StatusCodes.GoodNoData : StatusCodes.Good;
+    return new HistoryReadResult({
+      statusCode,
+      continuationPoint: continuationPoint ?? undefined,
+      historyData: new HistoryData({ dataValues: values }),
+    });
   }
 }
 

@@ -22,21 +22,51 @@ export interface MetricInfo {
 }
 
 export const METRICS: readonly MetricInfo[] = [
-  { metric: 'vibration', name: 'VibrationRMS', unit: 'mm/s', unece: 'C16', unitLongName: 'millimetre per second', low: 0, high: 50 },
-  { metric: 'bearing-temperature', name: 'BearingTemperature', unit: '°C', unece: 'CEL', unitLongName: 'degree Celsius', low: 0, high: 150 },
+  {
+    metric: 'vibration',
+    name: 'VibrationRMS',
+    unit: 'mm/s',
+    unece: 'C16',
+    unitLongName: 'millimetre per second',
+    low: 0,
+    high: 50,
+  },
+  {
+    metric: 'bearing-temperature',
+    name: 'BearingTemperature',
+    unit: '°C',
+    unece: 'CEL',
+    unitLongName: 'degree Celsius',
+    low: 0,
+    high: 150,
+  },
   { metric: 'motor-current', name: 'MotorCurrent', unit: 'A', unece: 'AMP', unitLongName: 'ampere', low: 0, high: 100 },
   { metric: 'pressure', name: 'DischargePressure', unit: 'bar', unece: 'BAR', unitLongName: 'bar', low: 0, high: 16 },
   { metric: 'flow', name: 'Flow', unit: 'm³/h', unece: 'MQH', unitLongName: 'cubic metre per hour', low: 0, high: 250 },
-  { metric: 'speed', name: 'Speed', unit: 'rpm', unece: 'RPM', unitLongName: 'revolutions per minute', low: 0, high: 1800 },
+  {
+    metric: 'speed',
+    name: 'Speed',
+    unit: 'rpm',
+    unece: 'RPM',
+    unitLongName: 'revolutions per minute',
+    low: 0,
+    high: 1800,
+  },
 ];
 
 export type FailureMode = 'bearing' | 'seal' | 'winding' | 'cavitation';
 
 export const FAILURE_CODES: Readonly<Record<FailureMode, { code: string; description: string }>> = {
-  bearing: { code: 'BRG-WEAR', description: 'Drive-end bearing worn: high vibration and temperature; bearing replaced' },
+  bearing: {
+    code: 'BRG-WEAR',
+    description: 'Drive-end bearing worn: high vibration and temperature; bearing replaced',
+  },
   seal: { code: 'SEAL-LEAK', description: 'Mechanical seal leaking: pressure and flow dropped; seal replaced' },
   winding: { code: 'MTR-WIND', description: 'Motor winding insulation failure: current rising; motor rewound' },
-  cavitation: { code: 'CAV', description: 'Impeller cavitation damage: noisy vibration and unstable pressure; impeller replaced' },
+  cavitation: {
+    code: 'CAV',
+    description: 'Impeller cavitation damage: noisy vibration and unstable pressure; impeller replaced',
+  },
 };
 
 export interface SimTag {
@@ -119,7 +149,14 @@ const gauss = (seed: number, a: number, b: number, c: number): number => {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 };
 
-const drawWindows = (random: () => number, from: number, to: number, everyMs: number, minMs: number, maxMs: number): Windows => {
+const drawWindows = (
+  random: () => number,
+  from: number,
+  to: number,
+  everyMs: number,
+  minMs: number,
+  maxMs: number,
+): Windows => {
   const starts: number[] = [];
   const ends: number[] = [];
   let t = from - random() * everyMs;
@@ -164,7 +201,8 @@ export class PlantModel {
   private readonly faults: readonly TagFaults[];
 
   constructor(readonly options: PlantOptions) {
-    if (!(options.periodMs > 0) || !Number.isInteger(options.periodMs)) throw new Error('period must be a positive integer of ms');
+    if (!(options.periodMs > 0) || !Number.isInteger(options.periodMs))
+      throw new Error('period must be a positive integer of ms');
     const assets: string[] = [];
     const tags: SimTag[] = [];
     for (let a = 0; a < options.assets; a++) {
@@ -200,7 +238,10 @@ export class PlantModel {
           startMs: inspection,
           endMs: inspection + (1 + random() * 2) * HOUR,
           code: 'INSP',
-          description: inspection > onset ? 'Routine inspection: abnormal noise noted, monitoring' : 'Routine inspection: no findings',
+          description:
+            inspection > onset
+              ? 'Routine inspection: abnormal noise noted, monitoring'
+              : 'Routine inspection: no findings',
         });
         orders.push({
           id: `WO-${asset}-${String(wo++).padStart(4, '0')}`,
@@ -216,7 +257,11 @@ export class PlantModel {
       lives.push(list);
     }
     this.lives = lives;
-    const roundMs = (o: WorkOrder): WorkOrder => ({ ...o, startMs: Math.round(o.startMs / 1000) * 1000, endMs: Math.round(o.endMs / 1000) * 1000 });
+    const roundMs = (o: WorkOrder): WorkOrder => ({
+      ...o,
+      startMs: Math.round(o.startMs / 1000) * 1000,
+      endMs: Math.round(o.endMs / 1000) * 1000,
+    });
     this.workOrders = orders.map(roundMs).sort((x, y) => x.startMs - y.startMs || x.asset.localeCompare(y.asset));
     this.faults = tags.map((tag) => {
       const random = seededRandom(mix(options.seed ^ mix(0x5f3759df + tag.index)));
@@ -261,7 +306,10 @@ export class PlantModel {
       return true;
     }
     const stuck = windowAt(faults.stuck, t);
-    const kv = stuck >= 0 ? Math.max(this.firstIndex, Math.ceil((faults.stuck.start[stuck] as number) / this.options.periodMs)) : k;
+    const kv =
+      stuck >= 0
+        ? Math.max(this.firstIndex, Math.ceil((faults.stuck.start[stuck] as number) / this.options.periodMs))
+        : k;
     let value = this.clean(tag, kv);
     const seed = this.options.seed;
     if (stuck < 0 && hash01(seed, tagIndex, k, 3) < 0.0004) {
@@ -284,7 +332,9 @@ export class PlantModel {
     const m = hash01(seed, 10_000 + assetIndex, block, 1);
     const load = inRepair ? 0 : m < 0.05 ? 0 : m < 0.3 ? 0.7 : m < 0.85 ? 1 : 1.15;
     const d =
-      life === undefined || inRepair || t < life.onset ? 0 : Math.min(1, ((t - life.onset) / (life.failure - life.onset)) ** 2);
+      life === undefined || inRepair || t < life.onset
+        ? 0
+        : Math.min(1, ((t - life.onset) / (life.failure - life.onset)) ** 2);
     const mode = life?.mode;
     const n = (scale: number) => scale * gauss(seed, tag.index, k, 0);
     const ambient = 22 + 4 * Math.sin((2 * Math.PI * (t % DAY)) / DAY);
@@ -292,7 +342,12 @@ export class PlantModel {
     switch (tag.info.metric) {
       case 'vibration':
         if (!running) return 0.05 + Math.abs(n(0.02));
-        return 1 + 1.4 * load + (mode === 'bearing' ? 9 : mode === 'cavitation' ? 5 : 1) * d + n(0.06 + 0.05 * load + (mode === 'cavitation' ? 0.6 * d : 0));
+        return (
+          1 +
+          1.4 * load +
+          (mode === 'bearing' ? 9 : mode === 'cavitation' ? 5 : 1) * d +
+          n(0.06 + 0.05 * load + (mode === 'cavitation' ? 0.6 * d : 0))
+        );
       case 'bearing-temperature':
         if (!running) return ambient + 3 + n(0.2);
         return ambient + 18 + 14 * load + (mode === 'bearing' ? 35 : 5) * d + n(0.25);
@@ -301,7 +356,13 @@ export class PlantModel {
         return 8 + 42 * load + (mode === 'winding' ? 18 : 3) * d + n(0.35);
       case 'pressure':
         if (!running) return 0.1 + n(0.01);
-        return 2 + 4.5 * load - (mode === 'seal' ? 2.2 : 0) * d - (mode === 'cavitation' ? 0.8 * d * Math.abs(gauss(seed, tag.index, k, 5)) : 0) + n(0.04);
+        return (
+          2 +
+          4.5 * load -
+          (mode === 'seal' ? 2.2 : 0) * d -
+          (mode === 'cavitation' ? 0.8 * d * Math.abs(gauss(seed, tag.index, k, 5)) : 0) +
+          n(0.04)
+        );
       case 'flow':
         if (!running) return Math.max(0, n(0.2));
         return 40 + 95 * load - (mode === 'seal' ? 35 : 0) * d + n(0.8);
@@ -332,7 +393,9 @@ export const workOrdersCsv = (orders: readonly WorkOrder[]): string => {
   const lines = ['work_order,asset,type,start,end,failure_code,description'];
   for (const o of orders) {
     lines.push(
-      [o.id, o.asset, o.kind, new Date(o.startMs).toISOString(), new Date(o.endMs).toISOString(), o.code, o.description].map(quote).join(','),
+      [o.id, o.asset, o.kind, new Date(o.startMs).toISOString(), new Date(o.endMs).toISOString(), o.code, o.description]
+        .map(quote)
+        .join(','),
     );
   }
   return `${lines.join('\n')}\n`;

@@ -63,14 +63,21 @@ const typeName = (oid: number) => TYPE_NAMES[oid] ?? `type oid ${oid}`;
 /** Times as text (µs precision; a JS Date keeps only ms), numbers as text where JS would lose precision. */
 const rawTypes = {
   getTypeParser: (oid: number, format?: string) => {
-    if (oid === OID.timestamp || oid === OID.timestamptz || oid === OID.date || oid === OID.int8 || oid === OID.numeric) {
+    if (
+      oid === OID.timestamp ||
+      oid === OID.timestamptz ||
+      oid === OID.date ||
+      oid === OID.int8 ||
+      oid === OID.numeric
+    ) {
       return (value: string) => value;
     }
     return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
   },
 } as unknown as pg.CustomTypesConfig;
 
-const TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/;
+const TIME_TEXT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/;
 
 /** Microseconds since the epoch of PostgreSQL's text output (session TimeZone UTC; timestamps without zone read as UTC). */
 export const parsePgTime = (text: string): number | null => {
@@ -126,7 +133,8 @@ const explainPgError = (url: string, error: unknown): string => {
     case '57P03':
       return `connection to ${where} lost mid-stream (${text}): nothing was stored; run the import again`;
     default:
-      if (/client password must be a string/.test(text)) return `${where} asks for a password: give it (CLI: --password-file or PDM_PASSWORD)`;
+      if (/client password must be a string/.test(text))
+        return `${where} asks for a password: give it (CLI: --password-file or PDM_PASSWORD)`;
       if (/Connection terminated|ECONNRESET|EPIPE|socket/i.test(text)) {
         return `connection to ${where} lost mid-stream (${text}): nothing was stored; run the import again`;
       }
@@ -152,23 +160,30 @@ const pickColumns = (fields: readonly { name: string; dataTypeID: number }[], la
   if (time < 0) throw new Error(`the query has no time column (name it "time"); its columns: ${describe()}`);
   const timeField = fields[time] as { name: string; dataTypeID: number };
   if (!TIME.has(timeField.dataTypeID)) {
-    throw new Error(`column "${timeField.name}" has type ${typeName(timeField.dataTypeID)}; expected timestamptz, timestamp or date`);
+    throw new Error(
+      `column "${timeField.name}" has type ${typeName(timeField.dataTypeID)}; expected timestamptz, timestamp or date`,
+    );
   }
   if (layout === 'wide') {
-    const wide = fields
-      .map((f, index) => ({ index, name: f.name, oid: f.dataTypeID }))
-      .filter((f) => f.index !== time);
+    const wide = fields.map((f, index) => ({ index, name: f.name, oid: f.dataTypeID })).filter((f) => f.index !== time);
     const bad = wide.find((f) => !NUMERIC.has(f.oid));
-    if (bad) throw new Error(`column "${bad.name}" has type ${typeName(bad.oid)}; a wide table needs numeric tag columns (cast it in the query)`);
+    if (bad)
+      throw new Error(
+        `column "${bad.name}" has type ${typeName(bad.oid)}; a wide table needs numeric tag columns (cast it in the query)`,
+      );
     if (wide.length === 0) throw new Error('a wide query needs at least one numeric column besides time');
     return { time, wide: wide.map(({ index, name }) => ({ index, name })) };
   }
   const tag = find(['tag', 'tagname', 'tag_name', 'name', 'signal', 'point']);
   const value = find(['value', 'val', 'v']);
-  if (tag < 0 || value < 0) throw new Error(`a long query needs columns time, tag and value; its columns: ${describe()}`);
+  if (tag < 0 || value < 0)
+    throw new Error(`a long query needs columns time, tag and value; its columns: ${describe()}`);
   const check = (index: number, allowed: Set<number>, expected: string) => {
     const f = fields[index] as { name: string; dataTypeID: number };
-    if (!allowed.has(f.dataTypeID)) throw new Error(`column "${f.name}" has type ${typeName(f.dataTypeID)}; expected ${expected} (cast it in the query)`);
+    if (!allowed.has(f.dataTypeID))
+      throw new Error(
+        `column "${f.name}" has type ${typeName(f.dataTypeID)}; expected ${expected} (cast it in the query)`,
+      );
   };
   check(tag, TEXT, 'text');
   check(value, NUMERIC, 'a number');
@@ -246,11 +261,18 @@ export const importPostgres = async (
       fromMs = Math.floor(checkpoint.lastT / 1000);
       resumed = true;
     } else {
-      throw new Error('no start time given and this query was never imported from this database: give a start time (--from)');
+      throw new Error(
+        'no start time given and this query was never imported from this database: give a start time (--from)',
+      );
     }
     const database = new URL(request.url).pathname.replace(/^\//, '') || 'postgres';
     const defaultAsset = request.asset ?? database;
-    cursor = client.query(new Cursor(request.query, [new Date(fromMs).toISOString(), new Date(toMs).toISOString()], { rowMode: 'array', types: rawTypes }));
+    cursor = client.query(
+      new Cursor(request.query, [new Date(fromMs).toISOString(), new Date(toMs).toISOString()], {
+        rowMode: 'array',
+        types: rawTypes,
+      }),
+    );
     cursor.on('error', lost);
     const read = (c: Cursor) =>
       new Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number }[] }>((resolveRead, rejectRead) => {
@@ -303,7 +325,10 @@ export const importPostgres = async (
         rows++;
         const timeText = row[cols.time];
         const t = typeof timeText === 'string' ? parsePgTime(timeText) : null;
-        if (t === null) throw new Error(`row ${rows}: time is ${timeText === null ? 'NULL' : `not a finite time: ${String(timeText)}`}`);
+        if (t === null)
+          throw new Error(
+            `row ${rows}: time is ${timeText === null ? 'NULL' : `not a finite time: ${String(timeText)}`}`,
+          );
         if (t > maxT) maxT = t;
         if (cols.wide !== undefined) {
           for (const { index, name } of cols.wide) add(defaultAsset, name, t, toNumber(row[index]), null);
@@ -318,7 +343,10 @@ export const importPostgres = async (
       }
       if (buffered >= 100_000) await flush();
       const span = toMs - fromMs;
-      control.progress?.(Number.isFinite(maxT) && span > 0 ? Math.min(1, Math.max(0, (maxT / 1000 - fromMs) / span)) : null, `${rows} rows`);
+      control.progress?.(
+        Number.isFinite(maxT) && span > 0 ? Math.min(1, Math.max(0, (maxT / 1000 - fromMs) / span)) : null,
+        `${rows} rows`,
+      );
     }
     await flush();
     if (Number.isFinite(maxT)) await sink.write([], { lastT: maxT, continuation: JSON.stringify({ toMs }) });
@@ -344,8 +372,12 @@ export const importPostgres = async (
     // Nothing of this run is kept: the transaction rolls back (the record of the attempt stays out too).
     await sink?.finish(cancelled ? 'cancelled' : 'failed', null).catch(() => undefined);
     if (cancelled) throw error;
-    const pgError = (error as { code?: string }).code !== undefined || /Connection terminated|ECONNRESET/i.test((error as Error).message);
-    throw new Error(pgError ? explainPgError(request.url, error) : `${(error as Error).message}; nothing was stored`, { cause: error });
+    const pgError =
+      (error as { code?: string }).code !== undefined ||
+      /Connection terminated|ECONNRESET/i.test((error as Error).message);
+    throw new Error(pgError ? explainPgError(request.url, error) : `${(error as Error).message}; nothing was stored`, {
+      cause: error,
+    });
   } finally {
     // On a dead connection neither close nor end ever answers: do not wait for them.
     if (cursor !== null && connectionError === null) await within(cursor.close(), 5000);
