@@ -3,6 +3,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   INTEGER,
+  JSDuckDBValueConverter,
   UINTEGER,
   type DuckDBConnection,
   type DuckDBValue,
@@ -18,6 +19,8 @@ export interface AppendColumn {
 }
 
 const APPEND_TYPES = { INTEGER, UINTEGER, DOUBLE } as const;
+/** Rows converted to objects between two turns of the event loop (see `all`). */
+const YIELD_EVERY_ROWS = 8192;
 /** Rows per appended data chunk (DuckDB's vector size). */
 const APPEND_CHUNK = 2048;
 
@@ -48,9 +51,32 @@ export class Connection {
     return (await this.connection.run(sql, params.length > 0 ? [...params] : undefined)).rowsChanged;
   }
 
+  /**
+   * All rows of a result as objects. DuckDB computes the result off the JS thread; turning it into objects is JS
+   * work, done one chunk (2,048 rows) per turn of the event loop so that a large result never holds the loop for
+   * long (getRowObjectsJS over a million rows holds it for seconds). Hot paths ask for bounded results anyway.
+   */
   async all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params.length > 0 ? [...params] : undefined);
-    return reader.getRowObjectsJS().map((row) => plain(row) as T);
+    const result = await this.connection.run(sql, params.length > 0 ? [...params] : undefined);
+    const names = result.deduplicatedColumnNames();
+    const rows: T[] = [];
+    let sinceYield = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) return rows;
+      for (const values of chunk.convertRows(JSDuckDBValueConverter)) {
+        const row: Row = {};
+        values.forEach((value, index) => {
+          row[names[index] ?? String(index)] = plain(value);
+        });
+        rows.push(row as T);
+      }
+      sinceYield += chunk.rowCount;
+      if (sinceYield >= YIELD_EVERY_ROWS) {
+        sinceYield = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
   }
 
   async one<T = Row>(sql: string, params: Params = []): Promise<T> {

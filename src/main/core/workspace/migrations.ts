@@ -177,18 +177,31 @@ export const currentSchemaVersion = async (db: Connection): Promise<number> => {
   return row.v ?? 0;
 };
 
+export interface MigrateOptions {
+  /**
+   * Called once before the first pending migration of a workspace that has a schema already (not a new one):
+   * Workspace.open backs the file up there (migration-backup.ts).
+   */
+  readonly beforeMigrating?: (db: Connection, fromVersion: number) => Promise<unknown>;
+}
+
 /** Apply every pending migration, each in its own transaction, up to `target`. */
-export const migrate = async (db: Connection, target = latestSchemaVersion()): Promise<number> => {
-  await db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+export const migrate = async (
+  db: Connection,
+  target = latestSchemaVersion(),
+  options: MigrateOptions = {},
+): Promise<number> => {
   const current = await currentSchemaVersion(db);
   if (current > latestSchemaVersion()) {
     throw new Error(
       `workspace schema version ${current} is newer than this app understands (${latestSchemaVersion()}); update PdM Studio`,
     );
   }
-  for (const migration of migrations) {
-    if (migration.version <= current || migration.version > target) continue;
+  const pending = migrations.filter((m) => m.version > current && m.version <= target);
+  if (pending.length > 0 && current > 0) await options.beforeMigrating?.(db, current);
+  await db.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+  for (const migration of pending) {
     await db.transaction(async () => {
       for (const statement of migration.sql) await db.run(statement);
       await db.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

@@ -85,6 +85,7 @@ export class StreamSink {
     readonly mode: 'per-batch' | 'atomic',
     private readonly format: string,
     private readonly ownsConnection: boolean,
+    private readonly onClose: () => void,
   ) {}
 
   /** A sink on a connection of its own (`ownsConnection`: closed with the sink). */
@@ -95,13 +96,22 @@ export class StreamSink {
       readonly mode: 'per-batch' | 'atomic';
       readonly format: string;
       readonly ownsConnection?: boolean;
+      /** Called once when the sink closes: the workspace releases its hold on writes (write-owner.ts). */
+      readonly onClose?: () => void;
     },
   ): Promise<StreamSink> {
     await db.run(
       `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} (signal_id INTEGER, t DOUBLE, value DOUBLE, quality DOUBLE, ord INTEGER)`,
     );
     await db.run(`DELETE FROM ${STAGE}`);
-    const sink = new StreamSink(db, options.source, options.mode, options.format, options.ownsConnection ?? false);
+    const sink = new StreamSink(
+      db,
+      options.source,
+      options.mode,
+      options.format,
+      options.ownsConnection ?? false,
+      options.onClose ?? (() => undefined),
+    );
     if (options.mode === 'atomic') {
       await db.run('BEGIN TRANSACTION');
       sink.inTransaction = true;
@@ -297,7 +307,11 @@ export class StreamSink {
     }
     await this.db.run(`DROP TABLE IF EXISTS ${STAGE}`).catch(() => undefined);
     this.closed = true;
-    if (this.ownsConnection) this.db.close();
+    try {
+      if (this.ownsConnection) this.db.close();
+    } finally {
+      this.onClose();
+    }
   }
 
   /** Interrupt a running statement (cancel). */
