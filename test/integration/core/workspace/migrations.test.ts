@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   migrations,
 } from '../../../../src/main/core/workspace/migrations.js';
 import { Workspace, WORKSPACE_FILE } from '../../../../src/main/core/workspace/workspace.js';
+import { backupName } from '../../../../src/main/core/workspace/migration-backup.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -44,6 +45,10 @@ const columns = async (c: Connection, table: string): Promise<Record<string, str
       )
     ).map((r) => [r.column_name, r.data_type]),
   );
+/** Backups next to the workspace file (workspace.duckdb.bak-v<from>-<date>). */
+const backups = async (): Promise<string[]> =>
+  (await readdir(dir)).filter((name) => name.startsWith(`${WORKSPACE_FILE}.bak-`)).sort();
+
 const sequences = async (c: Connection): Promise<string[]> =>
   (await c.all<{ sequence_name: string }>('SELECT sequence_name FROM duckdb_sequences() ORDER BY 1')).map(
     (r) => r.sequence_name,
@@ -287,5 +292,56 @@ describe('migrations', () => {
     // And nothing was changed.
     const again = await open();
     expect(await currentSchemaVersion(again)).toBe(future);
+  });
+
+  it('backs the workspace file up before migrating it, after a CHECKPOINT, as workspace.duckdb.bak-v<from>-<date>', async () => {
+    const c = await open();
+    await migrate(c, 6);
+    await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('a', 't', 'test', 'timestamp')`);
+    // Still in the WAL until a checkpoint: the backup must hold it all the same.
+    await c.run(`INSERT INTO readings VALUES (1, 10, 1.5, NULL), (1, 20, 2.5, NULL)`);
+    closeDb();
+    const before = new Date();
+    const ws = await Workspace.open(dir);
+    try {
+      expect(ws.schemaVersion).toBe(latestSchemaVersion());
+    } finally {
+      ws.close();
+    }
+    const made = await backups();
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatch(new RegExp(`^${WORKSPACE_FILE}\\.bak-v6-\\d{8}-\\d{6}$`));
+    // Named after the moment it was taken (within the second or two the open took).
+    const stamps = [before, new Date()].map((d) => backupName(WORKSPACE_FILE, 6, d));
+    expect(made[0] !== undefined && made[0] >= (stamps[0] ?? '') && made[0] <= (stamps[1] ?? '')).toBe(true);
+    // The backup is the workspace as it was: version 6, with its signal and readings.
+    database = await Database.open(join(dir, made[0] ?? ''));
+    db = await database.connect();
+    expect(await currentSchemaVersion(db)).toBe(6);
+    expect(await db.all('SELECT t, value FROM readings ORDER BY t')).toEqual([
+      { t: 10, value: 1.5 },
+      { t: 20, value: 2.5 },
+    ]);
+    expect(Object.keys(await columns(db, 'ingests'))).not.toContain('bytes');
+  });
+
+  it('makes no backup for a new workspace, nor for one already up to date', async () => {
+    const first = await Workspace.open(dir);
+    first.close();
+    const second = await Workspace.open(dir);
+    second.close();
+    expect(await backups()).toEqual([]);
+  });
+
+  it('makes no backup when it refuses a newer workspace, and names both versions and the folder', async () => {
+    const c = await open();
+    await migrate(c);
+    const future = latestSchemaVersion() + 3;
+    await c.run(`INSERT INTO schema_migrations (version, name) VALUES (${future}, 'from the future')`);
+    closeDb();
+    await expect(Workspace.open(dir)).rejects.toThrow(
+      `${dir}: workspace schema version ${future} is newer than this app understands (${latestSchemaVersion()}); update PdM Studio`,
+    );
+    expect(await backups()).toEqual([]);
   });
 });
