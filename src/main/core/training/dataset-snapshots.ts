@@ -53,17 +53,21 @@ export const createDatasetSnapshot = async (
   workspace: Workspace,
   input: { name: string; definition: SnapshotDefinition },
 ): Promise<CreatedSnapshot> => {
-  const data = await loadSnapshotData(workspace, input.definition);
-  if (data.windows === 0) throw new DatasetError("empty split: the snapshot's assets give no labelled windows");
-  const existed = (await workspace.dataset(data.id)) !== null;
-  await freezeSnapshot(workspace, data);
-  await workspace.saveDataset({
-    id: data.id,
-    name: input.name,
-    definition: input.definition,
-    contentHash: data.contentHash,
-    assets: data.assets.length,
-    windows: data.windows,
+  // A job lock from the first read to the saved row: no import or edit changes the data the hash covers meanwhile.
+  const { data, existed } = await workspace.exclusive('dataset snapshot', async () => {
+    const loaded = await loadSnapshotData(workspace, input.definition);
+    if (loaded.windows === 0) throw new DatasetError("empty split: the snapshot's assets give no labelled windows");
+    const known = (await workspace.dataset(loaded.id)) !== null;
+    await freezeSnapshot(workspace, loaded);
+    await workspace.saveDataset({
+      id: loaded.id,
+      name: input.name,
+      definition: input.definition,
+      contentHash: loaded.contentHash,
+      assets: loaded.assets.length,
+      windows: loaded.windows,
+    });
+    return { data: loaded, existed: known };
   });
   return {
     id: data.id,

@@ -65,16 +65,35 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       : { ...options.config, evaluation: { ...options.config.evaluation, finalRul } };
   // Everything the build reads is recorded, so the run can be re-evaluated on exactly this data later.
   const recorder = recordingSource(workspace);
-  const dataset = await prepareDataset(recorder.source, config, finalRul);
-  await workspace.saveDataset({
-    id: dataset.id,
-    name: config.name,
-    // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
-    definition: { dataset: config.dataset, seed: config.training.seed },
-    contentHash: dataset.contentHash,
-    assets: dataset.split.train.length + dataset.split.validation.length,
-    windows: dataset.train.n + dataset.validation.n,
-  });
+  // A job lock while the snapshot is read and saved: no import or edit changes the data between the reads it hashes.
+  const dataset = await workspace.exclusive(
+    'training snapshot',
+    async () => {
+      const prepared = await prepareDataset(recorder.source, config, finalRul);
+      await workspace.saveDataset({
+        id: prepared.id,
+        name: config.name,
+        // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
+        definition: { dataset: config.dataset, seed: config.training.seed },
+        contentHash: prepared.contentHash,
+        assets: prepared.split.train.length + prepared.split.validation.length,
+        windows: prepared.train.n + prepared.validation.n,
+      });
+      return prepared;
+    },
+    {
+      onWait: (message) =>
+        progress({
+          phase: 'preparing',
+          epoch: 0,
+          epochs: options.config.training.epochs,
+          loss: null,
+          valLoss: null,
+          message,
+        }),
+      ...(options.isCancelled === undefined ? {} : { isCancelled: options.isCancelled }),
+    },
+  );
   const runId = newRunId();
   const createdAt = new Date().toISOString();
   const handle = startTraining(
