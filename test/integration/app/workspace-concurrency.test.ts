@@ -210,4 +210,83 @@ describe('one workspace, many concurrent API calls', () => {
     expect(trendTimes.length).toBeGreaterThan(5);
     expect(Math.max(...trendTimes)).toBeLessThan(200);
   }, 120_000);
+
+  it('a training snapshot or a historian stream holds the workspace as a job: imports wait, edits are refused, trends answer', async () => {
+    await importAndSettle([await longCsv('base.csv', 'flow', 0, 100, (i) => i)], 'P-1');
+    const [flow] = await call('listSignals', {});
+    if (flow === undefined) throw new Error('no signal');
+    const ws = core.currentWorkspace();
+    if (ws === null) throw new Error('no workspace');
+    const later = await longCsv('later.csv', 'flow', 100, 200, (i) => i);
+
+    for (const hold of [
+      {
+        label: 'training snapshot',
+        take: async () => {
+          let release: () => void = () => undefined;
+          const held = new Promise<void>((resolve) => (release = resolve));
+          const taken = new Promise<void>((resolve) => void ws.exclusive('training snapshot', () => (resolve(), held)));
+          await taken;
+          return release;
+        },
+      },
+      {
+        label: 'OPC UA import from opc.tcp://127.0.0.1:4840',
+        take: async () => {
+          const sink = await ws.openStream({
+            source: 'opcua:opc.tcp://127.0.0.1:4840',
+            mode: 'per-batch',
+            format: 'opcua',
+          });
+          return () => void sink.close();
+        },
+      },
+    ]) {
+      const release = await hold.take();
+      const before = events.length;
+      const job = (await call('startImport', { paths: [later], options: { asset: 'P-1' } })).jobId;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await call('getJob', { jobId: job })).toMatchObject({
+        status: 'running',
+        message: `waiting for the ${hold.label} to finish`,
+      });
+      expect(events.slice(before)).toContainEqual({
+        type: 'job-progress',
+        jobId: job,
+        fraction: 0,
+        message: `waiting for the ${hold.label} to finish`,
+      });
+      await expect(call('updateSignals', { ids: [flow.id], patch: { unit: 'l/s' } })).rejects.toMatchObject({
+        code: 'conflict',
+        message: `the workspace is busy with the ${hold.label}: the signal edit can be made when it finishes (or cancel it)`,
+      });
+      await expect(call('saveEvent', { asset: 'P-1', kind: 'note', start: T0 * 1000 })).rejects.toMatchObject({
+        code: 'conflict',
+      });
+      const trend = await call('queryTrend', { signalIds: [flow.id], width: 100 });
+      expect(trend.series[0]?.rawCount).toBe(100);
+      release();
+      expect(await settle(job)).toMatchObject({ status: 'done', result: { values: 100 } });
+      // The import that waited ran; clean up for the next hold.
+      await call('updateSignals', { ids: [flow.id], patch: { unit: 'l/s' } });
+      await ws.query(`DELETE FROM readings WHERE t >= ${(T0 + 100_000) * 1000}`);
+      await ws.query(`DELETE FROM ingests WHERE file LIKE '%later.csv'`);
+    }
+  });
+
+  it('a job cancelled while it waits for another leaves without touching the workspace', async () => {
+    const ws = core.currentWorkspace();
+    if (ws === null) throw new Error('no workspace');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await new Promise<void>((resolve) => void ws.exclusive('training snapshot', () => (resolve(), held)));
+    const job = (await call('startImport', { paths: [await longCsv('a.csv', 'flow', 0, 10, (i) => i)], options: {} }))
+      .jobId;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await call('cancelJob', { jobId: job })).toEqual({ cancelled: true });
+    expect(await settle(job)).toMatchObject({ status: 'cancelled', error: null });
+    release();
+    expect(await call('listIngests', {})).toEqual([]);
+    expect(await call('listSignals', {})).toEqual([]);
+  });
 });

@@ -418,7 +418,7 @@ export class Workspace {
     readonly isCancelled?: () => boolean;
   }): Promise<StreamSink> {
     const release = await this.owner.hold({
-      label: `${options.format === 'opcua' ? 'OPC UA' : options.format.toUpperCase()} import from ${options.source}`,
+      label: streamLabel(options.source, options.format),
       long: true,
       whenBusy: 'wait',
       onWait: options.onWait,
@@ -536,6 +536,13 @@ export class Workspace {
       : this.write('statement', 'wait', (db) => db.all<T>(sql));
   }
 }
+
+/** "OPC UA import from opc.tcp://host:4840", "SQL import from postgres://host/db": sources carry their kind as a prefix. */
+const streamLabel = (source: string, format: string): string => {
+  const kind = format === 'opcua' ? 'OPC UA' : format.toUpperCase();
+  const where = source.replace(/^[a-z]+:(?=[a-z][a-z0-9+.-]*:\/\/)/i, '').replace(/#.*$/, '');
+  return `${kind} import from ${where}`;
+};
 
 /** Signals with their reading counts and time range, read on `db` (a read connection, or the writer's own). */
 const signalsOn = async (db: Connection, ids?: readonly number[]): Promise<Signal[]> => {
