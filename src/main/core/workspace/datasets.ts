@@ -45,19 +45,21 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
         `${bad.length > 1 ? ` and ${bad.length - 1} more signals too` : ''}; exclude that range or fix the data before training`,
     );
   }
-  const rows = await db.all<{ asset: string; tag: string; slot: number; value: number }>(
+  // A long range on a fine grid is millions of slots: taken a chunk at a time, the event loop keeps turning.
+  const bySignal = new Map<string, Map<string, Map<number, number>>>();
+  for await (const rows of db.rowChunks<{ asset: string; tag: string; slot: number; value: number }>(
     `SELECT s.asset, s.tag, CAST(floor(r.t / $${names.length + 1}) AS BIGINT) AS slot, avg(r.value) AS value
      FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope}
      GROUP BY ALL ORDER BY 1, 2, 3`,
     [...names, period],
-  );
-  const bySignal = new Map<string, Map<string, Map<number, number>>>();
-  for (const row of rows) {
-    let tagsOfAsset = bySignal.get(row.asset);
-    if (tagsOfAsset === undefined) bySignal.set(row.asset, (tagsOfAsset = new Map()));
-    let slots = tagsOfAsset.get(row.tag);
-    if (slots === undefined) tagsOfAsset.set(row.tag, (slots = new Map()));
-    slots.set(row.slot, row.value);
+  )) {
+    for (const row of rows) {
+      let tagsOfAsset = bySignal.get(row.asset);
+      if (tagsOfAsset === undefined) bySignal.set(row.asset, (tagsOfAsset = new Map()));
+      let slots = tagsOfAsset.get(row.tag);
+      if (slots === undefined) tagsOfAsset.set(row.tag, (slots = new Map()));
+      slots.set(row.slot, row.value);
+    }
   }
   return assets.map((asset) => {
     const tagsOfAsset = bySignal.get(asset);
