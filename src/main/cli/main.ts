@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importFiles } from '../core/import/import-files.js';
+import { importFiles } from '../core/app/import-files.js';
 import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
 import { ImportFormatSchema } from '../../shared/domain.js';
 import { printResult, withWorkspace } from './cli-io.js';

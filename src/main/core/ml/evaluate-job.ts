@@ -7,7 +7,7 @@ import { occlusion } from './importance.js';
 import { rulMetrics } from './metrics.js';
 import { deserialiseModel } from './model-io.js';
 import { pcaScores, type PcaModel } from './pca.js';
-import { classificationMetrics, lastSteps, reconstructionScores } from './train-job.js';
+import { classificationMetrics, lastSteps, reconstructionScores } from './evaluation.js';
 
 export interface EvaluationResult {
   readonly backend: string;

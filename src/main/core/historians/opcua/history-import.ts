@@ -12,7 +12,8 @@ import {
 } from 'node-opcua';
 import { signalKey, type StreamPart } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { CancelledError, type ImportControl, type TagProgress } from '../control.js';
+import { CancelledError } from '../../jobs/cancelled.js';
+import type { ImportControl, TagProgress } from '../control.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
 export interface OpcuaImportRequest {

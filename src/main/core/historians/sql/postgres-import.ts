@@ -3,7 +3,8 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { SOURCE_CHECKPOINT, signalKey, type StreamSignalSpec, type StreamSink } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { CancelledError, type ImportControl } from '../control.js';
+import { CancelledError } from '../../jobs/cancelled.js';
+import type { ImportControl } from '../control.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time
