@@ -7,6 +7,7 @@ import type { ApiEvent } from '../../shared/api.js';
 import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
+import { logDirIn } from '../core/log/logger.js';
 import { EVENT_CHANNEL } from './channels.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
@@ -104,7 +105,7 @@ export interface Desktop {
 export const startDesktop = (options: DesktopOptions): Desktop => {
   const { app, BrowserWindow: Window, dialog, ipcMain, Menu, screen, session, shell } = options.electron;
   const platform = options.platform ?? process.platform;
-  const log = options.log ?? createFileLog(join(options.userDataDir, 'logs', 'main.log'));
+  const log = options.log ?? createFileLog(logDirIn(options.userDataDir));
   const indexUrl = pathToFileURL(options.indexHtml).href;
   const preload = join(options.mainDir, 'preload.cjs');
   const windowStateFile = join(options.userDataDir, 'window-state.json');
@@ -412,6 +413,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       shell: 'electron',
       selectPath,
       secretCipher,
+      openPath: (path) => shell.openPath(path),
     });
     disposeIpc = registerIpcHandlers({
       ipcMain,

@@ -4,6 +4,7 @@ import { RegistryError } from './errors.js';
 import { FolderRegistry } from './folder-registry.js';
 import { FolderStore } from './folder-store.js';
 import { HttpRegistry } from './http-registry.js';
+import { withActionLog } from './logged-registry.js';
 import { checkUserName } from './names.js';
 import type { Registry } from './registry-types.js';
 
@@ -44,7 +45,7 @@ export const openRegistry = async (location: string, options: OpenRegistryOption
     const token = options.token ?? process.env[TOKEN_ENV];
     if (token === undefined || token === '')
       throw new RegistryError('unauthorized', `a registry server needs a token: pass --token or set ${TOKEN_ENV}`);
-    return new HttpRegistry(location, token);
+    return withActionLog(new HttpRegistry(location, token), { user: null });
   }
   const store = await FolderStore.open(resolve(location), { create: options.create === true });
   if (options.as !== undefined && !store.config.allowAs) {
@@ -53,5 +54,6 @@ export const openRegistry = async (location: string, options: OpenRegistryOption
       `--as is not allowed by this registry (set "allowAs": true in ${store.root}/registry.json)`,
     );
   }
-  return new FolderRegistry(store, options.as === undefined ? osUser() : checkUserName(options.as));
+  const user = options.as === undefined ? osUser() : checkUserName(options.as);
+  return withActionLog(new FolderRegistry(store, user), { user });
 };

@@ -5,6 +5,7 @@ import { SOURCE_CHECKPOINT, signalKey, type StreamSignalSpec, type StreamSink } 
 import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl } from '../control.js';
+import { logged } from '../../log/operation.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time
@@ -208,7 +209,7 @@ interface Buffers {
   q: (number | null)[];
 }
 
-export const importPostgres = async (
+const importPostgresUnlogged = async (
   workspace: Workspace,
   request: PostgresImportRequest,
   control: ImportControl = {},
@@ -386,3 +387,17 @@ export const importPostgres = async (
     await within(client.end(), connectionError === null ? 5000 : 100);
   }
 };
+
+/** importPostgres with its start and outcome in the log (the URL without its password; the query's hash). */
+export const importPostgres = (
+  workspace: Workspace,
+  request: PostgresImportRequest,
+  control: ImportControl = {},
+): Promise<PostgresImportResult> =>
+  logged(
+    'historian',
+    'sql import',
+    { workspace: workspace.path, url: redactUrl(request.url) },
+    () => importPostgresUnlogged(workspace, request, control),
+    (r) => ({ rows: r.rows, values: r.values, duplicates: r.duplicates, resumed: r.resumed }),
+  );
