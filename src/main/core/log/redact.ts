@@ -12,13 +12,12 @@ const SECRET_KEY =
 
 const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
+  // The header's value whole, scheme included ("Authorization: Bearer x" -> "Authorization: [redacted]").
+  [/(authori[sz]ation["']?\s*[=:]\s*["']?)(?:(?:bearer|basic|digest|token)\s+)?[^\s&"',;}]+/gi, `$1${REDACTED}`],
   [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
   [/(basic\s+)[A-Za-z0-9+/=]{8,}/gi, `$1${REDACTED}`],
   [/\bpdm_[A-Za-z0-9_-]{16,}/g, REDACTED],
-  [
-    /((?:token|password|passwd|pwd|secret|api[-_]?key|authorization)["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi,
-    `$1${REDACTED}`,
-  ],
+  [/((?:token|password|passwd|pwd|secret|api[-_]?key)["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi, `$1${REDACTED}`],
   // scheme://user:password@host (OPC UA, PostgreSQL, HTTP): the user stays, the password goes.
   [/(\/\/[^/\s:@]+:)[^/\s@]+@/g, `$1${REDACTED}@`],
 ];

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { log } from '../log/logger.js';
 import { RegistryError } from './errors.js';
 import { FolderRegistry } from './folder-registry.js';
 import { FolderStore } from './folder-store.js';
@@ -36,6 +37,19 @@ export interface OpenRegistryOptions {
 
 /** A folder path or an http(s) URL; identity is the OS user, `as` where allowed, or the token's user. */
 export const openRegistry = async (location: string, options: OpenRegistryOptions = {}): Promise<Registry> => {
+  try {
+    return await openUnlogged(location, options);
+  } catch (error) {
+    // A refused identity (--as not allowed, no token) is what support asks about first.
+    const fields = { registry: location, ...(options.as === undefined ? {} : { as: options.as }) };
+    if (error instanceof RegistryError && error.code !== 'not-found' && error.code !== 'invalid-argument')
+      log.warn('registry', 'open refused', { ...fields, code: error.code, reason: error.message });
+    else log.warn('registry', 'open failed', { ...fields, error });
+    throw error;
+  }
+};
+
+const openUnlogged = async (location: string, options: OpenRegistryOptions): Promise<Registry> => {
   if (isRegistryUrl(location)) {
     if (options.as !== undefined)
       throw new RegistryError(
