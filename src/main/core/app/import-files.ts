@@ -1,7 +1,7 @@
 import type { ImportOptions, IngestFileResult, IngestSummary } from '../../../shared/domain.js';
 import { planImport } from '../import/plan.js';
 import { jobControl, subControl, type PartialJobControl } from '../jobs/job-control.js';
-import { logged } from '../log/operation.js';
+import { logged } from '../jobs/logged.js';
 import { DUPLICATE_RULE } from '../workspace/ingest.js';
 import type { Workspace } from '../workspace/workspace.js';
 

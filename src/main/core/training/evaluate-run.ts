@@ -12,7 +12,7 @@ import { readRecording, replaySource, runSourceFile } from '../datasets/recorded
 import { snapshotWindows } from '../datasets/snapshot.js';
 import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml/evaluate-job.js';
 import { jobControl, throwIfCancelled, type PartialJobControl } from '../jobs/job-control.js';
-import { logged } from '../log/operation.js';
+import { logged } from '../jobs/logged.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { loadSavedSnapshot, snapshotDefinition } from './dataset-snapshots.js';
 import { parseTrainConfig, resolveFinalRul } from './load-config.js';

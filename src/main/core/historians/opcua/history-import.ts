@@ -14,7 +14,7 @@ import { signalKey, type StreamPart } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl, TagProgress } from '../control.js';
-import { logged } from '../../log/operation.js';
+import { logged } from '../../jobs/logged.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
 export interface OpcuaImportRequest {

@@ -5,7 +5,7 @@ import { SOURCE_CHECKPOINT, signalKey, type StreamSignalSpec, type StreamSink } 
 import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl } from '../control.js';
-import { logged } from '../../log/operation.js';
+import { logged } from '../../jobs/logged.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time

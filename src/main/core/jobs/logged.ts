@@ -1,5 +1,5 @@
-import { isCancelledError } from '../jobs/cancelled.js';
-import { log, type LogArea, type LogFields } from './logger.js';
+import { isCancelledError } from './cancelled.js';
+import { log, type LogArea, type LogFields } from '../log/logger.js';
 
 /**
  * Run `work` and log how it went: one line when it starts, one when it ends (`<name> finished` with what
