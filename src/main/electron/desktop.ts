@@ -154,7 +154,11 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     return { supported: true, paths: result.canceled ? [] : result.filePaths };
   };
 
-  const run = async (what: string, method: 'openWorkspace' | 'openSampleWorkspace', args: { path?: string }) => {
+  const run = async (
+    what: string,
+    method: 'openWorkspace' | 'openSampleWorkspace' | 'openLogFolder',
+    args: { path?: string },
+  ) => {
     if (core === null) return;
     const result = await dispatch(core.handlers, method, args);
     if (!result.ok) {
@@ -207,6 +211,11 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
           void openWorkspaceAt(path).catch((error: unknown) => log.error('open recent workspace', error));
         },
         about,
+        openLogFolder: () => {
+          void run('open the log folder', 'openLogFolder', {}).catch((error: unknown) =>
+            log.error('open log folder', error),
+          );
+        },
       },
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
