@@ -118,6 +118,13 @@ describe('import cycles in src/main/core', () => {
     expect(cycles(folderGraph(files))).toEqual([]);
   });
 
+  it('the base modules stay at the bottom: log/ and util/ import no other core folder, jobs/ only log/', () => {
+    const folders = folderGraph(files);
+    expect([...(folders.get('log') ?? [])]).toEqual([]);
+    expect([...(folders.get('util') ?? [])]).toEqual([]);
+    expect([...(folders.get('jobs') ?? [])]).toEqual(['log']);
+  });
+
   it('no cycle between the files of src/main/core', () => {
     expect(cycles(files).map((c) => c.map((f) => relative(CORE, f)))).toEqual([]);
   });
