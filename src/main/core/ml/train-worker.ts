@@ -4,11 +4,11 @@
  * batches. The worker never touches DuckDB: it receives prepared windows and returns artifacts as bytes.
  */
 import { parentPort } from 'node:worker_threads';
+import type { TrainProgress } from '../../../shared/training.js';
 import { isCancelledError } from '../jobs/cancelled.js';
 import { jobControl } from '../jobs/job-control.js';
 import { runTrainJob, type TrainJobRequest } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
-import type { TrainProgress } from '../../../shared/training.js';
 
 const port = parentPort;
 if (port === null) throw new Error('train-worker must run in a worker thread');
