@@ -1,7 +1,7 @@
 // One measured ingest in its own process, so peak RSS belongs to it alone. Prints one JSON line.
 import { rm } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { importFiles } from '../src/main/core/import/import-files.js';
+import { importFiles } from '../src/main/core/app/import-files.js';
 import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { peakRssMiB } from './util.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { prepareDataset } from '../src/main/core/datasets/prepare.js';
-import { importFiles } from '../src/main/core/import/import-files.js';
+import { importFiles } from '../src/main/core/app/import-files.js';
 import { evaluateSavedRun } from '../src/main/core/ml/evaluate-job.js';
 import { cmapssFd001Config } from '../src/main/core/training/cmapss.js';
 import { parseTrainConfig, resolveFinalRul } from '../src/main/core/training/load-config.js';

@@ -73,6 +73,13 @@ export const apiMethods = {
   ),
   getJob: method(z.object({ jobId: z.string().max(64) }), JobStateSchema),
   cancelJob: method(z.object({ jobId: z.string().max(64) }), z.object({ cancelled: z.boolean() })),
+  /** What runs and what ran lately: running jobs first (oldest first), then finished ones (newest first). */
+  listJobs: method(z.object({}), z.array(JobStateSchema)),
+  /**
+   * The folder of the app's structured log (JSON lines). The desktop app opens it in the file manager
+   * (`opened: true`); browser mode cannot, and the view shows `path` instead.
+   */
+  openLogFolder: method(z.object({}), z.object({ path: z.string(), opened: z.boolean() })),
   listSignals: method(z.object({}), z.array(SignalSchema)),
   updateSignals: method(
     z.object({

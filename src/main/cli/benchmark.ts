@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importFiles } from '../core/import/import-files.js';
+import { importFiles } from '../core/app/import-files.js';
 import { cmapssFd001Config } from '../core/training/cmapss.js';
 import { parseTrainConfig } from '../core/training/load-config.js';
 import { trainRun } from '../core/training/train-run.js';

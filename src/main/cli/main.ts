@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importFiles } from '../core/import/import-files.js';
+import { importFiles } from '../core/app/import-files.js';
 import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
 import { ImportFormatSchema } from '../../shared/domain.js';
 import { printResult, withWorkspace } from './cli-io.js';
+import { installCliLog } from './cli-log.js';
 
 const USAGE = `pdm-studio <command> [options]
 
@@ -266,6 +267,8 @@ const main = async (argv: readonly string[]) => {
   }
 };
 
+const cliLog = installCliLog(process.argv.slice(2));
 main(process.argv.slice(2)).catch((error: unknown) => {
+  cliLog.error('cli', 'command failed', { error });
   fail(error instanceof Error ? error.message : String(error));
 });

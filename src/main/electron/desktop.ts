@@ -7,6 +7,7 @@ import type { ApiEvent } from '../../shared/api.js';
 import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
+import { logDirIn } from '../core/log/logger.js';
 import { EVENT_CHANNEL } from './channels.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
@@ -104,7 +105,7 @@ export interface Desktop {
 export const startDesktop = (options: DesktopOptions): Desktop => {
   const { app, BrowserWindow: Window, dialog, ipcMain, Menu, screen, session, shell } = options.electron;
   const platform = options.platform ?? process.platform;
-  const log = options.log ?? createFileLog(join(options.userDataDir, 'logs', 'main.log'));
+  const log = options.log ?? createFileLog(logDirIn(options.userDataDir));
   const indexUrl = pathToFileURL(options.indexHtml).href;
   const preload = join(options.mainDir, 'preload.cjs');
   const windowStateFile = join(options.userDataDir, 'window-state.json');
@@ -153,7 +154,11 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     return { supported: true, paths: result.canceled ? [] : result.filePaths };
   };
 
-  const run = async (what: string, method: 'openWorkspace' | 'openSampleWorkspace', args: { path?: string }) => {
+  const run = async (
+    what: string,
+    method: 'openWorkspace' | 'openSampleWorkspace' | 'openLogFolder',
+    args: { path?: string },
+  ) => {
     if (core === null) return;
     const result = await dispatch(core.handlers, method, args);
     if (!result.ok) {
@@ -206,6 +211,11 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
           void openWorkspaceAt(path).catch((error: unknown) => log.error('open recent workspace', error));
         },
         about,
+        openLogFolder: () => {
+          void run('open the log folder', 'openLogFolder', {}).catch((error: unknown) =>
+            log.error('open log folder', error),
+          );
+        },
       },
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -412,6 +422,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       shell: 'electron',
       selectPath,
       secretCipher,
+      openPath: (path) => shell.openPath(path),
     });
     disposeIpc = registerIpcHandlers({
       ipcMain,

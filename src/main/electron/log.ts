@@ -1,11 +1,10 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createLogger } from '../core/log/logger.js';
+import { redactText } from '../core/log/redact.js';
 
 /**
- * The main process's log file (userData/logs/main.log). Writes are synchronous so that the line about an
- * uncaught exception is on disk before the process goes down; the file rotates once at 1 MB.
- * Messages are scrubbed of anything that looks like a credential: the web transport's per-launch token,
- * bearer tokens, passwords in URLs or key=value pairs.
+ * The desktop shell's log: the same structured log as the core (userData/logs/pdm-studio.jsonl, JSON lines,
+ * rotated at 5 MB, secrets redacted), area "desktop". Writes are synchronous so that the line about an uncaught
+ * exception is on disk before the process goes down.
  */
 export interface FileLog {
   readonly file: string;
@@ -14,19 +13,8 @@ export interface FileLog {
   error(message: string, error?: unknown): void;
 }
 
-const MAX_BYTES = 1024 * 1024;
-
-const SECRET_PATTERNS: readonly [RegExp, string][] = [
-  [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]'],
-  [
-    /((?:token|password|passwd|pwd|secret|api[-_]?key|authorization)["']?\s*[=:]\s*["']?)[^\s&"',;}]+/gi,
-    '$1[redacted]',
-  ],
-  [/(\/\/[^/\s:@]+:)[^/\s@]+@/g, '$1[redacted]@'],
-];
-
-export const redactSecrets = (text: string): string =>
-  SECRET_PATTERNS.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+/** Scrub credentials from text: kept under this name for the shell's callers. */
+export const redactSecrets = redactText;
 
 export const describeError = (error: unknown): string => {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
@@ -37,31 +25,18 @@ export const describeError = (error: unknown): string => {
   }
 };
 
-export const createFileLog = (file: string, options: { readonly echo?: boolean } = {}): FileLog => {
-  let ready = false;
-  const write = (level: string, message: string) => {
-    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${redactSecrets(message).replace(/\r?\n/g, '\n    ')}\n`;
-    if (options.echo === true) process.stderr.write(line);
-    try {
-      if (!ready) {
-        mkdirSync(dirname(file), { recursive: true });
-        ready = true;
-      }
-      try {
-        if (statSync(file).size > MAX_BYTES) renameSync(file, `${file}.1`);
-      } catch {
-        // no file yet
-      }
-      appendFileSync(file, line, 'utf8');
-    } catch {
-      // Logging must never take the app down; stderr is the last resort.
-      if (options.echo !== true) process.stderr.write(line);
-    }
-  };
+/** A log writing into `dir` (userData/logs). */
+export const createFileLog = (dir: string, options: { readonly echo?: boolean } = {}): FileLog => {
+  const logger = createLogger(dir, options.echo === undefined ? {} : { echo: options.echo });
   return {
-    file,
-    info: (message) => write('INFO', message),
-    warn: (message) => write('WARN', message),
-    error: (message, error) => write('ERROR', error === undefined ? message : `${message}: ${describeError(error)}`),
+    file: logger.file ?? dir,
+    info: (message) => logger.info('desktop', message),
+    warn: (message) => logger.warn('desktop', message),
+    error: (message, error) =>
+      logger.error(
+        'desktop',
+        message,
+        error === undefined ? undefined : { error: error instanceof Error ? error : describeError(error) },
+      ),
   };
 };

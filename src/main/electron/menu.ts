@@ -5,6 +5,8 @@ export interface MenuActions {
   readonly openSample: () => void;
   readonly openRecent: (path: string) => void;
   readonly about: () => void;
+  /** Help → Open Log Folder: the structured log a support engineer asks for. */
+  readonly openLogFolder: () => void;
 }
 
 export interface MenuModel {
@@ -82,7 +84,11 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
   template.push({
     label: '&Help',
     role: 'help',
-    submenu: [{ id: 'about', label: `About ${model.appName}`, click: () => actions.about() }],
+    submenu: [
+      { id: 'open-log-folder', label: 'Open Log Folder', click: () => actions.openLogFolder() },
+      { type: 'separator' },
+      { id: 'about', label: `About ${model.appName}`, click: () => actions.about() },
+    ],
   });
   return template;
 };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../core/app/user-data.js';
+import { writeFileAtomic } from '../core/util/write-file-atomic.js';
 
 /** A rectangle in screen coordinates (Electron's Rectangle). */
 export interface Rect {

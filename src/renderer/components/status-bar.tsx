@@ -1,5 +1,6 @@
 import type { WorkspaceInfo } from '../../shared/domain.js';
 import { formatCount } from '../logic/time-format.js';
+import { JobsPanel } from './jobs-panel.js';
 
 export interface StatusBarProps {
   readonly shell: 'electron' | 'web' | null;
@@ -14,6 +15,7 @@ export function StatusBar({ shell, version, workspace }: StatusBarProps) {
         {shell === null ? 'connecting…' : shell === 'electron' ? 'Desktop' : 'Browser mode'}
       </span>
       {version !== null ? <span>PdM Studio {version}</span> : null}
+      {shell !== null ? <JobsPanel /> : null}
       {workspace !== null ? (
         <span
           className="status-workspace"

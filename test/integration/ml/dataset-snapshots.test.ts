@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../../../src/main/core/import/import-files.js';
+import { importFiles } from '../../../src/main/core/app/import-files.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
 import {
   createDatasetSnapshot,

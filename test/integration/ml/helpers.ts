@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { importFiles } from '../../../src/main/core/import/import-files.js';
+import { importFiles } from '../../../src/main/core/app/import-files.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';

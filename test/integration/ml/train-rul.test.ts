@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingCancelledError } from '../../../src/main/core/ml/worker-client.js';
+import { CancelledError } from '../../../src/main/core/jobs/cancelled.js';
 import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
 import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
 import { trainRun } from '../../../src/main/core/training/train-run.js';
@@ -90,7 +90,7 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
         onProgress: (p) => (cancel ||= p.phase === 'training' && p.epoch >= 1),
         isCancelled: () => cancel,
       }),
-    ).rejects.toBeInstanceOf(TrainingCancelledError);
+    ).rejects.toBeInstanceOf(CancelledError);
     const runs = await env.workspace.runs();
     expect(runs.some((r) => r.status === 'cancelled' && r.modelType === 'dense')).toBe(true);
   });

@@ -119,7 +119,7 @@ const world = () => {
         webRequest: { onHeadersReceived: (listener: Handler) => headerListeners.push(listener) },
       },
     },
-    shell: { openExternal: vi.fn(async () => undefined) },
+    shell: { openExternal: vi.fn(async () => undefined), openPath: vi.fn(async (_path: string) => '') },
   };
   const coreListeners = new Set<(event: ApiEvent) => void>();
   const { handlers, calls } = fakeHandlers();
@@ -279,6 +279,20 @@ describe('desktop shell with a fake Electron', () => {
     ).template;
     const file = template.find((item) => item.label === '&File');
     expect(file?.submenu?.find((i) => i.id === 'recent')?.submenu?.map((i) => i.label)).toEqual(['/data/recent-ws']);
+  });
+
+  it('opens the log folder with shell.openPath, from the API and from Help → Open Log Folder', async () => {
+    const { w } = await start();
+    await expect(w.coreOptions[0]?.openPath?.('/data/user/logs')).resolves.toBe('');
+    expect(w.electron.shell.openPath).toHaveBeenCalledWith('/data/user/logs');
+    const template = (
+      w.menus.at(-1) as { template: { label?: string; submenu?: { id?: string; click?: () => void }[] }[] }
+    ).template;
+    template
+      .find((item) => item.label === '&Help')
+      ?.submenu?.find((i) => i.id === 'open-log-folder')
+      ?.click?.();
+    await vi.waitFor(() => expect(w.calls).toContainEqual({ method: 'openLogFolder', input: {} }));
   });
 
   it('uses native dialogs for selectPath', async () => {

@@ -7,7 +7,7 @@ const model = (overrides: Partial<MenuModel> = {}): MenuModel => ({
   platform: 'linux',
   isPackaged: false,
   recent: [],
-  actions: { openWorkspace: vi.fn(), openSample: vi.fn(), openRecent: vi.fn(), about: vi.fn() },
+  actions: { openWorkspace: vi.fn(), openSample: vi.fn(), openRecent: vi.fn(), about: vi.fn(), openLogFolder: vi.fn() },
   ...overrides,
 });
 
@@ -55,6 +55,8 @@ describe('application menu', () => {
     const help = submenu(top(buildMenuTemplate(m), 'Help'));
     help.find((i) => i.id === 'about')?.click?.({} as never, undefined, {} as never);
     expect(m.actions.about).toHaveBeenCalledOnce();
+    help.find((i) => i.id === 'open-log-folder')?.click?.({} as never, undefined, {} as never);
+    expect(m.actions.openLogFolder).toHaveBeenCalledOnce();
     const mac = buildMenuTemplate(model({ platform: 'darwin' }));
     expect(mac[0]?.label).toBe('PdM Studio');
     expect(roles(submenu(mac[0]))).toContain('quit');

@@ -67,7 +67,7 @@ describe('navigation policy', () => {
   });
 });
 
-describe('main.log', () => {
+describe('the desktop log', () => {
   it('scrubs tokens and passwords', () => {
     expect(redactSecrets('serving http://127.0.0.1:5173/#token=abc123def')).toBe(
       'serving http://127.0.0.1:5173/#token=[redacted]',
@@ -78,15 +78,26 @@ describe('main.log', () => {
     expect(redactSecrets('opened /data/ws')).toBe('opened /data/ws');
   });
 
-  it('appends lines to userData/logs/main.log', async () => {
+  it('appends JSON lines to userData/logs/pdm-studio.jsonl, secrets scrubbed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pdm-log-'));
     try {
-      const log = createFileLog(join(dir, 'logs', 'main.log'));
+      const log = createFileLog(join(dir, 'logs'));
+      expect(log.file).toBe(join(dir, 'logs', 'pdm-studio.jsonl'));
       log.info('hello');
       log.error('ipc failed', new Error('boom token=xyz'));
-      const text = await readFile(join(dir, 'logs', 'main.log'), 'utf8');
-      expect(text).toMatch(/INFO {2}hello/);
-      expect(text).toMatch(/ERROR ipc failed: Error: boom token=\[redacted\]/);
+      const text = await readFile(log.file, 'utf8');
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatchObject({ level: 'info', area: 'desktop', event: 'hello' });
+      expect(lines[1]).toMatchObject({
+        level: 'error',
+        area: 'desktop',
+        event: 'ipc failed',
+        fields: { error: { name: 'Error', message: 'boom token=[redacted]' } },
+      });
       expect(text).not.toContain('xyz');
     } finally {
       await rm(dir, { recursive: true, force: true });

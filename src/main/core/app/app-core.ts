@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
-import { importFiles } from '../import/import-files.js';
+import { importFiles } from './import-files.js';
 import { planImport, toPreview } from '../import/plan.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
-import { Jobs } from './jobs.js';
+import { Jobs } from '../jobs/job-registry.js';
+import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logger.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
@@ -27,6 +28,10 @@ export interface AppCoreOptions {
   readonly workspace?: string | undefined;
   /** Encrypts saved connection passwords (desktop: the OS keychain); omitted: the user data folder's file key. */
   readonly secretCipher?: SecretCipher | undefined;
+  /** Where the structured log goes; omitted: userData/logs. Installed as the process log (see log/logger.ts). */
+  readonly log?: Logger | undefined;
+  /** Open a folder in the OS file manager (desktop: shell.openPath; '' on success, else the error text). */
+  readonly openPath?: ((path: string) => Promise<string>) | undefined;
 }
 
 export interface AppCore {
@@ -79,9 +84,12 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
   };
+  const logger = options.log ?? createLogger(logDirIn(options.userDataDir));
+  setProcessLog(logger);
   const jobs = new Jobs(emit);
   const recent = new RecentWorkspaces(join(options.userDataDir, 'recent-workspaces.json'));
   const version = await packageVersion();
+  logger.info('app', 'started', { shell: options.shell, version, userDataDir: options.userDataDir });
   let workspace: Workspace | null = null;
 
   const requireWorkspace = (): Workspace => {
@@ -91,7 +99,11 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
 
   const openWorkspace = async (path: string) => {
     if (jobs.running()) throw new ApiError('failed', 'an import is running: wait for it or cancel it first');
-    const next = await Workspace.open(path);
+    const next = await Workspace.open(path).catch((error: unknown) => {
+      logger.error('app', 'workspace open failed', { workspace: path, error });
+      throw error;
+    });
+    logger.info('app', 'workspace opened', { workspace: next.path });
     workspace?.close();
     workspace = next;
     await recent.remember(next.path);
@@ -145,6 +157,16 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       return job;
     },
     cancelJob: async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    listJobs: async () => jobs.list(),
+    openLogFolder: async () => {
+      const dir = logDirIn(options.userDataDir);
+      const path = logger.file === null ? dir : dirname(logger.file);
+      if (options.openPath === undefined) return { path, opened: false };
+      await mkdir(path, { recursive: true });
+      const failure = await options.openPath(path);
+      if (failure !== '') throw new ApiError('failed', `could not open the log folder ${path}: ${failure}`);
+      return { path, opened: true };
+    },
     listSignals: async () => requireWorkspace().signals(),
     updateSignals: async ({ ids, patch }) => {
       const result = await requireWorkspace().updateSignals(ids, patch);

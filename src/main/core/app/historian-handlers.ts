@@ -8,7 +8,7 @@ import { ProfileStore, type Profile } from '../historians/profiles.js';
 import type { SecretCipher } from '../historians/secrets.js';
 import type { EventRecord } from '../workspace/event-edits.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { Jobs } from './jobs.js';
+import type { Jobs } from '../jobs/job-registry.js';
 
 export type HistorianMethod =
   | 'listEvents'

@@ -4,7 +4,7 @@ import { evaluateRun } from '../training/evaluate-run.js';
 import { deleteRunAndFolder, runDetail } from '../training/run-files.js';
 import { trainRun } from '../training/train-run.js';
 import type { Workspace } from '../workspace/workspace.js';
-import type { Jobs } from './jobs.js';
+import type { Jobs } from '../jobs/job-registry.js';
 
 export type TrainingMethod = 'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun';
 

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { RecentWorkspaceSchema, type RecentWorkspace } from '../../../shared/domain.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** Where the app keeps its own files: PDM_STUDIO_HOME, else the platform's config folder. */
 export const defaultUserDataDir = (): string => {
@@ -12,14 +13,6 @@ export const defaultUserDataDir = (): string => {
     return join(process.env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'PdM Studio');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'PdM Studio');
   return join(process.env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), 'pdm-studio');
-};
-
-/** Write a small file so that a crash leaves either the old or the new content, never half of one. */
-export const writeFileAtomic = async (file: string, content: string): Promise<void> => {
-  await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, content, 'utf8');
-  await rename(partial, file);
 };
 
 const MAX_RECENT = 10;

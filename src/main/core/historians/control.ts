@@ -1,5 +1,6 @@
-/** Progress and cancel for historian imports (the same shape the app's jobs use, plus per-tag detail). */
+import type { PartialJobControl } from '../jobs/job-control.js';
 
+/** Progress of one tag of a historian import: the job model's progress detail for these imports. */
 export interface TagProgress {
   /** Node id, column or tag name. */
   readonly id: string;
@@ -8,17 +9,8 @@ export interface TagProgress {
   readonly fraction: number;
 }
 
-export interface ImportControl {
-  readonly isCancelled?: () => boolean;
-  readonly progress?: (fraction: number | null, message: string, tags?: readonly TagProgress[]) => void;
-}
-
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
+/** What a historian import takes: any part of a JobControl whose progress detail is the per-tag counts. */
+export type ImportControl = PartialJobControl<readonly TagProgress[]>;
 
 /** Parse an ISO 8601 time (or "now") into ms since the epoch; the message names the option. */
 export const parseTime = (raw: string, what: string): number => {

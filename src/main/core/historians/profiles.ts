@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../app/user-data.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { fileKeyCipher, type SecretCipher } from './secrets.js';
 
 /** Connection profiles, saved per workspace in `connections.json`; passwords only encrypted (see secrets.ts). */

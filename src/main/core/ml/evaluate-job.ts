@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { PreparedDataset } from '../datasets/prepare.js';
+import { NO_CONTROL, throwIfCancelled, type JobControl } from '../jobs/job-control.js';
 import { selectBackend } from './backend.js';
 import { predictBatched } from './fit.js';
 import { occlusion } from './importance.js';
 import { rulMetrics } from './metrics.js';
 import { deserialiseModel } from './model-io.js';
 import { pcaScores, type PcaModel } from './pca.js';
-import { classificationMetrics, lastSteps, reconstructionScores } from './train-job.js';
+import { classificationMetrics, lastSteps, reconstructionScores } from './evaluation.js';
 
 export interface EvaluationResult {
   readonly backend: string;
@@ -38,7 +39,9 @@ export const evaluateSavedRun = async (
   artifact: RunArtifact,
   files: ReadonlyMap<string, Uint8Array>,
   dataset: ScoringData,
+  control: JobControl = NO_CONTROL,
 ): Promise<EvaluationResult> => {
+  control.progress(0, 'scoring');
   const set = dataset.evaluation ?? dataset.validation;
   const failures = dataset.evaluation === null ? dataset.failures.validation : dataset.failures.evaluation;
   const threshold = artifact.thresholds['score'] ?? 0.5;
@@ -76,6 +79,7 @@ export const evaluateSavedRun = async (
           );
   }
   const seconds = (performance.now() - started) / 1000;
+  throwIfCancelled(control);
   const metrics: Record<string, number> = {};
   if (artifact.task === 'rul') {
     const m = rulMetrics(scores, set.y);
@@ -97,7 +101,10 @@ export const evaluateSavedRun = async (
   const explanations: EvaluationResult['explanations'] = [];
   if (predictOne !== null) {
     const size = set.length * set.features;
-    for (const i of order.slice(0, 5)) {
+    const worst = order.slice(0, 5);
+    for (const [k, i] of worst.entries()) {
+      throwIfCancelled(control);
+      control.progress((k + 1) / (worst.length + 1), `explaining window ${k + 1} of ${worst.length}`);
       const drivers = await occlusion(
         set.x.slice(i * size, (i + 1) * size),
         set.length,

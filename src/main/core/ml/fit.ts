@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom, shuffledIndices } from '../datasets/random.js';
+import { CancelledError } from '../jobs/cancelled.js';
 import type { EnsembleModels } from './models.js';
-
-export class CancelledError extends Error {
-  override readonly name = 'CancelledError';
-  constructor() {
-    super('training cancelled');
-  }
-}
 
 export interface EpochReport {
   readonly epoch: number;
@@ -93,7 +87,7 @@ export const fitEnsemble = async (input: FitInput): Promise<FitResult> => {
       let sum = 0;
       let batches = 0;
       for (let start = 0; start < n; start += input.batchSize) {
-        if (input.isCancelled()) throw new CancelledError();
+        if (input.isCancelled()) throw new CancelledError('training cancelled');
         const idx = order.subarray(start, Math.min(n, start + input.batchSize));
         const [bx, by] = tf.tidy(() => {
           const index = tf.tensor1d(idx, 'int32');

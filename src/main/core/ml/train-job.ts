@@ -3,10 +3,21 @@ import type { RunArtifact } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type TrainConfig, type TrainProgress } from '../../../shared/training.js';
 import type { PreparedDataset } from '../datasets/prepare.js';
 import type { WindowSet } from '../datasets/windows.js';
+import type { JobControl } from '../jobs/job-control.js';
 import { selectBackend } from './backend.js';
+import {
+  bestF1Threshold,
+  classificationMetrics,
+  lastSteps,
+  logLoss,
+  meanAbsChange,
+  reconstructionScores,
+  round,
+  windowsTensor,
+} from './evaluation.js';
 import { fitEnsemble, predictBatched, type EpochReport } from './fit.js';
 import { permutationImportance } from './importance.js';
-import { alarmMetrics, confusion, errorByRemainingLife, quantile, rulMetrics } from './metrics.js';
+import { errorByRemainingLife, quantile, rulMetrics } from './metrics.js';
 import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
 import { buildEnsemble } from './models.js';
 import { fitPca, pcaScores, type PcaModel } from './pca.js';
@@ -29,86 +40,20 @@ export interface TrainJobResult {
   readonly trainSeconds: number;
 }
 
-export interface JobControl {
-  readonly progress: (p: TrainProgress) => void;
-  readonly isCancelled: () => boolean;
-}
-
-const windowsTensor = (set: WindowSet) => tf.tensor3d(set.x, [set.n, set.length, set.features]);
 const text = (s: string) => new TextEncoder().encode(s);
-const round = (x: number, digits = 6) => Number(x.toFixed(digits));
 
 const taskOf = (config: TrainConfig): RunArtifact['task'] =>
   config.dataset.label.kind === 'rul' ? 'rul' : config.dataset.label.kind === 'anomaly' ? 'anomaly' : 'failure-horizon';
-
-/** The threshold maximising F1 on validation windows (failure-horizon classifiers). */
-const bestF1Threshold = (score: ArrayLike<number>, label: ArrayLike<number>): number => {
-  let best = { t: 0.5, f1: -1 };
-  for (let t = 0.05; t < 0.96; t += 0.01) {
-    const f1 = confusion(score, label, t).f1;
-    if (f1 > best.f1) best = { t: round(t, 2), f1 };
-  }
-  return best.t;
-};
-
-export const classificationMetrics = (
-  score: ArrayLike<number>,
-  set: WindowSet,
-  failures: readonly (number | null)[],
-  threshold: number,
-  timeKind: 'timestamp' | 'cycle',
-  prefix: string,
-): Record<string, number> => {
-  const c = confusion(score, set.y, threshold);
-  const alarms = alarmMetrics({
-    score,
-    label: set.y,
-    asset: set.asset,
-    end: set.end,
-    failureTimes: new Map(failures.map((f, i) => [i, f])),
-    threshold,
-    timeKind,
-  });
-  const periodKey =
-    alarms.periodUnit === 'asset-month' ? 'false_alarms_per_asset_month' : 'false_alarms_per_asset_1000_cycles';
-  return {
-    [`${prefix}precision`]: round(c.precision),
-    [`${prefix}recall`]: round(c.recall),
-    [`${prefix}f1`]: round(c.f1),
-    [`${prefix}false_alarm_rate`]: round(c.falseAlarmRate),
-    [`${prefix}missed_alarm_rate`]: round(c.missedAlarmRate),
-    [`${prefix}tp`]: c.tp,
-    [`${prefix}fp`]: c.fp,
-    [`${prefix}tn`]: c.tn,
-    [`${prefix}fn`]: c.fn,
-    [`${prefix}mean_lead_time`]: round(alarms.meanLeadTime),
-    [`${prefix}detected_failures`]: alarms.detectedFailures,
-    [`${prefix}missed_failures`]: alarms.missedFailures,
-    [`${prefix}false_alarms`]: alarms.falseAlarms,
-    [`${prefix}${periodKey}`]: round(alarms.falseAlarmsPerAssetPeriod),
-  };
-};
-
-/** Mean squared reconstruction error per window: the autoencoder's anomaly score. */
-export const reconstructionScores = (model: tf.LayersModel, set: WindowSet): Float32Array =>
-  tf.tidy(() => {
-    const x = windowsTensor(set);
-    const recon = predictBatched(model, x);
-    return tf.mean(tf.square(tf.sub(recon, x)), [1, 2]).dataSync() as Float32Array;
-  });
-
-export const lastSteps = (set: WindowSet): Float64Array[] =>
-  Array.from({ length: set.n }, (_, w) => {
-    const o = (w * set.length + set.length - 1) * set.features;
-    return Float64Array.from(set.x.subarray(o, o + set.features));
-  });
 
 /**
  * Train and evaluate one run inside the training worker: pick the backend, fit the model on the prepared
  * windows, score validation and evaluation windows, compute the task's metrics and permutation importance,
  * and return everything the run folder holds. Pure computation: no DuckDB, no file writes.
  */
-export const runTrainJob = async (request: TrainJobRequest, control: JobControl): Promise<TrainJobResult> => {
+export const runTrainJob = async (
+  request: TrainJobRequest,
+  control: JobControl<TrainProgress>,
+): Promise<TrainJobResult> => {
   const { config, dataset } = request;
   const task = taskOf(config);
   const label = config.dataset.label;
@@ -126,8 +71,17 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
   let history: EpochReport[] = [];
   const evalSet = dataset.evaluation;
   const evalFailures = dataset.failures.evaluation;
-  const progress = (p: Partial<TrainProgress> & { message: string }) =>
-    control.progress({ phase: 'training', epoch: 0, epochs: training.epochs, loss: null, valLoss: null, ...p });
+  const progress = (p: Partial<TrainProgress> & { message: string }) => {
+    const detail: TrainProgress = {
+      phase: 'training',
+      epoch: 0,
+      epochs: training.epochs,
+      loss: null,
+      valLoss: null,
+      ...p,
+    };
+    control.progress(detail.epoch / Math.max(1, detail.epochs), detail.message, detail);
+  };
   let outputs: RunArtifact['outputs'];
   let scoreOf: (x: Float32Array, n: number) => Float32Array;
 
@@ -243,7 +197,7 @@ export const runTrainJob = async (request: TrainJobRequest, control: JobControl)
     }
 
     const trainSeconds = (performance.now() - started) / 1000;
-    control.progress({
+    control.progress(null, 'evaluating', {
       phase: 'evaluating',
       epoch: history.length,
       epochs: training.epochs,
@@ -394,23 +348,4 @@ const pickNormal = (set: WindowSet): Pick<WindowSet, 'x' | 'y' | 'n' | 'asset' |
     asset: Int32Array.from(idx, (i) => set.asset[i] as number),
     end: Float64Array.from(idx, (i) => set.end[i] as number),
   };
-};
-
-const logLoss = (p: ArrayLike<number>, y: ArrayLike<number>): number => {
-  let s = 0;
-  for (let i = 0; i < y.length; i += 1) {
-    const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i] as number));
-    s -= (y[i] as number) >= 0.5 ? Math.log(q) : Math.log(1 - q);
-  }
-  return s / Math.max(1, y.length);
-};
-
-const meanAbsChange = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let s = 0;
-  let base = 0;
-  for (let i = 0; i < a.length; i += 1) {
-    s += Math.abs((a[i] as number) - (b[i] as number));
-    base += Math.abs(b[i] as number);
-  }
-  return base > 0 ? s / base : 0;
 };

@@ -4,26 +4,31 @@
  * batches. The worker never touches DuckDB: it receives prepared windows and returns artifacts as bytes.
  */
 import { parentPort } from 'node:worker_threads';
-import { CancelledError } from './fit.js';
+import type { TrainProgress } from '../../../shared/training.js';
+import { isCancelledError } from '../jobs/cancelled.js';
+import { jobControl } from '../jobs/job-control.js';
 import { runTrainJob, type TrainJobRequest } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('train-worker must run in a worker thread');
 
-let cancelled = false;
+const abort = new AbortController();
 const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'cancel') {
-    cancelled = true;
+    abort.abort();
     return;
   }
   const request: TrainJobRequest = message.request;
-  runTrainJob(request, {
-    progress: (progress) => send({ type: 'progress', progress }),
-    isCancelled: () => cancelled,
-  }).then(
+  const control = jobControl<TrainProgress>({
+    signal: abort.signal,
+    progress: (_fraction, _message, progress) => {
+      if (progress !== undefined) send({ type: 'progress', progress });
+    },
+  });
+  runTrainJob(request, control).then(
     (result) =>
       send(
         { type: 'done', result },
@@ -32,7 +37,7 @@ port.on('message', (message: WorkerRequest) => {
     (error: unknown) =>
       send({
         type: 'error',
-        cancelled: error instanceof CancelledError,
+        cancelled: isCancelledError(error),
         message: error instanceof Error ? error.message : String(error),
       }),
   );

@@ -1,15 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { TrainProgress } from '../../../shared/training.js';
+import { CancelledError } from '../jobs/cancelled.js';
 import type { TrainJobRequest, TrainJobResult } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-export class TrainingCancelledError extends Error {
-  override readonly name = 'TrainingCancelledError';
-}
-
 export interface TrainingHandle {
   readonly result: Promise<TrainJobResult>;
-  /** Ask the worker to stop after the current batch; the result promise rejects with TrainingCancelledError. */
+  /** Ask the worker to stop after the current batch; the result promise rejects with CancelledError. */
   cancel(): void;
 }
 
@@ -43,14 +40,14 @@ export const startTraining = (request: TrainJobRequest, onProgress: (p: TrainPro
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') onProgress(reply.progress);
       else if (reply.type === 'done') finish(() => resolve(reply.result));
-      else finish(() => reject(reply.cancelled ? new TrainingCancelledError(reply.message) : new Error(reply.message)));
+      else finish(() => reject(reply.cancelled ? new CancelledError(reply.message) : new Error(reply.message)));
     });
     worker.on('error', (error) => finish(() => reject(error)));
     worker.on('exit', (code) =>
       finish(() =>
         reject(
           cancelRequested
-            ? new TrainingCancelledError('training cancelled')
+            ? new CancelledError('training cancelled')
             : new Error(`training worker exited (code ${code})`),
         ),
       ),

@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { log } from '../log/logger.js';
 import { RegistryError } from './errors.js';
 import { FolderRegistry } from './folder-registry.js';
 import { FolderStore } from './folder-store.js';
 import { HttpRegistry } from './http-registry.js';
+import { withActionLog } from './logged-registry.js';
 import { checkUserName } from './names.js';
 import type { Registry } from './registry-types.js';
 
@@ -35,6 +37,19 @@ export interface OpenRegistryOptions {
 
 /** A folder path or an http(s) URL; identity is the OS user, `as` where allowed, or the token's user. */
 export const openRegistry = async (location: string, options: OpenRegistryOptions = {}): Promise<Registry> => {
+  try {
+    return await openUnlogged(location, options);
+  } catch (error) {
+    // A refused identity (--as not allowed, no token) is what support asks about first.
+    const fields = { registry: location, ...(options.as === undefined ? {} : { as: options.as }) };
+    if (error instanceof RegistryError && error.code !== 'not-found' && error.code !== 'invalid-argument')
+      log.warn('registry', 'open refused', { ...fields, code: error.code, reason: error.message });
+    else log.warn('registry', 'open failed', { ...fields, error });
+    throw error;
+  }
+};
+
+const openUnlogged = async (location: string, options: OpenRegistryOptions): Promise<Registry> => {
   if (isRegistryUrl(location)) {
     if (options.as !== undefined)
       throw new RegistryError(
@@ -44,7 +59,7 @@ export const openRegistry = async (location: string, options: OpenRegistryOption
     const token = options.token ?? process.env[TOKEN_ENV];
     if (token === undefined || token === '')
       throw new RegistryError('unauthorized', `a registry server needs a token: pass --token or set ${TOKEN_ENV}`);
-    return new HttpRegistry(location, token);
+    return withActionLog(new HttpRegistry(location, token), { user: null });
   }
   const store = await FolderStore.open(resolve(location), { create: options.create === true });
   if (options.as !== undefined && !store.config.allowAs) {
@@ -53,5 +68,6 @@ export const openRegistry = async (location: string, options: OpenRegistryOption
       `--as is not allowed by this registry (set "allowAs": true in ${store.root}/registry.json)`,
     );
   }
-  return new FolderRegistry(store, options.as === undefined ? osUser() : checkUserName(options.as));
+  const user = options.as === undefined ? osUser() : checkUserName(options.as);
+  return withActionLog(new FolderRegistry(store, user), { user });
 };

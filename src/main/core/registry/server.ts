@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { log as structuredLog } from '../log/logger.js';
 import { HTTP_STATUS, RegistryError } from './errors.js';
 import type { FolderStore, Staged } from './folder-store.js';
 import { SUMS_FILE } from './hash.js';
@@ -365,6 +366,11 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
       const code = known ? error.code : 'integrity';
       const message = known ? error.message : 'internal error';
       if (!known) log(`error: ${error instanceof Error ? error.message : String(error)}`);
+      // The structured log names the request, never its Authorization header.
+      const request = { method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '' };
+      if (!known) structuredLog.error('registry', 'server request failed', { ...request, error });
+      else if (code !== 'not-found' && code !== 'invalid-argument')
+        structuredLog.warn('registry', 'server refused', { ...request, code, reason: message });
       const headers = code === 'unauthorized' ? { 'www-authenticate': 'Bearer' } : {};
       if (!res.headersSent) {
         res.setHeader('connection', 'close');

@@ -11,6 +11,8 @@ import { DatasetError, prepareDataset } from '../datasets/prepare.js';
 import { readRecording, replaySource, runSourceFile } from '../datasets/recorded-source.js';
 import { snapshotWindows } from '../datasets/snapshot.js';
 import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml/evaluate-job.js';
+import { jobControl, throwIfCancelled, type PartialJobControl } from '../jobs/job-control.js';
+import { logged } from '../jobs/logged.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { loadSavedSnapshot, snapshotDefinition } from './dataset-snapshots.js';
 import { parseTrainConfig, resolveFinalRul } from './load-config.js';
@@ -37,6 +39,8 @@ export interface EvaluateRunResult extends EvaluationResult {
 export interface EvaluateRunOptions {
   /** Score on this saved dataset snapshot (`datasets` table) instead of the run's own evaluation assets. */
   readonly datasetId?: string | undefined;
+  /** Progress and cancel (checked between the steps and between explained windows). */
+  readonly control?: PartialJobControl | undefined;
 }
 
 /** The snapshot's windows as the run's model reads them, refusing what the model cannot score. */
@@ -110,12 +114,32 @@ const snapshotScoringData = async (
  * windows from the workspace with the recorded config, and score them again. With `datasetId`, score a saved
  * dataset snapshot instead, with the run's own preprocessing (smoothing, stored normalisation, window length).
  */
-export const evaluateRun = async (
+export const evaluateRun = (
   workspace: Workspace,
   runId: string,
   baseDir: string,
   options: EvaluateRunOptions = {},
+): Promise<EvaluateRunResult> =>
+  logged(
+    'training',
+    'evaluate',
+    {
+      workspace: workspace.path,
+      run: runId,
+      ...(options.datasetId === undefined ? {} : { dataset: options.datasetId }),
+    },
+    () => evaluate(workspace, runId, baseDir, options),
+    (r) => ({ matchesRecord: r.matchesRecord, scoredWindows: r.scoredWindows }),
+  );
+
+const evaluate = async (
+  workspace: Workspace,
+  runId: string,
+  baseDir: string,
+  options: EvaluateRunOptions,
 ): Promise<EvaluateRunResult> => {
+  const control = jobControl(options.control);
+  control.progress(null, 'reading the run');
   const folder = runArtifactDir(join(workspace.path, 'artifacts'), runId);
   const text = await readFile(join(folder, RUN_ARTIFACT_FILE), 'utf8').catch(() => {
     throw new Error(`no run "${runId}" in ${workspace.path} (no ${RUN_ARTIFACT_FILE} in ${folder})`);
@@ -124,6 +148,7 @@ export const evaluateRun = async (
   const config = parseTrainConfig(artifact.config);
   let data: ScoringData;
   let used: EvaluatedDataset;
+  control.progress(null, 'preparing the data');
   if (options.datasetId !== undefined) {
     ({ data, dataset: used } = await snapshotScoringData(workspace, artifact, config, options.datasetId));
   } else {
@@ -156,9 +181,10 @@ export const evaluateRun = async (
       seenInTraining: [],
     };
   }
+  throwIfCancelled(control);
   const files = new Map<string, Uint8Array>();
   for (const name of await readdir(folder)) files.set(name, new Uint8Array(await readFile(join(folder, name))));
-  const result = await evaluateSavedRun(artifact, files, data);
+  const result = await evaluateSavedRun(artifact, files, data, control);
   const matchesRecord = Object.entries(result.metrics).every(([k, v]) => {
     const recorded = artifact.metrics[k];
     return recorded === undefined || Math.abs(recorded - v) <= 1e-4 * Math.max(1, Math.abs(recorded));

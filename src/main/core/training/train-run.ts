@@ -6,7 +6,8 @@ import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
 import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
-import { startTraining, TrainingCancelledError } from '../ml/worker-client.js';
+import { isCancelledError } from '../jobs/cancelled.js';
+import { startTraining } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
 import { freezeSnapshot } from './dataset-snapshots.js';
@@ -153,7 +154,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   try {
     result = await handle.result;
   } catch (error) {
-    const cancelled = error instanceof TrainingCancelledError;
+    const cancelled = isCancelledError(error);
     // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
     await freezing;
     await rm(runSourceFile(workspace.path, runId), { force: true });

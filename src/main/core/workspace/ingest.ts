@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { IngestFileResult } from '../../../shared/domain.js';
 import { signalColumns, type ImportPlan } from '../import/plan.js';
 import { splitTagAndUnit } from '../import/sniff.js';
+import { CancelledError } from '../jobs/cancelled.js';
 import { quoteIdent, quoteLiteral, type Connection } from './database.js';
 
 export const DUPLICATE_RULE =
@@ -13,13 +14,6 @@ export const DUPLICATE_RULE =
 
 export interface IngestProgress {
   (fraction: number | null, message: string): void;
-}
-
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
 }
 
 export const sha256File = async (file: string, isCancelled: () => boolean): Promise<string> => {

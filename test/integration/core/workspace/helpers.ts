@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ImportOptions, IngestSummary } from '../../../../src/shared/domain.js';
-import { importFiles, type ImportControl } from '../../../../src/main/core/import/import-files.js';
+import { importFiles } from '../../../../src/main/core/app/import-files.js';
+import type { PartialJobControl } from '../../../../src/main/core/jobs/job-control.js';
 import { Workspace } from '../../../../src/main/core/workspace/workspace.js';
 
 export interface TempWorkspace {
@@ -11,7 +12,7 @@ export interface TempWorkspace {
   readonly ws: Workspace;
   /** Write a data file next to (not inside) the workspace folder; returns its absolute path. */
   file(name: string, content: string | Buffer): Promise<string>;
-  ingest(path: string, options?: ImportOptions, control?: ImportControl): Promise<IngestSummary>;
+  ingest(path: string, options?: ImportOptions, control?: PartialJobControl): Promise<IngestSummary>;
   count(sql: string): Promise<number>;
   readings(asset: string, tag: string): Promise<{ t: number; value: number; quality: number | null }[]>;
   close(): Promise<void>;

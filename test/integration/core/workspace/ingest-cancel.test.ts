@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importFiles } from '../../../../src/main/core/import/import-files.js';
+import { importFiles } from '../../../../src/main/core/app/import-files.js';
 import { Database } from '../../../../src/main/core/workspace/database.js';
-import { CancelledError } from '../../../../src/main/core/workspace/ingest.js';
+import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 import { Workspace, WORKSPACE_FILE } from '../../../../src/main/core/workspace/workspace.js';
 import { openTempWorkspace, sqlString, utcMicros, withScratchDuckDB, type TempWorkspace } from './helpers.js';
 

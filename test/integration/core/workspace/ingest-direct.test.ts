@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CancelledError } from '../../../../src/main/core/workspace/ingest.js';
+import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 import { join } from 'node:path';
 import { openTempWorkspace, sqlString, utcMicros, withScratchDuckDB, type TempWorkspace } from './helpers.js';
 

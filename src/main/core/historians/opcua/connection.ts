@@ -9,6 +9,7 @@ import {
   type ClientSession,
   type UserIdentityInfo,
 } from 'node-opcua';
+import { log } from '../../log/logger.js';
 
 export type SecurityModeName = 'None' | 'Sign' | 'SignAndEncrypt';
 export type SecurityPolicyName = 'None' | 'Basic256Sha256';
@@ -137,8 +138,25 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
   client.on('close', () => {
     lost = true;
   });
-  const explain = (error: unknown) =>
-    explainConnectError(options.endpoint, error, { pkiDir, ...(options.user ? { user: options.user.userName } : {}) });
+  // Who connected where, never with what password: the log names the user only.
+  const logFields = {
+    endpoint: options.endpoint,
+    securityMode: options.securityMode,
+    securityPolicy: options.securityPolicy,
+    user: options.user?.userName ?? null,
+  };
+  const explain = (error: unknown) => {
+    const explained = explainConnectError(options.endpoint, error, {
+      pkiDir,
+      ...(options.user ? { user: options.user.userName } : {}),
+    });
+    log.warn('historian', 'opcua connect failed', {
+      ...logFields,
+      reason: explained.reason,
+      message: explained.message,
+    });
+    return explained;
+  };
   let trustedBefore = new Set<string>();
   try {
     await certificateManager.initialize();
@@ -164,6 +182,7 @@ export const connectOpcua = async (options: OpcuaConnectionOptions): Promise<Opc
     if (added && client.serverCertificate !== undefined)
       await certificateManager.rejectCertificate(client.serverCertificate).catch(() => undefined);
   }
+  log.info('historian', 'opcua connected', logFields);
   return {
     session,
     endpoint: options.endpoint,

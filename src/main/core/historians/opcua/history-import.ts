@@ -12,7 +12,9 @@ import {
 } from 'node-opcua';
 import { signalKey, type StreamPart } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { CancelledError, type ImportControl, type TagProgress } from '../control.js';
+import { CancelledError } from '../../jobs/cancelled.js';
+import type { ImportControl, TagProgress } from '../control.js';
+import { logged } from '../../jobs/logged.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
 export interface OpcuaImportRequest {
@@ -136,7 +138,7 @@ const historyStatusMessage = (tag: TagState, result: HistoryReadResult): string 
  * answer at once into typed arrays; a single writer meanwhile stores whatever answers are queued (at most one
  * per lane plus one) in one transaction, each tag's checkpoint at its last stored value.
  */
-export const importOpcuaHistory = async (
+const importOpcuaHistoryUnlogged = async (
   workspace: Workspace,
   session: ClientSession,
   request: OpcuaImportRequest,
@@ -513,3 +515,18 @@ export const importOpcuaHistory = async (
     })),
   };
 };
+
+/** importOpcuaHistory with its start and outcome in the log (endpoint, tag count, values; never a password). */
+export const importOpcuaHistory = (
+  workspace: Workspace,
+  session: ClientSession,
+  request: OpcuaImportRequest,
+  control: ImportControl = {},
+): Promise<OpcuaImportResult> =>
+  logged(
+    'historian',
+    'opcua import',
+    { workspace: workspace.path, endpoint: request.endpoint, tags: request.nodeIds.length },
+    () => importOpcuaHistoryUnlogged(workspace, session, request, control),
+    (r) => ({ values: r.values, duplicates: r.duplicates, resumed: r.resumed, requests: r.requests }),
+  );

@@ -3,7 +3,9 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { SOURCE_CHECKPOINT, signalKey, type StreamSignalSpec, type StreamSink } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
-import { CancelledError, type ImportControl } from '../control.js';
+import { CancelledError } from '../../jobs/cancelled.js';
+import type { ImportControl } from '../control.js';
+import { logged } from '../../jobs/logged.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time
@@ -207,7 +209,7 @@ interface Buffers {
   q: (number | null)[];
 }
 
-export const importPostgres = async (
+const importPostgresUnlogged = async (
   workspace: Workspace,
   request: PostgresImportRequest,
   control: ImportControl = {},
@@ -385,3 +387,17 @@ export const importPostgres = async (
     await within(client.end(), connectionError === null ? 5000 : 100);
   }
 };
+
+/** importPostgres with its start and outcome in the log (the URL without its password; the query's hash). */
+export const importPostgres = (
+  workspace: Workspace,
+  request: PostgresImportRequest,
+  control: ImportControl = {},
+): Promise<PostgresImportResult> =>
+  logged(
+    'historian',
+    'sql import',
+    { workspace: workspace.path, url: redactUrl(request.url) },
+    () => importPostgresUnlogged(workspace, request, control),
+    (r) => ({ rows: r.rows, values: r.values, duplicates: r.duplicates, resumed: r.resumed }),
+  );

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiEvent } from '../../../shared/api.js';
+import type { IngestSummary, JobState } from '../../../shared/domain.js';
+import { log } from '../log/logger.js';
+import { isCancelledError } from './cancelled.js';
+import type { JobControl } from './job-control.js';
+
+type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'training'>>;
+
+interface Entry {
+  state: JobState;
+  readonly abort: AbortController;
+  readonly started: number;
+  done: Promise<void>;
+}
+
+/** Finished jobs kept for getJob/listJobs; older ones are forgotten (running ones never are). */
+const KEEP_FINISHED = 50;
+/** Progress events are throttled: a fast import would otherwise flood the renderer. */
+const PROGRESS_EVERY_MS = 100;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The app's running work: every job has an id, progress, a Cancel, and ends done (with its result), failed
+ * (with the message) or cancelled. Each change is published as an API event and each start and end is logged.
+ */
+export class Jobs {
+  private readonly jobs = new Map<string, Entry>();
+
+  constructor(private readonly emit: (event: ApiEvent) => void) {}
+
+  /** `store` places the result in the job state: by default an import's IngestSummary in `result`. */
+  start<R = IngestSummary>(
+    kind: JobState['kind'],
+    work: (control: JobControl<unknown>) => Promise<R>,
+    store: (result: R) => JobResultFields = (result) => ({ result: result as IngestSummary }),
+  ): string {
+    const id = randomUUID();
+    const entry: Entry = {
+      state: { id, kind, status: 'running', fraction: 0, message: 'starting', result: null, error: null },
+      abort: new AbortController(),
+      started: Date.now(),
+      done: Promise.resolve(),
+    };
+    this.jobs.set(id, entry);
+    log.info('job', 'started', { job: id, kind });
+    let lastEmit = 0;
+    // Progress detail (per-tag counts, epochs) is the work's own business: the job keeps fraction and message.
+    const control: JobControl<unknown> = {
+      isCancelled: () => entry.abort.signal.aborted,
+      signal: entry.abort.signal,
+      progress: (fraction, message) => {
+        entry.state = { ...entry.state, fraction, message };
+        const now = Date.now();
+        if (now - lastEmit >= PROGRESS_EVERY_MS || fraction === 1) {
+          lastEmit = now;
+          this.emit({ type: 'job-progress', jobId: id, fraction, message });
+        }
+      },
+    };
+    entry.done = work(control)
+      .then(
+        (result) => {
+          entry.state = { ...entry.state, status: 'done', fraction: 1, message: 'done', ...store(result) };
+        },
+        (error: unknown) => {
+          // A job the user cancelled ends cancelled whatever the work threw on its way out.
+          const cancelled = entry.abort.signal.aborted || isCancelledError(error);
+          entry.state = {
+            ...entry.state,
+            status: cancelled ? 'cancelled' : 'failed',
+            message: cancelled ? 'cancelled' : 'failed',
+            error: cancelled ? null : errorText(error),
+          };
+        },
+      )
+      .finally(() => {
+        const seconds = (Date.now() - entry.started) / 1000;
+        const { status, error } = entry.state;
+        if (status === 'failed') log.error('job', 'failed', { job: id, kind, seconds, error });
+        else log.info('job', status, { job: id, kind, seconds });
+        this.emit({ type: 'job-finished', job: entry.state });
+        this.forgetOldJobs();
+      });
+    return id;
+  }
+
+  get(id: string): JobState | undefined {
+    return this.jobs.get(id)?.state;
+  }
+
+  /** Running jobs first (oldest first), then finished ones (newest first). */
+  list(): JobState[] {
+    const entries = [...this.jobs.values()];
+    const running = entries.filter((e) => e.state.status === 'running').sort((a, b) => a.started - b.started);
+    const finished = entries.filter((e) => e.state.status !== 'running').sort((a, b) => b.started - a.started);
+    return [...running, ...finished].map((e) => e.state);
+  }
+
+  cancel(id: string): boolean {
+    const entry = this.jobs.get(id);
+    if (entry === undefined || entry.state.status !== 'running') return false;
+    if (!entry.abort.signal.aborted) log.info('job', 'cancel-requested', { job: id, kind: entry.state.kind });
+    entry.abort.abort();
+    entry.state = { ...entry.state, message: 'cancelling…' };
+    return true;
+  }
+
+  async settle(id: string): Promise<JobState | undefined> {
+    await this.jobs.get(id)?.done;
+    return this.get(id);
+  }
+
+  running(): boolean {
+    return [...this.jobs.values()].some((j) => j.state.status === 'running');
+  }
+
+  private forgetOldJobs(): void {
+    const finished = [...this.jobs.values()]
+      .filter((e) => e.state.status !== 'running')
+      .sort((a, b) => b.started - a.started);
+    for (const old of finished.slice(KEEP_FINISHED)) this.jobs.delete(old.state.id);
+  }
+}
