@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApiError } from '../../../shared/api.js';
-import { CancelledError } from './ingest.js';
+import { CancelledError } from '../jobs/cancelled.js';
 
 /**
  * What a write does when a long job holds the workspace: 'wait' queues it (a job: it reports "waiting for ... to

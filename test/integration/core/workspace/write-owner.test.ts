@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CancelledError } from '../../../../src/main/core/workspace/ingest.js';
+import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 import { WorkspaceBusyError, WriteOwner } from '../../../../src/main/core/workspace/write-owner.js';
 
 /** A promise with its resolve, to hold a task open until the test lets it finish. */
