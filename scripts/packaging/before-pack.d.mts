@@ -1,0 +1,5 @@
+// Types for before-pack.mjs (imported by the tests).
+export declare const beforePack: (
+  context: { electronPlatformName: string; arch: number },
+  zipFolder?: string,
+) => Promise<void>;

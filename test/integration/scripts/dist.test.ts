@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BuildInfoFileSchema } from '../../../src/main/core/update/build-info.js';
+import { createBuildInfo } from '../../../scripts/packaging/build-info.mjs';
+import {
+  defaultElectronCache,
+  electronCacheFolders,
+  electronVersion,
+  electronZipName,
+  findElectronZip,
+} from '../../../scripts/packaging/electron-zip.mjs';
+import { signingFor } from '../../../scripts/packaging/signing.mjs';
+import { repoRoot } from '../../support/serve.js';
+
+/** `npm run dist` on a machine without Electron's zip: one line saying what is missing and where it goes. */
+
+let home: string;
+const version = electronVersion(repoRoot);
+const hostZip = electronZipName(version, process.platform, process.arch);
+
+/** The environment of a build machine whose Electron cache is empty (nothing inherited from this one). */
+const cleanEnv = (extra: Record<string, string> = {}) => {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !/^(npm_|electron_|ELECTRON_|XDG_CACHE_HOME$|HOME$|LOCALAPPDATA$)/i.test(key))
+      env[key] = value;
+  return {
+    ...env,
+    HOME: home,
+    XDG_CACHE_HOME: join(home, 'cache'),
+    LOCALAPPDATA: join(home, 'local'),
+    npm_config_update_notifier: 'false',
+    ...extra,
+  };
+};
+
+const dist = (env: Record<string, string>) => {
+  const result = spawnSync('npm', ['run', 'dist'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'pdm-dist-'));
+});
+afterAll(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('npm run dist without the Electron cache', () => {
+  it('exits non-zero with one line naming the zip and the cache folder, before building anything', () => {
+    const run = dist(cleanEnv());
+    expect(run.status).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      `npm run dist: Electron ${version} for ${process.platform}-${process.arch} is missing: put ${hostZip} in ${defaultElectronCache({ XDG_CACHE_HOME: join(home, 'cache'), LOCALAPPDATA: join(home, 'local') }, process.platform, home)}, or name its folder in ELECTRON_CACHE (see README "Build installers")`,
+    ]);
+    // no network stack trace, no build, no packaging
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at |ENOTFOUND|getaddrinfo/);
+    expect(run.stdout).not.toMatch(/build:main|electron-builder --config/);
+  });
+
+  it('names ELECTRON_CACHE when it is set', () => {
+    const cache = join(home, 'seed');
+    const run = dist(cleanEnv({ ELECTRON_CACHE: cache }));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.trim()).toBe(
+      `npm run dist: Electron ${version} for ${process.platform}-${process.arch} is missing: put ${hostZip} in ${cache} (ELECTRON_CACHE) (see README "Build installers")`,
+    );
+  });
+
+  it('refuses a zip in the cache that is not the one Electron published (checksums.json)', async () => {
+    const cache = join(home, 'tampered');
+    await mkdir(cache, { recursive: true });
+    await writeFile(join(cache, hostZip), 'not the Electron release');
+    const run = dist(cleanEnv({ ELECTRON_CACHE: cache }));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(`${join(cache, hostZip)} is not Electron's published ${hostZip} (SHA-256`);
+  });
+});
+
+describe('the Electron cache lookup', () => {
+  it('finds a zip seeded directly in the folder, or in @electron/get per-URL subfolders as npm ci leaves it', async () => {
+    const flat = join(home, 'flat');
+    const hashed = join(home, 'hashed');
+    await mkdir(flat, { recursive: true });
+    await mkdir(join(hashed, 'a1b2c3'), { recursive: true });
+    await writeFile(join(hashed, 'a1b2c3', hostZip), 'zip');
+    expect(findElectronZip(hostZip, [{ folder: flat }])).toBeNull();
+    expect(findElectronZip(hostZip, [{ folder: flat }, { folder: hashed }])).toBe(join(hashed, 'a1b2c3', hostZip));
+    await writeFile(join(flat, hostZip), 'zip');
+    expect(findElectronZip(hostZip, [{ folder: flat }, { folder: hashed }])).toBe(join(flat, hostZip));
+    expect(findElectronZip(hostZip, [{ folder: join(home, 'does-not-exist') }])).toBeNull();
+  });
+
+  it('searches ELECTRON_CACHE, then electron_config_cache, then the platform default', () => {
+    const env = { ELECTRON_CACHE: '/a', electron_config_cache: '/b', XDG_CACHE_HOME: '/x', LOCALAPPDATA: 'C:\\L' };
+    expect(electronCacheFolders(env, 'linux', '/home/u').map((f) => f.folder)).toEqual(['/a', '/b', '/x/electron']);
+    expect(defaultElectronCache({}, 'linux', '/home/u')).toBe('/home/u/.cache/electron');
+    expect(defaultElectronCache({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Caches/electron');
+    expect(defaultElectronCache(env, 'win32', 'C:\\U')).toBe(join('C:\\L', 'electron', 'Cache'));
+  });
+});
+
+describe('signing and build info', () => {
+  it('a build is signed only when the environment provides the certificate or identity', () => {
+    expect(signingFor({}, 'win32').signed).toBe(false);
+    expect(signingFor({ CSC_LINK: '/secure/cert.pfx', CSC_KEY_PASSWORD: 'x' }, 'win32').signed).toBe(true);
+    expect(signingFor({ WIN_CSC_LINK: '/secure/cert.pfx' }, 'win32').signed).toBe(true);
+    expect(signingFor({}, 'darwin').signed).toBe(false);
+    expect(signingFor({ CSC_NAME: 'Developer ID Application: Plant (TEAM)' }, 'darwin').signed).toBe(true);
+    expect(signingFor({ CSC_LINK: '/secure/cert.pfx' }, 'linux')).toEqual({
+      signed: false,
+      detail: 'linux packages are not code-signed',
+    });
+  });
+
+  it('dist/build-info.json carries version, commit, build date, signing and the update key, as the app reads it', async () => {
+    const keyFile = join(home, 'update-public-key.pem');
+    const { publicKey } = generateKeyPairSync('ed25519');
+    await writeFile(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    const info = createBuildInfo({
+      root: repoRoot,
+      env: { SOURCE_DATE_EPOCH: '1764547200', PDM_UPDATE_PUBLIC_KEY_FILE: keyFile },
+      signed: false,
+      signing: 'no CSC_LINK',
+    });
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(BuildInfoFileSchema.parse(info)).toEqual({
+      name: 'pdm-studio',
+      version: pkg.version,
+      commit: execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim(),
+      dirty: expect.any(Boolean),
+      buildDate: '2025-12-01T00:00:00.000Z',
+      signed: false,
+      signing: 'no CSC_LINK',
+      updatePublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
+  });
+
+  it('refuses an update key that is not Ed25519', async () => {
+    const keyFile = join(home, 'rsa.pem');
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    await writeFile(keyFile, publicKey.export({ type: 'spki', format: 'pem' }));
+    expect(() =>
+      createBuildInfo({ root: repoRoot, env: { PDM_UPDATE_PUBLIC_KEY_FILE: keyFile }, signed: false, signing: '' }),
+    ).toThrow(/an Ed25519 public key is needed, this is rsa/);
+  });
+});
