@@ -3,18 +3,34 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, shell } from 'electron';
+import electronUpdater from 'electron-updater';
 import { createAppCore } from '../core/app/app-core.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { startDesktop } from './desktop.js';
+import { createFileLog } from './log.js';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
+const userDataDir = defaultUserDataDir();
+const log = createFileLog(join(userDataDir, 'logs', 'main.log'));
+// electron-updater downloads and installs; what to install is decided and verified by src/main/core/update.
+const { autoUpdater } = electronUpdater;
+autoUpdater.autoDownload = false;
+autoUpdater.autoInstallOnAppQuit = false;
+autoUpdater.logger = {
+  info: (m) => log.info(`updater: ${String(m)}`),
+  warn: (m) => log.warn(`updater: ${String(m)}`),
+  error: (m) => log.error('updater', m),
+  debug: () => undefined,
+};
 
 startDesktop({
   electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
   createAppCore,
-  userDataDir: defaultUserDataDir(),
+  userDataDir,
   mainDir,
   indexHtml: join(mainDir, '..', '..', 'renderer', 'index.html'),
   argv: process.argv.slice(app.isPackaged ? 1 : 2),
   processEvents: process,
+  log,
+  autoUpdater,
 });

@@ -5,6 +5,7 @@ export interface MenuActions {
   readonly openSample: () => void;
   readonly openRecent: (path: string) => void;
   readonly about: () => void;
+  readonly checkForUpdates: () => void;
 }
 
 export interface MenuModel {
@@ -34,6 +35,7 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
       label: model.appName,
       submenu: [
         { label: `About ${model.appName}`, click: () => actions.about() },
+        { label: 'Check for Updates…', click: () => actions.checkForUpdates() },
         { type: 'separator' },
         { role: 'services' },
         { type: 'separator' },
@@ -82,7 +84,11 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
   template.push({
     label: '&Help',
     role: 'help',
-    submenu: [{ id: 'about', label: `About ${model.appName}`, click: () => actions.about() }],
+    submenu: [
+      { id: 'check-updates', label: 'Check for Updates…', click: () => actions.checkForUpdates() },
+      { type: 'separator' },
+      { id: 'about', label: `About ${model.appName}`, click: () => actions.about() },
+    ],
   });
   return template;
 };

@@ -58,3 +58,62 @@ export const fakeWebContents = (
   };
   return contents;
 };
+
+/**
+ * electron-updater's autoUpdater played over real HTTP: it reads the feed and downloads the installer from the
+ * URL the app sets (the real 127.0.0.1 bridge of a folder share), as the generic provider does.
+ * `tamper` changes the downloaded bytes, as a corrupted or substituted download would.
+ */
+export class FakeAutoUpdater {
+  autoDownload = true;
+  autoInstallOnAppQuit = true;
+  feedUrl: string | null = null;
+  installs = 0;
+  tamper = false;
+  reportVersion: string | null = null;
+  constructor(
+    private readonly feedName: string,
+    private readonly downloadDir: string,
+  ) {}
+  setFeedURL(options: { provider: 'generic'; url: string }): void {
+    this.feedUrl = options.url;
+  }
+  private files: { url: string; sha512: string }[] = [];
+  async checkForUpdates() {
+    const text = await (await fetch(`${this.feedUrl ?? ''}/${this.feedName}`)).text();
+    const version = /^version: (.+)$/m.exec(text)?.[1] ?? '';
+    const url = /- url: (.+)$/m.exec(text)?.[1] ?? '';
+    const sha512 = /^ {4}sha512: (.+)$/m.exec(text)?.[1] ?? '';
+    this.files = [{ url, sha512 }];
+    return { updateInfo: { version: this.reportVersion ?? version, files: this.files } };
+  }
+  async downloadUpdate(): Promise<string[]> {
+    const name = this.files[0]?.url ?? '';
+    const bytes = Buffer.from(await (await fetch(`${this.feedUrl ?? ''}/${name}`)).arrayBuffer());
+    if (this.tamper) bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(this.downloadDir, { recursive: true });
+    const file = `${this.downloadDir}/${name}`;
+    await writeFile(file, bytes);
+    return [file];
+  }
+  quitAndInstall(): void {
+    this.installs += 1;
+  }
+}
+
+/** A release folder as `npm run dist` + postdist leave it: installer, latest-linux.yml, and its signature. */
+export const publishRelease = async (dir: string, version: string, privateKey: string, installer: Buffer) => {
+  const { createHash, sign, createPrivateKey } = await import('node:crypto');
+  const { writeFile } = await import('node:fs/promises');
+  const name = `pdm-studio-${version}-x86_64.AppImage`;
+  const sha512 = createHash('sha512').update(installer).digest('base64');
+  const feed = `version: ${version}\nfiles:\n  - url: ${name}\n    sha512: ${sha512}\n    size: ${installer.length}\npath: ${name}\nsha512: ${sha512}\nreleaseDate: '2026-12-01T12:00:00.000Z'\n`;
+  await writeFile(`${dir}/${name}`, installer);
+  await writeFile(`${dir}/latest-linux.yml`, feed);
+  await writeFile(
+    `${dir}/latest-linux.yml.sig`,
+    sign(null, Buffer.from(feed), createPrivateKey(privateKey)).toString('base64'),
+  );
+  return name;
+};

@@ -2,12 +2,14 @@
  * Installing an update restarts the app. It is never done while an import or a training run is under way:
  * the user is told what is running, and offered the install again once it has finished.
  */
-export type RunningJobKind = 'import' | 'opcua-import' | 'training';
+/** A job's kind; 'job' until the kind is known. */
+export type RunningJobKind = 'import' | 'opcua-import' | 'training' | 'job';
 
 const LABEL: Readonly<Record<RunningJobKind, string>> = {
   import: 'a file import',
   'opcua-import': 'a historian import',
   training: 'a training run',
+  job: 'an import or training run',
 };
 
 /** null when an install may restart the app now; otherwise why not, in the user's words. */
