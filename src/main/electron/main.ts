@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session
 import electronUpdater from 'electron-updater';
 import { createAppCore } from '../core/app/app-core.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
+import { describeBuild, readBuildInfo } from '../core/update/build-info.js';
 import { startDesktop } from './desktop.js';
 import { createFileLog } from './log.js';
 
@@ -23,14 +24,20 @@ autoUpdater.logger = {
   debug: () => undefined,
 };
 
-startDesktop({
-  electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
-  createAppCore,
-  userDataDir,
-  mainDir,
-  indexHtml: join(mainDir, '..', '..', 'renderer', 'index.html'),
-  argv: process.argv.slice(app.isPackaged ? 1 : 2),
-  processEvents: process,
-  log,
-  autoUpdater,
-});
+// `pdm-studio --version` on an installed app (the deb's /usr/bin/pdm-studio, the .exe, the AppImage): print, exit.
+if (process.argv.includes('--version')) {
+  process.stdout.write(`${describeBuild(readBuildInfo()).join('\n')}\n`);
+  app.exit(0);
+} else {
+  startDesktop({
+    electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
+    createAppCore,
+    userDataDir,
+    mainDir,
+    indexHtml: join(mainDir, '..', '..', 'renderer', 'index.html'),
+    argv: process.argv.slice(app.isPackaged ? 1 : 2),
+    processEvents: process,
+    log,
+    autoUpdater,
+  });
+}
