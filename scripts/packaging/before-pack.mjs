@@ -19,7 +19,11 @@ export const beforePack = async (context, zipFolder = join(root, ZIP_FOLDER)) =>
   const configured = context.packager?.config?.electronDist;
   if (typeof configured === 'string' && resolve(root, configured) !== resolve(zipFolder)) return;
   const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
-  const name = electronZipName(electronVersion(root), context.electronPlatformName, arch);
+  const name = electronZipName(
+    electronVersion(join(root, 'node_modules', 'electron')),
+    context.electronPlatformName,
+    arch,
+  );
   if (!existsSync(join(zipFolder, name)))
     throw new Error(
       `${name} is not in ${zipFolder}: run "PDM_DIST_TARGETS=${context.electronPlatformName}-${arch} npm run dist" with it in the Electron cache (README "Build installers")`,

@@ -10,11 +10,9 @@ import { join } from 'node:path';
 /** The folder electron-builder.yml's electronDist names, relative to the project: preflight.mjs links the zips there. */
 export const ZIP_FOLDER = 'release/electron-zips';
 
-/** @param {string} root the project folder */
-export const electronVersion = (root) =>
-  /** @type {{ version: string }} */ (
-    JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8'))
-  ).version;
+/** @param {string} electronDir the installed electron package (node_modules/electron) */
+export const electronVersion = (electronDir) =>
+  /** @type {{ version: string }} */ (JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8'))).version;
 
 /** @param {string} version @param {string} platform @param {string} arch */
 export const electronZipName = (version, platform, arch) => `electron-v${version}-${platform}-${arch}.zip`;
@@ -69,10 +67,10 @@ export const findElectronZip = (name, folders) => {
   return null;
 };
 
-/** @param {string} root @param {string} name @returns {string | null} the SHA-256 (hex) Electron publishes */
-export const publishedSha256 = (root, name) => {
+/** @param {string} electronDir @param {string} name @returns {string | null} the SHA-256 (hex) Electron publishes */
+export const publishedSha256 = (electronDir, name) => {
   const sums = /** @type {Record<string, string>} */ (
-    JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'checksums.json'), 'utf8'))
+    JSON.parse(readFileSync(join(electronDir, 'checksums.json'), 'utf8'))
   );
   return sums[name] ?? null;
 };

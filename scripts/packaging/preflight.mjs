@@ -9,7 +9,7 @@
 //     signing variables are absent, and no keychain auto-discovery.
 // PDM_DIST_TARGETS=win32-x64,darwin-arm64 checks other targets than this machine's (for `npm run dist -- --win`).
 import { copyFileSync, linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBuildInfo } from './build-info.mjs';
 import {
@@ -23,83 +23,111 @@ import {
 } from './electron-zip.mjs';
 import { builderEnv, signingFor } from './signing.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const zipFolder = join(root, ZIP_FOLDER);
+/** A reason not to package, in one line. */
+export class PreflightError extends Error {}
 
-const fail = (message) => {
-  process.stderr.write(`npm run dist: ${message}\n`);
-  process.exit(1);
-};
-
-const env = process.env;
-const targets = (env['PDM_DIST_TARGETS'] ?? '').trim()
-  ? env['PDM_DIST_TARGETS']
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean)
-  : [`${process.platform}-${process.arch}`];
-let version;
-try {
-  version = electronVersion(root);
-} catch {
-  fail('the electron package is not installed (node_modules/electron): run "npm ci" first');
-}
-
-const folders = electronCacheFolders(env, process.platform);
-const found = [];
-for (const target of targets) {
-  const match = /^(win32|darwin|mas|linux)-(x64|arm64|ia32|armv7l|universal)$/.exec(target);
-  if (match === null) fail(`PDM_DIST_TARGETS: "${target}" is not <platform>-<arch> (e.g. win32-x64, darwin-arm64)`);
-  const name = electronZipName(version, match[1], match[2]);
-  const zip = findElectronZip(name, folders);
-  if (zip === null) {
-    const first = folders[0];
-    const where =
-      first.from === 'the default Electron cache'
-        ? `${first.folder}, or name its folder in ELECTRON_CACHE`
-        : `${first.folder} (${first.from})`;
-    fail(`Electron ${version} for ${target} is missing: put ${name} in ${where} (see README "Build installers")`);
-  }
-  const expected = publishedSha256(root, name);
-  if (expected === null) fail(`node_modules/electron/checksums.json has no SHA-256 for ${name}`);
-  const actual = await sha256File(zip);
-  if (actual !== expected)
-    fail(
-      `${zip} is not Electron's published ${name} (SHA-256 ${actual.slice(0, 12)}..., expected ${expected.slice(0, 12)}...): download it again`,
-    );
-  found.push({ name, zip });
-}
-
-// The zips electron-builder will unpack: links, not copies (about 110 MB each).
-rmSync(zipFolder, { recursive: true, force: true });
-mkdirSync(zipFolder, { recursive: true });
-for (const { name, zip } of found) {
-  const target = join(zipFolder, name);
+/** Link, else hard-link, else copy (symlinks need a privilege on Windows; zips are about 110 MB). */
+const place = (from, to) => {
   try {
-    symlinkSync(zip, target);
+    symlinkSync(from, to);
   } catch {
     try {
-      linkSync(zip, target);
+      linkSync(from, to);
     } catch {
-      copyFileSync(zip, target);
+      copyFileSync(from, to);
     }
   }
-}
+};
 
-const platforms = [...new Set(targets.map((t) => t.split('-')[0]))];
-const signing = platforms.map((p) => signingFor(env, p));
-const signed = signing.every((s) => s.signed);
-const info = createBuildInfo({ root, env, signed, signing: signing.map((s) => s.detail).join('; ') });
-mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
-writeFileSync(
-  join(root, 'electron-builder.env'),
-  `# Written by scripts/packaging/preflight.mjs for this build; not committed.\n${Object.entries(builderEnv(signed))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('\n')}\n`,
-);
-process.stdout.write(
-  `dist: Electron ${version} for ${targets.join(', ')} from the cache (SHA-256 checked); ${signed ? 'signed' : 'UNSIGNED'} build` +
+/**
+ * Everything `npm run dist` needs before it builds. Throws PreflightError with the one line to print.
+ * @param {{ root: string, env: Record<string, string | undefined>, platform: string, arch: string,
+ *           electronDir?: string, home?: string }} options
+ * @returns {Promise<string>} the line to print on success
+ */
+export const prepareDist = async ({ root, env, platform, arch, electronDir, home }) => {
+  const electron = electronDir ?? join(root, 'node_modules', 'electron');
+  const targets = (env['PDM_DIST_TARGETS'] ?? '').trim()
+    ? (env['PDM_DIST_TARGETS'] ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [`${platform}-${arch}`];
+  let version;
+  try {
+    version = electronVersion(electron);
+  } catch {
+    throw new PreflightError('the electron package is not installed (node_modules/electron): run "npm ci" first');
+  }
+
+  const folders = electronCacheFolders(env, platform, home);
+  const found = [];
+  for (const target of targets) {
+    const match = /^(win32|darwin|mas|linux)-(x64|arm64|ia32|armv7l|universal)$/.exec(target);
+    if (match === null)
+      throw new PreflightError(`PDM_DIST_TARGETS: "${target}" is not <platform>-<arch> (e.g. win32-x64, darwin-arm64)`);
+    const name = electronZipName(version, match[1], match[2]);
+    const zip = findElectronZip(name, folders);
+    if (zip === null) {
+      const first = folders[0];
+      const where =
+        first.from === 'the default Electron cache'
+          ? `${first.folder}, or name its folder in ELECTRON_CACHE`
+          : `${first.folder} (${first.from})`;
+      throw new PreflightError(
+        `Electron ${version} for ${target} is missing: put ${name} in ${where} (see README "Build installers")`,
+      );
+    }
+    const expected = publishedSha256(electron, name);
+    if (expected === null) throw new PreflightError(`node_modules/electron/checksums.json has no SHA-256 for ${name}`);
+    const actual = await sha256File(zip);
+    if (actual !== expected)
+      throw new PreflightError(
+        `${zip} is not Electron's published ${name} (SHA-256 ${actual.slice(0, 12)}..., expected ${expected.slice(0, 12)}...): download it again`,
+      );
+    found.push({ name, zip });
+  }
+
+  const zipFolder = join(root, ZIP_FOLDER);
+  rmSync(zipFolder, { recursive: true, force: true });
+  mkdirSync(zipFolder, { recursive: true });
+  for (const { name, zip } of found) place(zip, join(zipFolder, name));
+
+  const platforms = [...new Set(targets.map((t) => t.split('-')[0]))];
+  const signing = platforms.map((p) => signingFor(env, p));
+  const signed = signing.every((s) => s.signed);
+  let info;
+  try {
+    info = createBuildInfo({ root, env, signed, signing: signing.map((s) => s.detail).join('; ') });
+  } catch (error) {
+    throw new PreflightError(error instanceof Error ? error.message : String(error));
+  }
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);
+  writeFileSync(
+    join(root, 'electron-builder.env'),
+    `# Written by scripts/packaging/preflight.mjs for this build; not committed.\n${Object.entries(builderEnv(signed))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n')}\n`,
+  );
+  return (
+    `dist: Electron ${version} for ${targets.join(', ')} from the cache (SHA-256 checked); ${signed ? 'signed' : 'UNSIGNED'} build` +
     ` of ${info.version} (${info.commit.slice(0, 12)}${info.dirty ? ', uncommitted changes' : ''})` +
-    `${info.updatePublicKey === null ? '; no update-signing key (PDM_UPDATE_PUBLIC_KEY_FILE): this build cannot take updates' : ''}\n`,
-);
+    `${info.updatePublicKey === null ? '; no update-signing key (PDM_UPDATE_PUBLIC_KEY_FILE): this build cannot take updates' : ''}`
+  );
+};
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const line = await prepareDist({
+      root: fileURLToPath(new URL('../..', import.meta.url)),
+      env: process.env,
+      platform: process.platform,
+      arch: process.arch,
+    });
+    process.stdout.write(`${line}\n`);
+  } catch (error) {
+    process.stderr.write(`npm run dist: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

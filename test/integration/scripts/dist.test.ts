@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +15,14 @@ import {
   electronZipName,
   findElectronZip,
 } from '../../../scripts/packaging/electron-zip.mjs';
+import { prepareDist } from '../../../scripts/packaging/preflight.mjs';
 import { signingFor } from '../../../scripts/packaging/signing.mjs';
 import { repoRoot } from '../../support/serve.js';
 
 /** `npm run dist` on a machine without Electron's zip: one line saying what is missing and where it goes. */
 
 let home: string;
-const version = electronVersion(repoRoot);
+const version = electronVersion(join(repoRoot, 'node_modules', 'electron'));
 const hostZip = electronZipName(version, process.platform, process.arch);
 
 /** The environment of a build machine whose Electron cache is empty (nothing inherited from this one). */
@@ -81,6 +83,87 @@ describe('npm run dist without the Electron cache', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(`${join(cache, hostZip)} is not Electron's published ${hostZip} (SHA-256`);
+  });
+});
+
+describe('npm run dist with the zip in the cache (scripts/packaging/preflight.mjs)', () => {
+  // A stand-in electron package (its version and checksums.json) and project, so the zip can be a small file.
+  const setUp = async () => {
+    const base = await mkdtemp(join(home, 'ok-'));
+    const electronDir = join(base, 'electron');
+    const root = join(base, 'project');
+    const cache = join(base, 'cache', 'f00d');
+    await mkdir(electronDir, { recursive: true });
+    await mkdir(root, { recursive: true });
+    await mkdir(cache, { recursive: true });
+    const zip = join(cache, 'electron-v45.4.1-linux-x64.zip');
+    await writeFile(zip, 'the release zip');
+    const sha = createHash('sha256').update('the release zip').digest('hex');
+    await writeFile(join(electronDir, 'package.json'), JSON.stringify({ version: '45.4.1' }));
+    await writeFile(
+      join(electronDir, 'checksums.json'),
+      JSON.stringify({ 'electron-v45.4.1-linux-x64.zip': sha, 'electron-v45.4.1-win32-x64.zip': sha }),
+    );
+    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'pdm-studio', version: '2.0.0' }));
+    return { root, electronDir, zip, cacheRoot: join(base, 'cache') };
+  };
+  const dotenv = createRequire(import.meta.url)('dotenv') as { parse(text: string): Record<string, string> };
+
+  it('links the checked zip where electron-builder.yml looks, writes the build info, and marks an unsigned build', async () => {
+    const { root, electronDir, zip, cacheRoot } = await setUp();
+    const line = await prepareDist({
+      root,
+      electronDir,
+      env: { ELECTRON_CACHE: cacheRoot, PDM_STUDIO_COMMIT: 'c0ffee', SOURCE_DATE_EPOCH: '1764547200' },
+      platform: 'linux',
+      arch: 'x64',
+      home,
+    });
+    expect(line).toBe(
+      'dist: Electron 45.4.1 for linux-x64 from the cache (SHA-256 checked); UNSIGNED build of 2.0.0 (c0ffee); no update-signing key (PDM_UPDATE_PUBLIC_KEY_FILE): this build cannot take updates',
+    );
+    const linked = join(root, 'release', 'electron-zips', 'electron-v45.4.1-linux-x64.zip');
+    expect((await lstat(linked)).isSymbolicLink()).toBe(true);
+    expect(await readlink(linked)).toBe(zip);
+    expect(
+      BuildInfoFileSchema.parse(JSON.parse(await readFile(join(root, 'dist', 'build-info.json'), 'utf8'))),
+    ).toMatchObject({
+      version: '2.0.0',
+      commit: 'c0ffee',
+      buildDate: '2025-12-01T00:00:00.000Z',
+      signed: false,
+      signing: 'linux packages are not code-signed',
+    });
+    // what electron-builder's CLI loads from electron-builder.env
+    expect(dotenv.parse(await readFile(join(root, 'electron-builder.env'), 'utf8'))).toEqual({
+      PDM_STUDIO_UNSIGNED: '-unsigned',
+      CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+    });
+  });
+
+  it('names a signed Windows build without "-unsigned"', async () => {
+    const { root, electronDir, cacheRoot } = await setUp();
+    await writeFile(join(cacheRoot, 'electron-v45.4.1-win32-x64.zip'), 'the release zip');
+    const line = await prepareDist({
+      root,
+      electronDir,
+      env: { ELECTRON_CACHE: cacheRoot, PDM_DIST_TARGETS: 'win32-x64', CSC_LINK: '/secure/cert.pfx' },
+      platform: 'linux',
+      arch: 'x64',
+      home,
+    });
+    expect(line).toMatch(/for win32-x64 from the cache \(SHA-256 checked\); signed build of 2\.0\.0/);
+    expect(dotenv.parse(await readFile(join(root, 'electron-builder.env'), 'utf8'))).toEqual({
+      PDM_STUDIO_UNSIGNED: '',
+    });
+    expect(JSON.parse(await readFile(join(root, 'dist', 'build-info.json'), 'utf8'))).toMatchObject({ signed: true });
+  });
+
+  it('refuses a target it cannot read, in one line', async () => {
+    const { root, electronDir } = await setUp();
+    await expect(
+      prepareDist({ root, electronDir, env: { PDM_DIST_TARGETS: 'windows' }, platform: 'linux', arch: 'x64', home }),
+    ).rejects.toThrow('PDM_DIST_TARGETS: "windows" is not <platform>-<arch> (e.g. win32-x64, darwin-arm64)');
   });
 });
 
