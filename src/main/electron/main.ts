@@ -38,6 +38,7 @@ if (process.argv.includes('--version')) {
     argv: process.argv.slice(app.isPackaged ? 1 : 2),
     processEvents: process,
     log,
-    autoUpdater,
+    // A development run has no installed release for electron-updater to replace.
+    ...(app.isPackaged ? { autoUpdater } : {}),
   });
 }

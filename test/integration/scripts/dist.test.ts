@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildInfoFileSchema } from '../../../src/main/core/update/build-info.js';
+import { signFeed, verifyFeed } from '../../../src/main/core/update/update-signature.js';
 import { createBuildInfo } from '../../../scripts/packaging/build-info.mjs';
 import {
   defaultElectronCache,
@@ -233,5 +234,26 @@ describe('signing and build info', () => {
     expect(() =>
       createBuildInfo({ root: repoRoot, env: { PDM_UPDATE_PUBLIC_KEY_FILE: keyFile }, signed: false, signing: '' }),
     ).toThrow(/an Ed25519 public key is needed, this is rsa/);
+  });
+});
+
+describe('npm run update-keys', () => {
+  it('makes an Ed25519 pair the app verifies with, keeps the private key private, and never overwrites it', async () => {
+    const folder = join(home, 'keys');
+    const make = () =>
+      spawnSync(process.execPath, [join(repoRoot, 'scripts', 'packaging', 'update-keys.mjs'), folder], {
+        encoding: 'utf8',
+      });
+    const first = make();
+    expect(first.status).toBe(0);
+    const privateKey = await readFile(join(folder, 'update-signing-key.pem'), 'utf8');
+    const publicKey = await readFile(join(folder, 'update-public-key.pem'), 'utf8');
+    expect((await stat(join(folder, 'update-signing-key.pem'))).mode & 0o077).toBe(0);
+    const feed = Buffer.from('version: 2.0.0\n');
+    expect(verifyFeed(feed, signFeed(feed, privateKey), publicKey)).toBe(true);
+    const again = make();
+    expect(again.status).toBe(1);
+    expect(again.stderr).toBe(`update-keys: ${folder} already holds a key pair; not overwritten\n`);
+    expect(await readFile(join(folder, 'update-signing-key.pem'), 'utf8')).toBe(privateKey);
   });
 });

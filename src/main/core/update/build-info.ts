@@ -55,12 +55,18 @@ const git = (root: string, args: readonly string[]): string | null => {
 /** Read the build's identity; never throws (an unreadable file is reported in `signing`). */
 export const readBuildInfo = (root: string = appRoot()): BuildInfo => {
   const file = join(root, BUILD_INFO_FILE);
+  // A checkout (it has .git; a packaged app has not) keeps the build-info.json of its last `npm run dist`: it
+  // describes this code only while HEAD is still that commit.
+  const head = existsSync(join(root, '.git')) ? git(root, ['rev-parse', 'HEAD']) : null;
   let problem = '';
   if (existsSync(file)) {
     try {
       const parsed = BuildInfoFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (parsed.success) return { ...parsed.data, source: 'build-info' };
-      problem = `${file} is not a build-info file (${parsed.error.issues[0]?.path.join('.') ?? '?'}); `;
+      if (parsed.success && (head === null || head === parsed.data.commit))
+        return { ...parsed.data, source: 'build-info' };
+      problem = parsed.success
+        ? `${file} is from an older commit; `
+        : `${file} is not a build-info file (${parsed.error.issues[0]?.path.join('.') ?? '?'}); `;
     } catch (error) {
       problem = `${file} could not be read (${error instanceof Error ? error.message : String(error)}); `;
     }
@@ -80,7 +86,7 @@ export const readBuildInfo = (root: string = appRoot()): BuildInfo => {
   return {
     name: 'pdm-studio',
     version,
-    commit: git(root, ['rev-parse', 'HEAD']) ?? 'unknown',
+    commit: head ?? git(root, ['rev-parse', 'HEAD']) ?? 'unknown',
     dirty: status !== null && status !== '',
     buildDate: compiled === undefined ? 'not built' : statSync(compiled).mtime.toISOString(),
     signed: false,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +130,26 @@ describe('build info', () => {
       'built 2026-12-01T22:00:00.000Z',
       'signed (Authenticode certificate from CSC_LINK)',
     ]);
+  });
+
+  it('in a checkout, trusts the file only while HEAD is the commit it was built from', async () => {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'pdm-studio', version: '9.9.9' }));
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'one');
+    const built = git('rev-parse', 'HEAD');
+    await mkdir(join(dir, 'dist'), { recursive: true });
+    await writeFile(join(dir, 'dist', 'build-info.json'), JSON.stringify(info({ commit: built })));
+    expect(readBuildInfo(dir)).toMatchObject({ source: 'build-info', version: '1.4.0', signed: true });
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'two');
+    const read = readBuildInfo(dir);
+    expect(read).toMatchObject({
+      source: 'checkout',
+      version: '9.9.9',
+      commit: git('rev-parse', 'HEAD'),
+      signed: false,
+    });
+    expect(read.signing).toMatch(/build-info\.json is from an older commit; development checkout/);
   });
 
   it('says UNSIGNED, and falls back to package.json when the file is damaged', async () => {
