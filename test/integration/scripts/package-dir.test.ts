@@ -60,11 +60,11 @@ beforeAll(async () => {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, PDM_STUDIO_UNSIGNED: '-unsigned', CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
-      timeout: 240_000,
+      timeout: 420_000,
     },
   );
   result = { status: run.status, output: `${run.stdout}${run.stderr}` };
-}, 300_000);
+}, 480_000);
 
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
