@@ -7,8 +7,10 @@ import { UpdateError } from './update-error.js';
  * installer with its SHA-512 (base64) and size. electron-updater reads the same file.
  */
 
-// js-yaml comes with electron-updater (a production dependency), which reads the same files with it.
-const yaml = createRequire(import.meta.url)('js-yaml') as {
+// The YAML reader electron-updater itself uses for these files: resolved from electron-updater (a declared
+// dependency), so it is found however npm or electron-builder lay out node_modules. Resolving does not load
+// electron-updater, which needs Electron.
+const yaml = createRequire(createRequire(import.meta.url).resolve('electron-updater'))('js-yaml') as {
   load(text: string, options?: { schema?: unknown; json?: boolean }): unknown;
   JSON_SCHEMA: unknown;
 };
