@@ -39,6 +39,11 @@ const fail = (message: string): never => {
 
 const main = async (argv: readonly string[]) => {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V') {
+    const { describeBuild, readBuildInfo } = await import('../core/update/build-info.js');
+    const info = readBuildInfo();
+    return printResult(rest.includes('--json'), info, describeBuild(info).join('\n'));
+  }
   if (command !== undefined && HISTORIAN_COMMANDS.has(command)) return runHistorianCommand(command, rest);
   // The registry commands parse their own options (they run without a workspace).
   if (command === 'publish' || command === 'registry') {

@@ -8,11 +8,15 @@ import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.j
 import { dispatch } from '../core/app/dispatch.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
 import { logDirIn } from '../core/log/logger.js';
+import { describeBuild, readBuildInfo, type BuildInfo } from '../core/update/build-info.js';
+import type { RunningJobKind } from '../core/update/install-gate.js';
+import { installerKindFor } from '../core/update/update-feed.js';
 import { EVENT_CHANNEL } from './channels.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
 import { buildMenuTemplate } from './menu.js';
 import { createKeychainCipher, type SafeStorageLike } from './secret-cipher.js';
+import { createUpdateController, type AutoUpdaterLike, type UpdateController } from './updates.js';
 import { externalUrlToOpen, isAppUrl, withContentSecurityPolicy } from './security.js';
 import { loadWindowState, MIN_SIZE, restoreBounds, saveWindowState, type Rect } from './window-state.js';
 
@@ -61,7 +65,15 @@ export interface DesktopOptions {
   readonly platform?: NodeJS.Platform;
   readonly processEvents?: ProcessEvents;
   readonly log?: FileLog;
+  /** electron-updater's autoUpdater; omitted: no update checks (the menu says so). */
+  readonly autoUpdater?: AutoUpdaterLike;
+  /** dist/build-info.json or, in a checkout, git (the About box, the update check). */
+  readonly buildInfo?: BuildInfo;
+  readonly arch?: string;
 }
+
+/** A packaged app looks for updates this long after it started, when an update source is set. */
+export const STARTUP_UPDATE_CHECK_MS = 30_000;
 
 export const APP_NAME = 'PdM Studio';
 
@@ -109,6 +121,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   const indexUrl = pathToFileURL(options.indexHtml).href;
   const preload = join(options.mainDir, 'preload.cjs');
   const windowStateFile = join(options.userDataDir, 'window-state.json');
+  const buildInfo = options.buildInfo ?? readBuildInfo();
 
   options.processEvents?.on('uncaughtException', (error) => log.error('uncaught exception', error));
   options.processEvents?.on('unhandledRejection', (reason) => log.error('unhandled rejection', reason));
@@ -122,6 +135,9 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   let core: AppCore | null = null;
   let disposeIpc: (() => void) | null = null;
   let stateWrites: Promise<void> = Promise.resolve();
+  let updates: UpdateController | null = null;
+  /** Imports and training runs under way (from the core's job events), which an update install must wait for. */
+  const runningJobs = new Map<string, RunningJobKind>();
 
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -171,12 +187,15 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
 
   const about = () => {
     const parent = parentWindow();
+    const [title, ...build] = describeBuild(buildInfo);
     const box = {
       type: 'info' as const,
       title: `About ${APP_NAME}`,
-      message: `${APP_NAME} ${app.getVersion()}`,
+      message: title ?? APP_NAME,
       detail: [
         'Predictive maintenance workbench for plant reliability engineers.',
+        '',
+        ...build,
         '',
         `Electron ${process.versions['electron'] ?? '?'} · Chromium ${process.versions['chrome'] ?? '?'} · Node ${process.versions.node}`,
         `Data folder: ${options.userDataDir}`,
@@ -185,6 +204,15 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     void (parent === undefined ? dialog.showMessageBox(box) : dialog.showMessageBox(parent, box)).catch(
       () => undefined,
     );
+  };
+
+  const checkForUpdates = (interactive: boolean) => {
+    if (updates === null) {
+      if (interactive)
+        showError('Updates are not available here.', 'This copy of PdM Studio was not installed by its installer.');
+      return;
+    }
+    void updates.check(interactive).catch((error: unknown) => log.error('update check', error));
   };
 
   const refreshMenu = async () => {
@@ -216,12 +244,30 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
             log.error('open log folder', error),
           );
         },
+        checkForUpdates: () => checkForUpdates(true),
       },
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
+  /** Job events tell which imports and training runs are under way (progress first, 'job-finished' last). */
+  const trackJobs = (event: ApiEvent) => {
+    if (event.type === 'job-progress' && !runningJobs.has(event.jobId)) {
+      runningJobs.set(event.jobId, 'job');
+      void core?.handlers
+        .getJob({ jobId: event.jobId })
+        .then((job) => {
+          if (runningJobs.has(job.id)) runningJobs.set(job.id, job.kind);
+        })
+        .catch(() => undefined);
+    } else if (event.type === 'job-finished') {
+      runningJobs.delete(event.job.id);
+      void updates?.jobsChanged().catch((error: unknown) => log.error('update after job', error));
+    }
+  };
+
   const forward = (event: ApiEvent) => {
+    trackJobs(event);
     if (win !== null && !win.isDestroyed() && !win.webContents.isDestroyed())
       win.webContents.send(EVENT_CHANNEL, event);
     if (event.type === 'workspace-changed')
@@ -408,7 +454,9 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
 
   const ready = (async () => {
     await app.whenReady();
-    log.info(`starting ${APP_NAME} ${app.getVersion()} (${app.isPackaged ? 'packaged' : 'development'})`);
+    log.info(
+      `starting ${APP_NAME} ${app.getVersion()} (${app.isPackaged ? 'packaged' : 'development'}; ${describeBuild(buildInfo).slice(1).join('; ')})`,
+    );
     hardenSession();
     // safeStorage answers only once the app is ready (Linux, Windows).
     const secretCipher = createKeychainCipher({
@@ -431,6 +479,25 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       log,
     });
     core.onEvent(forward);
+    if (options.autoUpdater !== undefined) {
+      updates = createUpdateController({
+        autoUpdater: options.autoUpdater,
+        ask: async (box) => {
+          const parent = parentWindow();
+          return (parent === undefined ? await dialog.showMessageBox(box) : await dialog.showMessageBox(parent, box))
+            .response;
+        },
+        buildInfo,
+        userDataDir: options.userDataDir,
+        platform,
+        arch: options.arch ?? process.arch,
+        kind: installerKindFor(platform),
+        runningJobs: () => [...runningJobs.values()],
+        log,
+      });
+      // A development run has no release to compare with; an installed app looks once, quietly, after starting.
+      if (app.isPackaged) setTimeout(() => checkForUpdates(false), STARTUP_UPDATE_CHECK_MS).unref();
+    }
     await refreshMenu();
     await createWindow();
     const workspace = workspaceArg(options.argv);

@@ -7,6 +7,7 @@ export interface MenuActions {
   readonly about: () => void;
   /** Help → Open Log Folder: the structured log a support engineer asks for. */
   readonly openLogFolder: () => void;
+  readonly checkForUpdates: () => void;
 }
 
 export interface MenuModel {
@@ -36,6 +37,7 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
       label: model.appName,
       submenu: [
         { label: `About ${model.appName}`, click: () => actions.about() },
+        { label: 'Check for Updates…', click: () => actions.checkForUpdates() },
         { type: 'separator' },
         { role: 'services' },
         { type: 'separator' },
@@ -86,6 +88,7 @@ export const buildMenuTemplate = (model: MenuModel): MenuItemConstructorOptions[
     role: 'help',
     submenu: [
       { id: 'open-log-folder', label: 'Open Log Folder', click: () => actions.openLogFolder() },
+      { id: 'check-updates', label: 'Check for Updates…', click: () => actions.checkForUpdates() },
       { type: 'separator' },
       { id: 'about', label: `About ${model.appName}`, click: () => actions.about() },
     ],

@@ -6,10 +6,19 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { apiMethodNames, type ApiEvent } from '../../../src/shared/api.js';
 import type { AppCore, AppCoreOptions } from '../../../src/main/core/app/app-core.js';
-import { startDesktop, workspaceArg, type ElectronDeps } from '../../../src/main/electron/desktop.js';
+import {
+  startDesktop,
+  workspaceArg,
+  type DesktopOptions,
+  type ElectronDeps,
+} from '../../../src/main/electron/desktop.js';
 import type { FileLog } from '../../../src/main/electron/log.js';
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/electron/security.js';
-import { fakeHandlers, FakeIpcMain } from './fakes.js';
+import type { BuildInfo } from '../../../src/main/core/update/build-info.js';
+import { saveUpdateUrl } from '../../../src/main/core/update/update-settings.js';
+import { generateUpdateKeys } from '../../../src/main/core/update/update-signature.js';
+import type { MenuItemConstructorOptions } from 'electron';
+import { FakeAutoUpdater, fakeHandlers, FakeIpcMain, publishRelease } from './fakes.js';
 
 /*
  * The desktop shell driven through a fake Electron (the real module cannot load here: it would try to
@@ -176,7 +185,11 @@ describe('desktop shell with a fake Electron', () => {
     dir = '';
   });
 
-  const start = async (tweak?: (w: ReturnType<typeof world>) => void, argv: string[] = []) => {
+  const start = async (
+    tweak?: (w: ReturnType<typeof world>) => void,
+    argv: string[] = [],
+    extra: Partial<DesktopOptions> = {},
+  ) => {
     dir = await mkdtemp(join(tmpdir(), 'pdm-desktop-'));
     const indexHtml = join(dir, 'dist', 'renderer', 'index.html');
     await mkdir(join(dir, 'dist', 'renderer'), { recursive: true });
@@ -192,6 +205,7 @@ describe('desktop shell with a fake Electron', () => {
       argv,
       platform: 'linux',
       log: w.log,
+      ...extra,
     });
     await desktop.ready;
     return { w, desktop, indexHtml, userDataDir: join(dir, 'user-data') };
@@ -411,6 +425,94 @@ describe('desktop shell with a fake Electron', () => {
     const { w: bare } = await start();
     expect(bare.coreOptions[0]?.secretCipher?.kind).toBe('file-key');
     expect(bare.lines.some((l) => l.startsWith('WARN OS keychain not available'))).toBe(true);
+  });
+});
+
+describe('desktop release wiring', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+    dir = '';
+  });
+  const keys = generateUpdateKeys();
+  const buildInfo: BuildInfo = {
+    name: 'pdm-studio',
+    version: '1.4.0',
+    commit: '0123456789abcdef0123',
+    dirty: false,
+    buildDate: '2026-12-01T22:00:00.000Z',
+    signed: false,
+    signing: 'no CSC_LINK / WIN_CSC_LINK certificate',
+    updatePublicKey: keys.publicKey,
+    source: 'build-info',
+  };
+
+  const startWith = async (extra: Partial<DesktopOptions>) => {
+    dir = await mkdtemp(join(tmpdir(), 'pdm-desktop-'));
+    const indexHtml = join(dir, 'index.html');
+    await writeFile(indexHtml, '<!doctype html>');
+    const w = world();
+    const answers = vi.fn(async () => ({ response: 0 }));
+    w.electron.dialog.showMessageBox = answers;
+    const options = {
+      electron: w.electron as unknown as ElectronDeps,
+      createAppCore: w.createAppCore,
+      userDataDir: join(dir, 'user-data'),
+      mainDir: dir,
+      indexHtml,
+      argv: [],
+      platform: 'linux' as const,
+      log: w.log,
+      buildInfo,
+      ...extra,
+    };
+    await startDesktop(options).ready;
+    const menu = (w.menus.at(-1) as { template: MenuItemConstructorOptions[] }).template;
+    const help = menu.find((i) => i.label === '&Help')?.submenu as MenuItemConstructorOptions[];
+    const click = (id: string) => help.find((i) => i.id === id)?.click?.({} as never, undefined, {} as never);
+    const boxes = () =>
+      answers.mock.calls.map((call) => (call as unknown[]).at(-1) as { message: string; detail?: string });
+    return { w, click, boxes, userDataDir: options.userDataDir };
+  };
+
+  it('the About box shows version, commit, build date and that the build is unsigned', async () => {
+    const { click, boxes } = await startWith({});
+    click('about');
+    expect(boxes().at(-1)).toMatchObject({ message: 'PdM Studio 1.4.0' });
+    expect(boxes().at(-1)?.detail).toContain(
+      [
+        'commit 0123456789ab',
+        'built 2026-12-01T22:00:00.000Z',
+        'UNSIGNED build (no CSC_LINK / WIN_CSC_LINK certificate)',
+      ].join('\n'),
+    );
+  });
+
+  it('Check for Updates never restarts while a job reported by the core runs; it installs after the job finished', async () => {
+    const share = await mkdtemp(join(tmpdir(), 'pdm-share-'));
+    try {
+      await publishRelease(share, '1.5.0', keys.privateKey, Buffer.alloc(50_000, 7));
+      const updater = new FakeAutoUpdater('latest-linux.yml', join(share, 'downloads'));
+      const { w, click, boxes, userDataDir } = await startWith({ autoUpdater: updater });
+      await saveUpdateUrl(userDataDir, share);
+      for (const listener of w.coreListeners)
+        listener({ type: 'job-progress', jobId: 'job-1', fraction: 0.1, message: 'importing' });
+      click('check-updates');
+      await vi.waitFor(() =>
+        expect(boxes().at(-1)).toMatchObject({ message: 'PdM Studio 1.5.0 is downloaded and verified.' }),
+      );
+      expect(boxes().map((b) => b.message)).toEqual([
+        'PdM Studio 1.5.0 is available.',
+        'PdM Studio 1.5.0 is downloaded and verified.',
+      ]);
+      expect(updater.installs).toBe(0);
+      for (const listener of w.coreListeners)
+        listener({ type: 'job-finished', job: { id: 'job-1', kind: 'import', status: 'done' } } as unknown as ApiEvent);
+      await vi.waitFor(() => expect(updater.installs).toBe(1));
+      expect(boxes().at(-1)?.message).toBe('Install PdM Studio 1.5.0 now?');
+    } finally {
+      await rm(share, { recursive: true, force: true });
+    }
   });
 });
 

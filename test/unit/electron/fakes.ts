@@ -58,3 +58,77 @@ export const fakeWebContents = (
   };
   return contents;
 };
+
+/**
+ * electron-updater's autoUpdater played over real HTTP: it reads the feed and downloads the installer from the
+ * URL the app sets (the real 127.0.0.1 bridge of a folder share), as the generic provider does.
+ * `tamper` changes the downloaded bytes, as a corrupted or substituted download would.
+ */
+export class FakeAutoUpdater {
+  autoDownload = true;
+  autoInstallOnAppQuit = true;
+  feedUrl: string | null = null;
+  installs = 0;
+  tamper = false;
+  reportVersion: string | null = null;
+  constructor(
+    private readonly feedName: string,
+    private readonly downloadDir: string,
+  ) {}
+  setFeedURL(options: { provider: 'generic'; url: string }): void {
+    this.feedUrl = options.url;
+  }
+  private files: { url: string; sha512: string }[] = [];
+  async checkForUpdates() {
+    const text = await (await fetch(`${this.feedUrl ?? ''}/${this.feedName}`)).text();
+    const version = /^version: (.+)$/m.exec(text)?.[1] ?? '';
+    this.files = [...text.matchAll(/- url: (.+)\n {4}sha512: (.+)\n/g)].map((m) => ({
+      url: m[1] ?? '',
+      sha512: m[2] ?? '',
+    }));
+    return { updateInfo: { version: this.reportVersion ?? version, files: this.files } };
+  }
+  /** Downloads every installer of the feed (electron-updater takes the one of its kind; the app finds it by name). */
+  async downloadUpdate(): Promise<string[]> {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(this.downloadDir, { recursive: true });
+    const out: string[] = [];
+    for (const { url: name } of this.files) {
+      const bytes = Buffer.from(await (await fetch(`${this.feedUrl ?? ''}/${name}`)).arrayBuffer());
+      if (this.tamper) bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+      const file = `${this.downloadDir}/${name}`;
+      await writeFile(file, bytes);
+      out.push(file);
+    }
+    return out;
+  }
+  quitAndInstall(): void {
+    this.installs += 1;
+  }
+}
+
+/** A Linux release folder as `npm run dist` + postdist leave it: AppImage and deb, latest-linux.yml, its signature. */
+export const publishRelease = async (dir: string, version: string, privateKey: string, installer: Buffer) => {
+  const { createHash, sign, createPrivateKey } = await import('node:crypto');
+  const { writeFile } = await import('node:fs/promises');
+  const files = [
+    { name: `pdm-studio-${version}-x86_64.AppImage`, bytes: installer },
+    { name: `pdm-studio-${version}-amd64.deb`, bytes: Buffer.concat([Buffer.from('deb:'), installer]) },
+  ];
+  const sha512 = (bytes: Buffer) => createHash('sha512').update(bytes).digest('base64');
+  const feed = [
+    `version: ${version}`,
+    'files:',
+    ...files.flatMap((f) => [`  - url: ${f.name}`, `    sha512: ${sha512(f.bytes)}`, `    size: ${f.bytes.length}`]),
+    `path: ${files[0]?.name ?? ''}`,
+    `sha512: ${sha512(installer)}`,
+    "releaseDate: '2026-12-01T12:00:00.000Z'",
+    '',
+  ].join('\n');
+  for (const f of files) await writeFile(`${dir}/${f.name}`, f.bytes);
+  await writeFile(`${dir}/latest-linux.yml`, feed);
+  await writeFile(
+    `${dir}/latest-linux.yml.sig`,
+    sign(null, Buffer.from(feed), createPrivateKey(privateKey)).toString('base64'),
+  );
+};

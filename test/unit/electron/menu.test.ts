@@ -7,7 +7,14 @@ const model = (overrides: Partial<MenuModel> = {}): MenuModel => ({
   platform: 'linux',
   isPackaged: false,
   recent: [],
-  actions: { openWorkspace: vi.fn(), openSample: vi.fn(), openRecent: vi.fn(), about: vi.fn(), openLogFolder: vi.fn() },
+  actions: {
+    openWorkspace: vi.fn(),
+    openSample: vi.fn(),
+    openRecent: vi.fn(),
+    about: vi.fn(),
+    checkForUpdates: vi.fn(),
+    openLogFolder: vi.fn(),
+  },
   ...overrides,
 });
 
@@ -60,5 +67,17 @@ describe('application menu', () => {
     const mac = buildMenuTemplate(model({ platform: 'darwin' }));
     expect(mac[0]?.label).toBe('PdM Studio');
     expect(roles(submenu(mac[0]))).toContain('quit');
+  });
+
+  it('has Help → Check for Updates… (and in the macOS app menu)', () => {
+    const m = model();
+    const help = submenu(top(buildMenuTemplate(m), 'Help'));
+    help.find((i) => i.id === 'check-updates')?.click?.({} as never, undefined, {} as never);
+    expect(m.actions.checkForUpdates).toHaveBeenCalledOnce();
+    const mac = model({ platform: 'darwin' });
+    submenu(buildMenuTemplate(mac)[0])
+      .find((i) => i.label === 'Check for Updates…')
+      ?.click?.({} as never, undefined, {} as never);
+    expect(mac.actions.checkForUpdates).toHaveBeenCalledOnce();
   });
 });
