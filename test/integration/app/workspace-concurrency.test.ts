@@ -6,6 +6,7 @@ import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core
 import type { ApiEvent } from '../../../src/shared/api.js';
 import type { JobState } from '../../../src/shared/domain.js';
 import { apiCaller } from '../../support/api-caller.js';
+import { DAY_MS, END_MS, startSimulator } from '../historians/opcua-helpers.js';
 
 let root: string;
 let core: AppCore;
@@ -293,5 +294,50 @@ describe('one workspace, many concurrent API calls', () => {
     release();
     expect(await call('listIngests', {})).toEqual([]);
     expect(await call('listSignals', {})).toEqual([]);
+  });
+
+  it('an OPC UA import started while a job holds the workspace waits, says so, and can be cancelled while waiting', async () => {
+    const sim = await startSimulator(root, { days: 2 });
+    const ws = core.currentWorkspace();
+    if (ws === null) throw new Error('no workspace');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await new Promise<void>((resolve) => void ws.exclusive('training snapshot', () => (resolve(), held)));
+      const request = {
+        endpoint: sim.endpointUrl,
+        securityMode: 'None',
+        securityPolicy: 'None',
+        tags: [sim.tags[0]?.nodeId ?? ''],
+        from: (END_MS - DAY_MS) * 1000,
+        to: END_MS * 1000,
+      } as const;
+      const cancelled = (await call('startOpcuaImport', request)).jobId;
+      const waiting = (await call('startOpcuaImport', request)).jobId;
+      for (
+        let i = 0;
+        i < 100 && (await call('getJob', { jobId: waiting })).message.startsWith('waiting') === false;
+        i++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      for (const jobId of [cancelled, waiting]) {
+        expect(await call('getJob', { jobId })).toMatchObject({
+          status: 'running',
+          message: 'waiting for the training snapshot to finish',
+        });
+      }
+      expect(await call('cancelJob', { jobId: cancelled })).toEqual({ cancelled: true });
+      expect(await settle(cancelled)).toMatchObject({ status: 'cancelled' });
+      release();
+      const done = await settle(waiting);
+      expect(done).toMatchObject({ status: 'done', error: null });
+      const [stored] = await query<{ n: number }>('SELECT count(*) AS n FROM readings');
+      expect(done.opcua?.values).toBe(stored?.n);
+      expect(done.opcua?.values).toBeGreaterThan(0);
+    } finally {
+      release();
+      await sim.stop();
+    }
   });
 });

@@ -168,7 +168,14 @@ const importOpcuaHistoryUnlogged = async (
     );
   }
   const source = `opcua:${request.endpoint}`;
-  const sink = await workspace.openStream({ source, mode: 'per-batch', format: 'opcua' });
+  // Queued behind another job on the workspace: say so, and let cancel end the wait.
+  const sink = await workspace.openStream({
+    source,
+    mode: 'per-batch',
+    format: 'opcua',
+    onWait: (message) => control.progress?.(0, message),
+    isCancelled,
+  });
   const tags: TagState[] = [];
   let requests = 0;
   let resumed = false;

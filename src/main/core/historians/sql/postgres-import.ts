@@ -251,7 +251,13 @@ const importPostgresUnlogged = async (
   let sink: StreamSink | null = null;
   let cursor: Cursor | null = null;
   try {
-    sink = await workspace.openStream({ source, mode: 'atomic', format: 'sql' });
+    sink = await workspace.openStream({
+      source,
+      mode: 'atomic',
+      format: 'sql',
+      onWait: (message) => control.progress?.(0, message),
+      isCancelled,
+    });
     await sink.declare([]);
     const checkpoint = (await sink.checkpoints()).get(SOURCE_CHECKPOINT);
     let fromMs: number;
