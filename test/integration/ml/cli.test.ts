@@ -73,7 +73,7 @@ describe('CLI train and evaluate', () => {
     expect(listed.find((r) => r.id === trained['run'])?.status).toBe('done');
     expect(
       await cli('runs', 'delete', '--run', trained['run'] as string, '--workspace', join(dir, 'ws'), '--json'),
-    ).toEqual({ deleted: trained['run'] });
+    ).toEqual({ deleted: true });
     expect(existsSync(join(dir, 'ws', 'artifacts', 'runs', trained['run'] as string))).toBe(false);
   });
 
@@ -100,9 +100,7 @@ describe('CLI train and evaluate', () => {
       JSON.stringify({ name: 'engines 7-10', dataset: { ...dataset, assets: { names: [7, 8, 9, 10].map(engine) } } }),
     );
     const trained = await cli('train', '--workspace', join(dir, 'ws'), '--config', trainFile, '--json');
-    const created = (
-      await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json')
-    )['dataset'] as Record<string, unknown>;
+    const created = await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json');
     expect(created).toMatchObject({ id: expect.stringMatching(/^ds-[0-9a-f]{16}$/), windows: 145, created: true });
     const listed = (await cli('datasets', 'list', '--workspace', join(dir, 'ws'), '--json'))['datasets'] as {
       id: string;

@@ -17,7 +17,7 @@ export class Jobs {
   start<R = IngestSummary>(
     kind: JobState['kind'],
     work: (control: JobControl) => Promise<R>,
-    store: (result: R) => Partial<Pick<JobState, 'result' | 'opcua' | 'training'>> = (result) => ({
+    store: (result: R) => Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training'>> = (result) => ({
       result: result as IngestSummary,
     }),
   ): string {
