@@ -2,7 +2,7 @@
 import { ApiError } from '../../shared/api.js';
 import { RegistryError } from '../core/registry/errors.js';
 import { parseCommandArgs, readers, UsageError } from './cli-args.js';
-import { createCliApi, type CliApi } from './cli-api.js';
+import type { CliApi } from './cli-api.js';
 import type { Command } from './command.js';
 import { HISTORIAN_COMMANDS } from './historian-commands.js';
 import { REGISTRY_COMMANDS } from './registry-command.js';
@@ -134,6 +134,8 @@ const main = async (argv: readonly string[]): Promise<number | null> => {
     usage = commandHelp(command);
     const parsed = parseCommandArgs(command.name, rest, command.options, usage, command.positionals === true);
     const output = await command.run(readers(command.name, parsed, usage), async () => {
+      // Loaded on first use: help and usage errors answer without starting the core (DuckDB, tfjs, OPC UA).
+      const { createCliApi } = await import('./cli-api.js');
       api ??= await createCliApi();
       return api;
     });

@@ -8,12 +8,13 @@ import type {
   RegistryVerifyReport,
   RegistryVersionDetail,
 } from '../../shared/registry.js';
-import { WORKSPACE_FILE } from '../core/workspace/workspace.js';
 import { fail, type Readers } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import type { Command } from './command.js';
 
 const TOKEN_ENV = 'PDM_REGISTRY_TOKEN';
+/** The workspace's database file (core/workspace's WORKSPACE_FILE; not imported, so usage never loads DuckDB). */
+const WORKSPACE_FILE = 'workspace.duckdb';
 const isUrl = (location: string) => /^https?:\/\//i.test(location);
 
 const CONNECT = {
