@@ -126,9 +126,18 @@ const main = async (argv: readonly string[]): Promise<number | null> => {
       process.stdout.write(`${help}\n`);
       return 0;
     }
-    const { command, group, rest } = find(argv);
-    if (command === null) {
-      if (group !== null) throw new UsageError(`${group}: unknown subcommand "${argv[1] ?? ''}"`, groupHelp(group));
+    const { command, group, words, rest } = find(argv);
+    const sub = argv[1];
+    // "runs frob": a word after a group is a subcommand, not an argument of the group's default command.
+    const strayWord = command !== null && group !== null && words === 1 && sub !== undefined && !sub.startsWith('-');
+    if (command === null || (strayWord && command.positionals !== true)) {
+      if (group !== null)
+        throw new UsageError(
+          sub === undefined || sub.startsWith('-')
+            ? `${group}: name a subcommand`
+            : `${group}: unknown subcommand "${sub}"`,
+          groupHelp(group),
+        );
       throw new UsageError(`unknown command "${argv[0] ?? ''}"`, OVERVIEW);
     }
     usage = commandHelp(command);

@@ -92,6 +92,12 @@ describe('pdm-studio unknown flags and commands', () => {
     const sub = await cli('registry', 'frob');
     expect(sub.code).toBe(2);
     expect(sub.stderr).toMatch(/registry: unknown subcommand "frob"[\s\S]*pdm-studio registry list/);
+    const runs = await cli('runs', 'frob', '--workspace', ws);
+    expect(runs.code).toBe(2);
+    expect(runs.stderr).toMatch(/^pdm-studio: runs: unknown subcommand "frob"/);
+    const bare = await cli('import', '--workspace', ws);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^pdm-studio: import: name a subcommand[\s\S]*import opcua[\s\S]*import sql/);
   });
 });
 
