@@ -46,8 +46,12 @@ const OVERVIEW = `pdm-studio <command> [options]        pdm-studio help <command
 Commands:
 ${COMMANDS.map((c) => indent(c.usage)).join('\n')}
 
+train and datasets create read a training config (JSON): its fields in "pdm-studio help train", every detail in
+docs/training.md. Long jobs show progress on stderr; Ctrl-C cancels them.
 With --json the last line printed on stdout is one JSON object: the API's result, or {"error":{"code","message"}}.
-Every command but simulate, serve and registry init|serve|add-user calls the same API as the app.`;
+Exit status: 0 done, 1 failed, 2 wrong command line or no such workspace, 130 cancelled.
+Every command calls the same API as the app, except the tools around it: simulate, serve, registry init|serve|add-user
+and publish --run-dir (a run folder outside any workspace).`;
 
 const commandHelp = (c: Command) => `usage: pdm-studio ${c.usage}${c.details === undefined ? '' : `\n${c.details}`}`;
 

@@ -12,15 +12,18 @@ const WORKSPACE = { workspace: { type: 'string', short: 'w' } } as const;
 
 /** The training config's fields, for `help train` and `help datasets create`; docs/training.md has the rest. */
 export const TRAIN_CONFIG_HELP = `  The config is a JSON training config (docs/training.md; example docs/examples/cmapss-fd001.json):
-    name                 the run's name
-    dataset              assets {names: [...]} or {prefix: "..."}, signals [tag, ...], window {length, stride},
-                         smoothing (0-1 or null), normalisation z-score|min-max|none, validationFraction,
-                         label {kind: "rul", cap} | {kind: "failure-horizon", horizon} |
-                               {kind: "anomaly", normalSpan, abnormalWithin}
-    evaluation           assets, windows last|all, finalRul [numbers] or a file (relative to the config)
-    model                {type: dense, units} | gru | lstm | cnn1d | autoencoder | pca
-    training             epochs, batchSize, learningRate, loss mse|huber, patience, seed, ensemble, l2
-    backend              auto|tensorflow-gpu|tensorflow|wasm|cpu
+    name          the run's name
+    dataset       assets {names: [...]} or {prefix: "..."}; signals [tag, ...]; window {length, stride};
+                  from, to; resample {period, gap: forward-fill|reject}; smoothing (0-1 or null);
+                  normalisation z-score|min-max|none; validationFraction;
+                  label {kind: "rul", cap} | {kind: "failure-horizon", horizon} |
+                        {kind: "anomaly", normalSpan, abnormalWithin, thresholdQuantile}
+    evaluation    assets, windows last|all, finalRul: [numbers] or a file (relative to the config)
+    model         {type: "dense", units} | {type: "gru"|"lstm", units, dense} |
+                  {type: "cnn1d", filters, kernelSize, dense} | {type: "autoencoder", units} |
+                  {type: "pca", varianceKept}
+    training      epochs, batchSize, learningRate, loss mse|huber, patience, seed, ensemble, l2
+    backend       auto|tensorflow-gpu|tensorflow|wasm|cpu
   Fields with defaults may be left out.`;
 
 /** A JSON file as the user wrote it; the API validates it and names the offending field. */
