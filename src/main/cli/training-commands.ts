@@ -41,6 +41,18 @@ const readJson = async (file: string): Promise<unknown> => {
   }
 };
 
+/** The contract names a bad field as "startTraining: config.dataset.window: ..."; the user wrote it in `file`. */
+const inConfigFile = async <T>(file: string, call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    const field = error instanceof ApiError ? /^\w+: config\.(.*)$/s.exec(error.message) : null;
+    if (error instanceof ApiError && error.code === 'invalid-argument' && field !== null)
+      throw new ApiError('invalid-argument', `${file}: ${field[1] ?? ''}`);
+    throw error;
+  }
+};
+
 const TRAIN_USAGE = 'train --workspace <dir> --config <file.json> [--json]';
 
 export const train: Command = {
@@ -54,10 +66,9 @@ ${TRAIN_CONFIG_HELP}`,
     const config = await readJson(file);
     const client = await api();
     await client.openWorkspace(args.str('workspace'), { mustExist: true });
-    const { jobId } = await client.call('startTraining', {
-      config: config as never,
-      baseDir: dirname(resolve(file)),
-    });
+    const { jobId } = await inConfigFile(file, () =>
+      client.call('startTraining', { config: config as never, baseDir: dirname(resolve(file)) }),
+    );
     const result = (await client.followJob(jobId, { json: args.json })).training;
     if (result === null || result === undefined) throw new Error('training finished without a result');
     return { value: result, text: `run ${result.run} on ${result.backend}: ${JSON.stringify(result.metrics)}` };
@@ -113,10 +124,11 @@ export const datasetsCreate: Command = {
 ${TRAIN_CONFIG_HELP}`,
   options: { ...WORKSPACE, config: { type: 'string' } },
   run: async (args, api) => {
-    const config = await readJson(args.need('config', '<file.json>'));
+    const file = args.need('config', '<file.json>');
+    const config = await readJson(file);
     const client = await api();
     await client.openWorkspace(args.str('workspace'), { mustExist: true });
-    const dataset = await client.call('createDataset', { config: config as never });
+    const dataset = await inConfigFile(file, () => client.call('createDataset', { config: config as never }));
     return {
       value: dataset,
       text: `${dataset.created ? 'saved' : 'already saved:'} ${dataset.id} (${dataset.assets.length} assets, ${dataset.windows} windows)`,

@@ -14,10 +14,11 @@ const cli = async (...args: string[]) => {
   });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 };
+/** A failing run's stderr, with its exit status as the first line ("exit 2"). */
 const fail = async (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', ...args]).then(
     () => '',
-    (error: { stderr: string }) => error.stderr,
+    (error: { stderr: string; code: number }) => `exit ${error.code}\n${error.stderr}`,
   );
 
 let dir: string;
@@ -141,7 +142,7 @@ describe('CLI train and evaluate', () => {
     ).toMatch(/no dataset "ds-nope"/);
   });
 
-  it('a bad config is refused with the problem named, and exit code 2', async () => {
+  it('a bad config is refused with the problem named: exit 2 when the contract rejects it, 1 when the data does', async () => {
     const config = join(dir, 'bad.json');
     await writeFile(
       config,
@@ -156,7 +157,12 @@ describe('CLI train and evaluate', () => {
       }),
     );
     expect(await fail('train', '--workspace', join(dir, 'ws'), '--config', config, '--json')).toMatch(
-      /window length 500 is longer than the shortest asset/,
+      /^exit 1\n[\s\S]*window length 500 is longer than the shortest asset/,
+    );
+    const invalid = join(dir, 'invalid.json');
+    await writeFile(invalid, JSON.stringify({ dataset: { signals: [] }, model: { type: 'dense' } }));
+    expect(await fail('train', '--workspace', join(dir, 'ws'), '--config', invalid, '--json')).toMatch(
+      /^exit 2\npdm-studio: \S*invalid\.json: dataset\./,
     );
     expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', 'run-nope', '--json')).toMatch(
       /no run "run-nope"/,
