@@ -3,7 +3,10 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { tmpdir } from 'node:os';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
+import { startRegistryServer, type RegistryServer } from '../../../src/main/core/registry/server.js';
+import { addUser, UserDirectory } from '../../../src/main/core/registry/users.js';
 import { apiCaller } from '../../support/api-caller.js';
 import { tempDir, writeRun } from '../registry/helpers.js';
 
@@ -71,5 +74,50 @@ describe('fetchRegistryVersion over the app API (real folder registry)', () => {
     });
     expect(existsSync(out)).toBe(false);
     expect((await readdir(root)).filter((f) => f.startsWith('fetched-tampered'))).toEqual([]);
+  });
+});
+
+describe('fetchRegistryVersion and getModelCard from a registry server: both through the registry client', () => {
+  let server: RegistryServer;
+  let serverRoot: string;
+  const cardFolders = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('pdm-card-')).length;
+
+  beforeAll(async () => {
+    const usersFile = join(root, 'users.json');
+    const token = await addUser(usersFile, 'alice', 'author');
+    serverRoot = join(root, 'server-registry');
+    const store = await FolderStore.open(serverRoot, { create: true, config: { fsync: false } });
+    server = await startRegistryServer({ store, users: new UserDirectory(usersFile) });
+    await call('openRegistry', { location: server.url, token });
+    await call('publishRun', { runId: 'run-1', name: 'fan' });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('fetches a version over HTTP, verified, and reads the model card from a verified copy it does not keep', async () => {
+    const out = join(root, 'fan-v1');
+    expect(await call('fetchRegistryVersion', { name: 'fan', version: 'latest', out })).toMatchObject({
+      name: 'fan',
+      version: 1,
+      dir: out,
+    });
+    const card = await readFile(join(out, 'model-card.html'), 'utf8');
+    const before = await cardFolders();
+    expect(await call('getModelCard', { name: 'fan', version: 1 })).toBe(card);
+    expect(await cardFolders()).toBe(before);
+  });
+
+  it('a package tampered with on the server: no fetch, and no model card from it either', async () => {
+    const weights = join(serverRoot, 'models', 'fan', '1', 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[1] = (bytes[1] ?? 0) ^ 0xff;
+    await writeFile(weights, bytes);
+    await expect(
+      call('fetchRegistryVersion', { name: 'fan', version: 1, out: join(root, 'fan-tampered') }),
+    ).rejects.toMatchObject({ code: 'integrity', message: expect.stringMatching(/weights\.bin/) });
+    expect(existsSync(join(root, 'fan-tampered'))).toBe(false);
+    await expect(call('getModelCard', { name: 'fan', version: 1 })).rejects.toMatchObject({ code: 'integrity' });
   });
 });
