@@ -80,11 +80,12 @@ describe('fetchRegistryVersion over the app API (real folder registry)', () => {
 describe('fetchRegistryVersion and getModelCard from a registry server: both through the registry client', () => {
   let server: RegistryServer;
   let serverRoot: string;
+  let token: string;
   const cardFolders = async () => (await readdir(tmpdir())).filter((f) => f.startsWith('pdm-card-')).length;
 
   beforeAll(async () => {
     const usersFile = join(root, 'users.json');
-    const token = await addUser(usersFile, 'alice', 'author');
+    token = await addUser(usersFile, 'alice', 'author');
     serverRoot = join(root, 'server-registry');
     const store = await FolderStore.open(serverRoot, { create: true, config: { fsync: false } });
     server = await startRegistryServer({ store, users: new UserDirectory(usersFile) });
@@ -97,6 +98,7 @@ describe('fetchRegistryVersion and getModelCard from a registry server: both thr
   });
 
   it('fetches a version over HTTP, verified, and reads the model card from a verified copy it does not keep', async () => {
+    await call('openRegistry', { location: server.url, token });
     const out = join(root, 'fan-v1');
     expect(await call('fetchRegistryVersion', { name: 'fan', version: 'latest', out })).toMatchObject({
       name: 'fan',
@@ -118,6 +120,9 @@ describe('fetchRegistryVersion and getModelCard from a registry server: both thr
       call('fetchRegistryVersion', { name: 'fan', version: 1, out: join(root, 'fan-tampered') }),
     ).rejects.toMatchObject({ code: 'integrity', message: expect.stringMatching(/weights\.bin/) });
     expect(existsSync(join(root, 'fan-tampered'))).toBe(false);
+    // This session keeps the card it verified before the tampering; a new connection reads the package afresh.
+    expect(await call('getModelCard', { name: 'fan', version: 1 })).toContain('fan');
+    await call('openRegistry', { location: server.url, token });
     await expect(call('getModelCard', { name: 'fan', version: 1 })).rejects.toMatchObject({ code: 'integrity' });
   });
 });
