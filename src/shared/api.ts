@@ -36,7 +36,10 @@ import {
   RegistryVersionDetailSchema,
   RegistryVersionRefSchema,
   RequiredReasonSchema,
+  RegistryVersionSchema,
 } from './registry.js';
+import { CreatedDatasetSchema, DatasetListingSchema, DatasetSnapshotConfigSchema } from './dataset-snapshot.js';
+import { SqlImportRequestSchema } from './sql-import.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -53,13 +56,14 @@ export const apiMethods = {
     z.object({}),
     z.object({
       version: z.string(),
-      shell: z.enum(['electron', 'web']),
+      shell: z.enum(['electron', 'web', 'cli']),
       workspace: WorkspaceInfoSchema.nullable(),
       sampleAvailable: z.boolean(),
     }),
   ),
   listRecentWorkspaces: method(z.object({}), z.array(RecentWorkspaceSchema)),
-  openWorkspace: method(z.object({ path: AbsolutePath }), WorkspaceInfoSchema),
+  /** Opens (and creates, unless `mustExist`) a workspace folder; `mustExist` refuses a missing one ('no-workspace'). */
+  openWorkspace: method(z.object({ path: AbsolutePath, mustExist: z.boolean().optional() }), WorkspaceInfoSchema),
   openSampleWorkspace: method(z.object({ path: AbsolutePath.optional() }), WorkspaceInfoSchema),
   /** Native dialog where the shell has one; `supported: false` tells the view to ask for a typed path. */
   selectPath: method(
@@ -81,6 +85,8 @@ export const apiMethods = {
    */
   openLogFolder: method(z.object({}), z.object({ path: z.string(), opened: z.boolean() })),
   listSignals: method(z.object({}), z.array(SignalSchema)),
+  /** Signals named by id, by tag when it is unique, or as asset/tag, in the order asked; unknown: 'not-found'. */
+  resolveSignals: method(z.object({ refs: z.array(z.string().min(1).max(500)).min(1).max(64) }), z.array(SignalSchema)),
   updateSignals: method(
     z.object({
       ids: SignalIds.min(1),
@@ -145,6 +151,8 @@ export const apiMethods = {
     }),
     z.object({ jobId: z.string() }),
   ),
+  /** Import from a PostgreSQL historian as a job ('sql-import'; result in JobState.sql). */
+  startSqlImport: method(SqlImportRequestSchema, z.object({ jobId: z.string() })),
   listConnectionProfiles: method(z.object({}), z.array(ConnectionProfileSchema)),
   saveConnectionProfile: method(SaveConnectionProfileSchema, ConnectionProfileSchema),
   deleteConnectionProfile: method(z.object({ name: z.string().min(1).max(100) }), z.object({ deleted: z.boolean() })),
@@ -157,6 +165,13 @@ export const apiMethods = {
     z.object({ config: TrainConfigSchema, baseDir: AbsolutePath.optional() }),
     z.object({ jobId: z.string() }),
   ),
+  /** Saved dataset snapshots of the open workspace, newest first. */
+  listDatasets: method(z.object({}), z.array(DatasetListingSchema)),
+  /**
+   * Build and save the snapshot a training config's dataset part defines (docs/training.md), without training;
+   * scoring a run on it later (evaluateRun with datasetId) reads the frozen data, whatever the workspace becomes.
+   */
+  createDataset: method(z.object({ config: DatasetSnapshotConfigSchema }), CreatedDatasetSchema),
   /** Runs of the open workspace, newest first. */
   listRuns: method(z.object({}), z.array(RunSummarySchema)),
   getRun: method(z.object({ id: z.string().min(1).max(100) }), RunDetailSchema),
@@ -213,6 +228,24 @@ export const apiMethods = {
     RegistryGovernResultSchema,
   ),
   verifyRegistry: method(z.object({}), RegistryVerifyReportSchema),
+  /**
+   * Copy a version's package into the new folder `out` (must not exist), every file verified against its
+   * SHA256SUMS before the folder appears; `version` may be 'production' or 'latest'.
+   */
+  fetchRegistryVersion: method(
+    z.object({
+      name: RegistryModelNameSchema,
+      version: z.union([RegistryVersionSchema, z.enum(['production', 'latest'])]),
+      out: AbsolutePath,
+    }),
+    z.object({
+      name: z.string(),
+      version: z.number().int(),
+      dir: z.string(),
+      files: z.number().int(),
+      bytes: z.number(),
+    }),
+  ),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -195,9 +195,25 @@ export const OpcuaImportSummarySchema = z.object({
 });
 export type OpcuaImportSummary = z.infer<typeof OpcuaImportSummarySchema>;
 
+/** Outcome of a PostgreSQL historian import job (see historians/sql/postgres-import.ts). Times in ms. */
+export const SqlImportSummarySchema = z.object({
+  rows: z.number().int(),
+  values: z.number().int(),
+  duplicates: z.number().int(),
+  signals: z.number().int(),
+  signalIds: z.array(z.number().int()),
+  /** Continued from the checkpoint ("update to now"). */
+  resumed: z.boolean(),
+  fromMs: z.number(),
+  toMs: z.number(),
+  seconds: z.number(),
+  ingestId: z.number().int().nullable(),
+});
+export type SqlImportSummary = z.infer<typeof SqlImportSummarySchema>;
+
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import', 'training']),
+  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),
@@ -205,6 +221,8 @@ export const JobStateSchema = z.object({
   error: z.string().nullable(),
   /** Set by 'opcua-import' jobs when they finish. */
   opcua: OpcuaImportSummarySchema.nullable().optional(),
+  /** Set by 'sql-import' jobs when they finish. */
+  sql: SqlImportSummarySchema.nullable().optional(),
   /** Set by 'training' jobs when they finish. */
   training: TrainingJobResultSchema.nullable().optional(),
 });

@@ -1,309 +1,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { format, parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { format } from 'node:util';
+import { ApiError } from '../../shared/api.js';
+import type { OpcuaConnect } from '../../shared/historian.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
-import { parseTime, type ImportControl } from '../core/historians/control.js';
-import { ProfileStore } from '../core/historians/profiles.js';
-import { printResult, withWorkspace } from './cli-io.js';
+import { parseTime } from '../core/historians/control.js';
+import { fail, type Readers } from './cli-args.js';
+import type { CliApi } from './cli-api.js';
+import type { Command } from './command.js';
 
-/** Commands that talk to historians: simulate, browse, import opcua|sql|events. */
-export const HISTORIAN_COMMANDS = new Set(['simulate', 'browse', 'import']);
+const PASSWORD_NOTE =
+  '  Passwords come from --password-file or the PDM_PASSWORD environment variable, never from the command line.';
 
-export const HISTORIAN_USAGE = `  simulate [--port 4840] [--assets N] [--days D] [--seed S] [--end <iso>] [--work-orders <csv>]
-           [--user NAME --password-file F]   plant simulator: an OPC UA server with history on 127.0.0.1
-  browse --endpoint <opc.tcp://...> [--security-mode None|Sign|SignAndEncrypt] [--user NAME] [--trust-server] [--json]
-  import opcua --workspace <dir> --endpoint <url> --tags <nodeId,...|@file> [--from <iso>] [--to <iso>|now]
-         [--security-mode M] [--user NAME] [--profile NAME] [--save-profile NAME] [--trust-server] [--json]
-  import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
-         [--from <iso>] [--to <iso>] [--asset NAME] [--json]      $1 = from, $2 = to (timestamptz) in the query
-  import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--json]
-  Passwords come from --password-file or the PDM_PASSWORD environment variable, never from the command line.`;
-
-const fail = (message: string): never => {
-  throw new Error(message);
-};
-
+/** A password file's content (without its final newline), else PDM_PASSWORD; the API decides what else to try. */
 const readPassword = async (file: string | undefined): Promise<string | undefined> => {
   if (file !== undefined) return (await readFile(resolve(file), 'utf8')).replace(/\r?\n$/, '');
-  return process.env['PDM_PASSWORD'];
+  const env = process.env['PDM_PASSWORD'];
+  return env === undefined || env === '' ? undefined : env;
 };
 
-const progressPrinter = (json: boolean): ImportControl['progress'] =>
-  json
-    ? () => undefined
-    : (f, m) => process.stderr.write(`\r${f === null ? '' : `${Math.round(f * 100)}% `}${m}      `);
-
-/** Cancel on Ctrl+C: the import stops at the next batch, releases what it holds, and says so. */
-const cancelOnSignal = (): { isCancelled: () => boolean; dispose: () => void } => {
-  let cancelled = false;
-  const onSignal = () => {
-    if (cancelled) process.exit(130);
-    cancelled = true;
-    process.stderr.write('\ncancelling (Ctrl+C again to quit at once)...\n');
-  };
-  process.on('SIGINT', onSignal);
-  return { isCancelled: () => cancelled, dispose: () => process.off('SIGINT', onSignal) };
-};
-
-const OPTIONS = {
-  workspace: { type: 'string', short: 'w' },
-  endpoint: { type: 'string' },
-  'security-mode': { type: 'string' },
-  'security-policy': { type: 'string' },
-  user: { type: 'string' },
-  'password-file': { type: 'string' },
-  profile: { type: 'string' },
-  'save-profile': { type: 'string' },
-  'trust-server': { type: 'boolean' },
-  tags: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  port: { type: 'string' },
-  assets: { type: 'string' },
-  days: { type: 'string' },
-  seed: { type: 'string' },
-  end: { type: 'string' },
-  period: { type: 'string' },
-  'work-orders': { type: 'string' },
-  'pki-dir': { type: 'string' },
-  url: { type: 'string' },
-  query: { type: 'string' },
-  layout: { type: 'string' },
-  asset: { type: 'string' },
-  'asset-map': { type: 'string' },
-  'values-per-read': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const int = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) fail(`--${name}: not a whole number: ${raw}`);
-  return n;
-};
-
-type Values = ReturnType<typeof parse>['values'];
-const parse = (args: readonly string[]) => parseArgs({ args: [...args], allowPositionals: true, options: OPTIONS });
-
-/** Connection settings from the options, or from a saved profile (`--profile`), the password decrypted. */
-const opcuaSettings = async (values: Values) => {
-  const userDataDir = defaultUserDataDir();
-  if (values.profile !== undefined) {
-    if (values.workspace === undefined) fail('--profile needs --workspace (profiles are saved per workspace)');
-    const profile = await new ProfileStore(resolve(values.workspace as string), userDataDir).get(values.profile);
-    if (profile.kind !== 'opcua') fail(`profile "${values.profile}" is not an OPC UA connection`);
-    const p = profile as Extract<typeof profile, { kind: 'opcua' }>;
-    return {
-      endpoint: p.endpoint,
-      securityMode: p.securityMode,
-      securityPolicy: p.securityPolicy,
-      user: p.userName === null ? undefined : { userName: p.userName, password: p.plainPassword ?? '' },
-      userDataDir,
-    };
-  }
-  const endpoint = values.endpoint ?? fail('--endpoint <opc.tcp://host:port> is required');
-  const securityMode = (values['security-mode'] ?? 'None') as 'None' | 'Sign' | 'SignAndEncrypt';
-  if (!['None', 'Sign', 'SignAndEncrypt'].includes(securityMode)) fail('--security-mode: None, Sign or SignAndEncrypt');
-  const securityPolicy = (values['security-policy'] ?? (securityMode === 'None' ? 'None' : 'Basic256Sha256')) as
-    'None' | 'Basic256Sha256';
-  if (!['None', 'Basic256Sha256'].includes(securityPolicy)) fail('--security-policy: None or Basic256Sha256');
-  let user: { userName: string; password: string } | undefined;
-  if (values.user !== undefined) {
-    const password = await readPassword(values['password-file']);
-    if (password === undefined) fail(`--user ${values.user}: give the password with --password-file or PDM_PASSWORD`);
-    user = { userName: values.user, password: password as string };
-  }
-  return { endpoint, securityMode, securityPolicy, user, userDataDir };
-};
-
-const simulate = async (values: Values) => {
-  const { PlantSimulator } = await import('../core/historians/simulator/opcua-simulator.js');
-  const { workOrdersCsv } = await import('../core/historians/simulator/plant-model.js');
-  const { join } = await import('node:path');
-  const password = values.user === undefined ? undefined : await readPassword(values['password-file']);
-  if (values.user !== undefined && password === undefined)
-    fail('--user: give the password with --password-file or PDM_PASSWORD');
-  const endMs = values.end === undefined ? undefined : parseTime(values.end, '--end');
-  const sim = await PlantSimulator.start({
-    port: int('port', values.port, 4840),
-    assets: int('assets', values.assets, 4),
-    days: int('days', values.days, 30),
-    seed: int('seed', values.seed, 1),
-    ...(endMs !== undefined ? { endMs } : {}),
-    periodMs: int('period', values.period, 60) * 1000,
-    pkiDir: values['pki-dir'] ?? join(defaultUserDataDir(), 'simulator-pki'),
-    ...(values.user !== undefined ? { users: [{ userName: values.user, password: password as string }] } : {}),
-  });
-  let workOrders: string | null = null;
-  if (values['work-orders'] !== undefined) {
-    workOrders = resolve(values['work-orders']);
-    const end = sim.historyEndMs();
-    await writeFile(workOrders, workOrdersCsv(sim.model.workOrdersBetween(sim.model.options.startMs, end)));
-  }
-  const info = {
-    endpoint: sim.endpointUrl,
-    tags: sim.tags.length,
-    assets: sim.model.assets.length,
-    from: new Date(sim.model.options.startMs).toISOString(),
-    to: endMs === undefined ? 'now (growing)' : new Date(endMs).toISOString(),
-    workOrders,
-  };
-  printResult(
-    values.json === true,
-    info,
-    `plant simulator on ${info.endpoint}: ${info.assets} assets, ${info.tags} tags with history from ${info.from}` +
-      `${workOrders ? `; work orders in ${workOrders}` : ''}. Ctrl+C stops it.`,
-  );
-  await new Promise<void>((done) => {
-    const stop = () => {
-      sim.stop().then(done, done);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-};
-
-const browse = async (values: Values) => {
-  const { connectOpcua } = await import('../core/historians/opcua/connection.js');
-  const { browseTags } = await import('../core/historians/opcua/browse.js');
-  const settings = await opcuaSettings(values);
-  const connection = await connectOpcua({ ...settings, trustServerCertificate: values['trust-server'] === true });
-  try {
-    const tags = await browseTags(connection.session);
-    printResult(
-      values.json === true,
-      {
-        tags: tags.map((t) => ({
-          nodeId: t.nodeId,
-          name: t.name,
-          unit: t.unit,
-          historizing: t.historizing,
-          asset: t.asset,
-          low: t.low,
-          high: t.high,
-        })),
-      },
-      tags
-        .map((t) => `${t.nodeId}\t${t.asset ?? ''}\t${t.name}\t${t.unit ?? ''}\t${t.historizing ? 'history' : ''}`)
-        .join('\n'),
-    );
-  } finally {
-    await connection.close();
-  }
-};
-
-const tagList = async (raw: string | undefined): Promise<string[]> => {
-  if (raw === undefined) fail('--tags <nodeId,...|@file> is required');
-  const text = (raw as string).startsWith('@')
-    ? await readFile(resolve((raw as string).slice(1)), 'utf8')
-    : (raw as string);
-  const tags = text
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0 && !s.startsWith('#'));
-  if (tags.length === 0) fail('--tags: no tag given');
-  return tags;
-};
-
-const importOpcua = async (values: Values) => {
-  const { connectOpcua } = await import('../core/historians/opcua/connection.js');
-  const { importOpcuaHistory } = await import('../core/historians/opcua/history-import.js');
-  const settings = await opcuaSettings(values);
-  const nodeIds = await tagList(values.tags);
-  const fromMs = values.from === undefined ? undefined : parseTime(values.from, '--from');
-  const toMs = values.to === undefined ? undefined : parseTime(values.to, '--to');
-  const json = values.json === true;
-  await withWorkspace(values.workspace, async (ws) => {
-    const connection = await connectOpcua({ ...settings, trustServerCertificate: values['trust-server'] === true });
-    const cancel = cancelOnSignal();
-    try {
-      const result = await importOpcuaHistory(
-        ws,
-        connection.session,
-        {
-          endpoint: settings.endpoint,
-          nodeIds,
-          fromMs,
-          toMs,
-          ...(values['values-per-read'] !== undefined
-            ? { valuesPerRead: int('values-per-read', values['values-per-read'], 10_000) }
-            : {}),
-        },
-        { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
-      );
-      if (values['save-profile'] !== undefined) {
-        await new ProfileStore(ws.path, settings.userDataDir).save({
-          kind: 'opcua',
-          name: values['save-profile'],
-          endpoint: settings.endpoint,
-          securityMode: settings.securityMode,
-          securityPolicy: settings.securityPolicy,
-          userName: settings.user?.userName ?? null,
-          plainPassword: settings.user?.password ?? null,
-        });
-      }
-      if (!json) process.stderr.write('\n');
-      printResult(
-        json,
-        { ...result, perTag: undefined, tagDetails: result.perTag },
-        `${result.values} values from ${result.tags} tags in ${result.seconds.toFixed(1)} s (${result.duplicates} duplicates skipped${result.resumed ? '; resumed from checkpoints' : ''})`,
-      );
-    } finally {
-      cancel.dispose();
-      await connection.close();
-    }
-  });
-};
-
-const importSql = async (values: Values) => {
-  const { importPostgres } = await import('../core/historians/sql/postgres-import.js');
-  const url = values.url ?? fail('--url <postgres://user@host:port/db> is required');
-  const queryFile = values.query ?? fail('--query <file.sql> is required');
-  const query = await readFile(resolve(queryFile as string), 'utf8');
-  const layout = (values.layout ?? 'long') as 'long' | 'wide';
-  if (layout !== 'long' && layout !== 'wide') fail('--layout: long or wide');
-  const json = values.json === true;
-  const password = await readPassword(values['password-file']);
-  await withWorkspace(values.workspace, async (ws) => {
-    const cancel = cancelOnSignal();
-    try {
-      const result = await importPostgres(
-        ws,
-        {
-          url: url as string,
-          ...(password !== undefined ? { password } : {}),
-          query,
-          layout,
-          fromMs: values.from === undefined ? undefined : parseTime(values.from, '--from'),
-          toMs: values.to === undefined ? undefined : parseTime(values.to, '--to'),
-          ...(values.asset !== undefined ? { asset: values.asset } : {}),
-        },
-        { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
-      );
-      if (!json) process.stderr.write('\n');
-      printResult(
-        json,
-        result,
-        `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`,
-      );
-    } finally {
-      cancel.dispose();
-    }
-  });
-};
-
-const importEvents = async (values: Values, positionals: readonly string[]) => {
-  const { importWorkOrders, readAssetMap } = await import('../core/historians/events/work-orders.js');
-  const file = positionals[0] ?? fail('import events: name the work-order CSV file');
-  const assetMap = values['asset-map'] === undefined ? {} : await readAssetMap(resolve(values['asset-map']));
-  await withWorkspace(values.workspace, async (ws) => {
-    const result = await importWorkOrders(ws, resolve(file as string), { assetMap });
-    printResult(
-      values.json === true,
-      result,
-      `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`,
-    );
-  });
+/** An ISO 8601 option as the API's µs. */
+const micros = (args: Readers, name: string): number | undefined => {
+  const raw = args.str(name);
+  return raw === undefined ? undefined : parseTime(raw, `--${name}`) * 1000;
 };
 
 /** node-opcua logs warnings with console.log: keep stdout for results (with --json its last line is the JSON). */
@@ -316,18 +35,297 @@ const logsToStderr = () => {
   console.warn = toStderr;
 };
 
-export const runHistorianCommand = async (command: string, args: readonly string[]): Promise<void> => {
-  logsToStderr();
-  if (command === 'import') {
-    const [kind, ...rest] = args;
-    const { values, positionals } = parse(rest);
-    if (kind === 'opcua') return importOpcua(values);
-    if (kind === 'sql') return importSql(values);
-    if (kind === 'events') return importEvents(values, positionals);
-    fail(`import: opcua, sql or events (files are imported with "ingest"), not "${kind ?? ''}"`);
+const CONNECT_OPTIONS = {
+  endpoint: { type: 'string' },
+  'security-mode': { type: 'string' },
+  'security-policy': { type: 'string' },
+  user: { type: 'string' },
+  'password-file': { type: 'string' },
+  profile: { type: 'string' },
+  'trust-server': { type: 'boolean' },
+} as const;
+
+/**
+ * The connection as the API takes it. With --profile, the endpoint, security and user come from the saved
+ * profile (listConnectionProfiles) and the API resolves its saved password; options given override them.
+ */
+const opcuaConnect = async (args: Readers, client: CliApi): Promise<OpcuaConnect> => {
+  const profileName = args.str('profile');
+  let saved: Partial<OpcuaConnect> = {};
+  if (profileName !== undefined) {
+    const profile = (await client.call('listConnectionProfiles', {})).find((p) => p.name === profileName);
+    if (profile === undefined)
+      throw new ApiError('not-found', `no saved connection "${profileName}" in this workspace`);
+    if (profile.kind !== 'opcua') fail(`--profile ${profileName}: not an OPC UA connection`);
+    if (profile.kind === 'opcua') {
+      saved = {
+        endpoint: profile.endpoint,
+        securityMode: profile.securityMode,
+        securityPolicy: profile.securityPolicy,
+        ...(profile.userName !== null ? { userName: profile.userName } : {}),
+      };
+    }
   }
-  const { values } = parse(args);
-  if (command === 'simulate') return simulate(values);
-  if (command === 'browse') return browse(values);
-  fail(`unknown command ${command}`);
+  const endpoint = args.str('endpoint') ?? saved.endpoint ?? fail('--endpoint <opc.tcp://host:port> is required');
+  const securityMode = (args.str('security-mode') ?? saved.securityMode ?? 'None') as OpcuaConnect['securityMode'];
+  const securityPolicy = (args.str('security-policy') ??
+    saved.securityPolicy ??
+    (securityMode === 'None' ? 'None' : 'Basic256Sha256')) as OpcuaConnect['securityPolicy'];
+  const userName = args.str('user') ?? saved.userName;
+  const password = userName === undefined ? undefined : await readPassword(args.str('password-file'));
+  if (userName !== undefined && password === undefined && profileName === undefined)
+    fail(`--user ${userName}: give the password with --password-file or PDM_PASSWORD`);
+  return {
+    endpoint,
+    securityMode,
+    securityPolicy,
+    ...(userName !== undefined ? { userName } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(profileName !== undefined ? { profile: profileName } : {}),
+    ...(args.flag('trust-server') ? { trustServer: 'once' as const } : {}),
+  };
 };
+
+export const simulate: Command = {
+  name: 'simulate',
+  usage: `simulate [--port 4840] [--assets N] [--days D] [--seed S] [--end <iso>] [--period S] [--work-orders <csv>]
+         [--user NAME --password-file F] [--pki-dir DIR] [--json]`,
+  details: `  The plant simulator: an OPC UA server with history on 127.0.0.1, for trying imports (Ctrl-C stops it).
+  It is a test fixture, not part of the app, so it runs the simulator directly.
+${PASSWORD_NOTE}`,
+  options: {
+    port: { type: 'string' },
+    assets: { type: 'string' },
+    days: { type: 'string' },
+    seed: { type: 'string' },
+    end: { type: 'string' },
+    period: { type: 'string' },
+    'work-orders': { type: 'string' },
+    'pki-dir': { type: 'string' },
+    user: { type: 'string' },
+    'password-file': { type: 'string' },
+  },
+  run: async (args) => {
+    logsToStderr();
+    const { PlantSimulator } = await import('../core/historians/simulator/opcua-simulator.js');
+    const { workOrdersCsv } = await import('../core/historians/simulator/plant-model.js');
+    const userName = args.str('user');
+    const password = userName === undefined ? undefined : await readPassword(args.str('password-file'));
+    if (userName !== undefined && password === undefined)
+      fail('simulate: --user: give the password with --password-file or PDM_PASSWORD');
+    const end = args.str('end');
+    const endMs = end === undefined ? undefined : parseTime(end, '--end');
+    const sim = await PlantSimulator.start({
+      port: args.int('port') ?? 4840,
+      assets: args.int('assets') ?? 4,
+      days: args.int('days') ?? 30,
+      seed: args.int('seed') ?? 1,
+      ...(endMs !== undefined ? { endMs } : {}),
+      periodMs: (args.int('period') ?? 60) * 1000,
+      pkiDir: args.str('pki-dir') ?? join(defaultUserDataDir(), 'simulator-pki'),
+      ...(userName !== undefined && password !== undefined ? { users: [{ userName, password }] } : {}),
+    });
+    let workOrders: string | null = null;
+    const workOrdersFile = args.str('work-orders');
+    if (workOrdersFile !== undefined) {
+      workOrders = resolve(workOrdersFile);
+      await writeFile(
+        workOrders,
+        workOrdersCsv(sim.model.workOrdersBetween(sim.model.options.startMs, sim.historyEndMs())),
+      );
+    }
+    const info = {
+      endpoint: sim.endpointUrl,
+      tags: sim.tags.length,
+      assets: sim.model.assets.length,
+      from: new Date(sim.model.options.startMs).toISOString(),
+      to: endMs === undefined ? 'now (growing)' : new Date(endMs).toISOString(),
+      workOrders,
+    };
+    process.stdout.write(
+      `${
+        args.json
+          ? JSON.stringify(info)
+          : `plant simulator on ${info.endpoint}: ${info.assets} assets, ${info.tags} tags with history from ${info.from}` +
+            `${workOrders ? `; work orders in ${workOrders}` : ''}. Ctrl+C stops it.`
+      }\n`,
+    );
+    await new Promise<void>((done) => {
+      const stop = () => {
+        sim.stop().then(done, done);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return null;
+  },
+};
+
+export const browse: Command = {
+  name: 'browse',
+  usage: `browse --endpoint <opc.tcp://...> [--security-mode None|Sign|SignAndEncrypt] [--security-policy P]
+       [--user NAME] [--password-file F] [--profile NAME --workspace <dir>] [--trust-server] [--json]`,
+  details: `  The server's historizing variables with units (browseOpcua). --profile: a connection saved in the workspace.
+${PASSWORD_NOTE}`,
+  options: { ...CONNECT_OPTIONS, workspace: { type: 'string', short: 'w' } },
+  run: async (args, api) => {
+    logsToStderr();
+    const client = await api();
+    if (args.str('profile') !== undefined) {
+      if (args.str('workspace') === undefined)
+        fail('browse: --profile needs --workspace (profiles are saved per workspace)');
+      await client.openWorkspace(args.str('workspace'), { mustExist: true });
+    }
+    const result = await client.call('browseOpcua', await opcuaConnect(args, client));
+    return {
+      value: result,
+      text: result.tags
+        .map((t) => `${t.nodeId}\t${t.asset ?? ''}\t${t.name}\t${t.unit ?? ''}\t${t.historizing ? 'history' : ''}`)
+        .join('\n'),
+    };
+  },
+};
+
+const tagList = async (raw: string | undefined): Promise<string[]> => {
+  if (raw === undefined) return fail('import opcua: --tags <nodeId,...|@file> is required');
+  const text = raw.startsWith('@') ? await readFile(resolve(raw.slice(1)), 'utf8') : raw;
+  const tags = text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !s.startsWith('#'));
+  if (tags.length === 0) fail('import opcua: --tags: no tag given');
+  return tags;
+};
+
+export const importOpcua: Command = {
+  name: 'import opcua',
+  usage: `import opcua --workspace <dir> --endpoint <url> --tags <nodeId,...|@file> [--from <iso>] [--to <iso>|now]
+       [--security-mode M] [--user NAME] [--password-file F] [--profile NAME] [--save-profile NAME]
+       [--trust-server] [--json]`,
+  details: `  Raw history of the tags as a job (startOpcuaImport); without --from each tag continues from its checkpoint.
+  Progress on stderr; Ctrl-C cancels. --save-profile keeps the connection (password encrypted) for the app.
+${PASSWORD_NOTE}`,
+  options: {
+    ...CONNECT_OPTIONS,
+    workspace: { type: 'string', short: 'w' },
+    'save-profile': { type: 'string' },
+    tags: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
+  run: async (args, api) => {
+    logsToStderr();
+    const tags = await tagList(args.str('tags'));
+    const from = micros(args, 'from');
+    const to = micros(args, 'to');
+    const client = await api();
+    await client.openWorkspace(args.str('workspace'), { mustExist: false });
+    const connect = await opcuaConnect(args, client);
+    const { jobId } = await client.call('startOpcuaImport', {
+      ...connect,
+      tags,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+    });
+    const result = (await client.followJob(jobId, { json: args.json })).opcua;
+    if (result === null || result === undefined) throw new Error('the import finished without a summary');
+    const saveAs = args.str('save-profile');
+    if (saveAs !== undefined) {
+      await client.call('saveConnectionProfile', {
+        name: saveAs,
+        endpoint: connect.endpoint,
+        securityMode: connect.securityMode,
+        securityPolicy: connect.securityPolicy,
+        userName: connect.userName ?? null,
+        ...(connect.password !== undefined ? { password: connect.password } : {}),
+      });
+    }
+    return {
+      value: result,
+      text: `${result.values} values from ${result.tags} tags in ${result.seconds.toFixed(1)} s (${result.duplicates} duplicates skipped${result.resumed ? '; resumed from checkpoints' : ''})`,
+    };
+  },
+};
+
+export const importSql: Command = {
+  name: 'import sql',
+  usage: `import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
+       [--from <iso>] [--to <iso>] [--asset NAME] [--password-file F] [--profile NAME] [--json]`,
+  details: `  A PostgreSQL historian as a job (startSqlImport). In the query $1 = from and $2 = to (timestamptz); long rows
+  are (time, tag, value[, quality][, asset]), wide rows a time column and one column per tag. Without --from
+  it continues from the last import of the same query. --profile: a saved PostgreSQL connection's password.
+${PASSWORD_NOTE}`,
+  options: {
+    workspace: { type: 'string', short: 'w' },
+    url: { type: 'string' },
+    query: { type: 'string' },
+    layout: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    asset: { type: 'string' },
+    'password-file': { type: 'string' },
+    profile: { type: 'string' },
+  },
+  run: async (args, api) => {
+    const url = args.need('url', '<postgres://user@host:port/db>');
+    const queryFile = args.need('query', '<file.sql>');
+    const layout = args.str('layout') ?? 'long';
+    if (layout !== 'long' && layout !== 'wide') fail('import sql: --layout: long or wide');
+    const query = await readFile(resolve(queryFile), 'utf8').catch(() => {
+      throw new ApiError('invalid-argument', `${queryFile}: cannot read the query file`);
+    });
+    const password = await readPassword(args.str('password-file'));
+    const profile = args.str('profile');
+    const asset = args.str('asset');
+    const from = micros(args, 'from');
+    const to = micros(args, 'to');
+    const client = await api();
+    await client.openWorkspace(args.str('workspace'), { mustExist: false });
+    const { jobId } = await client.call('startSqlImport', {
+      url,
+      query,
+      layout: layout as 'long' | 'wide',
+      ...(password !== undefined ? { password } : {}),
+      ...(profile !== undefined ? { profile } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(asset !== undefined ? { asset } : {}),
+    });
+    const result = (await client.followJob(jobId, { json: args.json })).sql;
+    if (result === null || result === undefined) throw new Error('the import finished without a summary');
+    return {
+      value: result,
+      text: `${result.values} values from ${result.rows} rows (${result.duplicates} duplicates skipped; ${result.signals} signals)`,
+    };
+  },
+};
+
+export const importEvents: Command = {
+  name: 'import events',
+  usage: 'import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--json]',
+  details: '  Work orders from a CMMS CSV export as events (importEventsFile); --asset-map renames CMMS assets.',
+  options: { workspace: { type: 'string', short: 'w' }, 'asset-map': { type: 'string' } },
+  positionals: true,
+  run: async (args, api) => {
+    const file = args.positionals[0] ?? fail('import events: name the work-order CSV file');
+    if (args.positionals.length > 1) fail(`import events: one file at a time, not also "${args.positionals[1] ?? ''}"`);
+    const mapFile = args.str('asset-map');
+    let assetMap: Record<string, string> | undefined;
+    if (mapFile !== undefined) {
+      const { readAssetMap } = await import('../core/historians/events/work-orders.js');
+      assetMap = await readAssetMap(resolve(mapFile));
+    }
+    const client = await api();
+    await client.openWorkspace(args.str('workspace'), { mustExist: false });
+    const result = await client.call('importEventsFile', {
+      path: resolve(file),
+      ...(assetMap !== undefined ? { assetMap } : {}),
+    });
+    return {
+      value: result,
+      text: `${result.events} events imported (${result.rejected} rows rejected, ${result.duplicates} already present)`,
+    };
+  },
+};
+
+export const HISTORIAN_COMMANDS: readonly Command[] = [simulate, browse, importOpcua, importSql, importEvents];

@@ -1,279 +1,187 @@
 #!/usr/bin/env node
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { importFiles } from '../core/app/import-files.js';
-import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
-import { ImportFormatSchema } from '../../shared/domain.js';
-import { printResult, withWorkspace } from './cli-io.js';
+import { ApiError } from '../../shared/api.js';
+import { RegistryError } from '../core/registry/errors.js';
+import { parseCommandArgs, readers, UsageError } from './cli-args.js';
+import type { CliApi } from './cli-api.js';
+import type { Command } from './command.js';
+import { HISTORIAN_COMMANDS } from './historian-commands.js';
+import { REGISTRY_COMMANDS } from './registry-command.js';
+import { TRAINING_COMMANDS } from './training-commands.js';
+import { WORKSPACE_COMMANDS } from './workspace-commands.js';
 import { installCliLog } from './cli-log.js';
 
-const USAGE = `pdm-studio <command> [options]
-
-Commands:
-  ingest <file...> --workspace <dir> [--format wide-csv|long-csv|csv|parquet|cmapss] [--delimiter ;]
-         [--decimal ,] [--timestamp-format "%d.%m.%Y %H:%M:%S"] [--time-zone Europe/Berlin] [--asset NAME] [--json]
-  trend --workspace <dir> --signal <id|tag|asset/tag> [--from N] [--to N] --width <px> [--json]
-  signals --workspace <dir> [--json]
-  quality --workspace <dir> [--signal <ref>] [--json]
-  export --workspace <dir> --signal <ref> [--signal <ref>...] --format csv|parquet|arrow --out <file> [--json]
-  train --workspace <dir> --config <file.json> [--json]   train one model (docs/training.md); Ctrl-C cancels
-  evaluate --workspace <dir> --run <id> [--dataset <id>] [--json]
-         re-score a run from its folder, compare with its record; --dataset scores a saved snapshot instead
-  datasets [list] --workspace <dir> [--json]              saved dataset snapshots (newest first)
-  datasets create --workspace <dir> --config <file.json> [--json]
-         build and save the snapshot of a training config's "dataset" part, without training
-  runs [delete --run <id>] --workspace <dir> [--json]     list runs (newest first) or delete one with its folder
-  benchmark cmapss --data <dir> [--epochs N] [--workspace <dir>] [--json]
-         FD001 standard protocol end to end in a fresh workspace
-  serve [--workspace <dir>] [--port N]   browser mode on 127.0.0.1; prints the URL with its token
-${HISTORIAN_USAGE}
-  publish ... | registry list|show|approve|reject|promote|rollback|archive|fetch|verify|serve|add-user ...
-         model registry (folder or server); "pdm-studio registry help" for its options
-
-With --json the last line printed on stdout is one JSON object.`;
-
-const fail = (message: string): never => {
-  process.stderr.write(`pdm-studio: ${message}\n`);
-  process.exit(2);
+const serve: Command = {
+  name: 'serve',
+  usage: 'serve [--workspace <dir>] [--port N]',
+  details: '  Browser mode on 127.0.0.1 until Ctrl-C; prints the URL with its per-launch token.',
+  options: { workspace: { type: 'string', short: 'w' }, port: { type: 'string' }, host: { type: 'string' } },
+  run: async (args) => {
+    const { serveCommand } = await import('./serve.js');
+    await serveCommand({ workspace: args.str('workspace'), port: args.int('port'), host: args.str('host') });
+    return null;
+  },
 };
 
-const main = async (argv: readonly string[]) => {
-  const [command, ...rest] = argv;
-  if (command === '--version' || command === '-V') {
-    const { describeBuild, readBuildInfo } = await import('../core/update/build-info.js');
-    const info = readBuildInfo();
-    return printResult(rest.includes('--json'), info, describeBuild(info).join('\n'));
+const COMMANDS: readonly Command[] = [
+  ...WORKSPACE_COMMANDS,
+  ...TRAINING_COMMANDS,
+  serve,
+  ...HISTORIAN_COMMANDS,
+  ...REGISTRY_COMMANDS,
+];
+
+/** Bare group names that stand for one of their commands. */
+const DEFAULTS: Readonly<Record<string, string>> = { datasets: 'datasets list', runs: 'runs list' };
+
+const byName = new Map(COMMANDS.map((c) => [c.name, c]));
+const groups = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string));
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+
+const OVERVIEW = `pdm-studio <command> [options]        pdm-studio help <command> for one command's options
+
+Commands:
+${COMMANDS.map((c) => indent(c.usage)).join('\n')}
+
+train and datasets create read a training config (JSON): its fields in "pdm-studio help train", every detail in
+docs/training.md. Long jobs show progress on stderr; Ctrl-C cancels them.
+With --json the last line printed on stdout is one JSON object: the API's result, or {"error":{"code","message"}}.
+Exit status: 0 done, 1 failed, 2 wrong command line or no such workspace, 130 cancelled.
+Every command calls the same API as the app, except the tools around it: simulate, serve, registry init|serve|add-user
+and publish --run-dir (a run folder outside any workspace).`;
+
+const commandHelp = (c: Command) => `usage: pdm-studio ${c.usage}${c.details === undefined ? '' : `\n${c.details}`}`;
+
+/** The usage of a group ("import", "registry"): every command in it. */
+const groupHelp = (group: string) =>
+  `usage:\n${COMMANDS.filter((c) => c.name.startsWith(`${group} `))
+    .map((c) => indent(`pdm-studio ${c.usage}`))
+    .join('\n')}\n\npdm-studio help ${group} <subcommand> for one of them.`;
+
+/** The command named by the first words of argv (`words`: how many named it), and the arguments after it. */
+const find = (
+  argv: readonly string[],
+): { command: Command | null; group: string | null; words: number; rest: string[] } => {
+  const [first, second, ...after] = argv;
+  if (first === undefined) return { command: null, group: null, words: 0, rest: [] };
+  const group = groups.has(first) ? first : null;
+  if (second !== undefined) {
+    const two = byName.get(`${first} ${second}`);
+    if (two !== undefined) return { command: two, group, words: 2, rest: after };
   }
-  if (command !== undefined && HISTORIAN_COMMANDS.has(command)) return runHistorianCommand(command, rest);
-  // The registry commands parse their own options (they run without a workspace).
-  if (command === 'publish' || command === 'registry') {
-    const { runRegistryCommand } = await import('./registry-command.js');
-    return runRegistryCommand(command, rest);
+  const rest = second === undefined ? [] : [second, ...after];
+  return { command: byName.get(DEFAULTS[first] ?? first) ?? null, group, words: 1, rest };
+};
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** Help for the words that name a command or a group; a group's default command still shows the whole group. */
+const helpFor = (words: readonly string[]): string => {
+  if (words.length === 0) return OVERVIEW;
+  const { command, group, words: used } = find(words);
+  if (command !== null && (used === 2 || group === null)) return commandHelp(command);
+  if (group !== null) return groupHelp(group);
+  throw new UsageError(`help: no command "${words.join(' ')}"`, OVERVIEW);
+};
+
+/**
+ * `pdm-studio`, `help`, `--help`, `-h`, `help <command>`, `<command> --help`, `<group> help [<sub>]`: the text to
+ * print, or null when the arguments do not ask for help.
+ */
+const helpText = (argv: readonly string[]): string | null => {
+  const [first, second] = argv;
+  if (first === undefined) return OVERVIEW;
+  if (first === 'help' || HELP_FLAGS.has(first)) return helpFor(argv.slice(1).filter((a) => !HELP_FLAGS.has(a)));
+  if (second === 'help' && groups.has(first)) return helpFor([first, ...argv.slice(2)]);
+  if (!argv.some((a) => HELP_FLAGS.has(a))) return null;
+  const words = argv.slice(0, 2).filter((a) => !a.startsWith('-'));
+  return helpFor(words.length === 2 && find(words).words !== 2 ? words.slice(0, 1) : words);
+};
+
+interface Failure {
+  readonly code: string;
+  readonly message: string;
+  readonly exit: number;
+  readonly usage: string | null;
+}
+
+/** One error convention for every command: a code scripts can test, the user's message, an exit status. */
+const toFailure = (error: unknown, usage: string | null): Failure => {
+  if (error instanceof UsageError)
+    return { code: 'invalid-argument', message: error.message, exit: 2, usage: error.usage ?? usage };
+  if (error instanceof ApiError || error instanceof RegistryError) {
+    const exit = ['invalid-argument', 'no-workspace'].includes(error.code) ? 2 : error.code === 'cancelled' ? 130 : 1;
+    return { code: error.code, message: error.message, exit, usage: null };
   }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      workspace: { type: 'string', short: 'w' },
-      format: { type: 'string' },
-      delimiter: { type: 'string' },
-      decimal: { type: 'string' },
-      'timestamp-format': { type: 'string' },
-      'time-zone': { type: 'string' },
-      asset: { type: 'string' },
-      signal: { type: 'string', multiple: true },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      width: { type: 'string' },
-      out: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      json: { type: 'boolean' },
-      config: { type: 'string' },
-      run: { type: 'string' },
-      dataset: { type: 'string' },
-      data: { type: 'string' },
-      epochs: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const json = values.json === true;
-  const number = (name: string, raw: string | undefined) => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isFinite(n)) fail(`--${name}: not a number: ${raw}`);
-    return n;
-  };
-  switch (command) {
-    case 'ingest': {
-      if (positionals.length === 0) fail('ingest: name at least one file');
-      const rawFormat = values.format === 'csv' ? undefined : values.format;
-      const format = rawFormat === undefined ? undefined : ImportFormatSchema.safeParse(rawFormat);
-      if (format !== undefined && !format.success) fail(`--format: unknown format "${rawFormat ?? ''}"`);
-      const decimal = values.decimal;
-      if (decimal !== undefined && decimal !== '.' && decimal !== ',') fail('--decimal: "." or ","');
-      const summary = await withWorkspace(values.workspace, (w) =>
-        importFiles(
-          w,
-          positionals.map((p) => resolve(p)),
-          {
-            ...(format?.success ? { format: format.data } : {}),
-            ...(values.delimiter !== undefined
-              ? { delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter }
-              : {}),
-            ...(decimal !== undefined ? { decimal: decimal as '.' | ',' } : {}),
-            ...(values['timestamp-format'] !== undefined ? { timestampFormat: values['timestamp-format'] } : {}),
-            ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
-            ...(values.asset !== undefined ? { asset: values.asset } : {}),
-          },
-          {
-            isCancelled: () => false,
-            progress: json
-              ? () => undefined
-              : (f, m) => process.stderr.write(`\r${Math.round((f ?? 0) * 100)}% ${m}   `),
-          },
-        ),
-      );
-      if (!json) process.stderr.write('\n');
-      printResult(
-        json,
-        summary,
-        `${summary.rows} rows, ${summary.values} values stored, ${summary.rejected} rejected, ${summary.duplicates} duplicates (${summary.duplicateRule}); ${summary.signals} signals`,
-      );
-      return;
+  return { code: 'failed', message: error instanceof Error ? error.message : String(error), exit: 1, usage: null };
+};
+
+/** The exit status, or null while a server the command started keeps running. */
+const main = async (argv: readonly string[]): Promise<number | null> => {
+  const json = argv.includes('--json');
+  let usage: string | null = null;
+  let api: CliApi | null = null;
+  try {
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      const { describeBuild, readBuildInfo } = await import('../core/update/build-info.js');
+      const info = readBuildInfo();
+      process.stdout.write(`${json ? JSON.stringify(info) : describeBuild(info).join('\n')}\n`);
+      return 0;
     }
-    case 'trend': {
-      const ref = values.signal?.[0];
-      if (ref === undefined) fail('trend: --signal is required');
-      const width = number('width', values.width) ?? fail('trend: --width is required');
-      const result = await withWorkspace(values.workspace, async (w) => {
-        const signal = await w.resolveSignal(ref as string);
-        return w.trend([signal.id], Math.trunc(width), number('from', values.from), number('to', values.to));
-      });
-      const series = result.series[0];
-      const points = series?.t.length ?? 0;
-      printResult(
-        json,
-        {
-          signalId: series?.signalId,
-          points,
-          rawCount: series?.rawCount ?? 0,
-          from: result.from,
-          to: result.to,
-          width: result.width,
-          timeKind: result.timeKind,
-          t: series?.t,
-          v: series?.v,
-        },
-        `${points} points summarising ${series?.rawCount ?? 0} readings`,
-      );
-      return;
+    const help = helpText(argv);
+    if (help !== null) {
+      process.stdout.write(`${help}\n`);
+      return 0;
     }
-    case 'signals': {
-      const signals = await withWorkspace(values.workspace, (w) => w.signals());
-      printResult(
-        json,
-        { signals },
-        signals.map((s) => `${s.id}\t${s.asset}\t${s.tag}\t${s.unit ?? ''}\t${s.count}`).join('\n'),
-      );
-      return;
+    const { command, group, words, rest } = find(argv);
+    const sub = argv[1];
+    // "runs frob": a word after a group is a subcommand, not an argument of the group's default command.
+    const strayWord = command !== null && group !== null && words === 1 && sub !== undefined && !sub.startsWith('-');
+    if (command === null || (strayWord && command.positionals !== true)) {
+      if (group !== null)
+        throw new UsageError(
+          sub === undefined || sub.startsWith('-')
+            ? `${group}: name a subcommand`
+            : `${group}: unknown subcommand "${sub}"`,
+          groupHelp(group),
+        );
+      throw new UsageError(`unknown command "${argv[0] ?? ''}"`, OVERVIEW);
     }
-    case 'quality': {
-      const rows = await withWorkspace(values.workspace, async (w) => {
-        const ids =
-          values.signal === undefined
-            ? undefined
-            : await Promise.all(values.signal.map(async (r) => (await w.resolveSignal(r)).id));
-        return w.quality(ids);
-      });
-      printResult(json, { quality: rows }, rows.map((r) => JSON.stringify(r)).join('\n'));
-      return;
-    }
-    case 'export': {
-      const format = values.format;
-      if (format !== 'csv' && format !== 'parquet' && format !== 'arrow') fail('export: --format csv|parquet|arrow');
-      if (values.out === undefined) fail('export: --out <file> is required');
-      if (values.signal === undefined) fail('export: --signal is required');
-      const out = resolve(values.out as string);
-      const rows = await withWorkspace(values.workspace, async (w) => {
-        const ids = await Promise.all((values.signal ?? []).map(async (r) => (await w.resolveSignal(r)).id));
-        return w.export({
-          signalIds: ids,
-          from: number('from', values.from),
-          to: number('to', values.to),
-          format: format as 'csv',
-          path: out,
-        });
-      });
-      printResult(json, { path: out, rows }, `${rows} rows written to ${out}`);
-      return;
-    }
-    case 'train': {
-      if (values.workspace === undefined) fail('train: --workspace <dir> is required');
-      if (values.config === undefined) fail('train: --config <file.json> is required');
-      const { trainCommand } = await import('./train.js');
-      const result = await trainCommand({
-        workspace: values.workspace as string,
-        config: values.config as string,
-        json,
-      });
-      printResult(json, result, `run ${result.run} on ${result.backend}: ${JSON.stringify(result.metrics)}`);
-      return;
-    }
-    case 'evaluate': {
-      if (values.run === undefined) fail('evaluate: --run <id> is required');
-      const { evaluateRun } = await import('../core/training/evaluate-run.js');
-      const result = await withWorkspace(values.workspace, (w) =>
-        evaluateRun(w, values.run as string, process.cwd(), { datasetId: values.dataset }),
-      );
-      printResult(
-        json,
-        result,
-        result.dataset.source === 'snapshot'
-          ? `run ${result.run} on dataset ${result.dataset.id} (${result.dataset.assets.length} assets, ${result.scoredWindows} windows): ${JSON.stringify(result.metrics)}`
-          : `run ${result.run}: ${JSON.stringify(result.metrics)} (${result.matchesRecord ? 'matches' : 'differs from'} the record)`,
-      );
-      return;
-    }
-    case 'datasets': {
-      const { datasetsCommand } = await import('./datasets.js');
-      const result = await withWorkspace(values.workspace, (w) => datasetsCommand(w, positionals[0], values.config));
-      const text =
-        'datasets' in result
-          ? result.datasets
-              .map((d) => `${d.id}\t${d.name}\t${d.assets} assets\t${d.windows} windows\t${d.createdAt}`)
-              .join('\n')
-          : `${result.dataset.created ? 'saved' : 'already saved:'} ${result.dataset.id} (${result.dataset.assets.length} assets, ${result.dataset.windows} windows)`;
-      printResult(json, result, text);
-      return;
-    }
-    case 'runs': {
-      const { runsCommand } = await import('./runs.js');
-      const result = await withWorkspace(values.workspace, (w) => runsCommand(w, positionals[0], values.run));
-      const text =
-        result.runs !== undefined
-          ? result.runs
-              .map((r) => `${r.id}\t${r.status}\t${r.modelType}\t${r.backend}\t${JSON.stringify(r.metrics)}`)
-              .join('\n')
-          : `deleted ${result.deleted}`;
-      printResult(json, result, text);
-      return;
-    }
-    case 'benchmark': {
-      if (positionals[0] !== 'cmapss') fail('benchmark: only "benchmark cmapss --data <dir>" exists');
-      if (values.data === undefined)
-        fail('benchmark cmapss: --data <dir with train_FD001.txt, test_FD001.txt, RUL_FD001.txt> is required');
-      const { benchmarkCmapss } = await import('./benchmark.js');
-      const epochs = number('epochs', values.epochs);
-      const result = await benchmarkCmapss({
-        data: values.data as string,
-        epochs,
-        workspace: values.workspace,
-        quiet: false,
-      });
-      printResult(
-        json,
-        result,
-        `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`,
-      );
-      return;
-    }
-    case 'serve': {
-      const { serveCommand } = await import('./serve.js');
-      await serveCommand({ workspace: values.workspace, port: number('port', values.port), host: values.host });
-      return;
-    }
-    case undefined:
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    default:
-      fail(`unknown command "${command}"\n\n${USAGE}`);
+    usage = commandHelp(command);
+    const parsed = parseCommandArgs(command.name, rest, command.options, usage, command.positionals === true);
+    const output = await command.run(readers(command.name, parsed, usage), async () => {
+      // Loaded on first use: help and usage errors answer without starting the core (DuckDB, tfjs, OPC UA).
+      const { createCliApi } = await import('./cli-api.js');
+      api ??= await createCliApi();
+      return api;
+    });
+    if (output === null) return null;
+    process.stdout.write(`${json ? JSON.stringify(output.value) : output.text}\n`);
+    return output.exitCode ?? 0;
+  } catch (error) {
+    const failure = toFailure(error, usage);
+    cliLog.error('cli', 'command failed', { error });
+    process.stderr.write(`pdm-studio: ${failure.message}\n${failure.usage === null ? '' : `\n${failure.usage}\n`}`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`);
+    return failure.exit;
+  } finally {
+    await (api as CliApi | null)?.dispose();
   }
 };
 
 const cliLog = installCliLog(process.argv.slice(2));
-main(process.argv.slice(2)).catch((error: unknown) => {
-  cliLog.error('cli', 'command failed', { error });
-  fail(error instanceof Error ? error.message : String(error));
-});
+
+// Exit once the command is done: a finished command must not linger on a handle some library left open.
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`pdm-studio: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

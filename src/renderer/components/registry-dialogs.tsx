@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import type { RegistryGovernResult } from '../../shared/registry.js';
 import type { RunSummary } from '../../shared/training.js';
-import { useServices } from '../hooks/services.js';
+import { usePathPicker, useServices } from '../hooks/services.js';
 import { useGovern, type Failure } from '../hooks/use-registry.js';
 import { errorCode, errorMessage } from '../logic/errors.js';
 import { checkModelNameInput, confirmText, describeRefusal, type ActionState } from '../logic/registry.js';
+import { fetchTargetIn, fetchTargetProblem } from '../logic/registry-fetch.js';
 import { Dialog } from './dialog.js';
 
 /** A registry refusal, with the rule it broke named (four-eyes, role, stage, integrity). */
@@ -194,6 +195,102 @@ export function PublishRunDialog({ defaultName, onClose, onPublished }: PublishR
         approval needs another person.
       </p>
       {failure !== null ? <RefusalMessage failure={failure} /> : null}
+    </Dialog>
+  );
+}
+
+export interface FetchVersionProps {
+  readonly name: string;
+  readonly version: number;
+  readonly onClose: () => void;
+}
+
+/**
+ * Copy a version's package into a new folder, every file verified against SHA256SUMS first
+ * (fetchRegistryVersion, the same call as `pdm-studio registry fetch`).
+ */
+export function FetchVersionDialog({ name, version, onClose }: FetchVersionProps) {
+  const { api } = useServices();
+  const picker = usePathPicker();
+  const targetId = useId();
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [fetched, setFetched] = useState<{ dir: string; files: number; bytes: number } | null>(null);
+  const problem = fetchTargetProblem(target);
+
+  const browse = async () => {
+    const parent = await picker.browse('directory', 'Folder to put the package in').catch(() => null);
+    if (parent !== null) setTarget(fetchTargetIn(parent, name, version));
+  };
+
+  const fetchPackage = async () => {
+    if (problem !== null || busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      setFetched(await api.fetchRegistryVersion({ name, version, out: target.trim() }));
+    } catch (e) {
+      setFailure({ code: errorCode(e), message: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={`Fetch ${name} v${version}`}
+      onClose={onClose}
+      testId="registry-fetch-dialog"
+      footer={
+        <>
+          <span className="spacer" />
+          <button type="button" onClick={onClose} data-testid="registry-fetch-close">
+            {fetched === null ? 'Cancel' : 'Done'}
+          </button>
+          {fetched === null ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={problem !== null || busy}
+              onClick={() => void fetchPackage()}
+              data-testid="registry-fetch-ok"
+            >
+              {busy ? 'Fetching…' : 'Fetch'}
+            </button>
+          ) : null}
+        </>
+      }
+    >
+      <label htmlFor={targetId}>New folder for the package</label>
+      <div className="input-row">
+        <input
+          id={targetId}
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          placeholder={`/data/models/${name}-v${version}`}
+          spellCheck={false}
+          data-testid="registry-fetch-target"
+          aria-invalid={problem !== null && target !== ''}
+        />
+        {picker.canBrowse ? (
+          <button type="button" onClick={() => void browse()}>
+            Browse…
+          </button>
+        ) : null}
+      </div>
+      {problem !== null && target !== '' ? <p className="form-error">{problem}</p> : null}
+      <p className="muted small">
+        Every file is checked against the version&apos;s SHA256SUMS before the folder appears; a damaged or tampered
+        package is refused and nothing is left behind.
+      </p>
+      {failure !== null ? <RefusalMessage failure={failure} testId="registry-fetch-refusal" /> : null}
+      {fetched !== null ? (
+        <p role="status" data-testid="registry-fetch-done">
+          Fetched {fetched.files} files ({fetched.bytes.toLocaleString('en-US')} bytes), verified, into{' '}
+          <span className="mono">{fetched.dir}</span>.
+        </p>
+      ) : null}
     </Dialog>
   );
 }

@@ -11,7 +11,7 @@ import {
   shortHash,
   type ActionState,
 } from '../logic/registry.js';
-import { ConfirmActionDialog, RefusalMessage } from './registry-dialogs.js';
+import { ConfirmActionDialog, FetchVersionDialog, RefusalMessage } from './registry-dialogs.js';
 import { StageBadge } from './registry-stage.js';
 import { RunDetailView } from './run-detail.js';
 
@@ -72,6 +72,7 @@ export function RegistryVersionView({
   const runPresent = useRunPresent(manifest?.lineage.runId ?? null);
   const [showRun, setShowRun] = useState(false);
   const [pending, setPending] = useState<ActionState | null>(null);
+  const [fetching, setFetching] = useState(false);
   const cardUrl = useDownloadUrl(card);
 
   const actions = useMemo(
@@ -120,6 +121,9 @@ export function RegistryVersionView({
                 {a.label}
               </button>
             ))}
+            <button type="button" onClick={() => setFetching(true)} data-testid="registry-fetch">
+              Fetch package…
+            </button>
           </div>
           <p className="muted small" data-testid="registry-version-summary">
             {manifest.task} · {manifest.modelType} · published {manifest.createdAt} by{' '}
@@ -296,6 +300,7 @@ export function RegistryVersionView({
           ) : null}
         </>
       ) : null}
+      {fetching ? <FetchVersionDialog name={model.name} version={version} onClose={() => setFetching(false)} /> : null}
       {pending !== null && detail !== null ? (
         <ConfirmActionDialog
           action={pending}

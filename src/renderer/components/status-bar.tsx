@@ -3,7 +3,7 @@ import { formatCount } from '../logic/time-format.js';
 import { JobsPanel } from './jobs-panel.js';
 
 export interface StatusBarProps {
-  readonly shell: 'electron' | 'web' | null;
+  readonly shell: 'electron' | 'web' | 'cli' | null;
   readonly version: string | null;
   readonly workspace: WorkspaceInfo | null;
 }
@@ -12,7 +12,13 @@ export function StatusBar({ shell, version, workspace }: StatusBarProps) {
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span data-testid="status-shell">
-        {shell === null ? 'connecting…' : shell === 'electron' ? 'Desktop' : 'Browser mode'}
+        {shell === null
+          ? 'connecting…'
+          : shell === 'electron'
+            ? 'Desktop'
+            : shell === 'cli'
+              ? 'Command line'
+              : 'Browser mode'}
       </span>
       {version !== null ? <span>PdM Studio {version}</span> : null}
       {shell !== null ? <JobsPanel /> : null}

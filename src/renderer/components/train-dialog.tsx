@@ -5,6 +5,7 @@ import { isActive } from '../logic/job-tracker.js';
 import { curveProgress } from '../logic/loss-curve.js';
 import { formatMetric, keyMetricsFor } from '../logic/run-list.js';
 import { BACKENDS, modelTypesFor, TASK_KINDS, TASK_LABELS, type TaskKind } from '../logic/train-form.js';
+import { SaveDatasetSnapshot } from './dataset-snapshot.js';
 import { Dialog } from './dialog.js';
 import { LossChart } from './loss-chart.js';
 
@@ -369,6 +370,7 @@ export function TrainDialog({ signals, job, onClose, onOpenRun }: TrainDialogPro
           {error}
         </pre>
       ) : null}
+      <SaveDatasetSnapshot config={'config' in f.result ? f.result.config : null} disabled={active} />
       <JobPanel job={job} task={task} onOpenRun={onOpenRun} />
     </Dialog>
   );

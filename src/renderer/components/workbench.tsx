@@ -18,6 +18,7 @@ import { QualityTable } from './quality-table.js';
 import { RegistryView } from './registry-view.js';
 import { SignalProperties } from './signal-properties.js';
 import { SignalTree } from './signal-tree.js';
+import { SqlHistorianDialog } from './sql-historian-dialog.js';
 import { TrendPanel } from './trend-panel.js';
 import { WorkspacePicker } from './workspace-picker.js';
 
@@ -28,7 +29,7 @@ export interface WorkbenchProps {
   readonly onWorkspaceChanged: () => void;
 }
 
-type OpenDialog = 'import' | 'historian' | 'export' | 'switch' | null;
+type OpenDialog = 'import' | 'historian' | 'sql-historian' | 'export' | 'switch' | null;
 type Area = 'explore' | 'models' | 'registry';
 
 const MAX_QUALITY_SIGNALS = 64;
@@ -145,6 +146,9 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           <button type="button" onClick={() => setDialog('historian')} data-testid="historian-button">
             Connect historian…
           </button>
+          <button type="button" onClick={() => setDialog('sql-historian')} data-testid="sql-historian-button">
+            SQL historian…
+          </button>
           <button type="button" onClick={() => setDialog('export')} data-testid="export-button">
             Export…
           </button>
@@ -212,6 +216,9 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
       </div>
       {dialog === 'import' ? <ImportDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
       {dialog === 'historian' ? <HistorianDialog onClose={() => setDialog(null)} onImported={refreshAll} /> : null}
+      {dialog === 'sql-historian' ? (
+        <SqlHistorianDialog onClose={() => setDialog(null)} onImported={refreshAll} />
+      ) : null}
       {dialog === 'export' ? (
         <ExportDialog
           signals={pickedSignals}

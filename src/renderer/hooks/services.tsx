@@ -12,7 +12,7 @@ export interface Services {
   /** null until the first selectPath call tells; false: the shell has no dialog (browser mode). */
   readonly pathDialogSupported: boolean | null;
   readonly setPathDialogSupported: (supported: boolean) => void;
-  readonly shell: 'electron' | 'web' | null;
+  readonly shell: 'electron' | 'web' | 'cli' | null;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -25,7 +25,7 @@ export function ServicesProvider({
 }: {
   client: ApiClient;
   reportError: (error: unknown) => void;
-  shell: 'electron' | 'web' | null;
+  shell: 'electron' | 'web' | 'cli' | null;
   children: ReactNode;
 }) {
   const [pathDialogSupported, setPathDialogSupported] = useState<boolean | null>(null);

@@ -1,5 +1,5 @@
 import type { ApiEvent } from '../../shared/api.js';
-import type { IngestSummary, JobState, OpcuaImportSummary } from '../../shared/domain.js';
+import type { IngestSummary, JobState, OpcuaImportSummary, SqlImportSummary } from '../../shared/domain.js';
 import type { TrainingJobResult } from '../../shared/training.js';
 
 /** What the import dialog shows about its job. */
@@ -12,6 +12,8 @@ export interface JobView {
   readonly summary: IngestSummary | null;
   /** The outcome of an OPC UA history import job. */
   readonly opcua: OpcuaImportSummary | null;
+  /** The outcome of a PostgreSQL historian import job. */
+  readonly sql: SqlImportSummary | null;
   /** The outcome of a training job: run id, backend, metrics. */
   readonly training: TrainingJobResult | null;
   readonly error: string | null;
@@ -24,6 +26,7 @@ export const idleJob: JobView = {
   message: '',
   summary: null,
   opcua: null,
+  sql: null,
   training: null,
   error: null,
 };
@@ -42,6 +45,7 @@ export const fromJobState = (job: JobState): JobView => ({
   message: job.message,
   summary: job.result,
   opcua: job.opcua ?? null,
+  sql: job.sql ?? null,
   training: job.training ?? null,
   error: job.error,
 });

@@ -100,6 +100,8 @@ export const kindLabel = (kind: JobRow['kind']): string => {
       return 'File import';
     case 'opcua-import':
       return 'Historian import';
+    case 'sql-import':
+      return 'SQL historian import';
     case 'training':
       return 'Training';
     case null:

@@ -14,10 +14,11 @@ const cli = async (...args: string[]) => {
   });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 };
+/** A failing run's stderr, with its exit status as the first line ("exit 2"). */
 const fail = async (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', ...args]).then(
     () => '',
-    (error: { stderr: string }) => error.stderr,
+    (error: { stderr: string; code: number }) => `exit ${error.code}\n${error.stderr}`,
   );
 
 let dir: string;
@@ -73,7 +74,7 @@ describe('CLI train and evaluate', () => {
     expect(listed.find((r) => r.id === trained['run'])?.status).toBe('done');
     expect(
       await cli('runs', 'delete', '--run', trained['run'] as string, '--workspace', join(dir, 'ws'), '--json'),
-    ).toEqual({ deleted: trained['run'] });
+    ).toEqual({ deleted: true });
     expect(existsSync(join(dir, 'ws', 'artifacts', 'runs', trained['run'] as string))).toBe(false);
   });
 
@@ -100,9 +101,7 @@ describe('CLI train and evaluate', () => {
       JSON.stringify({ name: 'engines 7-10', dataset: { ...dataset, assets: { names: [7, 8, 9, 10].map(engine) } } }),
     );
     const trained = await cli('train', '--workspace', join(dir, 'ws'), '--config', trainFile, '--json');
-    const created = (
-      await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json')
-    )['dataset'] as Record<string, unknown>;
+    const created = await cli('datasets', 'create', '--workspace', join(dir, 'ws'), '--config', snapshotFile, '--json');
     expect(created).toMatchObject({ id: expect.stringMatching(/^ds-[0-9a-f]{16}$/), windows: 145, created: true });
     const listed = (await cli('datasets', 'list', '--workspace', join(dir, 'ws'), '--json'))['datasets'] as {
       id: string;
@@ -143,7 +142,7 @@ describe('CLI train and evaluate', () => {
     ).toMatch(/no dataset "ds-nope"/);
   });
 
-  it('a bad config is refused with the problem named, and exit code 2', async () => {
+  it('a bad config is refused with the problem named: exit 2 when the contract rejects it, 1 when the data does', async () => {
     const config = join(dir, 'bad.json');
     await writeFile(
       config,
@@ -158,7 +157,12 @@ describe('CLI train and evaluate', () => {
       }),
     );
     expect(await fail('train', '--workspace', join(dir, 'ws'), '--config', config, '--json')).toMatch(
-      /window length 500 is longer than the shortest asset/,
+      /^exit 1\n[\s\S]*window length 500 is longer than the shortest asset/,
+    );
+    const invalid = join(dir, 'invalid.json');
+    await writeFile(invalid, JSON.stringify({ dataset: { signals: [] }, model: { type: 'dense' } }));
+    expect(await fail('train', '--workspace', join(dir, 'ws'), '--config', invalid, '--json')).toMatch(
+      /^exit 2\npdm-studio: \S*invalid\.json: dataset\./,
     );
     expect(await fail('evaluate', '--workspace', join(dir, 'ws'), '--run', 'run-nope', '--json')).toMatch(
       /no run "run-nope"/,

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import { importFiles } from './import-files.js';
 import { planImport, toPreview } from '../import/plan.js';
-import { Workspace } from '../workspace/workspace.js';
+import { Workspace, WORKSPACE_FILE } from '../workspace/workspace.js';
+import { datasetHandlers } from './dataset-handlers.js';
 import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
@@ -22,7 +23,8 @@ export type SelectPath = (request: {
 
 export interface AppCoreOptions {
   readonly userDataDir: string;
-  readonly shell: 'electron' | 'web';
+  /** 'cli': the command line, a client of this same API; it does not add to the app's recent workspaces. */
+  readonly shell: 'electron' | 'web' | 'cli';
   readonly selectPath?: SelectPath;
   /** Open this workspace at start (CLI `serve --workspace`). */
   readonly workspace?: string | undefined;
@@ -97,7 +99,16 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     return workspace;
   };
 
-  const openWorkspace = async (path: string) => {
+  const openWorkspace = async (path: string, mustExist = false) => {
+    // A read-only look at a mistyped path must not leave an empty workspace behind there.
+    if (mustExist && !existsSync(join(path, WORKSPACE_FILE))) {
+      throw new ApiError(
+        'no-workspace',
+        existsSync(path)
+          ? `${path} is not a workspace (no ${WORKSPACE_FILE} in it)`
+          : `workspace ${path} does not exist`,
+      );
+    }
     if (jobs.running()) throw new ApiError('failed', 'an import is running: wait for it or cancel it first');
     const next = await Workspace.open(path).catch((error: unknown) => {
       logger.error('app', 'workspace open failed', { workspace: path, error });
@@ -106,7 +117,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     logger.info('app', 'workspace opened', { workspace: next.path });
     workspace?.close();
     workspace = next;
-    await recent.remember(next.path);
+    if (options.shell !== 'cli') await recent.remember(next.path);
     emit({ type: 'workspace-changed' });
     return next.info();
   };
@@ -123,7 +134,8 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       sampleAvailable: existsSync(sampleFile),
     }),
     listRecentWorkspaces: async () => recent.list(),
-    openWorkspace: async ({ path }) => openWorkspace(requireAbsolute(path, 'workspace folder')),
+    openWorkspace: async ({ path, mustExist }) =>
+      openWorkspace(requireAbsolute(path, 'workspace folder'), mustExist === true),
     openSampleWorkspace: async ({ path }) => {
       if (!existsSync(sampleFile)) throw new ApiError('not-found', `sample data missing: ${sampleFile}`);
       const target =
@@ -173,6 +185,18 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       emit({ type: 'workspace-changed' });
       return result;
     },
+    resolveSignals: async ({ refs }) => {
+      const ws = requireWorkspace();
+      const signals = [];
+      for (const ref of refs) {
+        try {
+          signals.push(await ws.resolveSignal(ref));
+        } catch (error) {
+          throw new ApiError('not-found', error instanceof Error ? error.message : String(error));
+        }
+      }
+      return signals;
+    },
     queryTrend: async ({ signalIds, from, to, width }) => requireWorkspace().trend(signalIds, width, from, to),
     getQuality: async ({ signalIds }) => requireWorkspace().quality(signalIds),
     listIngests: async () => requireWorkspace().ingests(),
@@ -191,6 +215,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     }),
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
     ...registryHandlers({ requireWorkspace }),
+    ...datasetHandlers({ requireWorkspace }),
   };
 
   return {

@@ -1,10 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { ApiError, type ApiEvent, type ApiHandlers, type ApiParsedInput } from '../../../shared/api.js';
-import type { OpcuaImportSummary } from '../../../shared/domain.js';
+import type { OpcuaImportSummary, SqlImportSummary } from '../../../shared/domain.js';
 import type { ConnectionProfileView, OpcuaConnect, WorkspaceEvent } from '../../../shared/historian.js';
 import type { OpcuaConnection } from '../historians/opcua/connection.js';
 import type { OpcuaImportResult } from '../historians/opcua/history-import.js';
-import { ProfileStore, type Profile } from '../historians/profiles.js';
+import { ProfileStore, type OpenProfile, type Profile } from '../historians/profiles.js';
 import type { SecretCipher } from '../historians/secrets.js';
 import type { EventRecord } from '../workspace/event-edits.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -17,6 +17,7 @@ export type HistorianMethod =
   | 'importEventsFile'
   | 'browseOpcua'
   | 'startOpcuaImport'
+  | 'startSqlImport'
   | 'listConnectionProfiles'
   | 'saveConnectionProfile'
   | 'deleteConnectionProfile';
@@ -67,6 +68,30 @@ export const toOpcuaSummary = (r: OpcuaImportResult): OpcuaImportSummary => ({
   perTag: r.perTag.map((t) => ({ nodeId: t.nodeId, asset: t.asset, tag: t.tag, values: t.values })),
 });
 
+export const toSqlSummary = (r: SqlImportSummary): SqlImportSummary => ({
+  rows: r.rows,
+  values: r.values,
+  duplicates: r.duplicates,
+  signals: r.signals,
+  signalIds: [...r.signalIds],
+  resumed: r.resumed,
+  fromMs: r.fromMs,
+  toMs: r.toMs,
+  seconds: r.seconds,
+  ingestId: r.ingestId,
+});
+
+/** Same server and user: the saved password of a PostgreSQL profile is only sent where it was saved for. */
+const sameLogin = (saved: string, asked: string): boolean => {
+  try {
+    const a = new URL(saved);
+    const b = new URL(asked);
+    return a.host === b.host && a.username === b.username && a.pathname === b.pathname;
+  } catch {
+    return false;
+  }
+};
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Events, OPC UA browse/import and connection profiles: the historian part of the API. */
@@ -74,18 +99,33 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
   const { requireWorkspace, jobs, emit, userDataDir, secretCipher } = deps;
   const profiles = () => new ProfileStore(requireWorkspace().path, userDataDir, secretCipher);
 
+  /**
+   * The one place a password is resolved, for every historian and front end (app and CLI): the one given,
+   * else the saved one of the named profile when that profile is for the same login.
+   */
+  const resolvePassword = async (
+    given: string | undefined,
+    profile: string | undefined,
+    matches: (saved: OpenProfile) => boolean,
+  ): Promise<string | undefined> => {
+    if (given !== undefined) return given;
+    if (profile === undefined) return undefined;
+    const saved = await profiles()
+      .get(profile)
+      .catch((error: unknown) => {
+        throw new ApiError('not-found', message(error));
+      });
+    return matches(saved) && saved.plainPassword !== null ? saved.plainPassword : undefined;
+  };
+
   /** The password to log in with: given, else the saved one of the named profile (same user only). */
   const passwordFor = async (input: OpcuaConnect, userName: string): Promise<string> => {
-    if (input.password !== undefined) return input.password;
-    if (input.profile !== undefined) {
-      const saved = await profiles()
-        .get(input.profile)
-        .catch((error: unknown) => {
-          throw new ApiError('not-found', message(error));
-        });
-      if (saved.kind === 'opcua' && saved.userName === userName && saved.plainPassword !== null)
-        return saved.plainPassword;
-    }
+    const password = await resolvePassword(
+      input.password,
+      input.profile,
+      (saved) => saved.kind === 'opcua' && saved.userName === userName,
+    );
+    if (password !== undefined) return password;
     throw new ApiError('invalid-argument', `give the password of user "${userName}"`);
   };
 
@@ -192,6 +232,43 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
           }
         },
         (result) => ({ opcua: toOpcuaSummary(result) }),
+      );
+      return { jobId };
+    },
+    startSqlImport: async (input: ApiParsedInput<'startSqlImport'>) => {
+      const ws = requireWorkspace();
+      const password = await resolvePassword(
+        input.password,
+        input.profile,
+        (saved) => saved.kind === 'postgres' && sameLogin(saved.url, input.url),
+      );
+      if (input.profile !== undefined && password === undefined) {
+        throw new ApiError(
+          'invalid-argument',
+          `profile "${input.profile}" has no saved password for this server and user: give the password`,
+        );
+      }
+      const { importPostgres } = await import('../historians/sql/postgres-import.js');
+      const jobId = jobs.start(
+        'sql-import',
+        async (control) => {
+          const result = await importPostgres(
+            ws,
+            {
+              url: input.url,
+              ...(password !== undefined ? { password } : {}),
+              query: input.query,
+              layout: input.layout,
+              fromMs: input.from === undefined ? undefined : Math.floor(input.from / 1000),
+              toMs: input.to === undefined ? undefined : Math.floor(input.to / 1000),
+              ...(input.asset !== undefined ? { asset: input.asset } : {}),
+            },
+            control,
+          );
+          emit({ type: 'workspace-changed' });
+          return result;
+        },
+        (result) => ({ sql: toSqlSummary(result) }),
       );
       return { jobId };
     },

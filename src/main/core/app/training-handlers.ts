@@ -1,6 +1,5 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
-import { evaluateRun } from '../training/evaluate-run.js';
 import { deleteRunAndFolder, runDetail } from '../training/run-files.js';
 import { trainRun } from '../training/train-run.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -70,6 +69,8 @@ export const trainingHandlers = ({
     if (datasetId !== undefined && (await workspace.dataset(datasetId)) === null) {
       throw new ApiError('not-found', `no dataset "${datasetId}" in this workspace`);
     }
+    // Loaded on first use: it brings TensorFlow.js, which every other call (and every CLI command) can do without.
+    const { evaluateRun } = await import('../training/evaluate-run.js');
     return evaluateRun(workspace, id, workspace.path, { datasetId });
   },
 });
