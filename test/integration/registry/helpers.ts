@@ -8,6 +8,10 @@ import type { RunArtifact } from '../../../src/shared/run-artifact.js';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
+// Signing keys of the test's people (and of the registry server) go to a folder of this test process, not to the
+// machine user's config folder; CLI children inherit it.
+process.env.PDM_KEY_DIR ??= join(tmpdir(), `pdm-test-keys-${process.pid}-${randomBytes(4).toString('hex')}`);
+
 export const tempDir = (prefix = 'pdm-reg-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
 /** A run record as issue 4's training writes it (src/shared/run-artifact.ts). */
