@@ -15,8 +15,8 @@ import type {
 import { startRegistryServer } from '../core/registry/server.js';
 import { addUser, ROLES, UserDirectory, type Role } from '../core/registry/users.js';
 
-export const REGISTRY_USAGE = `  publish --workspace <dir> --run <id> --registry <dir|url> --name <model> [--as <user>] [--json]
-          (or --run-dir <folder> instead of --workspace/--run)
+export const REGISTRY_USAGE = `  publish --workspace <dir> --run <id> --registry <dir|url> --name <model> [--as <user>] [--idempotency-key <k>] [--json]
+          (or --run-dir <folder> instead of --workspace/--run; repeating a publish with the same key returns its version)
   registry list --registry <dir|url> [--json]
   registry show --registry <dir|url> --name <model> [--version <n|production|latest>] [--json]
   registry approve|reject --registry <dir|url> --name <model> --version <n> --reason <text> [--as <user>] [--json]
@@ -52,6 +52,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   json: { type: 'boolean' },
+  'idempotency-key': { type: 'string' },
 } as const;
 
 const usage = (message: string): never => {
@@ -154,7 +155,12 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
             );
       const location = need(values.registry, 'registry');
       const registry = await open(!isRegistryUrl(location));
-      const result = await registry.publish({ runDir, name });
+      const idempotencyKey = values['idempotency-key'];
+      const result = await registry.publish({
+        runDir,
+        name,
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      });
       out(json, result, `published ${result.name} version ${result.version} to ${registry.location}`);
       return;
     }

@@ -316,3 +316,28 @@ describe('loading a version checks everything verify checks', () => {
     );
   });
 });
+
+describe('idempotent publishes on a folder registry', () => {
+  it('the CLI publish repeated with the same --idempotency-key returns the version it made', async () => {
+    const { reg, run } = await newRegistry();
+    const publish = (key: string) =>
+      cli([
+        'publish',
+        '--run-dir',
+        run,
+        '--registry',
+        reg,
+        '--name',
+        'fan',
+        '--as',
+        'alice',
+        '--idempotency-key',
+        key,
+        '--json',
+      ]);
+    expect((await publish('first-try-1')).json).toEqual({ name: 'fan', version: 1 });
+    expect((await publish('first-try-1')).json).toEqual({ name: 'fan', version: 1 });
+    expect((await publish('second-try')).json).toEqual({ name: 'fan', version: 2 });
+    expect(await auditLines(reg)).toHaveLength(2);
+  });
+});

@@ -451,10 +451,16 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
     }
   };
 
+  // Header and request deadlines are enforced on this interval; Node's default (30 s) would let them slip.
+  const timeouts = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
   const server: Server =
     options.tls === undefined
-      ? createHttpServer((q, r) => void handle(q, r))
-      : createHttpsServer(options.tls, (q, r) => void handle(q, r));
+      ? createHttpServer(timeouts, (q, r) => void handle(q, r))
+      : createHttpsServer({ ...options.tls, ...timeouts }, (q, r) => void handle(q, r));
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   // No 'timeout' listener: Node destroys a socket idle for this long (a body that stopped arriving).
