@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { RegistryError } from '../core/registry/errors.js';
 import { FolderStore } from '../core/registry/folder-store.js';
 import { checkRunId, checkVersion } from '../core/registry/names.js';
-import { isRegistryUrl, openRegistry, TOKEN_ENV } from '../core/registry/open-registry.js';
+import { defaultKeyDir, loadOrCreateKey } from '../core/registry/keys.js';
+import { isRegistryUrl, openRegistry, osUser, TOKEN_ENV } from '../core/registry/open-registry.js';
+import { signRunRecord } from '../core/registry/run-signature.js';
 import type {
   GovernAction,
   ModelSummary,
@@ -25,6 +27,7 @@ export const REGISTRY_USAGE = `  publish --workspace <dir> --run <id> --registry
   registry fetch --registry <dir|url> --name <model> [--version <n|production|latest>] --out <dir> [--json]
   registry verify --registry <dir|url> [--json]          exit status 1 if any problem is found
   registry init --registry <dir> [--allow-as]
+  registry sign-run --run-dir <folder> [--json]      sign run.json as its trainer (you, the OS user) with your key
   registry serve --dir <dir> --users <file> [--port N] [--max-upload-mb N] [--tls-cert f --tls-key f]
   registry add-user --users <file> --user <name> --role viewer|author|approver|admin [--replace] [--json]
   A server registry needs a token: --token <t> or ${TOKEN_ENV}; it is never printed.`;
@@ -130,6 +133,17 @@ const serve = async (values: Record<string, string | boolean | undefined>, json:
   process.once('SIGTERM', stop);
 };
 
+/** Signs a run record with the OS user's key (created on first use in their key folder). */
+const signRun = async (runDir: string, json: boolean) => {
+  const key = await loadOrCreateKey(defaultKeyDir(), osUser());
+  const signature = await signRunRecord(resolve(runDir), key);
+  out(
+    json,
+    { runDir: resolve(runDir), signer: signature.signer, keyId: signature.keyId },
+    `signed ${resolve(runDir)}/run.json as ${signature.signer} (key ${signature.keyId.slice(0, 16)}…)`,
+  );
+};
+
 /** `pdm-studio publish ...` and `pdm-studio registry <sub> ...`. */
 export const registryCommand = async (command: 'publish' | 'registry', argv: readonly string[]): Promise<void> => {
   const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
@@ -221,6 +235,9 @@ export const registryCommand = async (command: 'publish' | 'registry', argv: rea
     }
     case 'serve':
       await serve(values, json);
+      return;
+    case 'sign-run':
+      await signRun(need(values['run-dir'], 'run-dir'), json);
       return;
     case 'add-user': {
       const role = need(values.role, 'role');

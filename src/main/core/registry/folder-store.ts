@@ -6,6 +6,7 @@ import type { AuditDraft, AuditEntry, Checkpoint } from './audit-entry.js';
 import { appendAuditEntry, checkCheckpoints, loadAuditLog, sealEntry, syncAuditHead } from './audit-log.js';
 import { readRegisteredKeys, registerKey } from './key-registry.js';
 import { assertOutside, defaultKeyDir, loadOrCreateKey, type SigningKey } from './keys.js';
+import { trainerOfRecord } from './run-signature.js';
 import { checkVersionFolder, type VersionCheck } from './version-check.js';
 import { RegistryError } from './errors.js';
 import {
@@ -367,6 +368,14 @@ export class FolderStore {
       );
     }
     const key = await this.signingKey(actor);
+    const trainer = await trainerOfRecord(dir, source.run.createdBy, actor);
+    // The trainer's key is registered like anyone's: first use wins, a different key for the name is refused.
+    if (trainer.signature !== null)
+      await registerKey(this.root, {
+        principal: trainer.signature.signer,
+        publicKey: trainer.signature.publicKey,
+        keyId: trainer.signature.keyId,
+      });
     return this.withLock(async (entries, state, check) => {
       const model = state.get(name);
       // The same publish repeated (a client that never saw the answer) gets the version it already made.
@@ -395,7 +404,7 @@ export class FolderStore {
         reason: null,
         files: Object.fromEntries([...hashes].filter(([file]) => !GENERATED_FILES.includes(file))),
         manifestCore: manifestCoreHash(core),
-        trainedBy: source.run.createdBy,
+        trainedBy: trainer.trainedBy,
         staging: stagingId,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       };
