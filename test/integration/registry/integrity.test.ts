@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { entryHash } from '../../../src/main/core/registry/audit-log.js';
@@ -181,6 +181,24 @@ describe('decisions cannot be erased or forged', () => {
     expect(code).toBe(0);
     expect(report.notes).toEqual([expect.stringMatching(/^1 audit entry is unsigned \(legacy\)/)]);
     expect(JSON.parse((await auditLines(reg))[1] as string)).toMatchObject({ actor: 'bob', signer: 'bob' });
+  });
+});
+
+describe('a complete rollback of the folder', () => {
+  it('is invisible to verify, but each person who saw the later log is refused, in words', async () => {
+    const { root, reg, run, as } = await newRegistry();
+    const alice = await as('alice');
+    await alice.publish({ runDir: run, name: 'fan' });
+    const snapshot = join(root, 'snapshot');
+    await cp(reg, snapshot, { recursive: true });
+    await (await as('bob')).govern('reject', { name: 'fan', version: 1, reason: 'bad on unit 7' });
+    // Someone with write access puts the whole earlier state back: log, head, manifests, all consistent.
+    await rm(reg, { recursive: true });
+    await cp(snapshot, reg, { recursive: true });
+    expect((await verifyCli(reg)).code).toBe(0);
+    await expect((await as('bob')).govern('archive', { name: 'fan', version: 1 })).rejects.toThrow(
+      /the registry's audit log was rolled back or rewritten: on .* bob saw entry seq 2 \(reject by bob\), and the log now ends at seq 1/,
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { appendAuditEntry, checkCheckpoints, loadAuditLog, sealEntry, syncAuditH
 import { readRegisteredKeys, registerKey } from './key-registry.js';
 import { assertOutside, defaultKeyDir, loadOrCreateKey, type SigningKey } from './keys.js';
 import { trainerOfRecord } from './run-signature.js';
+import { checkWitness, recordWitness } from './witness.js';
 import { checkVersionFolder, type VersionCheck } from './version-check.js';
 import { RegistryError } from './errors.js';
 import {
@@ -129,6 +130,15 @@ export class FolderStore {
     await mkdir(join(root, MODELS_DIR), { recursive: true });
     await mkdir(join(root, STAGING_DIR), { recursive: true });
     return new FolderStore(root, config, options.keyDir ?? defaultKeyDir(), options.serverKey ?? null);
+  }
+
+  /** A person's own memory of the log (see witness.ts); a registry server is the only writer of its folder. */
+  private async checkWitness(entries: readonly AuditEntry[], key: SigningKey): Promise<void> {
+    if (this.serverKey === null) await checkWitness(this.keyDir, key.principal, entries);
+  }
+
+  private async recordWitness(first: AuditEntry, last: AuditEntry, key: SigningKey): Promise<void> {
+    if (this.serverKey === null) await recordWitness(this.keyDir, key.principal, first, last).catch(() => undefined);
   }
 
   /** The same registry, signing every entry with a registry server's key (the actor stays the token's user). */
@@ -389,6 +399,7 @@ export class FolderStore {
         await this.discardStaging(stagingId);
         return { name, version: done.version };
       }
+      await this.checkWitness(entries, key);
       await this.cleanStaging(stagingId);
       const onDisk = (await readdir(join(this.root, MODELS_DIR, name)).catch(() => [] as string[]))
         .map(Number)
@@ -416,6 +427,7 @@ export class FolderStore {
       if (this.config.fsync) await syncPath(dir);
       await check();
       await appendAuditEntry(this.root, entry, { fsync: this.config.fsync });
+      await this.recordWitness(entries[0] ?? entry, entry, key);
       await mkdir(join(this.root, MODELS_DIR, name), { recursive: true });
       await rename(dir, this.versionDir(name, version));
       if (this.config.fsync) await syncPath(join(this.root, MODELS_DIR, name));
@@ -434,6 +446,7 @@ export class FolderStore {
       throw new RegistryError('invalid-argument', 'reason: at most 2000 characters');
     const key = await this.signingKey(actor);
     return this.withLock(async (entries, state, check) => {
+      await this.checkWitness(entries, key);
       const model = state.get(name) ?? fail('not-found', `no model named ${name}`);
       let version: number;
       let previous: number | null = null;
@@ -463,6 +476,7 @@ export class FolderStore {
       applyEntry(state, entry);
       await check();
       await appendAuditEntry(this.root, entry, { fsync: this.config.fsync });
+      await this.recordWitness(entries[0] ?? entry, entry, key);
       const all = [...entries, entry];
       for (const affected of [version, previous])
         if (affected !== null) await this.materialize(all, state, name, affected);
