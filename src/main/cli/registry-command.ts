@@ -99,9 +99,12 @@ const describeDetail = (d: VersionDetail) =>
   ].join('\n');
 
 const describeVerify = (r: VerifyReport) =>
-  r.ok
-    ? `ok: ${r.checked.entries} audit entries, ${r.checked.packages} packages, ${r.checked.files} files verified`
-    : `${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.message}`).join('\n')}`;
+  [
+    r.ok
+      ? `ok: ${r.checked.entries} audit entries, ${r.checked.packages} packages, ${r.checked.files} files verified`
+      : `${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.message}`).join('\n')}`,
+    ...(r.notes ?? []).map((note) => `note: ${note}`),
+  ].join('\n');
 
 const serve = async (values: Record<string, string | boolean | undefined>, json: boolean) => {
   const host = (values.host as string | undefined) ?? '127.0.0.1';
