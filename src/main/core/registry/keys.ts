@@ -92,10 +92,30 @@ export const signEntryHash = (key: SigningKey, hash: string): string =>
 export const signRunHash = (key: SigningKey, hash: string): string =>
   sign(null, runMessage(hash), key.privateKey).toString('base64');
 
+/**
+ * A verification is a pure function of (public key, message, signature), so results are remembered: every read
+ * of a registry checks every entry's signature, and a long log would otherwise cost a verify per entry per read.
+ */
+const VERIFIED_LIMIT = 200_000;
+const verified = new Set<string>();
+const publicKeys = new Map<string, KeyObject>();
+
 const check = (message: Buffer, publicKey: string, signature: string): boolean => {
+  const memo = `${publicKey}\n${message.toString('utf8')}\n${signature}`;
+  if (verified.has(memo)) return true;
   try {
-    const keyObject = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
-    return verify(null, message, keyObject, Buffer.from(signature, 'base64'));
+    let keyObject = publicKeys.get(publicKey);
+    if (keyObject === undefined) {
+      keyObject = createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' });
+      if (publicKeys.size > 1000) publicKeys.clear();
+      publicKeys.set(publicKey, keyObject);
+    }
+    const ok = verify(null, message, keyObject, Buffer.from(signature, 'base64'));
+    if (ok) {
+      if (verified.size >= VERIFIED_LIMIT) verified.clear();
+      verified.add(memo);
+    }
+    return ok;
   } catch {
     return false;
   }
