@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RegistryError } from './errors.js';
@@ -48,13 +49,33 @@ export const registerKey = async (root: string, key: Pick<SigningKey, 'principal
     registeredAt: new Date().toISOString(),
   };
   await mkdir(join(root, KEYS_DIR), { recursive: true });
+  // Written aside and linked into place: link() fails if the name exists, and a concurrent reader never sees
+  // a half-written key file (which it would take for a different key).
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
   try {
-    await writeFile(path, `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
+    await link(temp, path);
     return;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') {
+      // Some network shares have no hard links: fall back to an exclusive create.
+      try {
+        await writeFile(path, `${JSON.stringify(record, null, 2)}\n`, { flag: 'wx' });
+        return;
+      } catch (fallback) {
+        if ((fallback as NodeJS.ErrnoException).code !== 'EEXIST') throw fallback;
+      }
+    }
+  } finally {
+    await rm(temp, { force: true });
   }
-  const existing = (await readRegisteredKeys(root)).get(key.principal);
+  let existing = (await readRegisteredKeys(root)).get(key.principal);
+  // Written by an exclusive create on a share without hard links, it may still be half written: look again.
+  for (let attempt = 0; existing === undefined && attempt < 5; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    existing = (await readRegisteredKeys(root)).get(key.principal);
+  }
   if (existing?.keyId !== key.keyId)
     throw new RegistryError(
       'forbidden',

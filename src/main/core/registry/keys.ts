@@ -74,8 +74,12 @@ export const loadOrCreateKey = async (keyDir: string, principal: string): Promis
   await writeFile(temp, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
   try {
     // link() fails if another process created the key meanwhile: theirs wins and both use it.
-    await link(temp, path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
+    await link(temp, path).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return;
+      // A key folder on a file system without hard links: an exclusive create does the same job.
+      await writeFile(path, await readFile(temp), { mode: 0o600, flag: 'wx' }).catch((again: NodeJS.ErrnoException) => {
+        if (again.code !== 'EEXIST') throw again;
+      });
     });
   } finally {
     await rm(temp, { force: true });
