@@ -209,7 +209,12 @@ export const apiMethods = {
   getModelCard: method(RegistryVersionRefSchema, z.string()),
   /** Publish a run folder of the open workspace (artifacts/runs/<runId>) as the next version of `name`. */
   publishRun: method(
-    z.object({ runId: RegistryRunIdSchema, name: RegistryModelNameSchema }),
+    z.object({
+      runId: RegistryRunIdSchema,
+      name: RegistryModelNameSchema,
+      /** Repeating a publish with the same key returns the version it made (a publish cut off by a crash). */
+      idempotencyKey: z.string().min(1).max(200).optional(),
+    }),
     z.object({ name: z.string(), version: z.number() }),
   ),
   approveVersion: method(RegistryVersionRefSchema.extend({ reason: RequiredReasonSchema }), RegistryGovernResultSchema),

@@ -71,6 +71,21 @@ export const ManifestGovernanceSchema = z.object({
       reason: z.string().nullable(),
     }),
   ),
+  /**
+   * The signed audit checkpoint of the last entry that changed this version (absent while the log is
+   * unsigned): evidence, kept outside audit.jsonl, that the log reached at least this entry.
+   */
+  checkpoint: z
+    .object({
+      seq: z.number().int().positive(),
+      hash: z.string(),
+      action: z.string(),
+      by: z.string(),
+      signer: z.string(),
+      key: z.string(),
+      sig: z.string(),
+    })
+    .optional(),
 });
 export type ManifestGovernance = z.infer<typeof ManifestGovernanceSchema>;
 

@@ -142,6 +142,8 @@ export const RegistryVerifyReportSchema = z.object({
   problems: z.array(RegistryVerifyProblemSchema).readonly(),
   checked: z.object({ entries: z.number(), packages: z.number(), files: z.number() }),
   head: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  /** Facts that are not problems, e.g. how many entries are unsigned (legacy). */
+  notes: z.array(z.string()).readonly().optional(),
 });
 export type RegistryVerifyReport = z.infer<typeof RegistryVerifyReportSchema>;
 

@@ -94,15 +94,19 @@ const describeDetail = (d: RegistryVersionDetail) =>
   ].join('\n');
 
 const describeVerify = (r: RegistryVerifyReport) =>
-  r.ok
-    ? `ok: ${r.checked.entries} audit entries, ${r.checked.packages} packages, ${r.checked.files} files verified`
-    : `${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.message}`).join('\n')}`;
+  [
+    r.ok
+      ? `ok: ${r.checked.entries} audit entries, ${r.checked.packages} packages, ${r.checked.files} files verified`
+      : `${r.problems.length} problem(s):\n${r.problems.map((p) => `  ${p.message}`).join('\n')}`,
+    ...(r.notes ?? []).map((note) => `note: ${note}`),
+  ].join('\n');
 
 const governText = (r: RegistryGovernResult) =>
   `${r.name} v${r.version} is now ${r.stage}; production: ${r.production ?? 'none'}`;
 
-const PUBLISH_USAGE = `publish --workspace <dir> --run <id> --registry <dir|url> --name <model> [--as <user>] [--json]
-        (or --run-dir <folder> instead of --workspace/--run)`;
+const PUBLISH_USAGE = `publish --workspace <dir> --run <id> --registry <dir|url> --name <model> [--as <user>]
+        [--idempotency-key <k>] [--json]
+        (or --run-dir <folder> instead of --workspace/--run; repeating a publish with the same key returns its version)`;
 
 /** A run folder outside any workspace (copied, or written by a tool): the registry client publishes it directly. */
 const publishRunFolder = async (runDir: string, args: Readers) => {
@@ -115,7 +119,12 @@ const publishRunFolder = async (runDir: string, args: Readers) => {
     ...(token !== undefined ? { token } : {}),
     create: !isUrl(location),
   });
-  return registry.publish({ runDir, name: args.need('name', '<model>') });
+  const idempotencyKey = args.str('idempotency-key');
+  return registry.publish({
+    runDir,
+    name: args.need('name', '<model>'),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+  });
 };
 
 export const publish: Command = {
@@ -129,6 +138,7 @@ ${TOKEN_NOTE}`,
     run: { type: 'string' },
     'run-dir': { type: 'string' },
     name: { type: 'string' },
+    'idempotency-key': { type: 'string' },
   },
   run: async (args, api) => {
     const name = args.need('name', '<model>');
@@ -149,7 +159,12 @@ ${TOKEN_NOTE}`,
     const client = await api();
     await client.openWorkspace(workspace, { mustExist: true });
     const connection = await openRegistry(args, client, true);
-    const result = await client.call('publishRun', { runId, name });
+    const idempotencyKey = args.str('idempotency-key');
+    const result = await client.call('publishRun', {
+      runId,
+      name,
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    });
     return { value: result, text: `published ${result.name} version ${result.version} to ${connection.location}` };
   },
 };
@@ -330,6 +345,25 @@ const registryServe: Command = {
   },
 };
 
+const registrySignRun: Command = {
+  name: 'registry sign-run',
+  usage: 'registry sign-run --run-dir <folder> [--json]',
+  details: '  Sign run.json as its trainer (you, the OS user) with your key, so that someone else may publish the run.',
+  options: { 'run-dir': { type: 'string' } },
+  run: async (args) => {
+    const { defaultKeyDir, loadOrCreateKey } = await import('../core/registry/keys.js');
+    const { osUser } = await import('../core/registry/open-registry.js');
+    const { signRunRecord } = await import('../core/registry/run-signature.js');
+    const runDir = resolve(args.need('run-dir', '<folder>'));
+    const key = await loadOrCreateKey(defaultKeyDir(), osUser());
+    const signature = await signRunRecord(runDir, key);
+    return {
+      value: { runDir, signer: signature.signer, keyId: signature.keyId },
+      text: `signed ${runDir}/run.json as ${signature.signer} (key ${signature.keyId.slice(0, 16)}…)`,
+    };
+  },
+};
+
 const registryAddUser: Command = {
   name: 'registry add-user',
   usage: 'registry add-user --users <file> --user <name> --role viewer|author|approver|admin [--replace] [--json]',
@@ -369,5 +403,6 @@ export const REGISTRY_COMMANDS: readonly Command[] = [
   registryVerify,
   registryInit,
   registryServe,
+  registrySignRun,
   registryAddUser,
 ];

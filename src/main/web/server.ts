@@ -102,10 +102,18 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
   });
 
   const serveStatic = async (pathname: string, res: ServerResponse) => {
-    const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(
-      /^([/\\])+/,
-      '',
-    );
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      // A malformed percent-escape (e.g. "/%") is the client's mistake, not a server failure.
+      sendJson(res, 400, {
+        ok: false,
+        error: { code: 'invalid-argument', message: `malformed URL path: ${JSON.stringify(pathname.slice(0, 80))}` },
+      });
+      return;
+    }
+    const relative = normalize(decoded).replace(/^([/\\])+/, '');
     const file = resolve(staticRoot, relative);
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) {
       sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: 'forbidden path' } });

@@ -65,6 +65,7 @@ describe('folder registry: publish and the approval workflow', () => {
       'model.json',
       'predictions.csv',
       'run.json',
+      'run.sig',
       'weights.bin',
     ]);
     const card = await readFile(join(reg, 'models', 'pump-rul', '1', 'model-card.html'), 'utf8');

@@ -4,9 +4,15 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultKeyDir, loadOrCreateKey } from '../../../src/main/core/registry/keys.js';
+import { signRunRecord } from '../../../src/main/core/registry/run-signature.js';
 import type { RunArtifact } from '../../../src/shared/run-artifact.js';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+// Signing keys of the test's people (and of the registry server) go to a folder of this test process, not to the
+// machine user's config folder; CLI children inherit it.
+process.env.PDM_KEY_DIR ??= join(tmpdir(), `pdm-test-keys-${process.pid}-${randomBytes(4).toString('hex')}`);
 
 export const tempDir = (prefix = 'pdm-reg-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 
@@ -62,7 +68,7 @@ export const runRecord = (runId: string, overrides: Partial<RunArtifact> = {}): 
 export const writeRun = async (
   workspace: string,
   runId: string,
-  options: { weightBytes?: number; record?: Partial<RunArtifact> } = {},
+  options: { weightBytes?: number; record?: Partial<RunArtifact>; sign?: boolean } = {},
 ): Promise<string> => {
   const dir = join(workspace, 'artifacts', 'runs', runId);
   await mkdir(dir, { recursive: true });
@@ -112,7 +118,10 @@ export const writeRun = async (
       : Buffer.from(new Float32Array(inputs + 1).map((_, i) => i / 10).buffer),
   );
   await writeFile(join(dir, 'predictions.csv'), 'unit,rul_true,rul_pred\n1,112,108.5\n2,98,101.2\n');
-  await writeFile(join(dir, 'run.json'), JSON.stringify(runRecord(runId, options.record), null, 2));
+  const record = runRecord(runId, options.record);
+  await writeFile(join(dir, 'run.json'), JSON.stringify(record, null, 2));
+  // Signed by its trainer, as the trainer's own tools would (run.sig): the registry takes the trainer from it.
+  if (options.sign !== false) await signRunRecord(dir, await loadOrCreateKey(defaultKeyDir(), record.createdBy));
   return dir;
 };
 

@@ -164,6 +164,7 @@ describe('registry server over HTTP on 127.0.0.1', () => {
       'model.json',
       'predictions.csv',
       'run.json',
+      'run.sig',
       'weights.bin',
     ]);
   });

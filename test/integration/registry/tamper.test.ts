@@ -116,14 +116,18 @@ describe('tampering is detected and named exactly', () => {
     const entry = JSON.parse(lines[1] as string) as Record<string, unknown>;
     entry.actor = 'alice';
     const { canonicalJson } = await import('../../../src/main/core/registry/canonical-json.js');
-    const { hash: _old, ...rest } = entry;
+    // The hash covers everything but itself and the signature (docs/registry-format.md).
+    const { hash: _old, sig: _sig, ...rest } = entry;
     entry.hash = sha256(canonicalJson(rest));
     lines[1] = JSON.stringify(entry);
     await writeFile(path, lines.join('\n'));
     const report = await verify(reg);
-    expect(report.problems).toHaveLength(1);
+    expect(report.problems).toHaveLength(2);
     expect(report.problems[0]).toMatchObject({ kind: 'audit', seq: 2 });
     expect(report.problems[0]?.message).toMatch(/seq 2 \(line 2\) was edited and re-hashed/);
+    // Independently of the chain, its signature gives it away: bob signed it, it now names alice.
+    expect(report.problems[1]).toMatchObject({ kind: 'audit', seq: 2 });
+    expect(report.problems[1]?.message).toMatch(/seq 2 \(approve fan v1 by alice\) is signed by bob, not by alice/);
   });
 
   it('a deleted entry in the middle, or at the end, is reported by sequence number', async () => {

@@ -194,11 +194,9 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
       }),
     getRegistryVersion: async ({ name, version }) =>
       guarded(async (s) => {
+        // Only this version is checked (and the registry caches the result), not every package in the registry.
         const detail = await s.registry.show(checkModelName(name), checkVersion(version));
-        const report = await s.registry.verify();
-        const problems = report.problems.filter(
-          (p) => p.kind === 'audit' || (p.model === name && (p.version === undefined || p.version === version)),
-        );
+        const { problems } = await s.registry.verifyVersion(name, detail.version);
         return {
           ...detail,
           verification: { ok: problems.length === 0, problems, checkedAt: new Date().toISOString() },
@@ -223,12 +221,13 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
         s.cards.set(key, card);
         return card;
       }),
-    publishRun: async ({ runId, name }) => {
+    publishRun: async ({ runId, name, idempotencyKey }) => {
       const workspace = requireWorkspace();
       return guarded((s) =>
         s.registry.publish({
           runDir: join(workspace.path, 'artifacts', 'runs', checkRunId(runId)),
           name: checkModelName(name),
+          ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         }),
       );
     },

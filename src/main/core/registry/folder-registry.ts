@@ -22,8 +22,28 @@ export class FolderRegistry implements Registry {
     return this.store.root;
   }
 
-  publish(input: { readonly runDir: string; readonly name: string }): Promise<{ name: string; version: number }> {
-    return this.store.publishRun(input.runDir, input.name, this.actor);
+  publish(input: {
+    readonly runDir: string;
+    readonly name: string;
+    readonly idempotencyKey?: string;
+  }): Promise<{ name: string; version: number }> {
+    return this.store.publishRun(
+      input.runDir,
+      input.name,
+      this.actor,
+      input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey },
+    );
+  }
+
+  /** The same check as verify and every load, for one version only (cached): what the app shows beside a version. */
+  async verifyVersion(name: string, version: number): Promise<VerifyReport> {
+    const { problems } = await this.store.checkOne(name, version);
+    return {
+      ok: problems.length === 0,
+      problems: problems.map((p) => ({ kind: 'package', model: name, version, file: p.file, message: p.message })),
+      checked: { entries: 0, packages: 1, files: 0 },
+      head: null,
+    };
   }
 
   list(): Promise<ModelSummary[]> {

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { AuditDraft, AuditEntry } from './audit-entry.js';
-import { appendAuditEntry, loadAuditLog, sealEntry, syncAuditHead } from './audit-log.js';
+import type { AuditDraft, AuditEntry, Checkpoint } from './audit-entry.js';
+import { appendAuditEntry, checkCheckpoints, loadAuditLog, sealEntry, syncAuditHead } from './audit-log.js';
+import { readRegisteredKeys, registerKey } from './key-registry.js';
+import { assertOutside, defaultKeyDir, loadOrCreateKey, type SigningKey } from './keys.js';
+import { trainerOfRecord } from './run-signature.js';
+import { checkWitness, recordWitness } from './witness.js';
+import { checkVersionFolder, type VersionCheck } from './version-check.js';
 import { RegistryError } from './errors.js';
 import {
   applyEntry,
@@ -16,10 +21,16 @@ import {
 } from './governance.js';
 import { copyWithHash, formatSums, sha256, SUMS_FILE } from './hash.js';
 import { acquireLock, isPidAlive } from './lock.js';
-import { buildManifestCore, governanceOf, manifestCoreHash, serializeManifest, splitManifest } from './manifest.js';
+import {
+  buildManifestCore,
+  governanceOfVersion,
+  manifestCoreHash,
+  serializeManifest,
+  splitManifest,
+} from './manifest.js';
 import { renderModelCard } from './model-card.js';
-import { checkModelName, checkVersion } from './names.js';
-import { readGovernedFiles, type GovernedFiles } from './package-check.js';
+import { checkModelName, checkVersion, sameUser } from './names.js';
+import { readGovernedFiles, type FileProblem, type GovernedFiles } from './package-check.js';
 import { createRegistryConfig, readRegistryConfig, type RegistryConfig } from './registry-config.js';
 import type {
   FetchResult,
@@ -82,17 +93,30 @@ export interface Staged {
   readonly dir: string;
 }
 
+export interface FolderStoreOptions {
+  readonly create?: boolean;
+  readonly config?: Partial<RegistryConfig>;
+  /** Where the acting person's private keys live (default: their config folder, or $PDM_KEY_DIR). */
+  readonly keyDir?: string;
+  /** A registry server signs every entry with its own key instead of the actor's. */
+  readonly serverKey?: SigningKey;
+}
+
+/** Successful version checks, by (name, version, sums hash, last governance entry, depth). */
+const CHECK_CACHE_LIMIT = 2000;
+
 export class FolderStore {
+  private readonly checked = new Map<string, true>();
+
   private constructor(
     readonly root: string,
     readonly config: RegistryConfig,
+    private readonly keyDir: string,
+    private readonly serverKey: SigningKey | null,
   ) {}
 
   /** Opens a registry folder; with `create`, makes one (idempotent, safe against concurrent creators). */
-  static async open(
-    root: string,
-    options: { readonly create?: boolean; readonly config?: Partial<RegistryConfig> } = {},
-  ): Promise<FolderStore> {
+  static async open(root: string, options: FolderStoreOptions = {}): Promise<FolderStore> {
     if (options.create === true) {
       await mkdir(root, { recursive: true });
       await createRegistryConfig(root, options.config);
@@ -105,7 +129,49 @@ export class FolderStore {
       );
     await mkdir(join(root, MODELS_DIR), { recursive: true });
     await mkdir(join(root, STAGING_DIR), { recursive: true });
-    return new FolderStore(root, config);
+    return new FolderStore(root, config, options.keyDir ?? defaultKeyDir(), options.serverKey ?? null);
+  }
+
+  /** A person's own memory of the log (see witness.ts); a registry server is the only writer of its folder. */
+  private async checkWitness(entries: readonly AuditEntry[], key: SigningKey): Promise<void> {
+    if (this.serverKey === null) await checkWitness(this.keyDir, key.principal, entries);
+  }
+
+  private async recordWitness(first: AuditEntry, last: AuditEntry, key: SigningKey): Promise<void> {
+    if (this.serverKey === null) await recordWitness(this.keyDir, key.principal, first, last).catch(() => undefined);
+  }
+
+  /** The same registry, signing every entry with a registry server's key (the actor stays the token's user). */
+  asServer(serverKey: SigningKey): FolderStore {
+    return new FolderStore(this.root, this.config, this.keyDir, serverKey);
+  }
+
+  /** The version an earlier publish with this idempotency key (by the same user) made, if any. */
+  async findIdempotent(
+    name: string,
+    actor: string,
+    idempotencyKey: string,
+  ): Promise<{ name: string; version: number } | null> {
+    const { state } = await this.readState();
+    for (const v of state.get(checkModelName(name))?.versions.values() ?? [])
+      if (v.idempotencyKey === idempotencyKey && sameUser(v.author, actor)) return { name, version: v.version };
+    return null;
+  }
+
+  /**
+   * The key that signs an action by `actor`: the server's key on a registry server, else the actor's own,
+   * created on first use in their key folder and registered in the registry (first registration wins; a
+   * different key for the same name is refused, so nobody signs as someone else from their own computer).
+   */
+  async signingKey(actor: string): Promise<SigningKey> {
+    if (this.serverKey !== null) {
+      await registerKey(this.root, this.serverKey);
+      return this.serverKey;
+    }
+    assertOutside(this.keyDir, this.root);
+    const key = await loadOrCreateKey(this.keyDir, actor);
+    await registerKey(this.root, key);
+    return key;
   }
 
   versionDir(name: string, version: number): string {
@@ -147,11 +213,16 @@ export class FolderStore {
     }
   }
 
-  async publishRun(runDir: string, name: string, actor: string): Promise<{ name: string; version: number }> {
+  async publishRun(
+    runDir: string,
+    name: string,
+    actor: string,
+    options: { readonly idempotencyKey?: string } = {},
+  ): Promise<{ name: string; version: number }> {
     checkModelName(name);
     const { staged, hashes } = await this.stageRun(runDir);
     try {
-      return await this.commit(staged.id, name, actor, hashes);
+      return await this.commit(staged.id, name, actor, hashes, options);
     } catch (error) {
       await this.discardStaging(staged.id);
       throw error;
@@ -201,12 +272,17 @@ export class FolderStore {
       return;
     }
     for (const version of [last.version, last.previous]) {
-      if (typeof version === 'number') await this.materialize(state, last.model, version);
+      if (typeof version === 'number') await this.materialize(entries, state, last.model, version);
     }
   }
 
   /** Rewrites a version's manifest, card and SHA256SUMS from the replayed governance state if they differ. */
-  private async materialize(state: RegistryState, name: string, version: number): Promise<void> {
+  private async materialize(
+    entries: readonly AuditEntry[],
+    state: RegistryState,
+    name: string,
+    version: number,
+  ): Promise<void> {
     const v = state.get(name)?.versions.get(version);
     const dir = this.versionDir(name, version);
     if (v === undefined || !(await exists(dir))) return;
@@ -214,14 +290,28 @@ export class FolderStore {
     for (const file of [MANIFEST_FILE, MODEL_CARD_FILE, SUMS_FILE])
       await rm(join(dir, `${file}.next`), { force: true });
     const current = await readGovernedFiles(dir, `${name} version ${version}`);
-    const { core } = splitManifest(current.manifest);
+    const { core, governance } = splitManifest(current.manifest);
+    // The manifest about to be overwritten may be the only evidence that later entries existed.
+    const checkpoint = (governance.checkpoint as Checkpoint | undefined) ?? null;
+    if (checkpoint !== null) {
+      const removed = checkCheckpoints(
+        entries,
+        [{ where: `${MODELS_DIR}/${name}/${version}/${MANIFEST_FILE}`, checkpoint }],
+        await readRegisteredKeys(this.root),
+      );
+      if (removed.length > 0)
+        throw new RegistryError(
+          'integrity',
+          `${removed[0]?.message ?? ''}; refused, nothing was changed; run "pdm-studio registry verify"`,
+        );
+    }
     if (manifestCoreHash(core) !== v.manifestCore) {
       throw new RegistryError(
         'integrity',
         `${name} version ${version}: ${MANIFEST_FILE} differs from what was published; run "pdm-studio registry verify"`,
       );
     }
-    const manifestText = serializeManifest(core, governanceOf(v.decisions, v.history, v.stage));
+    const manifestText = serializeManifest(core, governanceOfVersion(v));
     if (manifestText === current.manifestText) return;
     await this.writeGoverned(dir, manifestText, current.sums, true);
   }
@@ -271,8 +361,12 @@ export class FolderStore {
     name: string,
     actor: string,
     hashes: ReadonlyMap<string, string>,
+    options: { readonly idempotencyKey?: string } = {},
   ): Promise<{ name: string; version: number }> {
     checkModelName(name);
+    const idempotencyKey = options.idempotencyKey;
+    if (idempotencyKey !== undefined && !/^[A-Za-z0-9._-]{8,128}$/.test(idempotencyKey))
+      throw new RegistryError('invalid-argument', 'idempotency key: 8 to 128 letters, digits, ".", "_" or "-"');
     const dir = this.stagingDir(stagingId);
     const source = await readRunSource(dir);
     const expected = source.files.map((f) => f.name).sort();
@@ -283,9 +377,30 @@ export class FolderStore {
         `the package must hold exactly ${expected.join(', ')} (got ${given.join(', ')})`,
       );
     }
+    const key = await this.signingKey(actor);
+    const trainer = await trainerOfRecord(dir, source.run.createdBy, actor);
+    // The trainer's key is registered like anyone's: first use wins, a different key for the name is refused.
+    if (trainer.signature !== null)
+      await registerKey(this.root, {
+        principal: trainer.signature.signer,
+        publicKey: trainer.signature.publicKey,
+        keyId: trainer.signature.keyId,
+      });
     return this.withLock(async (entries, state, check) => {
-      await this.cleanStaging(stagingId);
       const model = state.get(name);
+      // The same publish repeated (a client that never saw the answer) gets the version it already made.
+      const done =
+        idempotencyKey === undefined
+          ? undefined
+          : [...(model?.versions.values() ?? [])].find(
+              (x) => x.idempotencyKey === idempotencyKey && sameUser(x.author, actor),
+            );
+      if (done !== undefined) {
+        await this.discardStaging(stagingId);
+        return { name, version: done.version };
+      }
+      await this.checkWitness(entries, key);
+      await this.cleanStaging(stagingId);
       const onDisk = (await readdir(join(this.root, MODELS_DIR, name)).catch(() => [] as string[]))
         .map(Number)
         .filter(Number.isInteger);
@@ -300,22 +415,19 @@ export class FolderStore {
         reason: null,
         files: Object.fromEntries([...hashes].filter(([file]) => !GENERATED_FILES.includes(file))),
         manifestCore: manifestCoreHash(core),
-        trainedBy: source.run.createdBy,
+        trainedBy: trainer.trainedBy,
         staging: stagingId,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       };
-      const entry = sealEntry(draft, entries.at(-1), time);
+      const entry = sealEntry(draft, entries.at(-1), time, key);
       const next = cloneState(state);
       applyEntry(next, entry);
       const v = next.get(name)?.versions.get(version) as VersionState;
-      await this.writeGoverned(
-        dir,
-        serializeManifest(core, governanceOf(v.decisions, v.history, v.stage)),
-        hashes,
-        false,
-      );
+      await this.writeGoverned(dir, serializeManifest(core, governanceOfVersion(v)), hashes, false);
       if (this.config.fsync) await syncPath(dir);
       await check();
       await appendAuditEntry(this.root, entry, { fsync: this.config.fsync });
+      await this.recordWitness(entries[0] ?? entry, entry, key);
       await mkdir(join(this.root, MODELS_DIR, name), { recursive: true });
       await rename(dir, this.versionDir(name, version));
       if (this.config.fsync) await syncPath(join(this.root, MODELS_DIR, name));
@@ -332,7 +444,9 @@ export class FolderStore {
     const reason = input.reason?.trim() === '' || input.reason === undefined ? null : input.reason.trim();
     if (reason !== null && reason.length > 2000)
       throw new RegistryError('invalid-argument', 'reason: at most 2000 characters');
+    const key = await this.signingKey(actor);
     return this.withLock(async (entries, state, check) => {
+      await this.checkWitness(entries, key);
       const model = state.get(name) ?? fail('not-found', `no model named ${name}`);
       let version: number;
       let previous: number | null = null;
@@ -355,11 +469,17 @@ export class FolderStore {
         reason,
         ...(action === 'promote' || action === 'rollback' ? { previous } : {}),
       };
-      const entry = sealEntry(draft, entries.at(-1), new Date().toISOString());
+      const entry = sealEntry(draft, entries.at(-1), new Date().toISOString(), key);
+      // Checked before the entry is appended: a manifest holding evidence of removed entries stops the write.
+      for (const affected of [version, previous])
+        if (affected !== null) await this.checkEvidence(entries, name, affected);
       applyEntry(state, entry);
       await check();
       await appendAuditEntry(this.root, entry, { fsync: this.config.fsync });
-      for (const affected of [version, previous]) if (affected !== null) await this.materialize(state, name, affected);
+      await this.recordWitness(entries[0] ?? entry, entry, key);
+      const all = [...entries, entry];
+      for (const affected of [version, previous])
+        if (affected !== null) await this.materialize(all, state, name, affected);
       const after = state.get(name) as typeof model;
       const v = after.versions.get(version) as VersionState;
       return {
@@ -432,26 +552,95 @@ export class FolderStore {
     return { state, version: version as VersionState };
   }
 
+  /** Refuses a write when the manifest of a version it touches holds a checkpoint the log no longer has. */
+  private async checkEvidence(entries: readonly AuditEntry[], name: string, version: number): Promise<void> {
+    let checkpoint: Checkpoint | null = null;
+    try {
+      const raw = JSON.parse(await readFile(join(this.versionDir(name, version), MANIFEST_FILE), 'utf8')) as {
+        checkpoint?: Checkpoint;
+      };
+      checkpoint = raw.checkpoint ?? null;
+    } catch {
+      return; // a missing or broken manifest is refused by materialize, naming it
+    }
+    if (checkpoint === null) return;
+    const removed = checkCheckpoints(
+      entries,
+      [{ where: `${MODELS_DIR}/${name}/${version}/${MANIFEST_FILE}`, checkpoint }],
+      await readRegisteredKeys(this.root),
+    );
+    if (removed.length > 0)
+      throw new RegistryError(
+        'integrity',
+        `${removed[0]?.message ?? ''}; refused, nothing was changed; run "pdm-studio registry verify"`,
+      );
+  }
+
+  /**
+   * Runs the one version check (the same `verify` runs) and caches a pass by name, version, the hash of
+   * SHA256SUMS and the last governance entry: viewing a version costs one pass over that version only.
+   */
+  private async checkVersionCached(
+    dir: string,
+    v: VersionState,
+    contents: 'all' | 'small',
+  ): Promise<readonly FileProblem[] | VersionCheck> {
+    let sumsText: string;
+    try {
+      sumsText = await readFile(join(dir, SUMS_FILE), 'utf8');
+    } catch {
+      sumsText = '';
+    }
+    const key = [v.name, v.version, sha256(sumsText), v.history.at(-1)?.seq ?? 0, v.checkpoint?.hash ?? ''].join('/');
+    if (this.checked.has(`${key}/all`) || this.checked.has(`${key}/${contents}`)) return [];
+    const result = await checkVersionFolder(dir, v, { contents, governance: true });
+    if (result.problems.length === 0) {
+      if (this.checked.size >= CHECK_CACHE_LIMIT) this.checked.clear();
+      this.checked.set(`${key}/${contents}`, true);
+    }
+    return result;
+  }
+
+  /** The problems of one version, by the same check as `verify` (cached); empty if it loads cleanly. */
+  async checkOne(name: string, ref: VersionRef): Promise<{ version: number; problems: readonly FileProblem[] }> {
+    for (let attempt = 0; ; attempt += 1) {
+      const { version: v } = await this.resolve(name, ref);
+      const result = await this.checkVersionCached(this.versionDir(name, v.version), v, 'all');
+      const problems = Array.isArray(result) ? result : (result as VersionCheck).problems;
+      // A writer appends the entry, then rewrites the manifest: a reader in between waits and looks again.
+      const lag = !Array.isArray(result) && (result as VersionCheck).onlyGovernanceLag;
+      if (!lag || attempt >= 5) return { version: v.version, problems };
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+  }
+
   /** Manifest, card and sums of a version, verified; the governance part reflects the audit log. */
   async readPackage(
     name: string,
     ref: VersionRef,
+    options: { readonly contents?: 'all' | 'small' } = {},
   ): Promise<{ detail: VersionDetail; files: GovernedFiles; dir: string }> {
-    const { state, version: v } = await this.resolve(name, ref);
+    let found: { state: RegistryState; version: VersionState } | null = null;
+    for (let attempt = 0; found === null; attempt += 1) {
+      const resolved = await this.resolve(name, ref);
+      const dir = this.versionDir(name, resolved.version.version);
+      // By default the small files are hashed and everything else is checked against the publish record; the
+      // big files' bytes are hashed by whoever copies them (fetch, the HTTP client) or by verifyVersion.
+      const result = await this.checkVersionCached(dir, resolved.version, options.contents ?? 'small');
+      if (Array.isArray(result) || (result as VersionCheck).problems.length === 0) {
+        found = resolved;
+        break;
+      }
+      const check = result as VersionCheck;
+      if (!check.onlyGovernanceLag || attempt >= 5)
+        fail('integrity', `${check.problems[0]?.message ?? `${name}: damaged`}; the package is refused`);
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+    const { state, version: v } = found;
     const dir = this.versionDir(name, v.version);
     const files = await readGovernedFiles(dir, `${name} version ${v.version}`);
-    // SHA256SUMS must list what the publish record (hash-chained in the audit log) says was published: a
-    // rewritten SHA256SUMS would otherwise vouch for edited bytes.
-    for (const [file, recorded] of Object.entries(v.files)) {
-      if (files.sums.get(file) !== recorded) {
-        fail(
-          'integrity',
-          `${name} version ${v.version}: ${file} in ${SUMS_FILE} differs from the hash recorded when it was published (audit seq ${v.publishSeq}); refused`,
-        );
-      }
-    }
     const { core } = splitManifest(files.manifest);
-    const manifest = { ...core, ...governanceOf(v.decisions, v.history, v.stage) };
+    const manifest = { ...core, ...governanceOfVersion(v) };
     const model = state.get(name) as NonNullable<ReturnType<RegistryState['get']>>;
     const sizes = new Map(core.files.map((f) => [f.name, f.bytes]));
     sizes.set(MANIFEST_FILE, Buffer.byteLength(files.manifestText));
@@ -474,7 +663,8 @@ export class FolderStore {
 
   /** Copies a version to `destDir` (which must not exist), verifying every byte against SHA256SUMS. */
   async fetch(name: string, ref: VersionRef, destDir: string): Promise<FetchResult> {
-    const { detail, files, dir } = await this.readPackage(name, ref);
+    // The small files are checked here; every other byte is hashed below as it is copied.
+    const { detail, files, dir } = await this.readPackage(name, ref, { contents: 'small' });
     const partial = `${destDir}.partial-${randomBytes(4).toString('hex')}`;
     if (await exists(destDir)) throw new RegistryError('conflict', `${destDir} already exists`);
     await mkdir(partial, { recursive: true });

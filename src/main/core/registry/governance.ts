@@ -1,5 +1,5 @@
 import { REGISTRY_STAGES } from '../../../shared/registry-stages.js';
-import type { AuditEntry } from './audit-entry.js';
+import { checkpointOf, type AuditEntry, type Checkpoint } from './audit-entry.js';
 import { RegistryError } from './errors.js';
 import { sameUser } from './names.js';
 
@@ -40,6 +40,10 @@ export interface VersionState {
   readonly staging: string | null;
   readonly decisions: Decision[];
   readonly history: StageEvent[];
+  /** Signed checkpoint of the last entry that changed this version (null while the log is unsigned). */
+  checkpoint: Checkpoint | null;
+  /** The publish entry's idempotency key, if the client sent one. */
+  readonly idempotencyKey: string | null;
 }
 
 export interface ModelState {
@@ -72,6 +76,7 @@ const requireReason = (entry: AuditEntry): string => {
 
 const move = (v: VersionState, stage: Stage, entry: AuditEntry) => {
   v.stage = stage;
+  v.checkpoint = checkpointOf(entry);
   v.history.push({
     seq: entry.seq,
     action: entry.action,
@@ -112,6 +117,8 @@ export const applyEntry = (state: RegistryState, entry: AuditEntry): void => {
         staging: entry.staging ?? null,
         decisions: [],
         history: [],
+        checkpoint: null,
+        idempotencyKey: entry.idempotencyKey ?? null,
       };
       model.versions.set(entry.version, version);
       move(version, 'candidate', entry);

@@ -7,7 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { isRegistryErrorCode, RegistryError } from './errors.js';
 import { parseSums, SUMS_FILE } from './hash.js';
-import { checkFileName, checkModelName } from './names.js';
+import { checkFileName, checkModelName, checkVersion } from './names.js';
 import type {
   FetchResult,
   GovernAction,
@@ -105,12 +105,42 @@ export class HttpRegistry implements Registry {
     return this.call('GET', '/v1/whoami');
   }
 
-  async publish(input: { readonly runDir: string; readonly name: string }): Promise<{ name: string; version: number }> {
+  /**
+   * Publishes with an idempotency key (a new one per call unless given): if the connection drops before the
+   * answer (a server crash, a proxy timeout), the publish is repeated with the same key, and the server
+   * answers with the version the first attempt made instead of making another.
+   */
+  async publish(input: {
+    readonly runDir: string;
+    readonly name: string;
+    readonly idempotencyKey?: string;
+  }): Promise<{ name: string; version: number }> {
+    const idempotencyKey = input.idempotencyKey ?? randomBytes(16).toString('hex');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.publishOnce(input, idempotencyKey);
+      } catch (error) {
+        const lost =
+          error instanceof RegistryError && error.code === 'unavailable' && /registry http/.test(error.message);
+        if (!lost || attempt >= 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
+  }
+
+  private async publishOnce(
+    input: { readonly runDir: string; readonly name: string },
+    idempotencyKey: string,
+  ): Promise<{ name: string; version: number }> {
     const name = checkModelName(input.name);
     const source = await readRunSource(input.runDir);
-    const { uploadId, maxBytes } = await this.call<{ uploadId: string; maxBytes?: number }>('POST', '/v1/uploads', {
-      name,
-    });
+    const opened = await this.call<{ uploadId?: string; maxBytes?: number; done?: { name: string; version: number } }>(
+      'POST',
+      '/v1/uploads',
+      { name, idempotencyKey },
+    );
+    if (opened.done !== undefined) return opened.done;
+    const { uploadId, maxBytes } = opened as { uploadId: string; maxBytes?: number };
     try {
       // A refused body races the socket close (the answer can be lost to a reset), so an oversized package is refused before any byte is sent.
       const total = source.files.reduce((sum, file) => sum + file.bytes, 0);
@@ -169,6 +199,10 @@ export class HttpRegistry implements Registry {
 
   verify(): Promise<VerifyReport> {
     return this.call('GET', '/v1/verify');
+  }
+
+  verifyVersion(name: string, version: number): Promise<VerifyReport> {
+    return this.call('GET', `/v1/models/${checkModelName(name)}/versions/${checkVersion(version)}/verify`);
   }
 
   async fetch(name: string, ref: VersionRef, destDir: string): Promise<FetchResult> {

@@ -7,8 +7,10 @@ import { RegistryError } from './errors.js';
  * An exclusive lock for a registry folder that works on network shares: a file created with O_EXCL
  * ('wx'), holding pid, host, time and a random token. The holder refreshes its mtime while it holds it.
  *
- * A lock is stale when its process is gone (same host, pid not alive) or when its mtime is older than
- * `staleMs` (another host, or a pid that was reused). Breaking a stale lock is itself serialised through a
+ * A lock is stale when its process is gone (same host, pid not alive) or when the observer has seen it
+ * unchanged (same content, same mtime) for `staleMs` by the observer's own monotonic clock. The holder's
+ * wall clock is never compared with the observer's: two hosts on a share whose clocks differ by more than
+ * `staleMs` would otherwise each think the other's fresh lock abandoned. Breaking a stale lock is itself serialised through a
  * second O_EXCL file (`<lock>.break`), and the breaker re-reads the lock under it and removes it only if
  * it is still the very lock it judged stale; so two processes that both see a stale lock cannot end up
  * removing a fresh lock that a third process has just taken.
@@ -70,24 +72,48 @@ const observe = async (path: string): Promise<Observed | null> => {
   }
 };
 
-export const isStale = (observed: Observed, staleMs: number, now = Date.now()): boolean => {
+/** The holder is a process of this host that no longer runs: stale at once. */
+const holderIsDead = (observed: Observed): boolean => {
   const owner = parseOwner(observed.raw);
-  if (owner !== null && owner.host === hostname() && !isPidAlive(owner.pid)) return true;
-  // An empty or half-written file is a lock being created: only age makes it stale.
-  return now - observed.mtimeMs > staleMs;
+  return owner !== null && owner.host === hostname() && !isPidAlive(owner.pid);
 };
+
+/**
+ * Watches a file for staleness on this process's monotonic clock: stale once it has been seen with the
+ * same content and mtime for `staleMs`. A holder refreshes the mtime every staleMs/3, so a live lock keeps
+ * changing whatever its host's clock says; an abandoned one stops, and is judged so staleMs after we first
+ * saw it stop (a late observer waits up to one stale period more: the price of not trusting clocks).
+ */
+export class StaleWatch {
+  private seen: { raw: string; mtimeMs: number; since: number } | null = null;
+
+  constructor(
+    private readonly staleMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  isStale(observed: Observed): boolean {
+    const seen = this.seen;
+    if (seen === null || seen.raw !== observed.raw || seen.mtimeMs !== observed.mtimeMs) {
+      this.seen = { raw: observed.raw, mtimeMs: observed.mtimeMs, since: this.now() };
+      return false;
+    }
+    return this.now() - seen.since > this.staleMs;
+  }
+}
 
 const BREAK_STALE_MS = 10_000;
 
-const breakStale = async (path: string, judged: Observed): Promise<void> => {
+const breakStale = async (path: string, judged: Observed, breakWatch: StaleWatch): Promise<void> => {
   const breakPath = `${path}.break`;
   try {
     await writeFile(breakPath, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Someone else is breaking it; a break file is held for microseconds, so an old one is a crash.
+    // Someone else is breaking it; a break file is held for microseconds, so one that stays is a crash.
     const other = await observe(breakPath);
-    if (other !== null && isStale(other, BREAK_STALE_MS)) await unlink(breakPath).catch(() => undefined);
+    if (other !== null && (holderIsDead(other) || breakWatch.isStale(other)))
+      await unlink(breakPath).catch(() => undefined);
     return;
   }
   try {
@@ -109,6 +135,8 @@ export const acquireLock = async (path: string, options: LockOptions = {}): Prom
     token: randomUUID(),
   };
   let wait = 2;
+  const watch = new StaleWatch(staleMs);
+  const breakWatch = new StaleWatch(BREAK_STALE_MS);
   for (;;) {
     try {
       await writeFile(path, JSON.stringify(owner), { flag: 'wx' });
@@ -117,8 +145,8 @@ export const acquireLock = async (path: string, options: LockOptions = {}): Prom
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const observed = await observe(path);
-    if (observed !== null && isStale(observed, staleMs)) {
-      await breakStale(path, observed);
+    if (observed !== null && (holderIsDead(observed) || watch.isStale(observed))) {
+      await breakStale(path, observed, breakWatch);
       continue;
     }
     if (Date.now() > deadline) {

@@ -63,15 +63,28 @@ export const governanceOf = (
   decisions: readonly Decision[],
   history: readonly StageEvent[],
   stage: ManifestGovernance['stage'],
+  checkpoint: ManifestGovernance['checkpoint'] | null = null,
 ): ManifestGovernance => ({
   stage,
   approvals: decisions.map((d) => ({ ...d })),
   stageHistory: history.map((h) => ({ ...h })),
+  ...(checkpoint === null || checkpoint === undefined ? {} : { checkpoint: { ...checkpoint } }),
 });
 
+/** The governance part a version's manifest must carry, replayed from the audit log. */
+export const governanceOfVersion = (v: {
+  readonly decisions: readonly Decision[];
+  readonly history: readonly StageEvent[];
+  readonly stage: ManifestGovernance['stage'];
+  readonly checkpoint: ManifestGovernance['checkpoint'] | null;
+}): ManifestGovernance => governanceOf(v.decisions, v.history, v.stage, v.checkpoint);
+
 export const splitManifest = (manifest: Manifest): { core: ManifestCore; governance: ManifestGovernance } => {
-  const { stage, approvals, stageHistory, ...core } = manifest;
-  return { core, governance: { stage, approvals, stageHistory } };
+  const { stage, approvals, stageHistory, checkpoint, ...core } = manifest;
+  return {
+    core,
+    governance: { stage, approvals, stageHistory, ...(checkpoint === undefined ? {} : { checkpoint }) },
+  };
 };
 
 export const serializeManifest = (core: ManifestCore, governance: ManifestGovernance): string =>

@@ -68,13 +68,20 @@ export interface VerifyReport {
   readonly problems: readonly VerifyProblem[];
   readonly checked: { readonly entries: number; readonly packages: number; readonly files: number };
   readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** Facts that are not problems, e.g. how many entries are unsigned (legacy). */
+  readonly notes?: readonly string[];
 }
 
 export type GovernAction = 'approve' | 'reject' | 'promote' | 'rollback' | 'archive';
 
 export interface Registry {
   readonly location: string;
-  publish(input: { readonly runDir: string; readonly name: string }): Promise<{ name: string; version: number }>;
+  /** A repeated publish with the same `idempotencyKey` returns the version the first one made. */
+  publish(input: {
+    readonly runDir: string;
+    readonly name: string;
+    readonly idempotencyKey?: string;
+  }): Promise<{ name: string; version: number }>;
   list(): Promise<ModelSummary[]>;
   show(name: string, ref: VersionRef): Promise<VersionDetail>;
   /** `version` is ignored by rollback (it always returns to the previous production version). */
@@ -84,4 +91,6 @@ export interface Registry {
   ): Promise<GovernResult>;
   fetch(name: string, ref: VersionRef, destDir: string): Promise<FetchResult>;
   verify(): Promise<VerifyReport>;
+  /** Verifies one version only (what loading it checks), cached by the registry. */
+  verifyVersion(name: string, version: number): Promise<VerifyReport>;
 }

@@ -6,6 +6,8 @@ import { checkFileName, checkRunId } from './names.js';
 import { parseTfjsModel } from './tfjs-model.js';
 
 export const MODEL_FILE = 'model.json';
+/** Same name as in run-signature.ts (kept here too, so this module does not depend on signing). */
+const RUN_SIGNATURE_FILE = 'run.sig';
 export const MANIFEST_FILE = 'manifest.json';
 export const MODEL_CARD_FILE = 'model-card.html';
 /** Written by the registry (and rewritten when the governance state changes), never taken from a run. */
@@ -93,5 +95,8 @@ export const readRunSource = async (dir: string): Promise<RunSource> => {
     if (files.some((f) => f.name === name)) continue;
     await add(name, 'extra');
   }
+  // The trainer's signature over run.json travels with the package (see run-signature.ts).
+  if (!files.some((f) => f.name === RUN_SIGNATURE_FILE) && (await regularFileSize(dir, RUN_SIGNATURE_FILE)) !== null)
+    await add(RUN_SIGNATURE_FILE, 'run');
   return { dir, run, modelFormat, files };
 };

@@ -12,7 +12,8 @@ import { log as structuredLog } from '../log/logger.js';
 import { HTTP_STATUS, RegistryError } from './errors.js';
 import type { FolderStore, Staged } from './folder-store.js';
 import { SUMS_FILE } from './hash.js';
-import { checkFileName, checkModelName } from './names.js';
+import { defaultKeyDir, loadOrCreateKey, SERVER_PRINCIPAL, type SigningKey } from './keys.js';
+import { checkFileName, checkModelName, sameUser } from './names.js';
 import type { GovernAction, VersionRef } from './registry-types.js';
 import { GENERATED_FILES, MANIFEST_FILE, MODEL_CARD_FILE } from './run-source.js';
 import { mayDo, type Operation, type RegistryUser, type UserDirectory } from './users.js';
@@ -45,7 +46,39 @@ export interface RegistryServerOptions {
   readonly maxUploadBytes?: number;
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly log?: (line: string) => void;
+  /** The key the server signs its audit entries with (default: `_server` in `keyDir`, created on first use). */
+  readonly serverKey?: SigningKey;
+  /** The server's own key folder, outside the registry (default: the server user's, or $PDM_KEY_DIR). */
+  readonly keyDir?: string;
+  readonly limits?: Partial<ServerLimits>;
 }
+
+/**
+ * What keeps one client from taking the server away from everyone else: uploads are capped per user and in
+ * total (a few slots stay free for admins), an idle upload expires in minutes, and slow or stalled requests
+ * are cut off (headers, whole request, and socket inactivity).
+ */
+export interface ServerLimits {
+  readonly maxUploads: number;
+  readonly maxUploadsPerUser: number;
+  /** Slots only an admin may take, so an admin can always publish (or clean up) while authors are busy. */
+  readonly adminSlots: number;
+  readonly uploadIdleMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** A socket that sends or receives nothing for this long is closed (a stalled upload body). */
+  readonly socketIdleMs: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxUploads: 32,
+  maxUploadsPerUser: 4,
+  adminSlots: 2,
+  uploadIdleMs: 5 * 60_000,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 30 * 60_000,
+  socketIdleMs: 60_000,
+};
 
 export interface RegistryServer {
   readonly url: string;
@@ -53,8 +86,6 @@ export interface RegistryServer {
 }
 
 const MAX_JSON_BYTES = 64 * 1024;
-const UPLOAD_IDLE_MS = 3600_000;
-const MAX_UPLOADS = 32;
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 interface Upload {
@@ -62,6 +93,7 @@ interface Upload {
   readonly user: string;
   readonly name: string;
   readonly staged: Staged;
+  readonly idempotencyKey: string | null;
   readonly files: Map<string, { sha256: string; bytes: number }>;
   bytes: number;
   busy: boolean;
@@ -71,7 +103,15 @@ interface Upload {
 const GovernBodySchema = z
   .object({ version: z.number().int().positive().optional(), reason: z.string().max(2000).optional() })
   .strict();
-const UploadBodySchema = z.object({ name: z.string().max(64) }).strict();
+const UploadBodySchema = z
+  .object({
+    name: z.string().max(64),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{8,128}$/)
+      .optional(),
+  })
+  .strict();
 const CommitBodySchema = z
   .object({ files: z.record(z.string().max(128), z.string().regex(/^[0-9a-f]{64}$/)) })
   .strict();
@@ -166,11 +206,18 @@ const sendPackageFile = async (res: ServerResponse, path: string, expected: stri
 };
 
 export const startRegistryServer = async (options: RegistryServerOptions): Promise<RegistryServer> => {
-  const { store, users } = options;
+  const { users } = options;
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const maxUploadBytes = options.maxUploadBytes ?? 2 * 1024 ** 3;
   const log = options.log ?? (() => undefined);
+  // Every entry the server appends is signed by the server's key; the actor is the token's user.
+  const serverKey = options.serverKey ?? (await loadOrCreateKey(options.keyDir ?? defaultKeyDir(), SERVER_PRINCIPAL));
+  const store = options.store.asServer(serverKey);
+  await store.signingKey(SERVER_PRINCIPAL);
   const uploads = new Map<string, Upload>();
+  users.onError(log);
   await users.load();
+  users.assertUsable();
 
   const authenticate = async (req: IncomingMessage): Promise<RegistryUser> => {
     const header = req.headers.authorization ?? '';
@@ -255,6 +302,21 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
       if (b === 'versions' && c !== undefined && method === 'GET') {
         const ref = parseRef(c);
         if (segments.length === 5) return store.show(name, ref);
+        if (segments.length === 6 && d === 'verify') {
+          const { version, problems } = await store.checkOne(name, ref);
+          return {
+            ok: problems.length === 0,
+            problems: problems.map((p) => ({
+              kind: 'package',
+              model: name,
+              version,
+              file: p.file,
+              message: p.message,
+            })),
+            checked: { entries: 0, packages: 1, files: 0 },
+            head: null,
+          };
+        }
         if (segments.length === 7 && d === 'files') {
           const file = checkFileName(segments[6]);
           const pkg = await store.readPackage(name, ref);
@@ -301,13 +363,25 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
       if (segments.length === 2 && method === 'POST') {
         const body = await readJson(req, UploadBodySchema);
         const name = checkModelName(body.name);
-        if (uploads.size >= MAX_UPLOADS)
-          throw new RegistryError('unavailable', 'too many uploads in progress; try again');
+        if (body.idempotencyKey !== undefined) {
+          const done = await store.findIdempotent(name, user.name, body.idempotencyKey);
+          if (done !== null) return { done };
+        }
+        const mine = [...uploads.values()].filter((u) => sameUser(u.user, user.name)).length;
+        if (mine >= limits.maxUploadsPerUser)
+          throw new RegistryError(
+            'unavailable',
+            `${user.name} already has ${mine} uploads in progress, the most one user may have; finish or cancel one, or wait: idle uploads expire after ${Math.round(limits.uploadIdleMs / 60_000)} min`,
+          );
+        const open = user.role === 'admin' ? limits.maxUploads : limits.maxUploads - limits.adminSlots;
+        if (uploads.size >= open)
+          throw new RegistryError('unavailable', 'too many uploads in progress; try again in a few minutes');
         const id = randomBytes(16).toString('hex');
         uploads.set(id, {
           id,
           user: user.name,
           name,
+          idempotencyKey: body.idempotencyKey ?? null,
           staged: await store.newStaging(),
           files: new Map(),
           bytes: 0,
@@ -337,6 +411,7 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
             upload.name,
             user.name,
             new Map([...upload.files].map(([f, v]) => [f, v.sha256])),
+            upload.idempotencyKey === null ? {} : { idempotencyKey: upload.idempotencyKey },
           );
           uploads.delete(upload.id);
           log(`${user.name} publish ${result.name} v${result.version}`);
@@ -382,15 +457,30 @@ export const startRegistryServer = async (options: RegistryServerOptions): Promi
     }
   };
 
+  // Header and request deadlines are enforced on this interval; Node's default (30 s) would let them slip.
+  const timeouts = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
   const server: Server =
     options.tls === undefined
-      ? createHttpServer((q, r) => void handle(q, r))
-      : createHttpsServer(options.tls, (q, r) => void handle(q, r));
-  server.requestTimeout = 0;
-  const sweep = setInterval(() => {
-    for (const upload of uploads.values())
-      if (!upload.busy && Date.now() - upload.touched > UPLOAD_IDLE_MS) void dropUpload(upload);
-  }, 60_000);
+      ? createHttpServer(timeouts, (q, r) => void handle(q, r))
+      : createHttpsServer({ ...options.tls, ...timeouts }, (q, r) => void handle(q, r));
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  // No 'timeout' listener: Node destroys a socket idle for this long (a body that stopped arriving).
+  server.setTimeout(limits.socketIdleMs);
+  const sweep = setInterval(
+    () => {
+      for (const upload of uploads.values())
+        if (!upload.busy && Date.now() - upload.touched > limits.uploadIdleMs) {
+          log(`upload ${upload.id.slice(0, 8)} of ${upload.user} expired after ${limits.uploadIdleMs} ms idle`);
+          void dropUpload(upload);
+        }
+    },
+    Math.max(50, Math.min(30_000, Math.floor(limits.uploadIdleMs / 4))),
+  );
   sweep.unref();
   const host = options.host ?? '127.0.0.1';
   server.listen(options.port ?? 0, host);

@@ -75,22 +75,63 @@ export const addUser = async (
   return token;
 };
 
-/** Looks tokens up by hash; re-reads the file when it changes, so users can be added while serving. */
+/**
+ * Looks tokens up by hash; re-reads the file whenever it changes (so users can be added, removed or re-keyed
+ * while serving). A users file that is missing, unreadable or invalid fails closed: every token is refused
+ * (503) until it is fixed, and the reason is logged once. Tokens loaded before the file broke are not kept.
+ */
 export class UserDirectory {
   private users: RegistryUser[] = [];
-  private mtimeMs = -1;
+  private signature = '';
+  private broken: string | null = null;
+  private log: (line: string) => void = () => undefined;
 
   constructor(private readonly path: string) {}
 
+  onError(log: (line: string) => void): void {
+    this.log = log;
+  }
+
   async load(): Promise<void> {
-    const info = await stat(this.path);
-    if (info.mtimeMs === this.mtimeMs) return;
-    this.users = await readUsersFile(this.path);
-    this.mtimeMs = info.mtimeMs;
+    let signature: string;
+    try {
+      const info = await stat(this.path);
+      signature = [info.mtimeMs, info.ctimeMs, info.size, info.ino].join('/');
+    } catch (error) {
+      this.fail(`users file ${this.path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      return;
+    }
+    if (signature === this.signature && this.broken === null) return;
+    try {
+      const users = await readUsersFile(this.path);
+      this.users = users;
+      this.signature = signature;
+      if (this.broken !== null) this.log(`users file ${this.path} is valid again: ${users.length} users`);
+      this.broken = null;
+    } catch (error) {
+      this.fail(`users file ${this.path} is not valid: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private fail(reason: string) {
+    if (this.broken !== reason) this.log(`error: ${reason}; refusing every request until it is fixed`);
+    this.broken = reason;
+    this.users = [];
+    this.signature = '';
+  }
+
+  /** Throws if the users file could not be loaded (at start-up: better not to serve at all). */
+  assertUsable(): void {
+    if (this.broken !== null) throw new RegistryError('unavailable', this.broken);
   }
 
   async authenticate(token: string): Promise<RegistryUser | null> {
-    await this.load().catch(() => undefined);
+    await this.load();
+    if (this.broken !== null)
+      throw new RegistryError(
+        'unavailable',
+        "the registry's users file is missing or damaged, so no token can be checked; an administrator must fix it (pdm-studio registry add-user)",
+      );
     const given = Buffer.from(hashToken(token), 'hex');
     let found: RegistryUser | null = null;
     // Compare against every entry in constant time, so timing does not reveal which hash was close.

@@ -1,21 +1,32 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkAuditLog, readAuditHead, readAuditText } from './audit-log.js';
-import { replay } from './governance.js';
+import { CheckpointSchema, type Checkpoint } from './audit-entry.js';
+import {
+  AUDIT_HEAD_FILE,
+  checkAuditLog,
+  checkCheckpoints,
+  checkSignatures,
+  readAuditHead,
+  readAuditText,
+} from './audit-log.js';
+import { replay, type VersionState } from './governance.js';
 import { SUMS_FILE } from './hash.js';
-import { governanceOf, manifestCoreHash, ManifestSchema, serializeManifest, splitManifest } from './manifest.js';
+import { readRegisteredKeys } from './key-registry.js';
 import { MODEL_NAME_PATTERN, VERSION_PATTERN } from './names.js';
 import { checkPackageFiles } from './package-check.js';
 import type { FolderStore } from './folder-store.js';
 import { MODELS_DIR, STAGING_DIR } from './folder-store.js';
 import type { VerifyProblem, VerifyReport } from './registry-types.js';
-import { GENERATED_FILES, MANIFEST_FILE } from './run-source.js';
+import { MANIFEST_FILE } from './run-source.js';
+import { checkVersionFolder } from './version-check.js';
 
 /**
  * Checks a whole registry and names every problem precisely: each edited, inserted or deleted audit
- * entry by sequence number; each package file that does not match SHA256SUMS; each file or manifest that
- * differs from what its publish entry recorded (SHA256SUMS regenerated after an edit); each version folder
- * without a publish entry and each published version whose folder is gone.
+ * entry by sequence number; each entry whose signature is missing, made with a key other than its signer's
+ * registered one, or does not verify (forged); each signed checkpoint (audit.head, manifests) naming an entry
+ * the log no longer has (the tail was removed); and, through the same per-version check every load runs,
+ * each package file that does not match SHA256SUMS or the publish record, each added file, each manifest or
+ * model card that is not what the registry wrote.
  *
  * Consequences are not reported twice: when the log itself is damaged, the governance state replayed
  * from it is not compared with the manifests (it would differ for the same one reason).
@@ -26,17 +37,41 @@ const exists = (path: string) =>
     () => false,
   );
 
+/** The checkpoint a manifest carries, read without trusting anything else in it. */
+const manifestCheckpoint = async (dir: string): Promise<Checkpoint | null> => {
+  try {
+    const raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { checkpoint?: unknown };
+    const parsed = CheckpointSchema.safeParse(raw.checkpoint);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};
+
 export const verifyRegistry = async (store: FolderStore): Promise<VerifyReport> => {
   const root = store.root;
   const head = await readAuditHead(root).catch(() => null);
+  const keys = await readRegisteredKeys(root);
   const audit = checkAuditLog(await readAuditText(root), head);
-  const problems: VerifyProblem[] = audit.problems.map((p) => ({ kind: 'audit', seq: p.seq, message: p.message }));
-  const logIntact = audit.problems.length === 0;
-  const { state, problems: ruleProblems } = replay(audit.entries);
+  const signatures = checkSignatures(audit.entries, keys);
+  const problems: VerifyProblem[] = [...audit.problems, ...signatures.problems].map((p) => ({
+    kind: 'audit',
+    seq: p.seq,
+    message: p.message,
+  }));
+  const forged = new Set(signatures.problems.map((p) => p.seq));
+  const logIntact = problems.length === 0;
+  // A forged entry must not make the state: replay only what is signed as it should be.
+  const { state, problems: ruleProblems } = replay(audit.entries.filter((e) => !forged.has(e.seq)));
   if (logIntact)
     for (const p of ruleProblems)
       problems.push({ kind: 'audit', seq: p.seq, message: `audit entry seq ${p.seq} breaks the rules: ${p.message}` });
 
+  const evidence: { where: string; checkpoint: Checkpoint }[] = [];
+  if (head?.sig !== undefined) {
+    const parsed = CheckpointSchema.safeParse(head);
+    if (parsed.success) evidence.push({ where: AUDIT_HEAD_FILE, checkpoint: parsed.data });
+  }
   let packages = 0;
   let files = 0;
   const seen = new Set<string>();
@@ -64,13 +99,15 @@ export const verifyRegistry = async (store: FolderStore): Promise<VerifyReport> 
       seen.add(`${name}/${version}`);
       packages += 1;
       const dir = join(root, MODELS_DIR, name, folder);
-      const checked = await checkPackageFiles(dir);
-      files += checked.sums?.size ?? 0;
-      for (const p of checked.problems)
-        problems.push({ kind: 'package', model: name, version, file: p.file, message: `${where}: ${p.message}` });
-      const v = state.get(name)?.versions.get(version);
-      if (v === undefined) {
-        if (logIntact)
+      const checkpoint = await manifestCheckpoint(dir);
+      if (checkpoint !== null) evidence.push({ where: `${MODELS_DIR}/${name}/${folder}/${MANIFEST_FILE}`, checkpoint });
+      const v: VersionState | undefined = state.get(name)?.versions.get(version);
+      if (v === undefined || audit.damaged.has(v.publishSeq)) {
+        const checked = await checkPackageFiles(dir);
+        files += checked.sums?.size ?? 0;
+        for (const p of checked.problems)
+          problems.push({ kind: 'package', model: name, version, file: p.file, message: `${where}: ${p.message}` });
+        if (v === undefined && logIntact)
           problems.push({
             kind: 'package',
             model: name,
@@ -79,68 +116,18 @@ export const verifyRegistry = async (store: FolderStore): Promise<VerifyReport> 
           });
         continue;
       }
-      if (audit.damaged.has(v.publishSeq) || checked.sums === null) continue;
-      // Files that match SHA256SUMS but not the publish record: SHA256SUMS was rewritten to hide an edit.
-      const bad = new Set(checked.problems.map((p) => p.file));
-      for (const [file, recorded] of Object.entries(v.files)) {
-        if (bad.has(file) || !checked.sums.has(file)) continue;
-        // checkPackageFiles already hashed the file and found it equal to SHA256SUMS.
-        if (checked.sums.get(file) !== recorded) {
-          problems.push({
-            kind: 'package',
-            model: name,
-            version,
-            file,
-            message: `${where}: ${file} differs from the hash recorded when it was published (audit seq ${v.publishSeq}): modified`,
-          });
-        }
-      }
-      for (const file of checked.sums.keys()) {
-        if (!GENERATED_FILES.includes(file) && !(file in v.files)) {
-          problems.push({
-            kind: 'package',
-            model: name,
-            version,
-            file,
-            message: `${where}: ${file} was not part of the published package: added`,
-          });
-        }
-      }
-      if (bad.has(MANIFEST_FILE)) continue;
-      try {
-        const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
-        const { core, governance } = splitManifest(manifest);
-        if (manifestCoreHash(core) !== v.manifestCore) {
-          problems.push({
-            kind: 'package',
-            model: name,
-            version,
-            file: MANIFEST_FILE,
-            message: `${where}: ${MANIFEST_FILE} differs from what was published (audit seq ${v.publishSeq}): modified`,
-          });
-        } else if (
-          logIntact &&
-          serializeManifest(core, governance) !== serializeManifest(core, governanceOf(v.decisions, v.history, v.stage))
-        ) {
-          problems.push({
-            kind: 'package',
-            model: name,
-            version,
-            file: MANIFEST_FILE,
-            message: `${where}: ${MANIFEST_FILE} says stage ${governance.stage}, the audit log says ${v.stage} (stage or approvals edited)`,
-          });
-        }
-      } catch {
-        problems.push({
-          kind: 'package',
-          model: name,
-          version,
-          file: MANIFEST_FILE,
-          message: `${where}: ${MANIFEST_FILE} is not a valid manifest`,
-        });
-      }
+      const checked = await checkVersionFolder(dir, v, { contents: 'all', governance: logIntact });
+      files += checked.sums?.size ?? 0;
+      for (const p of checked.problems)
+        problems.push({ kind: 'package', model: name, version, file: p.file, message: p.message });
     }
   }
+  // Entries the chain or audit.head already reported missing or edited are not reported again from a manifest.
+  const reported = new Set(audit.problems.map((p) => p.seq));
+  const lastSeq = audit.entries.at(-1)?.seq ?? 0;
+  if (head !== null) for (let seq = lastSeq + 1; seq <= head.seq; seq += 1) reported.add(seq);
+  for (const p of checkCheckpoints(audit.entries, evidence, keys))
+    if (!reported.has(p.seq)) problems.push({ kind: 'audit', seq: p.seq, message: p.message });
   const last = audit.entries.at(-1);
   for (const model of state.values()) {
     for (const v of model.versions.values()) {
@@ -161,10 +148,17 @@ export const verifyRegistry = async (store: FolderStore): Promise<VerifyReport> 
       });
     }
   }
+  const notes =
+    signatures.legacy === 0
+      ? []
+      : [
+          `${signatures.legacy} audit ${signatures.legacy === 1 ? 'entry is' : 'entries are'} unsigned (legacy): written before entries were signed; their authorship rests on the hash chain alone`,
+        ];
   return {
     ok: problems.length === 0,
     problems,
     checked: { entries: audit.entries.length, packages, files },
     head: last === undefined ? null : { seq: last.seq, hash: last.hash },
+    notes,
   };
 };

@@ -33,7 +33,7 @@ describe('registry lock', () => {
     await held.release();
   });
 
-  it('recovers a lock from another host only once it has gone stale', async () => {
+  it('recovers a lock from another host once it has stayed unchanged for the stale period on our own clock', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pdm-lock-'));
     const path = join(dir, '.lock');
     await writeFile(
@@ -41,9 +41,42 @@ describe('registry lock', () => {
       JSON.stringify({ pid: 1, host: 'other-machine', createdAt: new Date().toISOString(), token: 'remote' }),
     );
     await expect(acquireLock(path, { staleMs: 60_000, timeoutMs: 150 })).rejects.toThrow(/other-machine/);
+    // An mtime two minutes old says nothing by itself (the holder's clock may be behind ours)...
     const old = new Date(Date.now() - 120_000);
     await utimes(path, old, old);
-    const held = await acquireLock(path, { staleMs: 60_000, timeoutMs: 1000 });
+    await expect(acquireLock(path, { staleMs: 60_000, timeoutMs: 300 })).rejects.toThrow(/other-machine/);
+    // ...a lock seen unchanged for staleMs is abandoned.
+    const started = performance.now();
+    const held = await acquireLock(path, { staleMs: 400, timeoutMs: 3000 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+    await held.release();
+  });
+
+  it('clock skew between hosts does not break mutual exclusion: a refreshed lock stamped far in the past is never taken', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pdm-lock-'));
+    const path = join(dir, '.lock');
+    await writeFile(
+      path,
+      JSON.stringify({ pid: 1, host: 'skewed-host', createdAt: new Date().toISOString(), token: 'alive' }),
+    );
+    // The holder's clock is 10 minutes behind ours; it refreshes its lock every 100 ms as a live holder does.
+    const skew = 600_000;
+    const refresh = setInterval(() => {
+      const stamp = new Date(Date.now() - skew);
+      void utimes(path, stamp, stamp).catch(() => undefined);
+    }, 100);
+    try {
+      await expect(acquireLock(path, { staleMs: 500, timeoutMs: 2000 })).rejects.toThrow(
+        /locked by pid 1 on skewed-host/,
+      );
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: 'alive' });
+    } finally {
+      clearInterval(refresh);
+    }
+    // A holder whose clock is ahead (mtime in the future) and that then dies is still recovered.
+    const ahead = new Date(Date.now() + skew);
+    await utimes(path, ahead, ahead);
+    const held = await acquireLock(path, { staleMs: 300, timeoutMs: 3000 });
     await held.release();
   });
 
