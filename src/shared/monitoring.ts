@@ -58,3 +58,88 @@ export const ContractLimitsSchema = z.object({
 });
 export type ContractLimits = z.infer<typeof ContractLimitsSchema>;
 export const DEFAULT_CONTRACT_LIMITS: ContractLimits = ContractLimitsSchema.parse({});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Drift
+
+/**
+ * A drift metric's spread over chunks cut from the reference itself: the threshold for autocorrelated sensor
+ * data, where raw p-values and fixed thresholds flag everything on large samples.
+ */
+export const DriftCalibrationSchema = z.object({
+  mean: z.number(),
+  sd: z.number().nonnegative(),
+  /** How many reference chunks, of how many readings each, the figures come from. */
+  chunks: z.number().int().positive(),
+  chunkSize: z.number().int().positive(),
+});
+export type DriftCalibration = z.infer<typeof DriftCalibrationSchema>;
+
+/** Compact statistics of one signal's training data: enough to judge drift without the training workspace. */
+export const SignalReferenceSchema = z.object({
+  tag: z.string(),
+  unit: z.string().nullable(),
+  kind: z.enum(['numeric', 'discrete']),
+  count: z.number().int().nonnegative(),
+  mean: z.number(),
+  sd: z.number().nonnegative(),
+  min: z.number(),
+  max: z.number(),
+  /** Quantiles at probabilities (i + 0.5) / length (a quantile sketch; empty for discrete signals). */
+  quantiles: z.array(z.number()),
+  /** The sorted values themselves when there are at most 1000 (the KS test uses them exactly). */
+  values: z.array(z.number()).nullable(),
+  /** A fixed-bin histogram between min and max, for the views. */
+  histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
+  /** Discrete signals: how often each level occurred. */
+  levels: z.array(z.object({ value: z.number(), count: z.number().int() })),
+  calibration: DriftCalibrationSchema.nullable(),
+});
+export type SignalReference = z.infer<typeof SignalReferenceSchema>;
+
+/** A PCA fitted on the standardised reference rows, and its reconstruction error there. */
+export const PcaReferenceSchema = z.object({
+  tags: z.array(z.string()),
+  center: z.array(z.number()),
+  scale: z.array(z.number()),
+  components: z.array(z.array(z.number())),
+  /** Mean squared reconstruction error per row (per signal) on the reference, and its spread over rows. */
+  errorMean: z.number(),
+  errorSd: z.number().nonnegative(),
+  rows: z.number().int().positive(),
+  calibration: DriftCalibrationSchema.nullable(),
+});
+export type PcaReference = z.infer<typeof PcaReferenceSchema>;
+
+export const DriftReferenceSchema = z.object({
+  signals: z.array(SignalReferenceSchema),
+  multivariate: PcaReferenceSchema.nullable(),
+});
+export type DriftReference = z.infer<typeof DriftReferenceSchema>;
+
+export const DRIFT_METHODS = ['wasserstein', 'ks', 'jensen-shannon', 'pca-reconstruction'] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+export const DriftFindingSchema = z.object({
+  asset: z.string(),
+  /** The contract signal, or null for the multivariate (PCA) finding over all signals. */
+  signal: z.string().nullable(),
+  method: z.enum(DRIFT_METHODS),
+  /** The chunk's time span on the contract's axis: from <= t < to. */
+  from: z.number(),
+  to: z.number(),
+  /** Readings in the chunk and in the reference: the sample size shown beside every flag. */
+  readings: z.number().int().nonnegative(),
+  referenceReadings: z.number().int().nonnegative(),
+  value: z.number(),
+  threshold: z.number(),
+  /** KS only. */
+  pValue: z.number().nullable(),
+  calibrated: z.boolean(),
+  flagged: z.boolean(),
+  /** Permutation importance of the signal in the run (null: unknown or multivariate). */
+  importance: z.number().nullable(),
+  /** The model's output rose on this asset over the chunk: drift and degradation together. */
+  outputRising: z.boolean(),
+});
+export type DriftFinding = z.infer<typeof DriftFindingSchema>;
