@@ -143,3 +143,87 @@ export const DriftFindingSchema = z.object({
   outputRising: z.boolean(),
 });
 export type DriftFinding = z.infer<typeof DriftFindingSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alert rules and the alert lifecycle
+
+/**
+ * A rule over a deployment's health series (one model output per window end). `direction` says which side is
+ * bad: 'above' for anomaly scores and failure probabilities, 'below' for remaining useful life.
+ */
+export const AlertRuleSchema = z
+  .object({
+    output: z.string().min(1).default('output'),
+    direction: z.enum(['above', 'below']),
+    /** The level a window must pass to count towards setting the alert. */
+    setLevel: z.number(),
+    /** The level a window must pass back to count towards clearing it (hysteresis); defaults to setLevel. */
+    clearLevel: z.number().optional(),
+    /** Persistence: at least k of the last n windows past the level (1 of 1: every window counts alone). */
+    k: z.number().int().min(1).default(1),
+    n: z.number().int().min(1).default(1),
+    /** Time units (µs or cycles) the set / clear condition must hold before the alert sets / clears. */
+    onDelay: z.number().min(0).default(0),
+    offDelay: z.number().min(0).default(0),
+    /** An alert still active this long after it was last announced is announced again (null: never). */
+    reAlert: z.number().positive().nullable().default(null),
+  })
+  .refine((r) => r.k <= r.n, { message: 'k must not exceed n (k of the last n windows)', path: ['k'] })
+  .refine(
+    (r) =>
+      r.clearLevel === undefined || (r.direction === 'above' ? r.clearLevel <= r.setLevel : r.clearLevel >= r.setLevel),
+    {
+      message:
+        'the clear level must lie on the healthy side of the set level (below it for "above", above it for "below")',
+      path: ['clearLevel'],
+    },
+  );
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+export type AlertRuleInput = z.input<typeof AlertRuleSchema>;
+
+export const FALSE_ALARM_CAUSES = ['sensor-fault', 'process-change', 'maintenance-activity', 'model-error'] as const;
+export type FalseAlarmCause = (typeof FALSE_ALARM_CAUSES)[number];
+
+export const DispositionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('confirmed'),
+    failureMode: z.string().trim().min(1, 'a confirmed alert needs its failure mode'),
+    /** The work order (events table id) that records the failure or repair, when there is one. */
+    workOrderEventId: z.number().int().positive().nullable().default(null),
+    note: z.string().nullable().default(null),
+  }),
+  z.object({
+    kind: z.literal('false-alarm'),
+    cause: z.enum(FALSE_ALARM_CAUSES),
+    note: z.string().nullable().default(null),
+  }),
+  z.object({ kind: z.literal('not-actionable'), note: z.string().nullable().default(null) }),
+]);
+export type Disposition = z.infer<typeof DispositionSchema>;
+export type DispositionInput = z.input<typeof DispositionSchema>;
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  deploymentId: z.string(),
+  asset: z.string(),
+  /** Champion alerts are shown to technicians; a challenger's are kept apart for comparison. */
+  role: z.enum(['champion', 'challenger']),
+  modelVersion: z.number().int().positive(),
+  /** On the data's time axis (µs or cycles): the window end that set it, and the one that cleared it. */
+  raisedT: z.number(),
+  raisedValue: z.number(),
+  clearedT: z.number().nullable(),
+  /** Wall-clock time (ISO) the alert was created: staleness counts from here. */
+  raisedAt: z.string(),
+  status: z.enum(ALERT_STATUSES),
+  acknowledged: z.object({ by: z.string(), at: z.string(), note: z.string().nullable() }).nullable(),
+  shelf: z.object({ by: z.string(), at: z.string(), reason: z.string(), until: z.string() }).nullable(),
+  closed: z.object({ by: z.string(), at: z.string(), disposition: DispositionSchema }).nullable(),
+  /** Times it was announced again by the rule's re-alert time, and the last announcement (data axis). */
+  realerts: z.number().int().nonnegative(),
+  lastAnnouncedT: z.number(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
