@@ -227,3 +227,52 @@ export const AlertSchema = z.object({
   lastAnnouncedT: z.number(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deployments
+
+/** A workspace signal by asset and tag (tags may contain "/", so not one joined string). */
+export const SignalRefSchema = z.object({ asset: z.string().min(1), tag: z.string().min(1) });
+export type SignalRef = z.infer<typeof SignalRefSchema>;
+
+/** Per asset, per contract tag: the workspace signal that feeds it, or null when none does (yet). */
+export const SignalMappingSchema = z.record(z.string(), z.record(z.string(), SignalRefSchema.nullable()));
+export type SignalMapping = z.infer<typeof SignalMappingSchema>;
+
+export const DeploymentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().min(1),
+    model: z.object({
+      name: z.string().min(1),
+      /** Follow a stage (normally production) or stay on a pinned version: exactly one. */
+      stage: z.enum(['production', 'approved']).nullable(),
+      pinnedVersion: z.number().int().positive().nullable(),
+    }),
+    /** Registry folder or server URL. */
+    registry: z.string().min(1),
+    role: z.enum(['champion', 'challenger']),
+    /** A challenger shadows this champion deployment on the same data. */
+    championId: z.string().nullable(),
+    assets: z.array(z.string().min(1)).min(1),
+    mapping: SignalMappingSchema,
+    rule: AlertRuleSchema.nullable(),
+    limits: ContractLimitsSchema.partial(),
+    /** The version scores are made with, and its package hash; null until the first confirmed version. */
+    currentVersion: z.number().int().positive().nullable(),
+    packageHash: z.string().nullable(),
+    /** A newer version the followed stage now points to, shown until the user confirms the switch. */
+    pendingVersion: z.number().int().positive().nullable(),
+    status: z.enum(['active', 'paused', 'retired']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
+  .refine((d) => (d.model.stage === null) !== (d.model.pinnedVersion === null), {
+    message: 'a deployment follows a stage or pins a version, not both',
+    path: ['model'],
+  })
+  .refine((d) => (d.role === 'challenger') === (d.championId !== null), {
+    message: 'a challenger names the champion it shadows (and only a challenger does)',
+    path: ['championId'],
+  });
+export type Deployment = z.infer<typeof DeploymentSchema>;
