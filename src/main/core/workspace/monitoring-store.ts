@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AlertSchema,
+  type SignalRef,
   DeploymentSchema,
   type Alert,
   type ContractViolation,
@@ -814,3 +815,60 @@ export const actOnAlert = async (
     await appendAudit(db, { ...audit, action: kind, deploymentId: after.deploymentId, alertId: id, details });
     return after;
   });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Readings for the contract check and the scorer
+
+export interface SignalReadings {
+  readonly ref: SignalRef;
+  /** null: the workspace has no such signal (the contract check reports it as unmapped). */
+  readonly found: boolean;
+  readonly unit: string | null;
+  readonly samplePeriod: number | null;
+  readonly t: Float64Array;
+  /** NaN for a missing value. */
+  readonly values: Float64Array;
+  readonly quality: Uint32Array | null;
+}
+
+/** Raw readings of each signal with from <= t <= to, oldest first, with the signal's unit and sample period. */
+export const readSignals = async (
+  db: Connection,
+  refs: readonly SignalRef[],
+  range: { readonly from: number; readonly to: number },
+): Promise<SignalReadings[]> => {
+  const out: SignalReadings[] = [];
+  for (const ref of refs) {
+    const meta = await db.all<{ id: number; unit: string | null; sample_period: number | null }>(
+      'SELECT id, unit, sample_period FROM signals WHERE asset = $1 AND tag = $2',
+      [ref.asset, ref.tag],
+    );
+    const signal = meta[0];
+    if (signal === undefined) {
+      out.push({
+        ref,
+        found: false,
+        unit: null,
+        samplePeriod: null,
+        t: new Float64Array(0),
+        values: new Float64Array(0),
+        quality: null,
+      });
+      continue;
+    }
+    const rows = await db.all<{ t: number; value: number | null; quality: number | null }>(
+      'SELECT t, value, quality FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 ORDER BY t',
+      [signal.id, range.from, range.to],
+    );
+    out.push({
+      ref,
+      found: true,
+      unit: signal.unit,
+      samplePeriod: signal.sample_period,
+      t: Float64Array.from(rows, (r) => r.t),
+      values: Float64Array.from(rows, (r) => r.value ?? NaN),
+      quality: rows.some((r) => r.quality !== null) ? Uint32Array.from(rows, (r) => r.quality ?? 0) : null,
+    });
+  }
+  return out;
+};

@@ -442,4 +442,9 @@ export class Workspace {
   async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
     return this.db.all<T>(sql);
   }
+
+  /** The monitoring store's functions (monitoring-store.ts) over this workspace's connection. */
+  async monitoring<T>(work: (db: Connection) => Promise<T>): Promise<T> {
+    return work(this.db);
+  }
 }
