@@ -88,8 +88,11 @@ export const formatPeriod = (period: number, timeKind: 'timestamp' | 'cycle'): s
   return `${number(s)} s`;
 };
 
-const formatTime = (t: number, timeKind: 'timestamp' | 'cycle'): string =>
-  timeKind === 'cycle' ? `cycle ${t}` : new Date(t / 1000).toISOString().replace('.000Z', 'Z');
+const formatTime = (t: number, timeKind: 'timestamp' | 'cycle'): string => {
+  if (timeKind === 'cycle') return `cycle ${t}`;
+  const date = new Date(t / 1000);
+  return Number.isNaN(date.getTime()) ? `t=${t}` : date.toISOString().replace('.000Z', 'Z');
+};
 
 /** The median spacing of ascending times (robust to the odd gap), or null with fewer than two times. */
 export const medianSpacing = (t: ArrayLike<number>): number | null => {
