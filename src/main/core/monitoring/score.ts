@@ -218,6 +218,64 @@ export interface PreparedWindows {
   readonly incomplete: number;
 }
 
+interface ReadySeries {
+  readonly t: Float64Array;
+  /** Smoothed and normalised, per feature. */
+  readonly values: readonly Float64Array[];
+  /** Grid indices of the window ends to score, and how many ends in range were skipped for an empty slot. */
+  readonly ends: readonly number[];
+  readonly incomplete: number;
+}
+
+const readySeries = (
+  pipeline: ScoringPipeline,
+  readings: readonly FeatureReadings[],
+  range: { readonly from: number; readonly to: number },
+): ReadySeries => {
+  if (readings.length !== pipeline.features.length) {
+    throw new PipelineError(`${pipeline.model} needs ${pipeline.features.length} features, got ${readings.length}`);
+  }
+  const grid = gridOf(pipeline, readings);
+  const { center, scale } = pipeline.normalisation;
+  const values = grid.values.map((v, f) => {
+    const copy = Float64Array.from(v);
+    if (pipeline.smoothing !== null) smoothInPlace(copy, pipeline.smoothing);
+    const c = center[f] as number;
+    const k = scale[f] as number;
+    for (let i = 0; i < copy.length; i += 1) copy[i] = ((copy[i] as number) - c) / k;
+    return copy;
+  });
+  const { length, stride } = pipeline.window;
+  // A running count of empty slots makes "does this window touch one" O(1) per window.
+  const emptyBefore = new Int32Array(grid.t.length + 1);
+  for (let i = 0; i < grid.t.length; i += 1) {
+    const empty = values.some((v) => Number.isNaN(v[i] as number));
+    emptyBefore[i + 1] = (emptyBefore[i] as number) + (empty ? 1 : 0);
+  }
+  const ends: number[] = [];
+  let incomplete = 0;
+  for (let e = length - 1; e < grid.t.length; e += 1) {
+    const t = grid.t[e] as number;
+    if (t < range.from || t > range.to) continue;
+    const slot = Math.round(t / pipeline.period);
+    if (((slot % stride) + stride) % stride !== 0) continue;
+    if ((emptyBefore[e + 1] as number) - (emptyBefore[e - length + 1] as number) === 0) ends.push(e);
+    else incomplete += 1;
+  }
+  return { t: grid.t, values, ends, incomplete };
+};
+
+const windowsOf = (ready: ReadySeries, length: number, ends: readonly number[]): Float32Array => {
+  const features = ready.values.length;
+  const x = new Float32Array(ends.length * length * features);
+  let o = 0;
+  for (const e of ends) {
+    for (let s = e - length + 1; s <= e; s += 1)
+      for (let f = 0; f < features; f += 1) x[o++] = (ready.values[f] as Float64Array)[s] as number;
+  }
+  return x;
+};
+
 /**
  * Cut the windows whose end lies in [from, to]. Ends sit on grid slots that are multiples of the stride, so a
  * range scored in pieces gives the same windows as scored at once (training counted its stride back from each
@@ -228,49 +286,20 @@ export const prepareWindows = (
   readings: readonly FeatureReadings[],
   range: { readonly from: number; readonly to: number },
 ): PreparedWindows => {
-  if (readings.length !== pipeline.features.length) {
-    throw new PipelineError(`${pipeline.model} needs ${pipeline.features.length} features, got ${readings.length}`);
-  }
-  const grid = gridOf(pipeline, readings);
-  const { center, scale } = pipeline.normalisation;
-  const ready = grid.values.map((v, f) => {
-    const copy = Float64Array.from(v);
-    if (pipeline.smoothing !== null) smoothInPlace(copy, pipeline.smoothing);
-    const c = center[f] as number;
-    const k = scale[f] as number;
-    for (let i = 0; i < copy.length; i += 1) copy[i] = ((copy[i] as number) - c) / k;
-    return copy;
-  });
+  const ready = readySeries(pipeline, readings, range);
   const length = pipeline.window.length;
-  const stride = pipeline.window.stride;
-  const features = pipeline.features.length;
-  const ends: number[] = [];
-  let incomplete = 0;
-  for (let e = length - 1; e < grid.t.length; e += 1) {
-    const t = grid.t[e] as number;
-    if (t < range.from || t > range.to) continue;
-    const slot = Math.round(t / pipeline.period);
-    if (((slot % stride) + stride) % stride !== 0) continue;
-    let complete = true;
-    for (let f = 0; f < features && complete; f += 1) {
-      const v = ready[f] as Float64Array;
-      for (let s = e - length + 1; s <= e; s += 1)
-        if (Number.isNaN(v[s] as number)) {
-          complete = false;
-          break;
-        }
-    }
-    if (complete) ends.push(e);
-    else incomplete += 1;
-  }
-  const x = new Float32Array(ends.length * length * features);
-  let o = 0;
-  for (const e of ends) {
-    for (let s = e - length + 1; s <= e; s += 1)
-      for (let f = 0; f < features; f += 1) x[o++] = (ready[f] as Float64Array)[s] as number;
-  }
-  return { x, n: ends.length, length, features, end: Float64Array.from(ends, (e) => grid.t[e] as number), incomplete };
+  return {
+    x: windowsOf(ready, length, ready.ends),
+    n: ready.ends.length,
+    length,
+    features: pipeline.features.length,
+    end: Float64Array.from(ready.ends, (e) => ready.t[e] as number),
+    incomplete: ready.incomplete,
+  };
 };
+
+/** Windows per model call: bounds memory (90 days of minute windows would not fit at once). */
+export const PREDICT_BATCH = 8192;
 
 /** The model behind a package: one output per window (RUL, anomaly score or failure probability). */
 export interface Predictor {
@@ -300,9 +329,18 @@ export const scoreAsset = async (
     if (r === undefined) throw new PipelineError(`${asset}: ${pipeline.model} needs ${tag}, which was not supplied`);
     return r;
   });
-  const windows = prepareWindows(pipeline, ordered, range);
-  const out = windows.n === 0 ? new Float32Array(0) : await predictor.predict(windows);
-  if (out.length !== windows.n)
-    throw new PipelineError(`${pipeline.model} gave ${out.length} outputs for ${windows.n} windows`);
-  return { asset, windowEnd: windows.end, value: Float64Array.from(out), incomplete: windows.incomplete };
+  const ready = readySeries(pipeline, ordered, range);
+  const length = pipeline.window.length;
+  const features = pipeline.features.length;
+  const value = new Float64Array(ready.ends.length);
+  for (let start = 0; start < ready.ends.length; start += PREDICT_BATCH) {
+    const batch = ready.ends.slice(start, start + PREDICT_BATCH);
+    const out = await predictor.predict({ x: windowsOf(ready, length, batch), n: batch.length, length, features });
+    if (out.length !== batch.length) {
+      throw new PipelineError(`${pipeline.model} gave ${out.length} outputs for ${batch.length} windows`);
+    }
+    value.set(out, start);
+  }
+  const windows = { end: Float64Array.from(ready.ends, (e) => ready.t[e] as number), incomplete: ready.incomplete };
+  return { asset, windowEnd: windows.end, value, incomplete: windows.incomplete };
 };
