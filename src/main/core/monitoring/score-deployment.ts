@@ -63,6 +63,8 @@ export interface ScoreDeploymentResult {
   readonly drift: { readonly signals: readonly DriftFinding[] };
   /** Window ends skipped because an empty slot (gap policy "reject") fell inside them. */
   readonly incompleteWindows: number;
+  /** Seconds spent per stage, summed over assets (where a slow pass spends its time). */
+  readonly seconds: Readonly<Record<'read' | 'check' | 'score' | 'store' | 'rules' | 'drift', number>>;
 }
 
 export class ScoringCancelledError extends Error {
@@ -95,10 +97,18 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
   let scored = 0;
   let windows = 0;
   let incomplete = 0;
+  const seconds = { read: 0, check: 0, score: 0, store: 0, rules: 0, drift: 0 };
+  let clock = performance.now();
+  const lap = (stage: keyof typeof seconds) => {
+    const now = performance.now();
+    seconds[stage] += (now - clock) / 1000;
+    clock = now;
+  };
 
   for (const [index, asset] of deployment.assets.entries()) {
     if (input.isCancelled?.() === true) throw new ScoringCancelledError('scoring cancelled');
     input.onProgress?.(index, deployment.assets.length, asset);
+    clock = performance.now();
     const state = states.get(asset);
     const from = input.from ?? (state?.lastScoredT === null || state === undefined ? -Infinity : state.lastScoredT + 1);
     const to = input.to ?? Number.MAX_SAFE_INTEGER;
@@ -111,6 +121,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       mappedRefs.filter((r) => r !== null),
       { from: readFrom, to },
     );
+    lap('read');
     const byTag = new Map<string, SignalData | null>();
     let k = 0;
     let first = Infinity;
@@ -150,12 +161,14 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     });
     if (check === undefined) continue;
     violations.push(...check.violations);
+    lap('check');
     await storeViolations(db, {
       deploymentId: deployment.id,
       modelVersion: deployment.currentVersion,
       range,
       violations: check.violations,
     });
+    lap('store');
     if (check.blocked) {
       blocked.push({ asset, violations: check.violations.filter((v) => v.severity === 'block') });
       continue;
@@ -169,6 +182,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const scoreFrom = Number.isFinite(from) ? from : range.from;
     const scores = await scoreAsset(pipeline, input.predictor, asset, readings, { from: scoreFrom, to: range.to });
     incomplete += scores.incomplete;
+    lap('score');
     if (scores.windowEnd.length === 0) continue;
     scored += 1;
     windows += scores.windowEnd.length;
@@ -181,6 +195,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       windowEnd: scores.windowEnd,
       value: scores.value,
     });
+    lap('store');
 
     let ruleState: RuleState = (state?.ruleState as RuleState | null) ?? initialRuleState;
     if (deployment.rule !== null) {
@@ -232,6 +247,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       lastScoredT: Math.max(state?.lastScoredT ?? -Infinity, scores.windowEnd[scores.windowEnd.length - 1] as number),
       ruleState,
     });
+    lap('rules');
 
     if (input.reference !== undefined && input.reference !== null) {
       const grid = gridOf(
@@ -273,6 +289,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         },
       );
       findings.push(...report.findings);
+      lap('drift');
     }
   }
   input.onProgress?.(deployment.assets.length, deployment.assets.length, '');
@@ -292,5 +309,6 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     alerts: { opened, cleared, realerted },
     drift: { signals: ranked.filter((f) => f.flagged) },
     incompleteWindows: incomplete,
+    seconds,
   };
 };

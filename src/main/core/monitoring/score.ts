@@ -113,48 +113,56 @@ export interface Grid {
  */
 export const gridOf = (pipeline: ScoringPipeline, readings: readonly FeatureReadings[]): Grid => {
   const period = pipeline.period;
-  const slotMaps = readings.map((r) => {
-    const sums = new Map<number, { sum: number; n: number }>();
-    for (let i = 0; i < r.t.length; i += 1) {
-      const v = r.values[i] as number;
-      if (!Number.isFinite(v)) continue;
-      const slot = Math.floor((r.t[i] as number) / period);
-      const s = sums.get(slot);
-      if (s === undefined) sums.set(slot, { sum: v, n: 1 });
-      else {
-        s.sum += v;
-        s.n += 1;
-      }
-    }
-    return sums;
-  });
+  const slotOf = (t: number) => Math.floor(t / period);
+  // First and last slot holding a finite value, per feature.
   let start = -Infinity;
   let end = -Infinity;
-  for (const slots of slotMaps) {
-    if (slots.size === 0) return { t: new Float64Array(0), values: readings.map(() => new Float64Array(0)) };
+  for (const r of readings) {
     let first = Infinity;
-    for (const slot of slots.keys()) {
+    for (let i = 0; i < r.t.length; i += 1) {
+      if (!Number.isFinite(r.values[i] as number)) continue;
+      const slot = slotOf(r.t[i] as number);
       if (slot < first) first = slot;
       if (slot > end) end = slot;
     }
+    if (first === Infinity) return { t: new Float64Array(0), values: readings.map(() => new Float64Array(0)) };
     if (first > start) start = first;
   }
   const n = Math.max(0, end - start + 1);
   const t = new Float64Array(n);
   for (let i = 0; i < n; i += 1) t[i] = (start + i) * period;
-  const values = slotMaps.map((slots) => {
-    const out = new Float64Array(n).fill(NaN);
-    for (let i = 0; i < n; i += 1) {
-      const s = slots.get(start + i);
-      if (s !== undefined) out[i] = s.sum / s.n;
+  const values = readings.map((r) => {
+    const sum = new Float64Array(n);
+    const count = new Int32Array(n);
+    // The last value before the grid starts (forward-fill carries it in).
+    let beforeSlot = -Infinity;
+    let beforeSum = 0;
+    let beforeCount = 0;
+    for (let i = 0; i < r.t.length; i += 1) {
+      const v = r.values[i] as number;
+      if (!Number.isFinite(v)) continue;
+      const slot = slotOf(r.t[i] as number);
+      if (slot >= start) {
+        sum[slot - start] = (sum[slot - start] as number) + v;
+        count[slot - start] = (count[slot - start] as number) + 1;
+      } else if (slot > beforeSlot) {
+        beforeSlot = slot;
+        beforeSum = v;
+        beforeCount = 1;
+      } else if (slot === beforeSlot) {
+        beforeSum += v;
+        beforeCount += 1;
+      }
     }
-    fillGaps(out, pipeline.gap, slots, start);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) out[i] = (count[i] as number) > 0 ? (sum[i] as number) / (count[i] as number) : NaN;
+    fillGaps(out, pipeline.gap, beforeCount > 0 ? beforeSum / beforeCount : NaN);
     return out;
   });
   return { t, values };
 };
 
-const fillGaps = (out: Float64Array, gap: GapPolicy, slots: Map<number, { sum: number; n: number }>, start: number) => {
+const fillGaps = (out: Float64Array, gap: GapPolicy, before: number) => {
   switch (gap) {
     case 'reject':
       return;
@@ -162,15 +170,7 @@ const fillGaps = (out: Float64Array, gap: GapPolicy, slots: Map<number, { sum: n
       for (let i = 0; i < out.length; i += 1) if (Number.isNaN(out[i] as number)) out[i] = 0;
       return;
     case 'forward-fill': {
-      // Before the grid start a feature may have readings that began earlier: carry the last one in.
-      let carry = NaN;
-      let lastSlot = -Infinity;
-      for (const [slot, s] of slots) {
-        if (slot < start && slot > lastSlot) {
-          lastSlot = slot;
-          carry = s.sum / s.n;
-        }
-      }
+      let carry = before;
       for (let i = 0; i < out.length; i += 1) {
         if (Number.isNaN(out[i] as number)) out[i] = carry;
         else carry = out[i] as number;
@@ -220,8 +220,9 @@ export interface PreparedWindows {
 
 interface ReadySeries {
   readonly t: Float64Array;
-  /** Smoothed and normalised, per feature. */
-  readonly values: readonly Float64Array[];
+  /** Smoothed and normalised, row-major: rows[i * features + f] is feature f at grid slot i. */
+  readonly rows: Float32Array;
+  readonly features: number;
   /** Grid indices of the window ends to score, and how many ends in range were skipped for an empty slot. */
   readonly ends: readonly number[];
   readonly incomplete: number;
@@ -237,24 +238,28 @@ const readySeries = (
   }
   const grid = gridOf(pipeline, readings);
   const { center, scale } = pipeline.normalisation;
-  const values = grid.values.map((v, f) => {
-    const copy = Float64Array.from(v);
-    if (pipeline.smoothing !== null) smoothInPlace(copy, pipeline.smoothing);
+  const features = pipeline.features.length;
+  const n = grid.t.length;
+  const rows = new Float32Array(n * features);
+  // A running count of empty slots makes "does this window touch one" O(1) per window.
+  const emptyBefore = new Int32Array(n + 1);
+  const empty = new Uint8Array(n);
+  grid.values.forEach((v, f) => {
+    const values = Float64Array.from(v);
+    if (pipeline.smoothing !== null) smoothInPlace(values, pipeline.smoothing);
     const c = center[f] as number;
     const k = scale[f] as number;
-    for (let i = 0; i < copy.length; i += 1) copy[i] = ((copy[i] as number) - c) / k;
-    return copy;
+    for (let i = 0; i < n; i += 1) {
+      const x = ((values[i] as number) - c) / k;
+      rows[i * features + f] = x;
+      if (Number.isNaN(x)) empty[i] = 1;
+    }
   });
+  for (let i = 0; i < n; i += 1) emptyBefore[i + 1] = (emptyBefore[i] as number) + (empty[i] as number);
   const { length, stride } = pipeline.window;
-  // A running count of empty slots makes "does this window touch one" O(1) per window.
-  const emptyBefore = new Int32Array(grid.t.length + 1);
-  for (let i = 0; i < grid.t.length; i += 1) {
-    const empty = values.some((v) => Number.isNaN(v[i] as number));
-    emptyBefore[i + 1] = (emptyBefore[i] as number) + (empty ? 1 : 0);
-  }
   const ends: number[] = [];
   let incomplete = 0;
-  for (let e = length - 1; e < grid.t.length; e += 1) {
+  for (let e = length - 1; e < n; e += 1) {
     const t = grid.t[e] as number;
     if (t < range.from || t > range.to) continue;
     const slot = Math.round(t / pipeline.period);
@@ -262,17 +267,16 @@ const readySeries = (
     if ((emptyBefore[e + 1] as number) - (emptyBefore[e - length + 1] as number) === 0) ends.push(e);
     else incomplete += 1;
   }
-  return { t: grid.t, values, ends, incomplete };
+  return { t: grid.t, rows, features, ends, incomplete };
 };
 
+/** Each window is a contiguous run of rows: one copy per window. */
 const windowsOf = (ready: ReadySeries, length: number, ends: readonly number[]): Float32Array => {
-  const features = ready.values.length;
-  const x = new Float32Array(ends.length * length * features);
-  let o = 0;
-  for (const e of ends) {
-    for (let s = e - length + 1; s <= e; s += 1)
-      for (let f = 0; f < features; f += 1) x[o++] = (ready.values[f] as Float64Array)[s] as number;
-  }
+  const size = length * ready.features;
+  const x = new Float32Array(ends.length * size);
+  ends.forEach((e, w) =>
+    x.set(ready.rows.subarray((e - length + 1) * ready.features, (e + 1) * ready.features), w * size),
+  );
   return x;
 };
 

@@ -837,14 +837,32 @@ export const readSignals = async (
   refs: readonly SignalRef[],
   range: { readonly from: number; readonly to: number },
 ): Promise<SignalReadings[]> => {
+  if (refs.length === 0) return [];
+  // One query; per signal one row of three lists: several times faster than a row object per reading.
+  const rows = await db.all<{
+    k: number;
+    unit: string | null;
+    sample_period: number | null;
+    t: number[] | null;
+    v: (number | null)[] | null;
+    q: (number | null)[] | null;
+  }>(
+    `WITH wanted AS (SELECT * FROM (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS tag,
+                                           unnest(range(len($1::VARCHAR[]))) AS k))
+     SELECT w.k, any_value(s.unit) AS unit, any_value(s.sample_period) AS sample_period,
+            list(CAST(r.t AS DOUBLE) ORDER BY r.t) FILTER (WHERE r.t IS NOT NULL) AS t,
+            list(r.value ORDER BY r.t) FILTER (WHERE r.t IS NOT NULL) AS v,
+            list(r.quality ORDER BY r.t) FILTER (WHERE r.t IS NOT NULL) AS q
+     FROM wanted w JOIN signals s ON s.asset = w.asset AND s.tag = w.tag
+     LEFT JOIN readings r ON r.signal_id = s.id AND r.t >= $3 AND r.t <= $4
+     GROUP BY w.k`,
+    [JSON.stringify(refs.map((r) => r.asset)), JSON.stringify(refs.map((r) => r.tag)), range.from, range.to],
+  );
+  const byIndex = new Map(rows.map((r) => [r.k, r]));
   const out: SignalReadings[] = [];
-  for (const ref of refs) {
-    const meta = await db.all<{ id: number; unit: string | null; sample_period: number | null }>(
-      'SELECT id, unit, sample_period FROM signals WHERE asset = $1 AND tag = $2',
-      [ref.asset, ref.tag],
-    );
-    const signal = meta[0];
-    if (signal === undefined) {
+  refs.forEach((ref, k) => {
+    const row = byIndex.get(k);
+    if (row === undefined) {
       out.push({
         ref,
         found: false,
@@ -854,21 +872,18 @@ export const readSignals = async (
         values: new Float64Array(0),
         quality: null,
       });
-      continue;
+      return;
     }
-    const rows = await db.all<{ t: number; value: number | null; quality: number | null }>(
-      'SELECT t, value, quality FROM readings WHERE signal_id = $1 AND t >= $2 AND t <= $3 ORDER BY t',
-      [signal.id, range.from, range.to],
-    );
+    const q = row.q ?? [];
     out.push({
       ref,
       found: true,
-      unit: signal.unit,
-      samplePeriod: signal.sample_period,
-      t: Float64Array.from(rows, (r) => r.t),
-      values: Float64Array.from(rows, (r) => r.value ?? NaN),
-      quality: rows.some((r) => r.quality !== null) ? Uint32Array.from(rows, (r) => r.quality ?? 0) : null,
+      unit: row.unit,
+      samplePeriod: row.sample_period,
+      t: Float64Array.from(row.t ?? []),
+      values: Float64Array.from(row.v ?? [], (v) => v ?? NaN),
+      quality: q.some((x) => x !== null) ? Uint32Array.from(q, (x) => x ?? 0) : null,
     });
-  }
+  });
   return out;
 };

@@ -21,6 +21,7 @@ import {
   listViolations,
   monitoringAudit,
   nextAlertId,
+  readSignals,
   saveAssetState,
   scoreSeries,
   storeDriftResults,
@@ -165,6 +166,38 @@ describe('monitoring store: deployments', () => {
     ]);
     await saveAssetState(db, 'dep-1', { asset: 'P-101', lastScoredT: 9, ruleState: state });
     expect((await assetStates(db, 'dep-1'))[0]?.lastScoredT).toBe(9);
+  });
+});
+
+describe('monitoring store: readings for scoring', () => {
+  it('reads each signal in the range with its unit, NaN for a missing value, quality when present, and says which are unknown', async () => {
+    await db.run(
+      `INSERT INTO signals (asset, tag, unit, sample_period, source, time_kind) VALUES
+         ('P-101', 'Flow', 'm3/h', 60, 'test', 'timestamp'), ('P-101', 'Temp', NULL, NULL, 'test', 'timestamp')`,
+    );
+    await db.run(`INSERT INTO readings VALUES (1, 120, 2.5, NULL), (1, 0, 1.5, NULL), (1, 60, NULL, NULL), (1, 180, 9, NULL),
+      (2, 60, 40, 2147483648), (2, 120, 41, 0)`);
+    const read = await readSignals(
+      db,
+      [
+        { asset: 'P-101', tag: 'Temp' },
+        { asset: 'P-101', tag: 'Pressure' },
+        { asset: 'P-101', tag: 'Flow' },
+      ],
+      { from: 0, to: 120 },
+    );
+    expect(read.map((r) => [r.ref.tag, r.found, r.unit, r.samplePeriod])).toEqual([
+      ['Temp', true, null, null],
+      ['Pressure', false, null, null],
+      ['Flow', true, 'm3/h', 60],
+    ]);
+    expect(Array.from(read[2]!.t)).toEqual([0, 60, 120]);
+    expect(Array.from(read[2]!.values).map((v) => (Number.isNaN(v) ? null : v))).toEqual([1.5, null, 2.5]);
+    expect(read[2]!.quality).toBeNull();
+    expect(Array.from(read[0]!.quality ?? [])).toEqual([2147483648, 0]);
+    // A known signal without readings in the range is found, with no data (the contract check blocks it).
+    const empty = await readSignals(db, [{ asset: 'P-101', tag: 'Flow' }], { from: 1000, to: 2000 });
+    expect([empty[0]!.found, empty[0]!.t.length]).toEqual([true, 0]);
   });
 });
 
