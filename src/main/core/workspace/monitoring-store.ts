@@ -8,7 +8,7 @@ import {
   type Deployment,
   type DriftFinding,
 } from '../../../shared/monitoring.js';
-import { AlertActionError, applyAlertAction, type AlertAction } from '../monitoring/alert-lifecycle.js';
+import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../monitoring/alert-lifecycle.js';
 import { canonicalJson } from '../registry/canonical-json.js';
 import type { Connection } from './database.js';
 
@@ -798,7 +798,8 @@ export const insertAlert = async (db: Connection, alert: Alert, actor: string): 
 /**
  * Apply one lifecycle action to a stored alert (alert-lifecycle.ts decides what is allowed): the new state and
  * its audit entry are written in one transaction, so the table never shows an action the chain does not hold.
- * A refused action changes nothing and throws an AlertActionError.
+ * A refused action changes nothing and throws an AlertActionError. Closing as confirmed or false alarm also adds
+ * the label event (labelEventOf) to the workspace's events.
  */
 export const actOnAlert = async (
   db: Connection,
@@ -813,6 +814,28 @@ export const actOnAlert = async (
     await writeAlert(db, after, false);
     const { kind, ...details } = action;
     await appendAudit(db, { ...audit, action: kind, deploymentId: after.deploymentId, alertId: id, details });
+    // A confirmed or false alarm becomes an event the next training run can label with, in the same transaction.
+    const label = action.kind === 'close' ? labelEventOf(after) : null;
+    if (label !== null) {
+      const axis = await db.all<{ time_kind: 'timestamp' | 'cycle' }>(
+        'SELECT time_kind FROM signals WHERE asset = $1 LIMIT 1',
+        [after.asset],
+      );
+      await db.run(
+        `INSERT INTO events (asset, kind, start_t, end_t, time_kind, code, description, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          label.asset,
+          label.kind,
+          label.startT,
+          label.endT,
+          axis[0]?.time_kind ?? 'timestamp',
+          label.code,
+          label.description,
+          `monitoring:alert ${after.id}`,
+        ],
+      );
+    }
     return after;
   });
 

@@ -375,6 +375,38 @@ describe('monitoring store: alerts and their audit chain', () => {
       ['close', 'tom'],
     ]);
     expect(await checkMonitoringAudit(db)).toEqual([]);
+    // The false alarm is now an event the next training run can use as a label.
+    expect(await db.all(`SELECT asset, kind, start_t, end_t, time_kind, code, source FROM events ORDER BY id`)).toEqual(
+      [
+        {
+          asset: 'P-101',
+          kind: 'note',
+          start_t: 5_000,
+          end_t: null,
+          time_kind: 'timestamp',
+          code: 'false-alarm:sensor-fault',
+          source: 'monitoring:alert A-1',
+        },
+      ],
+    );
+  });
+
+  it('a confirmed alert becomes an anomaly event; a not-actionable one adds none', async () => {
+    await raise('P-101', 5_000);
+    await raise('P-105', 7_000);
+    const t = { actor: 'tom', time: '2026-11-01T09:00:00.000Z' };
+    for (const id of ['A-1', 'A-2']) await actOnAlert(db, id, { kind: 'acknowledge', by: 'tom', at: t.time }, t);
+    await actOnAlert(db, 'A-1', { kind: 'clear', t: 6_000 }, t);
+    await actOnAlert(
+      db,
+      'A-1',
+      { kind: 'close', by: 'tom', at: t.time, disposition: { kind: 'confirmed', failureMode: 'bearing wear' } },
+      t,
+    );
+    await actOnAlert(db, 'A-2', { kind: 'close', by: 'tom', at: t.time, disposition: { kind: 'not-actionable' } }, t);
+    expect(await db.all(`SELECT asset, kind, start_t, end_t, code FROM events ORDER BY id`)).toEqual([
+      { asset: 'P-101', kind: 'anomaly', start_t: 5_000, end_t: 6_000, code: 'confirmed:bearing wear' },
+    ]);
   });
 
   it('a refused action changes nothing: no state change and no audit entry', async () => {
