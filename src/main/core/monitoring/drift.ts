@@ -545,3 +545,46 @@ export const rankFindings = (findings: readonly DriftFinding[]): DriftFinding[] 
       a.from - b.from,
   );
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reference a package carries
+
+/** File name of the reference statistics in a run folder / model package (an 'extra' file). */
+export const DRIFT_REFERENCE_FILE = 'drift-reference.json';
+
+/**
+ * Reference statistics from training data: per feature, the values of every training asset in time order
+ * (asset after asset), and the multivariate PCA over the rows where all features have a value. The calibration
+ * chunks are of `chunkSize` readings (the size current data will be judged in; e.g. a day of minute data).
+ */
+export const driftReferenceOf = (
+  series: readonly { readonly values: readonly ArrayLike<number>[] }[],
+  features: readonly string[],
+  options: { readonly units?: readonly (string | null)[]; readonly chunkSize?: number } = {},
+): DriftReference => {
+  const joined = features.map((_, f) => {
+    const total = series.reduce((s, a) => s + (a.values[f]?.length ?? 0), 0);
+    const out = new Float64Array(total);
+    let o = 0;
+    for (const a of series) {
+      const v = a.values[f];
+      if (v === undefined) continue;
+      for (let i = 0; i < v.length; i += 1) out[o++] = v[i] as number;
+    }
+    return out;
+  });
+  const calibration = options.chunkSize === undefined ? {} : { calibrationChunkSize: options.chunkSize };
+  const signals = features.map((tag, f) =>
+    signalReference(tag, joined[f] as Float64Array, { unit: options.units?.[f] ?? null, ...calibration }),
+  );
+  let multivariate: PcaReference | null = null;
+  if (features.length >= 2) {
+    try {
+      multivariate = pcaReference({ tags: features, values: joined }, calibration);
+    } catch {
+      // Too few complete rows for a PCA: the per-signal checks still run.
+      multivariate = null;
+    }
+  }
+  return { signals, multivariate };
+};

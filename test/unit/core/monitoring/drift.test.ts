@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   detectDrift,
+  driftReferenceOf,
   jensenShannonDistance,
   judgePca,
   judgeSignal,
@@ -314,5 +315,33 @@ describe('chunks by time', () => {
     ]);
     expect(timeChunks([], 10)).toEqual([]);
     expect(() => timeChunks([1], 0)).toThrow(/positive/);
+  });
+});
+
+describe('the reference a package carries', () => {
+  it('is built from training series per asset, survives JSON, and judges current data like the direct one', () => {
+    const e = normals(77);
+    const asset = (n: number) => ({ values: [draw(n, e, 6, 0.5), draw(n, e, 2, 0.3)] });
+    const reference = driftReferenceOf([asset(3000), asset(2000)], ['Pressure', 'Vibration'], {
+      units: ['bar', 'mm/s'],
+      chunkSize: 500,
+    });
+    expect(reference.signals.map((s) => [s.tag, s.unit, s.count, s.calibration?.chunks])).toEqual([
+      ['Pressure', 'bar', 5000, 10],
+      ['Vibration', 'mm/s', 5000, 10],
+    ]);
+    expect(reference.multivariate?.rows).toBe(5000);
+    const stored = DriftReferenceSchema.parse(JSON.parse(JSON.stringify(reference)));
+    const t = Float64Array.from({ length: 1000 }, (_, i) => i);
+    const current = {
+      asset: 'P-105',
+      t,
+      values: new Map([
+        ['Pressure', draw(1000, e, 6.5, 0.5)],
+        ['Vibration', draw(1000, e, 2, 0.3)],
+      ]),
+    };
+    const flagged = detectDrift(stored, [current], { chunkLength: 1000 }).findings.filter((f) => f.flagged);
+    expect(flagged.filter((f) => f.signal !== null).map((f) => f.signal)).toEqual(['Pressure']);
   });
 });
