@@ -910,3 +910,18 @@ export const readSignals = async (
   });
   return out;
 };
+
+/** Failure events of the given assets (start times on the data axis), for lead times. */
+export const failureEvents = async (
+  db: Connection,
+  assets: readonly string[],
+): Promise<{ readonly asset: string; readonly t: number }[]> =>
+  assets.length === 0
+    ? []
+    : (
+        await db.all<{ asset: string; t: number }>(
+          `SELECT asset, start_t AS t FROM events WHERE kind = 'failure' AND list_contains($1::VARCHAR[], asset)
+           ORDER BY start_t, asset`,
+          [JSON.stringify(assets)],
+        )
+      ).map((r) => ({ asset: r.asset, t: r.t }));
