@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../../../src/main/core/monitoring/alert-lifecycle.js';
 import { deploymentAlertFigures } from '../../../src/main/core/monitoring/deployment-figures.js';
+import { shadowComparison } from '../../../src/main/core/monitoring/shadow.js';
 import {
   actOnAlert,
   createDeployment,
@@ -116,6 +117,61 @@ describe('alert figures of a deployment, from the workspace', () => {
     expect(byAssetMonth.map((r) => [r.asset, r.month, r.figures.raised])).toEqual([
       ['P-101', '2026-11', 3],
       ['P-102', '2026-11', 1],
+    ]);
+  });
+});
+
+describe('a challenger in shadow, from the workspace', () => {
+  it("compares its alerts with its champion's, kept apart by deployment", async () => {
+    const comparison = await ws.monitoring(async (db) => {
+      await createDeployment(
+        db,
+        {
+          name: 'pumps v2 shadow',
+          model: { name: 'm', stage: null, pinnedVersion: 2 },
+          registry: '/r',
+          role: 'challenger',
+          championId: 'dep-1',
+          assets: ['P-101', 'P-102'],
+          mapping: {},
+          rule: null,
+          limits: {},
+          currentVersion: 2,
+          packageHash: 'h2',
+          pendingVersion: null,
+        },
+        { actor: 'maria', at: '2026-11-01T00:00:00.000Z' },
+      );
+      for (const [deploymentId, role, t] of [
+        ['dep-1', 'champion', T0 + DAY],
+        ['dep-2', 'challenger', T0 + DAY - 3600 * SEC],
+        ['dep-2', 'challenger', T0 + 9 * DAY],
+      ] as const) {
+        await insertAlert(
+          db,
+          raiseAlert({
+            id: await nextAlertId(db),
+            deploymentId,
+            asset: 'P-101',
+            role,
+            modelVersion: role === 'champion' ? 1 : 2,
+            event: { kind: 'set', t, value: 0.9 },
+            at: '2026-11-10T00:00:00.000Z',
+          }),
+          'monitor',
+        );
+      }
+      await expect(shadowComparison(db, 'dep-1', DAY)).rejects.toThrow('deployment dep-1 is not a challenger');
+      return shadowComparison(db, 'dep-2', 6 * 3600 * SEC);
+    });
+    expect(comparison).toEqual([
+      expect.objectContaining({
+        asset: 'P-101',
+        championAlerts: 1,
+        challengerAlerts: 2,
+        matched: 1,
+        meanHeadStart: 3600 * SEC,
+      }),
     ]);
   });
 });
