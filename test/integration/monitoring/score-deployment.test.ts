@@ -230,12 +230,28 @@ describe('scoring a deployment', () => {
     );
     expect(series.t.length).toBe(2 * DAY - 9);
     expect(new Set(series.t).size).toBe(series.t.length);
-    // Nothing new: nothing scored.
-    expect((await pass()).windows).toBe(0);
+    // Nothing new on P-101: nothing scored and no violation recorded for it (follow mode polls often). P-105,
+    // never scored, says again why it is blocked.
+    const violationsBefore = (await ws.monitoring((db) => listViolations(db, { deploymentId: 'dep-1' }))).length;
+    const idle = await pass();
+    expect([idle.windows, idle.upToDate, idle.blocked.map((b) => b.asset)]).toEqual([0, ['P-101'], ['P-105']]);
+    const after = await ws.monitoring((db) => listViolations(db, { deploymentId: 'dep-1' }));
+    expect(after.slice(violationsBefore).map((v) => [v.asset, v.code])).toEqual([['P-105', 'unmapped']]);
     // New data on day 3 is picked up by the next pass.
     await addReadings('P-101', 'DischargePressure', 'bar', 2 * DAY, 2 * DAY + 60, pressure);
     await addReadings('P-101', 'VibrationRMS', 'mm/s', 2 * DAY, 2 * DAY + 60, vibration);
     expect((await pass()).windows).toBe(60);
+    // A tag that stops reporting (removed in the historian) blocks the asset, naming the signal and the span since
+    // the last scored window (00:59), instead of its
+    // last value being carried forward into new windows.
+    await addReadings('P-101', 'DischargePressure', 'bar', 2 * DAY + 60, 2 * DAY + 120, pressure);
+    const stale = await pass();
+    expect(stale.windows).toBe(0);
+    const p101 = stale.blocked.filter((b) => b.asset === 'P-101');
+    expect(p101.map((b) => b.violations.map((v) => [v.code, v.signal]))).toEqual([[['no-data', 'VibrationRMS']]]);
+    expect(p101[0]?.violations[0]?.message).toBe(
+      'P-101: the model needs VibrationRMS [mm/s]; P-101/VibrationRMS has no data from 2026-11-03T00:59:00Z to 2026-11-03T01:59:00Z (no readings)',
+    );
   });
 
   it('converts a unit with a conversion: P-105 in kPa scores once its vibration is mapped', async () => {

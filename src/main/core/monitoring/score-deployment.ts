@@ -61,11 +61,28 @@ export interface ScoreDeploymentResult {
     readonly realerted: readonly string[];
   };
   readonly drift: { readonly signals: readonly DriftFinding[] };
+  /** Assets with no reading since their last scored window (nothing to do; not a violation). */
+  readonly upToDate: readonly string[];
   /** Window ends skipped because an empty slot (gap policy "reject") fell inside them. */
   readonly incompleteWindows: number;
   /** Seconds spent per stage, summed over assets (where a slow pass spends its time). */
   readonly seconds: Readonly<Record<'read' | 'check' | 'score' | 'store' | 'rules' | 'drift', number>>;
 }
+
+/** The readings of a signal with from <= t <= to. */
+const sliceData = (d: SignalData, from: number, to: number): SignalData => {
+  let a = 0;
+  while (a < d.t.length && (d.t[a] as number) < from) a += 1;
+  let b = a;
+  while (b < d.t.length && (d.t[b] as number) <= to) b += 1;
+  const t = Float64Array.from({ length: b - a }, (_, i) => d.t[a + i] as number);
+  return {
+    ...d,
+    t,
+    values: d.values.subarray(a, b),
+    quality: d.quality === null ? null : Uint32Array.from({ length: b - a }, (_, i) => d.quality?.[a + i] as number),
+  };
+};
 
 export class ScoringCancelledError extends Error {
   override readonly name = 'ScoringCancelledError';
@@ -94,6 +111,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
   const cleared: string[] = [];
   const realerted: string[] = [];
   const findings: DriftFinding[] = [];
+  const upToDate: string[] = [];
   let scored = 0;
   let windows = 0;
   let incomplete = 0;
@@ -148,18 +166,42 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         last = Math.max(last, r.t[r.t.length - 1] as number);
       }
     });
-    const range = {
+    let range = {
       from: Number.isFinite(first) ? Math.max(first, readFrom) : Math.max(readFrom, 0),
       to: Number.isFinite(last) ? Math.min(last, to) : to,
     };
-    const [check] = checkContract({
-      contract: input.manifest.dataContract,
-      range,
-      assets: [{ asset, signals: byTag }],
-      trainingRanges,
-      limits: deployment.limits,
-    });
-    if (check === undefined) continue;
+    // Nothing new since the last pass on any signal: up to date, not a violation (follow mode polls often).
+    if (
+      Number.isFinite(from) &&
+      ![...byTag.values()].some((d) => d !== null && d.t.length > 0 && (d.t[d.t.length - 1] as number) >= from)
+    ) {
+      upToDate.push(asset);
+      continue;
+    }
+    const checkOn = (signals: ReadonlyMap<string, SignalData | null>, over: { from: number; to: number }) =>
+      checkContract({
+        contract: input.manifest.dataContract,
+        range: over,
+        assets: [{ asset, signals }],
+        trainingRanges,
+        limits: deployment.limits,
+      })[0];
+    // The whole read (history included) gives the converted values the windows are cut from; the contract is
+    // judged on the new range alone, so a signal that stopped reporting blocks instead of being carried forward.
+    const full = checkOn(byTag, range);
+    if (full === undefined) continue;
+    let check = full;
+    if (Number.isFinite(from) && from > range.from) {
+      const judged = { from, to: range.to };
+      const judgedCheck = checkOn(
+        new Map([...byTag].map(([tag, d]) => [tag, d === null ? null : sliceData(d, from, to)])),
+        judged,
+      );
+      if (judgedCheck !== undefined) {
+        check = { ...full, blocked: full.blocked || judgedCheck.blocked, violations: judgedCheck.violations };
+        range = judged;
+      }
+    }
     violations.push(...check.violations);
     lap('check');
     await storeViolations(db, {
@@ -176,7 +218,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const readings = new Map(
       tags.map((tag) => [
         tag,
-        { t: (byTag.get(tag) as SignalData).t, values: check.converted.get(tag) as Float64Array },
+        { t: (byTag.get(tag) as SignalData).t, values: full.converted.get(tag) as Float64Array },
       ]),
     );
     const scoreFrom = Number.isFinite(from) ? from : range.from;
@@ -308,6 +350,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     violations,
     alerts: { opened, cleared, realerted },
     drift: { signals: ranked.filter((f) => f.flagged) },
+    upToDate,
     incompleteWindows: incomplete,
     seconds,
   };
