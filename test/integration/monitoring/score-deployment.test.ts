@@ -242,8 +242,7 @@ describe('scoring a deployment', () => {
     await addReadings('P-101', 'VibrationRMS', 'mm/s', 2 * DAY, 2 * DAY + 60, vibration);
     expect((await pass()).windows).toBe(60);
     // A tag that stops reporting (removed in the historian) blocks the asset, naming the signal and the span since
-    // the last scored window (00:59), instead of its
-    // last value being carried forward into new windows.
+    // the last scored window (00:59), instead of its last value being carried forward into new windows.
     await addReadings('P-101', 'DischargePressure', 'bar', 2 * DAY + 60, 2 * DAY + 120, pressure);
     const stale = await pass();
     expect(stale.windows).toBe(0);
