@@ -166,6 +166,131 @@ export const migrations: readonly Migration[] = [
       'ALTER TABLE ingests ADD COLUMN bytes BIGINT',
     ],
   },
+  {
+    version: 10,
+    name: 'monitoring: deployments, scores, contract violations, alerts, audit, drift',
+    // The loop after approval (issue 10; SQL in monitoring-store.ts). Scores carry no index, like readings:
+    // a re-score replaces a (deployment, asset, output) time range in one transaction.
+    // alert_actions is a hash chain over every monitoring action (deployment changes and alert actions), the
+    // registry audit log's design; audit_heads keeps its last seq and hash so deleted newest rows show too.
+    sql: [
+      'CREATE SEQUENCE deployment_id_seq START 1',
+      `CREATE TABLE deployments (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        model_name VARCHAR NOT NULL,
+        stage VARCHAR CHECK (stage IN ('production', 'approved')),
+        pinned_version INTEGER,
+        registry VARCHAR NOT NULL,
+        role VARCHAR NOT NULL CHECK (role IN ('champion', 'challenger')),
+        champion_id VARCHAR,
+        assets JSON NOT NULL,
+        mapping JSON NOT NULL,
+        rule JSON,
+        limits JSON NOT NULL,
+        current_version INTEGER,
+        package_hash VARCHAR,
+        pending_version INTEGER,
+        status VARCHAR NOT NULL CHECK (status IN ('active', 'paused', 'retired')),
+        created_by VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        CHECK ((stage IS NULL) <> (pinned_version IS NULL)),
+        CHECK ((role = 'challenger') = (champion_id IS NOT NULL))
+      )`,
+      // Per deployment and asset: the alert rule's state and how far scoring got ("since the last score").
+      `CREATE TABLE deployment_assets (
+        deployment_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        last_scored_t BIGINT,
+        rule_state JSON,
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        PRIMARY KEY (deployment_id, asset)
+      )`,
+      `CREATE TABLE scores (
+        deployment_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        output VARCHAR NOT NULL,
+        window_end BIGINT NOT NULL,
+        value DOUBLE,
+        model_version INTEGER NOT NULL,
+        package_hash VARCHAR NOT NULL,
+        scored_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      'CREATE SEQUENCE contract_violation_id_seq START 1',
+      `CREATE TABLE contract_violations (
+        id BIGINT PRIMARY KEY DEFAULT nextval('contract_violation_id_seq'),
+        deployment_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        signal VARCHAR NOT NULL,
+        workspace_signal VARCHAR,
+        code VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL CHECK (severity IN ('block', 'warn')),
+        message VARCHAR NOT NULL,
+        measured DOUBLE,
+        limit_value DOUBLE,
+        readings BIGINT NOT NULL,
+        range_from BIGINT NOT NULL,
+        range_to BIGINT NOT NULL,
+        model_version INTEGER,
+        checked_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      'CREATE SEQUENCE alert_id_seq START 1',
+      `CREATE TABLE alerts (
+        id VARCHAR PRIMARY KEY,
+        deployment_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        role VARCHAR NOT NULL CHECK (role IN ('champion', 'challenger')),
+        model_version INTEGER NOT NULL,
+        raised_t BIGINT NOT NULL,
+        raised_value DOUBLE NOT NULL,
+        cleared_t BIGINT,
+        raised_at TIMESTAMPTZ NOT NULL,
+        status VARCHAR NOT NULL CHECK (status IN ('open', 'acknowledged', 'closed')),
+        disposition VARCHAR CHECK (disposition IN ('confirmed', 'false-alarm', 'not-actionable')),
+        acknowledged JSON,
+        shelf JSON,
+        closed JSON,
+        realerts INTEGER NOT NULL DEFAULT 0,
+        last_announced_t BIGINT NOT NULL,
+        CHECK ((status = 'closed') = (disposition IS NOT NULL))
+      )`,
+      `CREATE TABLE alert_actions (
+        seq BIGINT PRIMARY KEY,
+        time VARCHAR NOT NULL,
+        actor VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        deployment_id VARCHAR NOT NULL,
+        alert_id VARCHAR,
+        details JSON NOT NULL,
+        prev VARCHAR NOT NULL,
+        hash VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE audit_heads (
+        chain VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        hash VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE drift_results (
+        deployment_id VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        signal VARCHAR,
+        method VARCHAR NOT NULL CHECK (method IN ('wasserstein', 'ks', 'jensen-shannon', 'pca-reconstruction')),
+        from_t BIGINT NOT NULL,
+        to_t BIGINT NOT NULL,
+        readings BIGINT NOT NULL,
+        reference_readings BIGINT NOT NULL,
+        value DOUBLE NOT NULL,
+        threshold DOUBLE NOT NULL,
+        p_value DOUBLE,
+        calibrated BOOLEAN NOT NULL,
+        flagged BOOLEAN NOT NULL,
+        importance DOUBLE,
+        output_rising BOOLEAN NOT NULL,
+        model_version INTEGER,
+        computed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -535,6 +535,11 @@ export class Workspace {
       ? this.read((db) => db.all<T>(sql))
       : this.write('statement', 'wait', (db) => db.all<T>(sql));
   }
+
+  /** The monitoring store's functions (monitoring-store.ts) over this workspace's connection. */
+  async monitoring<T>(work: (db: Connection) => Promise<T>): Promise<T> {
+    return work(this.db);
+  }
 }
 
 /** "OPC UA import from opc.tcp://host:4840", "SQL import from postgres://host/db": sources carry their kind as a prefix. */

@@ -1,0 +1,278 @@
+import { z } from 'zod';
+
+/**
+ * The monitoring loop after approval (issue 10): data-contract violations, reference statistics for drift,
+ * drift results, alert rules and the alert lifecycle. Pure schemas, shared by the core, the CLI's JSON and the
+ * views.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Data contract check
+
+/** block: the asset is not scored. warn: it is scored, and the violation is recorded beside its scores. */
+export const VIOLATION_SEVERITIES = ['block', 'warn'] as const;
+export type ViolationSeverity = (typeof VIOLATION_SEVERITIES)[number];
+
+export const VIOLATION_CODES = [
+  'unmapped',
+  'no-data',
+  'unit-mismatch',
+  'unit-unknown',
+  'sample-period',
+  'missing',
+  'bad-quality',
+  'out-of-range',
+  'training-range',
+] as const;
+export type ViolationCode = (typeof VIOLATION_CODES)[number];
+
+export const ContractViolationSchema = z.object({
+  asset: z.string(),
+  /** The contract signal (the model's tag). */
+  signal: z.string(),
+  /** The workspace signal mapped to it, when there is one. */
+  workspaceSignal: z.string().nullable(),
+  code: z.enum(VIOLATION_CODES),
+  severity: z.enum(VIOLATION_SEVERITIES),
+  message: z.string(),
+  /** The measured figure (a fraction, a period) and the contract's limit for it, where the code has them. */
+  measured: z.number().nullable(),
+  limit: z.number().nullable(),
+  /** How many readings the figure is based on (the sample size beside every flag). */
+  readings: z.number().int().nonnegative(),
+});
+export type ContractViolation = z.infer<typeof ContractViolationSchema>;
+
+/**
+ * Limits the manifest's contract does not carry yet (formatVersion 1 has the signals' sample period and valid
+ * range but no tolerances): a deployment may override each.
+ */
+export const ContractLimitsSchema = z.object({
+  /** Relative: 0.1 accepts a measured sample period within ±10% of the contract's. */
+  samplePeriodTolerance: z.number().min(0).default(0.1),
+  maxMissingFraction: z.number().min(0).max(1).default(0.05),
+  maxBadQualityFraction: z.number().min(0).max(1).default(0.05),
+  maxOutOfRangeFraction: z.number().min(0).max(1).default(0.01),
+  /** Readings beyond the training minimum / maximum allowed before a warning (0: any one warns). */
+  maxOutsideTrainingFraction: z.number().min(0).max(1).default(0),
+});
+export type ContractLimits = z.infer<typeof ContractLimitsSchema>;
+export const DEFAULT_CONTRACT_LIMITS: ContractLimits = ContractLimitsSchema.parse({});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Drift
+
+/**
+ * A drift metric's spread over chunks cut from the reference itself: the threshold for autocorrelated sensor
+ * data, where raw p-values and fixed thresholds flag everything on large samples.
+ */
+export const DriftCalibrationSchema = z.object({
+  mean: z.number(),
+  sd: z.number().nonnegative(),
+  /** How many reference chunks, of how many readings each, the figures come from. */
+  chunks: z.number().int().positive(),
+  chunkSize: z.number().int().positive(),
+});
+export type DriftCalibration = z.infer<typeof DriftCalibrationSchema>;
+
+/** Compact statistics of one signal's training data: enough to judge drift without the training workspace. */
+export const SignalReferenceSchema = z.object({
+  tag: z.string(),
+  unit: z.string().nullable(),
+  kind: z.enum(['numeric', 'discrete']),
+  count: z.number().int().nonnegative(),
+  mean: z.number(),
+  sd: z.number().nonnegative(),
+  min: z.number(),
+  max: z.number(),
+  /** Quantiles at probabilities (i + 0.5) / length (a quantile sketch; empty for discrete signals). */
+  quantiles: z.array(z.number()),
+  /** The sorted values themselves when there are at most 1000 (the KS test uses them exactly). */
+  values: z.array(z.number()).nullable(),
+  /** A fixed-bin histogram between min and max, for the views. */
+  histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
+  /** Discrete signals: how often each level occurred. */
+  levels: z.array(z.object({ value: z.number(), count: z.number().int() })),
+  calibration: DriftCalibrationSchema.nullable(),
+});
+export type SignalReference = z.infer<typeof SignalReferenceSchema>;
+
+/** A PCA fitted on the standardised reference rows, and its reconstruction error there. */
+export const PcaReferenceSchema = z.object({
+  tags: z.array(z.string()),
+  center: z.array(z.number()),
+  scale: z.array(z.number()),
+  components: z.array(z.array(z.number())),
+  /** Mean squared reconstruction error per row (per signal) on the reference, and its spread over rows. */
+  errorMean: z.number(),
+  errorSd: z.number().nonnegative(),
+  rows: z.number().int().positive(),
+  calibration: DriftCalibrationSchema.nullable(),
+});
+export type PcaReference = z.infer<typeof PcaReferenceSchema>;
+
+export const DriftReferenceSchema = z.object({
+  signals: z.array(SignalReferenceSchema),
+  multivariate: PcaReferenceSchema.nullable(),
+});
+export type DriftReference = z.infer<typeof DriftReferenceSchema>;
+
+export const DRIFT_METHODS = ['wasserstein', 'ks', 'jensen-shannon', 'pca-reconstruction'] as const;
+export type DriftMethod = (typeof DRIFT_METHODS)[number];
+
+export const DriftFindingSchema = z.object({
+  asset: z.string(),
+  /** The contract signal, or null for the multivariate (PCA) finding over all signals. */
+  signal: z.string().nullable(),
+  method: z.enum(DRIFT_METHODS),
+  /** The chunk's time span on the contract's axis: from <= t < to. */
+  from: z.number(),
+  to: z.number(),
+  /** Readings in the chunk and in the reference: the sample size shown beside every flag. */
+  readings: z.number().int().nonnegative(),
+  referenceReadings: z.number().int().nonnegative(),
+  value: z.number(),
+  threshold: z.number(),
+  /** KS only. */
+  pValue: z.number().nullable(),
+  calibrated: z.boolean(),
+  flagged: z.boolean(),
+  /** Permutation importance of the signal in the run (null: unknown or multivariate). */
+  importance: z.number().nullable(),
+  /** The model's output rose on this asset over the chunk: drift and degradation together. */
+  outputRising: z.boolean(),
+});
+export type DriftFinding = z.infer<typeof DriftFindingSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alert rules and the alert lifecycle
+
+/**
+ * A rule over a deployment's health series (one model output per window end). `direction` says which side is
+ * bad: 'above' for anomaly scores and failure probabilities, 'below' for remaining useful life.
+ */
+export const AlertRuleSchema = z
+  .object({
+    output: z.string().min(1).default('output'),
+    direction: z.enum(['above', 'below']),
+    /** The level a window must pass to count towards setting the alert. */
+    setLevel: z.number(),
+    /** The level a window must pass back to count towards clearing it (hysteresis); defaults to setLevel. */
+    clearLevel: z.number().optional(),
+    /** Persistence: at least k of the last n windows past the level (1 of 1: every window counts alone). */
+    k: z.number().int().min(1).default(1),
+    n: z.number().int().min(1).default(1),
+    /** Time units (µs or cycles) the set / clear condition must hold before the alert sets / clears. */
+    onDelay: z.number().min(0).default(0),
+    offDelay: z.number().min(0).default(0),
+    /** An alert still active this long after it was last announced is announced again (null: never). */
+    reAlert: z.number().positive().nullable().default(null),
+  })
+  .refine((r) => r.k <= r.n, { message: 'k must not exceed n (k of the last n windows)', path: ['k'] })
+  .refine(
+    (r) =>
+      r.clearLevel === undefined || (r.direction === 'above' ? r.clearLevel <= r.setLevel : r.clearLevel >= r.setLevel),
+    {
+      message:
+        'the clear level must lie on the healthy side of the set level (below it for "above", above it for "below")',
+      path: ['clearLevel'],
+    },
+  );
+export type AlertRule = z.infer<typeof AlertRuleSchema>;
+export type AlertRuleInput = z.input<typeof AlertRuleSchema>;
+
+export const FALSE_ALARM_CAUSES = ['sensor-fault', 'process-change', 'maintenance-activity', 'model-error'] as const;
+export type FalseAlarmCause = (typeof FALSE_ALARM_CAUSES)[number];
+
+export const DispositionSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('confirmed'),
+    failureMode: z.string().trim().min(1, 'a confirmed alert needs its failure mode'),
+    /** The work order (events table id) that records the failure or repair, when there is one. */
+    workOrderEventId: z.number().int().positive().nullable().default(null),
+    note: z.string().nullable().default(null),
+  }),
+  z.object({
+    kind: z.literal('false-alarm'),
+    cause: z.enum(FALSE_ALARM_CAUSES),
+    note: z.string().nullable().default(null),
+  }),
+  z.object({ kind: z.literal('not-actionable'), note: z.string().nullable().default(null) }),
+]);
+export type Disposition = z.infer<typeof DispositionSchema>;
+export type DispositionInput = z.input<typeof DispositionSchema>;
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'closed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export const AlertSchema = z.object({
+  id: z.string(),
+  deploymentId: z.string(),
+  asset: z.string(),
+  /** Champion alerts are shown to technicians; a challenger's are kept apart for comparison. */
+  role: z.enum(['champion', 'challenger']),
+  modelVersion: z.number().int().positive(),
+  /** On the data's time axis (µs or cycles): the window end that set it, and the one that cleared it. */
+  raisedT: z.number(),
+  raisedValue: z.number(),
+  clearedT: z.number().nullable(),
+  /** Wall-clock time (ISO) the alert was created: staleness counts from here. */
+  raisedAt: z.string(),
+  status: z.enum(ALERT_STATUSES),
+  acknowledged: z.object({ by: z.string(), at: z.string(), note: z.string().nullable() }).nullable(),
+  shelf: z.object({ by: z.string(), at: z.string(), reason: z.string(), until: z.string() }).nullable(),
+  closed: z.object({ by: z.string(), at: z.string(), disposition: DispositionSchema }).nullable(),
+  /** Times it was announced again by the rule's re-alert time, and the last announcement (data axis). */
+  realerts: z.number().int().nonnegative(),
+  lastAnnouncedT: z.number(),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deployments
+
+/** A workspace signal by asset and tag (tags may contain "/", so not one joined string). */
+export const SignalRefSchema = z.object({ asset: z.string().min(1), tag: z.string().min(1) });
+export type SignalRef = z.infer<typeof SignalRefSchema>;
+
+/** Per asset, per contract tag: the workspace signal that feeds it, or null when none does (yet). */
+export const SignalMappingSchema = z.record(z.string(), z.record(z.string(), SignalRefSchema.nullable()));
+export type SignalMapping = z.infer<typeof SignalMappingSchema>;
+
+export const DeploymentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().min(1),
+    model: z.object({
+      name: z.string().min(1),
+      /** Follow a stage (normally production) or stay on a pinned version: exactly one. */
+      stage: z.enum(['production', 'approved']).nullable(),
+      pinnedVersion: z.number().int().positive().nullable(),
+    }),
+    /** Registry folder or server URL. */
+    registry: z.string().min(1),
+    role: z.enum(['champion', 'challenger']),
+    /** A challenger shadows this champion deployment on the same data. */
+    championId: z.string().nullable(),
+    assets: z.array(z.string().min(1)).min(1),
+    mapping: SignalMappingSchema,
+    rule: AlertRuleSchema.nullable(),
+    limits: ContractLimitsSchema.partial(),
+    /** The version scores are made with, and its package hash; null until the first confirmed version. */
+    currentVersion: z.number().int().positive().nullable(),
+    packageHash: z.string().nullable(),
+    /** A newer version the followed stage now points to, shown until the user confirms the switch. */
+    pendingVersion: z.number().int().positive().nullable(),
+    status: z.enum(['active', 'paused', 'retired']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
+  .refine((d) => (d.model.stage === null) !== (d.model.pinnedVersion === null), {
+    message: 'a deployment follows a stage or pins a version, not both',
+    path: ['model'],
+  })
+  .refine((d) => (d.role === 'challenger') === (d.championId !== null), {
+    message: 'a challenger names the champion it shadows (and only a challenger does)',
+    path: ['championId'],
+  });
+export type Deployment = z.infer<typeof DeploymentSchema>;
