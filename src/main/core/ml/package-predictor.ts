@@ -7,7 +7,7 @@ import { selectBackend } from './backend.js';
 import { predictBatched } from './fit.js';
 import { deserialiseModel } from './model-io.js';
 import { pcaScores, type PcaModel } from './pca.js';
-import { lastSteps, reconstructionScores } from './train-job.js';
+import { lastSteps, reconstructionScores } from './evaluation.js';
 import type { WindowSet } from '../datasets/windows.js';
 
 /**

@@ -536,9 +536,17 @@ export class Workspace {
       : this.write('statement', 'wait', (db) => db.all<T>(sql));
   }
 
-  /** The monitoring store's functions (monitoring-store.ts) over this workspace's connection. */
+  /**
+   * The monitoring store's functions (monitoring-store.ts) over this workspace: a scoring pass both reads and
+   * writes, so it runs in its turn on the write connection, waiting for any job that holds the workspace.
+   */
   async monitoring<T>(work: (db: Connection) => Promise<T>): Promise<T> {
-    return work(this.db);
+    return this.write('monitoring', 'wait', work);
+  }
+
+  /** Read-only monitoring queries (alert lists, score series) on a read connection, never behind an import. */
+  async monitoringRead<T>(work: (db: Connection) => Promise<T>): Promise<T> {
+    return this.read(work);
   }
 }
 
