@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/main/core/ml/backend.js';
 import { serialiseModel, WEIGHTS_FILE } from '../src/main/core/ml/model-io.js';
 import { loadPackagePredictor } from '../src/main/core/ml/package-predictor.js';
-import { parseRule } from '../src/main/core/monitoring/alert-rules.js';
+import { parseRule } from '../src/shared/alert-rules.js';
 import { pipelineOf, prepareWindows } from '../src/main/core/monitoring/score.js';
 import { scoreDeployment } from '../src/main/core/monitoring/score-deployment.js';
 import { createDeployment, readSignals } from '../src/main/core/workspace/monitoring-store.js';

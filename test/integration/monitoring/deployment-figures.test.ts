@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { raiseAlert } from '../../../src/main/core/monitoring/alert-lifecycle.js';
+import { raiseAlert } from '../../../src/shared/alert-lifecycle.js';
 import { deploymentAlertFigures } from '../../../src/main/core/monitoring/deployment-figures.js';
 import { shadowComparison } from '../../../src/main/core/monitoring/shadow.js';
 import {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseRule } from '../../../src/main/core/monitoring/alert-rules.js';
+import { parseRule } from '../../../src/shared/alert-rules.js';
 import { pcaReference, signalReference } from '../../../src/main/core/monitoring/drift.js';
 import type { Predictor } from '../../../src/main/core/monitoring/score.js';
 import { scoreDeployment } from '../../../src/main/core/monitoring/score-deployment.js';

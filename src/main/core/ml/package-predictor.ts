@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
-import type { Predictor } from '../monitoring/score.js';
+import type { Predictor } from './predictor.js';
 import { selectBackend } from './backend.js';
 import { predictBatched } from './fit.js';
 import { deserialiseModel } from './model-io.js';

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../shared/monitoring.js';
-import type { RuleEvent } from './alert-rules.js';
+import type { RuleEvent } from '../../../shared/alert-rules.js';
 
 /**
  * Alert performance figures from alerts, their dispositions, the rule's set/clear transitions and failure

@@ -1,7 +1,7 @@
 import type { Connection } from '../workspace/database.js';
 import { failureEvents, getDeployment, listAlerts, monitoringAudit } from '../workspace/monitoring-store.js';
 import { alertFigures, alertFiguresByAssetMonth, type AlertFigures, type FigureOptions } from './alert-figures.js';
-import type { RuleEvent } from './alert-rules.js';
+import type { RuleEvent } from '../../../shared/alert-rules.js';
 
 /**
  * A deployment's alert figures from what the workspace holds: its alerts and dispositions, the rule's set and

@@ -14,8 +14,8 @@ import {
   storeScores,
   storeViolations,
 } from '../workspace/monitoring-store.js';
-import { raiseAlert } from './alert-lifecycle.js';
-import { evaluateRule, initialRuleState, type RuleState } from './alert-rules.js';
+import { raiseAlert } from '../../../shared/alert-lifecycle.js';
+import { evaluateRule, initialRuleState, type RuleState } from '../../../shared/alert-rules.js';
 import { checkContract, type SignalData } from './contract-check.js';
 import { detectDrift, rankFindings } from './drift.js';
 import { gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';

@@ -1,5 +1,6 @@
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
+import type { Predictor } from '../ml/predictor.js';
 
 /**
  * Scoring with the package's own feature pipeline, read from its manifest (the data contract and the run's
@@ -305,13 +306,7 @@ export const prepareWindows = (
 /** Windows per model call: bounds memory (90 days of minute windows would not fit at once). */
 export const PREDICT_BATCH = 8192;
 
-/** The model behind a package: one output per window (RUL, anomaly score or failure probability). */
-export interface Predictor {
-  /** Where it runs, e.g. "wasm" or "plain TypeScript (no TensorFlow)". */
-  readonly backend: string;
-  predict(windows: Pick<PreparedWindows, 'x' | 'n' | 'length' | 'features'>): Promise<Float32Array>;
-  dispose(): void;
-}
+export type { Predictor };
 
 export interface AssetScores {
   readonly asset: string;

@@ -8,7 +8,7 @@ import {
   type Deployment,
   type DriftFinding,
 } from '../../../shared/monitoring.js';
-import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../monitoring/alert-lifecycle.js';
+import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../../../shared/alert-lifecycle.js';
 import { canonicalJson } from '../registry/canonical-json.js';
 import type { Connection } from './database.js';
 

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { raiseAlert } from '../../../../src/main/core/monitoring/alert-lifecycle.js';
-import { evaluateRule, parseRule } from '../../../../src/main/core/monitoring/alert-rules.js';
+import { raiseAlert } from '../../../../src/shared/alert-lifecycle.js';
+import { evaluateRule, parseRule } from '../../../../src/shared/alert-rules.js';
 import { checkContract } from '../../../../src/main/core/monitoring/contract-check.js';
 import { Database, type Connection } from '../../../../src/main/core/workspace/database.js';
 import { migrate } from '../../../../src/main/core/workspace/migrations.js';

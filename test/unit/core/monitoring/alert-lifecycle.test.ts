@@ -7,7 +7,7 @@ import {
   labelEventOf,
   raiseAlert,
   type AlertAction,
-} from '../../../../src/main/core/monitoring/alert-lifecycle.js';
+} from '../../../../src/shared/alert-lifecycle.js';
 import type { Alert, DispositionInput } from '../../../../src/shared/monitoring.js';
 
 const T0 = Date.UTC(2026, 10, 1) * 1000;

@@ -5,7 +5,7 @@ import {
   parseRule,
   stepRule,
   type RuleEvent,
-} from '../../../../src/main/core/monitoring/alert-rules.js';
+} from '../../../../src/shared/alert-rules.js';
 import type { AlertRuleInput } from '../../../../src/shared/monitoring.js';
 
 /** Windows at t = 1, 2, 3, ... with the given outputs; the events as "kind@t". */

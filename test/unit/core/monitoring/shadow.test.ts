@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAlertAction, raiseAlert } from '../../../../src/main/core/monitoring/alert-lifecycle.js';
+import { applyAlertAction, raiseAlert } from '../../../../src/shared/alert-lifecycle.js';
 import { compareShadowAlerts } from '../../../../src/main/core/monitoring/shadow.js';
 import type { Alert, DispositionInput } from '../../../../src/shared/monitoring.js';
 

@@ -1,4 +1,4 @@
-import { DispositionSchema, type Alert, type Disposition, type DispositionInput } from '../../../shared/monitoring.js';
+import { DispositionSchema, type Alert, type Disposition, type DispositionInput } from './monitoring.js';
 import type { RuleEvent } from './alert-rules.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AlertRuleSchema, type AlertRule, type AlertRuleInput } from '../../../shared/monitoring.js';
+import { AlertRuleSchema, type AlertRule, type AlertRuleInput } from './monitoring.js';
 
 /**
  * Alert rules over a health series as a pure state machine: feed it one window (time, model output) at a
