@@ -4,6 +4,7 @@ import type { JobState } from '../../shared/domain.js';
 import { createAppCore, type AppCore } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
+import { processLog } from '../core/log/logger.js';
 
 /**
  * The CLI's way into the core: the same API handlers the app uses (createAppCore + dispatch, arguments
@@ -23,7 +24,8 @@ const progressLine = (fraction: number | null, message: string) =>
   `${fraction === null ? '' : `${Math.round(fraction * 100)}% `}${message}`;
 
 export const createCliApi = async (): Promise<CliApi> => {
-  const core: AppCore = await createAppCore({ userDataDir: defaultUserDataDir(), shell: 'cli' });
+  // The CLI's own log (PDM_LOG_DIR or userData/logs, installed by cli-log.ts) stays the process log.
+  const core: AppCore = await createAppCore({ userDataDir: defaultUserDataDir(), shell: 'cli', log: processLog() });
 
   const call = async <M extends ApiMethodName>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> => {
     const outcome = await dispatch(core.handlers, method, input);
