@@ -166,6 +166,32 @@ export const migrations: readonly Migration[] = [
       'ALTER TABLE ingests ADD COLUMN bytes BIGINT',
     ],
   },
+  {
+    version: 8,
+    name: 'historian coverage',
+    sql: [
+      // Per (source, signal): the time intervals [from_t, to_t) (µs) whose history was read completely, so that a
+      // later import fetches every part of its range not read yet (see historians/coverage.ts). Written in the
+      // same transaction as the readings.
+      `CREATE TABLE historian_coverage (
+        source VARCHAR NOT NULL,
+        signal_id INTEGER NOT NULL,
+        from_t BIGINT NOT NULL,
+        to_t BIGINT NOT NULL,
+        PRIMARY KEY (source, signal_id, from_t)
+      )`,
+      // Imports made before this version left only checkpoints: take each signal's stored readings up to its
+      // checkpoint (its own, or the source-wide one of a SQL query) as covered. The first reading is where the
+      // import started at the latest, so this claims no time that was not read.
+      `INSERT INTO historian_coverage
+       SELECT c.source, s.id, min(r.t), least(max(r.t), max(c.last_t)) + 1
+       FROM ingest_checkpoints c
+       JOIN signals s ON s.id = c.signal_id OR (c.signal_id = 0 AND s.source = c.source)
+       JOIN readings r ON r.signal_id = s.id
+       GROUP BY c.source, s.id
+       HAVING min(r.t) <= max(c.last_t)`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -1,3 +1,4 @@
+import { mergeIntervals, type Interval } from '../historians/coverage.js';
 import type { Connection } from './database.js';
 
 /**
@@ -9,6 +10,8 @@ import type { Connection } from './database.js';
  *   the first reading of a (signal, time) wins.
  * - Checkpoints (`ingest_checkpoints`) are written in the same transaction as the readings they cover:
  *   after a crash or a dropped connection, what is committed and what the checkpoint says always agree.
+ * - Coverage (`historian_coverage`): the time intervals of a signal whose history was read completely, also
+ *   written in the same transaction as the readings, merged with what earlier imports covered.
  * - Mode 'per-batch' commits every `write` (resumable imports: OPC UA); mode 'atomic' keeps one transaction
  *   open until `commit` (all-or-nothing imports: a SQL query), so a failure leaves the workspace unchanged.
  */
@@ -39,6 +42,8 @@ export interface StreamPart {
   readonly quality?: ArrayLike<number | null>;
   /** Checkpoint to store with this part; omitted: the part's last time, keeping the previous continuation. */
   readonly checkpoint?: StreamCheckpoint;
+  /** Time (µs, [from, to)) whose history this part completes, as far as the source had it; may hold no readings. */
+  readonly covered?: Interval;
 }
 
 export interface StreamWriteResult {
@@ -132,13 +137,43 @@ export class StreamSink {
   }
 
   /**
+   * Coverage of this source for every signal it covered (declared or not, so a query learns the tags it returned
+   * before), by key: merged intervals in time order, and the signal's checkpoint time (null: none).
+   */
+  async coverage(): Promise<Map<string, { covered: Interval[]; lastT: number | null }>> {
+    const rows = await this.db.all<{
+      asset: string;
+      tag: string;
+      from_t: number;
+      to_t: number;
+      last_t: number | null;
+    }>(
+      `SELECT s.asset, s.tag, c.from_t, c.to_t, k.last_t
+       FROM historian_coverage c JOIN signals s ON s.id = c.signal_id
+       LEFT JOIN ingest_checkpoints k ON k.source = c.source AND k.signal_id = c.signal_id
+       WHERE c.source = $1 ORDER BY c.signal_id, c.from_t`,
+      [this.source],
+    );
+    const result = new Map<string, { covered: Interval[]; lastT: number | null }>();
+    for (const row of rows) {
+      const key = signalKey(row.asset, row.tag);
+      const entry = result.get(key) ?? { covered: [], lastT: row.last_t };
+      entry.covered.push({ from: row.from_t, to: row.to_t });
+      result.set(key, entry);
+    }
+    return result;
+  }
+
+  /**
    * Store readings and their checkpoints. In 'per-batch' mode this is one committed transaction;
    * in 'atomic' mode it joins the sink's open transaction. `sourceCheckpoint` sets the source-wide checkpoint.
    */
-  async write(parts: readonly StreamPart[], sourceCheckpoint?: StreamCheckpoint): Promise<StreamWriteResult> {
+  async write(written: readonly StreamPart[], sourceCheckpoint?: StreamCheckpoint): Promise<StreamWriteResult> {
     if (this.closed) throw new Error('stream sink is closed');
     const work = async (): Promise<StreamWriteResult> => {
-      await this.createMissing(parts.map((p) => p.key));
+      // A signal is created by its first reading: a part that only reports coverage needs an existing signal.
+      await this.createMissing(written.filter((p) => p.t.length > 0).map((p) => p.key));
+      const parts = written.filter((p) => p.t.length > 0 || this.ids.has(p.key));
       let staged = 0;
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
@@ -228,6 +263,11 @@ export class StreamSink {
       });
       if (sourceCheckpoint !== undefined) checkpoints.push({ id: 0, ...sourceCheckpoint });
       await this.saveCheckpoints(checkpoints);
+      await this.saveCoverage(
+        parts.flatMap((part, index) =>
+          part.covered === undefined ? [] : [{ id: ids[index] as number, interval: part.covered }],
+        ),
+      );
       for (const id of ids) this.touched.add(id);
       return { values: inserted, duplicates: staged - inserted };
     };
@@ -329,6 +369,32 @@ export class StreamSink {
       return;
     }
     for (const c of list) await this.saveCheckpoint(c.id, c.lastT, c.continuation);
+  }
+
+  /** Merge new covered intervals into each signal's coverage (three statements however many signals). */
+  private async saveCoverage(list: readonly { id: number; interval: Interval }[]): Promise<void> {
+    const added = list.filter((c) => c.interval.to > c.interval.from);
+    if (added.length === 0) return;
+    const ids = [...new Set(added.map((c) => Math.trunc(c.id)))];
+    const rows = await this.db.all<{ signal_id: number; from_t: number; to_t: number }>(
+      `SELECT signal_id, from_t, to_t FROM historian_coverage WHERE source = $1 AND signal_id IN (${ids.join(', ')})`,
+      [this.source],
+    );
+    const byId = new Map<number, Interval[]>(ids.map((id) => [id, []]));
+    for (const r of rows) byId.get(r.signal_id)?.push({ from: r.from_t, to: r.to_t });
+    for (const c of added) byId.get(Math.trunc(c.id))?.push(c.interval);
+    const params: (string | number)[] = [this.source];
+    const tuples: string[] = [];
+    for (const [id, intervals] of byId) {
+      for (const i of mergeIntervals(intervals)) {
+        params.push(id, i.from, i.to);
+        tuples.push(`($1, $${params.length - 2}, $${params.length - 1}, $${params.length})`);
+      }
+    }
+    await this.db.run(`DELETE FROM historian_coverage WHERE source = $1 AND signal_id IN (${ids.join(', ')})`, [
+      this.source,
+    ]);
+    await this.db.run(`INSERT INTO historian_coverage VALUES ${tuples.join(', ')}`, params);
   }
 
   private async saveCheckpoint(
