@@ -13,9 +13,13 @@ export const HISTORIAN_USAGE = `  simulate [--port 4840] [--assets N] [--days D]
            [--user NAME --password-file F]   plant simulator: an OPC UA server with history on 127.0.0.1
   browse --endpoint <opc.tcp://...> [--security-mode None|Sign|SignAndEncrypt] [--user NAME] [--trust-server] [--json]
   import opcua --workspace <dir> --endpoint <url> --tags <nodeId,...|@file> [--from <iso>] [--to <iso>|now]
-         [--security-mode M] [--user NAME] [--profile NAME] [--save-profile NAME] [--trust-server] [--json]
+         [--overlap MINUTES] [--security-mode M] [--user NAME] [--profile NAME] [--save-profile NAME]
+         [--trust-server] [--json]
   import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
-         [--from <iso>] [--to <iso>] [--asset NAME] [--json]      $1 = from, $2 = to (timestamptz) in the query
+         [--from <iso>] [--to <iso>] [--overlap MINUTES] [--asset NAME] [--json]
+         $1 = from, $2 = to (timestamptz) in the query
+  Imports fetch only the parts of the range not imported before, re-reading the last --overlap minutes
+  (default 60) of what was, for values a store-and-forward historian delivers late.
   import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--json]
   Passwords come from --password-file or the PDM_PASSWORD environment variable, never from the command line.`;
 
@@ -72,6 +76,7 @@ const OPTIONS = {
   asset: { type: 'string' },
   'asset-map': { type: 'string' },
   'values-per-read': { type: 'string' },
+  overlap: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -83,6 +88,14 @@ const int = (name: string, raw: string | undefined, fallback: number): number =>
 };
 
 type Values = ReturnType<typeof parse>['values'];
+
+/** `--overlap` minutes as ms; omitted: the importer's default. */
+const overlapOption = (values: { overlap?: string | undefined }): { overlapMs?: number } => {
+  if (values.overlap === undefined) return {};
+  const minutes = Number(values.overlap);
+  if (!Number.isFinite(minutes) || minutes < 0) fail(`--overlap: minutes, 0 or more: ${values.overlap}`);
+  return { overlapMs: Math.round(minutes * 60_000) };
+};
 const parse = (args: readonly string[]) => parseArgs({ args: [...args], allowPositionals: true, options: OPTIONS });
 
 /** Connection settings from the options, or from a saved profile (`--profile`), the password decrypted. */
@@ -225,6 +238,7 @@ const importOpcua = async (values: Values) => {
           nodeIds,
           fromMs,
           toMs,
+          ...overlapOption(values),
           ...(values['values-per-read'] !== undefined
             ? { valuesPerRead: int('values-per-read', values['values-per-read'], 10_000) }
             : {}),
@@ -276,6 +290,7 @@ const importSql = async (values: Values) => {
           layout,
           fromMs: values.from === undefined ? undefined : parseTime(values.from, '--from'),
           toMs: values.to === undefined ? undefined : parseTime(values.to, '--to'),
+          ...overlapOption(values),
           ...(values.asset !== undefined ? { asset: values.asset } : {}),
         },
         { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },

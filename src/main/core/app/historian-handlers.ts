@@ -182,7 +182,7 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
             const result = await importOpcuaHistory(
               ws,
               connection.session,
-              { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs },
+              { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs, overlapMs: input.overlapMs },
               control,
             );
             emit({ type: 'workspace-changed' });
