@@ -169,4 +169,39 @@ describe('OPC UA import fetches what was asked, including late data', () => {
       await c.close();
     }
   }, 60_000);
+
+  it('builds trend tiles for a large signal, as a file import does', async () => {
+    // One tag every second for 13 days: over a million readings, into a workspace of its own.
+    const own = await openFixture();
+    const dense = await startSimulator(own.root, { assets: 1, days: 13, periodMs: 1000 });
+    const c = await connectOpcua({
+      endpoint: dense.endpointUrl,
+      securityMode: 'None',
+      securityPolicy: 'None',
+      userDataDir: own.userData,
+    });
+    try {
+      const info = dense.tags[0];
+      if (info === undefined) throw new Error('no tag');
+      const fromMs = END_MS - 13 * DAY_MS;
+      const result = await importOpcuaHistory(own.ws, c.session, {
+        endpoint: dense.endpointUrl,
+        nodeIds: [info.nodeId],
+        fromMs,
+        toMs: END_MS,
+      });
+      const expected = expectedHistory(dense, info.tag.index, fromMs, END_MS).count;
+      expect(expected).toBeGreaterThan(1_000_000);
+      expect(result.values).toBe(expected);
+      const [id] = result.signalIds;
+      const sets = await own.ws.query<{ signal_id: number; built_count: number }>(
+        `SELECT signal_id, built_count FROM trend_tile_sets WHERE signal_id = ${id}`,
+      );
+      expect(sets).toEqual([{ signal_id: id, built_count: expected }]);
+    } finally {
+      await c.close();
+      await dense.stop();
+      await own.close();
+    }
+  }, 180_000);
 });
