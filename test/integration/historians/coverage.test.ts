@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_LAG_US,
   mergeIntervals,
   planFetch,
   subtractIntervals,
@@ -23,6 +24,9 @@ describe('historian coverage: what a request still has to fetch', () => {
     expect(trustedCoverage([iv(0, 100), iv(200, 300)], 10, 299)).toEqual([iv(0, 90), iv(200, 290)]);
     // The tag's newest value is at 250 although the read reached 300: from 250 - overlap on, read again.
     expect(trustedCoverage([iv(0, 100), iv(200, 300)], 10, 250)).toEqual([iv(0, 90), iv(200, 241)]);
+    // A tag silent for longer than MAX_LAG_US has stopped: it does not drag every later read back to its last value.
+    const end = 3 * MAX_LAG_US;
+    expect(trustedCoverage([iv(0, end)], 10, MAX_LAG_US)).toEqual([iv(0, end - 10)]);
   });
 
   it('a range that starts before the last import fetches every uncovered part (the 19-days-after-3-days case)', () => {

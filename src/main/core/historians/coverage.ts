@@ -45,9 +45,15 @@ export const subtractIntervals = (range: Interval, covered: readonly Interval[])
 };
 
 /**
+ * A tag whose newest value lies this far (µs) before the end of its coverage has stopped rather than lags: it is
+ * not read again from that value on (for a SQL query, that would re-read every tag over the whole time).
+ */
+export const MAX_LAG_US = 7 * 86_400_000_000;
+
+/**
  * Coverage that needs no second read: each interval without its last `overlapUs`, and nothing from the tag's
  * newest stored value (`lastValueT`, µs) minus the overlap onwards when that value lies before the end of
- * the coverage (a lagging tag).
+ * the coverage, by less than MAX_LAG_US (a lagging tag).
  */
 export const trustedCoverage = (
   covered: readonly Interval[],
@@ -56,7 +62,10 @@ export const trustedCoverage = (
 ): Interval[] => {
   const merged = mergeIntervals(covered);
   const end = merged[merged.length - 1]?.to;
-  const lagging = end !== undefined && lastValueT !== null && lastValueT + 1 < end ? lastValueT + 1 - overlapUs : null;
+  const lagging =
+    end !== undefined && lastValueT !== null && lastValueT + 1 < end && end - lastValueT <= MAX_LAG_US
+      ? lastValueT + 1 - overlapUs
+      : null;
   return mergeIntervals(
     merged.map((i) => ({ from: i.from, to: Math.min(i.to - overlapUs, lagging ?? Number.POSITIVE_INFINITY) })),
   );

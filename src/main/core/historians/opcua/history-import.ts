@@ -574,8 +574,10 @@ export const importOpcuaHistory = async (
   });
   await sink.close();
   // Large signals answer trends from tiles, as after a file import (tiles of a grown signal are rebuilt).
-  control.progress?.(1, 'indexing trends');
-  await workspace.refreshTrendTiles(summary.signalIds);
+  if (summary.values > 0) {
+    control.progress?.(1, 'indexing trends');
+    await workspace.refreshTrendTiles(summary.signalIds);
+  }
   return {
     values: summary.values,
     duplicates: summary.duplicates,

@@ -398,9 +398,11 @@ export const importPostgres = async (
       ranges,
       layout: request.layout,
     });
-    control.progress?.(1, 'indexing trends');
-    // Large signals answer trends from tiles, as after a file import.
-    await workspace.refreshTrendTiles(summary.signalIds);
+    // Large signals answer trends from tiles, as after a file import (tiles of a grown signal are rebuilt).
+    if (summary.values > 0) {
+      control.progress?.(1, 'indexing trends');
+      await workspace.refreshTrendTiles(summary.signalIds);
+    }
     control.progress?.(1, `${rows} rows`);
     return {
       rows,
