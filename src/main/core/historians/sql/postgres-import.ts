@@ -383,10 +383,11 @@ export const importPostgres = async (
       await flush();
       await cursor.close().catch(() => undefined);
       cursor = null;
-      // The range is imported for every tag the query knows, also those without rows in it.
-      await sink.write([...seen].map((key) => ({ key, t: [], value: [], covered: range })));
       before += range.to - range.from;
     }
+    // Every range is imported for every tag the query knows, also those without rows in it (one transaction:
+    // recorded with the readings or not at all).
+    await sink.write([...seen].flatMap((key) => wanted.map((range) => ({ key, t: [], value: [], covered: range }))));
     onLost = null;
     const ranges = wanted.map((r) => ({ fromMs: Math.floor(r.from / 1000), toMs: Math.ceil(r.to / 1000) }));
     const fromMs = ranges[0]?.fromMs ?? toMs;
