@@ -132,6 +132,36 @@ describe('OPC UA import fetches what was asked, including late data', () => {
     }
   }, 120_000);
 
+  it('a checkpoint without recorded coverage (an older import): an earlier start fetches the whole range', async () => {
+    const info = sim.tags[3];
+    if (info === undefined) throw new Error('no tag');
+    const end = END_MS - 10 * DAY_MS;
+    const c = await connect();
+    try {
+      await importOpcuaHistory(fx.ws, c.session, {
+        endpoint: sim.endpointUrl,
+        nodeIds: [info.nodeId],
+        fromMs: end - DAY_MS,
+        toMs: end,
+      });
+      await fx.ws.query(
+        `DELETE FROM historian_coverage WHERE signal_id IN (SELECT id FROM signals WHERE tag = '${info.tag.info.name}')`,
+      );
+      const again = await importOpcuaHistory(fx.ws, c.session, {
+        endpoint: sim.endpointUrl,
+        nodeIds: [info.nodeId],
+        fromMs: end - 4 * DAY_MS,
+        toMs: end,
+      });
+      expect(again.values).toBe(expectedHistory(sim, info.tag.index, end - 4 * DAY_MS, end - DAY_MS).count);
+      expect(await storedHistory(fx.ws, info.tag.asset, info.tag.info.name)).toEqual(
+        expectedHistory(sim, info.tag.index, end - 4 * DAY_MS, end),
+      );
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+
   it('decodes Int64 signed (negative values stay negative) and UInt64 unsigned (above 2^63)', async () => {
     const asset = sim.model.assets[0] as string;
     const from = END_MS - 3 * DAY_MS;

@@ -226,10 +226,13 @@ export const importOpcuaHistory = async (
       const asset = assetOf(meta);
       const key = signalKey(asset, meta.name);
       const checkpoint = checkpoints.get(key);
-      // Coverage from before it was recorded (a checkpoint only): up to the checkpoint, from an unknown start.
+      // A checkpoint without coverage (no reading left of that import): where it started is unknown, so nothing
+      // counts as covered; "update to now" continues from the checkpoint, looking back the overlap.
       const covered: readonly Interval[] =
         coverage.get(key)?.covered ??
-        (checkpoint === undefined ? [] : [{ from: Number.MIN_SAFE_INTEGER, to: checkpoint.lastT + 1 }]);
+        (checkpoint === undefined
+          ? []
+          : [{ from: checkpoint.lastT + 1 - Math.max(1, overlapMs * 1000), to: checkpoint.lastT + 1 }]);
       const plan = planFetch(
         covered,
         { from: request.fromMs === undefined ? undefined : request.fromMs * 1000, to: toMs * 1000 },
