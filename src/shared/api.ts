@@ -148,6 +148,13 @@ export const apiMethods = {
       tags: z.array(z.string().min(1).max(500)).min(1).max(5000),
       from: z.number().optional(),
       to: z.number().optional(),
+      /** Look-back into time imported before, for late data (ms; default 1 hour, 0: none). */
+      overlapMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 86_400_000)
+        .optional(),
     }),
     z.object({ jobId: z.string() }),
   ),

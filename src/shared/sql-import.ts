@@ -20,6 +20,13 @@ export const SqlImportRequestSchema = z.object({
   layout: z.enum(['long', 'wide']).default('long'),
   from: z.number().optional(),
   to: z.number().optional(),
+  /** Look-back into time imported before, for values a historian forwards late (ms; default 1 hour, 0: none). */
+  overlapMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400_000)
+    .optional(),
   /** Asset for tags without an asset column; default: the database name. */
   asset: z.string().trim().min(1).max(200).optional(),
 });

@@ -197,13 +197,26 @@ const tagList = async (raw: string | undefined): Promise<string[]> => {
   return tags;
 };
 
+/** `--overlap` minutes as the API's ms; omitted: the importer's default (60 minutes). */
+const overlapOption = (args: Readers): { overlapMs?: number } => {
+  const raw = args.str('overlap');
+  if (raw === undefined) return {};
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes) || minutes < 0) fail(`--overlap: minutes, 0 or more: ${raw}`);
+  return { overlapMs: Math.round(minutes * 60_000) };
+};
+
+const OVERLAP_NOTE = `  Imports fetch only the parts of the range not imported before, re-reading the last --overlap minutes
+  (default 60) of what was, for values a store-and-forward historian delivers late.`;
+
 export const importOpcua: Command = {
   name: 'import opcua',
   usage: `import opcua --workspace <dir> --endpoint <url> --tags <nodeId,...|@file> [--from <iso>] [--to <iso>|now]
-       [--security-mode M] [--user NAME] [--password-file F] [--profile NAME] [--save-profile NAME]
+       [--overlap MINUTES] [--security-mode M] [--user NAME] [--password-file F] [--profile NAME] [--save-profile NAME]
        [--trust-server] [--json]`,
   details: `  Raw history of the tags as a job (startOpcuaImport); without --from each tag continues from its checkpoint.
   Progress on stderr; Ctrl-C cancels. --save-profile keeps the connection (password encrypted) for the app.
+${OVERLAP_NOTE}
 ${PASSWORD_NOTE}`,
   options: {
     ...CONNECT_OPTIONS,
@@ -212,6 +225,7 @@ ${PASSWORD_NOTE}`,
     tags: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    overlap: { type: 'string' },
   },
   run: async (args, api) => {
     logsToStderr();
@@ -226,6 +240,7 @@ ${PASSWORD_NOTE}`,
       tags,
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
+      ...overlapOption(args),
     });
     const result = (await client.followJob(jobId, { json: args.json })).opcua;
     if (result === null || result === undefined) throw new Error('the import finished without a summary');
@@ -250,10 +265,11 @@ ${PASSWORD_NOTE}`,
 export const importSql: Command = {
   name: 'import sql',
   usage: `import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
-       [--from <iso>] [--to <iso>] [--asset NAME] [--password-file F] [--profile NAME] [--json]`,
+       [--from <iso>] [--to <iso>] [--overlap MINUTES] [--asset NAME] [--password-file F] [--profile NAME] [--json]`,
   details: `  A PostgreSQL historian as a job (startSqlImport). In the query $1 = from and $2 = to (timestamptz); long rows
   are (time, tag, value[, quality][, asset]), wide rows a time column and one column per tag. Without --from
   it continues from the last import of the same query. --profile: a saved PostgreSQL connection's password.
+${OVERLAP_NOTE}
 ${PASSWORD_NOTE}`,
   options: {
     workspace: { type: 'string', short: 'w' },
@@ -265,6 +281,7 @@ ${PASSWORD_NOTE}`,
     asset: { type: 'string' },
     'password-file': { type: 'string' },
     profile: { type: 'string' },
+    overlap: { type: 'string' },
   },
   run: async (args, api) => {
     const url = args.need('url', '<postgres://user@host:port/db>');
@@ -289,6 +306,7 @@ ${PASSWORD_NOTE}`,
       ...(profile !== undefined ? { profile } : {}),
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
+      ...overlapOption(args),
       ...(asset !== undefined ? { asset } : {}),
     });
     const result = (await client.followJob(jobId, { json: args.json })).sql;

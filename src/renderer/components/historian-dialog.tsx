@@ -239,6 +239,19 @@ function RangeFields({ h, locked }: { h: Historian; locked: boolean }) {
         />
         Update to now: only what is new since each tag&apos;s last import
       </label>
+      <label className="span-2">
+        Look-back for late data (minutes)
+        <input
+          type="number"
+          min={0}
+          step={1}
+          value={h.range.lookBack ?? ''}
+          placeholder="60"
+          onChange={(e) => h.setRange({ lookBack: e.target.value })}
+          title="Time already imported that is read again, for values a store-and-forward historian delivers late"
+          data-testid="historian-look-back"
+        />
+      </label>
     </fieldset>
   );
 }

@@ -11,9 +11,11 @@ import {
   displayDomain,
   formatAxisNumber,
   mergeSeries,
+  resultGaps,
   seriesKey,
   valueAt,
   type AxisPlan,
+  type Gap,
 } from '../logic/trend-data.js';
 
 export interface DrawnSeries {
@@ -68,6 +70,27 @@ function EventBand({ mark, x, y, width, height, clipPath }: ShapeProps & { mark:
   );
 }
 
+/** A stretch of one signal without data: a grey band edged in the signal's colour, named in its tooltip. */
+function GapBand({
+  gap,
+  color,
+  title,
+  x,
+  y,
+  width,
+  height,
+  clipPath,
+}: ShapeProps & { gap: Gap; color: string; title: string }) {
+  if (x === undefined || y === undefined || width === undefined || height === undefined) return <g />;
+  return (
+    <g clipPath={clipPath} data-testid="gap-band" data-signal-id={gap.signalId}>
+      <title>{title}</title>
+      <rect x={x} y={y} width={Math.max(1, width)} height={height} fill="#9ca3af" fillOpacity={0.16} />
+      <rect x={x} y={y + height - 4} width={Math.max(1, width)} height={4} fill={color} fillOpacity={0.6} />
+    </g>
+  );
+}
+
 function EventLine({ mark, x1, y1, x2, y2, clipPath }: ShapeProps & { mark: EventMark }) {
   if (x1 === undefined || y1 === undefined || x2 === undefined || y2 === undefined) return <g />;
   return (
@@ -86,10 +109,11 @@ interface ReadoutProps {
   readonly kind: TimeKind;
   readonly result: TrendResult | null;
   readonly series: readonly DrawnSeries[];
+  readonly gaps: readonly Gap[];
 }
 
 /** Cursor read-out: the time under the cursor and every signal's value there. */
-function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
+function CursorReadout({ active, label, kind, result, series, gaps }: ReadoutProps) {
   if (!active || label === undefined || result === null) return null;
   const t = Number(label);
   return (
@@ -99,7 +123,14 @@ function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
         <tbody>
           {series.map(({ signal, color }) => {
             const s = result.series.find((x) => x.signalId === signal.id);
-            const v = s === undefined ? null : valueAt(s, t);
+            const v =
+              s === undefined
+                ? null
+                : valueAt(
+                    s,
+                    t,
+                    gaps.filter((g) => g.signalId === signal.id),
+                  );
             return (
               <tr key={signal.id}>
                 <td>
@@ -119,7 +150,10 @@ function CursorReadout({ active, label, kind, result, series }: ReadoutProps) {
   );
 }
 
-/** The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines. */
+/**
+ * The recharts drawing of an M4 trend: one line per signal, one y axis per unit, valid limits as dashed lines.
+ * A line breaks where its signal has no data for longer than a few sample periods, and a band marks the stretch.
+ */
 export function TrendChart({
   width,
   height,
@@ -132,7 +166,17 @@ export function TrendChart({
   quality,
   events,
 }: TrendChartProps) {
-  const rows = useMemo(() => mergeSeries(result?.series ?? []), [result]);
+  const gaps = useMemo(
+    () =>
+      resultGaps(
+        result,
+        new Map(series.map(({ signal }) => [signal.id, signal.samplePeriod ?? quality.get(signal.id)?.period ?? null])),
+      ),
+    [result, series, quality],
+  );
+  const rows = useMemo(() => mergeSeries(result?.series ?? [], gaps), [result, gaps]);
+  const colorOf = new Map(series.map(({ signal, color }) => [signal.id, color]));
+  const tagOf = new Map(series.map(({ signal }) => [signal.id, `${signal.asset} / ${signal.tag}`]));
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
   const ticks = useMemo(() => timeTicks(domain[0], domain[1], kind, maxTicks), [domain[0], domain[1], kind, maxTicks]);
@@ -184,7 +228,14 @@ export function TrendChart({
         isAnimationActive={false}
         cursor={{ stroke: '#6b7280', strokeDasharray: '2 2' }}
         content={(props) => (
-          <CursorReadout active={props.active} label={props.label} kind={kind} result={result} series={series} />
+          <CursorReadout
+            active={props.active}
+            label={props.label}
+            kind={kind}
+            result={result}
+            series={series}
+            gaps={gaps}
+          />
         )}
       />
       {series
@@ -201,9 +252,26 @@ export function TrendChart({
             dot={false}
             activeDot={{ r: 3 }}
             isAnimationActive={false}
-            connectNulls
+            connectNulls={false}
           />
         ))}
+      {gaps.map((gap) => (
+        <ReferenceArea
+          key={`gap-${gap.signalId}-${gap.from}`}
+          yAxisId={firstAxis}
+          x1={gap.from}
+          x2={gap.to}
+          ifOverflow="hidden"
+          shape={(props: ShapeProps) => (
+            <GapBand
+              {...props}
+              gap={gap}
+              color={colorOf.get(gap.signalId) ?? '#6b7280'}
+              title={`${tagOf.get(gap.signalId) ?? ''}: no data from ${formatTimeValue(gap.from, kind)} to ${formatTimeValue(gap.to, kind)}`}
+            />
+          )}
+        />
+      ))}
       {series.flatMap(({ signal, color }) => {
         const limits: { value: number; label: string }[] = [];
         if (signal.validMin !== null) limits.push({ value: signal.validMin, label: 'min' });

@@ -51,6 +51,7 @@ const defaultRange = (): RangeForm => ({
   mode: 'range',
   from: timeToInput(Date.now() * 1000 - 7 * US_PER_DAY, 'timestamp').slice(0, 10),
   to: '',
+  lookBack: '60',
 });
 
 /** The "Connect historian…" flow: connect, browse, pick tags, import as a job, answer the trust prompt. */
@@ -129,6 +130,7 @@ export const useHistorian = (): Historian => {
         tags: [...selected],
         ...(when.from === undefined ? {} : { from: when.from }),
         ...(when.to === undefined ? {} : { to: when.to }),
+        ...(when.overlapMs === undefined ? {} : { overlapMs: when.overlapMs }),
       };
       try {
         await job.launch(() => api.startOpcuaImport(request));

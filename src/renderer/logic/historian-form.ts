@@ -103,21 +103,38 @@ export interface RangeForm {
   readonly from: string;
   /** Empty: now. */
   readonly to: string;
+  /**
+   * Minutes to read again before where each tag's last import ended, for values a store-and-forward historian
+   * delivers late; empty or omitted: the default (60).
+   */
+  readonly lookBack?: string;
 }
 
 export type RangeCheck =
-  { readonly ok: true; readonly from?: number; readonly to?: number } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly from?: number; readonly to?: number; readonly overlapMs?: number }
+  | { readonly ok: false; readonly error: string };
+
+/** The look-back in ms, undefined for the default, or null when it is not a number of minutes. */
+const lookBackMs = (raw: string | undefined): number | undefined | null => {
+  const text = raw?.trim() ?? '';
+  if (text === '') return undefined;
+  const minutes = Number(text);
+  return Number.isFinite(minutes) && minutes >= 0 && minutes <= 30 * 1440 ? Math.round(minutes * 60_000) : null;
+};
 
 /** The import's time range in µs (UTC inputs), or what is wrong with it. */
 export const importRange = (form: RangeForm): RangeCheck => {
-  if (form.mode === 'update') return { ok: true };
+  const overlapMs = lookBackMs(form.lookBack);
+  if (overlapMs === null) return { ok: false, error: 'Look-back: minutes, from 0 to 43200 (30 days)' };
+  const overlap = overlapMs === undefined ? {} : { overlapMs };
+  if (form.mode === 'update') return { ok: true, ...overlap };
   const from = parseTimeInput(form.from, 'timestamp');
   if (from === null) return { ok: false, error: 'From: expected YYYY-MM-DD[ HH:MM[:SS]] (UTC)' };
-  if (form.to.trim() === '') return { ok: true, from };
+  if (form.to.trim() === '') return { ok: true, from, ...overlap };
   const to = parseTimeInput(form.to, 'timestamp');
   if (to === null) return { ok: false, error: 'To: expected YYYY-MM-DD[ HH:MM[:SS]] (UTC), or empty for now' };
   if (to <= from) return { ok: false, error: 'To: must be after From' };
-  return { ok: true, from, to };
+  return { ok: true, from, to, ...overlap };
 };
 
 export const describeSummary = (s: OpcuaImportSummary): string =>

@@ -17,27 +17,105 @@ export const colorFor = (index: number): string => SERIES_COLORS[index % SERIES_
 
 export const seriesKey = (signalId: number): string => `s${signalId}`;
 
-/** One row per distinct time; a signal without a point at that time has no key (lines connect across). */
-export type ChartRow = { t: number } & Record<string, number>;
+/**
+ * One row per distinct time, with a value for every series whose line passes there: its point, or between two
+ * points the value on the straight segment joining them (so every line draws as before while each row has all
+ * keys). Inside a gap of a series its value is null, so the chart breaks the line there (connectNulls off);
+ * a row in the middle of each gap makes sure there is a null to break at.
+ */
+export type ChartRow = { t: number } & Record<string, number | null>;
 
-/** Merge M4 series into rows for one chart sharing the x axis. */
-export const mergeSeries = (series: readonly TrendSeries[]): ChartRow[] => {
-  const rows = new Map<number, ChartRow>();
+/** A stretch of one series without data: no finite reading between two drawn points (times in the axis unit). */
+export interface Gap {
+  readonly signalId: number;
+  /** The last point before the gap. */
+  readonly from: number;
+  /** The first point after it. */
+  readonly to: number;
+}
+
+/** A pause longer than this many sample periods between two readings is a gap. */
+export const GAP_PERIODS = 3;
+
+/** Median distance between consecutive times (null with fewer than two). */
+export const medianSpacing = (t: readonly number[]): number | null => {
+  if (t.length < 2) return null;
+  const d: number[] = [];
+  for (let i = 1; i < t.length; i++) d.push((t[i] as number) - (t[i - 1] as number));
+  d.sort((a, b) => a - b);
+  return d[Math.floor((d.length - 1) / 2)] as number;
+};
+
+/**
+ * Gaps of one series: consecutive points farther apart than GAP_PERIODS sample periods (the signal's period,
+ * else the median spacing of its points), and than one pixel column, since M4 keeps up to four points per column
+ * that may lie almost a column apart with readings between them. Across columns, consecutive points are
+ * consecutive finite readings, so a longer distance is time without data: missing readings, or readings
+ * without a finite value (the workspace leaves those out of trends).
+ */
+export const findGaps = (
+  series: Pick<TrendSeries, 'signalId' | 't'>,
+  period: number | null,
+  columnWidth: number,
+): Gap[] => {
+  const step = period !== null && period > 0 ? period : medianSpacing(series.t);
+  if (step === null) return [];
+  const threshold = Math.max(GAP_PERIODS * step, columnWidth);
+  const gaps: Gap[] = [];
+  for (let i = 1; i < series.t.length; i++) {
+    const a = series.t[i - 1] as number;
+    const b = series.t[i] as number;
+    if (b - a > threshold) gaps.push({ signalId: series.signalId, from: a, to: b });
+  }
+  return gaps;
+};
+
+/** Gaps of every series of a result; `periods` gives each signal's sample period (null: use the spacing). */
+export const resultGaps = (result: TrendResult | null, periods: ReadonlyMap<number, number | null>): Gap[] => {
+  if (result === null) return [];
+  const columnWidth = result.width > 0 ? (result.to - result.from) / result.width : 0;
+  return result.series.flatMap((s) => findGaps(s, periods.get(s.signalId) ?? null, columnWidth));
+};
+
+const insideGap = (gaps: readonly Gap[] | undefined, t: number): boolean =>
+  gaps !== undefined && gaps.some((g) => t > g.from && t < g.to);
+
+/** Merge M4 series into rows for one chart sharing the x axis, breaking each line at its gaps. */
+export const mergeSeries = (series: readonly TrendSeries[], gaps: readonly Gap[] = []): ChartRow[] => {
+  const times = new Set<number>();
+  for (const s of series) for (let i = 0; i < Math.min(s.t.length, s.v.length); i++) times.add(s.t[i] as number);
+  for (const g of gaps) times.add((g.from + g.to) / 2);
+  const rows: ChartRow[] = [...times].sort((a, b) => a - b).map((t) => ({ t }) as ChartRow);
+  // Gaps join consecutive points: a time between two points is inside a gap when the earlier one starts it.
+  const gapStarts = new Map<number, Set<number>>();
+  for (const g of gaps) gapStarts.set(g.signalId, (gapStarts.get(g.signalId) ?? new Set()).add(g.from));
   for (const s of series) {
     const key = seriesKey(s.signalId);
     const n = Math.min(s.t.length, s.v.length);
-    for (let i = 0; i < n; i++) {
-      const t = s.t[i] as number;
-      const v = s.v[i] as number;
-      let row = rows.get(t);
-      if (row === undefined) {
-        row = { t } as ChartRow;
-        rows.set(t, row);
+    if (n === 0) continue;
+    const starts = gapStarts.get(s.signalId);
+    let j = 0;
+    for (const row of rows) {
+      const t = row.t;
+      if (t < (s.t[0] as number) || t > (s.t[n - 1] as number)) continue;
+      while (j < n - 1 && (s.t[j] as number) < t) j++;
+      // s.t[j] is the first point at or after t.
+      if ((s.t[j] as number) === t) {
+        row[key] = s.v[j] as number;
+        continue;
       }
-      row[key] = v;
+      const ta = s.t[j - 1] as number;
+      if (starts?.has(ta) === true) {
+        row[key] = null;
+        continue;
+      }
+      const tb = s.t[j] as number;
+      const va = s.v[j - 1] as number;
+      const vb = s.v[j] as number;
+      row[key] = va + ((vb - va) * (t - ta)) / (tb - ta);
     }
   }
-  return [...rows.values()].sort((a, b) => a.t - b.t);
+  return rows;
 };
 
 /**
@@ -75,9 +153,9 @@ export const countPoints = (result: TrendResult | null): PointCounts => {
 
 /**
  * A series' value at time t: the point itself when one sits there, else linear interpolation between its
- * neighbours (what the drawn line shows); null outside the series.
+ * neighbours (what the drawn line shows); null outside the series and inside one of its `gaps`.
  */
-export const valueAt = (series: Pick<TrendSeries, 't' | 'v'>, t: number): number | null => {
+export const valueAt = (series: Pick<TrendSeries, 't' | 'v'>, t: number, gaps?: readonly Gap[]): number | null => {
   const n = Math.min(series.t.length, series.v.length);
   if (n === 0 || !Number.isFinite(t)) return null;
   let lo = 0;
@@ -94,6 +172,7 @@ export const valueAt = (series: Pick<TrendSeries, 't' | 'v'>, t: number): number
   const ta = series.t[lo] as number;
   const va = series.v[lo] as number;
   if (ta === t || lo === n - 1) return va;
+  if (insideGap(gaps, t)) return null;
   const tb = series.t[lo + 1] as number;
   const vb = series.v[lo + 1] as number;
   return tb === ta ? va : va + ((vb - va) * (t - ta)) / (tb - ta);

@@ -106,6 +106,24 @@ describe('tag search and selection', () => {
 });
 
 describe('import range', () => {
+  it('look-back for late data in minutes: empty = the default, else ms; not a number = an error naming the field', () => {
+    expect(importRange({ mode: 'update', from: '', to: '', lookBack: '' })).toEqual({ ok: true });
+    expect(importRange({ mode: 'update', from: '', to: '', lookBack: '90' })).toEqual({
+      ok: true,
+      overlapMs: 5_400_000,
+    });
+    expect(importRange({ mode: 'range', from: '2025-01-01', to: '', lookBack: '0' })).toEqual({
+      ok: true,
+      from: Date.UTC(2025, 0, 1) * 1000,
+      overlapMs: 0,
+    });
+    expect(importRange({ mode: 'update', from: '', to: '', lookBack: '-5' })).toEqual({
+      ok: false,
+      error: 'Look-back: minutes, from 0 to 43200 (30 days)',
+    });
+    expect(importRange({ mode: 'update', from: '', to: '', lookBack: 'an hour' })).toMatchObject({ ok: false });
+  });
+
   it('from/to in µs (UTC), to empty = now, update mode = from checkpoints', () => {
     expect(importRange({ mode: 'range', from: '2025-01-01', to: '' })).toEqual({
       ok: true,

@@ -8,8 +8,11 @@ import {
   completeResult,
   countPoints,
   displayDomain,
+  findGaps,
   formatAxisNumber,
+  medianSpacing,
   mergeSeries,
+  resultGaps,
   planAxes,
   plotLayout,
   valueAt,
@@ -27,12 +30,58 @@ const result: TrendResult = {
 };
 
 describe('mergeSeries', () => {
-  it('makes one row per distinct time, sorted, with a key per signal', () => {
+  it('makes one row per distinct time, sorted, each signal valued on its line (point or straight segment)', () => {
     const rows = mergeSeries(result.series);
     expect(rows.map((r) => r.t)).toEqual([0, 2, 4, 5, 10]);
     expect(rows[0]).toEqual({ t: 0, s1: 1, s2: 10 });
-    expect(rows[1]).toEqual({ t: 2, s1: 3 });
-    expect(rows[2]).toEqual({ t: 4, s2: 20 });
+    expect(rows[1]).toEqual({ t: 2, s1: 3, s2: 15 });
+    expect(rows[2]).toEqual({ t: 4, s1: 1, s2: 20 });
+  });
+
+  it('breaks a line at its gaps: null at a row in the gap, other lines unaffected', () => {
+    const series = [
+      { signalId: 1, t: [0, 1, 2, 10, 11], v: [1, 1, 1, 5, 5], rawCount: 5 },
+      { signalId: 2, t: [0, 4, 8, 12], v: [0, 4, 8, 12], rawCount: 4 },
+    ];
+    const gaps = [{ signalId: 1, from: 2, to: 10 }];
+    const rows = mergeSeries(series, gaps);
+    expect(rows.map((r) => r.t)).toEqual([0, 1, 2, 4, 6, 8, 10, 11, 12]);
+    const at = (t: number) => rows.find((r) => r.t === t);
+    expect(at(2)).toEqual({ t: 2, s1: 1, s2: 2 });
+    // The gap's middle row exists for the break, and signal 2 goes straight on through it.
+    expect(at(6)).toEqual({ t: 6, s1: null, s2: 6 });
+    expect(at(4)).toEqual({ t: 4, s1: null, s2: 4 });
+    expect(at(10)).toEqual({ t: 10, s1: 5, s2: 10 });
+    expect(at(12)).toEqual({ t: 12, s2: 12 });
+  });
+});
+
+describe('gaps: where a series has no data', () => {
+  it('a pause longer than 3 sample periods is a gap; the period is the signal own, else the median spacing', () => {
+    const s = { signalId: 7, t: [0, 10, 20, 30, 70, 80, 200] };
+    expect(medianSpacing(s.t)).toBe(10);
+    expect(findGaps(s, null, 1)).toEqual([
+      { signalId: 7, from: 30, to: 70 },
+      { signalId: 7, from: 80, to: 200 },
+    ]);
+    // With a configured period of 20, a pause of 40 is no gap.
+    expect(findGaps(s, 20, 1)).toEqual([{ signalId: 7, from: 80, to: 200 }]);
+    expect(findGaps({ signalId: 7, t: [5] }, null, 1)).toEqual([]);
+  });
+
+  it('never flags less than one pixel column (M4 points of one column may lie almost a column apart)', () => {
+    // 10 columns over [0, 1000): the points of a column are up to 100 apart without any gap.
+    const s = { signalId: 1, t: [0, 99, 100, 199, 200, 299, 700, 799] };
+    expect(findGaps(s, 1, 100)).toEqual([{ signalId: 1, from: 299, to: 700 }]);
+    const r: TrendResult = {
+      from: 0,
+      to: 1000,
+      width: 10,
+      timeKind: 'timestamp',
+      series: [{ ...s, v: s.t, rawCount: 800 }],
+    };
+    expect(resultGaps(r, new Map([[1, 1]]))).toEqual([{ signalId: 1, from: 299, to: 700 }]);
+    expect(resultGaps(null, new Map())).toEqual([]);
   });
 });
 
@@ -54,6 +103,11 @@ describe('valueAt', () => {
     expect(valueAt(s, 1)).toBe(2);
     expect(valueAt(s, 7.5)).toBe(2.5);
     expect(valueAt(s, 10)).toBe(5);
+  });
+  it('is null inside a gap of the series', () => {
+    expect(valueAt(s, 7.5, [{ signalId: 1, from: 5, to: 10 }])).toBeNull();
+    expect(valueAt(s, 5, [{ signalId: 1, from: 5, to: 10 }])).toBe(0);
+    expect(valueAt(s, 1, [{ signalId: 1, from: 5, to: 10 }])).toBe(2);
   });
   it('is null outside the series', () => {
     expect(valueAt(s, -1)).toBeNull();

@@ -222,7 +222,7 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
             const result = await importOpcuaHistory(
               ws,
               connection.session,
-              { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs },
+              { endpoint: input.endpoint, nodeIds: input.tags, fromMs, toMs, overlapMs: input.overlapMs },
               control,
             );
             emit({ type: 'workspace-changed' });
@@ -261,6 +261,7 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
               layout: input.layout,
               fromMs: input.from === undefined ? undefined : Math.floor(input.from / 1000),
               toMs: input.to === undefined ? undefined : Math.floor(input.to / 1000),
+              ...(input.overlapMs !== undefined ? { overlapMs: input.overlapMs } : {}),
               ...(input.asset !== undefined ? { asset: input.asset } : {}),
             },
             control,

@@ -167,7 +167,33 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
-    version: 10,
+    version: 8,
+    name: 'historian coverage',
+    sql: [
+      // Per (source, signal): the time intervals [from_t, to_t) (µs) whose history was read completely, so that a
+      // later import fetches every part of its range not read yet (see historians/coverage.ts). Written in the
+      // same transaction as the readings.
+      `CREATE TABLE historian_coverage (
+        source VARCHAR NOT NULL,
+        signal_id INTEGER NOT NULL,
+        from_t BIGINT NOT NULL,
+        to_t BIGINT NOT NULL,
+        PRIMARY KEY (source, signal_id, from_t)
+      )`,
+      // Imports made before this version left only checkpoints: take each signal's stored readings up to its
+      // checkpoint (its own, or the source-wide one of a SQL query) as covered. The first reading is where the
+      // import started at the latest, so this claims no time that was not read.
+      `INSERT INTO historian_coverage
+       SELECT c.source, s.id, min(r.t), least(max(r.t), max(c.last_t)) + 1
+       FROM ingest_checkpoints c
+       JOIN signals s ON s.id = c.signal_id OR (c.signal_id = 0 AND s.source = c.source)
+       JOIN readings r ON r.signal_id = s.id
+       GROUP BY c.source, s.id
+       HAVING min(r.t) <= max(c.last_t)`,
+    ],
+  },
+  {
+    version: 9,
     name: 'monitoring: deployments, scores, contract violations, alerts, audit, drift',
     // The loop after approval (issue 10; SQL in monitoring-store.ts). Scores carry no index, like readings:
     // a re-score replaces a (deployment, asset, output) time range in one transaction.

@@ -13,7 +13,7 @@ import { canonicalJson } from '../registry/canonical-json.js';
 import type { Connection } from './database.js';
 
 /**
- * The monitoring tables of migration 10: deployments, per-asset scoring state, scores, contract violations,
+ * The monitoring tables of migration 9: deployments, per-asset scoring state, scores, contract violations,
  * drift results, alerts, and the hash-chained audit of every monitoring action. Functions over a Connection,
  * like runs.ts and events.ts; each write that spans rows runs in one transaction.
  */

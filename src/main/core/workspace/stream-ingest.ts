@@ -1,3 +1,4 @@
+import { mergeIntervals, type Interval } from '../historians/coverage.js';
 import type { Connection } from './database.js';
 
 /**
@@ -9,6 +10,8 @@ import type { Connection } from './database.js';
  *   the first reading of a (signal, time) wins.
  * - Checkpoints (`ingest_checkpoints`) are written in the same transaction as the readings they cover:
  *   after a crash or a dropped connection, what is committed and what the checkpoint says always agree.
+ * - Coverage (`historian_coverage`): the time intervals of a signal whose history was read completely, also
+ *   written in the same transaction as the readings.
  * - Mode 'per-batch' commits every `write` (resumable imports: OPC UA); mode 'atomic' keeps one transaction
  *   open until `commit` (all-or-nothing imports: a SQL query), so a failure leaves the workspace unchanged.
  */
@@ -39,6 +42,8 @@ export interface StreamPart {
   readonly quality?: ArrayLike<number | null>;
   /** Checkpoint to store with this part; omitted: the part's last time, keeping the previous continuation. */
   readonly checkpoint?: StreamCheckpoint;
+  /** Time (µs, [from, to)) whose history this part completes, as far as the source had it; may hold no readings. */
+  readonly covered?: Interval;
 }
 
 export interface StreamWriteResult {
@@ -142,13 +147,44 @@ export class StreamSink {
   }
 
   /**
+   * Coverage of this source for every signal it covered (declared or not, so a query learns the tags it returned
+   * before), by key: merged intervals in time order, and the signal's checkpoint time (null: none).
+   */
+  async coverage(): Promise<Map<string, { covered: Interval[]; lastT: number | null }>> {
+    const rows = await this.db.all<{
+      asset: string;
+      tag: string;
+      from_t: number;
+      to_t: number;
+      last_t: number | null;
+    }>(
+      `SELECT s.asset, s.tag, c.from_t, c.to_t, k.last_t
+       FROM historian_coverage c JOIN signals s ON s.id = c.signal_id
+       LEFT JOIN ingest_checkpoints k ON k.source = c.source AND k.signal_id = c.signal_id
+       WHERE c.source = $1 ORDER BY c.signal_id, c.from_t`,
+      [this.source],
+    );
+    const result = new Map<string, { covered: Interval[]; lastT: number | null }>();
+    for (const row of rows) {
+      const key = signalKey(row.asset, row.tag);
+      const entry = result.get(key) ?? { covered: [], lastT: row.last_t };
+      entry.covered.push({ from: row.from_t, to: row.to_t });
+      result.set(key, entry);
+    }
+    for (const entry of result.values()) entry.covered = mergeIntervals(entry.covered);
+    return result;
+  }
+
+  /**
    * Store readings and their checkpoints. In 'per-batch' mode this is one committed transaction;
    * in 'atomic' mode it joins the sink's open transaction. `sourceCheckpoint` sets the source-wide checkpoint.
    */
-  async write(parts: readonly StreamPart[], sourceCheckpoint?: StreamCheckpoint): Promise<StreamWriteResult> {
+  async write(written: readonly StreamPart[], sourceCheckpoint?: StreamCheckpoint): Promise<StreamWriteResult> {
     if (this.closed) throw new Error('stream sink is closed');
     const work = async (): Promise<StreamWriteResult> => {
-      await this.createMissing(parts.map((p) => p.key));
+      // A signal is created by its first reading: a part that only reports coverage needs an existing signal.
+      await this.createMissing(written.filter((p) => p.t.length > 0).map((p) => p.key));
+      const parts = written.filter((p) => p.t.length > 0 || this.ids.has(p.key));
       let staged = 0;
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
@@ -238,6 +274,11 @@ export class StreamSink {
       });
       if (sourceCheckpoint !== undefined) checkpoints.push({ id: 0, ...sourceCheckpoint });
       await this.saveCheckpoints(checkpoints);
+      await this.saveCoverage(
+        parts.flatMap((part, index) =>
+          part.covered === undefined ? [] : [{ id: ids[index] as number, interval: part.covered }],
+        ),
+      );
       for (const id of ids) this.touched.add(id);
       return { values: inserted, duplicates: staged - inserted };
     };
@@ -270,6 +311,7 @@ export class StreamSink {
     if (this.mode === 'atomic' && this.inTransaction) {
       this.inTransaction = false;
       if (status === 'done') {
+        await this.compactCoverage();
         await this.db.run('COMMIT');
       } else {
         await this.db.run('ROLLBACK').catch(() => undefined);
@@ -278,6 +320,7 @@ export class StreamSink {
         this.touched.clear();
       }
     }
+    if (this.mode === 'per-batch' && this.batches > 0) await this.db.transaction(() => this.compactCoverage());
     // A run that failed before writing anything leaves the workspace unchanged: no record either.
     let ingestId: number | null = null;
     if (status === 'done' || this.batches > 0) {
@@ -319,30 +362,93 @@ export class StreamSink {
     this.db.interrupt();
   }
 
-  /** Save checkpoints in order; those of distinct signals with a new continuation go in one statement. */
+  /**
+   * Save checkpoints in order. Those of distinct signals go in at most two statements: one replacing the
+   * checkpoints that come with a continuation, one advancing (never moving back) those that do not.
+   */
   private async saveCheckpoints(
     list: readonly { id: number; lastT: number; continuation: string | null | undefined }[],
   ): Promise<void> {
-    const replacing = list.filter((c) => c.continuation !== undefined);
-    if (
-      replacing.length > 1 &&
-      replacing.length === list.length &&
-      new Set(list.map((c) => c.id)).size === list.length
-    ) {
-      const params: (string | number | null)[] = [this.source];
-      const rows = replacing.map((c) => {
-        params.push(c.id, c.lastT, c.continuation ?? null);
-        const at = params.length;
-        return `($1, $${at - 2}, $${at - 1}, $${at})`;
-      });
-      await this.db.run(
-        `INSERT INTO ingest_checkpoints (source, signal_id, last_t, continuation) VALUES ${rows.join(', ')}
-         ON CONFLICT (source, signal_id) DO UPDATE SET last_t = excluded.last_t, continuation = excluded.continuation, updated_at = now()`,
-        params,
+    if (list.length > 1 && new Set(list.map((c) => c.id)).size === list.length) {
+      const upsert = async (rows: typeof list, update: string) => {
+        if (rows.length === 0) return;
+        const params: (string | number | null)[] = [this.source];
+        const tuples = rows.map((c) => {
+          params.push(c.id, c.lastT, c.continuation ?? null);
+          const at = params.length;
+          return `($1, $${at - 2}, $${at - 1}, $${at})`;
+        });
+        await this.db.run(
+          `INSERT INTO ingest_checkpoints (source, signal_id, last_t, continuation) VALUES ${tuples.join(', ')}
+           ON CONFLICT (source, signal_id) DO UPDATE SET ${update}, updated_at = now()`,
+          params,
+        );
+      };
+      await upsert(
+        list.filter((c) => c.continuation !== undefined),
+        'last_t = excluded.last_t, continuation = excluded.continuation',
+      );
+      await upsert(
+        list.filter((c) => c.continuation === undefined),
+        'last_t = greatest(ingest_checkpoints.last_t, excluded.last_t)',
       );
       return;
     }
     for (const c of list) await this.saveCheckpoint(c.id, c.lastT, c.continuation);
+  }
+
+  /** Merge the coverage rows of the signals this stream wrote, so each keeps one row per covered stretch. */
+  private async compactCoverage(): Promise<void> {
+    const ids = [...this.touched].map((id) => Math.trunc(id));
+    if (ids.length === 0) return;
+    const rows = await this.db.all<{ signal_id: number; from_t: number; to_t: number }>(
+      `SELECT signal_id, from_t, to_t FROM historian_coverage WHERE source = $1 AND signal_id IN (${ids.join(', ')})`,
+      [this.source],
+    );
+    const byId = new Map<number, Interval[]>();
+    for (const r of rows) byId.set(r.signal_id, [...(byId.get(r.signal_id) ?? []), { from: r.from_t, to: r.to_t }]);
+    const params: (string | number)[] = [this.source];
+    const tuples: string[] = [];
+    const changed: number[] = [];
+    for (const [id, intervals] of byId) {
+      const merged = mergeIntervals(intervals);
+      if (merged.length === intervals.length) continue;
+      changed.push(id);
+      for (const i of merged) {
+        params.push(id, i.from, i.to);
+        tuples.push(`($1, $${params.length - 2}, $${params.length - 1}, $${params.length})`);
+      }
+    }
+    if (changed.length === 0) return;
+    await this.db.run(`DELETE FROM historian_coverage WHERE source = $1 AND signal_id IN (${changed.join(', ')})`, [
+      this.source,
+    ]);
+    await this.db.run(`INSERT INTO historian_coverage VALUES ${tuples.join(', ')}`, params);
+  }
+
+  /**
+   * Record covered intervals: one statement per write. An interval extends the one recorded with the same start
+   * (the pages of one read); readers merge what overlaps (`coverage`).
+   */
+  private async saveCoverage(list: readonly { id: number; interval: Interval }[]): Promise<void> {
+    const byStart = new Map<string, { id: number; from: number; to: number }>();
+    for (const { id, interval } of list) {
+      if (interval.to <= interval.from) continue;
+      const key = `${id}/${interval.from}`;
+      const previous = byStart.get(key);
+      byStart.set(key, { id, from: interval.from, to: Math.max(interval.to, previous?.to ?? interval.to) });
+    }
+    if (byStart.size === 0) return;
+    const params: (string | number)[] = [this.source];
+    const tuples = [...byStart.values()].map((c) => {
+      params.push(c.id, c.from, c.to);
+      return `($1, $${params.length - 2}, $${params.length - 1}, $${params.length})`;
+    });
+    await this.db.run(
+      `INSERT INTO historian_coverage (source, signal_id, from_t, to_t) VALUES ${tuples.join(', ')}
+       ON CONFLICT (source, signal_id, from_t) DO UPDATE SET to_t = greatest(historian_coverage.to_t, excluded.to_t)`,
+      params,
+    );
   }
 
   private async saveCheckpoint(

@@ -63,10 +63,9 @@ afterEach(async () => {
 });
 
 describe('migrations', () => {
-  it('are numbered in increasing order, and each one below has its own test', () => {
-    // 8 and 9 are assigned to work on other branches; 10 is monitoring.
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 10]);
-    expect(latestSchemaVersion()).toBe(10);
+  it('are numbered 1..n without gaps, and each one below has its own test', () => {
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(latestSchemaVersion()).toBe(9);
   });
 
   it('an empty database is at version 0', async () => {
@@ -223,11 +222,38 @@ describe('migrations', () => {
     expect(await c.all('SELECT file, bytes FROM ingests')).toEqual([{ file: 'old.csv', bytes: null }]);
   });
 
-  it('10: monitoring: deployments, scores, contract violations, alerts, audit, drift', async () => {
+  it('8: historian coverage, seeded from the checkpoints of earlier imports', async () => {
     const c = await open();
     expect(await migrate(c, 7)).toBe(7);
+    // An OPC UA tag with its own checkpoint, a SQL query's source-wide checkpoint over two signals (one lagging),
+    // a signal of a file import (no checkpoint: no coverage).
+    await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES
+      ('P-1', 'A', 'opcua:x', 'timestamp'), ('db', 'B', 'sql:y', 'timestamp'), ('db', 'C', 'sql:y', 'timestamp'),
+      ('f', 'D', 'file.csv', 'timestamp')`);
+    await c.run(`INSERT INTO readings VALUES (1, 100, 1, 0), (1, 200, 1, 0), (1, 300, 1, 0),
+      (2, 50, 1, NULL), (2, 400, 1, NULL), (3, 60, 1, NULL), (3, 90, 1, NULL), (4, 10, 1, NULL)`);
+    await c.run(
+      `INSERT INTO ingest_checkpoints (source, signal_id, last_t) VALUES ('opcua:x', 1, 200), ('sql:y', 0, 400)`,
+    );
+    expect(await migrate(c, 8)).toBe(8);
+    expect(Object.keys(await columns(c, 'historian_coverage'))).toEqual(['source', 'signal_id', 'from_t', 'to_t']);
+    expect(await c.all('SELECT source, signal_id, from_t, to_t FROM historian_coverage ORDER BY signal_id')).toEqual([
+      // Only up to the checkpoint: the reading at 300 came later than what the checkpoint vouches for.
+      { source: 'opcua:x', signal_id: 1, from_t: 100, to_t: 201 },
+      { source: 'sql:y', signal_id: 2, from_t: 50, to_t: 401 },
+      // The lagging signal is covered only up to its own last reading.
+      { source: 'sql:y', signal_id: 3, from_t: 60, to_t: 91 },
+    ]);
+    await expect(c.run(`INSERT INTO historian_coverage VALUES ('opcua:x', 1, 100, 500)`)).rejects.toThrow(
+      /constraint|duplicate/i,
+    );
+  });
+
+  it('9: monitoring: deployments, scores, contract violations, alerts, audit, drift', async () => {
+    const c = await open();
+    expect(await migrate(c, 8)).toBe(8);
     await c.run(`INSERT INTO signals (asset, tag, source, time_kind) VALUES ('P-101', 'Flow', 'test', 'timestamp')`);
-    expect(await migrate(c, 10)).toBe(10);
+    expect(await migrate(c, 9)).toBe(9);
     expect(await tables(c)).toEqual(
       expect.arrayContaining([
         'deployments',

@@ -15,15 +15,24 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl, TagProgress } from '../control.js';
 import { logged } from '../../jobs/logged.js';
+import { DEFAULT_OVERLAP_MS, planFetch, type Interval } from '../coverage.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
 export interface OpcuaImportRequest {
   readonly endpoint: string;
   readonly nodeIds: readonly string[];
-  /** ms since the epoch; omitted: continue each tag from its checkpoint ("update to now"). */
+  /**
+   * ms since the epoch; omitted: continue each tag from where its imported history ends ("update to now").
+   * Parts of [fromMs, toMs) imported before are not fetched again (see ../coverage.ts).
+   */
   readonly fromMs?: number | undefined;
   /** ms since the epoch (exclusive); omitted: now. */
   readonly toMs?: number | undefined;
+  /**
+   * How far (ms) to read back into history imported before, for values a store-and-forward historian delivers
+   * late with older timestamps (default 1 hour; 0: never read anything twice).
+   */
+  readonly overlapMs?: number | undefined;
   /** numValuesPerNode of each HistoryRead. */
   readonly valuesPerRead?: number;
   /** Tags per HistoryRead request. */
@@ -46,7 +55,16 @@ export interface OpcuaImportResult {
   readonly seconds: number;
   readonly ingestId: number | null;
   readonly signalIds: number[];
-  readonly perTag: { nodeId: string; asset: string; tag: string; fromMs: number; toMs: number; values: number }[];
+  /** Per tag: the time ranges fetched (the parts of the request not imported before), in time order. */
+  readonly perTag: {
+    nodeId: string;
+    asset: string;
+    tag: string;
+    fromMs: number;
+    toMs: number;
+    ranges: { fromMs: number; toMs: number }[];
+    values: number;
+  }[];
 }
 
 interface TagState {
@@ -54,26 +72,44 @@ interface TagState {
   readonly meta: OpcuaTag;
   readonly key: string;
   readonly asset: string;
+  readonly reads: ReadState[];
+}
+
+/** One HistoryRead of one tag over one time range, followed through its continuation points. */
+interface ReadState {
+  readonly id: number;
+  readonly tag: TagState;
   readonly startMs: number;
+  readonly endMs: number;
   continuationPoint: Buffer | null;
   lastMs: number;
   received: number;
   done: boolean;
 }
 
-/** A value as a number: numbers and booleans; Int64/UInt64 arrive as [high, low]. Anything else has none. */
-const numericValue = (dv: DataValue): number | null => {
+const TWO_32 = 4294967296;
+
+/**
+ * A value as a number: numbers and booleans; 64-bit integers arrive as [high, low] 32-bit words, both unsigned:
+ * an Int64 is negative when the top bit of its high word is set (two's complement), a UInt64 never is.
+ * Beyond ±2^53 the number is the nearest double. Anything else has no numeric value.
+ */
+export const numericValue = (dv: Pick<DataValue, 'value'>): number | null => {
   const variant = dv.value;
   if (variant === null || variant === undefined) return null;
   const v = variant.value as unknown;
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
   if (
     (variant.dataType === DataType.Int64 || variant.dataType === DataType.UInt64) &&
     Array.isArray(v) &&
     v.length === 2
   ) {
-    return (v[0] as number) * 4294967296 + (v[1] as number);
+    const high = (v[0] as number) >>> 0;
+    const low = (v[1] as number) >>> 0;
+    const signedHigh = variant.dataType === DataType.Int64 && high >= 0x80000000 ? high - TWO_32 : high;
+    return signedHigh * TWO_32 + low;
   }
   return null;
 };
@@ -112,7 +148,7 @@ const historyLimits = async (session: ClientSession): Promise<{ continuationPoin
   }
 };
 
-const historyStatusMessage = (tag: TagState, result: HistoryReadResult): string => {
+const historyStatusMessage = (tag: Pick<TagState, 'asset' | 'meta'>, result: HistoryReadResult): string => {
   const sc = result.statusCode;
   const name = `${tag.asset}/${tag.meta.name} (${tag.meta.nodeId})`;
   if (sc.equals(StatusCodes.BadHistoryOperationUnsupported) || sc.equals(StatusCodes.BadHistoryOperationInvalid)) {
@@ -130,11 +166,13 @@ const historyStatusMessage = (tag: TagState, result: HistoryReadResult): string 
 
 /**
  * Import raw history (HistoryRead, ReadRawModifiedDetails) of many tags into the workspace.
- * Answers are stored with the tags' checkpoints in the same transaction, so an interrupted import resumes from
- * the last committed value with no gap and no duplicate. Continuation points are followed, guarded against a
- * server that repeats one without progress, and released on cancel or error.
+ * Each tag fetches the parts of the requested range it has not imported yet (its coverage, see ../coverage.ts),
+ * each part reaching `overlapMs` back into what was imported before, for late data. Answers are stored with the
+ * tags' checkpoints and coverage in the same transaction, so an interrupted import resumes from the last
+ * committed value with no gap and no duplicate. Continuation points are followed, guarded against a server that
+ * repeats one without progress, and released on cancel or error. Large signals get trend tiles afterwards.
  *
- * Speed: a bounded pipeline. `readsInFlight` lanes of tags each keep one HistoryRead in flight and convert every
+ * Speed: a bounded pipeline. `readsInFlight` lanes of reads each keep one HistoryRead in flight and convert every
  * answer at once into typed arrays; a single writer meanwhile stores whatever answers are queued (at most one
  * per lane plus one) in one transaction, each tag's checkpoint at its last stored value.
  */
@@ -147,6 +185,8 @@ const importOpcuaHistoryUnlogged = async (
   const started = Date.now();
   const isCancelled = control.isCancelled ?? (() => false);
   const toMs = request.toMs ?? Date.now();
+  const overlapMs = request.overlapMs ?? DEFAULT_OVERLAP_MS;
+  if (!Number.isFinite(overlapMs) || overlapMs < 0) throw new Error(`overlap: not a duration in ms: ${overlapMs}`);
   const valuesPerRead = request.valuesPerRead ?? 10_000;
   const nodeIds = [...new Set(request.nodeIds)];
   if (nodeIds.length === 0) throw new Error('name at least one tag');
@@ -177,6 +217,7 @@ const importOpcuaHistoryUnlogged = async (
     isCancelled,
   });
   const tags: TagState[] = [];
+  const reads: ReadState[] = [];
   let requests = 0;
   let resumed = false;
   let outcome: { status: 'done' | 'failed' | 'cancelled'; message: string | null } = {
@@ -189,67 +230,87 @@ const importOpcuaHistoryUnlogged = async (
       metas.map((m) => ({ asset: assetOf(m), tag: m.name, unit: m.unit, validMin: m.low, validMax: m.high })),
     );
     const checkpoints = await sink.checkpoints();
+    const coverage = await sink.coverage();
     metas.forEach((meta, index) => {
       const asset = assetOf(meta);
       const key = signalKey(asset, meta.name);
       const checkpoint = checkpoints.get(key);
-      const checkpointMs = checkpoint === undefined ? undefined : Math.floor(checkpoint.lastT / 1000);
-      let startMs: number;
-      if (request.fromMs === undefined) {
-        if (checkpointMs === undefined) {
-          throw new Error(
-            `no start time given and ${asset}/${meta.name} was never imported from ${request.endpoint}: give a start time`,
-          );
-        }
-        startMs = checkpointMs;
-        resumed = true;
-      } else if (checkpointMs !== undefined && checkpointMs >= request.fromMs && checkpointMs < toMs) {
-        // Resume at the last committed value (inclusive: the store drops that one duplicate), never after it.
-        startMs = checkpointMs;
-        resumed = true;
-      } else {
-        startMs = request.fromMs;
+      // A checkpoint without coverage (no reading left of that import): where it started is unknown, so nothing
+      // counts as covered; "update to now" continues from the checkpoint, looking back the overlap.
+      const covered: readonly Interval[] =
+        coverage.get(key)?.covered ??
+        (checkpoint === undefined
+          ? []
+          : [{ from: checkpoint.lastT + 1 - Math.max(1, overlapMs * 1000), to: checkpoint.lastT + 1 }]);
+      const plan = planFetch(
+        covered,
+        { from: request.fromMs === undefined ? undefined : request.fromMs * 1000, to: toMs * 1000 },
+        overlapMs * 1000,
+        checkpoint?.lastT ?? null,
+      );
+      if (plan === null) {
+        throw new Error(
+          `no start time given and ${asset}/${meta.name} was never imported from ${request.endpoint}: give a start time`,
+        );
       }
-      tags.push({
-        index,
-        meta,
-        key,
-        asset,
-        startMs,
-        continuationPoint: null,
-        lastMs: startMs,
-        received: 0,
-        done: startMs >= toMs,
-      });
+      if (plan.resumed) resumed = true;
+      const tag: TagState = { index, meta, key, asset, reads: [] };
+      for (const part of plan.parts) {
+        // HistoryRead takes ms: widen to whole ms (what lies outside the part is a duplicate at most).
+        const startMs = Math.floor(part.from / 1000);
+        const endMs = Math.ceil(part.to / 1000);
+        if (endMs <= startMs) continue;
+        const read: ReadState = {
+          id: reads.length,
+          tag,
+          startMs,
+          endMs,
+          continuationPoint: null,
+          lastMs: startMs,
+          received: 0,
+          done: false,
+        };
+        tag.reads.push(read);
+        reads.push(read);
+      }
+      tags.push(tag);
     });
 
     const progress = () => {
       if (control.progress === undefined) return;
-      const per: TagProgress[] = tags.map((t) => ({
-        id: t.meta.nodeId,
-        values: t.received,
-        fraction: t.done ? 1 : Math.min(1, Math.max(0, (t.lastMs - t.startMs) / Math.max(1, toMs - t.startMs))),
-      }));
+      const per: TagProgress[] = tags.map((t) => {
+        const span = t.reads.reduce((s, r) => s + (r.endMs - r.startMs), 0);
+        const done = t.reads.reduce(
+          (s, r) => s + (r.done ? r.endMs - r.startMs : Math.max(0, r.lastMs - r.startMs)),
+          0,
+        );
+        return {
+          id: t.meta.nodeId,
+          values: t.reads.reduce((s, r) => s + r.received, 0),
+          fraction: span === 0 ? 1 : Math.min(1, done / span),
+        };
+      });
       const overall = per.reduce((s, p) => s + p.fraction, 0) / Math.max(1, per.length);
       control.progress(overall, `${per.reduce((s, p) => s + p.values, 0)} values`, per);
     };
 
-    const fetch = async (batch: readonly TagState[]): Promise<HistoryReadResult[]> => {
+    const fetch = async (batch: readonly ReadState[]): Promise<HistoryReadResult[]> => {
       requests++;
+      const first = batch[0] as ReadState;
       const response = await session.historyRead(
         new HistoryReadRequest({
           historyReadDetails: new ReadRawModifiedDetails({
             isReadModified: false,
-            startTime: new Date(Math.min(...batch.map((t) => t.startMs))),
-            endTime: new Date(toMs),
+            startTime: new Date(first.startMs),
+            endTime: new Date(first.endMs),
             numValuesPerNode: valuesPerRead,
             returnBounds: false,
           }),
           timestampsToReturn: TimestampsToReturn.Source,
           releaseContinuationPoints: false,
-          nodesToRead: batch.map((t) => ({
-            nodeId: t.meta.nodeId,
-            continuationPoint: t.continuationPoint ?? undefined,
+          nodesToRead: batch.map((r) => ({
+            nodeId: r.tag.meta.nodeId,
+            continuationPoint: r.continuationPoint ?? undefined,
           })),
         }),
       );
@@ -260,13 +321,15 @@ const importOpcuaHistoryUnlogged = async (
     };
 
     /**
-     * One answer as columns (typed arrays, no object per value), and the tags' new continuation points. Every
-     * continuation point of the answer is taken over before a failure is raised, so that it is released.
+     * One answer as columns (typed arrays, no object per value), and the reads' new continuation points. Every
+     * continuation point of the answer is taken over before a failure is raised, so that it is released. Each
+     * part states the time it completes: up to its last value, or the whole range when the read is done.
      */
-    const toParts = (batch: readonly TagState[], results: readonly HistoryReadResult[]): StreamPart[] => {
+    const toParts = (batch: readonly ReadState[], results: readonly HistoryReadResult[]): StreamPart[] => {
       const parts: StreamPart[] = [];
       let failure: Error | null = null;
-      batch.forEach((tag, j) => {
+      batch.forEach((read, j) => {
+        const tag = read.tag;
         const result = results[j] as HistoryReadResult;
         const cp =
           result.continuationPoint !== null &&
@@ -274,8 +337,8 @@ const importOpcuaHistoryUnlogged = async (
           result.continuationPoint.length > 0
             ? result.continuationPoint
             : null;
-        const previous = tag.continuationPoint;
-        tag.continuationPoint = cp;
+        const previous = read.continuationPoint;
+        read.continuationPoint = cp;
         if (failure !== null) return;
         if (result.statusCode.isBad()) {
           failure = new Error(historyStatusMessage(tag, result));
@@ -304,16 +367,17 @@ const importOpcuaHistoryUnlogged = async (
           );
           return;
         }
-        if (m > 0) tag.lastMs = Math.floor((t[m - 1] as number) / 1000);
-        tag.received += m;
-        if (cp === null) tag.done = true;
-        if (m > 0) {
+        if (m > 0) read.lastMs = Math.floor((t[m - 1] as number) / 1000);
+        read.received += m;
+        if (cp === null) read.done = true;
+        if (m > 0 || cp === null) {
+          const coveredTo = cp === null ? read.endMs * 1000 : (t[m - 1] as number) + 1;
           parts.push({
             key: tag.key,
             t: t.subarray(0, m),
             value: v.subarray(0, m),
             quality: q.subarray(0, m),
-            checkpoint: { lastT: t[m - 1] as number, continuation: JSON.stringify({ toMs, complete: cp === null }) },
+            covered: { from: read.startMs * 1000, to: coveredTo },
           });
         }
       });
@@ -321,8 +385,8 @@ const importOpcuaHistoryUnlogged = async (
       return parts;
     };
 
-    const release = async (active: readonly TagState[]) => {
-      const open = active.filter((t) => t.continuationPoint !== null);
+    const release = async (active: readonly ReadState[]) => {
+      const open = active.filter((r) => r.continuationPoint !== null);
       if (open.length === 0) return;
       await session
         .historyRead(
@@ -336,21 +400,24 @@ const importOpcuaHistoryUnlogged = async (
             }),
             timestampsToReturn: TimestampsToReturn.Source,
             releaseContinuationPoints: true,
-            nodesToRead: open.map((t) => ({
-              nodeId: t.meta.nodeId,
-              continuationPoint: t.continuationPoint ?? undefined,
+            nodesToRead: open.map((r) => ({
+              nodeId: r.tag.meta.nodeId,
+              continuationPoint: r.continuationPoint ?? undefined,
             })),
           }),
         )
         .catch(() => undefined);
-      for (const t of open) t.continuationPoint = null;
+      for (const r of open) r.continuationPoint = null;
     };
 
-    // Lanes: sets of tags read together, one request in flight each. Tags whose start times differ cannot share
-    // a request (one time range per request), so they are grouped by start first.
-    const groups = new Map<number, TagState[]>();
-    for (const t of tags.filter((x) => !x.done)) groups.set(t.startMs, [...(groups.get(t.startMs) ?? []), t]);
-    const lanes: TagState[][] = [];
+    // Lanes: sets of reads made together, one request in flight each. Reads of different time ranges cannot
+    // share a request (one range per request), so they are grouped by range first.
+    const groups = new Map<string, ReadState[]>();
+    for (const r of reads) {
+      const range = `${r.startMs}/${r.endMs}`;
+      groups.set(range, [...(groups.get(range) ?? []), r]);
+    }
+    const lanes: ReadState[][] = [];
     for (const group of groups.values()) {
       const count = Math.min(group.length, Math.max(Math.ceil(group.length / tagsPerRead), inFlight));
       const size = Math.ceil(group.length / count);
@@ -358,7 +425,7 @@ const importOpcuaHistoryUnlogged = async (
     }
 
     // A bounded pipeline: lanes fetch and convert answers into `queue`; one writer stores everything queued in one
-    // transaction (merged per tag, each tag's checkpoint at its last stored value) while the lanes fetch on.
+    // transaction (merged per read, each tag's checkpoint at its last stored value) while the lanes fetch on.
     const queue: StreamPart[][] = [];
     const maxQueued = Math.min(lanes.length, inFlight) + 1;
     let failure: unknown = null;
@@ -376,8 +443,8 @@ const importOpcuaHistoryUnlogged = async (
       for (const w of laneWaiters.splice(0)) w();
     };
 
-    const runLane = async (lane: readonly TagState[]) => {
-      let batch = lane.filter((t) => !t.done);
+    const runLane = async (lane: readonly ReadState[]) => {
+      let batch = lane.filter((r) => !r.done);
       while (batch.length > 0 && !stopReading) {
         if (isCancelled()) {
           stopReading = true;
@@ -388,7 +455,7 @@ const importOpcuaHistoryUnlogged = async (
           queue.push(parts);
           notify();
         }
-        batch = batch.filter((t) => !t.done);
+        batch = batch.filter((r) => !r.done);
         while (queue.length >= maxQueued && !stopReading)
           await new Promise<void>((resolve) => laneWaiters.push(resolve));
       }
@@ -398,7 +465,7 @@ const importOpcuaHistoryUnlogged = async (
       let next = 0;
       const worker = async () => {
         while (next < lanes.length && failure === null && !stopReading) {
-          const lane = lanes[next++] as TagState[];
+          const lane = lanes[next++] as ReadState[];
           await runLane(lane);
         }
       };
@@ -418,10 +485,17 @@ const importOpcuaHistoryUnlogged = async (
       );
     };
 
+    // Pages of the same tag and range become one part: consecutive pages of a read, so times keep increasing and
+    // the covered intervals join.
     const merge = (pages: readonly StreamPart[][]): StreamPart[] => {
-      const byKey = new Map<string, StreamPart[]>();
-      for (const page of pages) for (const part of page) byKey.set(part.key, [...(byKey.get(part.key) ?? []), part]);
-      return [...byKey.values()].map((list) => {
+      const byRange = new Map<string, StreamPart[]>();
+      for (const page of pages) {
+        for (const part of page) {
+          const id = `${part.key}\u0000${part.covered?.from ?? ''}`;
+          byRange.set(id, [...(byRange.get(id) ?? []), part]);
+        }
+      }
+      return [...byRange.values()].map((list) => {
         if (list.length === 1) return list[0] as StreamPart;
         const n = list.reduce((s, p) => s + p.t.length, 0);
         const t = new Float64Array(n);
@@ -434,8 +508,15 @@ const importOpcuaHistoryUnlogged = async (
           q.set(p.quality as Uint32Array, at);
           at += p.t.length;
         }
+        const first = list[0] as StreamPart;
         const last = list[list.length - 1] as StreamPart;
-        return { key: last.key, t, value: v, quality: q, ...(last.checkpoint ? { checkpoint: last.checkpoint } : {}) };
+        return {
+          key: last.key,
+          t,
+          value: v,
+          quality: q,
+          ...(first.covered && last.covered ? { covered: { from: first.covered.from, to: last.covered.to } } : {}),
+        };
       });
     };
 
@@ -468,7 +549,7 @@ const importOpcuaHistoryUnlogged = async (
     if (failure === null && isCancelled()) failure = new CancelledError();
     if (failure !== null) {
       queue.length = 0;
-      await release(tags);
+      await release(reads);
       throw failure;
     }
     progress();
@@ -477,7 +558,7 @@ const importOpcuaHistoryUnlogged = async (
     const cancelled = error instanceof CancelledError;
     const message = cancelled ? 'cancelled by user' : (error as Error).message;
     outcome = { status: cancelled ? 'cancelled' : 'failed', message };
-    const received = tags.reduce((s, t) => s + t.received, 0);
+    const received = reads.reduce((s, r) => s + r.received, 0);
     const summary = await sink
       .finish(outcome.status, message, { endpoint: request.endpoint, nodeIds, fromMs: request.fromMs, toMs })
       .catch(() => null);
@@ -501,8 +582,14 @@ const importOpcuaHistoryUnlogged = async (
     nodeIds,
     fromMs: request.fromMs,
     toMs,
+    overlapMs,
   });
   await sink.close();
+  // Large signals answer trends from tiles, as after a file import (tiles of a grown signal are rebuilt).
+  if (summary.values > 0) {
+    control.progress?.(1, 'indexing trends');
+    await workspace.refreshTrendTiles(summary.signalIds);
+  }
   return {
     values: summary.values,
     duplicates: summary.duplicates,
@@ -516,9 +603,10 @@ const importOpcuaHistoryUnlogged = async (
       nodeId: t.meta.nodeId,
       asset: t.asset,
       tag: t.meta.name,
-      fromMs: t.startMs,
+      fromMs: t.reads[0]?.startMs ?? toMs,
       toMs,
-      values: t.received,
+      ranges: t.reads.map((r) => ({ fromMs: r.startMs, toMs: r.endMs })),
+      values: t.reads.reduce((s, r) => s + r.received, 0),
     })),
   };
 };

@@ -13,6 +13,7 @@ import {
   SecurityPolicy,
   StatusCodes,
   Variant,
+  VariantArrayType,
   makeEUInformation,
   type StatusCode,
   type UAVariable,
@@ -45,7 +46,24 @@ export interface SimulatorOptions {
   readonly repeatContinuationPoint?: boolean;
   /** Delay each HistoryRead answer (ms), to make imports slow enough to interrupt. */
   readonly readDelayMs?: number;
+  /**
+   * Add two 64-bit integer tags with history to the first asset: `Position` (Int64, negative in the first half
+   * of the history) and `EnergyCounter` (UInt64, above 2^63); values from `integerValue`.
+   */
+  readonly integerTags?: boolean;
 }
+
+export type IntegerTagName = 'Position' | 'EnergyCounter';
+
+/** Exact value of an integer tag at grid index k (k0: the first index of the history). */
+export const integerValue = (name: IntegerTagName, k: number, k0: number): bigint =>
+  name === 'Position' ? BigInt(k - k0 - 50_000) * 4_000_037n : 2n ** 63n + BigInt(k - k0) * 2048n;
+
+/** A 64-bit integer as OPC UA's [high, low] unsigned 32-bit words (two's complement for negatives). */
+const words = (value: bigint): [number, number] => {
+  const u = BigInt.asUintN(64, value);
+  return [Number(u >> 32n), Number(u & 0xffffffffn)];
+};
 
 export interface SimulatorTagInfo {
   readonly nodeId: string;
@@ -65,6 +83,10 @@ const MAX_CONTINUATION_POINTS = 10_000;
 /** The real OPC UA server of the plant simulator, on 127.0.0.1 only. */
 export class PlantSimulator {
   private readonly continuations = new Map<string, ContinuationState>();
+  /** Integer tags (option `integerTags`) by tag index; indexes follow the model's tags. */
+  private readonly integerTags = new Map<number, { name: IntegerTagName; dataType: DataType }>();
+  /** Stretches held back, as a store-and-forward collector does while its link is down (see `withhold`). */
+  private withheld: { tagIndex: number; fromMs: number; toMs: number }[] = [];
   /** HistoryRead calls answered (initial and continued), for tests. */
   historyReads = 0;
   releasedContinuationPoints = 0;
@@ -92,6 +114,20 @@ export class PlantSimulator {
   /** End of the available history (ms, exclusive). */
   historyEndMs(): number {
     return this.options.endMs ?? Date.now();
+  }
+
+  /**
+   * Hold back the history of a tag in [fromMs, toMs): reads answer as if it were not there yet, until
+   * `forwardWithheld` delivers it (late data with old timestamps, as from a store-and-forward historian).
+   */
+  withhold(nodeId: string, fromMs: number, toMs: number): void {
+    const info = this.tags.find((t) => t.nodeId === nodeId);
+    if (info === undefined) throw new Error(`simulator: no tag ${nodeId}`);
+    this.withheld.push({ tagIndex: info.tag.index, fromMs, toMs });
+  }
+
+  forwardWithheld(): void {
+    this.withheld = [];
   }
 
   /** Grid indexes [first, end) of the history in [fromMs, toMs). */
@@ -162,6 +198,28 @@ export class PlantSimulator {
         });
         simulator.installHistory(variable, tag.index, history);
         tagInfos.push({ nodeId: variable.nodeId.toString(), tag });
+      }
+      if (options.integerTags === true && asset === model.assets[0]) {
+        const integers: [IntegerTagName, DataType][] = [
+          ['Position', DataType.Int64],
+          ['EnergyCounter', DataType.UInt64],
+        ];
+        for (const [name, dataType] of integers) {
+          const tagIndex = model.tags.length + simulator.integerTags.size;
+          simulator.integerTags.set(tagIndex, { name, dataType });
+          const variable = namespace.addVariable({
+            componentOf: object,
+            browseName: name,
+            nodeId: `s=${asset}.${name}`,
+            dataType: dataType === DataType.Int64 ? 'Int64' : 'UInt64',
+            accessLevel: 'CurrentRead | HistoryRead',
+            userAccessLevel: 'CurrentRead | HistoryRead',
+            historizing: true,
+            minimumSamplingInterval: 1000,
+            value: { get: () => new Variant({ dataType, arrayType: VariantArrayType.Scalar, value: [0, 0] }) },
+          });
+          simulator.installHistory(variable, tagIndex, history);
+        }
       }
     }
     await server.start();
@@ -254,15 +312,36 @@ export class PlantSimulator {
     return result;
   }
 
+  /** The history of a tag at grid index k, or null where there is none (dropout, before the start, withheld). */
+  private dataValueAt(tagIndex: number, k: number): DataValue | null {
+    const t = k * this.model.options.periodMs;
+    if (this.withheld.some((w) => w.tagIndex === tagIndex && t >= w.fromMs && t < w.toMs)) return null;
+    const integer = this.integerTags.get(tagIndex);
+    if (integer !== undefined) {
+      if (k < this.model.firstIndex) return null;
+      return new DataValue({
+        value: new Variant({
+          dataType: integer.dataType,
+          arrayType: VariantArrayType.Scalar,
+          value: words(integerValue(integer.name, k, this.model.firstIndex)),
+        }),
+        statusCode: StatusCodes.Good,
+        sourceTimestamp: new Date(t),
+      });
+    }
+    const sample: Sample = { t: 0, value: null, status: 0 };
+    return this.model.sample(tagIndex, k, sample) ? toDataValue(sample) : null;
+  }
+
   private page(state: ContinuationState): HistoryReadResult {
     const values: DataValue[] = [];
-    const sample: Sample = { t: 0, value: null, status: 0 };
     let k = state.nextK;
     for (; k < state.endK && values.length < state.perRead; k++) {
-      if (this.model.sample(state.tagIndex, k, sample)) values.push(toDataValue(sample));
+      const dv = this.dataValueAt(state.tagIndex, k);
+      if (dv !== null) values.push(dv);
     }
     // Skip a trailing gap so a continuation point is handed out only when values follow.
-    while (k < state.endK && !this.model.sample(state.tagIndex, k, sample)) k++;
+    while (k < state.endK && this.dataValueAt(state.tagIndex, k) === null) k++;
     let continuationPoint: Buffer | null = null;
     if (k < state.endK) {
       if (this.continuations.size >= MAX_CONTINUATION_POINTS) {

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { SOURCE_CHECKPOINT, signalKey, type StreamSignalSpec, type StreamSink } from '../../workspace/stream-ingest.js';
+import { signalKey, type StreamSignalSpec, type StreamSink } from '../../workspace/stream-ingest.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl } from '../control.js';
 import { logged } from '../../jobs/logged.js';
+import { DEFAULT_OVERLAP_MS, mergeIntervals, planFetch, type Interval } from '../coverage.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time
  * range as bound parameters only: $1 = from, $2 = to (timestamptz). It is streamed through a server-side cursor
  * (memory stays flat) and stored in one workspace transaction: a failure or cancel leaves the workspace unchanged.
- * The source's checkpoint (the latest time imported) makes the next run incremental.
+ * Each tag's coverage and checkpoint (its latest value) make the next run fetch only the time ranges some tag has
+ * not imported yet, reaching `overlapMs` back for late data; a tag lagging behind the others is read again
+ * from its own latest value (see ../coverage.ts).
  *
  * Layouts: long = columns time, tag, value [, quality] [, asset]; wide = a time column plus one numeric column per tag.
  */
@@ -22,6 +25,8 @@ export interface PostgresImportRequest {
   readonly layout: 'long' | 'wide';
   readonly fromMs?: number | undefined;
   readonly toMs?: number | undefined;
+  /** How far (ms) to read back into time imported before, for late data (default 1 hour). */
+  readonly overlapMs?: number | undefined;
   /** Asset for tags without an asset column; default: the database name. */
   readonly asset?: string;
   readonly rowsPerFetch?: number;
@@ -34,8 +39,11 @@ export interface PostgresImportResult {
   readonly signals: number;
   readonly signalIds: number[];
   readonly resumed: boolean;
+  /** Start of the first range fetched (toMs when nothing was to fetch). */
   readonly fromMs: number;
   readonly toMs: number;
+  /** The time ranges the query ran for: the parts of the request some tag had not imported yet. */
+  readonly ranges: { fromMs: number; toMs: number }[];
   readonly seconds: number;
   readonly ingestId: number | null;
 }
@@ -203,6 +211,17 @@ const within = async (promise: Promise<unknown>, ms: number): Promise<void> => {
   clearTimeout(timer);
 };
 
+/** µs since the epoch as ISO 8601 with all six decimals, for a timestamptz parameter. */
+const isoMicros = (us: number): string => {
+  const ms = Math.floor(us / 1000);
+  return `${new Date(ms).toISOString().slice(0, 19)}.${String(us - Math.floor(us / 1_000_000) * 1_000_000).padStart(6, '0')}Z`;
+};
+
+const splitKey = (key: string): StreamSignalSpec => {
+  const at = key.indexOf('\u0000');
+  return { asset: key.slice(0, at), tag: key.slice(at + 1) };
+};
+
 interface Buffers {
   t: number[];
   v: (number | null)[];
@@ -218,6 +237,8 @@ const importPostgresUnlogged = async (
   const isCancelled = control.isCancelled ?? (() => false);
   const toMs = request.toMs ?? Date.now();
   const rowsPerFetch = request.rowsPerFetch ?? 10_000;
+  const overlapMs = request.overlapMs ?? DEFAULT_OVERLAP_MS;
+  if (!Number.isFinite(overlapMs) || overlapMs < 0) throw new Error(`overlap: not a duration in ms: ${overlapMs}`);
   const queryHash = createHash('sha256').update(request.query).digest('hex').slice(0, 16);
   const source = `sql:${redactUrl(request.url)}#${queryHash}`;
   // The password joins the URL in memory only (pg lets the URL's empty password win over a separate one).
@@ -258,30 +279,33 @@ const importPostgresUnlogged = async (
       onWait: (message) => control.progress?.(0, message),
       isCancelled,
     });
-    await sink.declare([]);
-    const checkpoint = (await sink.checkpoints()).get(SOURCE_CHECKPOINT);
-    let fromMs: number;
+    // The tags this query returned before, with what each has imported: the query runs for every part of the
+    // request that some tag still lacks (one query returns all tags, so the parts are united).
+    const known = await sink.coverage();
+    await sink.declare([...known.keys()].map(splitKey));
+    const toUs = toMs * 1000;
+    const fromUs = request.fromMs === undefined ? undefined : request.fromMs * 1000;
     let resumed = false;
-    if (request.fromMs !== undefined && (checkpoint === undefined || checkpoint.lastT / 1000 < request.fromMs)) {
-      fromMs = request.fromMs;
-    } else if (checkpoint !== undefined) {
-      // Incremental: from the latest time already imported (inclusive; the store drops what it already has).
-      fromMs = Math.floor(checkpoint.lastT / 1000);
-      resumed = true;
+    let wanted: Interval[];
+    if (known.size === 0) {
+      if (fromUs === undefined) {
+        throw new Error(
+          'no start time given and this query was never imported from this database: give a start time (--from)',
+        );
+      }
+      wanted = fromUs < toUs ? [{ from: fromUs, to: toUs }] : [];
     } else {
-      throw new Error(
-        'no start time given and this query was never imported from this database: give a start time (--from)',
-      );
+      const parts: Interval[] = [];
+      for (const { covered, lastT } of known.values()) {
+        const plan = planFetch(covered, { from: fromUs, to: toUs }, overlapMs * 1000, lastT);
+        if (plan === null) continue;
+        if (plan.resumed) resumed = true;
+        parts.push(...plan.parts);
+      }
+      wanted = mergeIntervals(parts);
     }
     const database = new URL(request.url).pathname.replace(/^\//, '') || 'postgres';
     const defaultAsset = request.asset ?? database;
-    cursor = client.query(
-      new Cursor(request.query, [new Date(fromMs).toISOString(), new Date(toMs).toISOString()], {
-        rowMode: 'array',
-        types: rawTypes,
-      }),
-    );
-    cursor.on('error', lost);
     const read = (c: Cursor) =>
       new Promise<{ rows: unknown[][]; fields: { name: string; dataTypeID: number }[] }>((resolveRead, rejectRead) => {
         if (connectionError !== null) {
@@ -298,9 +322,9 @@ const importPostgresUnlogged = async (
     let columns: Columns | null = null;
     const buffers = new Map<string, Buffers>();
     const specs = new Map<string, StreamSignalSpec>();
+    const seen = new Set<string>(known.keys());
     let rows = 0;
     let buffered = 0;
-    let maxT = Number.NEGATIVE_INFINITY;
     const flush = async () => {
       if (buffered === 0 || sink === null) return;
       const newSpecs = [...specs.values()];
@@ -317,51 +341,77 @@ const importPostgresUnlogged = async (
         b = { t: [], v: [], q: [] };
         buffers.set(key, b);
         specs.set(key, { asset, tag });
+        seen.add(key);
       }
       b.t.push(t);
       b.v.push(v);
       b.q.push(q);
       buffered++;
     };
-    for (;;) {
-      if (isCancelled()) throw new CancelledError();
-      const { rows: batch, fields } = await read(cursor);
-      if (columns === null && fields.length > 0) columns = pickColumns(fields, request.layout);
-      if (batch.length === 0) break;
-      const cols = columns as Columns;
-      for (const row of batch) {
-        rows++;
-        const timeText = row[cols.time];
-        const t = typeof timeText === 'string' ? parsePgTime(timeText) : null;
-        if (t === null)
-          throw new Error(
-            `row ${rows}: time is ${timeText === null ? 'NULL' : `not a finite time: ${String(timeText)}`}`,
-          );
-        if (t > maxT) maxT = t;
-        if (cols.wide !== undefined) {
-          for (const { index, name } of cols.wide) add(defaultAsset, name, t, toNumber(row[index]), null);
-        } else {
-          const tag = row[cols.tag as number];
-          if (typeof tag !== 'string' || tag.length === 0) throw new Error(`row ${rows}: tag is empty`);
-          const assetValue = cols.asset === undefined ? null : row[cols.asset];
-          const asset = typeof assetValue === 'string' && assetValue.length > 0 ? assetValue : defaultAsset;
-          const quality = cols.quality === undefined ? null : toNumber(row[cols.quality]);
-          add(asset, tag, t, toNumber(row[cols.value as number]), quality === null ? null : quality >>> 0);
-        }
-      }
-      if (buffered >= 100_000) await flush();
-      const span = toMs - fromMs;
-      control.progress?.(
-        Number.isFinite(maxT) && span > 0 ? Math.min(1, Math.max(0, (maxT / 1000 - fromMs) / span)) : null,
-        `${rows} rows`,
+    const span = wanted.reduce((sum, range) => sum + (range.to - range.from), 0);
+    let before = 0;
+    for (const range of wanted) {
+      cursor = client.query(
+        new Cursor(request.query, [isoMicros(range.from), isoMicros(range.to)], { rowMode: 'array', types: rawTypes }),
       );
+      cursor.on('error', lost);
+      let rangeMaxT = range.from;
+      for (;;) {
+        if (isCancelled()) throw new CancelledError();
+        const { rows: batch, fields } = await read(cursor);
+        if (columns === null && fields.length > 0) columns = pickColumns(fields, request.layout);
+        if (batch.length === 0) break;
+        const cols = columns as Columns;
+        for (const row of batch) {
+          rows++;
+          const timeText = row[cols.time];
+          const t = typeof timeText === 'string' ? parsePgTime(timeText) : null;
+          if (t === null)
+            throw new Error(
+              `row ${rows}: time is ${timeText === null ? 'NULL' : `not a finite time: ${String(timeText)}`}`,
+            );
+          if (t > rangeMaxT) rangeMaxT = t;
+          if (cols.wide !== undefined) {
+            for (const { index, name } of cols.wide) add(defaultAsset, name, t, toNumber(row[index]), null);
+          } else {
+            const tag = row[cols.tag as number];
+            if (typeof tag !== 'string' || tag.length === 0) throw new Error(`row ${rows}: tag is empty`);
+            const assetValue = cols.asset === undefined ? null : row[cols.asset];
+            const asset = typeof assetValue === 'string' && assetValue.length > 0 ? assetValue : defaultAsset;
+            const quality = cols.quality === undefined ? null : toNumber(row[cols.quality]);
+            add(asset, tag, t, toNumber(row[cols.value as number]), quality === null ? null : quality >>> 0);
+          }
+        }
+        if (buffered >= 100_000) await flush();
+        control.progress?.(
+          span > 0 ? Math.min(1, Math.max(0, (before + Math.min(rangeMaxT, range.to) - range.from) / span)) : null,
+          `${rows} rows`,
+        );
+      }
+      await flush();
+      await cursor.close().catch(() => undefined);
+      cursor = null;
+      before += range.to - range.from;
     }
-    await flush();
-    if (Number.isFinite(maxT)) await sink.write([], { lastT: maxT, continuation: JSON.stringify({ toMs }) });
-    await cursor.close().catch(() => undefined);
-    cursor = null;
+    // Every range is imported for every tag the query knows, also those without rows in it (one transaction:
+    // recorded with the readings or not at all).
+    await sink.write([...seen].flatMap((key) => wanted.map((range) => ({ key, t: [], value: [], covered: range }))));
     onLost = null;
-    const summary = await sink.finish('done', null, { source, fromMs, toMs, layout: request.layout });
+    const ranges = wanted.map((r) => ({ fromMs: Math.floor(r.from / 1000), toMs: Math.ceil(r.to / 1000) }));
+    const fromMs = ranges[0]?.fromMs ?? toMs;
+    const summary = await sink.finish('done', null, {
+      source,
+      fromMs,
+      toMs,
+      overlapMs,
+      ranges,
+      layout: request.layout,
+    });
+    // Large signals answer trends from tiles, as after a file import (tiles of a grown signal are rebuilt).
+    if (summary.values > 0) {
+      control.progress?.(1, 'indexing trends');
+      await workspace.refreshTrendTiles(summary.signalIds);
+    }
     control.progress?.(1, `${rows} rows`);
     return {
       rows,
@@ -372,6 +422,7 @@ const importPostgresUnlogged = async (
       resumed,
       fromMs,
       toMs,
+      ranges,
       seconds: (Date.now() - started) / 1000,
       ingestId: summary.ingestId,
     };
