@@ -206,6 +206,8 @@ export const SqlImportSummarySchema = z.object({
   resumed: z.boolean(),
   fromMs: z.number(),
   toMs: z.number(),
+  /** The parts of the request fetched: what no earlier import had, plus the look-back for late data. */
+  ranges: z.array(z.object({ fromMs: z.number(), toMs: z.number() })),
   seconds: z.number(),
   ingestId: z.number().int().nullable(),
 });

@@ -63,6 +63,7 @@ describe('SQL historian dialog: the form becomes a startSqlImport request', () =
         resumed: true,
         fromMs: 0,
         toMs: 1,
+        ranges: [],
         seconds: 0.4,
         ingestId: 1,
       }),

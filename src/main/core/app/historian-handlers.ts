@@ -77,6 +77,7 @@ export const toSqlSummary = (r: SqlImportSummary): SqlImportSummary => ({
   resumed: r.resumed,
   fromMs: r.fromMs,
   toMs: r.toMs,
+  ranges: r.ranges.map((range) => ({ fromMs: range.fromMs, toMs: range.toMs })),
   seconds: r.seconds,
   ingestId: r.ingestId,
 });

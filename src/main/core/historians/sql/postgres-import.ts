@@ -407,6 +407,10 @@ const importPostgresUnlogged = async (
       ranges,
       layout: request.layout,
     });
+    // The stream holds the workspace until it is closed; the tile build waits its turn behind it.
+    const finished = sink;
+    sink = null;
+    await finished.close();
     // Large signals answer trends from tiles, as after a file import (tiles of a grown signal are rebuilt).
     if (summary.values > 0) {
       control.progress?.(1, 'indexing trends');
