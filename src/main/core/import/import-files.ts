@@ -1,7 +1,8 @@
+import { basename, dirname } from 'node:path';
 import type { ImportOptions, IngestFileResult, IngestSummary } from '../../../shared/domain.js';
 import { DUPLICATE_RULE } from '../workspace/ingest.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { planImport } from './plan.js';
+import { planImport, type ImportPlan } from './plan.js';
 
 export interface ImportControl {
   readonly isCancelled: () => boolean;
@@ -9,6 +10,31 @@ export interface ImportControl {
 }
 
 const NO_CONTROL: ImportControl = { isCancelled: () => false, progress: () => undefined };
+
+/**
+ * Default asset names (the file's base name) must not collide silently: two experiments' `0.csv` from different
+ * folders become `run-a/0` and `run-b/0`, and each such file says so.
+ */
+export const separateDefaultAssets = (plans: readonly ImportPlan[]): ImportPlan[] => {
+  const byAsset = new Map<string, ImportPlan[]>();
+  for (const plan of plans) {
+    if (!plan.assetIsDefault) continue;
+    byAsset.set(plan.asset, [...(byAsset.get(plan.asset) ?? []), plan]);
+  }
+  return plans.map((plan) => {
+    const sharing = byAsset.get(plan.asset) ?? [];
+    if (!plan.assetIsDefault || sharing.length < 2 || new Set(sharing.map((p) => p.file)).size < 2) return plan;
+    const asset = `${basename(dirname(plan.file))}/${plan.asset}`;
+    return {
+      ...plan,
+      asset,
+      warnings: [
+        ...plan.warnings,
+        `${sharing.length} files are named like this one (${sharing.map((p) => p.file).join(', ')}); its default asset is "${asset}" so they do not merge`,
+      ],
+    };
+  });
+};
 
 /**
  * Import files one after another, each atomically. Interrupted half-way, the files already done stay
@@ -21,8 +47,9 @@ export const importFiles = async (
   control: ImportControl = NO_CONTROL,
 ): Promise<IngestSummary> => {
   const started = Date.now();
-  const plans = [];
-  for (const path of paths) plans.push(await planImport(path, options, (f) => workspace.describeParquet(f)));
+  const planned = [];
+  for (const path of paths) planned.push(await planImport(path, options, (f) => workspace.describeParquet(f)));
+  const plans = separateDefaultAssets(planned);
   const files: IngestFileResult[] = [];
   for (const [index, plan] of plans.entries()) {
     const label = paths.length > 1 ? `file ${index + 1} of ${paths.length}: ` : '';
@@ -47,5 +74,6 @@ export const importFiles = async (
     signalIds,
     duplicateRule: DUPLICATE_RULE,
     seconds: (Date.now() - started) / 1000,
+    warnings: files.flatMap((f) => (f.warnings ?? []).map((w) => `${f.file}: ${w}`)),
   };
 };

@@ -1,0 +1,559 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { signalColumns, type ImportPlan } from '../import/plan.js';
+import { quoteIdent, quoteLiteral, type Connection } from './database.js';
+import { readerRejectReasonSql, swallowedLinesSql } from './duckdb-errors.js';
+import { secondPassSql, timeSql, type TimeColumnType } from './time-sql.js';
+
+/**
+ * Reading a file into the staging table every route ends in: one row per reading as found in the file, with
+ * `bad` holding the reason (user's words) for a row or cell that cannot be stored, so it is rejected with its
+ * line rather than dropped, and `shift` marking repeated autumn wall-clock times until file order resolves them.
+ */
+export const STAGE = 'pdm_stage';
+export const PENDING_REJECTS = 'pdm_pending_rejects';
+
+export interface StageContext {
+  readonly db: Connection;
+  readonly plan: ImportPlan;
+  readonly ingestId: number;
+  /** The file DuckDB reads: the plan's file, or a copy with unreadable lines blanked out (same line numbers). */
+  readonly source: string;
+  /** Run one long statement while reporting DuckDB's progress into [from, to] of the file's bar. */
+  readonly step: (sql: string, from: number, to: number, message: string) => Promise<number>;
+}
+
+/**
+ * The expression for a staged reading's source row (0-based, file order, accepted rows only). Long CSV uses the
+ * staging table's rowid, which is free: the table is created before the import transaction opens (inside it,
+ * row ids are transaction-local numbers far above 2^53) and DuckDB keeps insertion order. The other readers
+ * stage one row per value, so they carry the source row as a column.
+ */
+export const ordOf = (plan: ImportPlan): string => (plan.format === 'long-csv' ? 'rowid' : 'ord');
+
+const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Let DuckDB's CSV reader parse the time column natively (several times faster than casting text) when the
+ * sample shows timestamps without a UTC offset; a value that does not parse then becomes a reader reject
+ * with its line. Text with offsets is cast row by row, because the reader's TIMESTAMP type drops offsets.
+ */
+export const readsTimeNatively = (plan: ImportPlan): boolean => {
+  if (plan.timeKind !== 'timestamp' || plan.format === 'parquet') return false;
+  const index = plan.header.indexOf(plan.timeColumn);
+  return !plan.sampleRows.some((row) => OFFSET_SUFFIX.test(row[index] ?? ''));
+};
+
+const csvTimeSql = (plan: ImportPlan) => timeSql(plan, plan.timeColumn, readsTimeNatively(plan) ? 'timestamp' : 'text');
+
+/** The reader's type for the time column. */
+const timeColumnType = (plan: ImportPlan): string => (readsTimeNatively(plan) ? 'TIMESTAMP' : 'VARCHAR');
+
+const csvOptions = (
+  plan: ImportPlan,
+  source: string,
+  ingestId: number | null,
+  columns: Readonly<Record<string, string>>,
+): string => {
+  const columnSpec = Object.entries(columns)
+    .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
+    .join(', ');
+  return [
+    quoteLiteral(source),
+    `header = ${plan.hasHeader}`,
+    `delim = ${quoteLiteral(plan.delimiter)}`,
+    `decimal_separator = ${quoteLiteral(plan.decimal)}`,
+    `quote = '"'`,
+    `escape = '"'`,
+    `auto_detect = false`,
+    `columns = {${columnSpec}}`,
+    ...(plan.encoding !== 'utf-8' ? [`encoding = ${quoteLiteral(plan.encoding)}`] : []),
+    ...(readsTimeNatively(plan) && plan.timestampFormat !== null
+      ? [`timestampformat = ${quoteLiteral(plan.timestampFormat)}`]
+      : []),
+    // Without an ingest the read only surveys the file: rows the import would reject are skipped, not recorded.
+    ...(ingestId === null
+      ? [`ignore_errors = true`]
+      : [
+          `store_rejects = true`,
+          `rejects_table = 'pdm_rej_errors_${ingestId}'`,
+          `rejects_scan = 'pdm_rej_scans_${ingestId}'`,
+        ]),
+    `max_line_size = 1048576`,
+  ].join(', ');
+};
+
+const BOM = 'chr(65279)';
+
+/**
+ * A long CSV read as (asset, src_tag, t, value, quality, bad, shift) rows; without an ingest id, a survey that
+ * records no rejects.
+ */
+export const longCsvRows = (plan: ImportPlan, source: string, ingestId: number | null): string => {
+  const types: Record<string, string> = {};
+  for (const name of plan.header) types[name] = 'VARCHAR';
+  types[plan.timeColumn] = timeColumnType(plan);
+  types[plan.valueColumn ?? ''] = 'DOUBLE';
+  if (plan.qualityColumn !== null) types[plan.qualityColumn] = 'UINTEGER';
+  const time = csvTimeSql(plan);
+  const tagColumn = plan.tagColumn ?? '';
+  const tag = quoteIdent(tagColumn);
+  const asset = plan.assetColumn !== null ? quoteIdent(plan.assetColumn) : 'NULL';
+  const quality = plan.qualityColumn !== null ? quoteIdent(plan.qualityColumn) : 'NULL::UINTEGER';
+  // A byte-order mark inside the file (two files joined) would otherwise make a second, invisible tag.
+  return `SELECT ${asset}::VARCHAR AS asset, ${tag} AS src_tag, ${time.t} AS t,
+            ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
+            CASE WHEN contains(coalesce(${tag}, ''), ${BOM})
+                 THEN ${quoteLiteral(`${tagColumn}: the line starts with a byte-order mark (U+FEFF), as where two files were joined; remove it`)}
+                 ELSE ${time.bad} END AS bad,
+            ${time.shift} AS shift
+     FROM read_csv(${csvOptions(plan, source, ingestId, types)})`;
+};
+
+const stageLongCsv = async ({ plan, ingestId, source, step }: StageContext): Promise<void> => {
+  await step(`CREATE TEMP TABLE ${STAGE} AS ${longCsvRows(plan, source, ingestId)}`, 0.1, 0.6, 'reading');
+};
+
+/** A wide cell as a number, or NULL: cells are read as text so one bad cell does not cost its row. */
+const cellNumber = (plan: ImportPlan, cell: string): string =>
+  plan.decimal === ',' ? `TRY_CAST(replace(trim(${cell}), ',', '.') AS DOUBLE)` : `TRY_CAST(trim(${cell}) AS DOUBLE)`;
+
+/**
+ * A wide CSV is read line by line as text and split in SQL: the CSV reader keeps a buffer per column, and
+ * 10,000 columns ran out of memory for three rows. Fields follow RFC 4180 quoting within a line.
+ */
+const stageWideCsv = async ({ plan, ingestId, source, step }: StageContext): Promise<void> => {
+  const d = plan.delimiter;
+  const dRe = d === '|' ? '\\|' : d;
+  const field = `("(?:[^"]|"")*"|[^"${d === '\t' ? '\t' : d}]*)${dRe}`;
+  const line = `rtrim(line, chr(13))`;
+  const split = `CASE WHEN contains(line, '"')
+    THEN list_transform(regexp_extract_all(${line} || ${quoteLiteral(d)}, ${quoteLiteral(field)}, 1),
+                        f -> CASE WHEN length(f) >= 2 AND starts_with(f, '"') AND ends_with(f, '"') THEN replace(f[2:-1], '""', '"') ELSE f END)
+    ELSE string_split(${line}, ${quoteLiteral(d)}) END`;
+  const reader = [
+    quoteLiteral(source),
+    `header = ${plan.hasHeader}`,
+    `delim = chr(1)`,
+    `quote = ''`,
+    `escape = ''`,
+    `auto_detect = false`,
+    `columns = {'line': 'VARCHAR'}`,
+    ...(plan.encoding !== 'utf-8' ? [`encoding = ${quoteLiteral(plan.encoding)}`] : []),
+    `store_rejects = true`,
+    `rejects_table = 'pdm_rej_errors_${ingestId}'`,
+    `rejects_scan = 'pdm_rej_scans_${ingestId}'`,
+    `max_line_size = 4194304`,
+  ].join(', ');
+  const index = (name: string) => plan.header.indexOf(name) + 1;
+  const fields = plan.header.length;
+  const time = timeSql(plan, plan.timeColumn, 'text');
+  const countBad = `CASE WHEN len(cells) <> ${fields} THEN 'expected ${fields} fields, found ' || len(cells) END`;
+  await unpivotWide(
+    plan,
+    step,
+    `(SELECT cells[${index(plan.timeColumn)}] AS ${quoteIdent(plan.timeColumn)},
+             ${plan.assetColumn !== null ? `cells[${index(plan.assetColumn)}]` : 'NULL'} AS ${quoteIdent(plan.assetColumn ?? 'asset')}, cells
+      FROM (SELECT ${split} AS cells FROM read_csv(${reader})))`,
+    null,
+    { ...time, bad: `coalesce(${countBad}, ${time.bad})` },
+    signalColumns(plan).map(index),
+  );
+};
+
+/**
+ * Turn a wide source (time + one column per signal) into the staging layout: one row per cell. An empty or
+ * unreadable cell is staged with its reason and rejected on its own (file, line, column); the row's other cells
+ * are kept. A row whose time cannot be used is kept once, as a reject, with a NULL tag.
+ * The source is kept as one list of cells per row in between: a table with a column per signal needs a storage
+ * block per column.
+ */
+const unpivotWide = async (
+  plan: ImportPlan,
+  step: StageContext['step'],
+  source: string,
+  /** The source's row-number column, or null to number rows by their order in the kept table. */
+  ordinal: string | null,
+  time: ReturnType<typeof timeSql>,
+  /** Where each signal's cell is in `cells` (1-based); null: the source has no `cells`, build it from the columns. */
+  cellIndex: readonly number[] | null,
+): Promise<void> => {
+  const signalCols = signalColumns(plan);
+  if (signalCols.length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
+  const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
+  const cells = cellIndex === null ? `[${signalCols.map((c) => `${quoteIdent(c)}::VARCHAR`).join(', ')}]` : 'cells';
+  const names = signalCols.map(quoteLiteral).join(', ');
+  const cell = cellIndex === null ? 'cells[i]' : `cells[[${cellIndex.join(', ')}][i]]`;
+  const value = cellNumber(plan, cell);
+  await step(
+    `CREATE TEMP TABLE pdm_wide AS
+     SELECT ${ordinal === null ? '' : `${ordinal} AS ord, `}${asset} AS asset, ${time.t} AS t, ${time.bad} AS tbad,
+            ${time.shift} AS shift, ${cells} AS cells
+     FROM ${source}`,
+    0.1,
+    0.45,
+    'reading',
+  );
+  await step(
+    `CREATE TEMP TABLE ${STAGE} AS
+     WITH src AS (SELECT ${ordinal === null ? 'rowid' : 'ord'} AS ord, asset, t, tbad, shift, [${names}] AS names, cells FROM pdm_wide)
+     SELECT asset, names[i] AS src_tag, t, ${value} AS value, NULL::UINTEGER AS quality,
+            CASE WHEN ${cell} IS NULL OR trim(${cell}) = '' THEN names[i] || ': empty'
+                 WHEN ${value} IS NULL THEN names[i] || ': "' || ${cell} || '" is not a number' END AS bad,
+            shift, ord
+     FROM src, range(1, ${signalCols.length + 1}) r(i)
+     WHERE tbad IS NULL
+     UNION ALL
+     SELECT asset, NULL, NULL, NULL, NULL, tbad, NULL, ord FROM src WHERE tbad IS NOT NULL`,
+    0.45,
+    0.6,
+    'unpivoting',
+  );
+  await step('DROP TABLE pdm_wide', 0.6, 0.6, 'unpivoting');
+};
+
+const parquetTimeType = (type: string, plan: ImportPlan): TimeColumnType => {
+  if (plan.timeKind === 'cycle' || /INT/.test(type)) return plan.timeKind === 'cycle' ? 'integer' : 'text';
+  if (/WITH TIME ZONE|TIMESTAMPTZ/.test(type)) return 'timestamptz';
+  if (/TIMESTAMP|DATE/.test(type)) return 'timestamp';
+  return 'text';
+};
+
+const stageParquet = async ({ plan, step }: StageContext): Promise<void> => {
+  const source = `read_parquet(${quoteLiteral(plan.file)}, file_row_number = true)`;
+  const timeType = plan.columnTypes[plan.header.indexOf(plan.timeColumn)] ?? 'VARCHAR';
+  const time = timeSql(plan, plan.timeColumn, parquetTimeType(timeType, plan));
+  if (plan.tagColumn !== null && plan.valueColumn !== null) {
+    const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
+    const quality =
+      plan.qualityColumn !== null ? `TRY_CAST(${quoteIdent(plan.qualityColumn)} AS UINTEGER)` : 'NULL::UINTEGER';
+    const v = quoteIdent(plan.valueColumn);
+    await step(
+      `CREATE TEMP TABLE ${STAGE} AS
+       SELECT ${asset} AS asset, ${quoteIdent(plan.tagColumn)}::VARCHAR AS src_tag, ${time.t} AS t,
+              TRY_CAST(${v} AS DOUBLE) AS value, ${quality} AS quality,
+              CASE WHEN ${time.bad} IS NOT NULL THEN ${time.bad}
+                   WHEN ${v} IS NOT NULL AND TRY_CAST(${v} AS DOUBLE) IS NULL
+                   THEN ${quoteLiteral(plan.valueColumn)} || ': "' || ${v}::VARCHAR || '" is not a number' END AS bad,
+              ${time.shift} AS shift, file_row_number AS ord
+       FROM ${source}`,
+      0.1,
+      0.6,
+      'reading',
+    );
+    return;
+  }
+  await unpivotWide(plan, step, source, 'file_row_number', time, null);
+};
+
+const CMAPSS_FIELDS = 26;
+
+/** C-MAPSS text is small (tens of thousands of lines): parse it here for exact line numbers. */
+const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> => {
+  const text = await readFile(plan.file, 'utf8');
+  const names = signalColumns(plan);
+  const rejects: string[] = [];
+  const staged: string[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? '';
+    if (raw.trim().length === 0) continue;
+    const fields = raw.trim().split(/\s+/);
+    const lineNo = i + 1;
+    const reject = (field: string | null, reason: string) =>
+      rejects.push(
+        `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`,
+      );
+    if (fields.length !== CMAPSS_FIELDS) {
+      reject(null, `expected ${CMAPSS_FIELDS} fields, found ${fields.length}`);
+      continue;
+    }
+    const numbers = fields.map(Number);
+    const badIndex = numbers.findIndex((n, k) => !Number.isFinite(n) || (k < 2 && !Number.isInteger(n)));
+    if (badIndex >= 0) {
+      const name =
+        badIndex === 0 ? 'unit' : badIndex === 1 ? 'cycle' : (names[badIndex - 2] ?? `field ${badIndex + 1}`);
+      reject(name, `${name}: "${fields[badIndex] ?? ''}" is not a number`);
+      continue;
+    }
+    staged.push(numbers.join(','));
+  }
+  await db.run(
+    `CREATE TEMP TABLE ${STAGE} (asset VARCHAR, src_tag VARCHAR, t BIGINT, value DOUBLE, quality UINTEGER, bad VARCHAR, shift BIGINT, ord BIGINT)`,
+  );
+  await db.run(
+    `CREATE TEMP TABLE pdm_cmapss_rows (unit INTEGER, cycle BIGINT, ${names.map((n) => `${quoteIdent(n)} DOUBLE`).join(', ')}, ord BIGINT)`,
+  );
+  // Validated rows go to DuckDB through a scratch CSV: its reader is far faster than SQL literals.
+  const scratch = await mkdtemp(join(tmpdir(), 'pdm-cmapss-'));
+  try {
+    const scratchFile = join(scratch, 'rows.csv');
+    await writeFile(scratchFile, staged.map((row, k) => `${row},${k}\n`).join(''));
+    await db.run(
+      `INSERT INTO pdm_cmapss_rows SELECT * FROM read_csv(${quoteLiteral(scratchFile)}, header = false, auto_detect = false,
+         delim = ',', columns = {${['unit', 'cycle', ...names, 'ord'].map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(i === 0 ? 'INTEGER' : i === 1 || n === 'ord' ? 'BIGINT' : 'DOUBLE')}`).join(', ')}})`,
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  const prefix = plan.asset;
+  await db.run(
+    `INSERT INTO ${STAGE}
+     SELECT ${quoteLiteral(prefix)} || ' engine ' || lpad(unit::VARCHAR, 3, '0'), name, cycle, value, NULL, NULL, NULL, ord
+     FROM (UNPIVOT pdm_cmapss_rows ON ${names.map(quoteIdent).join(', ')} INTO NAME name VALUE value)`,
+  );
+  await db.run('DROP TABLE pdm_cmapss_rows');
+  await addPendingRejects(db, rejects);
+};
+
+/** Rejects found before the import transaction, held aside until it copies them: a failed import records nothing. */
+const addPendingRejects = async (db: Connection, rows: readonly string[]): Promise<void> => {
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
+  for (let start = 0; start < rows.length; start += 1000) {
+    await db.run(`INSERT INTO ${PENDING_REJECTS} VALUES ${rows.slice(start, start + 1000).join(', ')}`);
+  }
+};
+
+/** Fill the staging table from the file, by format; then resolve repeated autumn times in file order. */
+export const stageFile = async (ctx: StageContext): Promise<void> => {
+  switch (ctx.plan.format) {
+    case 'long-csv':
+      await stageLongCsv(ctx);
+      break;
+    case 'wide-csv':
+      await stageWideCsv(ctx);
+      break;
+    case 'parquet':
+      await stageParquet(ctx);
+      break;
+    case 'cmapss':
+      await stageCmapss(ctx);
+      return;
+    default: {
+      const unknown: never = ctx.plan.format;
+      throw new Error(`unknown format ${String(unknown)}`);
+    }
+  }
+  await ctx.db.run(secondPassSql(STAGE, ordOf(ctx.plan)));
+};
+
+/**
+ * Lines whose unclosed quote swallowed the lines after it in the last read (their reader reject spans several
+ * lines). The caller blanks them in a copy and reads again, so the swallowed lines are stored or rejected one by one.
+ */
+export const swallowingLines = async (db: Connection, ingestId: number): Promise<number[]> => {
+  const errors = `pdm_rej_errors_${ingestId}`;
+  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
+  if (exists.length === 0) return [];
+  const rows = await db.all<{ line: number }>(
+    `SELECT DISTINCT line FROM ${errors} WHERE ${swallowedLinesSql} ORDER BY 1`,
+  );
+  return rows.map((r) => r.line);
+};
+
+/**
+ * Copy `file` with the given lines emptied (their line breaks kept, so every other line keeps its number);
+ * returns the copy's path and the emptied lines' text. The caller removes the copy's folder.
+ */
+export const blankLines = async (
+  file: string,
+  lines: ReadonlySet<number>,
+): Promise<{ copy: string; folder: string; removed: Map<number, string> }> => {
+  const folder = await mkdtemp(join(tmpdir(), 'pdm-blanked-'));
+  const copy = join(folder, 'file.csv');
+  const out = createWriteStream(copy);
+  const removed = new Map<number, string>();
+  let line = 1;
+  let kept: Buffer[] = [];
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+    const bytes = chunk as Buffer;
+    let pos = 0;
+    for (;;) {
+      const newline = bytes.indexOf(10, pos);
+      const end = newline < 0 ? bytes.length : newline;
+      if (lines.has(line)) kept.push(bytes.subarray(pos, end));
+      else if (!out.write(bytes.subarray(pos, end))) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (newline < 0) break;
+      if (lines.has(line)) {
+        removed.set(line, Buffer.concat(kept).toString('utf8').replace(/\r$/, '').slice(0, 2000));
+        kept = [];
+      }
+      out.write('\n');
+      line++;
+      pos = newline + 1;
+    }
+  }
+  if (kept.length > 0) removed.set(line, Buffer.concat(kept).toString('utf8').slice(0, 2000));
+  out.end();
+  await finished(out);
+  return { copy, folder, removed };
+};
+
+/** Reject lines blanked out before the final read, with their original text. */
+export const rejectBlankedLines = async (
+  db: Connection,
+  plan: ImportPlan,
+  ingestId: number,
+  removed: ReadonlyMap<number, string>,
+): Promise<void> => {
+  const rows = [...removed].map(
+    ([line, raw]) =>
+      `(${ingestId}, ${quoteLiteral(plan.file)}, ${line}, NULL, ${quoteLiteral('a quote (") opens in this line and never closes; the lines after it were read on their own')}, ${quoteLiteral(raw)})`,
+  );
+  await addPendingRejects(db, rows);
+};
+
+/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected or skipped while parsing. */
+export const lineOfRow = (k: number, headerLines: number, skippedLines: readonly number[]): number => {
+  let line = headerLines + 1 + k;
+  for (const r of skippedLines) {
+    if (r <= line) line++;
+    else break;
+  }
+  return line;
+};
+
+/** `lineOfRow` for increasing k, in amortised constant time (a file may have millions of skipped lines). */
+const rowLineMapper = (headerLines: number, skippedLines: readonly number[]): ((k: number) => number) => {
+  let consumed = 0;
+  return (k) => {
+    let line = headerLines + 1 + k + consumed;
+    while (consumed < skippedLines.length && (skippedLines[consumed] ?? Infinity) <= line) {
+      consumed++;
+      line++;
+    }
+    return line;
+  };
+};
+
+/** 1-based numbers of the empty lines of a file: DuckDB's CSV reader skips them without a trace. */
+export const emptyLines = async (file: string): Promise<number[]> => {
+  const found: number[] = [];
+  let line = 1;
+  let content = false;
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
+    const bytes = chunk as Buffer;
+    let pos = 0;
+    for (;;) {
+      const newline = bytes.indexOf(10, pos);
+      const end = newline < 0 ? bytes.length : newline;
+      for (let i = pos; i < end && !content; i++) if (bytes[i] !== 13) content = true;
+      if (newline < 0) break;
+      if (!content) found.push(line);
+      line++;
+      content = false;
+      pos = newline + 1;
+    }
+  }
+  return found;
+};
+
+/** Move the reader's own rejects (bad casts, wrong column counts) into `rejects`, in the user's words; returns their lines. */
+export const collectReaderRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<number[]> => {
+  const errors = `pdm_rej_errors_${ingestId}`;
+  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
+  const structural: number[] = [];
+  if (exists.length > 0) {
+    await db.run(
+      `INSERT INTO rejects
+       SELECT $1, $2, line, column_name, ${readerRejectReasonSql(plan.timeColumn, plan.timestampFormat, plan.qualityColumn)},
+              csv_line
+       FROM ${errors}`,
+      [ingestId, plan.file],
+    );
+    const lines = await db.all<{ line: number }>(`SELECT DISTINCT line FROM ${errors} ORDER BY line`);
+    structural.push(...lines.map((l) => l.line));
+    await db.run(`DROP TABLE ${errors}`);
+    await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
+  }
+  return structural;
+};
+
+/** Drop what an abandoned read left in the reader's reject tables, so the next read starts clean. */
+export const dropReaderRejects = async (db: Connection, ingestId: number): Promise<void> => {
+  await db.run(`DROP TABLE IF EXISTS pdm_rej_errors_${ingestId}`);
+  await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
+};
+
+const collectCsvRejects = async (ctx: StageContext): Promise<void> => {
+  const { db, plan, ingestId, source } = ctx;
+  const structural = await collectReaderRejects(db, plan, ingestId);
+  await collectStageRejects(db, plan, ingestId, async () => {
+    const skipped = [...new Set([...structural, ...(await emptyLines(source))])].sort((a, b) => a - b);
+    return rowLineMapper(plan.hasHeader ? 1 : 0, skipped);
+  });
+};
+
+/** Move every reject found while staging into `rejects` (inside the import transaction). */
+export const collectRejects = async (ctx: StageContext): Promise<void> => {
+  const { db, plan, ingestId } = ctx;
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
+  await db.run(`INSERT INTO rejects SELECT * FROM ${PENDING_REJECTS}`);
+  switch (plan.format) {
+    case 'long-csv':
+    case 'wide-csv':
+      return collectCsvRejects(ctx);
+    case 'parquet':
+      return collectStageRejects(db, plan, ingestId, async () => (ord) => ord + 1);
+    case 'cmapss':
+      return;
+    default: {
+      const unknown: never = plan.format;
+      throw new Error(`unknown format ${String(unknown)}`);
+    }
+  }
+};
+
+/** A staged reading that cannot be stored: time or value did not parse, or it names no tag. */
+const BAD_STAGE_ROW = 'bad IS NOT NULL OR value IS NULL OR t IS NULL OR src_tag IS NULL';
+
+/** Rows whose time, value or tag is unusable: move them from the staging table to rejects, with their line. */
+const collectStageRejects = async (
+  db: Connection,
+  plan: ImportPlan,
+  ingestId: number,
+  lineMapper: () => Promise<(ord: number) => number>,
+): Promise<void> => {
+  const PAGE = 50_000;
+  // Reasons start with the column they are about ("B: empty"); the longest column name that fits wins.
+  const byLength = [...plan.header].sort((a, b) => b.length - a.length);
+  const fieldOfReason = (reason: string): string | undefined => byLength.find((h) => reason.startsWith(`${h}:`));
+  let lineOf: ((ord: number) => number) | null = null;
+  const tagColumn = plan.tagColumn ?? 'tag';
+  for (let afterOrd = -1; ;) {
+    // Pages in increasing ord: the line mapper walks forward only.
+    const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null }>(
+      `SELECT ${ordOf(plan)} AS ord, bad, src_tag FROM ${STAGE}
+       WHERE (${BAD_STAGE_ROW}) AND ${ordOf(plan)} > $1 ORDER BY 1, src_tag LIMIT ${PAGE}`,
+      [afterOrd],
+    );
+    const last = bad[bad.length - 1];
+    if (last === undefined) break;
+    // A page never splits one source row's cells, so the next page starts after it.
+    const complete = bad.length < PAGE ? bad : bad.filter((row) => row.ord !== last.ord);
+    const page = complete.length > 0 ? complete : bad;
+    afterOrd = page[page.length - 1]?.ord ?? last.ord;
+    lineOf ??= await lineMapper();
+    const mapLine = lineOf;
+    const rows = page.map((row) => {
+      const named = row.bad === null ? undefined : fieldOfReason(row.bad);
+      const field =
+        row.bad?.startsWith('time:') === true
+          ? plan.timeColumn
+          : row.bad?.startsWith('expected ') === true
+            ? null
+            : (named ?? (row.src_tag === null ? tagColumn : (plan.valueColumn ?? row.src_tag)));
+      const reason = row.bad ?? (row.src_tag === null ? `${tagColumn}: empty` : `${field}: empty`);
+      return `(${ingestId}, ${quoteLiteral(plan.file)}, ${mapLine(row.ord)}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, NULL)`;
+    });
+    for (let start = 0; start < rows.length; start += 1000) {
+      await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);
+    }
+    if (bad.length < PAGE) break;
+  }
+  if (lineOf === null) return;
+  await db.run(`DELETE FROM ${STAGE} WHERE ${BAD_STAGE_ROW}`);
+};
