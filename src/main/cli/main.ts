@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importFiles } from '../core/import/import-files.js';
 import { HISTORIAN_COMMANDS, HISTORIAN_USAGE, runHistorianCommand } from './historian-commands.js';
-import { ImportFormatSchema } from '../../shared/domain.js';
 import { printResult, withWorkspace } from './cli-io.js';
 
 const USAGE = `pdm-studio <command> [options]
@@ -80,40 +78,18 @@ const main = async (argv: readonly string[]) => {
   };
   switch (command) {
     case 'ingest': {
-      if (positionals.length === 0) fail('ingest: name at least one file');
-      const rawFormat = values.format === 'csv' ? undefined : values.format;
-      const format = rawFormat === undefined ? undefined : ImportFormatSchema.safeParse(rawFormat);
-      if (format !== undefined && !format.success) fail(`--format: unknown format "${rawFormat ?? ''}"`);
-      const decimal = values.decimal;
-      if (decimal !== undefined && decimal !== '.' && decimal !== ',') fail('--decimal: "." or ","');
-      const summary = await withWorkspace(values.workspace, (w) =>
-        importFiles(
-          w,
-          positionals.map((p) => resolve(p)),
-          {
-            ...(format?.success ? { format: format.data } : {}),
-            ...(values.delimiter !== undefined
-              ? { delimiter: values.delimiter === '\\t' ? '\t' : values.delimiter }
-              : {}),
-            ...(decimal !== undefined ? { decimal: decimal as '.' | ',' } : {}),
-            ...(values['timestamp-format'] !== undefined ? { timestampFormat: values['timestamp-format'] } : {}),
-            ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
-            ...(values.asset !== undefined ? { asset: values.asset } : {}),
-          },
-          {
-            isCancelled: () => false,
-            progress: json
-              ? () => undefined
-              : (f, m) => process.stderr.write(`\r${Math.round((f ?? 0) * 100)}% ${m}   `),
-          },
-        ),
-      );
-      if (!json) process.stderr.write('\n');
-      printResult(
+      const { runIngestCommand } = await import('./ingest-command.js');
+      await runIngestCommand({
+        workspace: values.workspace,
+        files: positionals,
+        format: values.format,
+        delimiter: values.delimiter,
+        decimal: values.decimal,
+        timestampFormat: values['timestamp-format'],
+        timeZone: values['time-zone'],
+        asset: values.asset,
         json,
-        summary,
-        `${summary.rows} rows, ${summary.values} values stored, ${summary.rejected} rejected, ${summary.duplicates} duplicates (${summary.duplicateRule}); ${summary.signals} signals`,
-      );
+      });
       return;
     }
     case 'trend': {
@@ -267,5 +243,9 @@ const main = async (argv: readonly string[]) => {
 };
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  fail(error instanceof Error ? error.message : String(error));
+  const message = error instanceof Error ? error.message : String(error);
+  // The --json promise holds for failures too: the last stdout line is one JSON object.
+  if (process.argv.includes('--json'))
+    process.stdout.write(`${JSON.stringify({ error: { code: 'failed', message } })}\n`);
+  fail(message);
 });

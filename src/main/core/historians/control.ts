@@ -1,3 +1,5 @@
+import { parseUserTime } from '../../../shared/time/time-rule.js';
+
 /** Progress and cancel for historian imports (the same shape the app's jobs use, plus per-tag detail). */
 
 export interface TagProgress {
@@ -20,10 +22,9 @@ export class CancelledError extends Error {
   }
 }
 
-/** Parse an ISO 8601 time (or "now") into ms since the epoch; the message names the option. */
-export const parseTime = (raw: string, what: string): number => {
-  if (raw === 'now') return Date.now();
-  const ms = Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new Error(`${what}: not an ISO 8601 time: ${raw}`);
-  return ms;
-};
+/**
+ * Parse a time option (`--from`, `--to`, `--end`) into ms since the epoch by the one time rule
+ * (src/shared/time/time-rule.ts): "now", or ISO 8601 with or without offset; without one it is read in `zone`
+ * (default UTC), so `2025-01-01` and `2025-01-01T00:00:00` are the same instant. The message names the option.
+ */
+export const parseTime = (raw: string, what: string, zone = 'UTC'): number => parseUserTime(raw, what, zone);
