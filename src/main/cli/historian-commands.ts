@@ -16,7 +16,8 @@ export const HISTORIAN_USAGE = `  simulate [--port 4840] [--assets N] [--days D]
          [--security-mode M] [--user NAME] [--profile NAME] [--save-profile NAME] [--trust-server] [--json]
   import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
          [--from <iso>] [--to <iso>] [--asset NAME] [--json]      $1 = from, $2 = to (timestamptz) in the query
-  import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--json]
+  import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--time-zone <IANA>] [--json]
+         times without an offset (here and in --from/--to) are read in --time-zone, default UTC
   Passwords come from --password-file or the PDM_PASSWORD environment variable, never from the command line.`;
 
 const fail = (message: string): never => {
@@ -71,6 +72,7 @@ const OPTIONS = {
   layout: { type: 'string' },
   asset: { type: 'string' },
   'asset-map': { type: 'string' },
+  'time-zone': { type: 'string' },
   'values-per-read': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -210,8 +212,8 @@ const importOpcua = async (values: Values) => {
   const { importOpcuaHistory } = await import('../core/historians/opcua/history-import.js');
   const settings = await opcuaSettings(values);
   const nodeIds = await tagList(values.tags);
-  const fromMs = values.from === undefined ? undefined : parseTime(values.from, '--from');
-  const toMs = values.to === undefined ? undefined : parseTime(values.to, '--to');
+  const fromMs = values.from === undefined ? undefined : parseTime(values.from, '--from', values['time-zone']);
+  const toMs = values.to === undefined ? undefined : parseTime(values.to, '--to', values['time-zone']);
   const json = values.json === true;
   await withWorkspace(values.workspace, async (ws) => {
     const connection = await connectOpcua({ ...settings, trustServerCertificate: values['trust-server'] === true });
@@ -274,8 +276,8 @@ const importSql = async (values: Values) => {
           ...(password !== undefined ? { password } : {}),
           query,
           layout,
-          fromMs: values.from === undefined ? undefined : parseTime(values.from, '--from'),
-          toMs: values.to === undefined ? undefined : parseTime(values.to, '--to'),
+          fromMs: values.from === undefined ? undefined : parseTime(values.from, '--from', values['time-zone']),
+          toMs: values.to === undefined ? undefined : parseTime(values.to, '--to', values['time-zone']),
           ...(values.asset !== undefined ? { asset: values.asset } : {}),
         },
         { isCancelled: cancel.isCancelled, progress: progressPrinter(json) },
@@ -297,7 +299,10 @@ const importEvents = async (values: Values, positionals: readonly string[]) => {
   const file = positionals[0] ?? fail('import events: name the work-order CSV file');
   const assetMap = values['asset-map'] === undefined ? {} : await readAssetMap(resolve(values['asset-map']));
   await withWorkspace(values.workspace, async (ws) => {
-    const result = await importWorkOrders(ws, resolve(file as string), { assetMap });
+    const result = await importWorkOrders(ws, resolve(file as string), {
+      assetMap,
+      ...(values['time-zone'] !== undefined ? { timeZone: values['time-zone'] } : {}),
+    });
     printResult(
       values.json === true,
       result,
