@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { signalColumns, type ImportPlan } from '../import/plan.js';
 import { quoteIdent, quoteLiteral, type Connection } from './database.js';
 import { readerRejectReasonSql, swallowedLinesSql } from './duckdb-errors.js';
-import { secondPassSql, timeSql, type TimeColumnType } from './time-sql.js';
+import { secondPassSql, timeSql, zoneHasTransitions, type TimeColumnType } from './time-sql.js';
 
 /**
  * Reading a file into the staging table every route ends in: one row per reading as found in the file, with
@@ -185,27 +185,32 @@ const unpivotWide = async (
   if (signalCols.length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
   const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
   const cells = cellIndex === null ? `[${signalCols.map((c) => `${quoteIdent(c)}::VARCHAR`).join(', ')}]` : 'cells';
-  const names = signalCols.map(quoteLiteral).join(', ');
-  const cell = cellIndex === null ? 'cells[i]' : `cells[[${cellIndex.join(', ')}][i]]`;
-  const value = cellNumber(plan, cell);
+  // (position in cells, signal name): every row is joined with it, one staged row per cell.
+  const columns = signalCols
+    .map((name, k) => `(${cellIndex === null ? k + 1 : (cellIndex[k] ?? 0)}, ${quoteLiteral(name)})`)
+    .join(', ');
   await step(
     `CREATE TEMP TABLE pdm_wide AS
      SELECT ${ordinal === null ? '' : `${ordinal} AS ord, `}${asset} AS asset, ${time.t} AS t, ${time.bad} AS tbad,
-            ${time.shift} AS shift, ${cells} AS cells
-     FROM ${source}`,
+            ${time.shift} AS shift, vals,
+            -- The text of the cells is kept only for rows with a cell to reject, for the reason.
+            CASE WHEN list_count(vals) < len(vals) THEN cells END AS cells
+     FROM (SELECT *, ${cells} AS cells, list_transform(${cells}, x -> ${cellNumber(plan, 'x')}) AS vals FROM ${source})`,
     0.1,
     0.45,
     'reading',
   );
   await step(
     `CREATE TEMP TABLE ${STAGE} AS
-     WITH src AS (SELECT ${ordinal === null ? 'rowid' : 'ord'} AS ord, asset, t, tbad, shift, [${names}] AS names, cells FROM pdm_wide)
-     SELECT asset, names[i] AS src_tag, t, ${value} AS value, NULL::UINTEGER AS quality,
-            CASE WHEN ${cell} IS NULL OR trim(${cell}) = '' THEN names[i] || ': empty'
-                 WHEN ${value} IS NULL THEN names[i] || ': "' || ${cell} || '" is not a number' END AS bad,
+     WITH src AS (SELECT ${ordinal === null ? 'rowid' : 'ord'} AS ord, asset, t, tbad, shift, vals, cells FROM pdm_wide),
+          cell AS (SELECT s.asset, n.name, s.t, s.shift, s.ord, s.vals[n.pos] AS value, s.cells[n.pos] AS text
+                   FROM src s CROSS JOIN (VALUES ${columns}) n(pos, name) WHERE s.tbad IS NULL)
+     SELECT asset, name AS src_tag, t, value, NULL::UINTEGER AS quality,
+            CASE WHEN value IS NOT NULL THEN NULL
+                 WHEN text IS NULL OR trim(text) = '' THEN name || ': empty'
+                 ELSE name || ': "' || text || '" is not a number' END AS bad,
             shift, ord
-     FROM src, range(1, ${signalCols.length + 1}) r(i)
-     WHERE tbad IS NULL
+     FROM cell
      UNION ALL
      SELECT asset, NULL, NULL, NULL, NULL, tbad, NULL, ord FROM src WHERE tbad IS NOT NULL`,
     0.45,
@@ -337,7 +342,10 @@ export const stageFile = async (ctx: StageContext): Promise<void> => {
       throw new Error(`unknown format ${String(unknown)}`);
     }
   }
-  await ctx.db.run(secondPassSql(STAGE, ordOf(ctx.plan)));
+  // Only wall-clock times in a zone with clock changes can repeat an hour.
+  if (ctx.plan.timeKind === 'timestamp' && zoneHasTransitions(ctx.plan.timeZone)) {
+    await ctx.db.run(secondPassSql(STAGE, ordOf(ctx.plan)));
+  }
 };
 
 /**

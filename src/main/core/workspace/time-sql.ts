@@ -70,9 +70,8 @@ const zoned = (plan: ImportPlan, local: string, raw: string): { t: string; bad: 
 
 const inRange = (t: string) => `(${t} >= ${MIN_TIME_US} AND ${t} < ${END_TIME_US})`;
 
-/** Text that ends in a UTC offset after a clock time: `...12:00Z`, `...12:00:00+01:00`. */
-const HAS_OFFSET = `'\\d:\\d\\d(:\\d\\d([.,]\\d+)?)?\\s*([Zz]|[+-]\\d\\d(:?\\d\\d)?)$'`;
-const OFFSET_HOURS = `'([+-])(\\d\\d):?(\\d\\d)?$'`;
+/** Offsets beyond ±18:00 are no clock's offset (the time rule refuses them too). */
+const MAX_OFFSET_US = 18 * 3600 * 1_000_000;
 
 /** The time expressions for `column` of the plan, as the reader delivers it. */
 export const timeSql = (plan: ImportPlan, column: string, type: TimeColumnType): TimeSql => {
@@ -94,9 +93,16 @@ export const timeSql = (plan: ImportPlan, column: string, type: TimeColumnType):
   if (type === 'timestamp') local = `epoch_us(${c})`;
   else if (plan.timestampFormat !== null) {
     const parsed = `TRY_STRPTIME(${c}, ${quoteLiteral(plan.timestampFormat)})`;
-    if (/%z|%Z/.test(plan.timestampFormat)) absolute = `epoch_us(${parsed}::TIMESTAMPTZ)`;
-    else local = `epoch_us(${parsed})`;
-    local ??= 'NULL::BIGINT';
+    if (/%z|%Z/.test(plan.timestampFormat)) {
+      // The format itself reads an offset: every time is absolute.
+      const t = `epoch_us(${parsed}::TIMESTAMPTZ)`;
+      return {
+        t: `CASE WHEN ${inRange(t)} THEN ${t} END`,
+        bad: `CASE WHEN ${t} IS NULL THEN ${cannotParse} WHEN NOT ${inRange(t)} THEN ${outOfRange} END`,
+        shift: 'NULL::BIGINT',
+      };
+    }
+    local = `epoch_us(${parsed})`;
   } else {
     local = `epoch_us(TRY_CAST(${c} AS TIMESTAMP))`;
     absolute = `epoch_us(TRY_CAST(${c} AS TIMESTAMPTZ))`;
@@ -109,18 +115,30 @@ export const timeSql = (plan: ImportPlan, column: string, type: TimeColumnType):
       shift: z.shift,
     };
   }
-  const withOffset = `regexp_matches(${raw}, ${HAS_OFFSET})`;
-  const offsetTooLarge = `coalesce(TRY_CAST(regexp_extract(${raw}, ${OFFSET_HOURS}, 2) AS INTEGER) * 60 + coalesce(TRY_CAST(nullif(regexp_extract(${raw}, ${OFFSET_HOURS}, 3), '') AS INTEGER), 0) > 1080, false)`;
+  // Both casts read the same text: TIMESTAMP keeps the wall clock and ignores an offset, TIMESTAMPTZ applies it
+  // (the import session's zone is UTC). They differ exactly when the text carries a non-zero offset; a zero offset
+  // is found by its spelling. No regular expression per row: this runs on every reading of a file.
+  const hasOffset = `(${local} <> ${absolute} OR ends_with(${raw}, 'Z') OR ends_with(${raw}, 'z') OR contains(${raw}, '+00') OR contains(${raw}, '-00'))`;
+  const offsetTooLarge = `abs(${local} - ${absolute}) > ${MAX_OFFSET_US}`;
+  // In UTC a naive time and its absolute reading agree: no need to tell them apart.
+  const utc = !zoneHasTransitions(plan.timeZone) && (segmentsOf(plan.timeZone)[0]?.offset ?? 0) === 0;
+  if (utc) {
+    return {
+      t: `CASE WHEN ${inRange(local)} AND NOT ${offsetTooLarge} AND ${inRange(absolute)} THEN ${absolute} END`,
+      bad: `CASE WHEN ${local} IS NULL OR ${absolute} IS NULL THEN ${cannotParse}
+                 WHEN ${offsetTooLarge} THEN 'time: "' || ${raw} || '": the offset is out of range (at most ±18:00)'
+                 WHEN NOT ${inRange(local)} OR NOT ${inRange(absolute)} THEN ${outOfRange} END`,
+      shift: 'NULL::BIGINT',
+    };
+  }
+  const t = `CASE WHEN ${hasOffset} THEN ${absolute} ELSE ${z.t} END`;
   return {
-    t: `CASE WHEN ${withOffset} THEN (CASE WHEN NOT ${offsetTooLarge} AND ${inRange(absolute)} THEN ${absolute} END)
-             WHEN ${inRange(local)} THEN ${z.t} END`,
-    bad: `CASE WHEN ${withOffset} THEN (CASE WHEN ${offsetTooLarge} THEN 'time: "' || ${raw} || '": the offset is out of range (at most ±18:00)'
-                                          WHEN ${absolute} IS NULL THEN ${cannotParse}
-                                          WHEN NOT ${inRange(absolute)} THEN ${outOfRange} END)
-               WHEN ${local} IS NULL THEN ${cannotParse}
-               WHEN NOT ${inRange(local)} THEN ${outOfRange}
-               ELSE ${z.bad} END`,
-    shift: `CASE WHEN NOT ${withOffset} THEN ${z.shift} END`,
+    t: `CASE WHEN ${inRange(local)} AND NOT ${offsetTooLarge} AND ${inRange(absolute)} THEN ${t} END`,
+    bad: `CASE WHEN ${local} IS NULL OR ${absolute} IS NULL THEN ${cannotParse}
+               WHEN ${offsetTooLarge} THEN 'time: "' || ${raw} || '": the offset is out of range (at most ±18:00)'
+               WHEN NOT ${inRange(local)} OR NOT ${inRange(absolute)} THEN ${outOfRange}
+               WHEN NOT ${hasOffset} THEN ${z.bad} END`,
+    shift: `CASE WHEN NOT ${hasOffset} THEN ${z.shift} END`,
   };
 };
 
