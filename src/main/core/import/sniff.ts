@@ -231,6 +231,10 @@ export const sniffText = (sample: string, expected?: ImportFormat, chosenDelimit
       `line 1: column${unnamed.length > 1 ? 's' : ''} ${unnamed.join(', ')} ha${unnamed.length > 1 ? 've' : 's'} no name; named ${unnamed.map((i) => `"column${i}"`).join(', ')}`,
     );
   }
+  const binary = first.findIndex((name) => name.includes('\u0000'));
+  if (binary >= 0) {
+    throw new Error(`line 1: the name of column ${binary + 1} contains a NUL byte (binary data in a text file)`);
+  }
   const repeated = first.find((name, i) => first.indexOf(name) !== i);
   if (repeated !== undefined) {
     throw new Error(

@@ -88,6 +88,9 @@ const csvOptions = (
 
 const BOM = 'chr(65279)';
 
+/** A SQL literal of file text: a NUL byte (binary data in a text file) cannot be in SQL text, so it shows as \0. */
+const textLiteral = (value: string): string => quoteLiteral(value.replaceAll('\u0000', '\\0'));
+
 /**
  * A long CSV read as (asset, src_tag, t, value, quality, bad, shift) rows; without an ingest id, a survey that
  * records no rejects.
@@ -108,6 +111,8 @@ export const longCsvRows = (plan: ImportPlan, source: string, ingestId: number |
             ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
             CASE WHEN contains(coalesce(${tag}, ''), ${BOM})
                  THEN ${quoteLiteral(`${tagColumn}: the line starts with a byte-order mark (U+FEFF), as where two files were joined; remove it`)}
+                 WHEN contains(coalesce(${tag}, ''), chr(0))
+                 THEN ${quoteLiteral(`${tagColumn}: contains a NUL byte (binary data in a text file)`)}
                  ELSE ${time.bad} END AS bad,
             ${time.shift} AS shift
      FROM read_csv(${csvOptions(plan, source, ingestId, types)})`;
@@ -270,7 +275,7 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
     const lineNo = i + 1;
     const reject = (field: string | null, reason: string) =>
       rejects.push(
-        `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`,
+        `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${textLiteral(reason)}, ${textLiteral(raw.slice(0, 2000))})`,
       );
     if (fields.length !== CMAPSS_FIELDS) {
       reject(null, `expected ${CMAPSS_FIELDS} fields, found ${fields.length}`);
@@ -409,7 +414,7 @@ export const rejectBlankedLines = async (
 ): Promise<void> => {
   const rows = [...removed].map(
     ([line, raw]) =>
-      `(${ingestId}, ${quoteLiteral(plan.file)}, ${line}, NULL, ${quoteLiteral('a quote (") opens in this line and never closes; the lines after it were read on their own')}, ${quoteLiteral(raw)})`,
+      `(${ingestId}, ${quoteLiteral(plan.file)}, ${line}, NULL, ${quoteLiteral('a quote (") opens in this line and never closes; the lines after it were read on their own')}, ${textLiteral(raw)})`,
   );
   await addPendingRejects(db, rows);
 };
@@ -555,7 +560,7 @@ const collectStageRejects = async (
             ? null
             : (named ?? (row.src_tag === null ? tagColumn : (plan.valueColumn ?? row.src_tag)));
       const reason = row.bad ?? (row.src_tag === null ? `${tagColumn}: empty` : `${field}: empty`);
-      return `(${ingestId}, ${quoteLiteral(plan.file)}, ${mapLine(row.ord)}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, NULL)`;
+      return `(${ingestId}, ${quoteLiteral(plan.file)}, ${mapLine(row.ord)}, ${field === null ? 'NULL' : textLiteral(field)}, ${textLiteral(reason)}, NULL)`;
     });
     for (let start = 0; start < rows.length; start += 1000) {
       await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);

@@ -206,6 +206,23 @@ describe('hostile files: no hang, no internals in messages', () => {
     ]);
   });
 
+  it('a NUL byte in a tag or a time: the line is rejected in words (never our SQL); in a column name: refused', async () => {
+    const summary = await tw.ingest(await write(hostile.nulInTagAndTime()));
+    expect(summary).toMatchObject({ values: 18, rejected: 2, signals: 1 });
+    const rejects = await rejectsOf(summary);
+    expect(rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [4, 'tag', 'tag: contains a NUL byte (binary data in a text file)'],
+      [7, 'time', 'time: cannot parse "2024-02-01T00:00\\0:05Z"'],
+    ]);
+    const header = await write({
+      name: 'nul-header.csv',
+      content: Buffer.from('time,A\u0000B\n2024-01-01T00:00:00Z,1\n'),
+    });
+    expect(await refusal(header)).toBe(
+      `${header}: line 1: the name of column 2 contains a NUL byte (binary data in a text file)`,
+    );
+  });
+
   it('a byte-order mark on a later line: that line is rejected naming the mark, no invisible second tag', async () => {
     const summary = await tw.ingest(await write(hostile.laterBom()));
     expect(summary).toMatchObject({ values: 19, rejected: 1, signals: 1 });
