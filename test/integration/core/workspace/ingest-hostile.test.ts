@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestSummary, Reject } from '../../../../src/shared/domain.js';
-import { hostile, longRows, type HostileFile } from '../../../fixtures/hostile/corpus.js';
+import { hostile, longRows, mutatedFiles, type HostileFile } from '../../../fixtures/hostile/corpus.js';
+import { seededRandom } from '../../../../src/shared/seeded-random.js';
 import { openTempWorkspace, type TempWorkspace } from './helpers.js';
 
 /**
@@ -281,4 +282,23 @@ describe('hostile files: no hang, no internals in messages', () => {
       `${path}: time column "time": day/month order is ambiguous (no day above 12 in the sample; "01/02/2024 10:00:00" is read as day/month); check the timestamp format`,
     ]);
   });
+});
+
+describe('hostile files: seeded mutations', () => {
+  it('30 mutated long and wide CSVs: each imports with its rejects in words, or is refused in words naming the file', async () => {
+    for (const file of mutatedFiles(seededRandom(20241027), 30)) {
+      const path = await write(file);
+      const outcome = await tw.ingest(path).then(
+        (summary) => ({ summary, error: null }),
+        (error: unknown) => ({ summary: null, error: error as Error }),
+      );
+      if (outcome.error !== null) {
+        expect(outcome.error.message.startsWith(path), outcome.error.message).toBe(true);
+        expect(outcome.error.message).not.toMatch(INTERNALS);
+        expect(outcome.error.message).not.toMatch(/cannot be read as/);
+      } else {
+        expectUserWords(await rejectsOf(outcome.summary));
+      }
+    }
+  }, 180_000);
 });
