@@ -24,21 +24,23 @@ export const directStopOf = (error: unknown): DirectStop | null => {
   return null;
 };
 
-/** What a failed CSV read means, in terms the importer can act on. */
-export type CsvReadFailure =
-  { readonly kind: 'mixed line endings' } | { readonly kind: 'not utf-8' } | { readonly kind: 'other' };
+/** What a failed read or statement means, in terms the importer can act on. */
+export type CsvReadFailure = {
+  readonly kind: 'mixed line endings' | 'not utf-8' | 'out of memory' | 'other';
+};
 
 export const csvReadFailureOf = (error: unknown): CsvReadFailure => {
   const text = messageOf(error);
   // Lines ending partly in CRLF and partly in LF drive DuckDB's strict CSV state machine into this state.
   if (/state machine reached an invalid state/i.test(text)) return { kind: 'mixed line endings' };
   if (/invalid unicode|not utf-8 encoded/i.test(text)) return { kind: 'not utf-8' };
+  if (/^Out of Memory Error/i.test(text)) return { kind: 'out of memory' };
   return { kind: 'other' };
 };
 
 /** True when the message is DuckDB's, not one of ours: such text must not reach the user. */
 export const isEngineMessage = (error: unknown): boolean =>
-  /^(Invalid Input|Binder|Parser|Conversion|Catalog|Internal|Out of Range|Constraint|IO|Not implemented|INTERNAL|Invalid Error|Invalid Configuration) Error/i.test(
+  /^(Invalid Input|Binder|Parser|Conversion|Catalog|Internal|Out of Range|Out of Memory|Constraint|IO|Not implemented|INTERNAL|Invalid Error|Invalid Configuration|Serialization|Dependency|Transaction|Permission) Error/i.test(
     messageOf(error),
   ) || messageOf(error).includes(STOP_PREFIX);
 

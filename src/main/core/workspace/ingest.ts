@@ -311,13 +311,18 @@ const inUserWords = async (error: unknown, plan: ImportPlan): Promise<Error> => 
     }
     case 'not utf-8':
       return new Error(`${plan.file}: the file is not UTF-8 text; save it as UTF-8`, { cause: error });
+    case 'out of memory':
+      return new Error(
+        `${plan.file}: the import ran out of memory; close other imports or training runs, or split the file`,
+        { cause: error },
+      );
     case 'other':
       return new Error(
         `${plan.file}: cannot be read as ${plan.format} (check the format, delimiter and time column in the preview)`,
         { cause: error },
       );
     default: {
-      const unknown: never = failure;
+      const unknown: never = failure.kind;
       throw new Error(`unknown failure ${String(unknown)}`);
     }
   }

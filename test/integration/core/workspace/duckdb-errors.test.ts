@@ -82,6 +82,25 @@ describe('DuckDB error adapter', () => {
     expect(csvReadFailureOf(error)).toEqual({ kind: 'not utf-8' });
   });
 
+  it('recognises running out of memory', async () => {
+    // An instance of its own: the memory limit is instance-wide.
+    const small = await DuckDBInstance.create(':memory:', { memory_limit: '2MB' });
+    const connection = await small.connect();
+    try {
+      const error = await connection
+        .run(`CREATE TEMP TABLE big AS SELECT i, md5(i::VARCHAR) FROM range(3000000) r(i) ORDER BY 2`)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(csvReadFailureOf(error)).toEqual({ kind: 'out of memory' });
+      expect(isEngineMessage(error)).toBe(true);
+    } finally {
+      connection.closeSync();
+      small.closeSync();
+    }
+  });
+
   it('flags engine text (Binder, Parser, Conversion errors) so it never reaches the user as is', async () => {
     expect(isEngineMessage(await failureOf(`SELECT no_such_column FROM range(1)`))).toBe(true);
     expect(isEngineMessage(await failureOf(`SELEC 1`))).toBe(true);
