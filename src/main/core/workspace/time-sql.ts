@@ -77,7 +77,11 @@ const MAX_OFFSET_US = 18 * 3600 * 1_000_000;
 export const timeSql = (plan: ImportPlan, column: string, type: TimeColumnType): TimeSql => {
   const c = quoteIdent(column);
   const raw = `coalesce(${timeText(column)}, '')`;
-  const cannotParse = `'time: cannot parse "' || ${raw} || '"${plan.timestampFormat !== null && type === 'text' ? ` with format ${plan.timestampFormat.replaceAll("'", "''")}` : ''}'`;
+  const parseFailure = `'time: cannot parse "' || ${raw} || '"${plan.timestampFormat !== null && type === 'text' ? ` with format ${plan.timestampFormat.replaceAll("'", "''")}` : ''}'`;
+  // An invisible byte-order mark (two files joined) would make the quoted text look fine: name it.
+  const cannotParse = `CASE WHEN contains(${raw}, chr(65279))
+    THEN ${quoteLiteral(`${column}: the line starts with a byte-order mark (U+FEFF), as where two files were joined; remove it`)}
+    ELSE ${parseFailure} END`;
   const outOfRange = `'time: "' || ${raw} || '" is out of range (years 1-9999)'`;
   if (plan.timeKind === 'cycle' || type === 'integer') {
     const t = `TRY_CAST(${c} AS BIGINT)`;

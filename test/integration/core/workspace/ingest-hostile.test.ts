@@ -232,6 +232,15 @@ describe('hostile files: no hang, no internals in messages', () => {
     expect(rejects[0]?.reason).toMatch(/byte-order mark \(U\+FEFF\), as where two files were joined/);
   });
 
+  it('a byte-order mark before a time in a wide CSV: the line is rejected naming the mark', async () => {
+    const summary = await tw.ingest(await write(hostile.laterBomWide()));
+    expect(summary).toMatchObject({ values: 3, rejected: 1 });
+    const rejects = await rejectsOf(summary);
+    expect(rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [4, 'time', 'time: the line starts with a byte-order mark (U+FEFF), as where two files were joined; remove it'],
+    ]);
+  });
+
   it('empty column names: named after their position, with a warning', async () => {
     const summary = await tw.ingest(await write(hostile.emptyColumnNames()));
     expect(summary).toMatchObject({ values: 9, rejected: 0 });
