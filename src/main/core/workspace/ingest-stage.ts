@@ -43,6 +43,8 @@ const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/;
  */
 export const readsTimeNatively = (plan: ImportPlan): boolean => {
   if (plan.timeKind !== 'timestamp' || plan.format === 'parquet') return false;
+  // In a zone with clock changes a skipped time is rejected quoting the file's text, which a parsed column lost.
+  if (zoneHasTransitions(plan.timeZone)) return false;
   const index = plan.header.indexOf(plan.timeColumn);
   return !plan.sampleRows.some((row) => OFFSET_SUFFIX.test(row[index] ?? ''));
 };
@@ -127,10 +129,49 @@ const cellNumber = (plan: ImportPlan, cell: string): string =>
   plan.decimal === ',' ? `TRY_CAST(replace(trim(${cell}), ',', '.') AS DOUBLE)` : `TRY_CAST(trim(${cell}) AS DOUBLE)`;
 
 /**
+ * Files up to this many columns are read first by the CSV reader's own number parser (about twice as fast as
+ * casting text); wider ones, and files with a cell that is not a number, are read line by line as text.
+ */
+const TYPED_WIDE_COLUMNS = 1000;
+
+/**
+ * A wide CSV: the fast typed read when it is exact, else the line-wise read. The typed reader rejects a whole row
+ * for one bad cell, so a file where it does that is read again line by line, where each cell stands alone.
+ */
+const stageWideCsv = async (ctx: StageContext): Promise<void> => {
+  const { db, plan, ingestId, source, step } = ctx;
+  if (plan.header.length > TYPED_WIDE_COLUMNS) return stageWideCsvLines(ctx);
+  const types: Record<string, string> = {};
+  for (const name of plan.header) types[name] = 'DOUBLE';
+  types[plan.timeColumn] = timeColumnType(plan);
+  if (plan.assetColumn !== null) types[plan.assetColumn] = 'VARCHAR';
+  const signalCols = signalColumns(plan);
+  await keepWide(
+    plan,
+    step,
+    `read_csv(${csvOptions(plan, source, ingestId, types)})`,
+    null,
+    csvTimeSql(plan),
+    `[${signalCols.map(quoteIdent).join(', ')}]::DOUBLE[]`,
+    'NULL::VARCHAR[]',
+  );
+  const badCells = await db.all(
+    `SELECT 1 FROM pdm_rej_errors_${ingestId} WHERE error_type = 'CAST' AND column_name <> $1 LIMIT 1`,
+    [plan.timeColumn],
+  );
+  if (badCells.length > 0) {
+    await db.run('DROP TABLE pdm_wide');
+    await dropReaderRejects(db, ingestId);
+    return stageWideCsvLines(ctx);
+  }
+  await unpivotKept(plan, step, null, null);
+};
+
+/**
  * A wide CSV is read line by line as text and split in SQL: the CSV reader keeps a buffer per column, and
  * 10,000 columns ran out of memory for three rows. Fields follow RFC 4180 quoting within a line.
  */
-const stageWideCsv = async ({ plan, ingestId, source, step }: StageContext): Promise<void> => {
+const stageWideCsvLines = async ({ plan, ingestId, source, step }: StageContext): Promise<void> => {
   const d = plan.delimiter;
   const dRe = d === '|' ? '\\|' : d;
   const field = `("(?:[^"]|"")*"|[^"${d === '\t' ? '\t' : d}]*)${dRe}`;
@@ -187,24 +228,50 @@ const unpivotWide = async (
   cellIndex: readonly number[] | null,
 ): Promise<void> => {
   const signalCols = signalColumns(plan);
-  if (signalCols.length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
-  const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
   const cells = cellIndex === null ? `[${signalCols.map((c) => `${quoteIdent(c)}::VARCHAR`).join(', ')}]` : 'cells';
-  // (position in cells, signal name): every row is joined with it, one staged row per cell.
-  const columns = signalCols
-    .map((name, k) => `(${cellIndex === null ? k + 1 : (cellIndex[k] ?? 0)}, ${quoteLiteral(name)})`)
-    .join(', ');
+  await keepWide(plan, step, source, ordinal, time, `list_transform(${cells}, x -> ${cellNumber(plan, 'x')})`, cells);
+  await unpivotKept(plan, step, ordinal, cellIndex);
+};
+
+/**
+ * Keep a wide source as one row per source row: time, the cells as numbers (`vals`) and, only for rows with a
+ * cell to reject, the cells' text for the reason.
+ */
+const keepWide = async (
+  plan: ImportPlan,
+  step: StageContext['step'],
+  source: string,
+  ordinal: string | null,
+  time: ReturnType<typeof timeSql>,
+  vals: string,
+  cells: string,
+): Promise<void> => {
+  if (signalColumns(plan).length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
+  const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
   await step(
     `CREATE TEMP TABLE pdm_wide AS
      SELECT ${ordinal === null ? '' : `${ordinal} AS ord, `}${asset} AS asset, ${time.t} AS t, ${time.bad} AS tbad,
-            ${time.shift} AS shift, vals,
-            -- The text of the cells is kept only for rows with a cell to reject, for the reason.
-            CASE WHEN list_count(vals) < len(vals) THEN cells END AS cells
-     FROM (SELECT *, ${cells} AS cells, list_transform(${cells}, x -> ${cellNumber(plan, 'x')}) AS vals FROM ${source})`,
+            ${time.shift} AS shift, pdm_vals AS vals,
+            CASE WHEN list_count(pdm_vals) < len(pdm_vals) THEN pdm_cells END AS cells
+     FROM (SELECT *, ${cells} AS pdm_cells, ${vals} AS pdm_vals FROM ${source})`,
     0.1,
     0.45,
     'reading',
   );
+};
+
+/** The kept wide rows into the staging layout, one row per cell (see `unpivotWide`). */
+const unpivotKept = async (
+  plan: ImportPlan,
+  step: StageContext['step'],
+  ordinal: string | null,
+  cellIndex: readonly number[] | null,
+): Promise<void> => {
+  const signalCols = signalColumns(plan);
+  // (position in vals and cells, signal name): every row is joined with it, one staged row per cell.
+  const columns = signalCols
+    .map((name, k) => `(${cellIndex === null ? k + 1 : (cellIndex[k] ?? 0)}, ${quoteLiteral(name)})`)
+    .join(', ');
   await step(
     `CREATE TEMP TABLE ${STAGE} AS
      WITH src AS (SELECT ${ordinal === null ? 'rowid' : 'ord'} AS ord, asset, t, tbad, shift, vals, cells FROM pdm_wide),
