@@ -1,38 +1,15 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { signalColumns, type ImportPlan } from '../import/plan.js';
-import { quoteIdent, quoteLiteral, type Connection } from './database.js';
-import { readerRejectReasonSql, swallowedLinesSql } from './duckdb-errors.js';
+import { quoteIdent, quoteLiteral } from './database.js';
+import { addPendingRejects, dropReaderRejects, ordOf, STAGE, textLiteral, type StageContext } from './stage-table.js';
 import { secondPassSql, timeSql, zoneHasTransitions, type TimeColumnType } from './time-sql.js';
 
 /**
- * Reading a file into the staging table every route ends in: one row per reading as found in the file, with
- * `bad` holding the reason (user's words) for a row or cell that cannot be stored, so it is rejected with its
- * line rather than dropped, and `shift` marking repeated autumn wall-clock times until file order resolves them.
+ * Reading a file into the staging table (see stage-table.ts), one reader per format: long and wide CSV,
+ * Parquet, C-MAPSS text.
  */
-export const STAGE = 'pdm_stage';
-export const PENDING_REJECTS = 'pdm_pending_rejects';
-
-export interface StageContext {
-  readonly db: Connection;
-  readonly plan: ImportPlan;
-  readonly ingestId: number;
-  /** The file DuckDB reads: the plan's file, or a copy with unreadable lines blanked out (same line numbers). */
-  readonly source: string;
-  /** Run one long statement while reporting DuckDB's progress into [from, to] of the file's bar. */
-  readonly step: (sql: string, from: number, to: number, message: string) => Promise<number>;
-}
-
-/**
- * The expression for a staged reading's source row (0-based, file order, accepted rows only). Long CSV uses the
- * staging table's rowid, which is free: the table is created before the import transaction opens (inside it,
- * row ids are transaction-local numbers far above 2^53) and DuckDB keeps insertion order. The other readers
- * stage one row per value, so they carry the source row as a column.
- */
-export const ordOf = (plan: ImportPlan): string => (plan.format === 'long-csv' ? 'rowid' : 'ord');
 
 const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -89,9 +66,6 @@ const csvOptions = (
 };
 
 const BOM = 'chr(65279)';
-
-/** A SQL literal of file text: a NUL byte (binary data in a text file) cannot be in SQL text, so it shows as \0. */
-const textLiteral = (value: string): string => quoteLiteral(value.replaceAll('\u0000', '\\0'));
 
 /**
  * A long CSV read as (asset, src_tag, t, value, quality, bad, shift) rows; without an ingest id, a survey that
@@ -386,14 +360,6 @@ const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> 
   await addPendingRejects(db, rejects);
 };
 
-/** Rejects found before the import transaction, held aside until it copies them: a failed import records nothing. */
-const addPendingRejects = async (db: Connection, rows: readonly string[]): Promise<void> => {
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
-  for (let start = 0; start < rows.length; start += 1000) {
-    await db.run(`INSERT INTO ${PENDING_REJECTS} VALUES ${rows.slice(start, start + 1000).join(', ')}`);
-  }
-};
-
 /** Fill the staging table from the file, by format; then resolve repeated autumn times in file order. */
 export const stageFile = async (ctx: StageContext): Promise<void> => {
   switch (ctx.plan.format) {
@@ -418,222 +384,4 @@ export const stageFile = async (ctx: StageContext): Promise<void> => {
   if (ctx.plan.timeKind === 'timestamp' && zoneHasTransitions(ctx.plan.timeZone)) {
     await ctx.db.run(secondPassSql(STAGE, ordOf(ctx.plan)));
   }
-};
-
-/**
- * Lines whose unclosed quote swallowed the lines after it in the last read (their reader reject spans several
- * lines). The caller blanks them in a copy and reads again, so the swallowed lines are stored or rejected one by one.
- */
-export const swallowingLines = async (db: Connection, ingestId: number): Promise<number[]> => {
-  const errors = `pdm_rej_errors_${ingestId}`;
-  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
-  if (exists.length === 0) return [];
-  const rows = await db.all<{ line: number }>(
-    `SELECT DISTINCT line FROM ${errors} WHERE ${swallowedLinesSql} ORDER BY 1`,
-  );
-  return rows.map((r) => r.line);
-};
-
-/**
- * Copy `file` with the given lines emptied (their line breaks kept, so every other line keeps its number);
- * returns the copy's path and the emptied lines' text. The caller removes the copy's folder.
- */
-export const blankLines = async (
-  file: string,
-  lines: ReadonlySet<number>,
-): Promise<{ copy: string; folder: string; removed: Map<number, string> }> => {
-  const folder = await mkdtemp(join(tmpdir(), 'pdm-blanked-'));
-  const copy = join(folder, 'file.csv');
-  const out = createWriteStream(copy);
-  const removed = new Map<number, string>();
-  let line = 1;
-  let kept: Buffer[] = [];
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
-    const bytes = chunk as Buffer;
-    let pos = 0;
-    for (;;) {
-      const newline = bytes.indexOf(10, pos);
-      const end = newline < 0 ? bytes.length : newline;
-      if (lines.has(line)) kept.push(bytes.subarray(pos, end));
-      else if (!out.write(bytes.subarray(pos, end))) await new Promise<void>((r) => out.once('drain', () => r()));
-      if (newline < 0) break;
-      if (lines.has(line)) {
-        removed.set(line, Buffer.concat(kept).toString('utf8').replace(/\r$/, '').slice(0, 2000));
-        kept = [];
-      }
-      out.write('\n');
-      line++;
-      pos = newline + 1;
-    }
-  }
-  if (kept.length > 0) removed.set(line, Buffer.concat(kept).toString('utf8').slice(0, 2000));
-  out.end();
-  await finished(out);
-  return { copy, folder, removed };
-};
-
-/** Reject lines blanked out before the final read, with their original text. */
-export const rejectBlankedLines = async (
-  db: Connection,
-  plan: ImportPlan,
-  ingestId: number,
-  removed: ReadonlyMap<number, string>,
-): Promise<void> => {
-  const rows = [...removed].map(
-    ([line, raw]) =>
-      `(${ingestId}, ${quoteLiteral(plan.file)}, ${line}, NULL, ${quoteLiteral('a quote (") opens in this line and never closes; the lines after it were read on their own')}, ${textLiteral(raw)})`,
-  );
-  await addPendingRejects(db, rows);
-};
-
-/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected or skipped while parsing. */
-export const lineOfRow = (k: number, headerLines: number, skippedLines: readonly number[]): number => {
-  let line = headerLines + 1 + k;
-  for (const r of skippedLines) {
-    if (r <= line) line++;
-    else break;
-  }
-  return line;
-};
-
-/** `lineOfRow` for increasing k, in amortised constant time (a file may have millions of skipped lines). */
-const rowLineMapper = (headerLines: number, skippedLines: readonly number[]): ((k: number) => number) => {
-  let consumed = 0;
-  return (k) => {
-    let line = headerLines + 1 + k + consumed;
-    while (consumed < skippedLines.length && (skippedLines[consumed] ?? Infinity) <= line) {
-      consumed++;
-      line++;
-    }
-    return line;
-  };
-};
-
-/** 1-based numbers of the empty lines of a file: DuckDB's CSV reader skips them without a trace. */
-export const emptyLines = async (file: string): Promise<number[]> => {
-  const found: number[] = [];
-  let line = 1;
-  let content = false;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
-    const bytes = chunk as Buffer;
-    let pos = 0;
-    for (;;) {
-      const newline = bytes.indexOf(10, pos);
-      const end = newline < 0 ? bytes.length : newline;
-      for (let i = pos; i < end && !content; i++) if (bytes[i] !== 13) content = true;
-      if (newline < 0) break;
-      if (!content) found.push(line);
-      line++;
-      content = false;
-      pos = newline + 1;
-    }
-  }
-  return found;
-};
-
-/** Move the reader's own rejects (bad casts, wrong column counts) into `rejects`, in the user's words; returns their lines. */
-export const collectReaderRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<number[]> => {
-  const errors = `pdm_rej_errors_${ingestId}`;
-  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
-  const structural: number[] = [];
-  if (exists.length > 0) {
-    await db.run(
-      `INSERT INTO rejects
-       SELECT $1, $2, line, column_name, ${readerRejectReasonSql(plan.timeColumn, plan.timestampFormat, plan.qualityColumn)},
-              csv_line
-       FROM ${errors}`,
-      [ingestId, plan.file],
-    );
-    const lines = await db.all<{ line: number }>(`SELECT DISTINCT line FROM ${errors} ORDER BY line`);
-    structural.push(...lines.map((l) => l.line));
-    await db.run(`DROP TABLE ${errors}`);
-    await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
-  }
-  return structural;
-};
-
-/** Drop what an abandoned read left in the reader's reject tables, so the next read starts clean. */
-export const dropReaderRejects = async (db: Connection, ingestId: number): Promise<void> => {
-  await db.run(`DROP TABLE IF EXISTS pdm_rej_errors_${ingestId}`);
-  await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
-};
-
-const collectCsvRejects = async (ctx: StageContext): Promise<void> => {
-  const { db, plan, ingestId, source } = ctx;
-  const structural = await collectReaderRejects(db, plan, ingestId);
-  await collectStageRejects(db, plan, ingestId, async () => {
-    const skipped = [...new Set([...structural, ...(await emptyLines(source))])].sort((a, b) => a - b);
-    return rowLineMapper(plan.hasHeader ? 1 : 0, skipped);
-  });
-};
-
-/** Move every reject found while staging into `rejects` (inside the import transaction). */
-export const collectRejects = async (ctx: StageContext): Promise<void> => {
-  const { db, plan, ingestId } = ctx;
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
-  await db.run(`INSERT INTO rejects SELECT * FROM ${PENDING_REJECTS}`);
-  switch (plan.format) {
-    case 'long-csv':
-    case 'wide-csv':
-      return collectCsvRejects(ctx);
-    case 'parquet':
-      return collectStageRejects(db, plan, ingestId, async () => (ord) => ord + 1);
-    case 'cmapss':
-      return;
-    default: {
-      const unknown: never = plan.format;
-      throw new Error(`unknown format ${String(unknown)}`);
-    }
-  }
-};
-
-/** A staged reading that cannot be stored: time or value did not parse, or it names no tag. */
-const BAD_STAGE_ROW = 'bad IS NOT NULL OR value IS NULL OR t IS NULL OR src_tag IS NULL';
-
-/** Rows whose time, value or tag is unusable: move them from the staging table to rejects, with their line. */
-const collectStageRejects = async (
-  db: Connection,
-  plan: ImportPlan,
-  ingestId: number,
-  lineMapper: () => Promise<(ord: number) => number>,
-): Promise<void> => {
-  const PAGE = 50_000;
-  // Reasons start with the column they are about ("B: empty"); the longest column name that fits wins.
-  const byLength = [...plan.header].sort((a, b) => b.length - a.length);
-  const fieldOfReason = (reason: string): string | undefined => byLength.find((h) => reason.startsWith(`${h}:`));
-  let lineOf: ((ord: number) => number) | null = null;
-  const tagColumn = plan.tagColumn ?? 'tag';
-  for (let afterOrd = -1; ;) {
-    // Pages in increasing ord: the line mapper walks forward only.
-    const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null }>(
-      `SELECT ${ordOf(plan)} AS ord, bad, src_tag FROM ${STAGE}
-       WHERE (${BAD_STAGE_ROW}) AND ${ordOf(plan)} > $1 ORDER BY 1, src_tag LIMIT ${PAGE}`,
-      [afterOrd],
-    );
-    const last = bad[bad.length - 1];
-    if (last === undefined) break;
-    // A page never splits one source row's cells, so the next page starts after it.
-    const complete = bad.length < PAGE ? bad : bad.filter((row) => row.ord !== last.ord);
-    const page = complete.length > 0 ? complete : bad;
-    afterOrd = page[page.length - 1]?.ord ?? last.ord;
-    lineOf ??= await lineMapper();
-    const mapLine = lineOf;
-    const rows = page.map((row) => {
-      const named = row.bad === null ? undefined : fieldOfReason(row.bad);
-      const field =
-        row.bad?.startsWith('time:') === true
-          ? plan.timeColumn
-          : row.bad?.startsWith('expected ') === true
-            ? null
-            : (named ?? (row.src_tag === null ? tagColumn : (plan.valueColumn ?? row.src_tag)));
-      const reason = row.bad ?? (row.src_tag === null ? `${tagColumn}: empty` : `${field}: empty`);
-      return `(${ingestId}, ${quoteLiteral(plan.file)}, ${mapLine(row.ord)}, ${field === null ? 'NULL' : textLiteral(field)}, ${textLiteral(reason)}, NULL)`;
-    });
-    for (let start = 0; start < rows.length; start += 1000) {
-      await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);
-    }
-    if (bad.length < PAGE) break;
-  }
-  if (lineOf === null) return;
-  await db.run(`DELETE FROM ${STAGE} WHERE ${BAD_STAGE_ROW}`);
 };

@@ -10,18 +10,14 @@ import {
   blankLines,
   collectReaderRejects,
   collectRejects,
-  dropReaderRejects,
-  longCsvRows,
-  ordOf,
-  PENDING_REJECTS,
   rejectBlankedLines,
-  STAGE,
-  stageFile,
   swallowingLines,
-  type StageContext,
-} from './ingest-stage.js';
+} from './ingest-rejects.js';
+import { longCsvRows, stageFile } from './ingest-stage.js';
+import { dropReaderRejects, ordOf, PENDING_REJECTS, STAGE, type StageContext } from './stage-table.js';
 
-export { emptyLines, lineOfRow, readsTimeNatively } from './ingest-stage.js';
+export { emptyLines, lineOfRow } from './ingest-rejects.js';
+export { readsTimeNatively } from './ingest-stage.js';
 
 export const DUPLICATE_RULE =
   'one reading per signal and time: a reading already in the workspace is kept, and within a file the first row wins';
