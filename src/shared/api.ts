@@ -137,7 +137,12 @@ export const apiMethods = {
   deleteEvent: method(z.object({ id: z.number().int().nonnegative() }), z.object({ deleted: z.boolean() })),
   /** Work orders from a CMMS CSV export; assetMap maps CMMS asset names to workspace assets. */
   importEventsFile: method(
-    z.object({ path: AbsolutePath, assetMap: z.record(z.string().max(200), z.string().max(200)).optional() }),
+    z.object({
+      path: AbsolutePath,
+      assetMap: z.record(z.string().max(200), z.string().max(200)).optional(),
+      /** IANA zone for times without an offset (the one time rule); default UTC. */
+      timeZone: z.string().min(1).max(100).optional(),
+    }),
     EventsImportResultSchema,
   ),
   /** Historizing variables of an OPC UA server. Untrusted certificate: error code 'untrusted-certificate'. */

@@ -96,6 +96,8 @@ export const IngestFileResultSchema = z.object({
   signalIds: z.array(z.number().int()),
   previouslyImported: z.boolean(),
   seconds: z.number(),
+  /** What the user should know about this file though nothing was lost (encoding assumed, asset shared, ...). */
+  warnings: z.array(z.string()).optional(),
 });
 export type IngestFileResult = z.infer<typeof IngestFileResultSchema>;
 
@@ -109,6 +111,8 @@ export const IngestSummarySchema = z.object({
   signalIds: z.array(z.number().int()),
   duplicateRule: z.string(),
   seconds: z.number(),
+  /** Every file's warnings, each starting with its file name. */
+  warnings: z.array(z.string()).optional(),
 });
 export type IngestSummary = z.infer<typeof IngestSummarySchema>;
 

@@ -22,7 +22,7 @@ const readPassword = async (file: string | undefined): Promise<string | undefine
 /** An ISO 8601 option as the API's µs. */
 const micros = (args: Readers, name: string): number | undefined => {
   const raw = args.str(name);
-  return raw === undefined ? undefined : parseTime(raw, `--${name}`) * 1000;
+  return raw === undefined ? undefined : parseTime(raw, `--${name}`, args.str('time-zone')) * 1000;
 };
 
 /** node-opcua logs warnings with console.log: keep stdout for results (with --json its last line is the JSON). */
@@ -212,7 +212,7 @@ const OVERLAP_NOTE = `  Imports fetch only the parts of the range not imported b
 export const importOpcua: Command = {
   name: 'import opcua',
   usage: `import opcua --workspace <dir> --endpoint <url> --tags <nodeId,...|@file> [--from <iso>] [--to <iso>|now]
-       [--overlap MINUTES] [--security-mode M] [--user NAME] [--password-file F] [--profile NAME] [--save-profile NAME]
+       [--time-zone <IANA>] [--overlap MINUTES] [--security-mode M] [--user NAME] [--password-file F] [--profile NAME] [--save-profile NAME]
        [--trust-server] [--json]`,
   details: `  Raw history of the tags as a job (startOpcuaImport); without --from each tag continues from its checkpoint.
   Progress on stderr; Ctrl-C cancels. --save-profile keeps the connection (password encrypted) for the app.
@@ -226,6 +226,7 @@ ${PASSWORD_NOTE}`,
     from: { type: 'string' },
     to: { type: 'string' },
     overlap: { type: 'string' },
+    'time-zone': { type: 'string' },
   },
   run: async (args, api) => {
     logsToStderr();
@@ -265,7 +266,7 @@ ${PASSWORD_NOTE}`,
 export const importSql: Command = {
   name: 'import sql',
   usage: `import sql --workspace <dir> --url <postgres://user@host/db> --query <file.sql> [--layout long|wide]
-       [--from <iso>] [--to <iso>] [--overlap MINUTES] [--asset NAME] [--password-file F] [--profile NAME] [--json]`,
+       [--from <iso>] [--to <iso>] [--time-zone <IANA>] [--overlap MINUTES] [--asset NAME] [--password-file F] [--profile NAME] [--json]`,
   details: `  A PostgreSQL historian as a job (startSqlImport). In the query $1 = from and $2 = to (timestamptz); long rows
   are (time, tag, value[, quality][, asset]), wide rows a time column and one column per tag. Without --from
   it continues from the last import of the same query. --profile: a saved PostgreSQL connection's password.
@@ -278,6 +279,7 @@ ${PASSWORD_NOTE}`,
     layout: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    'time-zone': { type: 'string' },
     asset: { type: 'string' },
     'password-file': { type: 'string' },
     profile: { type: 'string' },
@@ -320,9 +322,14 @@ ${PASSWORD_NOTE}`,
 
 export const importEvents: Command = {
   name: 'import events',
-  usage: 'import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--json]',
-  details: '  Work orders from a CMMS CSV export as events (importEventsFile); --asset-map renames CMMS assets.',
-  options: { workspace: { type: 'string', short: 'w' }, 'asset-map': { type: 'string' } },
+  usage: 'import events --workspace <dir> <work-orders.csv> [--asset-map <csv: from,to>] [--time-zone <IANA>] [--json]',
+  details: `  Work orders from a CMMS CSV export as events (importEventsFile); --asset-map renames CMMS assets.
+  Times without an offset are read in --time-zone (default UTC), by the same rule as file imports.`,
+  options: {
+    workspace: { type: 'string', short: 'w' },
+    'asset-map': { type: 'string' },
+    'time-zone': { type: 'string' },
+  },
   positionals: true,
   run: async (args, api) => {
     const file = args.positionals[0] ?? fail('import events: name the work-order CSV file');
@@ -338,6 +345,7 @@ export const importEvents: Command = {
     const result = await client.call('importEventsFile', {
       path: resolve(file),
       ...(assetMap !== undefined ? { assetMap } : {}),
+      ...(args.str('time-zone') !== undefined ? { timeZone: args.str('time-zone') } : {}),
     });
     return {
       value: result,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ImportFormatSchema, type ImportOptions } from '../../shared/domain.js';
+import { isKnownZone } from '../../shared/time/time-rule.js';
 import { fail } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import { listOutput, type Command } from './command.js';
@@ -42,6 +43,12 @@ export const ingest: Command = {
     const decimal = args.str('decimal');
     if (decimal !== undefined && decimal !== '.' && decimal !== ',')
       fail('ingest: --decimal: "." or ","', INGEST_USAGE);
+    const zone = args.str('time-zone');
+    if (zone !== undefined && !isKnownZone(zone))
+      fail(
+        `ingest: --time-zone: unknown time zone "${zone}": use an IANA name such as Europe/Berlin or UTC`,
+        INGEST_USAGE,
+      );
     const delimiter = args.str('delimiter');
     const options: ImportOptions = {
       ...(format?.success ? { format: format.data } : {}),
@@ -59,6 +66,8 @@ export const ingest: Command = {
     });
     const summary = (await client.followJob(jobId, { json: args.json })).result;
     if (summary === null) throw new Error('the import finished without a summary');
+    // The planner's warnings (encoding, ambiguous day/month, renamed assets): in the JSON, and on stderr.
+    if (!args.json) for (const warning of summary.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     return {
       value: summary,
       text: `${summary.rows} rows, ${summary.values} values stored, ${summary.rejected} rejected, ${summary.duplicates} duplicates (${summary.duplicateRule}); ${summary.signals} signals`,

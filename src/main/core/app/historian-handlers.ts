@@ -176,15 +176,14 @@ export const historianHandlers = (deps: HistorianDeps): Pick<ApiHandlers, Histor
       if (deleted) emit({ type: 'events-changed' });
       return { deleted };
     },
-    importEventsFile: async ({ path, assetMap }) => {
+    importEventsFile: async ({ path, assetMap, timeZone }) => {
       if (!isAbsolute(path))
         throw new ApiError('invalid-argument', `work-order file must be an absolute path: ${path}`);
       const { importWorkOrders } = await import('../historians/events/work-orders.js');
-      const result = await importWorkOrders(
-        requireWorkspace(),
-        resolve(path),
-        assetMap === undefined ? {} : { assetMap },
-      ).catch((error: unknown) => {
+      const result = await importWorkOrders(requireWorkspace(), resolve(path), {
+        ...(assetMap !== undefined ? { assetMap } : {}),
+        ...(timeZone !== undefined ? { timeZone } : {}),
+      }).catch((error: unknown) => {
         const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not-found' : 'failed';
         throw new ApiError(code, code === 'not-found' ? `no such file: ${path}` : message(error));
       });

@@ -1,9 +1,35 @@
+import { basename, dirname } from 'node:path';
 import type { ImportOptions, IngestFileResult, IngestSummary } from '../../../shared/domain.js';
-import { planImport } from '../import/plan.js';
+import { planImport, type ImportPlan } from '../import/plan.js';
 import { jobControl, subControl, type PartialJobControl } from '../jobs/job-control.js';
 import { logged } from '../jobs/logged.js';
 import { DUPLICATE_RULE } from '../workspace/ingest.js';
 import type { Workspace } from '../workspace/workspace.js';
+
+/**
+ * Default asset names (the file's base name) must not collide silently: two experiments' `0.csv` from different
+ * folders become `run-a/0` and `run-b/0`, and each such file says so.
+ */
+export const separateDefaultAssets = (plans: readonly ImportPlan[]): ImportPlan[] => {
+  const byAsset = new Map<string, ImportPlan[]>();
+  for (const plan of plans) {
+    if (!plan.assetIsDefault) continue;
+    byAsset.set(plan.asset, [...(byAsset.get(plan.asset) ?? []), plan]);
+  }
+  return plans.map((plan) => {
+    const sharing = byAsset.get(plan.asset) ?? [];
+    if (!plan.assetIsDefault || sharing.length < 2 || new Set(sharing.map((p) => p.file)).size < 2) return plan;
+    const asset = `${basename(dirname(plan.file))}/${plan.asset}`;
+    return {
+      ...plan,
+      asset,
+      warnings: [
+        ...plan.warnings,
+        `${sharing.length} files are named like this one (${sharing.map((p) => p.file).join(', ')}); its default asset is "${asset}" so they do not merge`,
+      ],
+    };
+  });
+};
 
 /**
  * Import files one after another, each atomically. Interrupted half-way, the files already done stay
@@ -26,11 +52,12 @@ export const importFiles = async (
     where,
     async () => {
       const started = Date.now();
-      const plans = [];
+      const planned = [];
       for (const path of paths) {
         where.file = path;
-        plans.push(await planImport(path, options, (f) => workspace.describeParquet(f)));
+        planned.push(await planImport(path, options, (f) => workspace.describeParquet(f)));
       }
+      const plans = separateDefaultAssets(planned);
       const files: IngestFileResult[] = [];
       for (const [index, plan] of plans.entries()) {
         where.file = plan.file;
@@ -50,6 +77,7 @@ export const importFiles = async (
         signalIds,
         duplicateRule: DUPLICATE_RULE,
         seconds: (Date.now() - started) / 1000,
+        warnings: files.flatMap((f) => (f.warnings ?? []).map((w) => `${f.file}: ${w}`)),
       };
     },
     (s) => ({ rows: s.rows, values: s.values, rejected: s.rejected, duplicates: s.duplicates, signals: s.signals }),

@@ -1,4 +1,5 @@
 import type { PartialJobControl } from '../jobs/job-control.js';
+import { parseUserTime } from '../../../shared/time/time-rule.js';
 
 /** Progress of one tag of a historian import: the job model's progress detail for these imports. */
 export interface TagProgress {
@@ -12,10 +13,9 @@ export interface TagProgress {
 /** What a historian import takes: any part of a JobControl whose progress detail is the per-tag counts. */
 export type ImportControl = PartialJobControl<readonly TagProgress[]>;
 
-/** Parse an ISO 8601 time (or "now") into ms since the epoch; the message names the option. */
-export const parseTime = (raw: string, what: string): number => {
-  if (raw === 'now') return Date.now();
-  const ms = Date.parse(raw);
-  if (!Number.isFinite(ms)) throw new Error(`${what}: not an ISO 8601 time: ${raw}`);
-  return ms;
-};
+/**
+ * Parse a time option (`--from`, `--to`, `--end`) into ms since the epoch by the one time rule
+ * (src/shared/time/time-rule.ts): "now", or ISO 8601 with or without offset; without one it is read in `zone`
+ * (default UTC), so `2025-01-01` and `2025-01-01T00:00:00` are the same instant. The message names the option.
+ */
+export const parseTime = (raw: string, what: string, zone = 'UTC'): number => parseUserTime(raw, what, zone);

@@ -1,12 +1,16 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ImportFormat, ImportOptions, ImportPreview, TimeKind } from '../../../shared/domain.js';
+import { requireZone } from '../../../shared/time/time-rule.js';
+import { decodeSample, type TextEncodingName } from './encoding.js';
 import { sniffText, splitTagAndUnit, type TextSniff } from './sniff.js';
 
 /** Everything the workspace needs to read one file: detection merged with the user's choices. */
 export interface ImportPlan {
   readonly file: string;
   readonly format: ImportFormat;
+  /** Text encoding of the file as DuckDB's reader names it. */
+  readonly encoding: TextEncodingName;
   readonly delimiter: string;
   readonly decimal: '.' | ',';
   readonly hasHeader: boolean;
@@ -23,6 +27,8 @@ export interface ImportPlan {
   readonly assetColumn: string | null;
   /** Asset for rows that name none. */
   readonly asset: string;
+  /** The asset is the file's base name, not the user's choice (so two files may collide on it). */
+  readonly assetIsDefault: boolean;
   readonly assets: Readonly<Record<string, string>>;
   readonly units: Readonly<Record<string, string>>;
   readonly warnings: readonly string[];
@@ -39,6 +45,15 @@ export interface ParquetDescription {
 }
 
 const SAMPLE_BYTES = 64 * 1024;
+/** Largest sample read to find the first lines of a file with very long lines (a wide header, a 500 KB value). */
+const MAX_SAMPLE_BYTES = 8 << 20;
+/** Complete lines the sniffer wants before it stops growing the sample. */
+const SAMPLE_LINES = 20;
+/**
+ * Most columns one file may have. Each column becomes a signal and a reader column; DuckDB's work grows with
+ * columns x rows, and 100,000 columns took minutes and gigabytes for three rows. 10,000 import in seconds.
+ */
+export const MAX_COLUMNS = 20_000;
 
 export const readHead = async (file: string, bytes = SAMPLE_BYTES): Promise<Buffer> => {
   const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -48,6 +63,54 @@ export const readHead = async (file: string, bytes = SAMPLE_BYTES): Promise<Buff
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
     return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+};
+
+/**
+ * The head of a file, grown until it holds SAMPLE_LINES complete lines (or the whole file, or MAX_SAMPLE_BYTES):
+ * a wide header or a long value must not leave the sniffer with half a line.
+ */
+export const readSample = async (file: string): Promise<Buffer> => {
+  let bytes = SAMPLE_BYTES;
+  for (;;) {
+    const head = await readHead(file, bytes);
+    let lines = 0;
+    for (let pos = head.indexOf(10); pos >= 0 && lines < SAMPLE_LINES; pos = head.indexOf(10, pos + 1)) lines++;
+    if (head.length < bytes || lines >= SAMPLE_LINES || bytes >= MAX_SAMPLE_BYTES) return head;
+    bytes *= 4;
+  }
+};
+
+/** Refuse what is not a regular file before opening it: opening a named pipe or a device blocks or never ends. */
+export const requireRegularFile = async (file: string): Promise<number> => {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(`${file}: cannot open (${error.code ?? error.message})`);
+  });
+  if (info.isDirectory()) throw new Error(`${file}: is a folder; name the files in it`);
+  if (!info.isFile()) {
+    const kind = info.isFIFO() ? 'a named pipe' : info.isSocket() ? 'a socket' : 'a device';
+    throw new Error(`${file}: is ${kind}, not a regular file; save the data to a file and import that`);
+  }
+  return info.size;
+};
+
+/** The columns of the first line, counted without splitting it (a 100,000-column header is refused fast). */
+const widestFieldCount = (firstLine: string): number =>
+  Math.max(...[',', ';', '\t', '|'].map((d) => firstLine.split(d).length));
+
+/** The last line of a file that does not end with a line break, else null. */
+const unterminatedLastLine = async (file: string, size: number, utf16: boolean): Promise<string | null> => {
+  if (size === 0) return null;
+  const handle = await open(file, 'r');
+  try {
+    const length = Math.min(size, 4096);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    if (utf16 ? buffer[length - 2] === 10 && buffer[length - 1] === 0 : buffer[length - 1] === 10) return null;
+    const text = buffer.toString(utf16 ? 'utf16le' : 'utf8');
+    return text.slice(text.lastIndexOf('\n') + 1).slice(0, 200);
   } finally {
     await handle.close();
   }
@@ -63,13 +126,21 @@ export const planImport = async (
   options: ImportOptions,
   describeParquet: (file: string) => Promise<ParquetDescription>,
 ): Promise<ImportPlan> => {
-  const head = await readHead(file);
-  if (head.length === 0) throw new Error(`${file}: the file is empty`);
+  const size = await requireRegularFile(file);
+  if (size === 0) throw new Error(`${file}: the file is empty`);
+  const head = await readSample(file);
   const timeZone = options.timeZone ?? 'UTC';
+  try {
+    requireZone(timeZone);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
   const common = {
     file,
     timeZone,
+    encoding: 'utf-8' as TextEncodingName,
     asset: options.asset ?? defaultAsset(file),
+    assetIsDefault: options.asset === undefined,
     assets: options.assets ?? {},
     units: options.units ?? {},
   };
@@ -77,12 +148,27 @@ export const planImport = async (
     return { ...common, ...planParquet(file, await describeParquet(file), options) };
   }
   if (isParquet(head)) throw new Error(`${file}: this is a Parquet file, not ${options.format ?? 'text'}`);
+  const decoded = decodeSample(file, head);
+  const firstLine = decoded.text.slice(0, decoded.text.indexOf('\n') < 0 ? undefined : decoded.text.indexOf('\n'));
+  const columns = widestFieldCount(firstLine);
+  if (columns > MAX_COLUMNS || (!decoded.text.includes('\n') && head.length >= MAX_SAMPLE_BYTES)) {
+    throw new Error(
+      `${file}: line 1 has ${columns > MAX_COLUMNS ? columns.toLocaleString('en-US') : 'too many'} columns; at most ${MAX_COLUMNS.toLocaleString('en-US')} columns can be imported from one file (split it, or export it in long format: tag, time, value)`,
+    );
+  }
   let sniff: TextSniff;
   try {
-    sniff = sniffText(head.toString('utf8'), options.format);
+    sniff = sniffText(decoded.text, options.format, options.delimiter);
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
+  const lastLine = await unterminatedLastLine(file, size, decoded.encoding === 'utf-16');
+  const endWarning =
+    lastLine === null || sniff.format === 'cmapss'
+      ? []
+      : [
+          `the file ends without a line break after "${lastLine}": check that its last line is complete (a cut-off copy loses digits)`,
+        ];
   const format = options.format ?? sniff.format;
   if (format === 'cmapss' && sniff.format !== 'cmapss') {
     throw new Error(`${file}: not C-MAPSS text (expected 26 space-separated numbers per line)`);
@@ -118,7 +204,8 @@ export const planImport = async (
     valueColumn: format === 'long-csv' ? valueColumn : null,
     qualityColumn: format === 'long-csv' ? pick(options.qualityColumn, sniff.qualityColumn, 'quality') : null,
     assetColumn: format === 'cmapss' ? 'unit' : sniff.assetColumn,
-    warnings: sniff.warnings,
+    encoding: decoded.encoding,
+    warnings: [...decoded.warnings, ...sniff.warnings, ...endWarning],
   };
 };
 

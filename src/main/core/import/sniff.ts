@@ -42,7 +42,29 @@ const TIMESTAMP_FORMATS = [
   '%d-%m-%Y %H:%M:%S',
 ] as const;
 
-export const splitLines = (text: string): string[] => text.split(/\r?\n/).filter((line) => line.trim().length > 0);
+/**
+ * The sample's records: lines, except that a line break inside double quotes belongs to its field. When quotes
+ * do not balance (an unclosed quote would swallow the rest), plain lines are used and the reader rejects the
+ * culprit line later.
+ */
+export const splitLines = (text: string): string[] => {
+  const plain = text.split(/\r?\n/).filter((line) => line.trim().length > 0);
+  if (!text.includes('"')) return plain;
+  const records: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\n' && !quoted) {
+      records.push(text.slice(start, i).replace(/\r$/, ''));
+      start = i + 1;
+    }
+  }
+  if (quoted) return plain;
+  records.push(text.slice(start));
+  return records.filter((line) => line.trim().length > 0);
+};
 
 /** Split one delimited line honouring double quotes. */
 export const splitFields = (line: string, delimiter: string): string[] => {
@@ -90,8 +112,9 @@ export const matchesFormat = (value: string, format: string): boolean => {
 };
 
 /** Pick the delimiter that splits every sample line into the same number (> 1) of fields. */
-const detectDelimiter = (lines: readonly string[]): string | null => {
+const detectDelimiter = (lines: readonly string[], chosen?: string): string | null => {
   let best: { delimiter: string; fields: number } | null = null;
+  if (chosen !== undefined) return chosen;
   for (const delimiter of DELIMITERS) {
     const counts = lines.map((line) => splitFields(line, delimiter).length);
     const first = counts[0] ?? 1;
@@ -99,6 +122,27 @@ const detectDelimiter = (lines: readonly string[]): string | null => {
     if (first > 1 && consistent && (best === null || first > best.fields)) best = { delimiter, fields: first };
   }
   return best?.delimiter ?? null;
+};
+
+/**
+ * Why no delimiter fits, in the user's terms: which lines break the header's field count (a quoted line break,
+ * a line cut short, extra fields), with their numbers in the sample.
+ */
+const explainNoDelimiter = (lines: readonly string[]): string => {
+  let best: { delimiter: string; fields: number; odd: number[] } | null = null;
+  for (const delimiter of DELIMITERS) {
+    const counts = lines.map((line) => splitFields(line, delimiter).length);
+    const fields = counts[0] ?? 1;
+    if (fields < 2) continue;
+    const odd = counts.flatMap((c, i) => (c !== fields ? [i + 1] : []));
+    if (best === null || odd.length < best.odd.length) best = { delimiter, fields, odd };
+  }
+  if (best === null) {
+    return 'could not detect a delimiter: line 1 does not split into fields by , ; tab or | (choose the delimiter)';
+  }
+  const name = best.delimiter === '\t' ? 'tab' : `"${best.delimiter}"`;
+  const shown = best.odd.slice(0, 5).join(', ');
+  return `${best.odd.length} of the first ${lines.length} lines (${shown}${best.odd.length > 5 ? ', ...' : ''}) do not have the ${best.fields} fields of line 1 when split by ${name}; fix those lines, or choose the delimiter and format to import the rest and reject them`;
 };
 
 const isCmapssLine = (line: string): boolean => {
@@ -143,7 +187,7 @@ const CMAPSS_SHARE = 0.9;
  * Detect format, delimiter, decimal mark, header, column roles and timestamp format from a text sample.
  * `expected`: the format the user chose; for C-MAPSS one well-formed line in the sample is then enough.
  */
-export const sniffText = (sample: string, expected?: ImportFormat): TextSniff => {
+export const sniffText = (sample: string, expected?: ImportFormat, chosenDelimiter?: string): TextSniff => {
   const lines = splitLines(sample).slice(0, 200);
   // The last line of a sample is usually cut in the middle.
   if (lines.length > 2 && !sample.endsWith('\n')) lines.pop();
@@ -177,12 +221,26 @@ export const sniffText = (sample: string, expected?: ImportFormat): TextSniff =>
     };
   }
 
-  const delimiter = detectDelimiter(lines);
-  if (delimiter === null) {
-    throw new Error('could not detect a delimiter: lines do not split into the same number of fields by , ; tab or |');
-  }
+  const delimiter = detectDelimiter(lines, chosenDelimiter);
+  if (delimiter === null) throw new Error(explainNoDelimiter(lines));
   const split = lines.map((line) => splitFields(line, delimiter));
-  const first = split[0] ?? [];
+  const unnamed = (split[0] ?? []).flatMap((name, i) => (name === '' ? [i + 1] : []));
+  const first = (split[0] ?? []).map((name, i) => (name === '' ? `column${i + 1}` : name));
+  if (unnamed.length > 0) {
+    warnings.push(
+      `line 1: column${unnamed.length > 1 ? 's' : ''} ${unnamed.join(', ')} ha${unnamed.length > 1 ? 've' : 's'} no name; named ${unnamed.map((i) => `"column${i}"`).join(', ')}`,
+    );
+  }
+  const binary = first.findIndex((name) => name.includes('\u0000'));
+  if (binary >= 0) {
+    throw new Error(`line 1: the name of column ${binary + 1} contains a NUL byte (binary data in a text file)`);
+  }
+  const repeated = first.find((name, i) => first.indexOf(name) !== i);
+  if (repeated !== undefined) {
+    throw new Error(
+      `line 1: column "${repeated}" appears twice (columns ${first.indexOf(repeated) + 1} and ${first.lastIndexOf(repeated) + 1}); give each column its own name`,
+    );
+  }
   const body = split.slice(1);
   const decimal: '.' | ',' =
     delimiter !== ',' && body.some((row) => row.some((f) => /^[-+]?\d+,\d+$/.test(f))) ? ',' : '.';
@@ -219,11 +277,14 @@ export const sniffText = (sample: string, expected?: ImportFormat): TextSniff =>
         `time column "${timeColumn}": ${detected.unmatched} sample values do not match ${detected.format ?? 'ISO 8601'}; their rows will be rejected`,
       );
     }
-    if (detected.format === '%d/%m/%Y %H:%M:%S' || detected.format === '%m/%d/%Y %H:%M:%S') {
+    if (detected.format !== null && /^%[dm]\/%[dm]\//.test(detected.format)) {
       const dayFirstProven = timeValues.some((v) => Number(v.split('/')[0]) > 12);
       const monthFirstProven = timeValues.some((v) => Number(v.split('/')[1]) > 12);
       if (!dayFirstProven && !monthFirstProven) {
-        warnings.push(`time column "${timeColumn}": day/month order is ambiguous in the sample; check the format`);
+        const example = timeValues.find((v) => v.length > 0) ?? '';
+        warnings.push(
+          `time column "${timeColumn}": day/month order is ambiguous (no day above 12 in the sample; "${example}" is read as ${detected.format.startsWith('%d') ? 'day/month' : 'month/day'}); check the timestamp format`,
+        );
       }
     }
   }

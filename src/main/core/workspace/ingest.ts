@@ -1,13 +1,24 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { open, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { IngestFileResult } from '../../../shared/domain.js';
-import { signalColumns, type ImportPlan } from '../import/plan.js';
+import type { ImportPlan } from '../import/plan.js';
 import { splitTagAndUnit } from '../import/sniff.js';
 import { CancelledError } from '../jobs/cancelled.js';
-import { quoteIdent, quoteLiteral, type Connection } from './database.js';
+import { quoteLiteral, type Connection } from './database.js';
+import { csvReadFailureOf, directStopOf, isEngineMessage, raiseDirectStop } from './duckdb-errors.js';
+import { afterHandover, chooseRoute, type Handover, type IngestRoute } from './ingest-route.js';
+import {
+  blankLines,
+  collectReaderRejects,
+  collectRejects,
+  rejectBlankedLines,
+  swallowingLines,
+} from './ingest-rejects.js';
+import { longCsvRows, stageFile } from './ingest-stage.js';
+import { dropReaderRejects, ordOf, PENDING_REJECTS, STAGE, type StageContext } from './stage-table.js';
+
+export { emptyLines, lineOfRow } from './ingest-rejects.js';
+export { readsTimeNatively } from './ingest-stage.js';
 
 export const DUPLICATE_RULE =
   'one reading per signal and time: a reading already in the workspace is kept, and within a file the first row wins';
@@ -33,390 +44,6 @@ export const sha256File = async (file: string, isCancelled: () => boolean): Prom
     await handle.close();
   }
   return hash.digest('hex');
-};
-
-interface StageContext {
-  readonly db: Connection;
-  readonly plan: ImportPlan;
-  readonly ingestId: number;
-  /** Run one long statement while reporting DuckDB's progress into [from, to] of the file's bar. */
-  readonly step: (sql: string, from: number, to: number, message: string) => Promise<number>;
-}
-
-/**
- * Staging table every reader fills: one row per reading as found in the file.
- * `ord` is the reading's source row in file order; `bad` holds the raw time text of a row whose time
- * did not parse, so it can be rejected with its line rather than dropped.
- */
-const STAGE = 'pdm_stage';
-
-/**
- * The expression for a staged reading's source row (0-based, file order, accepted rows only). Long CSV uses the
- * staging table's rowid, which is free: the table is created before the import transaction opens (inside it,
- * row ids are transaction-local numbers far above 2^53) and DuckDB keeps insertion order. The other readers
- * stage one row per value, so they carry the source row as a column.
- */
-const ordOf = (plan: ImportPlan): string => (plan.format === 'long-csv' ? 'rowid' : 'ord');
-
-const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/;
-
-/**
- * Let DuckDB's CSV reader parse the time column natively (several times faster than casting text) when the
- * sample shows timestamps without a UTC offset; a value that does not parse then becomes a reader reject
- * with its line. Text with offsets is cast row by row, because the reader's TIMESTAMP type drops offsets.
- */
-export const readsTimeNatively = (plan: ImportPlan): boolean => {
-  if (plan.timeKind !== 'timestamp' || plan.format === 'parquet') return false;
-  const index = plan.header.indexOf(plan.timeColumn);
-  return !plan.sampleRows.some((row) => OFFSET_SUFFIX.test(row[index] ?? ''));
-};
-
-const timeExpression = (plan: ImportPlan, column: string): string => {
-  const c = quoteIdent(column);
-  if (plan.timeKind === 'cycle') return `TRY_CAST(${c} AS BIGINT)`;
-  if (readsTimeNatively(plan)) {
-    // The session time zone is the import's zone, so the cast reads naive times as local times there.
-    return plan.timeZone === 'UTC' ? `epoch_us(${c})` : `epoch_us(${c}::TIMESTAMPTZ)`;
-  }
-  if (plan.timestampFormat !== null) {
-    return `epoch_us(TRY_STRPTIME(${c}, ${quoteLiteral(plan.timestampFormat)})::TIMESTAMPTZ)`;
-  }
-  return `epoch_us(TRY_CAST(${c} AS TIMESTAMPTZ))`;
-};
-
-/** The reader's type for the time column. */
-const timeColumnType = (plan: ImportPlan): string => (readsTimeNatively(plan) ? 'TIMESTAMP' : 'VARCHAR');
-
-const csvOptions = (plan: ImportPlan, ingestId: number | null, columns: Readonly<Record<string, string>>): string => {
-  const columnSpec = Object.entries(columns)
-    .map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`)
-    .join(', ');
-  return [
-    quoteLiteral(plan.file),
-    `header = ${plan.hasHeader}`,
-    `delim = ${quoteLiteral(plan.delimiter)}`,
-    `decimal_separator = ${quoteLiteral(plan.decimal)}`,
-    `quote = '"'`,
-    `escape = '"'`,
-    `auto_detect = false`,
-    `columns = {${columnSpec}}`,
-    ...(readsTimeNatively(plan) && plan.timestampFormat !== null
-      ? [`timestampformat = ${quoteLiteral(plan.timestampFormat)}`]
-      : []),
-    // Without an ingest the read only surveys the file: rows the import would reject are skipped, not recorded.
-    ...(ingestId === null
-      ? [`ignore_errors = true`]
-      : [
-          `store_rejects = true`,
-          `rejects_table = 'pdm_rej_errors_${ingestId}'`,
-          `rejects_scan = 'pdm_rej_scans_${ingestId}'`,
-        ]),
-    `max_line_size = 1048576`,
-  ].join(', ');
-};
-
-/** A long CSV read as (asset, src_tag, t, value, quality, bad) rows; without an ingest id, a survey that records no rejects. */
-const longCsvRows = (plan: ImportPlan, ingestId: number | null): string => {
-  const types: Record<string, string> = {};
-  for (const name of plan.header) types[name] = 'VARCHAR';
-  types[plan.timeColumn] = timeColumnType(plan);
-  types[plan.valueColumn ?? ''] = 'DOUBLE';
-  if (plan.qualityColumn !== null) types[plan.qualityColumn] = 'UINTEGER';
-  const t = timeExpression(plan, plan.timeColumn);
-  const asset = plan.assetColumn !== null ? quoteIdent(plan.assetColumn) : 'NULL';
-  const quality = plan.qualityColumn !== null ? quoteIdent(plan.qualityColumn) : 'NULL::UINTEGER';
-  return `SELECT ${asset}::VARCHAR AS asset, ${quoteIdent(plan.tagColumn ?? '')} AS src_tag, ${t} AS t,
-            ${quoteIdent(plan.valueColumn ?? '')} AS value, ${quality} AS quality,
-            CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '') END AS bad
-     FROM read_csv(${csvOptions(plan, ingestId, types)})`;
-};
-
-const stageLongCsv = async ({ plan, ingestId, step }: StageContext): Promise<void> => {
-  await step(`CREATE TEMP TABLE ${STAGE} AS ${longCsvRows(plan, ingestId)}`, 0.1, 0.6, 'reading');
-};
-
-const stageWideCsv = async ({ db, plan, ingestId, step }: StageContext): Promise<void> => {
-  const types: Record<string, string> = {};
-  for (const name of plan.header) types[name] = 'DOUBLE';
-  types[plan.timeColumn] = timeColumnType(plan);
-  if (plan.assetColumn !== null) types[plan.assetColumn] = 'VARCHAR';
-  await step(
-    `CREATE TEMP TABLE pdm_wide AS SELECT * FROM read_csv(${csvOptions(plan, ingestId, types)})`,
-    0.1,
-    0.45,
-    'reading',
-  );
-  await unpivotWide(plan, step, 'pdm_wide', 'rowid');
-  await db.run('DROP TABLE pdm_wide');
-};
-
-/** Turn a wide table (time + one column per signal) into the staging layout. */
-const unpivotWide = async (
-  plan: ImportPlan,
-  step: StageContext['step'],
-  source: string,
-  ordinal: string,
-): Promise<void> => {
-  const signalCols = signalColumns(plan);
-  if (signalCols.length === 0) throw new Error(`${plan.file}: no signal columns besides the time column`);
-  const t = timeExpression(plan, plan.timeColumn);
-  const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
-  const values = signalCols.map((c) => `TRY_CAST(${quoteIdent(c)} AS DOUBLE)`).join(', ');
-  const names = signalCols.map(quoteLiteral).join(', ');
-  // A row whose time did not parse is kept once, as a reject, with a NULL tag.
-  await step(
-    `CREATE TEMP TABLE ${STAGE} AS
-     WITH src AS (SELECT ${ordinal} AS ord, ${asset} AS asset, ${t} AS t, ${quoteIdent(plan.timeColumn)}::VARCHAR AS raw_time,
-                         [${names}] AS names, [${values}] AS vals FROM ${source})
-     SELECT asset, names[i] AS src_tag, t, vals[i] AS value, NULL::UINTEGER AS quality, NULL::VARCHAR AS bad, ord
-     FROM src, range(1, ${signalCols.length + 1}) r(i)
-     WHERE t IS NOT NULL AND vals[i] IS NOT NULL
-     UNION ALL
-     SELECT asset, NULL, NULL, NULL, NULL, coalesce(raw_time, ''), ord FROM src WHERE t IS NULL`,
-    0.45,
-    0.6,
-    'unpivoting',
-  );
-};
-
-const stageParquet = async ({ db, plan, step }: StageContext): Promise<void> => {
-  const source = `read_parquet(${quoteLiteral(plan.file)}, file_row_number = true)`;
-  const timeType = plan.columnTypes[plan.header.indexOf(plan.timeColumn)] ?? 'VARCHAR';
-  const nativeTime = /TIMESTAMP|DATE/.test(timeType);
-  const t = nativeTime
-    ? `epoch_us(${quoteIdent(plan.timeColumn)}::TIMESTAMPTZ)`
-    : plan.timeKind === 'cycle'
-      ? `TRY_CAST(${quoteIdent(plan.timeColumn)} AS BIGINT)`
-      : timeExpression(plan, plan.timeColumn);
-  if (plan.tagColumn !== null && plan.valueColumn !== null) {
-    const asset = plan.assetColumn !== null ? `${quoteIdent(plan.assetColumn)}::VARCHAR` : 'NULL::VARCHAR';
-    const quality =
-      plan.qualityColumn !== null ? `TRY_CAST(${quoteIdent(plan.qualityColumn)} AS UINTEGER)` : 'NULL::UINTEGER';
-    const v = quoteIdent(plan.valueColumn);
-    await step(
-      `CREATE TEMP TABLE ${STAGE} AS
-       SELECT ${asset} AS asset, ${quoteIdent(plan.tagColumn)}::VARCHAR AS src_tag, ${t} AS t,
-              TRY_CAST(${v} AS DOUBLE) AS value, ${quality} AS quality,
-              CASE WHEN ${t} IS NULL THEN coalesce(${quoteIdent(plan.timeColumn)}::VARCHAR, '')
-                   WHEN TRY_CAST(${v} AS DOUBLE) IS NULL THEN 'value: ' || ${v}::VARCHAR END AS bad,
-              file_row_number AS ord
-       FROM ${source}`,
-      0.1,
-      0.6,
-      'reading',
-    );
-    return;
-  }
-  await step(
-    `CREATE TEMP TABLE pdm_wide AS SELECT * REPLACE (${t}::VARCHAR AS ${quoteIdent(plan.timeColumn)}) FROM ${source}`,
-    0.1,
-    0.45,
-    'reading',
-  );
-  // The time column now holds the parsed integer time as text, which the cycle rule reads back.
-  await unpivotWide({ ...plan, timeKind: 'cycle' }, step, 'pdm_wide', 'file_row_number');
-  await db.run('DROP TABLE pdm_wide');
-};
-
-const CMAPSS_FIELDS = 26;
-
-/** C-MAPSS text is small (tens of thousands of lines): parse it here for exact line numbers. */
-const stageCmapss = async ({ db, plan, ingestId }: StageContext): Promise<void> => {
-  const text = await readFile(plan.file, 'utf8');
-  const names = signalColumns(plan);
-  const rejects: string[] = [];
-  const staged: string[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] ?? '';
-    if (raw.trim().length === 0) continue;
-    const fields = raw.trim().split(/\s+/);
-    const lineNo = i + 1;
-    const reject = (field: string | null, reason: string) =>
-      rejects.push(
-        `(${ingestId}, ${quoteLiteral(plan.file)}, ${lineNo}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, ${quoteLiteral(raw.slice(0, 2000))})`,
-      );
-    if (fields.length !== CMAPSS_FIELDS) {
-      reject(null, `expected ${CMAPSS_FIELDS} fields, found ${fields.length}`);
-      continue;
-    }
-    const numbers = fields.map(Number);
-    const badIndex = numbers.findIndex((n, k) => !Number.isFinite(n) || (k < 2 && !Number.isInteger(n)));
-    if (badIndex >= 0) {
-      const name =
-        badIndex === 0 ? 'unit' : badIndex === 1 ? 'cycle' : (names[badIndex - 2] ?? `field ${badIndex + 1}`);
-      reject(name, `not a number: "${fields[badIndex] ?? ''}"`);
-      continue;
-    }
-    staged.push(numbers.join(','));
-  }
-  await db.run(
-    `CREATE TEMP TABLE ${STAGE} (asset VARCHAR, src_tag VARCHAR, t BIGINT, value DOUBLE, quality UINTEGER, bad VARCHAR, ord BIGINT)`,
-  );
-  await db.run(
-    `CREATE TEMP TABLE pdm_cmapss_rows (unit INTEGER, cycle BIGINT, ${names.map((n) => `${quoteIdent(n)} DOUBLE`).join(', ')}, ord BIGINT)`,
-  );
-  // Validated rows go to DuckDB through a scratch CSV: its reader is far faster than SQL literals.
-  const scratch = await mkdtemp(join(tmpdir(), 'pdm-cmapss-'));
-  try {
-    const scratchFile = join(scratch, 'rows.csv');
-    await writeFile(scratchFile, staged.map((row, k) => `${row},${k}\n`).join(''));
-    await db.run(
-      `INSERT INTO pdm_cmapss_rows SELECT * FROM read_csv(${quoteLiteral(scratchFile)}, header = false, auto_detect = false,
-         delim = ',', columns = {${['unit', 'cycle', ...names, 'ord'].map((n, i) => `${quoteLiteral(n)}: ${quoteLiteral(i === 0 ? 'INTEGER' : i === 1 || n === 'ord' ? 'BIGINT' : 'DOUBLE')}`).join(', ')}})`,
-    );
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  const prefix = plan.asset;
-  await db.run(
-    `INSERT INTO ${STAGE}
-     SELECT ${quoteLiteral(prefix)} || ' engine ' || lpad(unit::VARCHAR, 3, '0'), name, cycle, value, NULL, NULL, ord
-     FROM (UNPIVOT pdm_cmapss_rows ON ${names.map(quoteIdent).join(', ')} INTO NAME name VALUE value)`,
-  );
-  await db.run('DROP TABLE pdm_cmapss_rows');
-  // Held aside until the import transaction copies them into rejects: a failed import records nothing.
-  await db.run(`CREATE TEMP TABLE ${PENDING_REJECTS} AS SELECT * FROM rejects LIMIT 0`);
-  for (let start = 0; start < rejects.length; start += 1000) {
-    await db.run(`INSERT INTO ${PENDING_REJECTS} VALUES ${rejects.slice(start, start + 1000).join(', ')}`);
-  }
-};
-
-const PENDING_REJECTS = 'pdm_pending_rejects';
-
-/** Data line of the k-th accepted row (0-based), skipping the lines DuckDB rejected or skipped while parsing. */
-export const lineOfRow = (k: number, headerLines: number, skippedLines: readonly number[]): number => {
-  let line = headerLines + 1 + k;
-  for (const r of skippedLines) {
-    if (r <= line) line++;
-    else break;
-  }
-  return line;
-};
-
-/** `lineOfRow` for increasing k, in amortised constant time (a file may have millions of skipped lines). */
-const rowLineMapper = (headerLines: number, skippedLines: readonly number[]): ((k: number) => number) => {
-  let consumed = 0;
-  return (k) => {
-    let line = headerLines + 1 + k + consumed;
-    while (consumed < skippedLines.length && (skippedLines[consumed] ?? Infinity) <= line) {
-      consumed++;
-      line++;
-    }
-    return line;
-  };
-};
-
-/** 1-based numbers of the empty lines of a file: DuckDB's CSV reader skips them without a trace. */
-export const emptyLines = async (file: string): Promise<number[]> => {
-  const found: number[] = [];
-  let line = 1;
-  let content = false;
-  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) {
-    const bytes = chunk as Buffer;
-    let pos = 0;
-    for (;;) {
-      const newline = bytes.indexOf(10, pos);
-      const end = newline < 0 ? bytes.length : newline;
-      for (let i = pos; i < end && !content; i++) if (bytes[i] !== 13) content = true;
-      if (newline < 0) break;
-      if (!content) found.push(line);
-      line++;
-      content = false;
-      pos = newline + 1;
-    }
-  }
-  return found;
-};
-
-/** Move the reader's own rejects (bad casts, wrong column counts) into `rejects`; returns their lines. */
-const collectReaderRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<number[]> => {
-  const errors = `pdm_rej_errors_${ingestId}`;
-  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $1`, [errors]);
-  const structural: number[] = [];
-  if (exists.length > 0) {
-    await db.run(
-      `INSERT INTO rejects
-       SELECT $1, $2, line, column_name,
-              CASE WHEN column_name = $3 AND error_type = 'CAST'
-                   THEN 'time: cannot parse "' || regexp_extract(error_message, 'string "(.*)" to', 1) || '"' || $4
-                   ELSE error_type || ': ' || error_message END,
-              csv_line
-       FROM ${errors}`,
-      [
-        ingestId,
-        plan.file,
-        plan.timeColumn,
-        plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : '',
-      ],
-    );
-    const lines = await db.all<{ line: number }>(`SELECT DISTINCT line FROM ${errors} ORDER BY line`);
-    structural.push(...lines.map((l) => l.line));
-    await db.run(`DROP TABLE ${errors}`);
-    await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
-  }
-  return structural;
-};
-
-/** Drop what an abandoned read left in the reader's reject tables, so the next read starts clean. */
-const dropReaderRejects = async (db: Connection, ingestId: number): Promise<void> => {
-  await db.run(`DROP TABLE IF EXISTS pdm_rej_errors_${ingestId}`);
-  await db.run(`DROP TABLE IF EXISTS pdm_rej_scans_${ingestId}`);
-};
-
-const collectCsvRejects = async (db: Connection, plan: ImportPlan, ingestId: number): Promise<void> => {
-  const structural = await collectReaderRejects(db, plan, ingestId);
-  await collectStageRejects(db, plan, ingestId, async () => {
-    const skipped = [...new Set([...structural, ...(await emptyLines(plan.file))])].sort((a, b) => a - b);
-    return rowLineMapper(plan.hasHeader ? 1 : 0, skipped);
-  });
-};
-
-/** A staged reading that cannot be stored: time or value did not parse, or it names no tag. */
-const BAD_STAGE_ROW = 'bad IS NOT NULL OR value IS NULL OR t IS NULL OR src_tag IS NULL';
-
-/** Rows whose time, value or tag is unusable: move them from the staging table to rejects, with their line. */
-const collectStageRejects = async (
-  db: Connection,
-  plan: ImportPlan,
-  ingestId: number,
-  lineMapper: () => Promise<(ord: number) => number>,
-): Promise<void> => {
-  const PAGE = 50_000;
-  let lineOf: ((ord: number) => number) | null = null;
-  for (let afterOrd = -1; ;) {
-    // Pages in increasing ord: the line mapper walks forward only.
-    const bad = await db.all<{ ord: number; bad: string | null; src_tag: string | null; t: number | null }>(
-      `SELECT ${ordOf(plan)} AS ord, bad, src_tag, t FROM ${STAGE}
-       WHERE (${BAD_STAGE_ROW}) AND ${ordOf(plan)} > $1 ORDER BY 1 LIMIT ${PAGE}`,
-      [afterOrd],
-    );
-    const last = bad[bad.length - 1];
-    if (last === undefined) break;
-    afterOrd = last.ord;
-    lineOf ??= await lineMapper();
-    const mapLine = lineOf;
-    const rows = bad.map((row) => {
-      const valueProblem = row.bad?.startsWith('value: ') === true;
-      const timeProblem = !valueProblem && (row.t === null || row.bad !== null);
-      const tagProblem = !timeProblem && !valueProblem && row.src_tag === null;
-      const reason = timeProblem
-        ? `time: cannot parse "${row.bad ?? ''}"${plan.timestampFormat !== null ? ` with format ${plan.timestampFormat}` : ''}`
-        : valueProblem
-          ? `${row.bad ?? 'value'}: not a number`
-          : tagProblem
-            ? 'tag: empty'
-            : 'value: empty';
-      const field = timeProblem ? plan.timeColumn : tagProblem ? plan.tagColumn : (plan.valueColumn ?? row.src_tag);
-      return `(${ingestId}, ${quoteLiteral(plan.file)}, ${mapLine(row.ord)}, ${field === null ? 'NULL' : quoteLiteral(field)}, ${quoteLiteral(reason)}, NULL)`;
-    });
-    for (let start = 0; start < rows.length; start += 1000) {
-      await db.run(`INSERT INTO rejects VALUES ${rows.slice(start, start + 1000).join(', ')}`);
-    }
-    if (bad.length < PAGE) break;
-  }
-  if (lineOf === null) return;
-  await db.run(`DELETE FROM ${STAGE} WHERE ${BAD_STAGE_ROW}`);
 };
 
 interface StoreResult {
@@ -503,6 +130,7 @@ const adjacentRepeats = async (db: Connection, signalIds: readonly number[]): Pr
 /** Register the file's signals, then store the staged readings deduplicated and clustered by (signal, time). */
 const storeStaged = async (ctx: StageContext, exact: boolean): Promise<StoreResult> => {
   const { db, plan, step } = ctx;
+  await collectRejects(ctx);
   const distinct = await db.all<SourceTag>(`SELECT DISTINCT asset, src_tag FROM ${STAGE}`);
   const { signalIds, overlapping } = await registerSignals(db, plan, distinct);
   const ord = ordOf(plan);
@@ -558,56 +186,54 @@ const storeStaged = async (ctx: StageContext, exact: boolean): Promise<StoreResu
   return { rows: stats.rows ?? 0, values, duplicates: staged.n - values, signalIds };
 };
 
-/** Why a long CSV left the direct path for the staged one, which handles each case exactly. */
-type Handover = 'rows to reject' | 'signals with readings' | 'repeated readings';
-
-class HandOver extends Error {
-  constructor(readonly reason: Handover) {
-    super(`staged import: ${reason}`);
-    this.name = 'HandOver';
-  }
-}
-
 /** Rows of the file's head whose tags map the direct path's readings; a tag found later makes it survey the rest. */
 const SURVEY_ROWS = 100_000;
-// Raised inside DuckDB by error(): the direct statement stops at the first row it cannot store as is.
-const UNSURVEYED_TAG = 'pdm-direct: tag outside the survey';
-const ROW_TO_REJECT = 'pdm-direct: row to reject';
-
-const raisedBy = (error: unknown, marker: string): boolean => error instanceof Error && error.message.includes(marker);
 
 const surveyTags = async (db: Connection, plan: ImportPlan, limit: number | null): Promise<SourceTag[]> =>
   db.all<SourceTag>(
-    `SELECT DISTINCT asset, src_tag FROM (SELECT asset, src_tag FROM (${longCsvRows(plan, null)}) ${limit === null ? '' : `LIMIT ${limit}`})
-     WHERE src_tag IS NOT NULL`,
+    `SELECT DISTINCT asset, src_tag FROM (SELECT asset, src_tag, bad FROM (${longCsvRows(plan, plan.file, null)}) ${limit === null ? '' : `LIMIT ${limit}`})
+     WHERE src_tag IS NOT NULL AND bad IS NULL`,
   );
+
+/** What a direct attempt ended in: stored, or handed over to the staged route (its transaction rolled back). */
+type DirectOutcome =
+  { readonly kind: 'stored'; readonly result: StoreResult } | { readonly kind: 'handover'; readonly reason: Handover };
 
 /**
  * The common case, a clean long CSV of new signals, read straight into `readings` and sorted on the way, with no
  * staging table in between (the staged path writes and reads every reading once more). Runs inside the import
- * transaction. A row to reject, signals that already hold readings, or a repeated (signal, time) hand over to the
- * staged path; a tag the survey missed throws UNSURVEYED_TAG, and the caller surveys the whole file.
+ * transaction. The statement stops (a marker raised in SQL, read back by the error adapter) at the first row it
+ * cannot store as is: a row to reject, or a tag the survey missed.
  */
-const storeLongCsvDirect = async (ctx: StageContext, tags: readonly SourceTag[]): Promise<StoreResult> => {
+const storeLongCsvDirect = async (ctx: StageContext, tags: readonly SourceTag[]): Promise<DirectOutcome> => {
   const { db, plan, ingestId, step } = ctx;
   const { signalIds, overlapping } = await registerSignals(db, plan, tags);
-  if (overlapping) throw new HandOver('signals with readings');
-  const inserted = await step(
-    `INSERT INTO readings
-     SELECT CASE WHEN s.src_tag IS NULL THEN error('${ROW_TO_REJECT}') ELSE coalesce(m.signal_id, error('${UNSURVEYED_TAG}')) END,
-            coalesce(s.t, error('${ROW_TO_REJECT}')), coalesce(s.value, error('${ROW_TO_REJECT}')), s.quality
-     FROM (${longCsvRows(plan, ingestId)}) s
-     LEFT JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
-     ORDER BY 1, 2`,
-    0.1,
-    0.92,
-    'reading and storing',
-  ).catch((error: unknown) => {
-    throw raisedBy(error, ROW_TO_REJECT) ? new HandOver('rows to reject') : error;
-  });
-  if ((await adjacentRepeats(db, signalIds)) > 0) throw new HandOver('repeated readings');
+  if (overlapping) return { kind: 'handover', reason: 'signals with readings' };
+  const reject = raiseDirectStop('row to reject');
+  let inserted: number;
+  try {
+    inserted = await step(
+      `INSERT INTO readings
+       SELECT CASE WHEN s.src_tag IS NULL OR s.bad IS NOT NULL THEN ${reject}
+                   ELSE coalesce(m.signal_id, ${raiseDirectStop('tag outside the survey')}) END,
+              coalesce(s.t, ${reject}), coalesce(s.value, ${reject}), s.quality
+       FROM (${longCsvRows(plan, plan.file, ingestId)}) s
+       LEFT JOIN pdm_tagmap m ON m.src_tag = s.src_tag AND m.asset_in IS NOT DISTINCT FROM s.asset
+       ORDER BY 1, 2`,
+      0.1,
+      0.92,
+      'reading and storing',
+    );
+  } catch (error) {
+    const stop = directStopOf(error);
+    if (stop === null) throw error;
+    return { kind: 'handover', reason: stop === 'row to reject' ? 'rows to reject' : 'tags beyond the survey' };
+  }
+  // An unclosed quote swallowed the lines after it into one reader reject: the staged route reads them again.
+  if ((await swallowingLines(db, ingestId)).length > 0) return { kind: 'handover', reason: 'rows to reject' };
+  if ((await adjacentRepeats(db, signalIds)) > 0) return { kind: 'handover', reason: 'repeated readings' };
   await db.run('DROP TABLE pdm_tagmap');
-  return { rows: inserted, values: inserted, duplicates: 0, signalIds };
+  return { kind: 'stored', result: { rows: inserted, values: inserted, duplicates: 0, signalIds } };
 };
 
 export interface IngestFileOptions {
@@ -625,6 +251,72 @@ const POLL_MS = 150;
  * 1.1 GB, against 1.9-2.0 GiB at 1.25 GB, too close to the 2 GiB ceiling for a few percent of speed.
  */
 const IMPORT_MEMORY_LIMIT = '1.1GB';
+
+/** Reads of a file whose unclosed quotes swallowed later lines: each read blanks the culprits and reads again. */
+const MAX_QUOTE_REREADS = 5;
+
+/** Sentinel that rolls the direct attempt's transaction back when it hands over; never leaves this module. */
+class RollBack extends Error {
+  constructor(readonly reason: Handover) {
+    super(`staged import: ${reason}`);
+    this.name = 'RollBack';
+  }
+}
+
+/** First line (1-based) whose ending differs from the first line's (CRLF vs LF), scanning at most 64 MB. */
+const firstOtherLineEnding = async (file: string): Promise<{ line: number; first: string; other: string } | null> => {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(64 << 20);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    let firstCr: boolean | null = null;
+    let line = 1;
+    for (let pos = 0; ;) {
+      const newline = bytes.indexOf(10, pos);
+      if (newline < 0) return null;
+      const cr = newline > 0 && bytes[newline - 1] === 13;
+      if (firstCr === null) firstCr = cr;
+      else if (cr !== firstCr) return { line, first: firstCr ? 'CRLF' : 'LF', other: cr ? 'CRLF' : 'LF' };
+      line++;
+      pos = newline + 1;
+    }
+  } finally {
+    await handle.close();
+  }
+};
+
+/** The failure as the user should read it: our own messages pass; the engine's become the file's problem. */
+const inUserWords = async (error: unknown, plan: ImportPlan): Promise<Error> => {
+  if (error instanceof CancelledError || !isEngineMessage(error)) return error as Error;
+  const failure = csvReadFailureOf(error);
+  switch (failure.kind) {
+    case 'mixed line endings': {
+      const other = await firstOtherLineEnding(plan.file).catch(() => null);
+      const where = other === null ? '' : `: line 1 ends with ${other.first}, line ${other.line} with ${other.other}`;
+      return new Error(
+        `${plan.file}: lines end in a mix of CRLF and LF${where}; save the file with one kind of line ending`,
+        { cause: error },
+      );
+    }
+    case 'not utf-8':
+      return new Error(`${plan.file}: the file is not UTF-8 text; save it as UTF-8`, { cause: error });
+    case 'out of memory':
+      return new Error(
+        `${plan.file}: the import ran out of memory; close other imports or training runs, or split the file`,
+        { cause: error },
+      );
+    case 'other':
+      return new Error(
+        `${plan.file}: cannot be read as ${plan.format} (check the format, delimiter and time column in the preview)`,
+        { cause: error },
+      );
+    default: {
+      const unknown: never = failure.kind;
+      throw new Error(`unknown failure ${String(unknown)}`);
+    }
+  }
+};
 
 /** Import one file atomically: everything it adds appears together, or nothing does. */
 export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFileOptions): Promise<IngestFileResult> => {
@@ -668,8 +360,8 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
   // Only a file with the size of an earlier import (or one from before sizes were kept) can repeat it: hash that
   // first and stop if it does. Any other file is new, and is hashed while it imports.
   const maybeRepeat = await db.all(
-    `SELECT 1 FROM ingests WHERE status = 'done' AND options::VARCHAR = $1 AND (bytes IS NULL OR bytes = $2) AND id <> $3 LIMIT 1`,
-    [options, bytes, ingestId],
+    `SELECT 1 FROM ingests WHERE status = 'done' AND (bytes IS NULL OR bytes = $1) AND id <> $2 LIMIT 1`,
+    [bytes, ingestId],
   );
   const hashing = sha256File(plan.file, isCancelled);
   // Settled here so an abandoned import leaves no unhandled rejection; awaited below for the result.
@@ -679,17 +371,19 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
     await db.run('UPDATE ingests SET sha256 = $1 WHERE id = $2', [sha256, ingestId]);
     return sha256;
   };
+  const warnings = [...plan.warnings];
   if (maybeRepeat.length > 0) {
     const sha256 = await recordHash().catch(async (error: unknown) => {
       await recordFailure(error);
       throw error;
     });
-    const earlier = await db.all<{ id: number }>(
-      `SELECT id FROM ingests WHERE sha256 = $1 AND options::VARCHAR = $2 AND status = 'done' ORDER BY id LIMIT 1`,
-      [sha256, options],
+    const earlier = await db.all<{ id: number; file: string; same: boolean }>(
+      `SELECT id, file, options::VARCHAR = $2 AS same FROM ingests WHERE sha256 = $1 AND status = 'done' AND id <> $3
+       ORDER BY same DESC, id LIMIT 1`,
+      [sha256, options, ingestId],
     );
     const firstEarlier = earlier[0];
-    if (firstEarlier !== undefined) {
+    if (firstEarlier?.same === true) {
       await finish('done', `identical to ingest #${firstEarlier.id}; nothing new`);
       progress(1, 'already imported');
       return {
@@ -705,7 +399,26 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
         signalIds: [],
         previouslyImported: true,
         seconds: (Date.now() - started) / 1000,
+        warnings,
       };
+    }
+    if (firstEarlier !== undefined) {
+      // Same bytes, other choices (asset names, zone, mapping): stored again, but never silently.
+      warnings.push(
+        `the same content was imported before (ingest #${firstEarlier.id}, ${firstEarlier.file}) with other options; its readings are stored again under this import's names`,
+      );
+    }
+  }
+  if (plan.assetIsDefault) {
+    // A default asset (the file's base name) already filled from another file: the readings join it, said aloud.
+    const others = await db.all<{ source: string }>(
+      `SELECT DISTINCT source FROM signals WHERE asset = $1 AND source <> $2 ORDER BY 1 LIMIT 3`,
+      [plan.asset, `${plan.format}:${plan.file}`],
+    );
+    if (others.length > 0) {
+      warnings.push(
+        `asset "${plan.asset}" (named after the file) already holds signals from ${others.map((o) => o.source.replace(/^[a-z-]+:/, '')).join(', ')}; this file's readings join it (choose an asset name to keep them apart)`,
+      );
     }
   }
   const step = async (sql: string, from: number, to: number, message: string): Promise<number> => {
@@ -730,7 +443,8 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
       clearInterval(timer);
     }
   };
-  const ctx: StageContext = { db, plan, ingestId, step };
+  let ctx: StageContext = { db, plan, ingestId, source: plan.file, step };
+  const scratchFolders: string[] = [];
   /** One transaction that stores the file's readings and rejects and closes the record; nothing of it shows before. */
   const commit = (store: () => Promise<StoreResult>) =>
     db.transaction(async () => {
@@ -745,76 +459,63 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
       await finish('done', null, summary);
       return summary;
     });
+  /** One direct attempt with the given tags: committed, or rolled back and handed over. */
+  const attemptDirect = async (tags: readonly SourceTag[]) =>
+    commit(async () => {
+      const outcome = await storeLongCsvDirect(ctx, tags);
+      if (outcome.kind === 'handover') throw new RollBack(outcome.reason);
+      // The reader's own rejects exist once the statement that read the file has run.
+      await collectReaderRejects(db, plan, ingestId);
+      return outcome.result;
+    })
+      .then((result) => ({ kind: 'stored' as const, result }))
+      .catch(async (error: unknown) => {
+        await dropReaderRejects(db, ingestId);
+        if (error instanceof RollBack) return { kind: 'handover' as const, reason: error.reason };
+        throw error;
+      });
+  /** The direct route: the head's tags first; a tag beyond them surveys the whole file once. */
+  const runDirect = async (): Promise<IngestRoute | (StoreResult & { rejected: number })> => {
+    let outcome = await attemptDirect(await surveyTags(db, plan, SURVEY_ROWS));
+    if (outcome.kind === 'handover' && outcome.reason === 'tags beyond the survey') {
+      outcome = await attemptDirect(await surveyTags(db, plan, null));
+    }
+    return outcome.kind === 'stored' ? outcome.result : afterHandover(outcome.reason);
+  };
+  /** Stage the file; an unclosed quote that swallowed later lines is blanked out and the file read again. */
+  const stageAll = async (): Promise<void> => {
+    const blanked = new Set<number>();
+    for (let read = 0; ; read++) {
+      await stageFile(ctx);
+      const swallowing =
+        plan.format === 'long-csv' || plan.format === 'wide-csv' ? await swallowingLines(db, ingestId) : [];
+      if (swallowing.length === 0 || read === MAX_QUOTE_REREADS) break;
+      for (const line of swallowing) blanked.add(line);
+      await dropReaderRejects(db, ingestId);
+      await db.run(`DROP TABLE IF EXISTS ${STAGE}`);
+      const { copy, folder, removed } = await blankLines(plan.file, blanked);
+      scratchFolders.push(folder);
+      ctx = { ...ctx, source: copy };
+      await db.run(`DROP TABLE IF EXISTS ${PENDING_REJECTS}`);
+      await rejectBlankedLines(db, plan, ingestId, removed);
+    }
+  };
   try {
-    await db.run(`SET TimeZone = ${quoteLiteral(plan.timeZone)}`);
+    await db.run(`SET TimeZone = 'UTC'`);
     await db.run(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
+    let route = chooseRoute(plan);
     let result: (StoreResult & { rejected: number }) | null = null;
-    let exact = false;
-    if (plan.format === 'long-csv') {
-      let tags = await surveyTags(db, plan, SURVEY_ROWS);
-      const direct = () =>
-        commit(async () => {
-          const stored = await storeLongCsvDirect(ctx, tags);
-          // The reader's own rejects exist once the statement that read the file has run.
-          await collectReaderRejects(db, plan, ingestId);
-          return stored;
-        }).catch(async (error: unknown) => {
-          await dropReaderRejects(db, ingestId);
-          throw error;
-        });
-      try {
-        result = await direct().catch(async (error: unknown) => {
-          if (!raisedBy(error, UNSURVEYED_TAG)) throw error;
-          tags = await surveyTags(db, plan, null);
-          return direct();
-        });
-      } catch (error) {
-        if (isCancelled()) throw new CancelledError();
-        if (!(error instanceof HandOver)) throw error;
-        exact = error.reason === 'repeated readings';
-      }
+    if (route.path === 'direct') {
+      const direct = await runDirect();
+      if ('path' in direct) route = direct;
+      else result = direct;
     }
     if (result === null) {
+      const exact = route.path === 'staged' && route.exact;
       // Staging tables are this connection's temporary tables, created before the transaction so their row ids
       // count from 0; everything that lands in the workspace happens inside it.
-      switch (plan.format) {
-        case 'long-csv':
-          await stageLongCsv(ctx);
-          break;
-        case 'wide-csv':
-          await stageWideCsv(ctx);
-          break;
-        case 'parquet':
-          await stageParquet(ctx);
-          break;
-        case 'cmapss':
-          await stageCmapss(ctx);
-          break;
-        default: {
-          const unknown: never = plan.format;
-          throw new Error(`unknown format ${String(unknown)}`);
-        }
-      }
-      const collectRejects = async () => {
-        switch (plan.format) {
-          case 'long-csv':
-          case 'wide-csv':
-            return collectCsvRejects(db, plan, ingestId);
-          case 'parquet':
-            return collectStageRejects(db, plan, ingestId, async () => (ord) => ord + 1);
-          case 'cmapss':
-            return db.run(`INSERT INTO rejects SELECT * FROM ${PENDING_REJECTS}`);
-          default: {
-            const unknown: never = plan.format;
-            throw new Error(`unknown format ${String(unknown)}`);
-          }
-        }
-      };
-      const staged = (exactly: boolean) =>
-        commit(async () => {
-          await collectRejects();
-          return storeStaged(ctx, exactly);
-        });
+      await stageAll();
+      const staged = (exactly: boolean) => commit(async () => storeStaged(ctx, exactly));
       result = await staged(exact).catch((error: unknown) => {
         if (error instanceof RetryExactly) return staged(true);
         throw error;
@@ -836,10 +537,12 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
       signalIds: [...result.signalIds],
       previouslyImported: false,
       seconds: (Date.now() - started) / 1000,
+      warnings,
     };
   } catch (error) {
-    await recordFailure(error);
-    throw error;
+    const failure = isCancelled() ? new CancelledError() : await inUserWords(error, plan);
+    await recordFailure(failure);
+    throw failure;
   } finally {
     for (const table of [
       STAGE,
@@ -852,7 +555,8 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
     ]) {
       await db.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     }
-    await db.run(`SET TimeZone = 'UTC'`).catch(() => undefined);
+    await dropReaderRejects(db, ingestId).catch(() => undefined);
+    for (const folder of scratchFolders) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     await db.run(`SET memory_limit = ${quoteLiteral(db.memoryLimit)}`).catch(() => undefined);
   }
 };

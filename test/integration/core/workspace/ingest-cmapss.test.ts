@@ -63,9 +63,9 @@ describe('C-MAPSS text', () => {
     const rejects = await tw.ws.rejects(summary.files[0]?.ingestId, 100);
     expect(rejects.map((r) => [r.line, r.field, r.reason])).toEqual([
       [22, null, 'expected 26 fields, found 25'],
-      [26, 'setting_3', 'not a number: "1OO.0"'],
+      [26, 'setting_3', 'setting_3: "1OO.0" is not a number'],
       [28, null, 'expected 26 fields, found 27'],
-      [29, 'cycle', 'not a number: "28.5"'],
+      [29, 'cycle', 'cycle: "28.5" is not a number'],
     ]);
     expect(rejects.every((r) => r.file === file)).toBe(true);
     expect(rejects[1]?.raw).toBe(lines[24]);
@@ -85,7 +85,7 @@ describe('C-MAPSS text', () => {
     expect(summary).toMatchObject({ rows: 6, values: 6 * 24, rejected: 2 });
     expect((await tw.ws.rejects(summary.files[0]?.ingestId, 10)).map((r) => [r.line, r.reason])).toEqual([
       [3, 'expected 26 fields, found 10'],
-      [6, 'not a number: "NaN-ish"'],
+      [6, 'setting_3: "NaN-ish" is not a number'],
     ]);
     expect((await tw.readings('short_FD001 engine 004', 'sensor_21')).map((r) => r.t)).toEqual([1, 2, 4, 5, 7, 8]);
   });

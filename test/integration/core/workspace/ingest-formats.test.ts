@@ -25,7 +25,11 @@ describe('wide CSV', () => {
     );
     const summary = await tw.ingest(file);
     expect(summary.files[0]?.format).toBe('wide-csv');
-    expect(summary).toMatchObject({ rows: 3, values: 8, rejected: 0, duplicates: 0, signals: 3 });
+    // The empty Pressure cell is not silently dropped: it is a reject of its own (line 3, field Pressure (bar)).
+    expect(summary).toMatchObject({ rows: 3, values: 8, rejected: 1, duplicates: 0, signals: 3 });
+    expect((await tw.ws.rejects(summary.files[0]?.ingestId, 10)).map((r) => [r.line, r.field, r.reason])).toEqual([
+      [3, 'Pressure (bar)', 'Pressure (bar): empty'],
+    ]);
     const signals = await tw.ws.signals();
     expect(signals.map((s) => [s.asset, s.tag, s.unit, s.timeKind, s.count])).toEqual([
       ['pump1', 'Bearing temp', '°C', 'timestamp', 3],
@@ -49,7 +53,7 @@ describe('wide CSV', () => {
       format: 'wide-csv',
       rows: 3,
       values: 8,
-      rejected: 0,
+      rejected: 1,
       duplicates: 0,
     });
     expect(record?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -263,7 +267,7 @@ describe('Parquet', () => {
            ) TO ${sqlString(path)} (FORMAT parquet)`),
     );
     const summary = await tw.ingest(path, { timeZone: 'Europe/Berlin' });
-    expect(summary).toMatchObject({ rows: 10, values: 19, rejected: 0, signals: 2 });
+    expect(summary).toMatchObject({ rows: 10, values: 19, rejected: 1, signals: 2 });
     const temp = await tw.readings('wide', 'Temp');
     expect(temp.map((r) => r.t)).toEqual(Array.from({ length: 10 }, (_, i) => utcMicros(2024, 7, 1, 10, 0, i)));
     expect(temp.map((r) => r.value)).toEqual(Array.from({ length: 10 }, (_, i) => i));

@@ -43,14 +43,16 @@ describe('rejected rows', () => {
     const lineOf = byLine(rejects);
     expect([...lineOf.keys()].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([12, 13, 14, 15, 16, 17, 38]);
     expect(rejects.every((r) => r.file === file && r.ingestId === ingestId)).toBe(true);
-    expect(lineOf.get(12)?.reason).toMatch(/CAST/i);
+    // Reasons are in the user's words, never the CSV engine's text.
+    expect(lineOf.get(12)).toMatchObject({ field: 'value', reason: 'value: "abc" is not a number' });
     expect(lineOf.get(12)?.raw).toContain('abc');
-    expect(lineOf.get(13)?.reason).toMatch(/TOO MANY COLUMNS/i);
+    expect(lineOf.get(13)?.reason).toBe('expected 3 fields, found 4');
     expect(lineOf.get(14)).toMatchObject({ field: 'time', reason: 'time: cannot parse "not-a-time"' });
     expect(lineOf.get(15)).toMatchObject({ field: 'value', reason: 'value: empty' });
-    expect(lineOf.get(16)?.reason).toMatch(/MISSING COLUMNS/i);
+    expect(lineOf.get(16)?.reason).toBe('expected 3 fields, found 2');
     expect(lineOf.get(17)).toMatchObject({ field: 'time', reason: 'time: cannot parse "2024-13-45T00:00:00Z"' });
-    expect(lineOf.get(38)?.reason).toMatch(/CAST/i);
+    expect(lineOf.get(38)?.reason).toBe('value: "1.2.3" is not a number');
+    expect(rejects.every((r) => !/CAST|COLUMNS|Error|SELECT/.test(r.reason))).toBe(true);
     // Each reject points at the line that really holds the bad text.
     for (const r of rejects) {
       if (r.raw !== null) expect(lines[(r.line ?? 0) - 1]).toBe(r.raw);
@@ -60,37 +62,40 @@ describe('rejected rows', () => {
     expect((await tw.ws.ingests())[0]).toMatchObject({ status: 'done', rejected: 7, rows: 40, values: 40 });
   });
 
-  it('wide CSV: bad number, bad time and wrong column count are rejected by line; empty cells are just missing', async () => {
+  it('wide CSV: a bad or empty cell is rejected on its own (the row keeps its good cells); bad time and wrong column count reject the line', async () => {
     const good = (m: number) => `${iso(m)},${m},${-m}`;
     const lines = [
       'time,A,B', // 1
       ...Array.from({ length: 10 }, (_, i) => good(i)), // 2..11
-      `${iso(50)},x,3`, // 12 bad number
+      `${iso(50)},x,3`, // 12 bad number in A: B still stored
       `${iso(51)},1,2,3`, // 13 too many columns
       `31.02.2024 10:00:00,1,2`, // 14 bad time
-      `${iso(52)},,7`, // 15 empty A: B still stored
+      `${iso(52)},,7`, // 15 empty A (rejected as a cell): B still stored
       `${iso(53)},6`, // 16 too few
       'yesterday,1,2', // 17 bad time
       ...Array.from({ length: 20 }, (_, i) => good(10 + i)), // 18..37
     ];
     const file = await tw.file('wide-bad.csv', `${lines.join('\n')}\n`);
     const summary = await tw.ingest(file);
-    expect(summary).toMatchObject({ rows: 31, values: 61, rejected: 5, duplicates: 0 });
+    expect(summary).toMatchObject({ rows: 32, values: 62, rejected: 6, duplicates: 0 });
     const rejects = await tw.ws.rejects(summary.files[0]?.ingestId, 100);
     const lineOf = byLine(rejects);
-    expect([...lineOf.keys()].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([12, 13, 14, 16, 17]);
-    expect(lineOf.get(12)?.reason).toMatch(/CAST/i);
-    expect(lineOf.get(13)?.reason).toMatch(/TOO MANY COLUMNS/i);
+    expect([...lineOf.keys()].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([12, 13, 14, 15, 16, 17]);
+    expect(lineOf.get(12)).toMatchObject({ field: 'A', reason: 'A: "x" is not a number' });
+    expect(lineOf.get(13)).toMatchObject({ field: null, reason: 'expected 3 fields, found 4' });
     expect(lineOf.get(14)).toMatchObject({ field: 'time', reason: 'time: cannot parse "31.02.2024 10:00:00"' });
-    expect(lineOf.get(16)?.reason).toMatch(/MISSING COLUMNS/i);
+    expect(lineOf.get(15)).toMatchObject({ field: 'A', reason: 'A: empty' });
+    expect(lineOf.get(16)?.reason).toBe('expected 3 fields, found 2');
     expect(lineOf.get(17)).toMatchObject({ field: 'time', reason: 'time: cannot parse "yesterday"' });
     const a = await tw.readings('wide-bad', 'A');
     const b = await tw.readings('wide-bad', 'B');
     expect(a.map((r) => r.value)).toEqual(Array.from({ length: 30 }, (_, i) => i));
     expect(b.map((r) => [r.t, r.value])).toEqual(
-      [...Array.from({ length: 30 }, (_, i) => [T0 + i * MIN, i === 0 ? 0 : -i]), [T0 + 52 * MIN, 7]].sort(
-        (x, y) => (x[0] ?? 0) - (y[0] ?? 0),
-      ),
+      [
+        ...Array.from({ length: 30 }, (_, i) => [T0 + i * MIN, i === 0 ? 0 : -i]),
+        [T0 + 50 * MIN, 3],
+        [T0 + 52 * MIN, 7],
+      ].sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0)),
     );
   });
 
@@ -113,7 +118,7 @@ describe('rejected rows', () => {
     expect(summary).toMatchObject({ values: 10, rejected: 2 });
     const lineOf = byLine(await tw.ws.rejects(summary.files[0]?.ingestId, 100));
     expect(lineOf.get(7)?.reason).toBe('time: cannot parse "30.02.2024 10:00:00" with format %d.%m.%Y %H:%M:%S');
-    expect(lineOf.get(8)?.reason).toMatch(/TOO MANY COLUMNS/i);
+    expect(lineOf.get(8)?.reason).toBe('expected 2 fields, found 3');
     expect((await tw.readings('de-bad', 'Wert')).map((r) => [r.t, r.value])).toEqual(
       Array.from({ length: 10 }, (_, i) => [utcMicros(2024, 3, 1, 9, i), i + 0.5]),
     );

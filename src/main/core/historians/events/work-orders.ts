@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { parseTimeText, passTracker, requireZone, type Pass } from '../../../../shared/time/time-rule.js';
 import type { EventInput, EventReject } from '../../workspace/events.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
@@ -85,27 +86,32 @@ const kindOf = (raw: string | undefined): EventInput['kind'] | null => {
   return null;
 };
 
-/** µs since the epoch of an ISO 8601 time or "YYYY-MM-DD HH:MM[:SS]" / "DD.MM.YYYY HH:MM[:SS]" (read as UTC). */
-export const parseEventTime = (raw: string): number | null => {
-  const s = raw.trim();
-  if (s === '') return null;
-  const de = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (de)
-    return (
-      Date.UTC(
-        Number(de[3]),
-        Number(de[2]) - 1,
-        Number(de[1]),
-        Number(de[4] ?? 0),
-        Number(de[5] ?? 0),
-        Number(de[6] ?? 0),
-      ) * 1000
-    );
-  const iso = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(s);
-  if (!iso) return null;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(s) && s.length > 10;
-  const ms = Date.parse(hasZone ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}${s.length === 10 ? 'T00:00:00' : ''}Z`);
-  return Number.isFinite(ms) ? ms * 1000 : null;
+/**
+ * A work order's kind when the export has no type column: a failure code or words of failure make it a failure,
+ * words of inspection an inspection, anything else maintenance (a planned job is the common work order; calling
+ * every row a failure would invent failures for training labels).
+ */
+export const kindWithoutType = (code: string, description: string): EventInput['kind'] => {
+  const text = description.toLowerCase();
+  if (/inspect|check|round|survey/.test(text)) return 'inspection';
+  if (code !== '' || /fail|break|broke|trip|leak|seiz|burn|crack|fault|repair|replace.*(damag|broken)/.test(text)) {
+    return 'failure';
+  }
+  return 'maintenance';
+};
+
+/**
+ * µs since the epoch of a work-order time, by the one time rule (src/shared/time/time-rule.ts): ISO 8601 with or
+ * without offset, `YYYY-MM-DD HH:MM[:SS]` or `DD.MM.YYYY HH:MM[:SS]`; times without an offset are read in `zone`.
+ * Returns the reason when the text is not a time or names a local time the zone skips.
+ */
+export const parseEventTime = (
+  raw: string,
+  zone = 'UTC',
+  pass: Pass = 'first',
+): { micros: number; reason: null } | { micros: null; reason: string } => {
+  const result = parseTimeText(raw, zone, pass);
+  return result.ok ? { micros: result.micros, reason: null } : { micros: null, reason: result.reason };
 };
 
 export const readAssetMap = async (file: string): Promise<Record<string, string>> => {
@@ -128,13 +134,20 @@ export interface WorkOrderImportResult {
   readonly assets: Record<string, string>;
   /** CMMS asset names with no matching workspace asset (kept under their own name). */
   readonly unmatchedAssets: string[];
+  /** What the user should know though nothing was lost (kinds inferred without a type column). */
+  readonly warnings: string[];
 }
 
 export const importWorkOrders = async (
   workspace: Workspace,
   file: string,
-  options: { readonly assetMap?: Readonly<Record<string, string>> } = {},
+  options: {
+    readonly assetMap?: Readonly<Record<string, string>>;
+    /** IANA zone for times without an offset; default UTC. */
+    readonly timeZone?: string;
+  } = {},
 ): Promise<WorkOrderImportResult> => {
+  const zone = requireZone(options.timeZone ?? 'UTC');
   const content = await readFile(file, 'utf8');
   const sha256 = createHash('sha256').update(content).digest('hex');
   const firstLine = content.split('\n', 1)[0] ?? '';
@@ -170,6 +183,9 @@ export const importWorkOrders = async (
   };
   const events: EventInput[] = [];
   const rejects: EventReject[] = [];
+  // Repeated autumn local times resolve in file order, per asset and column (first pass = summer offset).
+  const pass = passTracker();
+  const inferred = new Map<EventInput['kind'], number>();
   for (const row of rows) {
     const get = (i: number) => (i < 0 ? undefined : row.fields[i]?.trim());
     const reject = (field: string | null, reason: string) =>
@@ -183,26 +199,31 @@ export const importWorkOrders = async (
       reject(header.fields[idx.asset] ?? 'asset', 'asset: empty');
       continue;
     }
-    const startT = parseEventTime(get(idx.start) ?? '');
-    if (startT === null) {
-      reject(header.fields[idx.start] ?? 'start', `start: cannot read time "${get(idx.start) ?? ''}"`);
+    const startText = get(idx.start) ?? '';
+    const start = parseEventTime(startText, zone, pass(`${asset}\u0000start`, startText));
+    if (start.micros === null) {
+      reject(header.fields[idx.start] ?? 'start', `start: ${start.reason}`);
       continue;
     }
+    const startT = start.micros;
     const endText = get(idx.end) ?? '';
-    const endT = endText === '' ? null : parseEventTime(endText);
-    if (endText !== '' && endT === null) {
-      reject(header.fields[idx.end] ?? 'end', `end: cannot read time "${endText}"`);
+    const end = endText === '' ? null : parseEventTime(endText, zone, pass(`${asset}\u0000end`, endText));
+    if (end !== null && end.micros === null) {
+      reject(header.fields[idx.end] ?? 'end', `end: ${end.reason}`);
       continue;
     }
+    const endT = end?.micros ?? null;
     if (endT !== null && endT < startT) {
       reject(header.fields[idx.end] ?? 'end', 'end: before start');
       continue;
     }
-    const kind = kindOf(get(idx.kind));
+    const kind =
+      idx.kind < 0 ? kindWithoutType(get(idx.code) ?? '', get(idx.description) ?? '') : kindOf(get(idx.kind));
     if (kind === null) {
       reject(header.fields[idx.kind] ?? 'type', `type: unknown work-order type "${get(idx.kind) ?? ''}"`);
       continue;
     }
+    if (idx.kind < 0) inferred.set(kind, (inferred.get(kind) ?? 0) + 1);
     events.push({
       asset: mapAsset(asset),
       kind,
@@ -221,5 +242,11 @@ export const importWorkOrders = async (
     rejected: stored.rejected,
     assets: mapping,
     unmatchedAssets: [...unmatched].sort(),
+    warnings:
+      inferred.size === 0
+        ? []
+        : [
+            `no type column: kinds inferred from failure code and description (${[...inferred].map(([k, n]) => `${n} ${k}`).join(', ')}); add a type column to be exact`,
+          ],
   };
 };
