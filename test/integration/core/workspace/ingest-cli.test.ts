@@ -42,7 +42,7 @@ describe('pdm-studio ingest --json', () => {
     expect(run.code).toBe(1);
     expect(lastLine(run.stdout)).toEqual({
       error: {
-        code: 'import-failed',
+        code: 'failed',
         message: `${path}: lines end in a mix of CRLF and LF: line 1 ends with CRLF, line 3 with LF; save the file with one kind of line ending`,
       },
     });
@@ -55,7 +55,7 @@ describe('pdm-studio ingest --json', () => {
     const run = await cli(['ingest', path, '--workspace', join(tw.root, 'cli-ws'), '--json']);
     expect(run.code).toBe(1);
     expect(lastLine(run.stdout)).toMatchObject({
-      error: { code: 'import-failed', message: expect.stringContaining('is a named pipe') },
+      error: { code: 'failed', message: expect.stringContaining('is a named pipe') },
     });
   });
 
@@ -74,7 +74,7 @@ describe('pdm-studio ingest --json', () => {
     expect(lastLine(run.stdout)).toEqual({
       error: {
         code: 'invalid-argument',
-        message: '--time-zone: unknown time zone "Mars/Base": use an IANA name such as Europe/Berlin or UTC',
+        message: 'ingest: --time-zone: unknown time zone "Mars/Base": use an IANA name such as Europe/Berlin or UTC',
       },
     });
   });
