@@ -22,7 +22,8 @@ const RulLabelSchema = z.object({
   /** Piecewise-linear target: RUL above `cap` is reported as `cap` (the field uses 125 cycles for C-MAPSS). */
   cap: z.number().positive().nullable().default(125),
   /**
-   * Where an asset fails: at its first failure event, or (for run-to-failure data such as C-MAPSS training
+   * Where an asset fails: at each failure event (its history is cut into lives, each from install or the end of
+   * a repair to the next failure, labelled on its own), or (for run-to-failure data such as C-MAPSS training
    * units) at its last reading when it has no failure event.
    */
   failureAt: z.enum(['event', 'event-or-end']).default('event-or-end'),
@@ -37,8 +38,9 @@ const HorizonLabelSchema = z.object({
 
 /**
  * Anomaly detection: the model learns what normal looks like from windows that end within the first
- * `normalSpan` time units of each training asset (and outside anomaly/failure events); windows ending within
- * `abnormalWithin` of a failure are the positives evaluation counts.
+ * `normalSpan` time units of each life of each training asset (a life runs from install or a repair to the next
+ * failure; outside anomaly events); windows ending within `abnormalWithin` of a failure are the positives
+ * evaluation counts.
  */
 const AnomalyLabelSchema = z.object({
   kind: z.literal('anomaly'),
