@@ -64,12 +64,21 @@ export const DatasetConfigSchema = z.object({
   to: z.number().optional(),
   /**
    * Common grid every signal is put on: one value per `period` time units (cycles for cycle-indexed data, µs for
-   * timestamps). A grid slot without a reading is filled by `gap`: forward-fill the last value, or reject the
-   * dataset. Cycle data with one reading per cycle needs neither.
+   * timestamps). A NULL, non-finite or bad-quality reading counts as missing, like no reading at all. A grid slot
+   * without a good reading is handled by the gap policy: `gap` forward-fills the last good value (at most
+   * `fillLimit` time units past it; null: no limit) or rejects the dataset; a window is dropped when it still holds
+   * a gap, or when more than `maxMissing` of its values are not real readings; with `windowsEnd: "reading"` only
+   * windows that end on a real reading are trained on and scored. Cycle data with one reading per cycle needs none.
    */
   resample: z
-    .object({ period: z.number().positive(), gap: z.enum(['forward-fill', 'reject']).default('forward-fill') })
-    .default({ period: 1, gap: 'forward-fill' }),
+    .object({
+      period: z.number().positive(),
+      gap: z.enum(['forward-fill', 'reject']).default('forward-fill'),
+      fillLimit: z.number().positive().nullable().default(null),
+      maxMissing: z.number().min(0).max(1).default(1),
+      windowsEnd: z.enum(['reading', 'any']).default('reading'),
+    })
+    .default({ period: 1, gap: 'forward-fill', fillLimit: null, maxMissing: 1, windowsEnd: 'reading' }),
   window: z.object({ length: z.number().int().min(1).max(2000), stride: z.number().int().min(1).default(1) }),
   /** Exponential smoothing of each signal before windowing (causal, so it applies unchanged at scoring time). */
   smoothing: z.number().gt(0).max(1).nullable().default(null),

@@ -133,9 +133,10 @@ describe('RUL training on C-MAPSS FD001 (standard protocol)', () => {
         `UPDATE readings SET value = 'NaN'::DOUBLE WHERE t = 5 AND signal_id =
            (SELECT id FROM signals WHERE asset = 'train_FD001 engine 003' AND tag = 'sensor_4')`,
       );
+      // Missing readings are forward-filled by default (test/integration/ml/gaps.test.ts); "reject" refuses them.
       await refused(
-        base,
-        /NaN in data: train_FD001 engine 003\/sensor_4 has 1 missing or non-finite values \(first at t=5\)/,
+        { ...base, dataset: { ...base.dataset, resample: { period: 1, gap: 'reject' } } },
+        /NaN in data: train_FD001 engine 003\/sensor_4 has 1 missing, non-finite or bad-quality values \(first at t=5\)/,
       );
     });
   });

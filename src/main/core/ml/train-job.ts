@@ -321,6 +321,7 @@ export const runTrainJob = async (
       outputs,
       thresholds,
       metrics,
+      gaps: dataset.gaps,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null
           ? null
