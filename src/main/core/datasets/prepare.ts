@@ -205,15 +205,16 @@ export const prepareDataset = async (
 
   const smoothed = (list: readonly AssetSeries[]) => list.map((a) => smoothSeries(a, def.smoothing));
   // Labels come from the raw grid's times; the gap policy then fills values and drops the windows it does not keep.
-  const gapped = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) =>
-    list.map((a, i) => applyGapPolicy(a, labelSteps(a, events, def.label, rul?.[i]), def, which));
+  const uncapped = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
+  const gapped = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[], label = def.label) =>
+    list.map((a, i) => applyGapPolicy(a, labelSteps(a, events, label, rul?.[i]), def, which));
   const fitOn = smoothed(gapped(pick(split.train), 'all').map((g) => g.series));
   const normalisation = fitNormalisation(def.normalisation, fitOn, def.signals.length);
   const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
   const sum = (reports: readonly GapReport[]) => reports.reduce(addGapReports, emptyGapReport);
 
   const windows = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) => {
-    const parts = gapped(list, which, rul);
+    const parts = gapped(list, which, rul, uncapped);
     const set = makeWindows(
       ready(parts.map((g) => g.series)),
       parts.map((g) => g.labels),
@@ -221,7 +222,10 @@ export const prepareDataset = async (
       def.window.stride,
       which,
     );
-    return { set, report: sum(parts.map((g) => g.report)) };
+    // RUL is labelled uncapped (a cap changes no label's NaN-ness, so the windows are the same) and capped here.
+    const cap = def.label.kind === 'rul' ? def.label.cap : null;
+    const capped: WindowSet = cap === null ? set : { ...set, y: set.y.map((v) => Math.min(v, cap)), truth: set.y };
+    return { set: capped, report: sum(parts.map((g) => g.report)) };
   };
   const trainPart = windows(pick(split.train), 'all');
   const validationPart = windows(pick(split.validation), 'all');

@@ -114,8 +114,11 @@ export const snapshotWindows = (
     return k;
   });
   // The snapshot's own gap policy, on its windows of the model's length.
+  // RUL truth uncapped, the capped labels beside it (see WindowSet.truth).
+  const cap = def.label.kind === 'rul' ? def.label.cap : null;
+  const label = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
   const gapped = data.series.map((a) =>
-    applyGapPolicy(a, labelSteps(a, data.events, def.label), {
+    applyGapPolicy(a, labelSteps(a, data.events, label), {
       resample: def.resample,
       window: { length: input.length, stride: def.window.stride },
     }),
@@ -126,14 +129,15 @@ export const snapshotWindows = (
       input.normalisation,
     ),
   );
+  const windows = makeWindows(
+    ready,
+    gapped.map((g) => g.labels),
+    input.length,
+    def.window.stride,
+    'all',
+  );
   return {
-    windows: makeWindows(
-      ready,
-      gapped.map((g) => g.labels),
-      input.length,
-      def.window.stride,
-      'all',
-    ),
+    windows: cap === null ? windows : { ...windows, y: windows.y.map((v) => Math.min(v, cap)), truth: windows.y },
     failures: data.series.map((a) => failureTime(a, data.events, def.label.failureAt)),
   };
 };

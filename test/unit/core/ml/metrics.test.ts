@@ -4,6 +4,7 @@ import {
   confusion,
   errorByRemainingLife,
   quantile,
+  rulFigures,
   rulMetrics,
 } from '../../../../src/main/core/ml/metrics.js';
 
@@ -73,5 +74,22 @@ describe('alarm metrics', () => {
   it('quantile interpolates linearly', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
     expect(quantile([1, 2, 3, 4, 5], 1)).toBe(5);
+  });
+});
+
+describe('RUL figures against the true and the capped RUL', () => {
+  it('reports rmse against the truth and rmse_capped against the capped labels, named', () => {
+    // Two test units: 40 and 145 cycles left (truth), capped at 125 for training; the model says 40 and 125.
+    const figures = rulFigures([40, 125], { y: [40, 125], truth: [40, 145] }, (x) => x);
+    expect(figures['rmse']).toBeCloseTo(Math.sqrt(400 / 2), 10);
+    expect(figures['rmse_capped']).toBe(0);
+    expect(figures['scored_windows']).toBe(2);
+    // Uncapped labels have no second figure.
+    expect(rulFigures([1], { y: [2] }, (x) => x)).toEqual({
+      rmse: 1,
+      mae: 1,
+      nasa_score: Math.exp(1 / 13) - 1,
+      scored_windows: 1,
+    });
   });
 });
