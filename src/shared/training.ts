@@ -196,11 +196,14 @@ export type TrainingJobResult = z.infer<typeof TrainingJobResultSchema>;
 /** One scored window of a run (predictions.csv): `label` is the true RUL or 0/1, `score` the model's output. */
 export const RunPredictionSchema = z.object({ asset: z.string(), t: z.number(), label: z.number(), score: z.number() });
 
-/** failures.json of a classifier run: each scored asset's failure time (null: no failure), on the run's time axis. */
+/**
+ * failures.json of a classifier run: each scored asset's failure time (null: no failure), or its failure times
+ * when it failed more than once (one per life), on the run's time axis.
+ */
 export const FAILURES_FILE = 'failures.json';
 export const RunFailuresSchema = z.object({
   timeKind: z.enum(['timestamp', 'cycle']),
-  failures: z.record(z.string(), z.number().nullable()),
+  failures: z.record(z.string(), z.union([z.number(), z.array(z.number())]).nullable()),
 });
 export type RunFailures = z.infer<typeof RunFailuresSchema>;
 

@@ -93,6 +93,11 @@ describe('labels per life on plant data in a workspace', () => {
     const secondLife = all.filter((w) => w.end >= w.repaired1);
     expect(new Set(secondLife.map((w) => w.failure2)).size).toBe(PUMPS.length);
     expect(secondLife.some((w) => w.y < HOUR)).toBe(true);
+    // Alarm figures see both failures of each validation pump.
+    for (const [i, name] of ds.split.validation.entries()) {
+      const l = life(PUMPS.indexOf(name));
+      expect(ds.failures.validation[i]).toEqual([l.failure1, l.failure2]);
+    }
   });
 
   it('failure within 7 days: defined labels only, positives before both failures of every pump', async () => {

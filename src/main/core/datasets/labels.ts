@@ -64,6 +64,21 @@ export const assetLives = (
   return lives;
 };
 
+/** A time per failure, as alarm metrics take it: null (none), one time, or every failure of an asset that failed again. */
+export type FailureTimes = number | readonly number[] | null;
+
+/** Every failure of the asset, one per life (see assetLives), in the shape FailureTimes gives. */
+export const failureTimes = (
+  series: AssetSeries,
+  events: readonly AssetEvent[],
+  failureAt: 'event' | 'event-or-end',
+  finalRul?: number,
+): FailureTimes => {
+  const all = assetLives(series, events, failureAt, finalRul).flatMap((l) => (l.failure === null ? [] : [l.failure]));
+  // One failure stays a number: failures.json of a run-to-failure dataset reads as it always did.
+  return all.length === 0 ? null : all.length === 1 ? (all[0] as number) : all;
+};
+
 /**
  * When the asset fails: its first failure event, else (run-to-failure data) its last reading, else null
  * (a censored asset: it never failed while observed). `finalRul` overrides both for evaluation assets whose

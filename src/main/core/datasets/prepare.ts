@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { AssetSelection, TrainConfig } from '../../../shared/training.js';
 import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
-import { failureTime, labelSteps } from './labels.js';
+import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
 import { splitAssets } from './split.js';
@@ -47,7 +47,7 @@ export interface PreparedDataset {
   readonly evaluation: WindowSet | null;
   readonly evaluationHash: string | null;
   /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
-  readonly failures: { readonly validation: (number | null)[]; readonly evaluation: (number | null)[] };
+  readonly failures: { readonly validation: FailureTimes[]; readonly evaluation: FailureTimes[] };
   /** What the gap policy did: to the training and validation assets, and to the evaluation assets (null: none). */
   readonly gaps: { readonly training: GapReport; readonly evaluation: GapReport | null };
 }
@@ -294,8 +294,8 @@ export const prepareDataset = async (
     evaluation,
     evaluationHash,
     failures: {
-      validation: pick(split.validation).map((a) => failureTime(a, events, def.label.failureAt)),
-      evaluation: evalSeries.map((a, i) => failureTime(a, events, def.label.failureAt, finalRul?.[i])),
+      validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
+      evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
     },
     gaps: {
       training: addGapReports(trainPart.report, validationPart.report),

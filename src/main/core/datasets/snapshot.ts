@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
 import { applyGapPolicy, gridGap } from './gaps.js';
-import { failureTime, labelSteps } from './labels.js';
+import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
 import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
@@ -106,7 +106,7 @@ export interface ModelInput {
 export const snapshotWindows = (
   data: SnapshotData,
   input: ModelInput,
-): { windows: WindowSet; failures: (number | null)[] } => {
+): { windows: WindowSet; failures: FailureTimes[] } => {
   const def: DatasetConfig = data.definition.dataset;
   const columns = input.features.map((f) => {
     const k = def.signals.indexOf(f);
@@ -138,6 +138,6 @@ export const snapshotWindows = (
   );
   return {
     windows: cap === null ? windows : { ...windows, y: windows.y.map((v) => Math.min(v, cap)), truth: windows.y },
-    failures: data.series.map((a) => failureTime(a, data.events, def.label.failureAt)),
+    failures: data.series.map((a) => failureTimes(a, data.events, def.label.failureAt)),
   };
 };

@@ -93,3 +93,26 @@ describe('RUL figures against the true and the capped RUL', () => {
     });
   });
 });
+
+describe('alarm metrics per life', () => {
+  it('counts each failure of an asset that failed twice: detected, missed and lead time per life', () => {
+    // One asset, windows at t = 1..20; failures at 10 and 20 (repaired in between). Abnormal: 8-10 and 18-20.
+    const end = Array.from({ length: 20 }, (_, i) => i + 1);
+    const label = end.map((t) => ((t >= 8 && t <= 10) || t >= 18 ? 1 : 0));
+    const base = { label, asset: end.map(() => 0), end, threshold: 0.5, timeKind: 'cycle' as const };
+    // Alarms from t = 8 before the first failure and from t = 19 before the second.
+    const both = alarmMetrics({
+      ...base,
+      score: end.map((t) => ((t >= 8 && t <= 10) || t >= 19 ? 1 : 0)),
+      failureTimes: new Map([[0, [10, 20]]]),
+    });
+    expect(both).toMatchObject({ detectedFailures: 2, missedFailures: 0, falseAlarms: 0, meanLeadTime: 1.5 });
+    // No alarm before the second failure: that one is missed, not hidden behind the first one's detection.
+    const second = alarmMetrics({
+      ...base,
+      score: end.map((t) => (t >= 8 && t <= 10 ? 1 : 0)),
+      failureTimes: new Map([[0, [10, 20]]]),
+    });
+    expect(second).toMatchObject({ detectedFailures: 1, missedFailures: 1, meanLeadTime: 2 });
+  });
+});
