@@ -249,7 +249,7 @@ const main = async (argv: readonly string[]) => {
       printResult(
         json,
         result,
-        `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`,
+        `FD001 test RMSE ${result.rmse} (capped at 125: ${result.rmse_capped}) PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${result.workspace})`,
       );
       return;
     }
