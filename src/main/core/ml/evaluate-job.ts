@@ -82,7 +82,7 @@ export const evaluateSavedRun = async (
   throwIfCancelled(control);
   const metrics: Record<string, number> = {};
   if (artifact.task === 'rul') {
-    Object.assign(metrics, rulFigures(scores, set, round));
+    Object.assign(metrics, rulFigures(scores, set, round, dataset.timeKind));
   } else {
     Object.assign(metrics, classificationMetrics(scores, set, failures, threshold, dataset.timeKind, ''));
   }

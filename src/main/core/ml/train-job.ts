@@ -17,7 +17,7 @@ import {
 } from './evaluation.js';
 import { fitEnsemble, predictBatched, type EpochReport } from './fit.js';
 import { permutationImportance } from './importance.js';
-import { errorByRemainingLife, quantile, rulFigures, rulMetrics } from './metrics.js';
+import { errorByRemainingLife, quantile, remainingLifeBand, rulFigures, rulMetrics } from './metrics.js';
 import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
 import { buildEnsemble } from './models.js';
 import { fitPca, pcaScores, type PcaModel } from './pca.js';
@@ -241,8 +241,8 @@ export const runTrainJob = async (
     let error: (x: Float32Array) => Promise<number>;
     let csv = '';
     if (label.kind === 'rul') {
-      Object.assign(metrics, rulFigures(scores, scored, round));
-      for (const band of errorByRemainingLife(scores, scored.truth ?? scored.y, 25))
+      Object.assign(metrics, rulFigures(scores, scored, round, dataset.timeKind));
+      for (const band of errorByRemainingLife(scores, scored.truth ?? scored.y, remainingLifeBand(dataset.timeKind)))
         metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
       error = async (xs) => rulMetrics(scoreOf(xs, scored.n), scored.y).rmse;
       csv = 'asset,t,true_rul,predicted_rul\n';

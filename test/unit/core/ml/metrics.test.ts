@@ -80,12 +80,16 @@ describe('alarm metrics', () => {
 describe('RUL figures against the true and the capped RUL', () => {
   it('reports rmse against the truth and rmse_capped against the capped labels, named', () => {
     // Two test units: 40 and 145 cycles left (truth), capped at 125 for training; the model says 40 and 125.
-    const figures = rulFigures([40, 125], { y: [40, 125], truth: [40, 145] }, (x) => x);
+    const figures = rulFigures([40, 125], { y: [40, 125], truth: [40, 145] }, (x) => x, 'cycle');
     expect(figures['rmse']).toBeCloseTo(Math.sqrt(400 / 2), 10);
     expect(figures['rmse_capped']).toBe(0);
     expect(figures['scored_windows']).toBe(2);
+    // Timestamped RUL (µs): the PHM08 score, defined on cycles, would overflow to Infinity; it is left out.
+    const hours = rulFigures([0], { y: [36e8], truth: [36e8] }, (x) => x, 'timestamp');
+    expect(hours['nasa_score']).toBeUndefined();
+    expect(hours['rmse']).toBe(36e8);
     // Uncapped labels have no second figure.
-    expect(rulFigures([1], { y: [2] }, (x) => x)).toEqual({
+    expect(rulFigures([1], { y: [2] }, (x) => x, 'cycle')).toEqual({
       rmse: 1,
       mae: 1,
       nasa_score: Math.exp(1 / 13) - 1,
