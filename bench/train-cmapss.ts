@@ -61,6 +61,7 @@ try {
   }
   const ours = {
     rmse: run.metrics['rmse'],
+    rmse_capped: run.metrics['rmse_capped'],
     nasa_score: run.metrics['nasa_score'],
     train_s: run.metrics['train_s'],
     backend: run.backend,
@@ -80,6 +81,7 @@ try {
         windows_per_s: Math.round(inference.windowsPerSecond),
         backend: inference.backend,
         rmse_all_windows: inference.metrics['rmse'],
+        rmse_capped_all_windows: inference.metrics['rmse_capped'],
       },
     })}\n`,
   );

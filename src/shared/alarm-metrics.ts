@@ -70,7 +70,8 @@ export const alarmMetrics = (input: {
   readonly label: ArrayLike<number>;
   readonly asset: ArrayLike<number>;
   readonly end: ArrayLike<number>;
-  readonly failureTimes: ReadonlyMap<number, number | null>;
+  /** Per asset: its failure time, or every failure when it failed more than once (one per life), or null. */
+  readonly failureTimes: ReadonlyMap<number, number | readonly number[] | null>;
   readonly threshold: number;
   readonly timeKind: 'timestamp' | 'cycle';
 }): AlarmMetrics => {
@@ -88,26 +89,33 @@ export const alarmMetrics = (input: {
   let missed = 0;
   for (const [a, idx] of assets) {
     idx.sort((p, q) => (end[p] as number) - (end[q] as number));
+    const given = input.failureTimes.get(a) ?? null;
+    const failures = given === null ? [] : typeof given === 'number' ? [given] : [...given].sort((p, q) => p - q);
+    // Each failure is detected or missed on its own: the windows of one life end at or before its failure.
+    const lives = failures.map(() => ({ hasPositive: false, firstTrueAlarm: null as number | null }));
+    let life = 0;
     let previous = false;
-    let firstTrueAlarm: number | null = null;
-    let hasPositive = false;
     for (const i of idx) {
+      const t = end[i] as number;
+      while (life < failures.length && t > (failures[life] as number)) life += 1;
+      const current = lives[life];
       const alarm = (score[i] as number) > threshold;
       const positive = (label[i] as number) >= 0.5;
-      hasPositive ||= positive;
+      if (current !== undefined && positive) current.hasPositive = true;
       // An alarm already raised when the abnormal period begins still warns of this failure.
-      if (alarm && positive) firstTrueAlarm ??= end[i] as number;
-      else if (alarm && !previous) falseAlarms += 1;
+      if (alarm && positive) {
+        if (current !== undefined) current.firstTrueAlarm ??= t;
+      } else if (alarm && !previous) falseAlarms += 1;
       previous = alarm;
     }
     const first = idx[0];
     const last = idx[idx.length - 1];
     if (first !== undefined && last !== undefined) observed += (end[last] as number) - (end[first] as number);
-    const failure = input.failureTimes.get(a) ?? null;
-    if (hasPositive && failure !== null) {
-      if (firstTrueAlarm === null) missed += 1;
-      else leads.push(failure - firstTrueAlarm);
-    }
+    lives.forEach((l, k) => {
+      if (!l.hasPositive) return;
+      if (l.firstTrueAlarm === null) missed += 1;
+      else leads.push((failures[k] as number) - l.firstTrueAlarm);
+    });
   }
   const unit = input.timeKind === 'timestamp' ? MONTH_US : 1000;
   return {

@@ -17,6 +17,28 @@ export const RunSignalSchema = z.object({
   validMin: z.number().nullable(),
   validMax: z.number().nullable(),
   missingPolicy: z.enum(['reject', 'forward-fill', 'interpolate', 'zero']),
+  /**
+   * The rest of the gap policy (absent in runs trained before it was recorded): NULL, non-finite and bad-quality
+   * readings are missing; forward-fill reaches at most `fillLimit` past the last good reading (null: no limit);
+   * a window with more than `maxMissing` of its values not real is not scored; `windowsEnd: "reading"` scores
+   * only windows that end on a real reading.
+   */
+  badQuality: z.literal('missing').optional(),
+  fillLimit: z.number().nullable().optional(),
+  maxMissing: z.number().optional(),
+  windowsEnd: z.enum(['reading', 'any']).optional(),
+});
+
+/** What the gap policy did to a run's data (absent in runs trained before it was recorded). */
+export const GapFiguresSchema = z.object({
+  /** Grid values without a good reading, of all grid values; how many of them were forward-filled. */
+  missingValues: z.number().int(),
+  values: z.number().int(),
+  filledValues: z.number().int(),
+  /** Labelled windows, and those dropped for missing data or for ending on a forward-filled slot. */
+  windows: z.number().int(),
+  droppedMissing: z.number().int(),
+  droppedSyntheticEnd: z.number().int(),
 });
 
 export const NormalisationSchema = z.object({
@@ -47,6 +69,8 @@ export const RunArtifactSchema = z.object({
   thresholds: z.record(z.string(), z.number()),
   metrics: z.record(z.string(), z.number()),
   evaluationDataset: z.object({ id: z.string(), contentHash: z.string(), description: z.string() }).nullable(),
+  /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
+  gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),
 });
 export type RunArtifact = z.infer<typeof RunArtifactSchema>;

@@ -22,7 +22,8 @@ const RulLabelSchema = z.object({
   /** Piecewise-linear target: RUL above `cap` is reported as `cap` (the field uses 125 cycles for C-MAPSS). */
   cap: z.number().positive().nullable().default(125),
   /**
-   * Where an asset fails: at its first failure event, or (for run-to-failure data such as C-MAPSS training
+   * Where an asset fails: at each failure event (its history is cut into lives, each from install or the end of
+   * a repair to the next failure, labelled on its own), or (for run-to-failure data such as C-MAPSS training
    * units) at its last reading when it has no failure event.
    */
   failureAt: z.enum(['event', 'event-or-end']).default('event-or-end'),
@@ -37,8 +38,9 @@ const HorizonLabelSchema = z.object({
 
 /**
  * Anomaly detection: the model learns what normal looks like from windows that end within the first
- * `normalSpan` time units of each training asset (and outside anomaly/failure events); windows ending within
- * `abnormalWithin` of a failure are the positives evaluation counts.
+ * `normalSpan` time units of each life of each training asset (a life runs from install or a repair to the next
+ * failure; outside anomaly events); windows ending within `abnormalWithin` of a failure are the positives
+ * evaluation counts.
  */
 const AnomalyLabelSchema = z.object({
   kind: z.literal('anomaly'),
@@ -62,12 +64,21 @@ export const DatasetConfigSchema = z.object({
   to: z.number().optional(),
   /**
    * Common grid every signal is put on: one value per `period` time units (cycles for cycle-indexed data, µs for
-   * timestamps). A grid slot without a reading is filled by `gap`: forward-fill the last value, or reject the
-   * dataset. Cycle data with one reading per cycle needs neither.
+   * timestamps). A NULL, non-finite or bad-quality reading counts as missing, like no reading at all. A grid slot
+   * without a good reading is handled by the gap policy: `gap` forward-fills the last good value (at most
+   * `fillLimit` time units past it; null: no limit) or rejects the dataset; a window is dropped when it still holds
+   * a gap, or when more than `maxMissing` of its values are not real readings; with `windowsEnd: "reading"` only
+   * windows that end on a real reading are trained on and scored. Cycle data with one reading per cycle needs none.
    */
   resample: z
-    .object({ period: z.number().positive(), gap: z.enum(['forward-fill', 'reject']).default('forward-fill') })
-    .default({ period: 1, gap: 'forward-fill' }),
+    .object({
+      period: z.number().positive(),
+      gap: z.enum(['forward-fill', 'reject']).default('forward-fill'),
+      fillLimit: z.number().positive().nullable().default(null),
+      maxMissing: z.number().min(0).max(1).default(1),
+      windowsEnd: z.enum(['reading', 'any']).default('reading'),
+    })
+    .default({ period: 1, gap: 'forward-fill', fillLimit: null, maxMissing: 1, windowsEnd: 'reading' }),
   window: z.object({ length: z.number().int().min(1).max(2000), stride: z.number().int().min(1).default(1) }),
   /** Exponential smoothing of each signal before windowing (causal, so it applies unchanged at scoring time). */
   smoothing: z.number().gt(0).max(1).nullable().default(null),
@@ -185,11 +196,14 @@ export type TrainingJobResult = z.infer<typeof TrainingJobResultSchema>;
 /** One scored window of a run (predictions.csv): `label` is the true RUL or 0/1, `score` the model's output. */
 export const RunPredictionSchema = z.object({ asset: z.string(), t: z.number(), label: z.number(), score: z.number() });
 
-/** failures.json of a classifier run: each scored asset's failure time (null: no failure), on the run's time axis. */
+/**
+ * failures.json of a classifier run: each scored asset's failure time (null: no failure), or its failure times
+ * when it failed more than once (one per life), on the run's time axis.
+ */
 export const FAILURES_FILE = 'failures.json';
 export const RunFailuresSchema = z.object({
   timeKind: z.enum(['timestamp', 'cycle']),
-  failures: z.record(z.string(), z.number().nullable()),
+  failures: z.record(z.string(), z.union([z.number(), z.array(z.number())]).nullable()),
 });
 export type RunFailures = z.infer<typeof RunFailuresSchema>;
 

@@ -195,7 +195,9 @@ export const benchmark: Command = {
     const run = (await client.followJob(jobId, { json: true })).training;
     if (run === null || run === undefined) throw new Error('training finished without a result');
     const result = {
+      // Against RUL_FD001 as given; rmse_capped against the truth capped at 125 like the training labels.
       rmse: run.metrics['rmse'],
+      rmse_capped: run.metrics['rmse_capped'],
       nasa_score: run.metrics['nasa_score'],
       mae: run.metrics['mae'],
       train_s: run.metrics['train_s'],
@@ -206,7 +208,7 @@ export const benchmark: Command = {
     };
     return {
       value: result,
-      text: `FD001 test RMSE ${result.rmse} PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${workspace})`,
+      text: `FD001 test RMSE ${result.rmse} (capped at 125: ${result.rmse_capped}) PHM08 score ${result.nasa_score} in ${result.train_s} s on ${result.backend} (run ${result.run}, workspace ${workspace})`,
     };
   },
 };

@@ -194,13 +194,62 @@ function DataFields({ f }: { f: TrainFormState }) {
           ))}
         </div>
       </div>
+      <TextInput
+        f={f}
+        field="grid"
+        label={form.timeKind === 'timestamp' ? 'Grid (e.g. 1 min)' : 'Grid (cycles)'}
+        testId="train-grid"
+      />
+      <label>
+        Missing or bad-quality readings
+        <select
+          value={form.gapPolicy}
+          onChange={(e) => f.setField('gapPolicy', e.target.value === 'reject' ? 'reject' : 'forward-fill')}
+          data-testid="train-gap-policy"
+        >
+          <option value="forward-fill">Forward-fill the last good value</option>
+          <option value="reject">Refuse the dataset</option>
+        </select>
+      </label>
+      {form.gapPolicy === 'forward-fill' ? (
+        <>
+          <TextInput
+            f={f}
+            field="fillLimit"
+            label={
+              form.timeKind === 'timestamp'
+                ? 'Fill at most (e.g. 15 min; empty: no limit)'
+                : 'Fill at most (cycles; empty: no limit)'
+            }
+            testId="train-fill-limit"
+          />
+          <TextInput f={f} field="maxMissing" label="Most missing in a window (%)" testId="train-max-missing" />
+        </>
+      ) : null}
+      <TextInput
+        f={f}
+        field="from"
+        label={form.timeKind === 'timestamp' ? 'From (UTC date; empty: start)' : 'From cycle (empty: start)'}
+        testId="train-from"
+      />
+      <TextInput
+        f={f}
+        field="to"
+        label={form.timeKind === 'timestamp' ? 'To (UTC date; empty: end)' : 'To cycle (empty: end)'}
+        testId="train-to"
+      />
       <TextInput f={f} field="windowLength" label="Window length (steps)" testId="train-window-length" />
       <TextInput f={f} field="windowStride" label="Stride" testId="train-window-stride" />
       {form.task === 'rul' ? (
         <TextInput f={f} field="rulCap" label="RUL cap (empty: none)" testId="train-rul-cap" />
       ) : null}
       {form.task === 'failure-horizon' ? (
-        <TextInput f={f} field="horizon" label="Failure horizon (time units)" testId="train-horizon" />
+        <TextInput
+          f={f}
+          field="horizon"
+          label={form.timeKind === 'timestamp' ? 'Failure horizon (e.g. 7 d)' : 'Failure horizon (cycles)'}
+          testId="train-horizon"
+        />
       ) : null}
       {form.task === 'anomaly' ? (
         <>

@@ -9,6 +9,8 @@ import {
   parseConfigJson,
   selectedAssets,
   tagsOnAssets,
+  timeKindOf,
+  unitDefaults,
   withModel,
   withTask,
   type ModelType,
@@ -59,6 +61,9 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
   const allAssets = useMemo(() => assetNames(signals), [signals]);
   const chosenAssets = useMemo(() => selectedAssets(form, allAssets), [form, allAssets]);
   const availableTags = useMemo(() => tagsOnAssets(signals, chosenAssets), [signals, chosenAssets]);
+  // Choosing assets on the other time axis brings that axis's units (a "7 d" horizon means nothing in cycles).
+  const timeKind = useMemo(() => timeKindOf(signals, chosenAssets), [signals, chosenAssets]);
+  if (chosenAssets.length > 0 && timeKind !== form.timeKind) setForm({ ...form, ...unitDefaults(timeKind) });
   const chosenSignals = useMemo(
     () => availableTags.filter((t) => form.signals.includes(t)),
     [availableTags, form.signals],

@@ -43,6 +43,19 @@ export interface TrainForm {
   readonly assetPrefix: string;
   readonly assetNames: readonly string[];
   readonly signals: readonly string[];
+  /** The chosen assets' time axis: durations below are typed with units ("7 d") on timestamps, cycles otherwise. */
+  readonly timeKind: 'timestamp' | 'cycle';
+  /** Grid spacing, e.g. "1 min" (timestamps) or "1" (cycles). */
+  readonly grid: string;
+  /** Gap policy: forward-fill missing or bad-quality readings, or refuse the dataset. */
+  readonly gapPolicy: 'forward-fill' | 'reject';
+  /** How far forward-fill may reach past the last good reading; empty: no limit. */
+  readonly fillLimit: string;
+  /** Drop a window when more than this percentage of its values are not real readings. */
+  readonly maxMissing: string;
+  /** Time range (ISO date/time in UTC on timestamps, cycles otherwise); empty: from the start / to the end. */
+  readonly from: string;
+  readonly to: string;
   readonly windowLength: string;
   readonly windowStride: string;
   /** RUL cap; empty: no cap. */
@@ -120,12 +133,47 @@ const defaultUnits = (model: ModelType): string => {
   }
 };
 
+const US: Readonly<Record<string, number>> = {
+  s: 1e6,
+  sec: 1e6,
+  min: 60e6,
+  h: 3600e6,
+  d: 86_400e6,
+  w: 7 * 86_400e6,
+};
+
+/** "7 d", "1 min", "12h", "1.5 h" as µs (the workspace's timestamp unit); null when it is not one. */
+export const parseDuration = (text: string): number | null => {
+  const m = /^\s*(\d+(?:[.,]\d+)?)\s*(s|sec|min|h|d|w)\s*$/i.exec(text);
+  if (m === null) return null;
+  const factor = US[(m[2] ?? '').toLowerCase()];
+  const value = Number((m[1] ?? '').replace(',', '.'));
+  return factor === undefined || !(value > 0) ? null : value * factor;
+};
+
+/** The time axis of the chosen assets' signals: timestamps win when any is timestamped (training refuses a mix). */
+export const timeKindOf = (signals: readonly Signal[], assets: readonly string[]): 'timestamp' | 'cycle' =>
+  signals.some((s) => assets.includes(s.asset) && s.timeKind === 'timestamp') ? 'timestamp' : 'cycle';
+
+/**
+ * Label and grid defaults in the units a person reads: on timestamps a 1-minute grid, a 7-day horizon, RUL capped at
+ * 30 days, the first 2 days of each life normal and the last day before a failure abnormal; on cycles (C-MAPSS)
+ * the field's usual figures. Never raw microseconds: a bare "1" on a timestamp axis would be a 1 µs grid.
+ */
+export const unitDefaults = (
+  timeKind: 'timestamp' | 'cycle',
+): Pick<TrainForm, 'timeKind' | 'grid' | 'rulCap' | 'horizon' | 'normalSpan' | 'abnormalWithin'> =>
+  timeKind === 'timestamp'
+    ? { timeKind, grid: '1 min', rulCap: '30 d', horizon: '7 d', normalSpan: '2 d', abnormalWithin: '1 d' }
+    : { timeKind, grid: '1', rulCap: '125', horizon: '30', normalSpan: '50', abnormalWithin: '30' };
+
 /** Sensible defaults for a workspace: every asset sharing a name prefix, every tag they all have, an RUL dense model. */
 export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
   const all = assetNames(signals);
   const prefix = commonAssetPrefix(all);
   const assetMode = prefix === '' ? 'names' : 'prefix';
   const form = { assetMode, assetPrefix: prefix, assetNames: assetMode === 'names' ? all : [] } as const;
+  const timeKind = timeKindOf(signals, selectedAssets(form, all));
   return {
     name: 'RUL (dense)',
     task: 'rul',
@@ -133,12 +181,14 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     units: defaultUnits('dense'),
     ...form,
     signals: tagsOnAssets(signals, selectedAssets(form, all)),
+    gapPolicy: 'forward-fill',
+    fillLimit: '',
+    maxMissing: '100',
+    from: '',
+    to: '',
     windowLength: '30',
     windowStride: '1',
-    rulCap: '125',
-    horizon: '30',
-    normalSpan: '50',
-    abnormalWithin: '30',
+    ...unitDefaults(timeKind),
     smoothing: '',
     validationFraction: '0.2',
     evaluationPrefix: '',
@@ -215,19 +265,52 @@ const modelConfig = (form: TrainForm): ModelConfig => {
   }
 };
 
+/** A span of time on the form's axis: a duration with a unit on timestamps (as µs), a number of cycles otherwise. */
+const span = (label: string, text: string, timeKind: TrainForm['timeKind']): number => {
+  if (timeKind === 'cycle') return num(label, text, { gt: 0 });
+  const us = parseDuration(text);
+  if (us === null) throw new FieldError(`${label}: enter a duration with a unit, e.g. 1 min, 12 h or 7 d`);
+  return us;
+};
+
+/** A moment on the form's axis: an ISO date or date-time in UTC on timestamps (as µs), a cycle otherwise. */
+const moment = (label: string, text: string, timeKind: TrainForm['timeKind']): number | undefined => {
+  if (text.trim() === '') return undefined;
+  if (timeKind === 'cycle') return num(label, text);
+  const trimmed = text.trim();
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) || !trimmed.includes('T') ? trimmed : `${trimmed}Z`);
+  if (!Number.isFinite(ms)) throw new FieldError(`${label}: enter a date (UTC), e.g. 2026-01-31 or 2026-01-31T06:00`);
+  return ms * 1000;
+};
+
 const labelConfig = (form: TrainForm): TrainConfigInput['dataset']['label'] => {
+  const k = form.timeKind;
   switch (form.task) {
     case 'rul':
-      return { kind: 'rul', cap: form.rulCap.trim() === '' ? null : num('RUL cap', form.rulCap, { gt: 0 }) };
+      return { kind: 'rul', cap: form.rulCap.trim() === '' ? null : span('RUL cap', form.rulCap, k) };
     case 'failure-horizon':
-      return { kind: 'failure-horizon', horizon: num('Horizon', form.horizon, { gt: 0 }) };
+      return { kind: 'failure-horizon', horizon: span('Horizon', form.horizon, k) };
     case 'anomaly':
       return {
         kind: 'anomaly',
-        normalSpan: num('Normal span', form.normalSpan, { gt: 0 }),
-        abnormalWithin: num('Abnormal within', form.abnormalWithin, { gt: 0 }),
+        normalSpan: span('Normal span', form.normalSpan, k),
+        abnormalWithin: span('Abnormal within', form.abnormalWithin, k),
       };
   }
+};
+
+const resampleConfig = (form: TrainForm): NonNullable<TrainConfigInput['dataset']['resample']> => ({
+  period: span('Grid', form.grid, form.timeKind),
+  gap: form.gapPolicy,
+  fillLimit: form.fillLimit.trim() === '' ? null : span('Fill at most', form.fillLimit, form.timeKind),
+  maxMissing: num('Most missing in a window (%)', form.maxMissing, { min: 0, max: 100 }) / 100,
+});
+
+const rangeConfig = (form: TrainForm): { from?: number; to?: number } => {
+  const from = moment('From', form.from, form.timeKind);
+  const to = moment('To', form.to, form.timeKind);
+  if (from !== undefined && to !== undefined && to <= from) throw new FieldError('To: must be after From');
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 };
 
 /** The form as a TrainConfig (validated by TrainConfigSchema), or the first problem naming its field. */
@@ -245,6 +328,8 @@ export const formToConfig = (form: TrainForm): BuildResult => {
       dataset: {
         assets: form.assetMode === 'prefix' ? { prefix: form.assetPrefix } : { names: [...form.assetNames] },
         signals: [...form.signals],
+        ...rangeConfig(form),
+        resample: resampleConfig(form),
         window: {
           length: num('Window length', form.windowLength, { int: true, min: 1, max: 2000 }),
           stride: num('Stride', form.windowStride, { int: true, min: 1 }),

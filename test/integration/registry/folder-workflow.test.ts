@@ -187,4 +187,24 @@ describe('folder registry: publish and the approval workflow', () => {
       /weights.bin: 12 bytes, but model.json's weightsManifest describes 20/,
     );
   });
+
+  it("refuses a model whose input shape does not match the manifest's window x features contract", async () => {
+    // The record promises windows of 2 steps x 2 features; this model takes 4 values per window.
+    const flat = await writeRun(ws, 'run-flat', { inputShape: [4] });
+    await expect((await as('alice')).publish({ runDir: flat, name: 'pump-rul' })).rejects.toThrow(
+      "model.json takes input [4] per window, but run.json's data contract is a window of 2 steps x 2 features [2, 2]",
+    );
+    const transposed = await writeRun(ws, 'run-transposed', {
+      inputShape: [2, 3],
+      record: { window: { length: 3, stride: 1, timeKind: 'cycle' } },
+    });
+    await expect((await as('alice')).publish({ runDir: transposed, name: 'pump-rul' })).rejects.toThrow(
+      /takes input \[2, 3\] per window, but .* a window of 3 steps x 2 features \[3, 2\]/,
+    );
+    // The fixture as written by default fits its contract and publishes.
+    const fits = await writeRun(ws, 'run-fits');
+    await expect((await as('alice')).publish({ runDir: fits, name: 'pump-rul-shape' })).resolves.toMatchObject({
+      version: 1,
+    });
+  });
 });

@@ -62,13 +62,16 @@ export const runRecord = (runId: string, overrides: Partial<RunArtifact> = {}): 
 });
 
 /**
- * Writes a real run folder: a TF.js layers model.json (one Dense layer) whose weightsManifest matches
- * weights.bin byte for byte. `weightBytes` (a multiple of 4, at least 8) sets the size of weights.bin.
+ * Writes a real run folder: a TF.js layers model.json (a window of 2 steps x 2 features, flattened, into one
+ * Dense layer) whose input shape matches the record's window x features contract and whose weightsManifest
+ * matches weights.bin byte for byte. `weightBytes` (a multiple of 4, at least 8) sets the size of weights.bin;
+ * at the default 20 bytes the Dense kernel takes exactly the 4 flattened inputs. `inputShape` overrides the
+ * declared input (per window, without the batch dimension) to make a model that does not fit its contract.
  */
 export const writeRun = async (
   workspace: string,
   runId: string,
-  options: { weightBytes?: number; record?: Partial<RunArtifact>; sign?: boolean } = {},
+  options: { weightBytes?: number; record?: Partial<RunArtifact>; sign?: boolean; inputShape?: readonly number[] } = {},
 ): Promise<string> => {
   const dir = join(workspace, 'artifacts', 'runs', runId);
   await mkdir(dir, { recursive: true });
@@ -84,6 +87,15 @@ export const writeRun = async (
         name: 'sequential_1',
         layers: [
           {
+            class_name: 'Flatten',
+            config: {
+              name: 'flatten_Flatten1',
+              trainable: true,
+              batch_input_shape: [null, ...(options.inputShape ?? [2, 2])],
+              dtype: 'float32',
+            },
+          },
+          {
             class_name: 'Dense',
             config: {
               units: 1,
@@ -91,8 +103,6 @@ export const writeRun = async (
               use_bias: true,
               name: 'dense_Dense1',
               trainable: true,
-              batch_input_shape: [null, inputs],
-              dtype: 'float32',
             },
           },
         ],

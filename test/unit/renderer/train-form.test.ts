@@ -217,3 +217,52 @@ describe('advanced JSON editor', () => {
     expect(parseConfigJson('{"dataset":{}}')).toMatchObject({ error: expect.stringContaining('dataset.signals') });
   });
 });
+
+describe('train form on timestamped plant data', () => {
+  const pumps: Signal[] = ['P-101', 'P-102', 'P-103'].flatMap((a) =>
+    ['BearingTemperature', 'Flow'].map((t) => ({ ...signal(a, t), timeKind: 'timestamp' as const, samplePeriod: 1e6 })),
+  );
+  const MIN = 60e6;
+  const DAY = 86_400e6;
+
+  it('defaults to units a person reads: a 1-minute grid and a 7-day horizon, never raw microseconds', () => {
+    const form = defaultTrainForm(pumps);
+    expect(form).toMatchObject({ timeKind: 'timestamp', grid: '1 min', horizon: '7 d', rulCap: '30 d' });
+    const config = TrainConfigSchema.parse(built(withTask(form, 'failure-horizon')));
+    expect(config.dataset.resample).toEqual({
+      period: MIN,
+      gap: 'forward-fill',
+      fillLimit: null,
+      maxMissing: 1,
+      windowsEnd: 'reading',
+    });
+    expect(config.dataset.label).toMatchObject({ kind: 'failure-horizon', horizon: 7 * DAY });
+    const anomaly = TrainConfigSchema.parse(built(withTask(form, 'anomaly')));
+    expect(anomaly.dataset.label).toMatchObject({ normalSpan: 2 * DAY, abnormalWithin: DAY });
+  });
+
+  it('takes the gap policy and a time range, and refuses a duration without a unit', () => {
+    const form: TrainForm = {
+      ...defaultTrainForm(pumps),
+      fillLimit: '15 min',
+      maxMissing: '20',
+      from: '2026-01-01',
+      to: '2026-01-31T06:00',
+    };
+    const config = TrainConfigSchema.parse(built(form));
+    expect(config.dataset.resample).toMatchObject({ fillLimit: 15 * MIN, maxMissing: 0.2 });
+    expect(config.dataset.from).toBe(Date.UTC(2026, 0, 1) * 1000);
+    expect(config.dataset.to).toBe(Date.UTC(2026, 0, 31, 6) * 1000);
+    expect(formToConfig({ ...form, grid: '1' })).toEqual({
+      error: 'Grid: enter a duration with a unit, e.g. 1 min, 12 h or 7 d',
+    });
+    expect(formToConfig({ ...form, to: '2025-12-31' })).toEqual({ error: 'To: must be after From' });
+    expect(built({ ...form, gapPolicy: 'reject' }).dataset.resample).toMatchObject({ gap: 'reject' });
+  });
+
+  it('keeps cycles on cycle data (C-MAPSS): grid 1, horizon 30, RUL cap 125', () => {
+    const form = defaultTrainForm(fd);
+    expect(form).toMatchObject({ timeKind: 'cycle', grid: '1', horizon: '30', rulCap: '125' });
+    expect(TrainConfigSchema.parse(built(form)).dataset.resample.period).toBe(1);
+  });
+});

@@ -31,6 +31,8 @@ export const fitNormalisation = (
     let max = -Infinity;
     for (const a of series) {
       for (const v of a.values[s] ?? []) {
+        // A slot the gap policy left missing is not a value.
+        if (!Number.isFinite(v)) continue;
         n += 1;
         sum += v;
         sumSq += v * v;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { AssetSelection, TrainConfig } from '../../../shared/training.js';
-import { failureTime, labelSteps } from './labels.js';
+import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
+import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
 import { splitAssets } from './split.js';
@@ -26,7 +27,7 @@ export interface DatasetSource {
     from?: number | undefined;
     to?: number | undefined;
     period: number;
-    gap: 'forward-fill' | 'reject';
+    gap: 'forward-fill' | 'reject' | 'none';
   }): Promise<AssetSeries[]>;
   events(assets: readonly string[]): Promise<AssetEvent[]>;
 }
@@ -46,7 +47,9 @@ export interface PreparedDataset {
   readonly evaluation: WindowSet | null;
   readonly evaluationHash: string | null;
   /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
-  readonly failures: { readonly validation: (number | null)[]; readonly evaluation: (number | null)[] };
+  readonly failures: { readonly validation: FailureTimes[]; readonly evaluation: FailureTimes[] };
+  /** What the gap policy did: to the training and validation assets, and to the evaluation assets (null: none). */
+  readonly gaps: { readonly training: GapReport; readonly evaluation: GapReport | null };
 }
 
 /** A refused configuration: the message names the problem; nothing has been trained. */
@@ -86,6 +89,23 @@ const hashSeries = (
 };
 
 /**
+ * The definition as hashed: gap-policy settings at their defaults are left out, so snapshots and runs made before
+ * those settings existed keep their hashes (and can still be rebuilt and re-evaluated).
+ */
+const hashedDefinition = (definition: TrainConfig['dataset']): unknown => {
+  const { fillLimit, maxMissing, windowsEnd, ...resample } = definition.resample;
+  return {
+    ...definition,
+    resample: {
+      ...resample,
+      ...(fillLimit === null ? {} : { fillLimit }),
+      ...(maxMissing === 1 ? {} : { maxMissing }),
+      ...(windowsEnd === 'reading' ? {} : { windowsEnd }),
+    },
+  };
+};
+
+/**
  * The content hash of a dataset snapshot: its definition and split seed, then every value and event of its
  * assets (in asset-name order). Training and `datasets create` both use it, so a snapshot saved in the
  * `datasets` table can be rebuilt from the workspace and checked against its hash.
@@ -97,7 +117,7 @@ export const datasetContentHash = (
   events: readonly AssetEvent[],
 ): string => {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ dataset: definition, seed }));
+  hash.update(JSON.stringify({ dataset: hashedDefinition(definition), seed }));
   hashSeries(hash, series, events);
   return hash.digest('hex');
 };
@@ -159,7 +179,7 @@ export const prepareDataset = async (
           from: def.from,
           to: def.to,
           period: def.resample.period,
-          gap: def.resample.gap,
+          gap: gridGap(def.resample),
         });
   let trainSeries: AssetSeries[];
   let evalSeries: AssetSeries[];
@@ -184,16 +204,33 @@ export const prepareDataset = async (
   const pick = (names: readonly string[]) => names.map((n) => byName.get(n) as AssetSeries);
 
   const smoothed = (list: readonly AssetSeries[]) => list.map((a) => smoothSeries(a, def.smoothing));
-  const fitOn = smoothed(pick(split.train));
+  // Labels come from the raw grid's times; the gap policy then fills values and drops the windows it does not keep.
+  const uncapped = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
+  const gapped = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[], label = def.label) =>
+    list.map((a, i) => applyGapPolicy(a, labelSteps(a, events, label, rul?.[i]), def, which));
+  const fitOn = smoothed(gapped(pick(split.train), 'all').map((g) => g.series));
   const normalisation = fitNormalisation(def.normalisation, fitOn, def.signals.length);
   const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
-  const labelsOf = (list: readonly AssetSeries[], rul?: readonly number[]) =>
-    list.map((a, i) => labelSteps(a, events, def.label, rul?.[i]));
+  const sum = (reports: readonly GapReport[]) => reports.reduce(addGapReports, emptyGapReport);
 
-  const windows = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) =>
-    makeWindows(ready(list), labelsOf(list, rul), def.window.length, def.window.stride, which);
-  let train = windows(pick(split.train), 'all');
-  let validation = windows(pick(split.validation), 'all');
+  const windows = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) => {
+    const parts = gapped(list, which, rul, uncapped);
+    const set = makeWindows(
+      ready(parts.map((g) => g.series)),
+      parts.map((g) => g.labels),
+      def.window.length,
+      def.window.stride,
+      which,
+    );
+    // RUL is labelled uncapped (a cap changes no label's NaN-ness, so the windows are the same) and capped here.
+    const cap = def.label.kind === 'rul' ? def.label.cap : null;
+    const capped: WindowSet = cap === null ? set : { ...set, y: set.y.map((v) => Math.min(v, cap)), truth: set.y };
+    return { set: capped, report: sum(parts.map((g) => g.report)) };
+  };
+  const trainPart = windows(pick(split.train), 'all');
+  const validationPart = windows(pick(split.validation), 'all');
+  let train = trainPart.set;
+  let validation = validationPart.set;
   // An autoencoder learns normal behaviour only; validation keeps both kinds to choose the threshold.
   if (def.label.kind === 'anomaly') train = selectWindows(train, (i) => train.y[i] === 0);
   if (train.n === 0) throw new DatasetError('empty split: the training assets give no labelled windows');
@@ -204,8 +241,9 @@ export const prepareDataset = async (
     );
   }
   if (def.label.kind === 'anomaly') validation = selectWindows(validation, () => true);
-  const evaluation =
+  const evaluationPart =
     config.evaluation === undefined ? null : windows(evalSeries, config.evaluation.windows, finalRul ?? undefined);
+  const evaluation = evaluationPart?.set ?? null;
   if (evaluation !== null && evaluation.n === 0)
     throw new DatasetError('empty split: the evaluation assets give no labelled windows');
 
@@ -242,6 +280,10 @@ export const prepareDataset = async (
         validMin: s?.validMin ?? null,
         validMax: s?.validMax ?? null,
         missingPolicy: def.resample.gap === 'reject' ? 'reject' : 'forward-fill',
+        badQuality: 'missing' as const,
+        fillLimit: def.resample.fillLimit,
+        maxMissing: def.resample.maxMissing,
+        windowsEnd: def.resample.windowsEnd,
       };
     }),
     features: [...def.signals],
@@ -252,8 +294,12 @@ export const prepareDataset = async (
     evaluation,
     evaluationHash,
     failures: {
-      validation: pick(split.validation).map((a) => failureTime(a, events, def.label.failureAt)),
-      evaluation: evalSeries.map((a, i) => failureTime(a, events, def.label.failureAt, finalRul?.[i])),
+      validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
+      evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
+    },
+    gaps: {
+      training: addGapReports(trainPart.report, validationPart.report),
+      evaluation: evaluationPart?.report ?? null,
     },
   };
 };

@@ -54,7 +54,12 @@ export const replaySource = (recording: SourceRecording, label: string): Dataset
   signals: async () => recording.catalogue,
   gridSeries: async (request) => {
     const key = requestKey(request);
-    const found = recording.grids.find((g) => requestKey(g.request) === key);
+    // A run recorded before gaps were kept asked for a forward-filled grid: its series answer a request for the
+    // raw one (they hold no gap, so the gap policy leaves them as they are and the content hash still matches).
+    const legacy = request.gap === 'none' ? requestKey({ ...request, gap: 'forward-fill' }) : null;
+    const found =
+      recording.grids.find((g) => requestKey(g.request) === key) ??
+      recording.grids.find((g) => requestKey(g.request) === legacy);
     if (found === undefined) throw new DatasetError(`${label}: the recorded data holds no series for this request`);
     return [...found.series];
   },
@@ -89,7 +94,7 @@ const HeaderSchema = z.object({
         from: z.number().optional(),
         to: z.number().optional(),
         period: z.number(),
-        gap: z.enum(['forward-fill', 'reject']),
+        gap: z.enum(['forward-fill', 'reject', 'none']),
       }),
       series: z.array(SeriesLayoutSchema),
     }),

@@ -16,12 +16,21 @@ export interface AssetEvent {
   readonly end: number | null;
 }
 
-/** Causal exponential smoothing: s[i] = a*x[i] + (1-a)*s[i-1]. Uses only the past, so scoring can repeat it. */
+/**
+ * Causal exponential smoothing: s[i] = a*x[i] + (1-a)*s[i-1]. Uses only the past, so scoring can repeat it.
+ * A gap (NaN, a slot the gap policy left missing) stays NaN and does not reset the state: windows over it are
+ * dropped anyway, and the values after it must not all turn NaN.
+ */
 export const smooth = (values: Float64Array, alpha: number): Float64Array => {
   const out = new Float64Array(values.length);
-  let state = values[0] ?? 0;
+  let state = NaN;
   for (let i = 0; i < values.length; i += 1) {
-    state = alpha * (values[i] as number) + (1 - alpha) * state;
+    const x = values[i] as number;
+    if (Number.isNaN(x)) {
+      out[i] = NaN;
+      continue;
+    }
+    state = Number.isNaN(state) ? x : alpha * x + (1 - alpha) * state;
     out[i] = state;
   }
   return out;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
-import { failureTime, labelSteps } from './labels.js';
+import { applyGapPolicy, gridGap } from './gaps.js';
+import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
 import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
@@ -27,10 +28,10 @@ export interface SnapshotData {
   readonly windows: number;
 }
 
-const labelledWindows = (labels: Float64Array, length: number, stride: number): number => {
-  let n = 0;
-  for (let e = labels.length - 1; e >= length - 1; e -= stride) if (!Number.isNaN(labels[e] ?? NaN)) n += 1;
-  return n;
+/** Labelled windows of one asset that the gap policy keeps. */
+const keptWindows = (series: AssetSeries, labels: Float64Array, def: DatasetConfig): number => {
+  const kept = applyGapPolicy(series, labels, def).report;
+  return kept.windows - kept.droppedMissing - kept.droppedSyntheticEnd;
 };
 
 /**
@@ -65,7 +66,7 @@ export const loadSnapshotData = async (
       from: def.from,
       to: def.to,
       period: def.resample.period,
-      gap: def.resample.gap,
+      gap: gridGap(def.resample),
     });
   } catch (error) {
     throw new DatasetError(error instanceof Error ? error.message : String(error));
@@ -79,10 +80,7 @@ export const loadSnapshotData = async (
   }
   const events = await source.events(assets);
   const contentHash = datasetContentHash(def, definition.seed, series, events);
-  const windows = series.reduce(
-    (n, a) => n + labelledWindows(labelSteps(a, events, def.label), def.window.length, def.window.stride),
-    0,
-  );
+  const windows = series.reduce((n, a) => n + keptWindows(a, labelSteps(a, events, def.label), def), 0);
   return {
     id: `ds-${contentHash.slice(0, 16)}`,
     contentHash,
@@ -108,22 +106,38 @@ export interface ModelInput {
 export const snapshotWindows = (
   data: SnapshotData,
   input: ModelInput,
-): { windows: WindowSet; failures: (number | null)[] } => {
+): { windows: WindowSet; failures: FailureTimes[] } => {
   const def: DatasetConfig = data.definition.dataset;
   const columns = input.features.map((f) => {
     const k = def.signals.indexOf(f);
     if (k < 0) throw new DatasetError(`dataset ${data.id} lacks signal "${f}", which the model needs`);
     return k;
   });
-  const ready = data.series.map((a) =>
+  // The snapshot's own gap policy, on its windows of the model's length.
+  // RUL truth uncapped, the capped labels beside it (see WindowSet.truth).
+  const cap = def.label.kind === 'rul' ? def.label.cap : null;
+  const label = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
+  const gapped = data.series.map((a) =>
+    applyGapPolicy(a, labelSteps(a, data.events, label), {
+      resample: def.resample,
+      window: { length: input.length, stride: def.window.stride },
+    }),
+  );
+  const ready = gapped.map(({ series: a }) =>
     applyNormalisation(
       smoothSeries({ ...a, values: columns.map((k) => a.values[k] as Float64Array) }, input.smoothing),
       input.normalisation,
     ),
   );
-  const labels = data.series.map((a) => labelSteps(a, data.events, def.label));
+  const windows = makeWindows(
+    ready,
+    gapped.map((g) => g.labels),
+    input.length,
+    def.window.stride,
+    'all',
+  );
   return {
-    windows: makeWindows(ready, labels, input.length, def.window.stride, 'all'),
-    failures: data.series.map((a) => failureTime(a, data.events, def.label.failureAt)),
+    windows: cap === null ? windows : { ...windows, y: windows.y.map((v) => Math.min(v, cap)), truth: windows.y },
+    failures: data.series.map((a) => failureTimes(a, data.events, def.label.failureAt)),
   };
 };

@@ -14,6 +14,11 @@ export interface WindowSet {
   readonly asset: Int32Array;
   readonly end: Float64Array;
   readonly assets: readonly string[];
+  /**
+   * The true label per window where `y` is capped (RUL with a cap): the model trains on the capped target, but
+   * figures are reported against the truth (C-MAPSS RUL_FD001 as given), with the capped figure named beside it.
+   */
+  readonly truth?: Float32Array;
 }
 
 /**
@@ -70,5 +75,6 @@ export const selectWindows = (set: WindowSet, keep: (i: number) => boolean): Win
     n: idx.length,
     asset: Int32Array.from(idx, (i) => set.asset[i] as number),
     end: Float64Array.from(idx, (i) => set.end[i] as number),
+    ...(set.truth === undefined ? {} : { truth: Float32Array.from(idx, (i) => set.truth?.[i] as number) }),
   };
 };

@@ -5,7 +5,7 @@ import { NO_CONTROL, throwIfCancelled, type JobControl } from '../jobs/job-contr
 import { selectBackend } from './backend.js';
 import { predictBatched } from './fit.js';
 import { occlusion } from './importance.js';
-import { rulMetrics } from './metrics.js';
+import { rulFigures } from './metrics.js';
 import { deserialiseModel } from './model-io.js';
 import { pcaScores, type PcaModel } from './pca.js';
 import { classificationMetrics, lastSteps, reconstructionScores } from './evaluation.js';
@@ -82,13 +82,7 @@ export const evaluateSavedRun = async (
   throwIfCancelled(control);
   const metrics: Record<string, number> = {};
   if (artifact.task === 'rul') {
-    const m = rulMetrics(scores, set.y);
-    Object.assign(metrics, {
-      rmse: round(m.rmse),
-      mae: round(m.mae),
-      nasa_score: round(m.nasaScore),
-      scored_windows: m.count,
-    });
+    Object.assign(metrics, rulFigures(scores, set, round, dataset.timeKind));
   } else {
     Object.assign(metrics, classificationMetrics(scores, set, failures, threshold, dataset.timeKind, ''));
   }

@@ -25,7 +25,7 @@ export const bestF1Threshold = (score: ArrayLike<number>, label: ArrayLike<numbe
 export const classificationMetrics = (
   score: ArrayLike<number>,
   set: WindowSet,
-  failures: readonly (number | null)[],
+  failures: readonly (number | readonly number[] | null)[],
   threshold: number,
   timeKind: 'timestamp' | 'cycle',
   prefix: string,

@@ -63,3 +63,29 @@ export const quantile = (values: ArrayLike<number>, q: number): number => {
   const hi = Math.ceil(pos);
   return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
 };
+
+/**
+ * The RUL figures a run reports: against the true RUL (`rmse`, `mae`, `nasa_score`), and, when the labels were
+ * capped, the RMSE against the capped truth beside it, named `rmse_capped` (papers report either; C-MAPSS FD001
+ * has 11 of 100 test engines above the usual cap of 125). The PHM08 score is defined on cycles: on timestamped
+ * data (µs) its exponentials overflow to Infinity, so it is left out there.
+ */
+export const rulFigures = (
+  predicted: ArrayLike<number>,
+  set: { readonly y: ArrayLike<number>; readonly truth?: ArrayLike<number> },
+  round: (x: number) => number,
+  timeKind: 'timestamp' | 'cycle',
+): Record<string, number> => {
+  const m = rulMetrics(predicted, set.truth ?? set.y);
+  return {
+    rmse: round(m.rmse),
+    ...(set.truth === undefined ? {} : { rmse_capped: round(rulMetrics(predicted, set.y).rmse) }),
+    mae: round(m.mae),
+    ...(timeKind === 'cycle' ? { nasa_score: round(m.nasaScore) } : {}),
+    scored_windows: m.count,
+  };
+};
+
+/** Bands of true remaining life for "error by remaining life": 25 cycles, or one day on timestamps (µs). */
+export const remainingLifeBand = (timeKind: 'timestamp' | 'cycle'): number =>
+  timeKind === 'cycle' ? 25 : 86_400_000_000;

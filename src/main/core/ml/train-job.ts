@@ -17,7 +17,7 @@ import {
 } from './evaluation.js';
 import { fitEnsemble, predictBatched, type EpochReport } from './fit.js';
 import { permutationImportance } from './importance.js';
-import { errorByRemainingLife, quantile, rulMetrics } from './metrics.js';
+import { errorByRemainingLife, quantile, remainingLifeBand, rulFigures, rulMetrics } from './metrics.js';
 import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
 import { buildEnsemble } from './models.js';
 import { fitPca, pcaScores, type PcaModel } from './pca.js';
@@ -241,14 +241,8 @@ export const runTrainJob = async (
     let error: (x: Float32Array) => Promise<number>;
     let csv = '';
     if (label.kind === 'rul') {
-      const m = rulMetrics(scores, scored.y);
-      Object.assign(metrics, {
-        rmse: round(m.rmse),
-        mae: round(m.mae),
-        nasa_score: round(m.nasaScore),
-        scored_windows: m.count,
-      });
-      for (const band of errorByRemainingLife(scores, scored.y, 25))
+      Object.assign(metrics, rulFigures(scores, scored, round, dataset.timeKind));
+      for (const band of errorByRemainingLife(scores, scored.truth ?? scored.y, remainingLifeBand(dataset.timeKind)))
         metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
       error = async (xs) => rulMetrics(scoreOf(xs, scored.n), scored.y).rmse;
       csv = 'asset,t,true_rul,predicted_rul\n';
@@ -265,7 +259,7 @@ export const runTrainJob = async (
       csv = 'asset,t,label,score\n';
     }
     for (let i = 0; i < scored.n; i += 1) {
-      csv += `${JSON.stringify(scored.assets[scored.asset[i] as number])},${scored.end[i]},${scored.y[i]},${round(scores[i] as number)}\n`;
+      csv += `${JSON.stringify(scored.assets[scored.asset[i] as number])},${scored.end[i]},${(scored.truth ?? scored.y)[i]},${round(scores[i] as number)}\n`;
     }
     files.push({ name: 'predictions.csv', data: text(csv) });
     if (label.kind !== 'rul') {
@@ -321,6 +315,7 @@ export const runTrainJob = async (
       outputs,
       thresholds,
       metrics,
+      gaps: dataset.gaps,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null
           ? null

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { RUN_ARTIFACT_FILE, RunArtifactSchema, type RunArtifact } from '../../../shared/run-artifact.js';
 import { RegistryError } from './errors.js';
 import { checkFileName, checkRunId } from './names.js';
+import { checkModelInputShape } from './input-shape.js';
 import { parseTfjsModel } from './tfjs-model.js';
 
 export const MODEL_FILE = 'model.json';
@@ -79,7 +80,10 @@ export const readRunSource = async (dir: string): Promise<RunSource> => {
   if ((await regularFileSize(dir, MODEL_FILE)) !== null) {
     modelFormat = 'tfjs-layers';
     await add(MODEL_FILE, 'model');
-    const groups = parseTfjsModel(await readFile(join(dir, MODEL_FILE), 'utf8'));
+    const modelText = await readFile(join(dir, MODEL_FILE), 'utf8');
+    const groups = parseTfjsModel(modelText);
+    // parseTfjsModel has refused text that is not JSON.
+    checkModelInputShape(JSON.parse(modelText), { length: run.window.length, features: run.features.length });
     for (const group of groups) {
       let total = 0;
       for (const path of group.paths) total += await add(path, 'weights');

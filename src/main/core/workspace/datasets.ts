@@ -14,15 +14,22 @@ export interface SeriesRequest {
   readonly to?: number | undefined;
   /** Grid spacing in the signals' time unit; readings in one slot are averaged. */
   readonly period: number;
-  readonly gap: 'forward-fill' | 'reject';
+  /** What an empty slot gets: the last value, a refusal, or NaN ('none': the dataset builder applies its policy). */
+  readonly gap: 'forward-fill' | 'reject' | 'none';
 }
+
+/** OPC UA status severity "bad" (top bit); NULL quality is good (files without a status column). */
+const BAD_QUALITY = 0x80000000;
+/** A reading that is not missing: a finite value with a good or uncertain status. */
+const GOOD_READING = `r.value IS NOT NULL AND isfinite(r.value) AND (r.quality IS NULL OR r.quality < ${BAD_QUALITY})`;
 
 const inList = (values: readonly string[], offset: number): string => values.map((_, i) => `$${i + offset}`).join(', ');
 
 /**
- * Load the requested signals of the requested assets onto a grid of `period` (averaging readings that share a
- * slot) in one query, then fill empty slots per the gap policy. Missing values are refused, not filled:
- * a NaN or NULL reading is a data problem the engineer must see, and training on it would produce NaN losses.
+ * Load the requested signals of the requested assets onto a grid of `period` (averaging the good readings that
+ * share a slot) in one query, then fill empty slots per the gap policy. A NULL, NaN or bad-quality reading is
+ * missing, like no reading at all: averaging it in would train on a sensor's failure as if it were the machine.
+ * The "reject" policy refuses them, naming signal and time.
  */
 export const loadGridSeries = async (db: Connection, request: SeriesRequest): Promise<GridSeries[]> => {
   const { assets, tags, period } = request;
@@ -32,24 +39,26 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
   if (request.to !== undefined) range.push(`r.t <= ${Number(request.to)}`);
   const scope = `s.asset IN (${inList(assets, 1)}) AND s.tag IN (${inList(tags, assets.length + 1)})
     ${range.length > 0 ? `AND ${range.join(' AND ')}` : ''}`;
-  const bad = await db.all<{ asset: string; tag: string; n: number; first_t: number }>(
-    `SELECT s.asset, s.tag, count(*) AS n, min(r.t) AS first_t FROM readings r JOIN signals s ON s.id = r.signal_id
-     WHERE ${scope} AND (r.value IS NULL OR isnan(r.value) OR isinf(r.value))
-     GROUP BY ALL ORDER BY 1, 2 LIMIT 5`,
-    names,
-  );
-  if (bad.length > 0) {
-    const first = bad[0] as { asset: string; tag: string; n: number; first_t: number };
-    throw new Error(
-      `NaN in data: ${first.asset}/${first.tag} has ${first.n} missing or non-finite values (first at t=${first.first_t})` +
-        `${bad.length > 1 ? ` and ${bad.length - 1} more signals too` : ''}; exclude that range or fix the data before training`,
+  if (request.gap === 'reject') {
+    const bad = await db.all<{ asset: string; tag: string; n: number; first_t: number }>(
+      `SELECT s.asset, s.tag, count(*) AS n, min(r.t) AS first_t FROM readings r JOIN signals s ON s.id = r.signal_id
+       WHERE ${scope} AND NOT (${GOOD_READING})
+       GROUP BY ALL ORDER BY 1, 2 LIMIT 5`,
+      names,
     );
+    if (bad.length > 0) {
+      const first = bad[0] as { asset: string; tag: string; n: number; first_t: number };
+      throw new Error(
+        `NaN in data: ${first.asset}/${first.tag} has ${first.n} missing, non-finite or bad-quality values (first at t=${first.first_t})` +
+          `${bad.length > 1 ? ` and ${bad.length - 1} more signals too` : ''}; the gap policy "reject" refuses them: choose "forward-fill" or exclude that range`,
+      );
+    }
   }
   // A long range on a fine grid is millions of slots: taken a chunk at a time, the event loop keeps turning.
   const bySignal = new Map<string, Map<string, Map<number, number>>>();
   for await (const rows of db.rowChunks<{ asset: string; tag: string; slot: number; value: number }>(
     `SELECT s.asset, s.tag, CAST(floor(r.t / $${names.length + 1}) AS BIGINT) AS slot, avg(r.value) AS value
-     FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope}
+     FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope} AND ${GOOD_READING}
      GROUP BY ALL ORDER BY 1, 2, 3`,
     [...names, period],
   )) {
@@ -90,6 +99,7 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
       for (let i = 0; i < n; i += 1) {
         const v = slots.get(start + i);
         if (v !== undefined) lastValue = v;
+        else if (request.gap === 'none') lastValue = NaN;
         else if (request.gap === 'reject') {
           throw new Error(
             `gap in data: ${asset}/${tags[k] ?? ''} has no reading at t=${(start + i) * period} (gap policy "reject")`,

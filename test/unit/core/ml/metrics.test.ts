@@ -4,6 +4,7 @@ import {
   confusion,
   errorByRemainingLife,
   quantile,
+  rulFigures,
   rulMetrics,
 } from '../../../../src/main/core/ml/metrics.js';
 
@@ -73,5 +74,49 @@ describe('alarm metrics', () => {
   it('quantile interpolates linearly', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
     expect(quantile([1, 2, 3, 4, 5], 1)).toBe(5);
+  });
+});
+
+describe('RUL figures against the true and the capped RUL', () => {
+  it('reports rmse against the truth and rmse_capped against the capped labels, named', () => {
+    // Two test units: 40 and 145 cycles left (truth), capped at 125 for training; the model says 40 and 125.
+    const figures = rulFigures([40, 125], { y: [40, 125], truth: [40, 145] }, (x) => x, 'cycle');
+    expect(figures['rmse']).toBeCloseTo(Math.sqrt(400 / 2), 10);
+    expect(figures['rmse_capped']).toBe(0);
+    expect(figures['scored_windows']).toBe(2);
+    // Timestamped RUL (µs): the PHM08 score, defined on cycles, would overflow to Infinity; it is left out.
+    const hours = rulFigures([0], { y: [36e8], truth: [36e8] }, (x) => x, 'timestamp');
+    expect(hours['nasa_score']).toBeUndefined();
+    expect(hours['rmse']).toBe(36e8);
+    // Uncapped labels have no second figure.
+    expect(rulFigures([1], { y: [2] }, (x) => x, 'cycle')).toEqual({
+      rmse: 1,
+      mae: 1,
+      nasa_score: Math.exp(1 / 13) - 1,
+      scored_windows: 1,
+    });
+  });
+});
+
+describe('alarm metrics per life', () => {
+  it('counts each failure of an asset that failed twice: detected, missed and lead time per life', () => {
+    // One asset, windows at t = 1..20; failures at 10 and 20 (repaired in between). Abnormal: 8-10 and 18-20.
+    const end = Array.from({ length: 20 }, (_, i) => i + 1);
+    const label = end.map((t) => ((t >= 8 && t <= 10) || t >= 18 ? 1 : 0));
+    const base = { label, asset: end.map(() => 0), end, threshold: 0.5, timeKind: 'cycle' as const };
+    // Alarms from t = 8 before the first failure and from t = 19 before the second.
+    const both = alarmMetrics({
+      ...base,
+      score: end.map((t) => ((t >= 8 && t <= 10) || t >= 19 ? 1 : 0)),
+      failureTimes: new Map([[0, [10, 20]]]),
+    });
+    expect(both).toMatchObject({ detectedFailures: 2, missedFailures: 0, falseAlarms: 0, meanLeadTime: 1.5 });
+    // No alarm before the second failure: that one is missed, not hidden behind the first one's detection.
+    const second = alarmMetrics({
+      ...base,
+      score: end.map((t) => (t >= 8 && t <= 10 ? 1 : 0)),
+      failureTimes: new Map([[0, [10, 20]]]),
+    });
+    expect(second).toMatchObject({ detectedFailures: 1, missedFailures: 1, meanLeadTime: 2 });
   });
 });
