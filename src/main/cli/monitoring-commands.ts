@@ -290,6 +290,9 @@ export const score: Command = {
   },
 };
 
+/** Failed passes in a row stretch the wait: interval x 1, 2, 4, 8, then 8 again until one succeeds. */
+const MAX_BACKOFF = 8;
+
 const MONITOR_USAGE = 'monitor --workspace <dir> --deployment <id> --follow [--interval S] [--rounds N] [--json]';
 
 export const monitor: Command = {
@@ -299,7 +302,8 @@ export const monitor: Command = {
   --interval seconds (default 60) until Ctrl-C, or --rounds passes. It scores what is in the workspace: it does
   not fetch from a historian itself yet; keep the workspace current with "import opcua|sql ... " (update to now)
   in another process or a scheduler. Each pass prints one line (with --json, one JSON object per line). A failed
-  pass is reported and the next one tries again.`,
+  pass (registry or workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals;
+  the exit status is 1 when any pass failed.`,
   options: {
     ...WORKSPACE,
     ...DEPLOYMENT,
@@ -325,6 +329,7 @@ export const monitor: Command = {
       wake?.();
     };
     process.on('SIGINT', onSigint);
+    let failedInARow = 0;
     const totals = { rounds: 0, windows: 0, opened: [] as string[], cleared: [] as string[], failures: 0 };
     try {
       while (!stop && (rounds === undefined || totals.rounds < rounds)) {
@@ -335,6 +340,7 @@ export const monitor: Command = {
             { deploymentId, ...(token === undefined ? {} : { token }) },
             args.json,
           );
+          failedInARow = 0;
           totals.windows += result.windows;
           totals.opened.push(...result.alerts.opened);
           totals.cleared.push(...result.alerts.cleared);
@@ -343,15 +349,21 @@ export const monitor: Command = {
           );
         } catch (error) {
           if (error instanceof ApiError && error.code === 'cancelled') break;
-          // A pass that fails (registry away, workspace busy) is said, and the next one tries again.
+          // A pass that fails (registry share away, workspace busy) is said, and a later one tries again: an
+          // unattended monitor must outlive a network outage. The next pass is "since the last score", so
+          // nothing is skipped or scored twice.
           totals.failures += 1;
+          failedInARow += 1;
           const message = error instanceof Error ? error.message : String(error);
-          process.stderr.write(`${new Date().toISOString()} scoring pass failed: ${message}\n`);
-          if (error instanceof ApiError && error.code === 'not-found') throw error;
+          const retry = interval * Math.min(2 ** (failedInARow - 1), MAX_BACKOFF);
+          process.stderr.write(
+            `${new Date().toISOString()} scoring pass failed: ${message}; trying again in ${retry} s\n`,
+          );
         }
         totals.rounds += 1;
         if (stop || (rounds !== undefined && totals.rounds >= rounds)) break;
-        const wait = Math.max(0, interval * 1000 - (Date.now() - started));
+        const backoff = failedInARow === 0 ? 1 : Math.min(2 ** (failedInARow - 1), MAX_BACKOFF);
+        const wait = Math.max(0, interval * backoff * 1000 - (Date.now() - started));
         await new Promise<void>((done) => {
           const timer = setTimeout(done, wait);
           wake = () => {
@@ -367,7 +379,8 @@ export const monitor: Command = {
     const summary = { deployment: deploymentId, ...totals, stopped: stop ? 'interrupted' : 'rounds done' };
     return {
       value: summary,
-      text: `monitor stopped (${summary.stopped}) after ${totals.rounds} pass(es): ${totals.windows} window(s), alerts opened ${totals.opened.join(', ') || 'none'}`,
+      exitCode: totals.failures > 0 ? 1 : 0,
+      text: `monitor stopped (${summary.stopped}) after ${totals.rounds} pass(es), ${totals.failures} failed: ${totals.windows} window(s), alerts opened ${totals.opened.join(', ') || 'none'}`,
     };
   },
 };

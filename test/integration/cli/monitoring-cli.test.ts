@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../../src/main/core/app/import-files.js';
@@ -234,7 +234,39 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
     );
     expect(interrupted).toBe(true);
     expect(followed.code, followed.stderr).toBe(0);
-    expect(followed.stdout).toMatch(/monitor stopped \(interrupted\) after 1 pass/);
+    expect(followed.stdout).toMatch(/monitor stopped \(interrupted\) after 1 pass\(es\), 0 failed/);
+  }, 60_000);
+
+  it('monitor --follow survives the registry going away: says so, backs off, and the exit status tells', async () => {
+    const away = `${reg}-away`;
+    await rename(reg, away);
+    try {
+      const run = await cli(
+        'monitor',
+        '--workspace',
+        ws,
+        '--deployment',
+        id,
+        '--follow',
+        '--interval',
+        '0.1',
+        '--rounds',
+        '3',
+        '--json',
+      );
+      expect(run.code).toBe(1);
+      const failures = run.stderr.split('\n').filter((l) => l.includes('scoring pass failed'));
+      expect(failures).toHaveLength(3);
+      // Backing off: 1, 2, then 4 intervals.
+      expect(failures.map((l) => /trying again in ([\d.]+) s/.exec(l)?.[1])).toEqual(['0.1', '0.2', '0.4']);
+      expect(failures[0]).toContain(reg);
+      expect(run.json).toMatchObject({ rounds: 3, failures: 3, windows: 0 });
+    } finally {
+      await rename(away, reg);
+    }
+    const back = await cli('monitor', '--workspace', ws, '--deployment', id, '--follow', '--rounds', '1', '--json');
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.json).toMatchObject({ rounds: 1, failures: 0 });
   }, 60_000);
 
   it('alerts list, ack, shelve and close with a mandatory disposition', async () => {
