@@ -153,6 +153,20 @@ describe('monitoring over the app API', () => {
     await expect(
       call('shelveAlert', { id: alert!.id, reason: '', until: '2099-01-01T00:00:00Z' }),
     ).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(call('acknowledgeAlert', { id: alert!.id })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already acknowledged/),
+    });
+    for (const [bad, words] of [
+      [new Date(Date.now() + 40 * 24 * 3600_000).toISOString(), /more than 30 days/],
+      ['2020-01-01T00:00:00Z', /not in the future/],
+      ['next tuesday', /not a valid time/],
+    ] as const) {
+      await expect(call('shelveAlert', { id: alert!.id, reason: 'crew', until: bad })).rejects.toMatchObject({
+        code: 'invalid-argument',
+        message: expect.stringMatching(words),
+      });
+    }
     const until = new Date(Date.now() + 3600_000).toISOString();
     await call('shelveAlert', { id: alert!.id, reason: 'crew on site', until });
     expect((await call('listAlerts', { deploymentId: id }))[0]).toMatchObject({ shelved: true });

@@ -57,7 +57,11 @@ const asApiError = (error: unknown): unknown => {
   if (error instanceof ApiError) return error;
   if (error instanceof RegistryError) return toRegistryApiError(error);
   if (error instanceof AlertActionError) {
-    return new ApiError(/^no alert /.test(error.message) ? 'not-found' : 'conflict', error.message);
+    if (/^no alert /.test(error.message)) return new ApiError('not-found', error.message);
+    // What the user typed (a time, an expiry, a reason) is invalid; anything else is the alert's state refusing.
+    const badInput =
+      /not a valid time|is not in the future|more than 30 days|needs a reason|needs an expiry|needs a valid disposition|needs the name/;
+    return new ApiError(badInput.test(error.message) ? 'invalid-argument' : 'conflict', error.message);
   }
   if (error instanceof Error && /^no deployment /.test(error.message)) return new ApiError('not-found', error.message);
   if (error instanceof Error && /has no new version waiting/.test(error.message)) {
