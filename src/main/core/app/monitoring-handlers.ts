@@ -131,9 +131,9 @@ export const monitoringHandlers = ({
         // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
         reference = null;
       }
-      // Loaded on first use: it brings TensorFlow.js, which every other call can do without.
-      const { loadPackagePredictor } = await import('../ml/package-predictor.js');
-      const predictor = await loadPackagePredictor(manifest, fetched.dir);
+      // The model predicts in a worker thread (TensorFlow.js loads there only), off the main event loop.
+      const { loadWorkerPredictor } = await import('../ml/worker-predictor.js');
+      const predictor = await loadWorkerPredictor(manifest, fetched.dir);
       try {
         const result = await ws.monitoring((db) =>
           scoreDeployment(db, {
