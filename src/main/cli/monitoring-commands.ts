@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { format } from 'node:util';
 import { ApiError } from '../../shared/api.js';
 import type { Alert, Deployment, DispositionInput, ScoringResult, SignalMapping } from '../../shared/monitoring.js';
 import { FALSE_ALARM_CAUSES } from '../../shared/monitoring.js';
@@ -290,18 +291,60 @@ export const score: Command = {
   },
 };
 
+/**
+ * monitor's stdout is a stream of one line per pass (JSON lines with --json): libraries that print with console
+ * (node-opcua's warnings) go to stderr instead, as in historian-commands.ts.
+ */
+const consoleToStderr = (): void => {
+  const toStderr = (...args: unknown[]) => {
+    process.stderr.write(`${format(...args)}\n`);
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.warn = toStderr;
+};
+
 /** Failed passes in a row stretch the wait: interval x 1, 2, 4, 8, then 8 again until one succeeds. */
 const MAX_BACKOFF = 8;
 
-const MONITOR_USAGE = 'monitor --workspace <dir> --deployment <id> --follow [--interval S] [--rounds N] [--json]';
+const MONITOR_USAGE =
+  'monitor --workspace <dir> --deployment <id> --follow [--interval S] [--rounds N] ' +
+  '[--opcua-profile <name> --tags <nodeId,...>] [--json]';
+
+/**
+ * "Update to now" from an OPC UA historian before each pass: the saved connection (its password stays encrypted
+ * in the workspace) and the tags to fetch; each tag continues from its checkpoint, so nothing is fetched twice.
+ */
+const updateFromHistorian = async (
+  client: CliApi,
+  profileName: string,
+  tags: readonly string[],
+  json: boolean,
+): Promise<{ readonly values: number; readonly duplicates: number }> => {
+  const profile = (await client.call('listConnectionProfiles', {})).find((p) => p.name === profileName);
+  if (profile === undefined) throw new ApiError('not-found', `no saved connection "${profileName}" in this workspace`);
+  if (profile.kind !== 'opcua')
+    throw new ApiError('invalid-argument', `--opcua-profile ${profileName}: not an OPC UA connection`);
+  const { jobId } = await client.call('startOpcuaImport', {
+    endpoint: profile.endpoint,
+    securityMode: profile.securityMode,
+    securityPolicy: profile.securityPolicy,
+    ...(profile.userName === null ? {} : { userName: profile.userName }),
+    profile: profileName,
+    tags: [...tags],
+  });
+  const summary = (await client.followJob(jobId, { json })).opcua;
+  return { values: summary?.values ?? 0, duplicates: summary?.duplicates ?? 0 };
+};
 
 export const monitor: Command = {
   name: 'monitor',
   usage: MONITOR_USAGE,
   details: `  Follow mode: a scoring pass "since the last score" (contract check, score, alert rules, drift) every
-  --interval seconds (default 60) until Ctrl-C, or --rounds passes. It scores what is in the workspace: it does
-  not fetch from a historian itself yet; keep the workspace current with "import opcua|sql ... " (update to now)
-  in another process or a scheduler. Each pass prints one line (with --json, one JSON object per line). A failed
+  --interval seconds (default 60) until Ctrl-C, or --rounds passes. With --opcua-profile (a connection saved by
+  "import opcua --save-profile") and --tags, each pass first fetches what is new from that OPC UA historian
+  ("update to now", from each tag's checkpoint); without it, it scores what is in the workspace (keep that current
+  with "import opcua|sql" from a scheduler; a PostgreSQL historian is not fetched by monitor yet). Each pass prints one line (with --json, one JSON object per line). A failed
   pass (registry or workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals;
   the exit status is 1 when any pass failed.`,
   options: {
@@ -311,9 +354,16 @@ export const monitor: Command = {
     interval: { type: 'string' },
     rounds: { type: 'string' },
     token: { type: 'string' },
+    'opcua-profile': { type: 'string' },
+    tags: { type: 'string', multiple: true },
   },
   run: async (args, api) => {
     const deploymentId = args.need('deployment', '<id>');
+    const historian = args.str('opcua-profile');
+    const tags = listOf(args.list('tags'));
+    if ((historian === undefined) !== (tags.length === 0))
+      fail('monitor: --opcua-profile and --tags go together (the connection and the tags to update)', MONITOR_USAGE);
+    consoleToStderr();
     if (!args.flag('follow')) fail('monitor: --follow is required (for one pass, use "score")', MONITOR_USAGE);
     const interval = args.num('interval') ?? 60;
     if (interval < 0) fail('monitor: --interval must be 0 or more seconds', MONITOR_USAGE);
@@ -335,6 +385,8 @@ export const monitor: Command = {
       while (!stop && (rounds === undefined || totals.rounds < rounds)) {
         const started = Date.now();
         try {
+          const updated =
+            historian === undefined ? null : await updateFromHistorian(client, historian, tags, args.json);
           const result = await runScoring(
             client,
             { deploymentId, ...(token === undefined ? {} : { token }) },
@@ -345,7 +397,7 @@ export const monitor: Command = {
           totals.opened.push(...result.alerts.opened);
           totals.cleared.push(...result.alerts.cleared);
           process.stdout.write(
-            `${args.json ? JSON.stringify({ round: totals.rounds + 1, at: new Date().toISOString(), ...result }) : `${new Date().toISOString()} ${scoringText(result)}`}\n`,
+            `${args.json ? JSON.stringify({ round: totals.rounds + 1, at: new Date().toISOString(), updated, ...result }) : `${new Date().toISOString()} ${updated === null ? '' : `updated ${updated.values} value(s) from ${historian ?? ''}; `}${scoringText(result)}`}\n`,
           );
         } catch (error) {
           if (error instanceof ApiError && error.code === 'cancelled') break;
