@@ -40,6 +40,15 @@ import {
 } from './registry.js';
 import { CreatedDatasetSchema, DatasetListingSchema, DatasetSnapshotConfigSchema } from './dataset-snapshot.js';
 import { SqlImportRequestSchema } from './sql-import.js';
+import {
+  AlertRuleSchema,
+  AlertSchema,
+  ALERT_STATUSES,
+  ContractLimitsSchema,
+  DeploymentSchema,
+  DispositionSchema,
+  SignalMappingSchema,
+} from './monitoring.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -47,6 +56,27 @@ import { SqlImportRequestSchema } from './sql-import.js';
  * sees them. Adding a method here is the only way to give the renderer a new capability.
  */
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output }) as const;
+
+const DeploymentIdSchema = z.string().min(1).max(100);
+const AlertIdSchema = z.string().min(1).max(100);
+
+export const HealthSeriesSchema = z.object({
+  deploymentId: z.string(),
+  asset: z.string(),
+  output: z.string(),
+  timeKind: z.enum(['timestamp', 'cycle']),
+  t: z.array(z.number()),
+  /** null where a window could not be scored. */
+  value: z.array(z.number().nullable()),
+  /** Windows in the range before aggregation. */
+  windows: z.number().int().nonnegative(),
+  rule: z.object({ direction: z.enum(['above', 'below']), setLevel: z.number(), clearLevel: z.number() }).nullable(),
+  alerts: z.array(
+    z.object({ id: z.string(), raisedT: z.number(), clearedT: z.number().nullable(), status: z.enum(ALERT_STATUSES) }),
+  ),
+  modelVersions: z.array(z.number().int()),
+});
+export type HealthSeries = z.infer<typeof HealthSeriesSchema>;
 
 const SignalIds = z.array(z.number().int().nonnegative()).max(64);
 const AbsolutePath = z.string().min(1).max(4096);
@@ -262,6 +292,79 @@ export const apiMethods = {
       files: z.number().int(),
       bytes: z.number(),
     }),
+  ),
+  /**
+   * Monitoring (docs/monitoring.md). A deployment binds a registry model (a stage, or a pinned `version`) to
+   * workspace assets; each contract signal maps to the same tag on the asset (loosely spelled alike) unless
+   * `mapping` says otherwise. `unmapped` lists what is left for the user to map (those assets block scoring).
+   * `token`: only for a registry server (else $PDM_REGISTRY_TOKEN); it is never stored.
+   */
+  createDeployment: method(
+    z.object({
+      name: z.string().trim().min(1).max(200).optional(),
+      registry: RegistryLocationSchema,
+      token: RegistryTokenSchema.optional(),
+      model: RegistryModelNameSchema,
+      stage: z.enum(['production', 'approved']).optional(),
+      version: RegistryVersionSchema.optional(),
+      assets: z.array(z.string().min(1).max(200)).min(1).max(1000),
+      mapping: SignalMappingSchema.optional(),
+      rule: AlertRuleSchema.optional(),
+      limits: ContractLimitsSchema.partial().optional(),
+    }),
+    z.object({
+      deployment: DeploymentSchema,
+      unmapped: z.array(z.object({ asset: z.string(), signal: z.string() })),
+    }),
+  ),
+  listDeployments: method(z.object({}), z.array(DeploymentSchema)),
+  getDeployment: method(z.object({ id: DeploymentIdSchema }), DeploymentSchema),
+  /** The deployment's alert rule (null: no alerts); defaults for k, n, delays are filled in. */
+  setAlertRule: method(z.object({ id: DeploymentIdSchema, rule: AlertRuleSchema.nullable() }), DeploymentSchema),
+  /** Switch to the version the followed stage now points to (shown as `pendingVersion` until then). */
+  confirmVersionSwitch: method(z.object({ id: DeploymentIdSchema }), DeploymentSchema),
+  /**
+   * One scoring pass as a job ('scoring'; result in JobState.scoring): contract check, score, alert rules,
+   * drift. Without from/to, each asset is scored from just after its last scored window to its newest data.
+   */
+  startScoring: method(
+    z.object({
+      deploymentId: DeploymentIdSchema,
+      from: z.number().optional(),
+      to: z.number().optional(),
+      token: RegistryTokenSchema.optional(),
+    }),
+    z.object({ jobId: z.string() }),
+  ),
+  listAlerts: method(
+    z.object({
+      deploymentId: DeploymentIdSchema.optional(),
+      asset: z.string().min(1).max(200).optional(),
+      status: z.enum(ALERT_STATUSES).optional(),
+    }),
+    z.array(AlertSchema.extend({ shelved: z.boolean() })),
+  ),
+  acknowledgeAlert: method(z.object({ id: AlertIdSchema, note: z.string().max(2000).optional() }), AlertSchema),
+  /** Closing needs a disposition: confirmed (failure mode), false alarm (cause) or not actionable. */
+  closeAlert: method(z.object({ id: AlertIdSchema, disposition: DispositionSchema }), AlertSchema),
+  /** Shelving needs a reason and always expires (`until`, ISO time, at most 30 days ahead). */
+  shelveAlert: method(
+    z.object({ id: AlertIdSchema, reason: z.string().trim().min(1).max(2000), until: z.string().min(1).max(64) }),
+    AlertSchema,
+  ),
+  /**
+   * The health series of one asset for a chart: at most 4 x `width` points (M4: first, last, min, max per pixel
+   * column), the rule's set and clear levels, and the asset's alerts as bands.
+   */
+  getHealthSeries: method(
+    z.object({
+      deploymentId: DeploymentIdSchema,
+      asset: z.string().min(1).max(200),
+      from: z.number().optional(),
+      to: z.number().optional(),
+      width: z.number().int().min(10).max(10_000).optional(),
+    }),
+    HealthSeriesSchema,
   ),
 } as const;
 

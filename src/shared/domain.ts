@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrainingJobResultSchema } from './training.js';
+import { ScoringResultSchema } from './monitoring.js';
 
 /**
  * Domain schemas shared by every process. Times travel as numbers: microseconds since the Unix epoch
@@ -219,7 +220,7 @@ export type SqlImportSummary = z.infer<typeof SqlImportSummarySchema>;
 
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training']),
+  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),
@@ -231,5 +232,7 @@ export const JobStateSchema = z.object({
   sql: SqlImportSummarySchema.nullable().optional(),
   /** Set by 'training' jobs when they finish. */
   training: TrainingJobResultSchema.nullable().optional(),
+  /** Set by 'scoring' jobs (a monitoring deployment's scoring pass) when they finish. */
+  scoring: ScoringResultSchema.nullable().optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;

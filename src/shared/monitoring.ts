@@ -276,3 +276,27 @@ export const DeploymentSchema = z
     path: ['championId'],
   });
 export type Deployment = z.infer<typeof DeploymentSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scoring pass result (API, CLI --json, job state)
+
+/** What one scoring pass did: the JSON `score --json` prints and a 'scoring' job's result. */
+export const ScoringResultSchema = z.object({
+  deployment: z.string(),
+  modelVersion: z.number().int(),
+  /** Assets scored, and windows scored over all assets. */
+  scored: z.number().int().nonnegative(),
+  windows: z.number().int().nonnegative(),
+  blocked: z.array(z.object({ asset: z.string(), violations: z.array(ContractViolationSchema) })),
+  violations: z.array(ContractViolationSchema),
+  alerts: z.object({ opened: z.array(z.string()), cleared: z.array(z.string()), realerted: z.array(z.string()) }),
+  drift: z.object({ signals: z.array(DriftFindingSchema) }),
+  /** Assets with nothing new since their last scored window. */
+  upToDate: z.array(z.string()),
+  incompleteWindows: z.number().int().nonnegative(),
+  /** A newer version the followed stage points to, waiting for confirmation (scoring went on with the current one). */
+  pendingVersion: z.number().int().positive().nullable(),
+  /** Drift needs the package's reference statistics; false when the package carries none. */
+  driftChecked: z.boolean(),
+});
+export type ScoringResult = z.infer<typeof ScoringResultSchema>;

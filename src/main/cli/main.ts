@@ -5,6 +5,7 @@ import { parseCommandArgs, readers, UsageError } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import type { Command } from './command.js';
 import { HISTORIAN_COMMANDS } from './historian-commands.js';
+import { MONITORING_COMMANDS } from './monitoring-commands.js';
 import { REGISTRY_COMMANDS } from './registry-command.js';
 import { TRAINING_COMMANDS } from './training-commands.js';
 import { WORKSPACE_COMMANDS } from './workspace-commands.js';
@@ -28,10 +29,15 @@ const COMMANDS: readonly Command[] = [
   serve,
   ...HISTORIAN_COMMANDS,
   ...REGISTRY_COMMANDS,
+  ...MONITORING_COMMANDS,
 ];
 
 /** Bare group names that stand for one of their commands. */
-const DEFAULTS: Readonly<Record<string, string>> = { datasets: 'datasets list', runs: 'runs list' };
+const DEFAULTS: Readonly<Record<string, string>> = {
+  datasets: 'datasets list',
+  runs: 'runs list',
+  alerts: 'alerts list',
+};
 
 const byName = new Map(COMMANDS.map((c) => [c.name, c]));
 const groups = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] as string));

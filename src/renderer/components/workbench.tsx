@@ -14,6 +14,7 @@ import { ExportDialog } from './export-dialog.js';
 import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
 import { ModelsView } from './models-view.js';
+import { MonitorView } from './monitor-view.js';
 import { QualityTable } from './quality-table.js';
 import { RegistryView } from './registry-view.js';
 import { SignalProperties } from './signal-properties.js';
@@ -30,7 +31,7 @@ export interface WorkbenchProps {
 }
 
 type OpenDialog = 'import' | 'historian' | 'sql-historian' | 'export' | 'switch' | null;
-type Area = 'explore' | 'models' | 'registry';
+type Area = 'explore' | 'models' | 'registry' | 'monitor';
 
 const MAX_QUALITY_SIGNALS = 64;
 
@@ -135,6 +136,16 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           >
             Registry
           </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={area === 'monitor'}
+            className={area === 'monitor' ? 'active' : undefined}
+            onClick={() => setArea('monitor')}
+            data-testid="area-monitor"
+          >
+            Monitor
+          </button>
         </div>
         <div className="workspace-path" title={workspace.path} data-testid="workspace-path">
           {workspace.path}
@@ -159,6 +170,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
       </header>
       {area === 'models' ? <ModelsView signals={signals.signals} /> : null}
       {area === 'registry' ? <RegistryView /> : null}
+      {area === 'monitor' ? <MonitorView /> : null}
       <div className="workbench-body" hidden={area !== 'explore'}>
         <aside className="sidebar" aria-label="Signals">
           <SignalTree

@@ -104,6 +104,8 @@ export const kindLabel = (kind: JobRow['kind']): string => {
       return 'SQL historian import';
     case 'training':
       return 'Training';
+    case 'scoring':
+      return 'Scoring';
     case null:
       return 'Job';
   }

@@ -328,4 +328,23 @@ describe('scoring a deployment', () => {
       ),
     ).rejects.toThrow('deployment dep-1 scores with pump-anomaly v2, not pump-anomaly v3');
   });
+
+  it('with a stride above 1, an asset whose new readings complete no window yet is reported up to date', async () => {
+    const strided: ManifestCore = {
+      ...manifest,
+      dataContract: { ...manifest.dataContract, window: { ...manifest.dataContract.window, stride: 7 } },
+    };
+    const first = await pass({ manifest: strided });
+    expect(first.scored).toBe(1);
+    const series = await ws.monitoring((db) =>
+      scoreSeries(db, { deploymentId: 'dep-1', asset: 'P-101', output: 'score' }),
+    );
+    const lastWindow = series.t[series.t.length - 1] as number;
+    // The newest reading lies after the last window end, but not a full stride after it.
+    const lastReading = T0 + (2 * DAY - 1) * MIN;
+    expect(lastReading).toBeGreaterThan(lastWindow);
+    expect(lastReading - lastWindow).toBeLessThan(7 * MIN);
+    const second = await pass({ manifest: strided });
+    expect(second).toMatchObject({ scored: 0, windows: 0, upToDate: ['P-101'] });
+  });
 });

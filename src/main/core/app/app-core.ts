@@ -11,6 +11,7 @@ import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
 import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logger.js';
+import { monitoringHandlers } from './monitoring-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
@@ -216,6 +217,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
     ...registryHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
+    ...monitoringHandlers({ requireWorkspace, jobs, emit }),
   };
 
   return {

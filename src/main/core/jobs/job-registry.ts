@@ -5,7 +5,7 @@ import { log } from '../log/logger.js';
 import { isCancelledError } from './cancelled.js';
 import type { JobControl } from './job-control.js';
 
-type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training'>>;
+type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training' | 'scoring'>>;
 
 interface Entry {
   state: JobState;

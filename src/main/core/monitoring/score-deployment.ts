@@ -61,7 +61,10 @@ export interface ScoreDeploymentResult {
     readonly realerted: readonly string[];
   };
   readonly drift: { readonly signals: readonly DriftFinding[] };
-  /** Assets with no reading since their last scored window (nothing to do; not a violation). */
+  /**
+   * Assets with nothing new to score (not a violation): no reading since their last scored window, or new readings
+   * that complete no window yet (a stride above 1 puts the newest readings short of the next window end).
+   */
   readonly upToDate: readonly string[];
   /** Window ends skipped because an empty slot (gap policy "reject") fell inside them. */
   readonly incompleteWindows: number;
@@ -225,7 +228,11 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const scores = await scoreAsset(pipeline, input.predictor, asset, readings, { from: scoreFrom, to: range.to });
     incomplete += scores.incomplete;
     lap('score');
-    if (scores.windowEnd.length === 0) continue;
+    if (scores.windowEnd.length === 0) {
+      // Without this, follow mode would report such an asset nowhere: neither scored, blocked nor up to date.
+      if (scores.incomplete === 0 && input.from === undefined && input.to === undefined) upToDate.push(asset);
+      continue;
+    }
     scored += 1;
     windows += scores.windowEnd.length;
     await storeScores(db, {

@@ -3,13 +3,14 @@
  * the user is told what is running, and offered the install again once it has finished.
  */
 /** A job's kind; 'job' until the kind is known. */
-export type RunningJobKind = 'import' | 'opcua-import' | 'sql-import' | 'training' | 'job';
+export type RunningJobKind = 'import' | 'opcua-import' | 'sql-import' | 'training' | 'scoring' | 'job';
 
 const LABEL: Readonly<Record<RunningJobKind, string>> = {
   import: 'a file import',
   'opcua-import': 'a historian import',
   'sql-import': 'a SQL historian import',
   training: 'a training run',
+  scoring: 'a monitoring scoring pass',
   job: 'an import or training run',
 };
 

@@ -1,0 +1,344 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiError, type ApiEvent, type ApiHandlers, type HealthSeries } from '../../../shared/api.js';
+import {
+  DriftReferenceSchema,
+  type Deployment,
+  type DriftReference,
+  type ScoringResult,
+} from '../../../shared/monitoring.js';
+import { ManifestSchema } from '../../../shared/registry-manifest.js';
+import { parseRegistryLocation } from '../../../shared/registry.js';
+import type { Jobs } from '../jobs/job-registry.js';
+import { AlertActionError, isShelved } from '../../../shared/alert-lifecycle.js';
+import { checkForNewVersion, confirmVersion, deployFromRegistry } from '../monitoring/deployment.js';
+import { DRIFT_REFERENCE_FILE } from '../monitoring/drift.js';
+import { m4 } from '../monitoring/health-series.js';
+import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-deployment.js';
+import { CancelledError } from '../jobs/cancelled.js';
+import { RegistryError } from '../registry/errors.js';
+import { openRegistry, osUser } from '../registry/open-registry.js';
+import type { Registry } from '../registry/registry-types.js';
+import {
+  changeDeployment,
+  getDeployment,
+  listAlerts,
+  listDeployments,
+  scoreSeries,
+  actOnAlert,
+} from '../workspace/monitoring-store.js';
+import type { Workspace } from '../workspace/workspace.js';
+import { toRegistryApiError } from './registry-handlers.js';
+
+export type MonitoringMethod =
+  | 'createDeployment'
+  | 'listDeployments'
+  | 'getDeployment'
+  | 'setAlertRule'
+  | 'confirmVersionSwitch'
+  | 'startScoring'
+  | 'listAlerts'
+  | 'acknowledgeAlert'
+  | 'closeAlert'
+  | 'shelveAlert'
+  | 'getHealthSeries';
+
+export interface MonitoringDeps {
+  readonly requireWorkspace: () => Workspace;
+  readonly jobs: Jobs;
+  readonly emit: (event: ApiEvent) => void;
+  /** Who acts in the audit chain; default the OS user (the same identity a folder registry uses). */
+  readonly actor?: () => string;
+}
+
+/** Core errors in the user's words, with a code the views can react to. */
+const asApiError = (error: unknown): unknown => {
+  if (error instanceof ApiError) return error;
+  if (error instanceof RegistryError) return toRegistryApiError(error);
+  if (error instanceof AlertActionError) {
+    if (/^no alert /.test(error.message)) return new ApiError('not-found', error.message);
+    // What the user typed (a time, an expiry, a reason) is invalid; anything else is the alert's state refusing.
+    const badInput =
+      /not a valid time|is not in the future|more than 30 days|needs a reason|needs an expiry|needs a valid disposition|needs the name/;
+    return new ApiError(badInput.test(error.message) ? 'invalid-argument' : 'conflict', error.message);
+  }
+  if (error instanceof Error && /^no deployment /.test(error.message)) return new ApiError('not-found', error.message);
+  if (error instanceof Error && /has no new version waiting/.test(error.message)) {
+    return new ApiError('conflict', error.message);
+  }
+  return error;
+};
+
+const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    throw asApiError(error);
+  }
+};
+
+/** Opens the deployment's registry the way the CLI does: the OS user for a folder, a token for a server. */
+const registryAt = async (location: string, token: string | undefined): Promise<Registry> => {
+  const parsed = parseRegistryLocation(location);
+  if (!parsed.ok) throw new ApiError('invalid-argument', parsed.message);
+  return openRegistry(location, token === undefined ? {} : { token });
+};
+
+/**
+ * The monitoring loop over the API (docs/monitoring.md says which core function each call uses): deployments,
+ * the scoring pass as a job with progress and Cancel, the alert lifecycle and the health series for charts.
+ * Every change goes through the workspace's write owner and the monitoring audit chain.
+ */
+export const monitoringHandlers = ({
+  requireWorkspace,
+  jobs,
+  emit,
+  actor = osUser,
+}: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> => {
+  const by = () => ({ actor: actor(), at: new Date().toISOString() });
+
+  const requireDeployment = async (ws: Workspace, id: string): Promise<Deployment> => {
+    const deployment = await ws.monitoringRead((db) => getDeployment(db, id));
+    if (deployment === null) throw new ApiError('not-found', `no deployment "${id}" in this workspace`);
+    return deployment;
+  };
+
+  /** One scoring pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up. */
+  const scorePass = async (
+    ws: Workspace,
+    input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
+    control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+  ): Promise<ScoringResult> => {
+    const deployment = await requireDeployment(ws, input.deploymentId);
+    const registry = await registryAt(deployment.registry, input.token);
+    control.progress(0, `checking ${deployment.model.name} in the registry`);
+    const checked = await ws.monitoring((db) => checkForNewVersion(db, registry, deployment.id, by()));
+    if (checked.currentVersion === null) {
+      throw new ApiError('conflict', `deployment ${deployment.id} has no confirmed model version yet`);
+    }
+    const scratch = await mkdtemp(join(tmpdir(), 'pdm-score-'));
+    try {
+      control.progress(0.02, `fetching ${checked.model.name} v${checked.currentVersion}`);
+      const fetched = await registry.fetch(checked.model.name, checked.currentVersion, join(scratch, 'package'));
+      const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(fetched.dir, 'manifest.json'), 'utf8')));
+      let reference: DriftReference | null = null;
+      try {
+        reference = DriftReferenceSchema.parse(
+          JSON.parse(await readFile(join(fetched.dir, DRIFT_REFERENCE_FILE), 'utf8')),
+        );
+      } catch {
+        // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
+        reference = null;
+      }
+      // The model predicts in a worker thread (TensorFlow.js loads there only), off the main event loop.
+      const { loadWorkerPredictor } = await import('../ml/worker-predictor.js');
+      const predictor = await loadWorkerPredictor(manifest, fetched.dir);
+      try {
+        const result = await ws.monitoring((db) =>
+          scoreDeployment(db, {
+            deploymentId: checked.id,
+            manifest,
+            predictor,
+            ...(input.from === undefined ? {} : { from: input.from }),
+            ...(input.to === undefined ? {} : { to: input.to }),
+            reference,
+            actor: actor(),
+            now: new Date().toISOString(),
+            isCancelled: control.isCancelled,
+            onProgress: (done, total, asset) =>
+              control.progress(
+                0.05 + (0.95 * done) / Math.max(total, 1),
+                asset === '' ? 'scored' : `scoring ${asset} (${done + 1} of ${total})`,
+              ),
+          }),
+        );
+        return {
+          deployment: result.deployment,
+          modelVersion: result.modelVersion,
+          scored: result.scored,
+          windows: result.windows,
+          blocked: result.blocked.map((b) => ({ asset: b.asset, violations: [...b.violations] })),
+          violations: [...result.violations],
+          alerts: {
+            opened: [...result.alerts.opened],
+            cleared: [...result.alerts.cleared],
+            realerted: [...result.alerts.realerted],
+          },
+          drift: { signals: [...result.drift.signals] },
+          upToDate: [...result.upToDate],
+          incompleteWindows: result.incompleteWindows,
+          pendingVersion: checked.pendingVersion,
+          driftChecked: reference !== null,
+        };
+      } finally {
+        predictor.dispose();
+      }
+    } catch (error) {
+      if (error instanceof ScoringCancelledError) throw new CancelledError(error.message);
+      throw asApiError(error);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  };
+
+  const act = (id: string, action: Parameters<typeof actOnAlert>[2]) =>
+    guard(async () => {
+      const ws = requireWorkspace();
+      const audit = { actor: action.kind === 'clear' || action.kind === 'realert' ? 'monitor' : actor(), time: '' };
+      const alert = await ws.monitoring((db) =>
+        actOnAlert(db, id, action, { ...audit, time: new Date().toISOString() }),
+      );
+      emit({ type: 'workspace-changed' });
+      return alert;
+    });
+
+  return {
+    createDeployment: async ({
+      name,
+      registry: location,
+      token,
+      model,
+      stage,
+      version,
+      assets,
+      mapping,
+      rule,
+      limits,
+    }) =>
+      guard(async () => {
+        if (stage !== undefined && version !== undefined) {
+          throw new ApiError('invalid-argument', 'a deployment follows a stage or pins a version, not both');
+        }
+        const ws = requireWorkspace();
+        const known = new Set((await ws.signals()).map((s) => s.asset));
+        const missing = assets.filter((a) => !known.has(a));
+        if (missing.length > 0) {
+          throw new ApiError('not-found', `no asset ${missing.map((a) => `"${a}"`).join(', ')} in this workspace`);
+        }
+        const registry = await registryAt(location, token);
+        const catalogue = (await ws.signals()).map((s) => ({ asset: s.asset, tag: s.tag }));
+        const deployment = await ws.monitoring((db) =>
+          deployFromRegistry(
+            db,
+            registry,
+            {
+              name: name ?? `${model} on ${assets.length === 1 ? assets[0] : `${assets.length} assets`}`,
+              model: {
+                name: model,
+                stage: version === undefined ? (stage ?? 'production') : null,
+                pinnedVersion: version ?? null,
+              },
+              registry: location,
+              role: 'champion',
+              championId: null,
+              assets,
+              catalogue,
+              ...(mapping === undefined ? {} : { mapping }),
+              rule: rule ?? null,
+              limits: limits ?? {},
+            },
+            by(),
+          ),
+        );
+        const unmapped = Object.entries(deployment.mapping).flatMap(([asset, tags]) =>
+          Object.entries(tags)
+            .filter(([, ref]) => ref === null)
+            .map(([signal]) => ({ asset, signal })),
+        );
+        return { deployment, unmapped };
+      }),
+    listDeployments: async () => requireWorkspace().monitoringRead((db) => listDeployments(db)),
+    getDeployment: async ({ id }) => requireDeployment(requireWorkspace(), id),
+    setAlertRule: async ({ id, rule }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        await requireDeployment(ws, id);
+        return ws.monitoring((db) => changeDeployment(db, id, { kind: 'set-rule', rule }, by()));
+      }),
+    confirmVersionSwitch: async ({ id }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        const deployment = await requireDeployment(ws, id);
+        const registry = await registryAt(deployment.registry, undefined);
+        return ws.monitoring((db) => confirmVersion(db, registry, id, by()));
+      }),
+    startScoring: async ({ deploymentId, from, to, token }) => {
+      const ws = requireWorkspace();
+      await requireDeployment(ws, deploymentId);
+      const jobId = jobs.start<ScoringResult>(
+        'scoring',
+        async (control) => {
+          const result = await scorePass(ws, { deploymentId, from, to, token }, control);
+          emit({ type: 'workspace-changed' });
+          return result;
+        },
+        (result) => ({ scoring: result }),
+      );
+      return { jobId };
+    },
+    listAlerts: async ({ deploymentId, asset, status }) => {
+      const now = new Date().toISOString();
+      const alerts = await requireWorkspace().monitoringRead((db) =>
+        listAlerts(db, {
+          ...(deploymentId === undefined ? {} : { deploymentId }),
+          ...(asset === undefined ? {} : { asset }),
+          ...(status === undefined ? {} : { status }),
+        }),
+      );
+      return alerts.map((a) => ({ ...a, shelved: isShelved(a, now) }));
+    },
+    acknowledgeAlert: async ({ id, note }) =>
+      act(id, { kind: 'acknowledge', by: actor(), at: new Date().toISOString(), note: note ?? null }),
+    closeAlert: async ({ id, disposition }) =>
+      act(id, { kind: 'close', by: actor(), at: new Date().toISOString(), disposition }),
+    shelveAlert: async ({ id, reason, until }) =>
+      act(id, { kind: 'shelve', by: actor(), at: new Date().toISOString(), reason, until }),
+    getHealthSeries: async ({ deploymentId, asset, from, to, width }) => {
+      const ws = requireWorkspace();
+      const deployment = await requireDeployment(ws, deploymentId);
+      if (!deployment.assets.includes(asset)) {
+        throw new ApiError('not-found', `deployment ${deploymentId} does not monitor asset "${asset}"`);
+      }
+      return ws.monitoringRead(async (db): Promise<HealthSeries> => {
+        const outputs = await db.all<{ output: string }>(
+          'SELECT DISTINCT output FROM scores WHERE deployment_id = $1 AND asset = $2 ORDER BY output',
+          [deploymentId, asset],
+        );
+        const output = deployment.rule?.output ?? outputs[0]?.output ?? 'output';
+        const chosen = outputs.some((o) => o.output === output) ? output : (outputs[0]?.output ?? output);
+        const series = await scoreSeries(db, {
+          deploymentId,
+          asset,
+          output: chosen,
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+        });
+        const axis = await db.all<{ time_kind: 'timestamp' | 'cycle' }>(
+          'SELECT time_kind FROM signals WHERE asset = $1 LIMIT 1',
+          [asset],
+        );
+        const cut = m4(series.t, series.value, width ?? 1000);
+        const alerts = await listAlerts(db, { deploymentId, asset });
+        const rule = deployment.rule;
+        return {
+          deploymentId,
+          asset,
+          output: chosen,
+          timeKind: axis[0]?.time_kind ?? 'timestamp',
+          t: cut.t,
+          value: cut.value.map((v) => (Number.isNaN(v) ? null : v)),
+          windows: series.t.length,
+          rule:
+            rule === null
+              ? null
+              : { direction: rule.direction, setLevel: rule.setLevel, clearLevel: rule.clearLevel ?? rule.setLevel },
+          alerts: alerts
+            .filter((a) => a.role === deployment.role)
+            .map((a) => ({ id: a.id, raisedT: a.raisedT, clearedT: a.clearedT, status: a.status })),
+          modelVersions: [...new Set(series.modelVersion)].sort((a, b) => a - b),
+        };
+      });
+    },
+  };
+};
