@@ -5,7 +5,7 @@ import {
   planFetch,
   subtractIntervals,
   trustedCoverage,
-} from '../../../src/main/core/historians/coverage.js';
+} from '../../../src/main/core/util/coverage.js';
 
 const iv = (from: number, to: number) => ({ from, to });
 

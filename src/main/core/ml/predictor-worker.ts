@@ -4,7 +4,7 @@
  * and answers with the outputs (buffers transferred, not copied).
  */
 import { parentPort } from 'node:worker_threads';
-import type { Predictor } from '../monitoring/score.js';
+import type { Predictor } from './predictor.js';
 import { loadPackagePredictor } from './package-predictor.js';
 import type { PredictorReply, PredictorRequest } from './predictor-protocol.js';
 

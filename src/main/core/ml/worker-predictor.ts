@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
-import type { Predictor } from '../monitoring/score.js';
+import type { Predictor } from './predictor.js';
 import type { PredictorReply, PredictorRequest } from './predictor-protocol.js';
 
 /** Built code runs dist/.../predictor-worker.js; from TypeScript source (vitest, tsx) see worker-client.ts. */

@@ -171,7 +171,7 @@ export const migrations: readonly Migration[] = [
     name: 'historian coverage',
     sql: [
       // Per (source, signal): the time intervals [from_t, to_t) (µs) whose history was read completely, so that a
-      // later import fetches every part of its range not read yet (see historians/coverage.ts). Written in the
+      // later import fetches every part of its range not read yet (see util/coverage.ts). Written in the
       // same transaction as the readings.
       `CREATE TABLE historian_coverage (
         source VARCHAR NOT NULL,

@@ -1,4 +1,4 @@
-import { mergeIntervals, type Interval } from '../historians/coverage.js';
+import { mergeIntervals, type Interval } from '../util/coverage.js';
 import type { Connection } from './database.js';
 
 /**

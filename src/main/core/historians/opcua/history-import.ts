@@ -15,7 +15,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl, TagProgress } from '../control.js';
 import { logged } from '../../jobs/logged.js';
-import { DEFAULT_OVERLAP_MS, planFetch, type Interval } from '../coverage.js';
+import { DEFAULT_OVERLAP_MS, planFetch, type Interval } from '../../util/coverage.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
 export interface OpcuaImportRequest {

@@ -6,7 +6,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl } from '../control.js';
 import { logged } from '../../jobs/logged.js';
-import { DEFAULT_OVERLAP_MS, mergeIntervals, planFetch, type Interval } from '../coverage.js';
+import { DEFAULT_OVERLAP_MS, mergeIntervals, planFetch, type Interval } from '../../util/coverage.js';
 
 /**
  * Import from a PostgreSQL (or TimescaleDB) historian table with a query template. The query receives the time
