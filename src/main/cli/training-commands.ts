@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.js';
-import { cmapssFd001Config } from '../core/training/cmapss.js';
+import { cmapssFd001Config } from '../core/runs/cmapss.js';
 import { fail } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import { listOutput, type Command } from './command.js';

@@ -5,9 +5,9 @@ import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core
 import { importFiles } from '../../../src/main/core/app/import-files.js';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
-import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
-import { trainRun } from '../../../src/main/core/training/train-run.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
+import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
+import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { checkMonitoringAudit, monitoringAudit } from '../../../src/main/core/workspace/monitoring-store.js';
 import { apiCaller } from '../../support/api-caller.js';
 import { CMAPSS_DIR, engines, requireCmapss } from '../ml/helpers.js';

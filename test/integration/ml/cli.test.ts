@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 
 const run = promisify(execFile);
 const cli = async (...args: string[]) => {

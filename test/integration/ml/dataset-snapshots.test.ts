@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../../src/main/core/app/import-files.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import {
   createDatasetSnapshot,
   listDatasetSnapshots,
   parseSnapshotConfig,
-} from '../../../src/main/core/training/dataset-snapshots.js';
-import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
-import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
-import { trainRun, type TrainRunResult } from '../../../src/main/core/training/train-run.js';
+} from '../../../src/main/core/datasets/dataset-snapshots.js';
+import { evaluateRun } from '../../../src/main/core/runs/evaluate-run.js';
+import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
+import { trainRun, type TrainRunResult } from '../../../src/main/core/runs/train-run.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { importFiles } from '../../../src/main/core/app/import-files.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
 

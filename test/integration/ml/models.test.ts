@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateRun } from '../../../src/main/core/training/evaluate-run.js';
-import { runDetail } from '../../../src/main/core/training/run-files.js';
+import { evaluateRun } from '../../../src/main/core/runs/evaluate-run.js';
+import { runDetail } from '../../../src/main/core/runs/run-files.js';
 import { alarmFigures, thresholdMetrics } from '../../../src/renderer/logic/threshold-metrics.js';
-import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
-import { trainRun } from '../../../src/main/core/training/train-run.js';
+import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
+import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
 import { engines, requireCmapss, openCmapssWorkspace } from './helpers.js';
 

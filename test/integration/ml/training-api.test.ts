@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
 import { apiCaller } from '../../support/api-caller.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import type { ApiEvent } from '../../../src/shared/api.js';
 
 let root: string;

@@ -10,9 +10,9 @@ import {
   type FeatureReadings,
 } from '../../../src/main/core/monitoring/score.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/training/cmapss.js';
-import { parseTrainConfig } from '../../../src/main/core/training/load-config.js';
-import { trainRun } from '../../../src/main/core/training/train-run.js';
+import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
+import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
+import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { readSignals } from '../../../src/main/core/workspace/monitoring-store.js';
 import { ManifestSchema, type Manifest } from '../../../src/shared/registry-manifest.js';
 import { TrainConfigSchema } from '../../../src/shared/training.js';

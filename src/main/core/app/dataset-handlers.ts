@@ -1,6 +1,6 @@
 import { ApiError, type ApiHandlers } from '../../../shared/api.js';
 import { DatasetError } from '../datasets/prepare.js';
-import { createDatasetSnapshot, listDatasetSnapshots } from '../training/dataset-snapshots.js';
+import { createDatasetSnapshot, listDatasetSnapshots } from '../datasets/dataset-snapshots.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 export type DatasetMethod = 'listDatasets' | 'createDataset';

@@ -1,7 +1,7 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
-import { deleteRunAndFolder, runDetail } from '../training/run-files.js';
-import { trainRun } from '../training/train-run.js';
+import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
+import { trainRun } from '../runs/train-run.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
@@ -70,7 +70,7 @@ export const trainingHandlers = ({
       throw new ApiError('not-found', `no dataset "${datasetId}" in this workspace`);
     }
     // Loaded on first use: it brings TensorFlow.js, which every other call (and every CLI command) can do without.
-    const { evaluateRun } = await import('../training/evaluate-run.js');
+    const { evaluateRun } = await import('../runs/evaluate-run.js');
     return evaluateRun(workspace, id, workspace.path, { datasetId });
   },
 });

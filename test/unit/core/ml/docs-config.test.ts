@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { cmapssFd001Config } from '../../../../src/main/core/training/cmapss.js';
-import { parseTrainConfig } from '../../../../src/main/core/training/load-config.js';
+import { cmapssFd001Config } from '../../../../src/main/core/runs/cmapss.js';
+import { parseTrainConfig } from '../../../../src/main/core/runs/load-config.js';
 
 describe('the documented FD001 config', () => {
   it('docs/training.md, docs/examples/cmapss-fd001.json and benchmark cmapss use the same config', async () => {

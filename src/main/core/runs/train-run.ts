@@ -10,7 +10,7 @@ import { isCancelledError } from '../jobs/cancelled.js';
 import { startTraining } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
-import { freezeSnapshot } from './dataset-snapshots.js';
+import { freezeSnapshot } from '../datasets/dataset-snapshots.js';
 import { resolveFinalRul } from './load-config.js';
 import { newRunId, writeRunFolder } from './run-folder.js';
 

@@ -14,7 +14,7 @@ import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml
 import { jobControl, throwIfCancelled, type PartialJobControl } from '../jobs/job-control.js';
 import { logged } from '../jobs/logged.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { loadSavedSnapshot, snapshotDefinition } from './dataset-snapshots.js';
+import { loadSavedSnapshot, snapshotDefinition } from '../datasets/dataset-snapshots.js';
 import { parseTrainConfig, resolveFinalRul } from './load-config.js';
 
 /** The data a run was scored on. */
