@@ -2,12 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DatasetConfigSchema, TrainConfigSchema } from '../../../shared/training.js';
 import { frozenSnapshotFile, readFrozenSnapshot, writeFrozenSnapshot } from './frozen-snapshot.js';
 import { DatasetError } from './prepare.js';
-import {
-  loadSnapshotData,
-  SnapshotDefinitionSchema,
-  type SnapshotData,
-  type SnapshotDefinition,
-} from './snapshot.js';
+import { loadSnapshotData, SnapshotDefinitionSchema, type SnapshotData, type SnapshotDefinition } from './snapshot.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { DatasetSnapshotRow } from '../workspace/datasets.js';
 
