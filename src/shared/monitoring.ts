@@ -94,6 +94,8 @@ export const SignalReferenceSchema = z.object({
   /** Discrete signals: how often each level occurred. */
   levels: z.array(z.object({ value: z.number(), count: z.number().int() })),
   calibration: DriftCalibrationSchema.nullable(),
+  /** The signal's permutation importance in the run that made the reference (absent: not computed). */
+  importance: z.number().optional(),
 });
 export type SignalReference = z.infer<typeof SignalReferenceSchema>;
 

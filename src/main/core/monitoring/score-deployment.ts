@@ -93,6 +93,10 @@ export class ScoringCancelledError extends Error {
 
 const DAY_US = 24 * 3600e6;
 
+/** The run's permutation importance the reference carries (packages made before it was written carry none). */
+const importanceOf = (reference: DriftReference): ReadonlyMap<string, number> =>
+  new Map(reference.signals.flatMap((s) => (s.importance === undefined ? [] : [[s.tag, s.importance] as const])));
+
 export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInput): Promise<ScoreDeploymentResult> => {
   const deployment = await getDeployment(db, input.deploymentId);
   if (deployment === null) throw new Error(`no deployment "${input.deploymentId}" in this workspace`);
@@ -333,7 +337,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         ],
         {
           chunkLength: chunk,
-          ...(input.importance === undefined ? {} : { importance: input.importance }),
+          importance: input.importance ?? importanceOf(input.reference),
           outputRising: (_asset, a, b) => worse * (meanIn(a, b) - meanIn(a - chunk, a)) > 0,
         },
       );

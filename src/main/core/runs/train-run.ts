@@ -12,6 +12,7 @@ import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
 import { freezeSnapshot } from '../datasets/dataset-snapshots.js';
 import { resolveFinalRul } from './load-config.js';
+import { driftReferenceFile } from './drift-reference-file.js';
 import { newRunId, writeRunFolder } from './run-folder.js';
 
 export interface TrainRunOptions {
@@ -106,17 +107,20 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   // run still records, and says so in its message.
   const keep = async (what: string, work: () => Promise<string | null>) =>
     work().catch((error: unknown) => `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  // From the recording, not the workspace again: the snapshot is the training assets' part of what was read.
+  const snapshot = loadSnapshotData(replaySource(recorder.recording(), `run ${runId}`), {
+    dataset: config.dataset,
+    seed: config.training.seed,
+  });
+  // A rejection is reported by the steps that await it; this keeps it from being unhandled meanwhile.
+  snapshot.catch(() => undefined);
   const freezing = Promise.all([
     keep('the data the run read was not kept', async () => {
       await writeRecording(runSourceFile(workspace.path, runId), recorder.recording());
       return null;
     }),
     keep('the training snapshot was not frozen', async () => {
-      // From the recording, not the workspace again: the snapshot is the training assets' part of what was read.
-      const data = await loadSnapshotData(replaySource(recorder.recording(), `run ${runId}`), {
-        dataset: config.dataset,
-        seed: config.training.seed,
-      });
+      const data = await snapshot;
       if (data.contentHash !== dataset.contentHash)
         return `the training snapshot was not frozen: it hashes ${data.contentHash.slice(0, 12)}, the run's dataset ${dataset.contentHash.slice(0, 12)}`;
       await freezeSnapshot(workspace, data);
@@ -169,12 +173,33 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   } finally {
     if (poll !== null) clearInterval(poll);
   }
+  // The drift reference from the training assets' raw grid (what scoring compares current data with): without it
+  // a package is scored with drift unchecked. A failure costs only that, and the run's message says so.
+  let driftMessage: string | null = null;
+  const files = [...result.files];
+  try {
+    const data = await snapshot;
+    files.push(
+      driftReferenceFile({
+        series: data.series,
+        features: dataset.features,
+        units: dataset.signals.map((s) => s.unit),
+        timeKind: dataset.timeKind,
+        period: config.dataset.resample.period,
+        importanceJson: result.files.find((f) => f.name === 'importance.json')?.data,
+      }),
+    );
+  } catch (error) {
+    driftMessage = `no drift reference: ${error instanceof Error ? error.message : String(error)}`;
+  }
   const durationS = Number(((performance.now() - started) / 1000).toFixed(3));
   const folder = await writeRunFolder(
     join(workspace.path, 'artifacts'),
-    { ...result.artifact, durationS, files: result.files.map((f) => f.name) },
-    result.files,
+    { ...result.artifact, durationS, files: files.map((f) => f.name) },
+    files,
   );
-  await record('done', result.artifact.backend, result.artifact.metrics, folder, await freezing);
+  const frozen = await freezing;
+  const message = [frozen, driftMessage].filter((m) => m !== null).join('; ') || null;
+  await record('done', result.artifact.backend, result.artifact.metrics, folder, message);
   return { runId, backend: result.artifact.backend, metrics: result.artifact.metrics, folder, dataset, result };
 };
