@@ -143,14 +143,28 @@ describe('training writes the drift reference the package carries', () => {
       (s) => s.kind === 'numeric' && !unshifted.some((f) => f.signal === s.tag && f.flagged),
     );
     expect(quiet).toBeDefined();
-    await copyEngine(SHIFTED, quiet!.tag, quiet!.sd);
-    const { driftChecked, findings } = await scoreOn(SHIFTED);
-    expect(driftChecked).toBe(true);
-    const shifted = findings.filter((f) => f.signal === quiet!.tag);
+    // Run-to-failure data: a healthy engine starts on one side of the training mean (the degradation trend moves
+    // it to the other). The shift is 1 sd further away from the training mean, so it is a shift, not a return.
+    const { start } = await core.currentWorkspace()!.monitoringRead((db) =>
+      db.one<{ start: number }>(
+        `SELECT avg(r.value) AS start FROM readings r JOIN signals s ON s.id = r.signal_id
+           WHERE s.asset = $1 AND s.tag = $2 AND r.t < 50`,
+        [E9, quiet!.tag],
+      ),
+    );
+    await copyEngine(SHIFTED, quiet!.tag, Math.sign(start - quiet!.mean) * quiet!.sd);
+    const result = await scoreOn(SHIFTED);
+    expect(result.driftChecked).toBe(true);
+    const shifted = result.findings.filter((f) => f.signal === quiet!.tag);
     expect(shifted).toHaveLength(4);
-    expect(shifted.every((f) => f.flagged)).toBe(true);
+    // The first 50 cycles, judged on the same threshold as the original engine's, now drift.
+    const first = shifted.find((f) => f.from === 0)!;
+    expect(first.flagged).toBe(true);
+    expect(first.value).toBeGreaterThan(unshifted.find((f) => f.signal === quiet!.tag && f.from === 0)!.value);
+    // Ranked first among the flagged findings: the shifted signal is what to look at.
+    expect(result.findings[0]).toMatchObject({ asset: SHIFTED, signal: quiet!.tag, flagged: true });
     // The other signals are judged as on the original engine: the shift is what was found.
-    for (const f of findings.filter((x) => x.signal !== null && x.signal !== quiet!.tag)) {
+    for (const f of result.findings.filter((x) => x.signal !== null && x.signal !== quiet!.tag)) {
       expect(f.flagged).toBe(unshifted.find((u) => u.signal === f.signal && u.from === f.from)?.flagged);
     }
   }, 120_000);
