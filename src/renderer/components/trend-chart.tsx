@@ -182,7 +182,10 @@ export function TrendChart({
   const tagOf = new Map(series.map(({ signal }) => [signal.id, `${signal.asset} / ${signal.tag}`]));
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
-  const ticks = useMemo(() => timeTicks(domain[0], domain[1], kind, maxTicks), [domain[0], domain[1], kind, maxTicks]);
+  const ticks = useMemo(
+    () => timeTicks(domain[0], domain[1], kind, maxTicks, displayZone),
+    [domain[0], domain[1], kind, maxTicks, displayZone],
+  );
   const step = tickStep(domain[0], domain[1], kind, maxTicks);
   const span = domain[1] - domain[0];
   const drawn = new Set(result?.series.map((s) => s.signalId) ?? []);

@@ -70,13 +70,21 @@ export const tickStep = (from: number, to: number, kind: TimeKind, maxTicks: num
   return niceStep(raw / year) * year;
 };
 
-/** Tick positions inside [from, to], aligned to multiples of the step (UTC midnight for day steps). */
-export const timeTicks = (from: number, to: number, kind: TimeKind, maxTicks: number): number[] => {
+/**
+ * Tick positions inside [from, to], aligned to multiples of the step on the wall clock of `zone` (its midnight
+ * for day steps), using the zone's offset at `from` so ticks stay evenly spaced across a DST change.
+ */
+export const timeTicks = (from: number, to: number, kind: TimeKind, maxTicks: number, zone = 'UTC'): number[] => {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return [];
   if (to === from) return [from];
   const step = tickStep(from, to, kind, maxTicks);
+  const zoneOffset =
+    kind === 'timestamp' && zone !== 'UTC' ? DateTime.fromMillis(Math.floor(from / US_PER_MS), { zone }).offset : 0;
+  const shift = Number.isFinite(zoneOffset) ? zoneOffset * US_PER_MINUTE : 0;
   const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to && ticks.length < 1000; t += step) ticks.push(t);
+  for (let t = Math.ceil((from + shift) / step) * step - shift; t <= to && ticks.length < 1000; t += step) {
+    ticks.push(t);
+  }
   return ticks;
 };
 
