@@ -54,7 +54,12 @@ export function App({ client }: { client: ApiClient }) {
   const workspace = info?.workspace ?? null;
 
   return (
-    <ServicesProvider client={client} reportError={reportError} shell={info?.shell ?? null}>
+    <ServicesProvider
+      client={client}
+      reportError={reportError}
+      shell={info?.shell ?? null}
+      workspacePath={info?.workspace?.path ?? null}
+    >
       <div className="app">
         <ErrorBanner message={error} onDismiss={() => setError(null)} />
         <div className="app-content">

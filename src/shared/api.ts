@@ -40,6 +40,7 @@ import {
 } from './registry.js';
 import { CreatedDatasetSchema, DatasetListingSchema, DatasetSnapshotConfigSchema } from './dataset-snapshot.js';
 import { SqlImportRequestSchema } from './sql-import.js';
+import { isKnownZone } from './time/time-rule.js';
 import {
   AlertRuleSchema,
   AlertSchema,
@@ -77,6 +78,25 @@ export const HealthSeriesSchema = z.object({
   modelVersions: z.array(z.number().int()),
 });
 export type HealthSeries = z.infer<typeof HealthSeriesSchema>;
+
+/** Settings kept in the workspace (shared by everyone who opens it), each with its default. */
+export const WorkspaceSettingsSchema = z.object({
+  /** IANA zone (or UTC) the app shows times in and reads typed times in; the zone name is shown beside times. */
+  displayTimeZone: z
+    .string()
+    .min(1)
+    .max(100)
+    .superRefine((zone, ctx) => {
+      if (!isKnownZone(zone)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown time zone "${zone}": use an IANA name such as Europe/Berlin or UTC`,
+        });
+      }
+    }),
+});
+export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
+export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { displayTimeZone: 'UTC' };
 
 const SignalIds = z.array(z.number().int().nonnegative()).max(64);
 const AbsolutePath = z.string().min(1).max(4096);
@@ -157,6 +177,9 @@ export const apiMethods = {
     }),
     z.object({ path: z.string(), rows: z.number().int() }),
   ),
+  getWorkspaceSettings: method(z.object({}), WorkspaceSettingsSchema),
+  /** Change some settings; returns all of them as stored. */
+  setWorkspaceSettings: method(WorkspaceSettingsSchema.partial(), WorkspaceSettingsSchema),
   /** Events of the given assets (all when omitted), in time order. */
   listEvents: method(
     z.object({ assets: z.array(z.string().max(200)).max(1000).optional() }),

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Signal } from '../../shared/domain.js';
 import type { EventsImportResult, WorkspaceEvent } from '../../shared/historian.js';
 import { EventKindSchema } from '../../shared/historian.js';
-import { usePathPicker } from '../hooks/services.js';
+import { usePathPicker, useServices } from '../hooks/services.js';
 import type { EventsState } from '../hooks/use-events.js';
 import { errorMessage } from '../logic/errors.js';
 import {
@@ -47,8 +47,9 @@ function EventDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const timeKind = timeKindOfAsset(form.asset, signals);
+  const { displayZone } = useServices();
   const set = <K extends keyof EventForm>(key: K, value: EventForm[K]) => setForm((f) => ({ ...f, [key]: value }));
-  const placeholder = timeKind === 'cycle' ? 'cycle, e.g. 120' : 'YYYY-MM-DD HH:MM:SS (UTC)';
+  const placeholder = timeKind === 'cycle' ? 'cycle, e.g. 120' : `YYYY-MM-DD HH:MM:SS (${displayZone})`;
   const submit = async () => {
     setBusy(true);
     setError(await onSave(form));
@@ -257,9 +258,10 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
   const [open, setOpen] = useState<Open>(null);
   const [error, setError] = useState<string | null>(null);
   const firstAsset = assets[0] ?? '';
+  const { displayZone } = useServices();
 
   const save = async (form: EventForm): Promise<string | null> => {
-    const check = formToEdit(form, timeKindOfAsset(form.asset, signals));
+    const check = formToEdit(form, timeKindOfAsset(form.asset, signals), displayZone);
     if (!check.ok) return check.error;
     try {
       await state.save(check.edit);
@@ -295,7 +297,7 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
           onClick={() =>
             setOpen({
               kind: 'edit',
-              form: emptyEventForm(firstAsset, defaultStart, timeKindOfAsset(firstAsset, signals)),
+              form: emptyEventForm(firstAsset, defaultStart, timeKindOfAsset(firstAsset, signals), displayZone),
             })
           }
           data-testid="event-add"
@@ -329,8 +331,8 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
                   {EVENT_LABELS[e.kind]}
                 </td>
                 <td>{e.asset}</td>
-                <td className="mono">{formatEventTime(e.start, e.timeKind)}</td>
-                <td className="mono">{e.end === null ? '—' : formatEventTime(e.end, e.timeKind)}</td>
+                <td className="mono">{formatEventTime(e.start, e.timeKind, displayZone)}</td>
+                <td className="mono">{e.end === null ? '—' : formatEventTime(e.end, e.timeKind, displayZone)}</td>
                 <td>{e.code ?? ''}</td>
                 <td className="ellipsis" title={e.description ?? ''}>
                   {e.description ?? ''}
@@ -341,7 +343,7 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
                 <td className="actions">
                   <button
                     type="button"
-                    onClick={() => setOpen({ kind: 'edit', form: eventToForm(e) })}
+                    onClick={() => setOpen({ kind: 'edit', form: eventToForm(e, displayZone) })}
                     data-testid={`event-edit-${e.id}`}
                   >
                     Edit
@@ -399,7 +401,7 @@ export function EventsPanel({ state, assets, signals, defaultStart }: EventsPane
         >
           <p>
             Delete the {EVENT_LABELS[open.event.kind].toLowerCase()} of {open.event.asset} at{' '}
-            {formatEventTime(open.event.start, open.event.timeKind)}? This cannot be undone.
+            {formatEventTime(open.event.start, open.event.timeKind, displayZone)}? This cannot be undone.
           </p>
         </Dialog>
       ) : null}

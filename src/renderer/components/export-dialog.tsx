@@ -25,7 +25,7 @@ const FORMAT_HINTS: Record<ExportFormat, string> = {
 
 /** Export the picked signals over the chart's range to CSV, Parquet or Arrow. */
 export function ExportDialog({ signals, range, kind, onClose }: ExportDialogProps) {
-  const { api } = useServices();
+  const { api, displayZone } = useServices();
   const picker = usePathPicker();
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [path, setPath] = useState('');
@@ -75,7 +75,7 @@ export function ExportDialog({ signals, range, kind, onClose }: ExportDialogProp
               {signals.length} signal{signals.length === 1 ? '' : 's'} ({signals.map((s) => s.tag).join(', ')}),{' '}
               {range === null
                 ? 'all readings'
-                : `${formatTimeValue(range.from, kind)} → ${formatTimeValue(range.to, kind)} (the chart's range)`}
+                : `${formatTimeValue(range.from, kind, displayZone)} → ${formatTimeValue(range.to, kind, displayZone)} (the chart's range)`}
               .
             </>
           )}

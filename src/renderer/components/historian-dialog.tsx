@@ -1,3 +1,4 @@
+import { useServices } from '../hooks/services.js';
 import { useEffect, useRef, useState } from 'react';
 import type { OpcuaImportSummary } from '../../shared/domain.js';
 import { useHistorian, type Historian } from '../hooks/use-historian.js';
@@ -192,9 +193,10 @@ function TagPicker({ h, locked }: { h: Historian; locked: boolean }) {
 }
 
 function RangeFields({ h, locked }: { h: Historian; locked: boolean }) {
+  const { displayZone } = useServices();
   return (
     <fieldset className="form-grid" disabled={locked}>
-      <legend>Time range (UTC)</legend>
+      <legend>Time range ({displayZone})</legend>
       <label className="span-2 inline">
         <input
           type="radio"

@@ -13,7 +13,7 @@ export interface SignalPropertiesProps {
 
 /** Edit one signal's unit, asset, sample period and valid range (updateSignals). Mount with key={signal.id}. */
 export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesProps) {
-  const { api } = useServices();
+  const { api, displayZone } = useServices();
   const [form, setForm] = useState<SignalForm>(() => signalToForm(signal));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -65,11 +65,11 @@ export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesP
         <dt>Readings</dt>
         <dd>{formatCount(signal.count)}</dd>
         <dt>Axis</dt>
-        <dd>{signal.timeKind === 'cycle' ? 'cycles' : 'time (UTC)'}</dd>
+        <dd>{signal.timeKind === 'cycle' ? 'cycles' : `time (${displayZone})`}</dd>
         <dt>First</dt>
-        <dd>{signal.firstT === null ? '—' : formatTimeValue(signal.firstT, signal.timeKind)}</dd>
+        <dd>{signal.firstT === null ? '—' : formatTimeValue(signal.firstT, signal.timeKind, displayZone)}</dd>
         <dt>Last</dt>
-        <dd>{signal.lastT === null ? '—' : formatTimeValue(signal.lastT, signal.timeKind)}</dd>
+        <dd>{signal.lastT === null ? '—' : formatTimeValue(signal.lastT, signal.timeKind, displayZone)}</dd>
         <dt>Source</dt>
         <dd className="ellipsis" title={signal.source}>
           {signal.source || '—'}

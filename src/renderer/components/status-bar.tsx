@@ -1,6 +1,7 @@
 import type { WorkspaceInfo } from '../../shared/domain.js';
 import { formatCount } from '../logic/time-format.js';
 import { JobsPanel } from './jobs-panel.js';
+import { TimeZoneControl } from './time-zone-control.js';
 
 export interface StatusBarProps {
   readonly shell: 'electron' | 'web' | 'cli' | null;
@@ -35,6 +36,7 @@ export function StatusBar({ shell, version, workspace }: StatusBarProps) {
       ) : (
         <span>No workspace open</span>
       )}
+      {workspace !== null ? <TimeZoneControl /> : null}
     </footer>
   );
 }

@@ -1,4 +1,5 @@
 import type { Signal } from '../../shared/domain.js';
+import { useServices } from '../hooks/services.js';
 import { useTrainForm, type TextField, type TrainFormState } from '../hooks/use-train-form.js';
 import type { TrainingJob } from '../hooks/use-training.js';
 import { isActive } from '../logic/job-tracker.js';
@@ -106,6 +107,7 @@ function ModelFields({ f }: { f: TrainFormState }) {
 }
 
 function DataFields({ f }: { f: TrainFormState }) {
+  const { displayZone } = useServices();
   const { form } = f;
   return (
     <fieldset className="form-grid">
@@ -229,13 +231,13 @@ function DataFields({ f }: { f: TrainFormState }) {
       <TextInput
         f={f}
         field="from"
-        label={form.timeKind === 'timestamp' ? 'From (UTC date; empty: start)' : 'From cycle (empty: start)'}
+        label={form.timeKind === 'timestamp' ? `From (${displayZone} date; empty: start)` : 'From cycle (empty: start)'}
         testId="train-from"
       />
       <TextInput
         f={f}
         field="to"
-        label={form.timeKind === 'timestamp' ? 'To (UTC date; empty: end)' : 'To cycle (empty: end)'}
+        label={form.timeKind === 'timestamp' ? `To (${displayZone} date; empty: end)` : 'To cycle (empty: end)'}
         testId="train-to"
       />
       <TextInput f={f} field="windowLength" label="Window length (steps)" testId="train-window-length" />

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { QualityRow, Signal, TimeKind, TrendResult } from '../../shared/domain.js';
+import { useServices } from '../hooks/services.js';
 import type { EventMark } from '../logic/events.js';
 import type { Range } from '../logic/range-math.js';
 import { formatNumber, formatTick, formatTimeValue, tickStep, timeTicks } from '../logic/time-format.js';
@@ -110,15 +111,16 @@ interface ReadoutProps {
   readonly result: TrendResult | null;
   readonly series: readonly DrawnSeries[];
   readonly gaps: readonly Gap[];
+  readonly zone: string;
 }
 
 /** Cursor read-out: the time under the cursor and every signal's value there. */
-function CursorReadout({ active, label, kind, result, series, gaps }: ReadoutProps) {
+function CursorReadout({ active, label, kind, result, series, gaps, zone }: ReadoutProps) {
   if (!active || label === undefined || result === null) return null;
   const t = Number(label);
   return (
     <div className="chart-readout" role="status">
-      <div className="chart-readout-time">{formatTimeValue(t, kind)}</div>
+      <div className="chart-readout-time">{formatTimeValue(t, kind, zone)}</div>
       <table>
         <tbody>
           {series.map(({ signal, color }) => {
@@ -166,6 +168,7 @@ export function TrendChart({
   quality,
   events,
 }: TrendChartProps) {
+  const { displayZone } = useServices();
   const gaps = useMemo(
     () =>
       resultGaps(
@@ -179,7 +182,10 @@ export function TrendChart({
   const tagOf = new Map(series.map(({ signal }) => [signal.id, `${signal.asset} / ${signal.tag}`]));
   const domain = displayDomain(display, kind);
   const maxTicks = Math.max(2, Math.floor(width / (kind === 'cycle' ? 70 : 110)));
-  const ticks = useMemo(() => timeTicks(domain[0], domain[1], kind, maxTicks), [domain[0], domain[1], kind, maxTicks]);
+  const ticks = useMemo(
+    () => timeTicks(domain[0], domain[1], kind, maxTicks, displayZone),
+    [domain[0], domain[1], kind, maxTicks, displayZone],
+  );
   const step = tickStep(domain[0], domain[1], kind, maxTicks);
   const span = domain[1] - domain[0];
   const drawn = new Set(result?.series.map((s) => s.signalId) ?? []);
@@ -196,7 +202,7 @@ export function TrendChart({
         domain={domain}
         allowDataOverflow
         ticks={ticks}
-        tickFormatter={(t: number) => formatTick(t, kind, step, span)}
+        tickFormatter={(t: number) => formatTick(t, kind, step, span, displayZone)}
         height={X_AXIS_HEIGHT}
         tick={{ fontSize: 11, fill: '#4b5563' }}
         stroke="#9ca3af"
@@ -235,6 +241,7 @@ export function TrendChart({
             result={result}
             series={series}
             gaps={gaps}
+            zone={displayZone}
           />
         )}
       />
@@ -267,7 +274,7 @@ export function TrendChart({
               {...props}
               gap={gap}
               color={colorOf.get(gap.signalId) ?? '#6b7280'}
-              title={`${tagOf.get(gap.signalId) ?? ''}: no data from ${formatTimeValue(gap.from, kind)} to ${formatTimeValue(gap.to, kind)}`}
+              title={`${tagOf.get(gap.signalId) ?? ''}: no data from ${formatTimeValue(gap.from, kind, displayZone)} to ${formatTimeValue(gap.to, kind, displayZone)}`}
             />
           )}
         />

@@ -4,6 +4,7 @@ import type { WorkspaceEvent } from '../../shared/historian.js';
 import type { ChartRange } from '../hooks/use-chart-range.js';
 import { useChartInteraction } from '../hooks/use-chart-interaction.js';
 import { useChartKeys } from '../hooks/use-chart-keys.js';
+import { useServices } from '../hooks/services.js';
 import { useElementSize } from '../hooks/use-element-size.js';
 import { useTrend } from '../hooks/use-trend.js';
 import { eventMarks } from '../logic/events.js';
@@ -29,6 +30,7 @@ const MIN_CHART_HEIGHT = 220;
 /** Toolbar, M4 trend chart and its caption for the picked signals. */
 export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: TrendPanelProps) {
   const [sizeRef, size, element] = useElementSize<HTMLDivElement>();
+  const { displayZone } = useServices();
   const { display, extent, kind, range } = chartRange;
   const plan = useMemo(() => planAxes(picked), [picked]);
   const layout = plotLayout(size.width, plan.axes);
@@ -39,8 +41,9 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: 
   const shown = useMemo(() => completeResult(trend.result, ids), [trend.result, ids]);
   const counts = countPoints(shown);
   const marks = useMemo(
-    () => (display === null || events === undefined ? [] : eventMarks(events, kind, display.from, display.to)),
-    [events, kind, display],
+    () =>
+      display === null || events === undefined ? [] : eventMarks(events, kind, display.from, display.to, displayZone),
+    [events, kind, display, displayZone],
   );
 
   const interaction = useChartInteraction({
@@ -132,7 +135,7 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: 
         <div className="range-label" aria-live="polite">
           {display !== null && picked.length > 0 ? (
             <>
-              {formatTimeValue(display.from, kind)} → {formatTimeValue(display.to, kind)}
+              {formatTimeValue(display.from, kind, displayZone)} → {formatTimeValue(display.to, kind, displayZone)}
               <span className="muted"> ({formatDuration(display.to - display.from, kind)})</span>
             </>
           ) : null}

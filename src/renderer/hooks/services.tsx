@@ -13,6 +13,10 @@ export interface Services {
   readonly pathDialogSupported: boolean | null;
   readonly setPathDialogSupported: (supported: boolean) => void;
   readonly shell: 'electron' | 'web' | 'cli' | null;
+  /** The open workspace's display time zone (IANA or UTC): times are shown and typed in it. */
+  readonly displayZone: string;
+  /** Store a new display time zone in the workspace; errors go to the banner. */
+  readonly setDisplayZone: (zone: string) => void;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -21,15 +25,42 @@ export function ServicesProvider({
   client,
   reportError,
   shell,
+  workspacePath,
   children,
 }: {
   client: ApiClient;
   reportError: (error: unknown) => void;
   shell: 'electron' | 'web' | 'cli' | null;
+  /** The open workspace, whose settings (display time zone) are loaded when it changes; null: none open. */
+  workspacePath: string | null;
   children: ReactNode;
 }) {
   const [pathDialogSupported, setPathDialogSupported] = useState<boolean | null>(null);
+  const [displayZone, setZone] = useState('UTC');
+  useEffect(() => {
+    setZone('UTC');
+    if (workspacePath === null) return;
+    let live = true;
+    client.api.getWorkspaceSettings({}).then(
+      (settings) => live && setZone(settings.displayTimeZone),
+      (error: unknown) => live && reportError(error),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, workspacePath, reportError]);
+  const setDisplayZone = useCallback(
+    (zone: string) => {
+      client.api.setWorkspaceSettings({ displayTimeZone: zone }).then(
+        (settings) => setZone(settings.displayTimeZone),
+        (error: unknown) => reportError(error),
+      );
+    },
+    [client, reportError],
+  );
   const value: Services = {
+    displayZone,
+    setDisplayZone,
     api: client.api,
     onEvent: client.onEvent,
     reportError,

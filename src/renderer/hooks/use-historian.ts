@@ -56,7 +56,7 @@ const defaultRange = (): RangeForm => ({
 
 /** The "Connect historian…" flow: connect, browse, pick tags, import as a job, answer the trust prompt. */
 export const useHistorian = (): Historian => {
-  const { api } = useServices();
+  const { api, displayZone } = useServices();
   const job = useJob();
   const [form, setForm] = useState<ConnectionForm>(emptyConnection);
   const [profiles, setProfiles] = useState<Historian['profiles']>([]);
@@ -122,7 +122,7 @@ export const useHistorian = (): Historian => {
       const check = connectRequest(form, trustFor(form.endpoint, answer));
       if (!check.ok) return setError(check.error);
       if (selected.size === 0) return setError('Tick at least one tag to import');
-      const when = importRange(range);
+      const when = importRange(range, displayZone);
       if (!when.ok) return setError(when.error);
       setError(null);
       const request = {

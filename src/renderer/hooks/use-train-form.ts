@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { Signal } from '../../shared/domain.js';
 import type { TrainConfigInput } from '../../shared/training.js';
+import { useServices } from './services.js';
 import {
   assetNames,
   configToJson,
@@ -48,6 +49,7 @@ export interface TrainFormState {
 
 /** The train dialog's form: field edits, asset and signal choice limited to the workspace, and the JSON editor. */
 export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
+  const { displayZone } = useServices();
   const [form, setForm] = useState<TrainForm>(() => defaultTrainForm(signals));
   // The signal list may still be loading when the dialog opens: take the defaults from the first non-empty one.
   const [seeded, setSeeded] = useState(signals.length > 0);
@@ -96,7 +98,10 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
     [],
   );
 
-  const formResult = useMemo(() => formToConfig({ ...form, signals: chosenSignals }), [form, chosenSignals]);
+  const formResult = useMemo(
+    () => formToConfig({ ...form, signals: chosenSignals }, displayZone),
+    [form, chosenSignals, displayZone],
+  );
 
   const setAdvanced = useCallback(
     (on: boolean) => {

@@ -1,5 +1,6 @@
 import type { Signal, TimeKind } from '../../shared/domain.js';
 import type { EventEdit, EventKind, WorkspaceEvent } from '../../shared/historian.js';
+import { parseTimeText } from '../../shared/time/time-rule.js';
 import { formatCycle, formatDuration, formatTimestamp, US_PER_MS } from './time-format.js';
 
 /** Events on the chart and in the events panel: colours, what is visible, the add/edit form. */
@@ -27,19 +28,19 @@ export const assetsOf = (signals: readonly Pick<Signal, 'asset'>[]): string[] =>
   ...new Set(signals.map((s) => s.asset)),
 ];
 
-export const formatEventTime = (t: number, kind: TimeKind): string =>
+export const formatEventTime = (t: number, kind: TimeKind, zone = 'UTC'): string =>
   kind === 'cycle'
     ? `cycle ${formatCycle(t)}`
-    : formatTimestamp(t, Math.floor(t / US_PER_MS) % 60_000 === 0 ? 'minute' : 'second');
+    : formatTimestamp(t, Math.floor(t / US_PER_MS) % 60_000 === 0 ? 'minute' : 'second', zone);
 
 /** One line for a tooltip: kind, asset, when (and how long), code and description. */
-export const eventTitle = (e: WorkspaceEvent): string => {
+export const eventTitle = (e: WorkspaceEvent, zone = 'UTC'): string => {
   const when =
     e.end === null
-      ? formatEventTime(e.start, e.timeKind)
-      : `${formatEventTime(e.start, e.timeKind)} → ${formatEventTime(e.end, e.timeKind)} (${formatDuration(e.end - e.start, e.timeKind)})`;
+      ? formatEventTime(e.start, e.timeKind, zone)
+      : `${formatEventTime(e.start, e.timeKind, zone)} → ${formatEventTime(e.end, e.timeKind, zone)} (${formatDuration(e.end - e.start, e.timeKind)})`;
   const detail = [e.code, e.description].filter((s): s is string => s !== null && s !== '').join(': ');
-  return `${EVENT_LABELS[e.kind]} · ${e.asset} · ${when}${e.timeKind === 'timestamp' ? ' UTC' : ''}${detail ? ` · ${detail}` : ''}`;
+  return `${EVENT_LABELS[e.kind]} · ${e.asset} · ${when}${e.timeKind === 'timestamp' ? ` ${zone}` : ''}${detail ? ` · ${detail}` : ''}`;
 };
 
 export interface EventMark {
@@ -55,13 +56,19 @@ export interface EventMark {
  * Events to draw over a chart showing [from, to] on the given axis: those on the same axis that overlap the
  * range, bands clipped to it (so a long outage still shows while zoomed into its middle).
  */
-export const eventMarks = (events: readonly WorkspaceEvent[], kind: TimeKind, from: number, to: number): EventMark[] =>
+export const eventMarks = (
+  events: readonly WorkspaceEvent[],
+  kind: TimeKind,
+  from: number,
+  to: number,
+  zone = 'UTC',
+): EventMark[] =>
   events
     .filter((e) => e.timeKind === kind && (e.end ?? e.start) >= from && e.start <= to)
     .map((e) => ({
       event: e,
       color: EVENT_COLORS[e.kind],
-      title: eventTitle(e),
+      title: eventTitle(e, zone),
       x1: e.end === null ? e.start : Math.max(e.start, from),
       x2: e.end === null ? null : Math.min(e.end, to),
     }));
@@ -76,68 +83,45 @@ export interface EventForm {
   readonly description: string;
 }
 
-/** Text for a time field: "2024-03-05 14:03:22" (UTC) or a cycle number. */
-export const timeToInput = (t: number, kind: TimeKind): string =>
-  kind === 'cycle' ? formatCycle(t) : formatTimestamp(t, 'second');
+/** Text for a time field: "2024-03-05 14:03:22" (wall clock in `zone`) or a cycle number. */
+export const timeToInput = (t: number, kind: TimeKind, zone = 'UTC'): string =>
+  kind === 'cycle' ? formatCycle(t) : formatTimestamp(t, 'second', zone);
+
+export type TimeInput = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly reason: string };
 
 /**
- * A time typed by the user: cycles as a number; timestamps as "YYYY-MM-DD[ HH:MM[:SS]]" in UTC (or ISO 8601
- * with an offset). Returns µs or cycles, or null when unreadable.
+ * A time typed by the user: cycles as a number; timestamps by the one time rule (src/shared/time/time-rule.ts),
+ * the same the command line and file import use: a naive time is wall-clock time in `zone` (default UTC), an
+ * offset means that instant, a time the zone skips (spring forward) is refused with the reason. Returns µs or
+ * cycles, or why the text is not a time.
  */
-export const parseTimeInput = (text: string, kind: TimeKind): number | null => {
+export const readTimeInput = (text: string, kind: TimeKind, zone = 'UTC'): TimeInput => {
   const s = text.trim();
-  if (s === '') return null;
+  if (s === '') return { ok: false, reason: 'empty' };
   if (kind === 'cycle') {
     const n = Number(s);
-    return Number.isFinite(n) ? n : null;
+    return Number.isFinite(n) ? { ok: true, value: n } : { ok: false, reason: `"${s}" is not a cycle number` };
   }
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
-    s,
-  );
-  if (m === null) return null;
-  const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0', zone] = m;
-  let utc = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(sec),
-    Number(ms.padEnd(3, '0')),
-  );
-  const check = new Date(utc);
-  if (
-    check.getUTCMonth() !== Number(mo) - 1 ||
-    check.getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(sec) > 59
-  )
-    return null;
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    utc -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  return utc * US_PER_MS;
+  const result = parseTimeText(s, zone);
+  return result.ok ? { ok: true, value: result.micros } : { ok: false, reason: result.reason };
 };
 
-export const emptyEventForm = (asset: string, start: number | null, kind: TimeKind): EventForm => ({
+export const emptyEventForm = (asset: string, start: number | null, kind: TimeKind, zone = 'UTC'): EventForm => ({
   id: null,
   asset,
   kind: 'failure',
-  start: start === null ? '' : timeToInput(start, kind),
+  start: start === null ? '' : timeToInput(start, kind, zone),
   end: '',
   code: '',
   description: '',
 });
 
-export const eventToForm = (e: WorkspaceEvent): EventForm => ({
+export const eventToForm = (e: WorkspaceEvent, zone = 'UTC'): EventForm => ({
   id: e.id,
   asset: e.asset,
   kind: e.kind,
-  start: timeToInput(e.start, e.timeKind),
-  end: e.end === null ? '' : timeToInput(e.end, e.timeKind),
+  start: timeToInput(e.start, e.timeKind, zone),
+  end: e.end === null ? '' : timeToInput(e.end, e.timeKind, zone),
   code: e.code ?? '',
   description: e.description ?? '',
 });
@@ -146,17 +130,19 @@ export type FormCheck =
   { readonly ok: true; readonly edit: EventEdit } | { readonly ok: false; readonly error: string };
 
 /** Validate the form into a saveEvent request; the message names the field. */
-export const formToEdit = (form: EventForm, kind: TimeKind): FormCheck => {
+export const formToEdit = (form: EventForm, kind: TimeKind, zone = 'UTC'): FormCheck => {
   const asset = form.asset.trim();
   if (asset === '') return { ok: false, error: 'Asset: required' };
-  const hint = kind === 'cycle' ? 'a cycle number' : 'YYYY-MM-DD HH:MM[:SS] (UTC)';
-  const start = parseTimeInput(form.start, kind);
-  if (start === null) return { ok: false, error: `Start: expected ${hint}` };
+  const hint = kind === 'cycle' ? 'a cycle number' : `YYYY-MM-DD HH:MM[:SS] (${zone})`;
+  const start = readTimeInput(form.start, kind, zone);
+  if (!start.ok) return { ok: false, error: `Start: expected ${hint} (${start.reason})` };
   let end: number | null = null;
   if (form.end.trim() !== '') {
-    end = parseTimeInput(form.end, kind);
-    if (end === null) return { ok: false, error: `End: expected ${hint}, or leave empty for a point event` };
-    if (end < start) return { ok: false, error: 'End: before the start' };
+    const read = readTimeInput(form.end, kind, zone);
+    if (!read.ok)
+      return { ok: false, error: `End: expected ${hint}, or leave empty for a point event (${read.reason})` };
+    end = read.value;
+    if (end < start.value) return { ok: false, error: 'End: before the start' };
   }
   return {
     ok: true,
@@ -164,7 +150,7 @@ export const formToEdit = (form: EventForm, kind: TimeKind): FormCheck => {
       ...(form.id === null ? {} : { id: form.id }),
       asset,
       kind: form.kind,
-      start,
+      start: start.value,
       end,
       code: form.code.trim() === '' ? null : form.code.trim(),
       description: form.description.trim() === '' ? null : form.description.trim(),

@@ -1,7 +1,7 @@
 import type { OpcuaImportSummary } from '../../shared/domain.js';
 import type { ConnectionProfileView, OpcuaConnect, OpcuaTagInfo } from '../../shared/historian.js';
 import { errorCode } from './errors.js';
-import { parseTimeInput } from './events.js';
+import { readTimeInput } from './events.js';
 
 /** The "Connect historian…" dialog without React: connection form, tag search and selection, time range. */
 
@@ -122,19 +122,21 @@ const lookBackMs = (raw: string | undefined): number | undefined | null => {
   return Number.isFinite(minutes) && minutes >= 0 && minutes <= 30 * 1440 ? Math.round(minutes * 60_000) : null;
 };
 
-/** The import's time range in µs (UTC inputs), or what is wrong with it. */
-export const importRange = (form: RangeForm): RangeCheck => {
+/** The import's time range in µs, typed as wall-clock time in `zone` (the display time zone; default UTC). */
+export const importRange = (form: RangeForm, zone = 'UTC'): RangeCheck => {
   const overlapMs = lookBackMs(form.lookBack);
   if (overlapMs === null) return { ok: false, error: 'Look-back: minutes, from 0 to 43200 (30 days)' };
   const overlap = overlapMs === undefined ? {} : { overlapMs };
   if (form.mode === 'update') return { ok: true, ...overlap };
-  const from = parseTimeInput(form.from, 'timestamp');
-  if (from === null) return { ok: false, error: 'From: expected YYYY-MM-DD[ HH:MM[:SS]] (UTC)' };
-  if (form.to.trim() === '') return { ok: true, from, ...overlap };
-  const to = parseTimeInput(form.to, 'timestamp');
-  if (to === null) return { ok: false, error: 'To: expected YYYY-MM-DD[ HH:MM[:SS]] (UTC), or empty for now' };
-  if (to <= from) return { ok: false, error: 'To: must be after From' };
-  return { ok: true, from, to, ...overlap };
+  const from = readTimeInput(form.from, 'timestamp', zone);
+  if (!from.ok) return { ok: false, error: `From: expected YYYY-MM-DD[ HH:MM[:SS]] (${zone}): ${from.reason}` };
+  if (form.to.trim() === '') return { ok: true, from: from.value, ...overlap };
+  const to = readTimeInput(form.to, 'timestamp', zone);
+  if (!to.ok) {
+    return { ok: false, error: `To: expected YYYY-MM-DD[ HH:MM[:SS]] (${zone}), or empty for now: ${to.reason}` };
+  }
+  if (to.value <= from.value) return { ok: false, error: 'To: must be after From' };
+  return { ok: true, from: from.value, to: to.value, ...overlap };
 };
 
 export const describeSummary = (s: OpcuaImportSummary): string =>

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { TimeKind } from '../../shared/domain.js';
 
 /** Timestamps travel as microseconds since the Unix epoch; cycle-indexed signals use plain cycle numbers. */
@@ -11,26 +12,33 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 export type TimePrecision = 'day' | 'minute' | 'second' | 'millisecond';
 
-/** UTC, ISO-like and short: "2024-03-05 14:03:22" (precision picks how much is shown). */
-export const formatTimestamp = (us: number, precision: TimePrecision = 'second'): string => {
+/**
+ * ISO-like and short: "2024-03-05 14:03:22" (precision picks how much is shown), as wall-clock time in `zone`
+ * (the workspace's display time zone; default UTC). Offsets come from luxon, so DST changes are the zone's own.
+ */
+export const formatTimestamp = (us: number, precision: TimePrecision = 'second', zone = 'UTC'): string => {
   if (!Number.isFinite(us)) return '';
-  const date = new Date(Math.floor(us / US_PER_MS));
+  const ms = Math.floor(us / US_PER_MS);
+  const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return String(us);
-  const day = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+  // Shift the instant by the zone's offset and read it with the UTC getters: the wall clock in that zone.
+  const offsetMinutes = zone === 'UTC' ? 0 : DateTime.fromMillis(ms, { zone }).offset;
+  const local = Number.isFinite(offsetMinutes) ? new Date(ms + offsetMinutes * 60_000) : date;
+  const day = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`;
   if (precision === 'day') return day;
-  const minute = `${day} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
+  const minute = `${day} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
   if (precision === 'minute') return minute;
-  const second = `${minute}:${pad(date.getUTCSeconds())}`;
+  const second = `${minute}:${pad(local.getUTCSeconds())}`;
   if (precision === 'second') return second;
-  return `${second}.${pad(date.getUTCMilliseconds(), 3)}`;
+  return `${second}.${pad(local.getUTCMilliseconds(), 3)}`;
 };
 
-/** Full read-out for a cursor position or a range end. */
-export const formatTimeValue = (t: number, kind: TimeKind): string => {
+/** Full read-out for a cursor position or a range end, with the zone's name beside it. */
+export const formatTimeValue = (t: number, kind: TimeKind, zone = 'UTC'): string => {
   if (!Number.isFinite(t)) return '';
   if (kind === 'cycle') return `cycle ${formatCycle(t)}`;
   const hasMillis = Math.floor(t / US_PER_MS) % 1000 !== 0;
-  return `${formatTimestamp(t, hasMillis ? 'millisecond' : 'second')} UTC`;
+  return `${formatTimestamp(t, hasMillis ? 'millisecond' : 'second', zone)} ${zone}`;
 };
 
 export const formatCycle = (t: number): string => (Number.isInteger(t) ? String(t) : String(Math.round(t * 100) / 100));
@@ -62,21 +70,30 @@ export const tickStep = (from: number, to: number, kind: TimeKind, maxTicks: num
   return niceStep(raw / year) * year;
 };
 
-/** Tick positions inside [from, to], aligned to multiples of the step (UTC midnight for day steps). */
-export const timeTicks = (from: number, to: number, kind: TimeKind, maxTicks: number): number[] => {
+/**
+ * Tick positions inside [from, to], aligned to multiples of the step on the wall clock of `zone` (its midnight
+ * for day steps), using the zone's offset at `from` so ticks stay evenly spaced across a DST change.
+ */
+export const timeTicks = (from: number, to: number, kind: TimeKind, maxTicks: number, zone = 'UTC'): number[] => {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return [];
   if (to === from) return [from];
   const step = tickStep(from, to, kind, maxTicks);
+  const zoneOffset =
+    kind === 'timestamp' && zone !== 'UTC' ? DateTime.fromMillis(Math.floor(from / US_PER_MS), { zone }).offset : 0;
+  const shift = Number.isFinite(zoneOffset) ? zoneOffset * US_PER_MINUTE : 0;
   const ticks: number[] = [];
-  for (let t = Math.ceil(from / step) * step; t <= to && ticks.length < 1000; t += step) ticks.push(t);
+  for (let t = Math.ceil((from + shift) / step) * step - shift; t <= to && ticks.length < 1000; t += step) {
+    ticks.push(t);
+  }
   return ticks;
 };
 
 /** Axis label for a tick; the step decides the precision, the span whether the date is shown. */
-export const formatTick = (t: number, kind: TimeKind, step: number, span: number): string => {
+export const formatTick = (t: number, kind: TimeKind, step: number, span: number, zone = 'UTC'): string => {
   if (kind === 'cycle') return formatCycle(t);
-  if (step >= US_PER_DAY) return formatTimestamp(t, 'day');
-  const full = formatTimestamp(t, step < US_PER_SECOND ? 'millisecond' : step < US_PER_MINUTE ? 'second' : 'minute');
+  if (step >= US_PER_DAY) return formatTimestamp(t, 'day', zone);
+  const precision = step < US_PER_SECOND ? 'millisecond' : step < US_PER_MINUTE ? 'second' : 'minute';
+  const full = formatTimestamp(t, precision, zone);
   // Within a day, the date is noise: keep the clock part ("14:05", "14:05:30"); otherwise "03-05 14:05".
   return span <= US_PER_DAY ? full.slice(11) : full.slice(5);
 };

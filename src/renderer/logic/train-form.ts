@@ -10,6 +10,7 @@ import {
   type TrainConfig,
   type TrainConfigInput,
 } from '../../shared/training.js';
+import { readTimeInput } from './events.js';
 import { compareNatural } from './signal-tree.js';
 
 export type TaskKind = TrainConfig['dataset']['label']['kind'];
@@ -273,14 +274,18 @@ const span = (label: string, text: string, timeKind: TrainForm['timeKind']): num
   return us;
 };
 
-/** A moment on the form's axis: an ISO date or date-time in UTC on timestamps (as µs), a cycle otherwise. */
-const moment = (label: string, text: string, timeKind: TrainForm['timeKind']): number | undefined => {
+/**
+ * A moment on the form's axis: on timestamps a date or date-time read by the one time rule (wall clock in `zone`,
+ * default UTC; skipped spring times refused with the reason), as µs; a cycle otherwise.
+ */
+const moment = (label: string, text: string, timeKind: TrainForm['timeKind'], zone: string): number | undefined => {
   if (text.trim() === '') return undefined;
   if (timeKind === 'cycle') return num(label, text);
-  const trimmed = text.trim();
-  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(trimmed) || !trimmed.includes('T') ? trimmed : `${trimmed}Z`);
-  if (!Number.isFinite(ms)) throw new FieldError(`${label}: enter a date (UTC), e.g. 2026-01-31 or 2026-01-31T06:00`);
-  return ms * 1000;
+  const read = readTimeInput(text, 'timestamp', zone);
+  if (!read.ok) {
+    throw new FieldError(`${label}: enter a date (${zone}), e.g. 2026-01-31 or 2026-01-31 06:00 (${read.reason})`);
+  }
+  return read.value;
 };
 
 const labelConfig = (form: TrainForm): TrainConfigInput['dataset']['label'] => {
@@ -306,15 +311,15 @@ const resampleConfig = (form: TrainForm): NonNullable<TrainConfigInput['dataset'
   maxMissing: num('Most missing in a window (%)', form.maxMissing, { min: 0, max: 100 }) / 100,
 });
 
-const rangeConfig = (form: TrainForm): { from?: number; to?: number } => {
-  const from = moment('From', form.from, form.timeKind);
-  const to = moment('To', form.to, form.timeKind);
+const rangeConfig = (form: TrainForm, zone: string): { from?: number; to?: number } => {
+  const from = moment('From', form.from, form.timeKind, zone);
+  const to = moment('To', form.to, form.timeKind, zone);
   if (from !== undefined && to !== undefined && to <= from) throw new FieldError('To: must be after From');
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 };
 
 /** The form as a TrainConfig (validated by TrainConfigSchema), or the first problem naming its field. */
-export const formToConfig = (form: TrainForm): BuildResult => {
+export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
   try {
     if (form.name.trim() === '') throw new FieldError('Name: required');
     if (form.assetMode === 'prefix' && form.assetPrefix.trim() === '')
@@ -328,7 +333,7 @@ export const formToConfig = (form: TrainForm): BuildResult => {
       dataset: {
         assets: form.assetMode === 'prefix' ? { prefix: form.assetPrefix } : { names: [...form.assetNames] },
         signals: [...form.signals],
-        ...rangeConfig(form),
+        ...rangeConfig(form, zone),
         resample: resampleConfig(form),
         window: {
           length: num('Window length', form.windowLength, { int: true, min: 1, max: 2000 }),

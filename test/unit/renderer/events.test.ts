@@ -7,10 +7,11 @@ import {
   eventTitle,
   eventToForm,
   formToEdit,
-  parseTimeInput,
+  readTimeInput,
   timeKindOfAsset,
   timeToInput,
 } from '../../../src/renderer/logic/events.js';
+import { parseTimeText } from '../../../src/shared/time/time-rule.js';
 
 const H = 3_600_000_000;
 const T0 = Date.UTC(2024, 2, 5, 12) * 1000;
@@ -63,15 +64,65 @@ describe('event marks on the chart', () => {
 
 describe('event form', () => {
   it('reads UTC times and cycles, rejects nonsense', () => {
-    expect(parseTimeInput('2024-03-05 12:00', 'timestamp')).toBe(T0);
-    expect(parseTimeInput('2024-03-05T12:00:00Z', 'timestamp')).toBe(T0);
-    expect(parseTimeInput('2024-03-05T14:00:00+02:00', 'timestamp')).toBe(T0);
-    expect(parseTimeInput('2024-03-05', 'timestamp')).toBe(Date.UTC(2024, 2, 5) * 1000);
-    expect(parseTimeInput('2024-02-30', 'timestamp')).toBeNull();
-    expect(parseTimeInput('yesterday', 'timestamp')).toBeNull();
-    expect(parseTimeInput(' 120 ', 'cycle')).toBe(120);
-    expect(parseTimeInput('abc', 'cycle')).toBeNull();
-    expect(parseTimeInput(timeToInput(T0 + 1_000_000, 'timestamp'), 'timestamp')).toBe(T0 + 1_000_000);
+    const value = (text: string, kind: 'timestamp' | 'cycle' = 'timestamp') => {
+      const r = readTimeInput(text, kind);
+      return r.ok ? r.value : null;
+    };
+    expect(value('2024-03-05 12:00')).toBe(T0);
+    expect(value('2024-03-05T12:00:00Z')).toBe(T0);
+    expect(value('2024-03-05T14:00:00+02:00')).toBe(T0);
+    expect(value('2024-03-05')).toBe(Date.UTC(2024, 2, 5) * 1000);
+    expect(value('2024-02-30')).toBeNull();
+    expect(value('yesterday')).toBeNull();
+    expect(value(' 120 ', 'cycle')).toBe(120);
+    expect(value('abc', 'cycle')).toBeNull();
+    expect(value(timeToInput(T0 + 1_000_000, 'timestamp'))).toBe(T0 + 1_000_000);
+  });
+
+  it('reads typed times by the one time rule, as the CLI does (same instant, same refusals)', () => {
+    for (const text of ['2024-03-31 02:30', '2024-10-27 02:30', '2024-03-05T14:00:00+02:00', '05.03.2024 12:00']) {
+      for (const zone of ['UTC', 'Europe/Berlin']) {
+        const cli = parseTimeText(text, zone);
+        expect(readTimeInput(text, 'timestamp', zone)).toEqual(
+          cli.ok ? { ok: true, value: cli.micros } : { ok: false, reason: cli.reason },
+        );
+      }
+    }
+    // Offsets beyond ±18:00 were accepted by the old renderer parser; the rule refuses them.
+    expect(readTimeInput('2024-03-05T12:00:00+25:00', 'timestamp')).toMatchObject({ ok: false });
+  });
+
+  it('in a plant zone: a naive time is wall clock there; the skipped spring hour is refused with the reason', () => {
+    const berlin = 'Europe/Berlin';
+    expect(readTimeInput('2024-03-31 01:30', 'timestamp', berlin)).toEqual({
+      ok: true,
+      value: Date.UTC(2024, 2, 31, 0, 30) * 1000,
+    });
+    expect(readTimeInput('2024-03-31 03:30', 'timestamp', berlin)).toEqual({
+      ok: true,
+      value: Date.UTC(2024, 2, 31, 1, 30) * 1000,
+    });
+    expect(readTimeInput('2024-03-31 02:30', 'timestamp', berlin)).toEqual({
+      ok: false,
+      reason: '2024-03-31 02:30:00 does not exist in Europe/Berlin (the clocks skip that hour)',
+    });
+    const form = { ...emptyEventForm('P-101', null, 'timestamp', berlin), start: '2024-03-31 02:30' };
+    expect(formToEdit(form, 'timestamp', berlin)).toEqual({
+      ok: false,
+      error:
+        'Start: expected YYYY-MM-DD HH:MM[:SS] (Europe/Berlin) (2024-03-31 02:30:00 does not exist in Europe/Berlin (the clocks skip that hour))',
+    });
+    // The form shows the event in the zone and reads it back to the same instant, both sides of the change.
+    for (const start of [Date.UTC(2024, 2, 31, 0, 30) * 1000, Date.UTC(2024, 2, 31, 1, 30) * 1000]) {
+      const round = formToEdit(eventToForm(event({ start, end: null }), berlin), 'timestamp', berlin);
+      expect(round).toMatchObject({ ok: true, edit: { start } });
+    }
+    expect(eventToForm(event({ start: Date.UTC(2024, 2, 31, 1, 30) * 1000, end: null }), berlin).start).toBe(
+      '2024-03-31 03:30:00',
+    );
+    expect(eventTitle(event({ start: Date.UTC(2024, 2, 31, 1, 30) * 1000, end: null }), berlin)).toContain(
+      '2024-03-31 03:30 Europe/Berlin',
+    );
   });
 
   it('turns a form into a saveEvent request, naming the bad field', () => {

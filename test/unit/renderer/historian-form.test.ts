@@ -142,6 +142,19 @@ describe('import range', () => {
     expect(importRange({ mode: 'update', from: 'ignored', to: '' })).toEqual({ ok: true });
   });
 
+  it('from/to typed in the display zone: wall clock there, a skipped spring time refused with the reason', () => {
+    expect(importRange({ mode: 'range', from: '2024-03-31 01:00', to: '2024-03-31 04:00' }, 'Europe/Berlin')).toEqual({
+      ok: true,
+      from: Date.UTC(2024, 2, 31, 0) * 1000,
+      to: Date.UTC(2024, 2, 31, 2) * 1000,
+    });
+    expect(importRange({ mode: 'range', from: '2024-03-31 02:15', to: '' }, 'Europe/Berlin')).toEqual({
+      ok: false,
+      error:
+        'From: expected YYYY-MM-DD[ HH:MM[:SS]] (Europe/Berlin): 2024-03-31 02:15:00 does not exist in Europe/Berlin (the clocks skip that hour)',
+    });
+  });
+
   it('summarises an import', () => {
     expect(
       describeSummary({

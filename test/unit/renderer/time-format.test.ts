@@ -30,6 +30,42 @@ describe('formatTimestamp', () => {
     expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00');
     expect(formatTimestamp(-US_PER_SECOND)).toBe('1969-12-31 23:59:59');
   });
+
+  it('shows the wall clock of a display zone across the spring and autumn changes', () => {
+    const berlin = 'Europe/Berlin';
+    // Spring: 01:59:59 CET is followed by 03:00:00 CEST.
+    expect(formatTimestamp(us('2024-03-31T00:59:59Z'), 'second', berlin)).toBe('2024-03-31 01:59:59');
+    expect(formatTimestamp(us('2024-03-31T01:00:00Z'), 'second', berlin)).toBe('2024-03-31 03:00:00');
+    expect(formatTimestamp(us('2024-03-31T01:30:00.250Z'), 'millisecond', berlin)).toBe('2024-03-31 03:30:00.250');
+    // Autumn: 02:30 is shown twice, an hour apart.
+    expect(formatTimestamp(us('2024-10-27T00:30:00Z'), 'minute', berlin)).toBe('2024-10-27 02:30');
+    expect(formatTimestamp(us('2024-10-27T01:30:00Z'), 'minute', berlin)).toBe('2024-10-27 02:30');
+    // The day follows the zone, not UTC.
+    expect(formatTimestamp(us('2024-03-30T23:30:00Z'), 'day', berlin)).toBe('2024-03-31');
+    expect(formatTimeValue(us('2024-03-31T01:30:00Z'), 'timestamp', berlin)).toBe('2024-03-31 03:30:00 Europe/Berlin');
+    expect(formatTick(us('2024-03-31T01:30:00Z'), 'timestamp', US_PER_MINUTE, US_PER_HOUR, berlin)).toBe('03:30');
+  });
+
+  it('puts day ticks on the display zone midnight and hour ticks on its whole hours', () => {
+    const berlin = 'Europe/Berlin';
+    const days = timeTicks(us('2024-01-01T00:00:00Z'), us('2024-01-05T00:00:00Z'), 'timestamp', 4, berlin);
+    expect(days.map((t) => formatTimestamp(t, 'minute', berlin))).toEqual([
+      '2024-01-02 00:00',
+      '2024-01-03 00:00',
+      '2024-01-04 00:00',
+      '2024-01-05 00:00',
+    ]);
+    const kolkata = timeTicks(us('2024-01-01T00:00:00Z'), us('2024-01-01T05:00:00Z'), 'timestamp', 5, 'Asia/Kolkata');
+    expect(kolkata.map((t) => formatTimestamp(t, 'minute', 'Asia/Kolkata').slice(11))).toEqual([
+      '06:00',
+      '07:00',
+      '08:00',
+      '09:00',
+      '10:00',
+    ]);
+    // UTC is unchanged.
+    expect(timeTicks(0, 3 * US_PER_DAY, 'timestamp', 3)).toEqual([0, US_PER_DAY, 2 * US_PER_DAY, 3 * US_PER_DAY]);
+  });
 });
 
 describe('formatTimeValue', () => {

@@ -260,6 +260,17 @@ describe('train form on timestamped plant data', () => {
     expect(built({ ...form, gapPolicy: 'reject' }).dataset.resample).toMatchObject({ gap: 'reject' });
   });
 
+  it('reads from/to by the one time rule: "YYYY-MM-DD HH:MM" is UTC (not the machine zone), or the display zone', () => {
+    const form: TrainForm = { ...defaultTrainForm(pumps), from: '2026-01-31 06:00', to: '' };
+    expect(TrainConfigSchema.parse(built(form)).dataset.from).toBe(Date.UTC(2026, 0, 31, 6) * 1000);
+    const berlin = formToConfig({ ...form, from: '2024-03-31 03:30' }, 'Europe/Berlin');
+    expect('config' in berlin && berlin.config.dataset.from).toBe(Date.UTC(2024, 2, 31, 1, 30) * 1000);
+    expect(formToConfig({ ...form, from: '2024-03-31 02:30' }, 'Europe/Berlin')).toEqual({
+      error:
+        'From: enter a date (Europe/Berlin), e.g. 2026-01-31 or 2026-01-31 06:00 (2024-03-31 02:30:00 does not exist in Europe/Berlin (the clocks skip that hour))',
+    });
+  });
+
   it('keeps cycles on cycle data (C-MAPSS): grid 1, horizon 30, RUL cap 125', () => {
     const form = defaultTrainForm(fd);
     expect(form).toMatchObject({ timeKind: 'cycle', grid: '1', horizon: '30', rulCap: '125' });

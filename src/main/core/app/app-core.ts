@@ -9,6 +9,7 @@ import { Workspace, WORKSPACE_FILE } from '../workspace/workspace.js';
 import { datasetHandlers } from './dataset-handlers.js';
 import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
+import { settingsHandlers } from './settings-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
 import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logger.js';
 import { monitoringHandlers } from './monitoring-handlers.js';
@@ -216,6 +217,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     }),
     ...trainingHandlers({ requireWorkspace, jobs, emit }),
     ...registryHandlers({ requireWorkspace }),
+    ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
     ...monitoringHandlers({ requireWorkspace, jobs, emit }),
   };

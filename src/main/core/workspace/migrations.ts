@@ -317,6 +317,17 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 10,
+    name: 'workspace settings',
+    // Key/value so a new setting (display time zone first) needs no migration; values are checked by the API.
+    sql: [
+      `CREATE TABLE settings (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -230,6 +230,23 @@ export class Workspace {
     throw new Error(`no signal "${ref}" in ${this.path}`);
   }
 
+  /** The stored settings as key/value text (keys never set are absent; the API layer supplies defaults). */
+  async settings(): Promise<Readonly<Record<string, string>>> {
+    const rows = await this.read((db) => db.all<{ key: string; value: string }>('SELECT key, value FROM settings'));
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /** Store settings; like any dialog edit, refused with a clear message while a long job holds the workspace. */
+  async saveSettings(entries: Readonly<Record<string, string>>): Promise<void> {
+    await this.write('settings change', 'refuse', (db) =>
+      db.transaction(async () => {
+        for (const [key, value] of Object.entries(entries)) {
+          await db.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($1, $2)', [key, value]);
+        }
+      }),
+    );
+  }
+
   /** An edit from a dialog: refused with a clear message while a long job holds the workspace (see write-owner.ts). */
   async updateSignals(ids: readonly number[], patch: SignalPatch): Promise<Signal[]> {
     const columns: [string, unknown][] = [];

@@ -64,8 +64,8 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('are numbered 1..n without gaps, and each one below has its own test', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(latestSchemaVersion()).toBe(9);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(latestSchemaVersion()).toBe(10);
   });
 
   it('an empty database is at version 0', async () => {
@@ -325,6 +325,18 @@ describe('migrations', () => {
     await expect(
       c.run(`INSERT INTO deployment_assets (deployment_id, asset, last_scored_t) VALUES ('d-1', 'P-101', 6)`),
     ).rejects.toThrow(/constraint|duplicate/i);
+  });
+
+  it('10: workspace settings, one value per key', async () => {
+    const c = await open();
+    expect(await migrate(c, 9)).toBe(9);
+    expect(await migrate(c, 10)).toBe(10);
+    expect(await columns(c, 'settings')).toEqual({ key: 'VARCHAR', value: 'VARCHAR' });
+    await c.run(`INSERT INTO settings VALUES ('display_time_zone', 'Europe/Berlin')`);
+    await expect(c.run(`INSERT INTO settings VALUES ('display_time_zone', 'UTC')`)).rejects.toThrow(
+      /constraint|duplicate/i,
+    );
+    await expect(c.run(`INSERT INTO settings VALUES ('other', NULL)`)).rejects.toThrow(/NOT NULL|constraint/i);
   });
 
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {
