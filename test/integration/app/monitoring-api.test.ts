@@ -2,15 +2,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
-import { importFiles } from '../../../src/main/core/app/import-files.js';
-import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
-import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { checkMonitoringAudit, monitoringAudit } from '../../../src/main/core/workspace/monitoring-store.js';
 import { apiCaller } from '../../support/api-caller.js';
-import { CMAPSS_DIR, engines, requireCmapss } from '../ml/helpers.js';
+import { promotedFd001Package } from '../monitoring/promoted-package.js';
+import { engines, requireCmapss } from '../ml/helpers.js';
 import { tempDir } from '../registry/helpers.js';
 
 /**
@@ -30,32 +26,10 @@ beforeAll(async () => {
   root = await tempDir('pdm-mon-api-');
   core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
   const workspace = core.currentWorkspace()!;
-  await importFiles(workspace, [join(CMAPSS_DIR, 'train_FD001.txt')], { format: 'cmapss' });
-  const run = await trainRun({
-    workspace,
-    config: parseTrainConfig({
-      name: 'monitoring api',
-      dataset: {
-        assets: { names: engines(1, 6) },
-        signals: CMAPSS_FD001_SENSORS,
-        window: { length: 30, stride: 1 },
-        label: { kind: 'rul', cap: 125 },
-        validationFraction: 0.25,
-      },
-      evaluation: { assets: { names: engines(9, 10) }, windows: 'all' },
-      model: { type: 'dense', units: [8] },
-      training: { epochs: 1, batchSize: 256, seed: 3, patience: null },
-    }),
-    baseDir: process.cwd(),
-  });
-  runFolder = run.folder;
-  reg = join(root, 'registry');
-  await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
-  const alice = await openRegistry(reg); // the trainer (the OS user) publishes
-  await alice.publish({ runDir: runFolder, name: 'fd001-rul' });
-  const bob = await openRegistry(reg, { as: 'bob' });
-  await bob.govern('approve', { name: 'fd001-rul', version: 1, reason: 'validated' });
-  await bob.govern('promote', { name: 'fd001-rul', version: 1, reason: 'first release' });
+  ({ runFolder, registry: reg } = await promotedFd001Package(workspace, root, {
+    name: 'monitoring api',
+    evaluateOn: engines(9, 10),
+  }));
 }, 300_000);
 
 afterAll(async () => {

@@ -1,17 +1,12 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../../../src/main/core/app/import-files.js';
-import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
-import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
-import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
-import { CMAPSS_DIR, engines, requireCmapss } from '../ml/helpers.js';
+import { engines, requireCmapss } from '../ml/helpers.js';
 import { tempDir } from '../registry/helpers.js';
 import { DAY_MS, END_MS, startSimulator } from '../historians/opcua-helpers.js';
 import { requireBuild, startCli, type CliRun } from './run-cli.js';
+import { promotedFd001Package } from '../monitoring/promoted-package.js';
 
 /**
  * The monitoring commands of bin/pdm-studio.js (issue 10 §6) against a real workspace and a real folder registry
@@ -30,30 +25,10 @@ beforeAll(async () => {
   ws = join(root, 'ws');
   const workspace = await Workspace.open(ws);
   try {
-    await importFiles(workspace, [join(CMAPSS_DIR, 'train_FD001.txt')], { format: 'cmapss' });
-    const run = await trainRun({
-      workspace,
-      config: parseTrainConfig({
-        name: 'monitoring cli',
-        dataset: {
-          assets: { names: engines(1, 6) },
-          signals: CMAPSS_FD001_SENSORS,
-          window: { length: 30, stride: 1 },
-          label: { kind: 'rul', cap: 125 },
-          validationFraction: 0.25,
-        },
-        evaluation: { assets: { names: engines(9, 10) }, windows: 'all' },
-        model: { type: 'dense', units: [8] },
-        training: { epochs: 1, batchSize: 256, seed: 3, patience: null },
-      }),
-      baseDir: process.cwd(),
-    });
-    reg = join(root, 'registry');
-    await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
-    await (await openRegistry(reg)).publish({ runDir: run.folder, name: 'fd001-rul' });
-    const bob = await openRegistry(reg, { as: 'bob' });
-    await bob.govern('approve', { name: 'fd001-rul', version: 1, reason: 'validated' });
-    await bob.govern('promote', { name: 'fd001-rul', version: 1, reason: 'first release' });
+    ({ registry: reg } = await promotedFd001Package(workspace, root, {
+      name: 'monitoring cli',
+      evaluateOn: engines(9, 10),
+    }));
   } finally {
     // The CLI processes open the workspace themselves: DuckDB allows one writer process.
     workspace.close();

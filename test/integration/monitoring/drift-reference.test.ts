@@ -2,17 +2,14 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
-import { importFiles } from '../../../src/main/core/app/import-files.js';
 import { DRIFT_REFERENCE_FILE } from '../../../src/main/core/monitoring/drift.js';
-import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
-import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { listDriftResults } from '../../../src/main/core/workspace/monitoring-store.js';
 import { DriftReferenceSchema, type DriftFinding, type DriftReference } from '../../../src/shared/monitoring.js';
 import { apiCaller } from '../../support/api-caller.js';
-import { CMAPSS_DIR, engines, requireCmapss } from '../ml/helpers.js';
+import { promotedFd001Package } from './promoted-package.js';
+import { engines, requireCmapss } from '../ml/helpers.js';
 import { tempDir } from '../registry/helpers.js';
 
 /**
@@ -34,31 +31,8 @@ beforeAll(async () => {
   root = await tempDir('pdm-drift-ref-');
   core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
   const workspace = core.currentWorkspace()!;
-  await importFiles(workspace, [join(CMAPSS_DIR, 'train_FD001.txt')], { format: 'cmapss' });
-  const run = await trainRun({
-    workspace,
-    config: parseTrainConfig({
-      name: 'drift reference',
-      dataset: {
-        assets: { names: engines(1, 6) },
-        signals: CMAPSS_FD001_SENSORS,
-        window: { length: 30, stride: 1 },
-        label: { kind: 'rul', cap: 125 },
-        validationFraction: 0.25,
-      },
-      model: { type: 'dense', units: [8] },
-      training: { epochs: 1, batchSize: 256, seed: 3, patience: null },
-    }),
-    baseDir: process.cwd(),
-  });
-  runFolder = run.folder;
+  ({ runFolder, registry: reg } = await promotedFd001Package(workspace, root, { name: 'drift reference' }));
   reference = DriftReferenceSchema.parse(JSON.parse(await readFile(join(runFolder, DRIFT_REFERENCE_FILE), 'utf8')));
-  reg = join(root, 'registry');
-  await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
-  await (await openRegistry(reg)).publish({ runDir: runFolder, name: 'fd001-rul' });
-  const bob = await openRegistry(reg, { as: 'bob' });
-  await bob.govern('approve', { name: 'fd001-rul', version: 1, reason: 'validated' });
-  await bob.govern('promote', { name: 'fd001-rul', version: 1, reason: 'first release' });
 }, 300_000);
 
 afterAll(async () => {
