@@ -293,18 +293,7 @@ export class FolderStore {
     const { core, governance } = splitManifest(current.manifest);
     // The manifest about to be overwritten may be the only evidence that later entries existed.
     const checkpoint = (governance.checkpoint as Checkpoint | undefined) ?? null;
-    if (checkpoint !== null) {
-      const removed = checkCheckpoints(
-        entries,
-        [{ where: `${MODELS_DIR}/${name}/${version}/${MANIFEST_FILE}`, checkpoint }],
-        await readRegisteredKeys(this.root),
-      );
-      if (removed.length > 0)
-        throw new RegistryError(
-          'integrity',
-          `${removed[0]?.message ?? ''}; refused, nothing was changed; run "pdm-studio registry verify"`,
-        );
-    }
+    if (checkpoint !== null) await this.refuseIfCheckpointLost(entries, name, version, checkpoint);
     if (manifestCoreHash(core) !== v.manifestCore) {
       throw new RegistryError(
         'integrity',
@@ -564,6 +553,16 @@ export class FolderStore {
       return; // a missing or broken manifest is refused by materialize, naming it
     }
     if (checkpoint === null) return;
+    await this.refuseIfCheckpointLost(entries, name, version, checkpoint);
+  }
+
+  /** Refuses a write when `checkpoint` (from the version's manifest) vouches for entries the log no longer has. */
+  private async refuseIfCheckpointLost(
+    entries: readonly AuditEntry[],
+    name: string,
+    version: number,
+    checkpoint: Checkpoint,
+  ): Promise<void> {
     const removed = checkCheckpoints(
       entries,
       [{ where: `${MODELS_DIR}/${name}/${version}/${MANIFEST_FILE}`, checkpoint }],
