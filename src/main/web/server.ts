@@ -8,6 +8,7 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js
 import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT_KEY, TOKEN_HEADER } from '../../shared/web-protocol.js';
 import type { AppCore } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
+import { log } from '../core/log/logger.js';
 
 export interface WebServerOptions {
   readonly core: AppCore;
@@ -134,21 +135,27 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     }
   };
 
+  /** A refused request, logged with its path and reason (never the token it carried or lacked). */
+  const refuse = (res: ServerResponse, status: number, message: string, path: string) => {
+    log.warn('web', 'request refused', { status, path, reason: message });
+    sendJson(res, status, { ok: false, error: { code: 'invalid-argument', message } });
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://placeholder');
       if (!allowedHosts.includes(req.headers.host ?? '')) {
-        sendJson(res, 421, { ok: false, error: { code: 'invalid-argument', message: 'unexpected Host header' } });
+        refuse(res, 421, 'unexpected Host header', url.pathname);
         return;
       }
       const origin = req.headers.origin;
       if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
-        sendJson(res, 403, { ok: false, error: { code: 'invalid-argument', message: 'cross-origin request refused' } });
+        refuse(res, 403, 'cross-origin request refused', url.pathname);
         return;
       }
       if (url.pathname === EVENTS_PATH) {
         if (!sameSecret(url.searchParams.get('token'), token)) {
-          sendJson(res, 401, { ok: false, error: { code: 'invalid-argument', message: 'missing or wrong token' } });
+          refuse(res, 401, 'missing or wrong token', url.pathname);
           return;
         }
         res.writeHead(200, {
@@ -172,7 +179,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
           return;
         }
         if (!sameSecret(req.headers[TOKEN_HEADER] as string | undefined, token)) {
-          sendJson(res, 401, { ok: false, error: { code: 'invalid-argument', message: 'missing or wrong token' } });
+          refuse(res, 401, 'missing or wrong token', url.pathname);
           return;
         }
         let args: unknown;
@@ -196,6 +203,7 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
       }
       await serveStatic(url.pathname, res);
     })().catch((error: unknown) => {
+      log.error('web', 'request failed', { path: (req.url ?? '').split('?')[0] ?? '', error });
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'failed', message: String(error) } });
       else res.end();
     });

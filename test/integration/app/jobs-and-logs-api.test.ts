@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../../../src/shared/api.js';
@@ -9,6 +9,7 @@ import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { osUser } from '../../../src/main/core/registry/open-registry.js';
 import { startRegistryServer, type RegistryServer } from '../../../src/main/core/registry/server.js';
 import { addUser, UserDirectory } from '../../../src/main/core/registry/users.js';
+import { startWebServer } from '../../../src/main/web/server.js';
 import { apiCaller } from '../../support/api-caller.js';
 import { tempDir, writeRun } from '../registry/helpers.js';
 
@@ -200,6 +201,51 @@ describe('the structured log', () => {
     const text = await logText();
     expect(text).not.toContain(alice);
     expect(text).not.toContain(alice.slice(4, 20));
+  });
+
+  it('a failed API call is logged with its method and message, never its arguments', async () => {
+    const file = join(root, 'orders.csv');
+    await writeFile(file, 'nothing;useful\n1;2\n');
+    const refused = await call('importEventsFile', { path: file }).then(
+      () => ({ code: 'none', message: 'the call succeeded' }),
+      (error: { code: string; message: string }) => error,
+    );
+    expect(refused).toMatchObject({ code: 'failed' });
+    const failed = (await logLines()).filter((l) => l.event === 'api call failed');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        area: 'app',
+        fields: { method: 'importEventsFile', code: 'failed', message: refused.message },
+      }),
+    ]);
+  });
+
+  it('browser mode: a request with a wrong token is refused and logged without the token it carried', async () => {
+    const staticDir = join(root, 'static');
+    await mkdir(staticDir, { recursive: true });
+    await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
+    const server = await startWebServer({ core, staticDir });
+    const guess = 'guessed-token-0123456789abcdef';
+    try {
+      const response = await fetch(`${server.origin}/api/listJobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pdm-token': guess },
+        body: '{}',
+      });
+      expect(response.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+    const refused = (await logLines()).filter((l) => l.area === 'web');
+    expect(refused).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        event: 'request refused',
+        fields: { status: 401, path: '/api/listJobs', reason: 'missing or wrong token' },
+      }),
+    ]);
+    expect(await logText()).not.toContain(guess);
   });
 
   it('openLogFolder: browser mode answers the path; the desktop opens it', async () => {

@@ -6,6 +6,7 @@ import {
   type ApiErrorShape,
   type ApiHandlers,
 } from '../../../shared/api.js';
+import { log } from '../log/logger.js';
 
 export type DispatchResult =
   { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ApiErrorShape };
@@ -18,6 +19,12 @@ export const dispatch = async (handlers: ApiHandlers, method: string, raw: unkno
     const handler = handlers[method] as (input: unknown) => Promise<unknown>;
     return { ok: true, result: await handler(input) };
   } catch (error) {
-    return { ok: false, error: toApiErrorShape(error) };
+    const shape = toApiErrorShape(error);
+    // Refusals the user can act on (a bad argument, nothing found) are answers, not incidents; everything else
+    // is logged. Arguments are never logged: they can hold passwords and tokens.
+    if (!(error instanceof ApiError)) log.error('app', 'api call failed', { method, error });
+    else if (shape.code === 'failed' || shape.code === 'integrity')
+      log.warn('app', 'api call failed', { method, code: shape.code, message: shape.message });
+    return { ok: false, error: shape };
   }
 };
