@@ -11,7 +11,7 @@ import type { SecretCipher } from '../historians/secrets.js';
 import { historianHandlers } from './historian-handlers.js';
 import { settingsHandlers } from './settings-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
-import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logger.js';
+import { createLogger, logDirIn, processLog, setProcessLog, type Logger } from '../log/logger.js';
 import { monitoringHandlers } from './monitoring-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
@@ -89,7 +89,8 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     for (const listener of listeners) listener(event);
   };
   const logger = options.log ?? createLogger(logDirIn(options.userDataDir));
-  setProcessLog(logger);
+  // Core code without a logger handed to it (imports, registry, historians) writes here; restored on dispose.
+  const previousLog = setProcessLog(logger);
   const jobs = new Jobs(emit);
   const recent = new RecentWorkspaces(join(options.userDataDir, 'recent-workspaces.json'));
   const version = await packageVersion();
@@ -232,6 +233,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     dispose: async () => {
       workspace?.close();
       workspace = null;
+      if (processLog() === logger) setProcessLog(previousLog);
     },
   };
 };
