@@ -54,9 +54,37 @@ const AnomalyLabelSchema = z.object({
 export const LabelSchema = z.discriminatedUnion('kind', [RulLabelSchema, HorizonLabelSchema, AnomalyLabelSchema]);
 export type LabelConfig = z.infer<typeof LabelSchema>;
 
+/**
+ * How the data is split into training, validation and evaluation.
+ * - `assets` (the default): whole assets on each side; validation assets are drawn from `assets` by seed, evaluation
+ *   assets come from the `evaluation` block.
+ * - `time`: every selected asset is cut in time. Its first part trains (the last `validationFraction` of that part
+ *   validates, also by time), the rest is the evaluation part, scored after training. The cut is `trainUntil` (a
+ *   moment on the data's axis, µs or cycles) or `trainFraction` of each asset's own time span. One asset is enough.
+ *   No window spans a cut: each part is windowed on its own, so a window that ends in the evaluation part reads only
+ *   evaluation-part readings (the first `window.length - 1` steps after a cut end no window). Labels are made on
+ *   the whole record first (a failure after the cut still sets RUL before it).
+ */
+export const SplitSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('assets') }),
+  z
+    .object({
+      kind: z.literal('time'),
+      trainFraction: z.number().gt(0).lt(1).optional(),
+      trainUntil: z.number().optional(),
+    })
+    .refine(
+      (s) => (s.trainFraction === undefined) !== (s.trainUntil === undefined),
+      'give exactly one of "trainFraction" or "trainUntil"',
+    ),
+]);
+export type SplitConfig = z.infer<typeof SplitSchema>;
+
 export const DatasetConfigSchema = z.object({
-  /** Training (and validation) assets. Test assets never appear here: the split is by asset. */
+  /** Training (and validation) assets; with a split by time, also the evaluation assets (their later part). */
   assets: AssetSelectionSchema,
+  /** By asset (absent: the default) or by time within each asset (see SplitSchema). */
+  split: SplitSchema.optional(),
   /** Tags present on every selected asset, e.g. "sensor_2". */
   signals: z.array(z.string().min(1)).min(1),
   /** Keep readings with from <= t <= to (µs or cycles). */
@@ -84,7 +112,10 @@ export const DatasetConfigSchema = z.object({
   smoothing: z.number().gt(0).max(1).nullable().default(null),
   normalisation: z.enum(['z-score', 'min-max', 'none']).default('z-score'),
   label: LabelSchema,
-  /** Fraction of training assets held out (by asset) for early stopping and threshold choice. */
+  /**
+   * Held out for early stopping and threshold choice: this fraction of the training assets (split by asset), or the
+   * last fraction of each asset's training part (split by time).
+   */
   validationFraction: z.number().gt(0).lt(1).default(0.2),
 });
 export type DatasetConfig = z.infer<typeof DatasetConfigSchema>;

@@ -78,7 +78,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
         // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
         definition: { dataset: config.dataset, seed: config.training.seed },
         contentHash: prepared.contentHash,
-        assets: prepared.split.train.length + prepared.split.validation.length,
+        assets: new Set([...prepared.split.train, ...prepared.split.validation]).size,
         windows: prepared.train.n + prepared.validation.n,
       });
       return prepared;
