@@ -37,19 +37,71 @@ const HorizonLabelSchema = z.object({
 });
 
 /**
- * Anomaly detection: the model learns what normal looks like from windows that end within the first
- * `normalSpan` time units of each life of each training asset (a life runs from install or a repair to the next
- * failure; outside anomaly events); windows ending within `abnormalWithin` of a failure are the positives
- * evaluation counts.
+ * A label column of the data file: a signal whose values are labels, not measurements (0/1, or a state code).
+ * It is read on the same grid as the signals (a state holds until the next reading) and is never a model input.
+ * Rows whose code is in `normal` are normal; rows whose code is in `abnormal` (default: every other code) are
+ * abnormal; any other code, and rows without a value, are not labelled (not trained on, not scored).
  */
-const AnomalyLabelSchema = z.object({
-  kind: z.literal('anomaly'),
-  normalSpan: z.number().positive(),
-  abnormalWithin: z.number().positive(),
-  failureAt: z.enum(['event', 'event-or-end']).default('event-or-end'),
-  /** Threshold = this quantile of the anomaly score on validation windows of normal operation. */
-  thresholdQuantile: z.number().gt(0.5).lt(1).default(0.99),
+export const LabelColumnSchema = z.object({
+  tag: z.string().min(1),
+  normal: z.array(z.number()).min(1).default([0]),
+  abnormal: z.array(z.number()).min(1).optional(),
 });
+export type LabelColumn = z.infer<typeof LabelColumnSchema>;
+
+/**
+ * Anomaly detection: the model learns what normal looks like from the normal windows of the training part;
+ * evaluation counts the abnormal ones as positives. Which rows are normal is the labelling `rule`
+ * (anomalyRule reads it; describeLabels in src/shared/label-rule.ts says it in words, in the dialog and the run
+ * record):
+ * - 'first-normal': the first `normalRows` rows, or the first `normalSpan` time units, of each asset are normal
+ *   (default: its first 20% of rows) and every later row is abnormal, so every later row is scored. For labelled
+ *   runs that start normal and then carry a fault.
+ * - 'lives': normal within the first `normalSpan` (or `normalRows`) of each life (install or repair to failure,
+ *   outside anomaly events), abnormal within `abnormalWithin` of a failure or inside an anomaly event, unlabelled
+ *   between. A failure is a failure event; with `failureAt: "event-or-end"` an asset without one is taken to fail at
+ *   its last reading (run-to-failure data such as C-MAPSS), which the run record lists by asset.
+ * - 'column': the label column `column` (see LabelColumnSchema).
+ * Without `rule`: 'column' when a column is named, 'lives' when `abnormalWithin` is given, else 'first-normal'.
+ */
+const AnomalyLabelSchema = z
+  .object({
+    kind: z.literal('anomaly'),
+    rule: z.enum(['first-normal', 'lives', 'column']).optional(),
+    normalRows: z.number().int().positive().optional(),
+    normalSpan: z.number().positive().optional(),
+    abnormalWithin: z.number().positive().optional(),
+    column: LabelColumnSchema.optional(),
+    failureAt: z.enum(['event', 'event-or-end']).default('event'),
+    /** Threshold = this quantile of the anomaly score on validation windows of normal operation. */
+    thresholdQuantile: z.number().gt(0.5).lt(1).default(0.99),
+  })
+  .refine((l) => l.normalRows === undefined || l.normalSpan === undefined, {
+    message: 'give at most one of "normalRows" or "normalSpan"',
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'lives' || l.abnormalWithin !== undefined, {
+    message: 'the "lives" rule needs "abnormalWithin" (time before a failure that is abnormal)',
+    path: ['abnormalWithin'],
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'lives' || l.normalRows !== undefined || l.normalSpan !== undefined, {
+    message: 'the "lives" rule needs "normalSpan" or "normalRows" (the normal start of each life)',
+    path: ['normalSpan'],
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'column' || l.column !== undefined, {
+    message: 'the "column" rule needs "column": {"tag": ..., "normal": [codes]}',
+    path: ['column'],
+  });
+
+/** The labelling rule of an anomaly label, explicit or implied by its fields (see AnomalyLabelSchema). */
+export const anomalyRuleOf = (label: {
+  readonly rule?: 'first-normal' | 'lives' | 'column' | undefined;
+  readonly column?: unknown;
+  readonly abnormalWithin?: number | undefined;
+}): 'first-normal' | 'lives' | 'column' =>
+  label.rule ?? (label.column !== undefined ? 'column' : label.abnormalWithin !== undefined ? 'lives' : 'first-normal');
+
+/** 'first-normal' without normalRows or normalSpan: this fraction of each asset's rows is its normal start. */
+export const DEFAULT_NORMAL_FRACTION = 0.2;
 
 export const LabelSchema = z.discriminatedUnion('kind', [RulLabelSchema, HorizonLabelSchema, AnomalyLabelSchema]);
 export type LabelConfig = z.infer<typeof LabelSchema>;

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
-import type { AssetSelection, SplitConfig, TrainConfig } from '../../../shared/training.js';
+import { describeLabels } from '../../../shared/label-rule.js';
+import {
+  anomalyRuleOf,
+  type AssetSelection,
+  type LabelConfig,
+  type SplitConfig,
+  type TrainConfig,
+} from '../../../shared/training.js';
 import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
 import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
@@ -52,6 +59,8 @@ export interface PreparedDataset {
   readonly evaluationHash: string | null;
   /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
   readonly failures: { readonly validation: FailureTimes[]; readonly evaluation: FailureTimes[] };
+  /** How the rows were labelled, in words, and which assets were taken to fail at their last reading. */
+  readonly labelling: Labelling;
   /** What the gap policy did: to the training and validation assets, and to the evaluation assets (null: none). */
   readonly gaps: { readonly training: GapReport; readonly evaluation: GapReport | null };
 }
@@ -338,6 +347,7 @@ export const prepareDataset = async (
           validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
           evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
         },
+    labelling: labelling(def.label, timeKind, trainSeries, finalRul === null ? evalSeries : [], events),
     gaps: {
       training: addGapReports(trainPart.report, validationPart.report),
       evaluation: evaluationPart?.report ?? null,
@@ -431,3 +441,27 @@ const partFailures = (
     );
     return inside.length === 0 ? null : inside.length === 1 ? (inside[0] as number) : inside;
   });
+
+/** How a run's rows were labelled (run.json `labels`): the rule, in words, and what it assumed. */
+export interface Labelling {
+  readonly rule: 'lives' | 'first-normal' | 'column';
+  readonly description: string;
+  /** Assets without a failure event that `failureAt: "event-or-end"` took to fail at their last reading. */
+  readonly endFailures: string[];
+}
+
+const labelling = (
+  label: LabelConfig,
+  timeKind: 'timestamp' | 'cycle',
+  series: readonly AssetSeries[],
+  moreSeries: readonly AssetSeries[],
+  events: readonly AssetEvent[],
+): Labelling => {
+  const rule = label.kind === 'anomaly' ? anomalyRuleOf(label) : 'lives';
+  const failed = new Set(events.filter((e) => e.kind === 'failure').map((e) => e.asset));
+  const endFailures =
+    rule === 'lives' && label.failureAt === 'event-or-end'
+      ? [...series, ...moreSeries].map((a) => a.asset).filter((a) => !failed.has(a))
+      : [];
+  return { rule, description: describeLabels(label, timeKind), endFailures: [...new Set(endFailures)] };
+};

@@ -316,6 +316,7 @@ export const runTrainJob = async (
       thresholds,
       metrics,
       gaps: dataset.gaps,
+      labels: dataset.labelling,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null
           ? null
