@@ -12,6 +12,7 @@ import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport 
 import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { datasetTags, labelColumnOf, takeLabelColumn } from './label-column.js';
 import { splitAssets } from './split.js';
 import { splitByTime, TimeSplitError, type LabelledPart, type TimeCut } from './time-split.js';
 import { makeWindows, selectWindows, type WindowSet } from './windows.js';
@@ -168,6 +169,8 @@ export const prepareDataset = async (
       'empty split: training needs at least 2 assets (one or more is held out for validation), or a split by time (dataset.split: {"kind": "time", "trainFraction": 0.7})',
     );
 
+  const column = labelColumnOf(def);
+  if (column !== null) checkLabelColumn(column.tag, def.signals, catalogue, [...trainAssets, ...evalAssets]);
   const signalRows = def.signals.map((tag) => {
     const rows = catalogue.filter(
       (s) => s.tag === tag && (trainAssets.includes(s.asset) || evalAssets.includes(s.asset)),
@@ -195,20 +198,26 @@ export const prepareDataset = async (
       ? Promise.resolve([])
       : source.gridSeries({
           assets,
-          tags: def.signals,
+          tags: datasetTags(def),
           from: def.from,
           to: def.to,
           period: def.resample.period,
           gap: gridGap(def.resample),
         });
-  let trainSeries: AssetSeries[];
-  let evalSeries: AssetSeries[];
+  // As read (with the label column, if any: the content hashes cover the labels) and without it (everything else).
+  let trainLoaded: AssetSeries[];
+  let evalLoaded: AssetSeries[];
   try {
-    trainSeries = await load(trainAssets);
-    evalSeries = await load(evalAssets);
+    trainLoaded = await load(trainAssets);
+    evalLoaded = await load(evalAssets);
   } catch (error) {
     throw new DatasetError(error instanceof Error ? error.message : String(error));
   }
+  const trainTaken = takeLabelColumn(trainLoaded, def);
+  const evalTaken = takeLabelColumn(evalLoaded, def);
+  const trainSeries = trainTaken.series;
+  const evalSeries = evalTaken.series;
+  const labelColumns = new Map([...trainTaken.columns, ...evalTaken.columns]);
   for (const a of [...trainSeries, ...evalSeries]) {
     if (a.t.length < def.window.length) {
       throw new DatasetError(
@@ -226,7 +235,7 @@ export const prepareDataset = async (
   // below, and a cap changes no label's NaN-ness, so the gap policy keeps the same windows either way.
   const uncapped = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
   const labelled = (list: readonly AssetSeries[], rul?: readonly number[]): LabelledPart[] =>
-    list.map((a, i) => ({ series: a, labels: labelSteps(a, events, uncapped, rul?.[i]) }));
+    list.map((a, i) => ({ series: a, labels: labelSteps(a, events, uncapped, rul?.[i], labelColumns.get(a.asset)) }));
   const parts = byTime
     ? timeSplitParts(labelled(trainSeries), config, timeKind)
     : assetSplitParts(
@@ -282,7 +291,7 @@ export const prepareDataset = async (
   const contentHash = datasetContentHash(
     def,
     seed,
-    trainSeries,
+    trainLoaded,
     events.filter((e) => trainAssets.includes(e.asset)),
   );
   let evaluationHash: string | null = null;
@@ -291,7 +300,7 @@ export const prepareDataset = async (
     evalHash.update(JSON.stringify({ evaluation: config.evaluation, finalRul }));
     hashSeries(
       evalHash,
-      evalSeries,
+      evalLoaded,
       events.filter((e) => evalAssets.includes(e.asset)),
     );
     evaluationHash = evalHash.digest('hex');
@@ -301,7 +310,7 @@ export const prepareDataset = async (
     evalHash.update(JSON.stringify({ split: def.split, cuts: parts.cuts }));
     hashSeries(
       evalHash,
-      parts.evaluation.map((p) => p.series),
+      parts.evaluation.map((p) => ({ ...p.series, values: [...p.series.values, p.labels] })),
       events.filter((e) => trainAssets.includes(e.asset)),
     );
     evaluationHash = evalHash.digest('hex');
@@ -464,4 +473,22 @@ const labelling = (
       ? [...series, ...moreSeries].map((a) => a.asset).filter((a) => !failed.has(a))
       : [];
   return { rule, description: describeLabels(label, timeKind), endFailures: [...new Set(endFailures)] };
+};
+
+/** The label column must be on every selected asset, on their time axis, and must not also be a model input. */
+const checkLabelColumn = (
+  tag: string,
+  signals: readonly string[],
+  catalogue: readonly { asset: string; tag: string }[],
+  assets: readonly string[],
+): void => {
+  if (signals.includes(tag))
+    throw new DatasetError(
+      `label column "${tag}" is also in dataset.signals: a label is not a model input, remove it from the signals`,
+    );
+  const lacking = assets.filter((a) => !catalogue.some((s) => s.asset === a && s.tag === tag));
+  if (lacking.length > 0)
+    throw new DatasetError(
+      `label column "${tag}" is missing on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`,
+    );
 };
