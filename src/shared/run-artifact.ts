@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunScopeSchema } from './run-scope.js';
 
 /**
  * What a finished training run leaves in `<workspace>/artifacts/runs/<runId>/`:
@@ -80,6 +81,8 @@ export const RunArtifactSchema = z.object({
       endFailures: z.array(z.string()),
     })
     .optional(),
+  /** What the headline figures were computed on (absent in runs trained before it was recorded). */
+  scope: RunScopeSchema.optional(),
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunScopeSchema } from './run-scope.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -265,6 +266,8 @@ export const RunSummarySchema = z.object({
   createdAt: z.string(),
   durationS: z.number(),
   metrics: z.record(z.string(), z.number()),
+  /** What the figures were computed on (run.json `scope`); null for runs that did not record it or have no folder. */
+  scope: RunScopeSchema.nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

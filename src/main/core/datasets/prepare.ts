@@ -12,6 +12,8 @@ import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport 
 import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import type { RunScope } from '../../../shared/run-scope.js';
+import { scopeOf } from './scope.js';
 import { datasetTags, labelColumnOf, takeLabelColumn } from './label-column.js';
 import { splitAssets } from './split.js';
 import { splitByTime, TimeSplitError, type LabelledPart, type TimeCut } from './time-split.js';
@@ -60,6 +62,8 @@ export interface PreparedDataset {
   readonly evaluationHash: string | null;
   /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
   readonly failures: { readonly validation: FailureTimes[]; readonly evaluation: FailureTimes[] };
+  /** What the run's headline figures are computed on: the evaluation windows, else the validation windows. */
+  readonly scope: RunScope;
   /** How the rows were labelled, in words, and which assets were taken to fail at their last reading. */
   readonly labelling: Labelling;
   /** What the gap policy did: to the training and validation assets, and to the evaluation assets (null: none). */
@@ -287,6 +291,21 @@ export const prepareDataset = async (
   const evaluation = evaluationPart?.set ?? null;
   if (evaluation !== null && evaluation.n === 0)
     throw new DatasetError('empty split: the evaluation assets give no labelled windows');
+  // What the headline figures are computed on, and of how many windows (only each asset's last: of all of them).
+  const scoredParts = parts.evaluation ?? parts.validation;
+  const scoredTotal =
+    evaluationPart !== null && parts.evaluationWindows === 'last'
+      ? sum(gapped(scoredParts, 'all').map((g) => g.report)).windows
+      : (evaluationPart ?? validationPart).report.windows;
+  const scored = evaluation ?? validation;
+  const scope = scopeOf(
+    scored,
+    evaluation === null ? 'validation' : 'evaluation',
+    byTime ? 'time' : 'assets',
+    timeKind,
+    scoredTotal,
+    def.label.kind !== 'rul' ? 'labels' : scored.truth !== undefined || def.label.cap === null ? 'uncapped' : 'capped',
+  );
 
   const contentHash = datasetContentHash(
     def,
@@ -356,6 +375,7 @@ export const prepareDataset = async (
           validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
           evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
         },
+    scope,
     labelling: labelling(def.label, timeKind, trainSeries, finalRul === null ? evalSeries : [], events),
     gaps: {
       training: addGapReports(trainPart.report, validationPart.report),

@@ -317,6 +317,7 @@ export const runTrainJob = async (
       metrics,
       gaps: dataset.gaps,
       labels: dataset.labelling,
+      scope: dataset.scope,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null
           ? null
