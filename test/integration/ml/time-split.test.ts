@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
 import { prepareDataset } from '../../../src/main/core/datasets/prepare.js';
 import type { WindowSet } from '../../../src/main/core/datasets/windows.js';
+import { DRIFT_REFERENCE_FILE } from '../../../src/main/core/monitoring/drift.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../../../src/shared/training.js';
 import { apiCaller } from '../../support/api-caller.js';
@@ -111,5 +112,14 @@ describe('split by time within an asset', () => {
     expect(run.evaluationDataset?.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(run.metrics['rmse']).toBeGreaterThan(0);
     expect((await call('evaluateRun', { id })).matchesRecord).toBe(true);
+    // The drift reference the package carries describes the training side only: cycles before the evaluation cut.
+    const ds = await prepareDataset(ws(), config({}), null);
+    const cut = ds.timeCuts[0]?.evaluationFrom ?? NaN;
+    const drift = JSON.parse(
+      await readFile(join(root, 'ws', 'artifacts', 'runs', id, DRIFT_REFERENCE_FILE), 'utf8'),
+    ) as {
+      signals: { tag: string; count: number }[];
+    };
+    expect(drift.signals[0]?.count).toBe(cut - 1);
   }, 120_000);
 });

@@ -103,3 +103,15 @@ export const splitByTime = (
   }
   return out;
 };
+
+/**
+ * The training side of each asset split by time: its readings before its evaluation cut (what the drift reference
+ * may describe; the evaluated part is data the model has not seen). Assets without a cut are returned whole.
+ */
+export const beforeEvaluation = (series: readonly AssetSeries[], cuts: readonly TimeCut[]): AssetSeries[] =>
+  series.map((a) => {
+    const cut = cuts.find((c) => c.asset === a.asset);
+    if (cut === undefined) return a;
+    const end = firstAtOrAfter(a.t, cut.evaluationFrom);
+    return { asset: a.asset, t: a.t.slice(0, end), values: a.values.map((v) => v.slice(0, end)) };
+  });

@@ -5,6 +5,7 @@ import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
 import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
+import { beforeEvaluation } from '../datasets/time-split.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { isCancelledError } from '../jobs/cancelled.js';
 import { startTraining } from '../ml/worker-client.js';
@@ -181,7 +182,8 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     const data = await snapshot;
     files.push(
       driftReferenceFile({
-        series: data.series,
+        // Split by time, the drift reference describes the training side only, not the part the run is scored on.
+        series: beforeEvaluation(data.series, dataset.timeCuts),
         features: dataset.features,
         units: dataset.signals.map((s) => s.unit),
         timeKind: dataset.timeKind,
