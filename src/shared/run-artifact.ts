@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunScopeSchema } from './run-scope.js';
 
 /**
  * What a finished training run leaves in `<workspace>/artifacts/runs/<runId>/`:
@@ -69,6 +70,19 @@ export const RunArtifactSchema = z.object({
   thresholds: z.record(z.string(), z.number()),
   metrics: z.record(z.string(), z.number()),
   evaluationDataset: z.object({ id: z.string(), contentHash: z.string(), description: z.string() }).nullable(),
+  /**
+   * How the rows were labelled (absent in runs trained before it was recorded): the rule, in words, and the assets
+   * that `failureAt: "event-or-end"` took to fail at their last reading (no failure event).
+   */
+  labels: z
+    .object({
+      rule: z.enum(['lives', 'first-normal', 'column']),
+      description: z.string(),
+      endFailures: z.array(z.string()),
+    })
+    .optional(),
+  /** What the headline figures were computed on (absent in runs trained before it was recorded). */
+  scope: RunScopeSchema.optional(),
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunScopeSchema } from './run-scope.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -37,26 +38,106 @@ const HorizonLabelSchema = z.object({
 });
 
 /**
- * Anomaly detection: the model learns what normal looks like from windows that end within the first
- * `normalSpan` time units of each life of each training asset (a life runs from install or a repair to the next
- * failure; outside anomaly events); windows ending within `abnormalWithin` of a failure are the positives
- * evaluation counts.
+ * A label column of the data file: a signal whose values are labels, not measurements (0/1, or a state code).
+ * It is read on the same grid as the signals (a state holds until the next reading) and is never a model input.
+ * Rows whose code is in `normal` are normal; rows whose code is in `abnormal` (default: every other code) are
+ * abnormal; any other code, and rows without a value, are not labelled (not trained on, not scored).
  */
-const AnomalyLabelSchema = z.object({
-  kind: z.literal('anomaly'),
-  normalSpan: z.number().positive(),
-  abnormalWithin: z.number().positive(),
-  failureAt: z.enum(['event', 'event-or-end']).default('event-or-end'),
-  /** Threshold = this quantile of the anomaly score on validation windows of normal operation. */
-  thresholdQuantile: z.number().gt(0.5).lt(1).default(0.99),
+export const LabelColumnSchema = z.object({
+  tag: z.string().min(1),
+  normal: z.array(z.number()).min(1).default([0]),
+  abnormal: z.array(z.number()).min(1).optional(),
 });
+export type LabelColumn = z.infer<typeof LabelColumnSchema>;
+
+/**
+ * Anomaly detection: the model learns what normal looks like from the normal windows of the training part;
+ * evaluation counts the abnormal ones as positives. Which rows are normal is the labelling `rule`
+ * (anomalyRule reads it; describeLabels in src/shared/label-rule.ts says it in words, in the dialog and the run
+ * record):
+ * - 'first-normal': the first `normalRows` rows, or the first `normalSpan` time units, of each asset are normal
+ *   (default: its first 20% of rows) and every later row is abnormal, so every later row is scored. For labelled
+ *   runs that start normal and then carry a fault.
+ * - 'lives': normal within the first `normalSpan` (or `normalRows`) of each life (install or repair to failure,
+ *   outside anomaly events), abnormal within `abnormalWithin` of a failure or inside an anomaly event, unlabelled
+ *   between. A failure is a failure event; with `failureAt: "event-or-end"` an asset without one is taken to fail at
+ *   its last reading (run-to-failure data such as C-MAPSS), which the run record lists by asset.
+ * - 'column': the label column `column` (see LabelColumnSchema).
+ * Without `rule`: 'column' when a column is named, 'lives' when `abnormalWithin` is given, else 'first-normal'.
+ */
+const AnomalyLabelSchema = z
+  .object({
+    kind: z.literal('anomaly'),
+    rule: z.enum(['first-normal', 'lives', 'column']).optional(),
+    normalRows: z.number().int().positive().optional(),
+    normalSpan: z.number().positive().optional(),
+    abnormalWithin: z.number().positive().optional(),
+    column: LabelColumnSchema.optional(),
+    failureAt: z.enum(['event', 'event-or-end']).default('event'),
+    /** Threshold = this quantile of the anomaly score on validation windows of normal operation. */
+    thresholdQuantile: z.number().gt(0.5).lt(1).default(0.99),
+  })
+  .refine((l) => l.normalRows === undefined || l.normalSpan === undefined, {
+    message: 'give at most one of "normalRows" or "normalSpan"',
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'lives' || l.abnormalWithin !== undefined, {
+    message: 'the "lives" rule needs "abnormalWithin" (time before a failure that is abnormal)',
+    path: ['abnormalWithin'],
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'lives' || l.normalRows !== undefined || l.normalSpan !== undefined, {
+    message: 'the "lives" rule needs "normalSpan" or "normalRows" (the normal start of each life)',
+    path: ['normalSpan'],
+  })
+  .refine((l) => anomalyRuleOf(l) !== 'column' || l.column !== undefined, {
+    message: 'the "column" rule needs "column": {"tag": ..., "normal": [codes]}',
+    path: ['column'],
+  });
+
+/** The labelling rule of an anomaly label, explicit or implied by its fields (see AnomalyLabelSchema). */
+export const anomalyRuleOf = (label: {
+  readonly rule?: 'first-normal' | 'lives' | 'column' | undefined;
+  readonly column?: unknown;
+  readonly abnormalWithin?: number | undefined;
+}): 'first-normal' | 'lives' | 'column' =>
+  label.rule ?? (label.column !== undefined ? 'column' : label.abnormalWithin !== undefined ? 'lives' : 'first-normal');
+
+/** 'first-normal' without normalRows or normalSpan: this fraction of each asset's rows is its normal start. */
+export const DEFAULT_NORMAL_FRACTION = 0.2;
 
 export const LabelSchema = z.discriminatedUnion('kind', [RulLabelSchema, HorizonLabelSchema, AnomalyLabelSchema]);
 export type LabelConfig = z.infer<typeof LabelSchema>;
 
+/**
+ * How the data is split into training, validation and evaluation.
+ * - `assets` (the default): whole assets on each side; validation assets are drawn from `assets` by seed, evaluation
+ *   assets come from the `evaluation` block.
+ * - `time`: every selected asset is cut in time. Its first part trains (the last `validationFraction` of that part
+ *   validates, also by time), the rest is the evaluation part, scored after training. The cut is `trainUntil` (a
+ *   moment on the data's axis, µs or cycles) or `trainFraction` of each asset's own time span. One asset is enough.
+ *   No window spans a cut: each part is windowed on its own, so a window that ends in the evaluation part reads only
+ *   evaluation-part readings (the first `window.length - 1` steps after a cut end no window). Labels are made on
+ *   the whole record first (a failure after the cut still sets RUL before it).
+ */
+export const SplitSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('assets') }),
+  z
+    .object({
+      kind: z.literal('time'),
+      trainFraction: z.number().gt(0).lt(1).optional(),
+      trainUntil: z.number().optional(),
+    })
+    .refine(
+      (s) => (s.trainFraction === undefined) !== (s.trainUntil === undefined),
+      'give exactly one of "trainFraction" or "trainUntil"',
+    ),
+]);
+export type SplitConfig = z.infer<typeof SplitSchema>;
+
 export const DatasetConfigSchema = z.object({
-  /** Training (and validation) assets. Test assets never appear here: the split is by asset. */
+  /** Training (and validation) assets; with a split by time, also the evaluation assets (their later part). */
   assets: AssetSelectionSchema,
+  /** By asset (absent: the default) or by time within each asset (see SplitSchema). */
+  split: SplitSchema.optional(),
   /** Tags present on every selected asset, e.g. "sensor_2". */
   signals: z.array(z.string().min(1)).min(1),
   /** Keep readings with from <= t <= to (µs or cycles). */
@@ -84,7 +165,10 @@ export const DatasetConfigSchema = z.object({
   smoothing: z.number().gt(0).max(1).nullable().default(null),
   normalisation: z.enum(['z-score', 'min-max', 'none']).default('z-score'),
   label: LabelSchema,
-  /** Fraction of training assets held out (by asset) for early stopping and threshold choice. */
+  /**
+   * Held out for early stopping and threshold choice: this fraction of the training assets (split by asset), or the
+   * last fraction of each asset's training part (split by time).
+   */
   validationFraction: z.number().gt(0).lt(1).default(0.2),
 });
 export type DatasetConfig = z.infer<typeof DatasetConfigSchema>;
@@ -182,6 +266,8 @@ export const RunSummarySchema = z.object({
   createdAt: z.string(),
   durationS: z.number(),
   metrics: z.record(z.string(), z.number()),
+  /** What the figures were computed on (run.json `scope`); null for runs that did not record it or have no folder. */
+  scope: RunScopeSchema.nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

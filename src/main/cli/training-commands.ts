@@ -16,8 +16,11 @@ export const TRAIN_CONFIG_HELP = `  The config is a JSON training config (docs/t
     dataset       assets {names: [...]} or {prefix: "..."}; signals [tag, ...]; window {length, stride};
                   from, to; resample {period, gap: forward-fill|reject}; smoothing (0-1 or null);
                   normalisation z-score|min-max|none; validationFraction;
+                  split {kind: "assets"} | {kind: "time", trainFraction | trainUntil};
                   label {kind: "rul", cap} | {kind: "failure-horizon", horizon} |
-                        {kind: "anomaly", normalSpan, abnormalWithin, thresholdQuantile}
+                        {kind: "anomaly", rule first-normal|lives|column, normalRows | normalSpan,
+                         abnormalWithin, failureAt event|event-or-end, column {tag, normal, abnormal},
+                         thresholdQuantile}
     evaluation    assets, windows last|all, finalRul: [numbers] or a file (relative to the config)
     model         {type: "dense", units} | {type: "gru"|"lstm", units, dense} |
                   {type: "cnn1d", filters, kernelSize, dense} | {type: "autoencoder", units} |

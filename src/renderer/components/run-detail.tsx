@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { scopeLabel } from '../../shared/run-scope.js';
 import type { RunDetail } from '../../shared/training.js';
 import { useRunDetail, useRunEvaluation } from '../hooks/use-runs.js';
 import { compareNatural } from '../logic/signal-tree.js';
@@ -123,6 +124,14 @@ function Explanations({ id }: { id: string }) {
 }
 
 /** One run: metrics, loss history, plots for its task, importance, and per-prediction drivers. */
+/** The labelling rule in words from run.json (null for runs trained before it was recorded). */
+const labelsOf = (detail: RunDetail): string | null => {
+  const labels = detail.artifact?.['labels'];
+  const description =
+    typeof labels === 'object' && labels !== null ? (labels as { description?: unknown }).description : undefined;
+  return typeof description === 'string' ? description : null;
+};
+
 export function RunDetailView({ id, onClose }: RunDetailViewProps) {
   const { data: detail, loading, error } = useRunDetail(id);
   const history = useMemo(
@@ -168,6 +177,10 @@ export function RunDetailView({ id, onClose }: RunDetailViewProps) {
             </span>{' '}
             · {formatCreated(detail.summary.createdAt)} · {formatDuration(detail.summary.durationS)}
             {detail.summary.status !== 'done' ? <span className="badge bad"> {detail.summary.status}</span> : null}
+          </p>
+          <p className="small" data-testid="run-detail-scope">
+            Scored on: {scopeLabel(detail.summary.scope)}
+            {labelsOf(detail) === null ? null : <> · Labels: {labelsOf(detail)}</>}
           </p>
           <MetricsList detail={detail} />
           <div className="run-grid">

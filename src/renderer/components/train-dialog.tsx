@@ -1,4 +1,6 @@
 import type { Signal } from '../../shared/domain.js';
+import { describeLabels } from '../../shared/label-rule.js';
+import { TrainConfigSchema } from '../../shared/training.js';
 import { useServices } from '../hooks/services.js';
 import { useTrainForm, type TextField, type TrainFormState } from '../hooks/use-train-form.js';
 import type { TrainingJob } from '../hooks/use-training.js';
@@ -253,7 +255,106 @@ function DataFields({ f }: { f: TrainFormState }) {
           testId="train-horizon"
         />
       ) : null}
-      {form.task === 'anomaly' ? (
+      {form.task === 'anomaly' ? <AnomalyLabelFields f={f} /> : null}
+      <TextInput f={f} field="smoothing" label="Smoothing factor (0-1, empty: none)" testId="train-smoothing" />
+      <SplitFields f={f} />
+      <LabelRule f={f} />
+    </fieldset>
+  );
+}
+
+/** How the data is split: whole assets held out, or each asset cut in time (its later part evaluated). */
+function SplitFields({ f }: { f: TrainFormState }) {
+  const { displayZone } = useServices();
+  const { form } = f;
+  const byTime = form.splitMode === 'time';
+  return (
+    <>
+      <label className="span-2">
+        Split
+        <select
+          value={form.splitMode}
+          onChange={(e) => f.setField('splitMode', e.target.value === 'time' ? 'time' : 'assets')}
+          data-testid="train-split"
+        >
+          <option value="assets">By asset: validation and test assets are other assets</option>
+          <option value="time">
+            By time: each asset&apos;s first part trains, the rest is evaluated (one asset is enough)
+          </option>
+        </select>
+      </label>
+      {byTime ? (
+        <>
+          <TextInput f={f} field="trainPercent" label="Train on the first (% of each asset)" testId="train-percent" />
+          <TextInput
+            f={f}
+            field="trainUntil"
+            label={
+              form.timeKind === 'timestamp'
+                ? `…or train until (${displayZone} date; overrides %)`
+                : '…or train until cycle (overrides %)'
+            }
+            testId="train-until"
+          />
+          <p className="span-2 small muted" data-testid="train-split-note">
+            The last share of each asset&apos;s training part validates (by time). No window spans a cut: the first
+            windows after it start inside the evaluated part.
+          </p>
+        </>
+      ) : null}
+      <TextInput
+        f={f}
+        field="validationFraction"
+        label={byTime ? 'Validation share of the training part' : 'Validation share of assets'}
+        testId="train-validation"
+      />
+      {byTime ? null : (
+        <TextInput
+          f={f}
+          field="evaluationPrefix"
+          label="Held-out test assets: name prefix (empty: use validation assets)"
+          testId="train-evaluation-prefix"
+          className="span-2"
+        />
+      )}
+    </>
+  );
+}
+
+/** Which rows are normal and which abnormal, by rule: a normal start, lives from work orders, or a label column. */
+function AnomalyLabelFields({ f }: { f: TrainFormState }) {
+  const { form } = f;
+  const cycles = form.timeKind === 'cycle';
+  return (
+    <>
+      <label className="span-2">
+        Labels
+        <select
+          value={form.anomalyRule}
+          onChange={(e) =>
+            f.setField(
+              'anomalyRule',
+              e.target.value === 'first-normal' ? 'first-normal' : e.target.value === 'column' ? 'column' : 'lives',
+            )
+          }
+          data-testid="train-anomaly-rule"
+        >
+          <option value="first-normal">The first part of each asset is normal, every later row abnormal</option>
+          <option value="lives">Normal after install or repair, abnormal before a failure</option>
+          <option value="column">From a label column in the data (0/1 or state codes)</option>
+        </select>
+      </label>
+      {form.anomalyRule === 'first-normal' ? (
+        <TextInput
+          f={f}
+          field="normalStart"
+          label={cycles ? 'Normal start (e.g. 500 rows or 50 cycles)' : 'Normal start (e.g. 500 rows or 2 d)'}
+          hint="empty: the first 20% of rows"
+          testId="train-normal-start"
+          className="span-2"
+        />
+      ) : null}
+      {form.anomalyRule === 'lives' ? (
         <>
           <TextInput f={f} field="normalSpan" label="Normal span at start of life" testId="train-normal-span" />
           <TextInput
@@ -262,18 +363,57 @@ function DataFields({ f }: { f: TrainFormState }) {
             label="Abnormal within (before failure)"
             testId="train-abnormal-within"
           />
+          <label className="inline span-2">
+            <input
+              type="checkbox"
+              checked={form.endIsFailure}
+              onChange={(e) => f.setField('endIsFailure', e.target.checked)}
+              data-testid="train-end-is-failure"
+            />
+            An asset without a failure event fails at its last reading (run-to-failure data: its end is abnormal)
+          </label>
         </>
       ) : null}
-      <TextInput f={f} field="smoothing" label="Smoothing factor (0-1, empty: none)" testId="train-smoothing" />
-      <TextInput f={f} field="validationFraction" label="Validation share of assets" testId="train-validation" />
-      <TextInput
-        f={f}
-        field="evaluationPrefix"
-        label="Held-out test assets: name prefix (empty: use validation assets)"
-        testId="train-evaluation-prefix"
-        className="span-2"
-      />
-    </fieldset>
+      {form.anomalyRule === 'column' ? (
+        <>
+          <label>
+            Label column
+            <select
+              value={form.labelColumn}
+              onChange={(e) => f.setField('labelColumn', e.target.value)}
+              data-testid="train-label-column"
+            >
+              <option value="">(choose)</option>
+              {f.availableTags.map((tag) => (
+                <option key={tag} value={tag}>
+                  {tag}
+                </option>
+              ))}
+            </select>
+          </label>
+          <TextInput f={f} field="normalCodes" label="Normal codes" testId="train-normal-codes" hint="0" />
+          <TextInput
+            f={f}
+            field="abnormalCodes"
+            label="Abnormal codes (empty: every other code)"
+            testId="train-abnormal-codes"
+            hint="1, 2"
+          />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** The labelling rule in words, as the run record will state it, so no rule acts unseen. */
+function LabelRule({ f }: { f: TrainFormState }) {
+  if (!('config' in f.result)) return null;
+  const parsed = TrainConfigSchema.safeParse(f.result.config);
+  if (!parsed.success) return null;
+  return (
+    <p className="span-2 small" data-testid="train-label-rule">
+      <strong>Labels:</strong> {describeLabels(parsed.data.dataset.label, f.form.timeKind)}
+    </p>
   );
 }
 

@@ -64,6 +64,21 @@ export interface TrainForm {
   readonly horizon: string;
   readonly normalSpan: string;
   readonly abnormalWithin: string;
+  /** Anomaly labels: which rule (see AnomalyLabelSchema). */
+  readonly anomalyRule: 'first-normal' | 'lives' | 'column';
+  /** 'first-normal': the normal start of each asset, "500 rows" or a span ("2 d", cycles); empty: its first 20%. */
+  readonly normalStart: string;
+  /** 'lives': an asset without a failure event fails at its last reading (run-to-failure data). */
+  readonly endIsFailure: boolean;
+  /** 'column': the tag that holds the labels, its normal codes and abnormal codes (empty: every other code). */
+  readonly labelColumn: string;
+  readonly normalCodes: string;
+  readonly abnormalCodes: string;
+  /** Split by asset (held-out assets) or by time within each asset (first part trains, the rest is evaluated). */
+  readonly splitMode: 'assets' | 'time';
+  /** Split by time: the share of each asset that trains (%), or the moment training ends (overrides the share). */
+  readonly trainPercent: string;
+  readonly trainUntil: string;
   /** Exponential smoothing factor; empty: none. */
   readonly smoothing: string;
   readonly validationFraction: string;
@@ -163,10 +178,20 @@ export const timeKindOf = (signals: readonly Signal[], assets: readonly string[]
  */
 export const unitDefaults = (
   timeKind: 'timestamp' | 'cycle',
-): Pick<TrainForm, 'timeKind' | 'grid' | 'rulCap' | 'horizon' | 'normalSpan' | 'abnormalWithin'> =>
+): Pick<TrainForm, 'timeKind' | 'grid' | 'rulCap' | 'horizon' | 'normalSpan' | 'abnormalWithin' | 'endIsFailure'> =>
+  // Cycle counters are run-to-failure records (C-MAPSS): each asset's end is its failure. Timestamped plant data
+  // runs on after its failures, which its work orders date.
   timeKind === 'timestamp'
-    ? { timeKind, grid: '1 min', rulCap: '30 d', horizon: '7 d', normalSpan: '2 d', abnormalWithin: '1 d' }
-    : { timeKind, grid: '1', rulCap: '125', horizon: '30', normalSpan: '50', abnormalWithin: '30' };
+    ? {
+        timeKind,
+        grid: '1 min',
+        rulCap: '30 d',
+        horizon: '7 d',
+        normalSpan: '2 d',
+        abnormalWithin: '1 d',
+        endIsFailure: false,
+      }
+    : { timeKind, grid: '1', rulCap: '125', horizon: '30', normalSpan: '50', abnormalWithin: '30', endIsFailure: true };
 
 /** Sensible defaults for a workspace: every asset sharing a name prefix, every tag they all have, an RUL dense model. */
 export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
@@ -190,6 +215,14 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     windowLength: '30',
     windowStride: '1',
     ...unitDefaults(timeKind),
+    anomalyRule: 'lives',
+    normalStart: '',
+    labelColumn: '',
+    normalCodes: '0',
+    abnormalCodes: '',
+    splitMode: 'assets',
+    trainPercent: '70',
+    trainUntil: '',
     smoothing: '',
     validationFraction: '0.2',
     evaluationPrefix: '',
@@ -296,13 +329,61 @@ const labelConfig = (form: TrainForm): TrainConfigInput['dataset']['label'] => {
     case 'failure-horizon':
       return { kind: 'failure-horizon', horizon: span('Horizon', form.horizon, k) };
     case 'anomaly':
-      return {
-        kind: 'anomaly',
-        normalSpan: span('Normal span', form.normalSpan, k),
-        abnormalWithin: span('Abnormal within', form.abnormalWithin, k),
-      };
+      switch (form.anomalyRule) {
+        case 'first-normal':
+          return { kind: 'anomaly', rule: 'first-normal', ...normalStart(form.normalStart, k) };
+        case 'lives':
+          return {
+            kind: 'anomaly',
+            rule: 'lives',
+            normalSpan: span('Normal span', form.normalSpan, k),
+            abnormalWithin: span('Abnormal within', form.abnormalWithin, k),
+            failureAt: form.endIsFailure ? 'event-or-end' : 'event',
+          };
+        case 'column': {
+          if (form.labelColumn === '') throw new FieldError('Label column: choose the column that holds the labels');
+          const abnormal = form.abnormalCodes.trim() === '' ? null : codes('Abnormal codes', form.abnormalCodes);
+          return {
+            kind: 'anomaly',
+            rule: 'column',
+            column: {
+              tag: form.labelColumn,
+              normal: codes('Normal codes', form.normalCodes),
+              ...(abnormal === null ? {} : { abnormal }),
+            },
+          };
+        }
+      }
   }
 };
+
+/** "500 rows", a span ("2 d", or cycles), or empty (the schema's default: the first 20% of rows). */
+const normalStart = (text: string, timeKind: TrainForm['timeKind']): { normalRows?: number; normalSpan?: number } => {
+  if (text.trim() === '') return {};
+  const rows = /^\s*(\d+)\s*rows?\s*$/i.exec(text);
+  if (rows !== null) return { normalRows: num('Normal start (rows)', rows[1] ?? '', { int: true, min: 1 }) };
+  return { normalSpan: span('Normal start', text, timeKind) };
+};
+
+/** State codes typed as "0" or "1, 2, 3". */
+const codes = (label: string, text: string): number[] => {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new FieldError(`${label}: enter one or more codes, e.g. 0 or 1, 2`);
+  return parts.map((p) => num(label, p));
+};
+
+/** Split by time: the share of each asset that trains, or the moment training ends. */
+const splitConfig = (form: TrainForm, zone: string): NonNullable<TrainConfigInput['dataset']['split']> => {
+  const until = moment('Train until', form.trainUntil, form.timeKind, zone);
+  if (until !== undefined) return { kind: 'time', trainUntil: until };
+  return { kind: 'time', trainFraction: num('Train on the first (%)', form.trainPercent, { gt: 0, lt: 100 }) / 100 };
+};
+
+/** The label column is never a model input: it is taken off the signals when the labels come from it. */
+const inputSignals = (form: TrainForm): string[] =>
+  form.task === 'anomaly' && form.anomalyRule === 'column'
+    ? form.signals.filter((s) => s !== form.labelColumn)
+    : [...form.signals];
 
 const resampleConfig = (form: TrainForm): NonNullable<TrainConfigInput['dataset']['resample']> => ({
   period: span('Grid', form.grid, form.timeKind),
@@ -326,13 +407,15 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
       throw new FieldError('Assets: enter a name prefix');
     if (form.assetMode === 'names' && form.assetNames.length === 0)
       throw new FieldError('Assets: choose at least one asset');
-    if (form.signals.length === 0) throw new FieldError('Signals: choose at least one signal');
+    if (inputSignals(form).length === 0) throw new FieldError('Signals: choose at least one signal');
+    const byTime = form.splitMode === 'time';
     const smoothing = form.smoothing.trim() === '' ? null : num('Smoothing', form.smoothing, { gt: 0, max: 1 });
     const config: TrainConfigInput = {
       name: form.name.trim(),
       dataset: {
         assets: form.assetMode === 'prefix' ? { prefix: form.assetPrefix } : { names: [...form.assetNames] },
-        signals: [...form.signals],
+        signals: inputSignals(form),
+        ...(byTime ? { split: splitConfig(form, zone) } : {}),
         ...rangeConfig(form, zone),
         resample: resampleConfig(form),
         window: {
@@ -343,7 +426,8 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
         label: labelConfig(form),
         validationFraction: num('Validation fraction', form.validationFraction, { gt: 0, lt: 1 }),
       },
-      ...(form.evaluationPrefix.trim() === ''
+      // Split by time, the evaluation data is the later part of each asset: there are no held-out assets.
+      ...(form.evaluationPrefix.trim() === '' || byTime
         ? {}
         : { evaluation: { assets: { prefix: form.evaluationPrefix }, windows: 'all' as const } }),
       model: modelConfig(form),

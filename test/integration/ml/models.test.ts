@@ -34,7 +34,8 @@ const data = (label: TrainConfigInput['dataset']['label'], extra: Partial<TrainC
   evaluation: { assets: { names: engines(17, 24) }, windows: 'all' as const },
 });
 
-const anomaly = { kind: 'anomaly' as const, normalSpan: 60, abnormalWithin: 30 };
+// C-MAPSS training engines run to failure: the end of each is its failure (said explicitly; the default is failure events only).
+const anomaly = { kind: 'anomaly' as const, normalSpan: 60, abnormalWithin: 30, failureAt: 'event-or-end' as const };
 
 /** The run view's live figures at the trained threshold are the figures the run recorded. */
 const expectLiveFiguresMatchRecord = async (runId: string, metrics: Readonly<Record<string, number>>) => {

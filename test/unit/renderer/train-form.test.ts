@@ -156,7 +156,14 @@ describe('form -> TrainConfig', () => {
       units: '64, 16',
       name: 'Anomaly (autoencoder)',
     });
-    expect(built(anomaly).dataset.label).toEqual({ kind: 'anomaly', normalSpan: 50, abnormalWithin: 30 });
+    // On cycle counters (run-to-failure records) the end of each asset is its failure, said explicitly.
+    expect(built(anomaly).dataset.label).toEqual({
+      kind: 'anomaly',
+      rule: 'lives',
+      normalSpan: 50,
+      abnormalWithin: 30,
+      failureAt: 'event-or-end',
+    });
     const horizon = withTask(anomaly, 'failure-horizon');
     expect(horizon.modelType).toBe('dense');
     expect(built({ ...horizon, horizon: '15' }).dataset.label).toEqual({ kind: 'failure-horizon', horizon: 15 });
@@ -238,7 +245,42 @@ describe('train form on timestamped plant data', () => {
     });
     expect(config.dataset.label).toMatchObject({ kind: 'failure-horizon', horizon: 7 * DAY });
     const anomaly = TrainConfigSchema.parse(built(withTask(form, 'anomaly')));
-    expect(anomaly.dataset.label).toMatchObject({ normalSpan: 2 * DAY, abnormalWithin: DAY });
+    expect(anomaly.dataset.label).toMatchObject({ normalSpan: 2 * DAY, abnormalWithin: DAY, failureAt: 'event' });
+  });
+
+  it('splits by time, labels by a normal start or a label column, with defaults a person reads', () => {
+    const form = withTask({ ...defaultTrainForm(pumps), evaluationPrefix: 'Pump' }, 'anomaly');
+    expect(form).toMatchObject({ splitMode: 'assets', trainPercent: '70', anomalyRule: 'lives', normalCodes: '0' });
+    // By time: the first 70% of each asset trains; held-out assets do not apply.
+    const byTime = built({ ...form, splitMode: 'time' });
+    expect(byTime.dataset.split).toEqual({ kind: 'time', trainFraction: 0.7 });
+    expect(byTime.evaluation).toBeUndefined();
+    expect(built({ ...form, splitMode: 'time', trainUntil: '2026-01-20' }).dataset.split).toEqual({
+      kind: 'time',
+      trainUntil: Date.UTC(2026, 0, 20) * 1000,
+    });
+    expect(formToConfig({ ...form, splitMode: 'time', trainPercent: '100' })).toEqual({
+      error: 'Train on the first (%): must be below 100',
+    });
+    // The first N rows (or a span) of each asset are normal; empty: the schema's default (first 20%).
+    const first = { ...form, anomalyRule: 'first-normal' as const };
+    expect(built({ ...first, normalStart: '500 rows' }).dataset.label).toEqual({
+      kind: 'anomaly',
+      rule: 'first-normal',
+      normalRows: 500,
+    });
+    expect(built({ ...first, normalStart: '12 h' }).dataset.label).toMatchObject({ normalSpan: 12 * 60 * MIN });
+    expect(built(first).dataset.label).toEqual({ kind: 'anomaly', rule: 'first-normal' });
+    // A label column: codes mapped, and never a model input.
+    const column = { ...form, anomalyRule: 'column' as const, signals: ['Vibration', 'state'] };
+    expect(formToConfig(column)).toEqual({ error: 'Label column: choose the column that holds the labels' });
+    const labelled = built({ ...column, labelColumn: 'state', normalCodes: '0', abnormalCodes: '1, 2' });
+    expect(labelled.dataset.label).toEqual({
+      kind: 'anomaly',
+      rule: 'column',
+      column: { tag: 'state', normal: [0], abnormal: [1, 2] },
+    });
+    expect(labelled.dataset.signals).toEqual(['Vibration']);
   });
 
   it('takes the gap policy and a time range, and refuses a duration without a unit', () => {

@@ -1,6 +1,6 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
-import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
+import { deleteRunAndFolder, runDetail, runSummaries } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
@@ -53,10 +53,7 @@ export const trainingHandlers = ({
     );
     return { jobId };
   },
-  listRuns: async () =>
-    (await requireWorkspace().runs()).map(
-      ({ config: _c, appVersion: _v, artifactDir: _d, message: _m, ...summary }) => summary,
-    ),
+  listRuns: async () => runSummaries(requireWorkspace()),
   getRun: async ({ id }) => {
     const detail = await runDetail(requireWorkspace(), id);
     if (detail === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);

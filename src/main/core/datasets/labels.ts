@@ -1,4 +1,9 @@
-import type { LabelConfig } from '../../../shared/training.js';
+import {
+  anomalyRuleOf,
+  DEFAULT_NORMAL_FRACTION,
+  type LabelColumn,
+  type LabelConfig,
+} from '../../../shared/training.js';
 import type { AssetEvent, AssetSeries } from './series.js';
 
 /**
@@ -97,26 +102,45 @@ export const failureTime = (
  * - rul: time to the life's failure, capped; censored lives have no labels;
  * - failure-horizon: 1 when the life's failure comes within the horizon after t, else 0 (0 only where we know
  *   the asset survived the whole horizon, so the end of a censored record stays unlabelled);
- * - anomaly: 0 in the first `normalSpan` of each life, 1 within `abnormalWithin` of its failure or inside an
- *   anomaly event, NaN between (and during repairs).
+ * - anomaly, by its rule (see AnomalyLabelSchema): 'lives': 0 in the first `normalSpan` (or `normalRows`) of each
+ *   life, 1 within `abnormalWithin` of its failure or inside an anomaly event, NaN between (and during repairs);
+ *   'first-normal': 0 in the asset's normal start, 1 on every later row; 'column': from the label column's values
+ *   (`column`, on the same grid as the series).
  */
 export const labelSteps = (
   series: AssetSeries,
   events: readonly AssetEvent[],
   label: LabelConfig,
   finalRul?: number,
+  column?: Float64Array,
 ): Float64Array => {
   const n = series.t.length;
+  if (label.kind === 'anomaly') {
+    const rule = anomalyRuleOf(label);
+    if (rule === 'first-normal') return firstNormalLabels(series, label);
+    if (rule === 'column') {
+      if (label.column === undefined || column === undefined)
+        throw new Error(`the label column was not read for asset "${series.asset}"`);
+      return columnLabels(column, label.column);
+    }
+  }
   const out = new Float64Array(n).fill(NaN);
   const lives = assetLives(series, events, label.failureAt, finalRul);
   const own = events.filter((e) => e.asset === series.asset);
   const last = series.t[n - 1] ?? 0;
   let li = 0;
+  // The first step of the current life, so `normalRows` counts rows from each life's start.
+  let lifeFirst = -1;
+  let lifeOf = -1;
   for (let i = 0; i < n; i += 1) {
     const t = series.t[i] as number;
     while (li < lives.length && (lives[li] as Life).end < t) li += 1;
     const life = lives[li];
     const inLife = life !== undefined && life.start <= t;
+    if (inLife && lifeOf !== li) {
+      lifeOf = li;
+      lifeFirst = i;
+    }
     // Anomaly events are abnormal over their whole interval, also outside a life. A failure work order's
     // interval is the repair (the asset is down, not degrading): only its start is the failure.
     if (label.kind === 'anomaly') {
@@ -138,11 +162,46 @@ export const labelSteps = (
         if (failure !== null) out[i] = failure - t <= label.horizon ? 1 : 0;
         else if (last - t >= label.horizon) out[i] = 0;
         break;
-      case 'anomaly':
-        if (failure !== null && failure - t <= label.abnormalWithin) out[i] = 1;
-        else if (t - life.start < label.normalSpan) out[i] = 0;
+      case 'anomaly': {
+        const normal =
+          label.normalRows !== undefined ? i - lifeFirst < label.normalRows : t - life.start < (label.normalSpan ?? 0);
+        if (failure !== null && failure - t <= (label.abnormalWithin ?? 0)) out[i] = 1;
+        else if (normal) out[i] = 0;
         break;
+      }
     }
   }
   return out;
 };
+
+/**
+ * 'first-normal': the asset's first `normalRows` rows, or the rows within `normalSpan` of its first reading, or
+ * (neither given) its first DEFAULT_NORMAL_FRACTION of rows are normal (0); every later row is abnormal (1).
+ */
+export const firstNormalLabels = (
+  series: AssetSeries,
+  label: Extract<LabelConfig, { kind: 'anomaly' }>,
+): Float64Array => {
+  const n = series.t.length;
+  const first = series.t[0] ?? 0;
+  const out = new Float64Array(n);
+  const rows =
+    label.normalRows ?? (label.normalSpan === undefined ? Math.round(n * DEFAULT_NORMAL_FRACTION) : Infinity);
+  for (let i = 0; i < n; i += 1) {
+    const inSpan = label.normalSpan === undefined || (series.t[i] as number) - first < label.normalSpan;
+    out[i] = i < rows && inSpan ? 0 : 1;
+  }
+  return out;
+};
+
+/** Labels from a label column: codes in `normal` are 0, in `abnormal` (default: any other code) 1, else NaN. */
+export const columnLabels = (values: Float64Array, column: LabelColumn): Float64Array =>
+  Float64Array.from(values, (v) =>
+    Number.isNaN(v)
+      ? NaN
+      : column.normal.includes(v)
+        ? 0
+        : column.abnormal === undefined || column.abnormal.includes(v)
+          ? 1
+          : NaN,
+  );

@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
-import type { AssetSelection, TrainConfig } from '../../../shared/training.js';
+import { describeLabels } from '../../../shared/label-rule.js';
+import {
+  anomalyRuleOf,
+  type AssetSelection,
+  type LabelConfig,
+  type SplitConfig,
+  type TrainConfig,
+} from '../../../shared/training.js';
 import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
 import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import type { RunScope } from '../../../shared/run-scope.js';
+import { scopeOf } from './scope.js';
+import { datasetTags, labelColumnOf, takeLabelColumn } from './label-column.js';
 import { splitAssets } from './split.js';
+import { splitByTime, TimeSplitError, type LabelledPart, type TimeCut } from './time-split.js';
 import { makeWindows, selectWindows, type WindowSet } from './windows.js';
 
 /** What the dataset builder needs from a workspace (kept narrow so tests can pass a fake). */
@@ -40,7 +51,10 @@ export interface PreparedDataset {
   readonly signals: RunArtifact['signals'];
   readonly features: string[];
   readonly normalisation: Normalisation;
+  /** Assets on each side; split by time, every asset is on every side (its parts are cut in time, see timeCuts). */
   readonly split: { readonly train: string[]; readonly validation: string[]; readonly evaluation: string[] };
+  /** Split by time: where each asset's validation and evaluation parts begin; empty for a split by asset. */
+  readonly timeCuts: readonly TimeCut[];
   readonly train: WindowSet;
   readonly validation: WindowSet;
   /** Evaluation windows (labelled), or null when the config names no evaluation assets. */
@@ -48,6 +62,10 @@ export interface PreparedDataset {
   readonly evaluationHash: string | null;
   /** When each asset of the validation / evaluation set failed (null: it did not), by its index in `assets`. */
   readonly failures: { readonly validation: FailureTimes[]; readonly evaluation: FailureTimes[] };
+  /** What the run's headline figures are computed on: the evaluation windows, else the validation windows. */
+  readonly scope: RunScope;
+  /** How the rows were labelled, in words, and which assets were taken to fail at their last reading. */
+  readonly labelling: Labelling;
   /** What the gap policy did: to the training and validation assets, and to the evaluation assets (null: none). */
   readonly gaps: { readonly training: GapReport; readonly evaluation: GapReport | null };
 }
@@ -139,15 +157,24 @@ export const prepareDataset = async (
   const trainAssets = resolveAssets(def.assets, knownAssets, 'dataset.assets');
   const evalAssets =
     config.evaluation === undefined ? [] : resolveAssets(config.evaluation.assets, knownAssets, 'evaluation.assets');
+  if (def.split?.kind === 'time' && config.evaluation !== undefined) {
+    throw new DatasetError(
+      'dataset.split "time" evaluates on the later part of each asset: remove the "evaluation" block, or split by asset',
+    );
+  }
   const overlap = evalAssets.filter((a) => trainAssets.includes(a));
   if (overlap.length > 0) {
     throw new DatasetError(
       `asset "${overlap[0] ?? ''}" is in both training and evaluation assets: the split must be by asset`,
     );
   }
-  if (trainAssets.length < 2)
-    throw new DatasetError('empty split: training needs at least 2 assets (one or more is held out for validation)');
+  if (trainAssets.length < 2 && def.split?.kind !== 'time')
+    throw new DatasetError(
+      'empty split: training needs at least 2 assets (one or more is held out for validation), or a split by time (dataset.split: {"kind": "time", "trainFraction": 0.7})',
+    );
 
+  const column = labelColumnOf(def);
+  if (column !== null) checkLabelColumn(column.tag, def.signals, catalogue, [...trainAssets, ...evalAssets]);
   const signalRows = def.signals.map((tag) => {
     const rows = catalogue.filter(
       (s) => s.tag === tag && (trainAssets.includes(s.asset) || evalAssets.includes(s.asset)),
@@ -175,20 +202,26 @@ export const prepareDataset = async (
       ? Promise.resolve([])
       : source.gridSeries({
           assets,
-          tags: def.signals,
+          tags: datasetTags(def),
           from: def.from,
           to: def.to,
           period: def.resample.period,
           gap: gridGap(def.resample),
         });
-  let trainSeries: AssetSeries[];
-  let evalSeries: AssetSeries[];
+  // As read (with the label column, if any: the content hashes cover the labels) and without it (everything else).
+  let trainLoaded: AssetSeries[];
+  let evalLoaded: AssetSeries[];
   try {
-    trainSeries = await load(trainAssets);
-    evalSeries = await load(evalAssets);
+    trainLoaded = await load(trainAssets);
+    evalLoaded = await load(evalAssets);
   } catch (error) {
     throw new DatasetError(error instanceof Error ? error.message : String(error));
   }
+  const trainTaken = takeLabelColumn(trainLoaded, def);
+  const evalTaken = takeLabelColumn(evalLoaded, def);
+  const trainSeries = trainTaken.series;
+  const evalSeries = evalTaken.series;
+  const labelColumns = new Map([...trainTaken.columns, ...evalTaken.columns]);
   for (const a of [...trainSeries, ...evalSeries]) {
     if (a.t.length < def.window.length) {
       throw new DatasetError(
@@ -199,36 +232,49 @@ export const prepareDataset = async (
   const events = await source.events([...trainAssets, ...evalAssets]);
 
   const seed = config.training.seed;
-  const split = splitAssets(trainAssets, def.validationFraction, seed);
+  const byTime = def.split?.kind === 'time';
   const byName = new Map(trainSeries.map((a) => [a.asset, a]));
   const pick = (names: readonly string[]) => names.map((n) => byName.get(n) as AssetSeries);
+  // Labels on each whole record (a failure after a time cut still sets the RUL before it), uncapped: RUL is capped
+  // below, and a cap changes no label's NaN-ness, so the gap policy keeps the same windows either way.
+  const uncapped = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
+  const labelled = (list: readonly AssetSeries[], rul?: readonly number[]): LabelledPart[] =>
+    list.map((a, i) => ({ series: a, labels: labelSteps(a, events, uncapped, rul?.[i], labelColumns.get(a.asset)) }));
+  const parts = byTime
+    ? timeSplitParts(labelled(trainSeries), config, timeKind)
+    : assetSplitParts(
+        trainAssets,
+        config,
+        seed,
+        (names) => labelled(pick(names)),
+        labelled(evalSeries, finalRul ?? undefined),
+      );
+  const { split } = parts;
 
   const smoothed = (list: readonly AssetSeries[]) => list.map((a) => smoothSeries(a, def.smoothing));
-  // Labels come from the raw grid's times; the gap policy then fills values and drops the windows it does not keep.
-  const uncapped = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
-  const gapped = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[], label = def.label) =>
-    list.map((a, i) => applyGapPolicy(a, labelSteps(a, events, label, rul?.[i]), def, which));
-  const fitOn = smoothed(gapped(pick(split.train), 'all').map((g) => g.series));
+  // The gap policy fills values and drops the windows it does not keep.
+  const gapped = (list: readonly LabelledPart[], which: 'all' | 'last') =>
+    list.map((p) => applyGapPolicy(p.series, p.labels, def, which));
+  const fitOn = smoothed(gapped(parts.train, 'all').map((g) => g.series));
   const normalisation = fitNormalisation(def.normalisation, fitOn, def.signals.length);
   const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
   const sum = (reports: readonly GapReport[]) => reports.reduce(addGapReports, emptyGapReport);
 
-  const windows = (list: readonly AssetSeries[], which: 'all' | 'last', rul?: readonly number[]) => {
-    const parts = gapped(list, which, rul, uncapped);
+  const windows = (list: readonly LabelledPart[], which: 'all' | 'last') => {
+    const filled = gapped(list, which);
     const set = makeWindows(
-      ready(parts.map((g) => g.series)),
-      parts.map((g) => g.labels),
+      ready(filled.map((g) => g.series)),
+      filled.map((g) => g.labels),
       def.window.length,
       def.window.stride,
       which,
     );
-    // RUL is labelled uncapped (a cap changes no label's NaN-ness, so the windows are the same) and capped here.
     const cap = def.label.kind === 'rul' ? def.label.cap : null;
     const capped: WindowSet = cap === null ? set : { ...set, y: set.y.map((v) => Math.min(v, cap)), truth: set.y };
-    return { set: capped, report: sum(parts.map((g) => g.report)) };
+    return { set: capped, report: sum(filled.map((g) => g.report)) };
   };
-  const trainPart = windows(pick(split.train), 'all');
-  const validationPart = windows(pick(split.validation), 'all');
+  const trainPart = windows(parts.train, 'all');
+  const validationPart = windows(parts.validation, 'all');
   let train = trainPart.set;
   let validation = validationPart.set;
   // An autoencoder learns normal behaviour only; validation keeps both kinds to choose the threshold.
@@ -241,16 +287,30 @@ export const prepareDataset = async (
     );
   }
   if (def.label.kind === 'anomaly') validation = selectWindows(validation, () => true);
-  const evaluationPart =
-    config.evaluation === undefined ? null : windows(evalSeries, config.evaluation.windows, finalRul ?? undefined);
+  const evaluationPart = parts.evaluation === null ? null : windows(parts.evaluation, parts.evaluationWindows);
   const evaluation = evaluationPart?.set ?? null;
   if (evaluation !== null && evaluation.n === 0)
     throw new DatasetError('empty split: the evaluation assets give no labelled windows');
+  // What the headline figures are computed on, and of how many windows (only each asset's last: of all of them).
+  const scoredParts = parts.evaluation ?? parts.validation;
+  const scoredTotal =
+    evaluationPart !== null && parts.evaluationWindows === 'last'
+      ? sum(gapped(scoredParts, 'all').map((g) => g.report)).windows
+      : (evaluationPart ?? validationPart).report.windows;
+  const scored = evaluation ?? validation;
+  const scope = scopeOf(
+    scored,
+    evaluation === null ? 'validation' : 'evaluation',
+    byTime ? 'time' : 'assets',
+    timeKind,
+    scoredTotal,
+    def.label.kind !== 'rul' ? 'labels' : scored.truth !== undefined || def.label.cap === null ? 'uncapped' : 'capped',
+  );
 
   const contentHash = datasetContentHash(
     def,
     seed,
-    trainSeries,
+    trainLoaded,
     events.filter((e) => trainAssets.includes(e.asset)),
   );
   let evaluationHash: string | null = null;
@@ -259,8 +319,18 @@ export const prepareDataset = async (
     evalHash.update(JSON.stringify({ evaluation: config.evaluation, finalRul }));
     hashSeries(
       evalHash,
-      evalSeries,
+      evalLoaded,
       events.filter((e) => evalAssets.includes(e.asset)),
+    );
+    evaluationHash = evalHash.digest('hex');
+  } else if (parts.evaluation !== null) {
+    // Split by time: the evaluation data is the later part of each asset, after its cut.
+    const evalHash = createHash('sha256');
+    evalHash.update(JSON.stringify({ split: def.split, cuts: parts.cuts }));
+    hashSeries(
+      evalHash,
+      parts.evaluation.map((p) => ({ ...p.series, values: [...p.series.values, p.labels] })),
+      events.filter((e) => trainAssets.includes(e.asset)),
     );
     evaluationHash = evalHash.digest('hex');
   }
@@ -268,7 +338,9 @@ export const prepareDataset = async (
   return {
     id: `ds-${contentHash.slice(0, 16)}`,
     contentHash,
-    description: `${trainAssets.length} assets (${split.train.length} train, ${split.validation.length} validation), ${def.signals.length} signals, windows of ${def.window.length}`,
+    description: byTime
+      ? `${trainAssets.length} asset${trainAssets.length === 1 ? '' : 's'} split by time (${describeTimeSplit(def.split)}), ${def.signals.length} signals, windows of ${def.window.length}`
+      : `${trainAssets.length} assets (${split.train.length} train, ${split.validation.length} validation), ${def.signals.length} signals, windows of ${def.window.length}`,
     timeKind,
     signals: def.signals.map((tag) => {
       const s = first(tag);
@@ -288,18 +360,155 @@ export const prepareDataset = async (
     }),
     features: [...def.signals],
     normalisation,
-    split: { train: split.train, validation: split.validation, evaluation: evalAssets },
+    split,
+    timeCuts: parts.cuts,
     train,
     validation,
     evaluation,
     evaluationHash,
-    failures: {
-      validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
-      evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
-    },
+    failures: byTime
+      ? {
+          validation: partFailures(parts.validation, trainSeries, events, def.label.failureAt),
+          evaluation: partFailures(parts.evaluation ?? [], trainSeries, events, def.label.failureAt),
+        }
+      : {
+          validation: pick(split.validation).map((a) => failureTimes(a, events, def.label.failureAt)),
+          evaluation: evalSeries.map((a, i) => failureTimes(a, events, def.label.failureAt, finalRul?.[i])),
+        },
+    scope,
+    labelling: labelling(def.label, timeKind, trainSeries, finalRul === null ? evalSeries : [], events),
     gaps: {
       training: addGapReports(trainPart.report, validationPart.report),
       evaluation: evaluationPart?.report ?? null,
     },
   };
+};
+
+/** The labelled parts of a split by asset: whole assets on each side, the evaluation assets apart. */
+interface SplitParts {
+  readonly split: { readonly train: string[]; readonly validation: string[]; readonly evaluation: string[] };
+  readonly train: LabelledPart[];
+  readonly validation: LabelledPart[];
+  readonly evaluation: LabelledPart[] | null;
+  readonly evaluationWindows: 'all' | 'last';
+  readonly cuts: TimeCut[];
+}
+
+const assetSplitParts = (
+  trainAssets: readonly string[],
+  config: TrainConfig,
+  seed: number,
+  labelled: (names: readonly string[]) => LabelledPart[],
+  evaluation: LabelledPart[],
+): SplitParts => {
+  const split = splitAssets(trainAssets, config.dataset.validationFraction, seed);
+  const evalAssets = evaluation.map((p) => p.series.asset);
+  return {
+    split: { train: split.train, validation: split.validation, evaluation: evalAssets },
+    train: labelled(split.train),
+    validation: labelled(split.validation),
+    evaluation: config.evaluation === undefined ? null : evaluation,
+    evaluationWindows: config.evaluation?.windows ?? 'all',
+    cuts: [],
+  };
+};
+
+const timeSplitParts = (
+  parts: readonly LabelledPart[],
+  config: TrainConfig,
+  timeKind: 'timestamp' | 'cycle',
+): SplitParts => {
+  const def = config.dataset;
+  if (def.split?.kind !== 'time') throw new DatasetError('internal: not a split by time');
+  const describe = (t: number) => (timeKind === 'cycle' ? `cycle ${t}` : new Date(t / 1000).toISOString());
+  try {
+    const cut = splitByTime(
+      parts,
+      def.split,
+      def.validationFraction,
+      def.window.length,
+      def.label.kind === 'anomaly',
+      describe,
+    );
+    const assets = parts.map((p) => p.series.asset);
+    return {
+      split: { train: assets, validation: assets, evaluation: assets },
+      train: cut.train,
+      validation: cut.validation,
+      evaluation: cut.evaluation,
+      evaluationWindows: 'all',
+      cuts: cut.cuts,
+    };
+  } catch (error) {
+    if (error instanceof TimeSplitError) throw new DatasetError(error.message);
+    throw error;
+  }
+};
+
+/** A split by time in words, for the dataset description. */
+const describeTimeSplit = (split: SplitConfig | undefined): string =>
+  split?.kind !== 'time'
+    ? 'by asset'
+    : split.trainUntil !== undefined
+      ? `training before ${split.trainUntil}`
+      : `first ${Math.round((split.trainFraction ?? 0) * 100)}% of each asset trains`;
+
+/** Each part's failures (one per life) that fall inside the part's own time range: alarm figures judge the part alone. */
+const partFailures = (
+  parts: readonly LabelledPart[],
+  whole: readonly AssetSeries[],
+  events: readonly AssetEvent[],
+  failureAt: 'event' | 'event-or-end',
+): FailureTimes[] =>
+  parts.map((p) => {
+    const full = whole.find((a) => a.asset === p.series.asset);
+    const times = full === undefined ? null : failureTimes(full, events, failureAt);
+    const from = p.series.t[0] ?? Infinity;
+    const to = p.series.t[p.series.t.length - 1] ?? -Infinity;
+    const inside = (times === null ? [] : typeof times === 'number' ? [times] : [...times]).filter(
+      (t) => t >= from && t <= to,
+    );
+    return inside.length === 0 ? null : inside.length === 1 ? (inside[0] as number) : inside;
+  });
+
+/** How a run's rows were labelled (run.json `labels`): the rule, in words, and what it assumed. */
+export interface Labelling {
+  readonly rule: 'lives' | 'first-normal' | 'column';
+  readonly description: string;
+  /** Assets without a failure event that `failureAt: "event-or-end"` took to fail at their last reading. */
+  readonly endFailures: string[];
+}
+
+const labelling = (
+  label: LabelConfig,
+  timeKind: 'timestamp' | 'cycle',
+  series: readonly AssetSeries[],
+  moreSeries: readonly AssetSeries[],
+  events: readonly AssetEvent[],
+): Labelling => {
+  const rule = label.kind === 'anomaly' ? anomalyRuleOf(label) : 'lives';
+  const failed = new Set(events.filter((e) => e.kind === 'failure').map((e) => e.asset));
+  const endFailures =
+    rule === 'lives' && label.failureAt === 'event-or-end'
+      ? [...series, ...moreSeries].map((a) => a.asset).filter((a) => !failed.has(a))
+      : [];
+  return { rule, description: describeLabels(label, timeKind), endFailures: [...new Set(endFailures)] };
+};
+
+/** The label column must be on every selected asset, on their time axis, and must not also be a model input. */
+const checkLabelColumn = (
+  tag: string,
+  signals: readonly string[],
+  catalogue: readonly { asset: string; tag: string }[],
+  assets: readonly string[],
+): void => {
+  if (signals.includes(tag))
+    throw new DatasetError(
+      `label column "${tag}" is also in dataset.signals: a label is not a model input, remove it from the signals`,
+    );
+  const lacking = assets.filter((a) => !catalogue.some((s) => s.asset === a && s.tag === tag));
+  if (lacking.length > 0)
+    throw new DatasetError(
+      `label column "${tag}" is missing on asset "${lacking[0] ?? ''}"${lacking.length > 1 ? ` and ${lacking.length - 1} more` : ''}`,
+    );
 };

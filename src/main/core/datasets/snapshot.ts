@@ -3,6 +3,7 @@ import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/trainin
 import { applyGapPolicy, gridGap } from './gaps.js';
 import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
+import { datasetTags, takeLabelColumn } from './label-column.js';
 import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
 import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
 import { makeWindows, type WindowSet } from './windows.js';
@@ -62,7 +63,7 @@ export const loadSnapshotData = async (
   try {
     series = await source.gridSeries({
       assets,
-      tags: def.signals,
+      tags: datasetTags(def),
       from: def.from,
       to: def.to,
       period: def.resample.period,
@@ -80,7 +81,12 @@ export const loadSnapshotData = async (
   }
   const events = await source.events(assets);
   const contentHash = datasetContentHash(def, definition.seed, series, events);
-  const windows = series.reduce((n, a) => n + keptWindows(a, labelSteps(a, events, def.label), def), 0);
+  // `series` keeps the label column (if any) as read: the content hash covers it, as training's does.
+  const taken = takeLabelColumn(series, def);
+  const windows = taken.series.reduce(
+    (n, a) => n + keptWindows(a, labelSteps(a, events, def.label, undefined, taken.columns.get(a.asset)), def),
+    0,
+  );
   return {
     id: `ds-${contentHash.slice(0, 16)}`,
     contentHash,
@@ -117,8 +123,9 @@ export const snapshotWindows = (
   // RUL truth uncapped, the capped labels beside it (see WindowSet.truth).
   const cap = def.label.kind === 'rul' ? def.label.cap : null;
   const label = def.label.kind === 'rul' ? { ...def.label, cap: null } : def.label;
-  const gapped = data.series.map((a) =>
-    applyGapPolicy(a, labelSteps(a, data.events, label), {
+  const taken = takeLabelColumn(data.series, def);
+  const gapped = taken.series.map((a) =>
+    applyGapPolicy(a, labelSteps(a, data.events, label, undefined, taken.columns.get(a.asset)), {
       resample: def.resample,
       window: { length: input.length, stride: def.window.stride },
     }),

@@ -316,6 +316,8 @@ export const runTrainJob = async (
       thresholds,
       metrics,
       gaps: dataset.gaps,
+      labels: dataset.labelling,
+      scope: dataset.scope,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null
           ? null

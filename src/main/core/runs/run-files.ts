@@ -1,7 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArtifactDir } from '../../../shared/run-artifact.js';
-import { FAILURES_FILE, RunFailuresSchema, type RunDetail } from '../../../shared/training.js';
+import { RunScopeSchema, type RunScope } from '../../../shared/run-scope.js';
+import { FAILURES_FILE, RunFailuresSchema, type RunDetail, type RunSummary } from '../../../shared/training.js';
 import { runSourceFile } from '../datasets/recorded-source.js';
 import type { Workspace } from '../workspace/workspace.js';
 
@@ -29,6 +30,25 @@ export const parsePredictions = (csv: string): RunDetail['predictions'] =>
       return { asset, t: t ?? NaN, label: label ?? NaN, score: score ?? NaN };
     });
 
+/** A run's scope from its run.json (null: no folder, or trained before scopes were recorded). */
+export const runScope = async (workspace: Workspace, id: string): Promise<RunScope | null> => {
+  const raw = await readJson<{ scope?: unknown } | null>(
+    join(runArtifactDir(join(workspace.path, 'artifacts'), id), 'run.json'),
+    null,
+  );
+  const parsed = RunScopeSchema.safeParse(raw?.scope);
+  return parsed.success ? parsed.data : null;
+};
+
+/** The runs table's rows: each run's summary with its scope, so runs scored on different data can be told apart. */
+export const runSummaries = async (workspace: Workspace): Promise<RunSummary[]> =>
+  Promise.all(
+    (await workspace.runs()).map(async ({ config: _c, appVersion: _v, artifactDir: dir, message: _m, ...summary }) => ({
+      ...summary,
+      scope: dir === null ? null : await runScope(workspace, summary.id),
+    })),
+  );
+
 /** A run's record plus what its folder holds, for the run view. */
 export const runDetail = async (workspace: Workspace, id: string): Promise<RunDetail | null> => {
   const row = await workspace.run(id);
@@ -37,7 +57,7 @@ export const runDetail = async (workspace: Workspace, id: string): Promise<RunDe
   const folder = runArtifactDir(join(workspace.path, 'artifacts'), id);
   const predictions = await readFile(join(folder, 'predictions.csv'), 'utf8').then(parsePredictions, () => []);
   return {
-    summary,
+    summary: { ...summary, scope: await runScope(workspace, id) },
     artifact: await readJson<Record<string, unknown> | null>(join(folder, 'run.json'), null),
     history: await readJson(join(folder, 'history.json'), []),
     importance: await readJson(join(folder, 'importance.json'), []),

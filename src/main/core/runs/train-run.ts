@@ -5,6 +5,7 @@ import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
 import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
+import { beforeEvaluation } from '../datasets/time-split.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { isCancelledError } from '../jobs/cancelled.js';
 import { startTraining } from '../ml/worker-client.js';
@@ -78,7 +79,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
         // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
         definition: { dataset: config.dataset, seed: config.training.seed },
         contentHash: prepared.contentHash,
-        assets: prepared.split.train.length + prepared.split.validation.length,
+        assets: new Set([...prepared.split.train, ...prepared.split.validation]).size,
         windows: prepared.train.n + prepared.validation.n,
       });
       return prepared;
@@ -181,7 +182,8 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     const data = await snapshot;
     files.push(
       driftReferenceFile({
-        series: data.series,
+        // Split by time, the drift reference describes the training side only, not the part the run is scored on.
+        series: beforeEvaluation(data.series, dataset.timeCuts),
         features: dataset.features,
         units: dataset.signals.map((s) => s.unit),
         timeKind: dataset.timeKind,

@@ -42,7 +42,7 @@ describe('labels', () => {
     const y = labelSteps(
       series('a', 100),
       [],
-      LabelSchema.parse({ kind: 'anomaly', normalSpan: 30, abnormalWithin: 20 }),
+      LabelSchema.parse({ kind: 'anomaly', normalSpan: 30, abnormalWithin: 20, failureAt: 'event-or-end' }),
     );
     expect(y[0]).toBe(0);
     expect(y[29]).toBe(0);
