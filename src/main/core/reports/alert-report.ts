@@ -148,11 +148,14 @@ export const alertReport = (
     summary: [
       { label: 'alerts raised', value: String(g.raised) },
       { label: 'precision', value: f.percent(g.precision), note: `${g.confirmed} confirmed of ${g.closed} closed` },
-      {
-        label: 'false alarms per asset-month',
-        value: f.number(g.falseAlarmsPerAssetMonth),
-        tone: (g.falseAlarmsPerAssetMonth ?? 0) > 1 ? 'bad' : 'good',
-      },
+      // Cycle-indexed data has no calendar: a rate per asset-month would be made up.
+      data.period.timeKind === 'cycle'
+        ? { label: 'false alarms', value: String(g.falseAlarms), note: 'cycle data: no rate per asset-month' }
+        : {
+            label: 'false alarms per asset-month',
+            value: f.number(g.falseAlarmsPerAssetMonth),
+            tone: (g.falseAlarmsPerAssetMonth ?? 0) > 1 ? 'bad' : 'good',
+          },
       { label: 'mean lead time', value: f.duration(g.meanLeadTime), note: `${g.failuresDetected} failures warned of` },
       { label: 'failures missed', value: String(g.failuresMissed), tone: g.failuresMissed > 0 ? 'bad' : 'good' },
       { label: `alerts per ${day}`, value: f.number(p.alertsPerDay) },

@@ -119,7 +119,7 @@ export const exportReport = async (
     }),
   );
   check();
-  control.progress(0.2, `assembling the ${REPORT_TITLES[request.kind].toLowerCase()} report`);
+  control.progress(0.2, `assembling: ${REPORT_TITLES[request.kind]}`);
   const options = { generatedAt, locale };
   let doc: ReportDocument;
   switch (request.kind) {

@@ -208,7 +208,7 @@ export const modelReport = (
         {
           kind: 'table',
           caption: 'What is deployed',
-          head: ['', ''],
+          head: ['', 'value'],
           rows: [
             [cell('model'), cell(name)],
             [cell('type'), cell(m?.modelType ?? '—')],
