@@ -114,6 +114,14 @@ export const fleetHealth = (data: ReportData): AssetHealth[] => {
     const issues: string[] = [];
     const blocks = data.violations.filter((v) => v.asset === asset && v.severity === 'block');
     for (const message of new Set(blocks.map((v) => v.message))) issues.push(message);
+    // Warnings do not stop scoring but still mean the data is not what the model was trained on.
+    const warns = data.violations.filter((v) => v.asset === asset && v.severity === 'warn');
+    if (warns.length > 0) {
+      const codes = [...new Set(warns.map((v) => `${v.signal} ${v.code}`))].sort();
+      issues.push(
+        `${warns.length} contract warning(s): ${codes.slice(0, 4).join(', ')}${codes.length > 4 ? ', …' : ''}`,
+      );
+    }
     const last = data.lastReading.get(asset);
     if (last === undefined) issues.push('no readings in the workspace');
     else if (data.period.timeKind === 'timestamp' && data.period.to !== null && last < data.period.to - STALE_DATA_US)
@@ -279,7 +287,7 @@ export const fleetReport = (
         blocks: [
           {
             kind: 'table',
-            caption: 'Assets whose data contract blocked scoring or whose data stopped arriving',
+            caption: 'Assets whose data broke the contract (blocked or warned) or stopped arriving',
             head: ['asset', 'problem'],
             rows: dataIssues.flatMap((r) =>
               r.dataIssues.map((issue) => [cell(r.asset), cell(issue, { tone: 'watch' })]),
