@@ -129,6 +129,12 @@ describe('pdm-studio report', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PDM_CHROMIUM is set to .*no-such-browser, but no browser is there/);
+    const html = await startCli(
+      ['report', 'fleet', '--workspace', fleetWs, '--format', 'html', '--out', join(root, 'nobrowser.html'), '--json'],
+      { PDM_STUDIO_HOME: join(root, 'home'), PDM_CHROMIUM: join(root, 'no-such-browser') },
+    );
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.json?.['path']).toBe(join(root, 'nobrowser.html'));
   }, 120_000);
 
   it('end to end: trained, published, approved by bob, promoted, deployed and scored; the model report names it all', async () => {
