@@ -180,6 +180,26 @@ describe('reports for managers, from a 50-asset, 90-day monitored fleet', () => 
     expect(text).toMatch(/P-006\s+2\s+0\s+2\s+0%/);
   }, 120_000);
 
+  it('a workspace with no deployment at all: every report still exports and says there is no monitoring data', async () => {
+    const empty = await Workspace.open(join(root, 'empty'));
+    try {
+      for (const kind of ['fleet', 'alerts', 'value'] as const) {
+        const result = await exportReport(
+          { ...deps, workspace: empty },
+          request({ kind, format: 'html', out: out(`empty-${kind}.html`) }),
+        );
+        expect(result.period).toMatchObject({ from: null, to: null, label: 'no monitoring data' });
+        expect(result.warnings[0]).toBe('No monitoring data in this period: no scores and no alerts were recorded.');
+        expect(await readFile(result.path, 'utf8')).toContain('<p class="notice">No monitoring data in this period');
+      }
+      await expect(
+        exportReport({ ...deps, workspace: empty }, request({ kind: 'model', format: 'html', out: out('m.html') })),
+      ).rejects.toThrow('the model report needs a deployment and this workspace has none');
+    } finally {
+      empty.close();
+    }
+  });
+
   it('a period without monitoring data says so on page 1 of the PDF', async () => {
     const result = await exportReport(
       deps,
