@@ -8,14 +8,11 @@ import { openRegistry } from '../registry/open-registry.js';
 import type { Registry } from '../registry/registry-types.js';
 import { recordReportExport } from '../workspace/report-store.js';
 import type { Workspace } from '../workspace/workspace.js';
-import { alertReport } from './alert-report.js';
-import { fleetReport } from './fleet-report.js';
-import { modelReport, type ModelSource } from './model-report.js';
+import type { ModelSource } from './model-report.js';
+import { renderOffThread } from './render-client.js';
 import { countPdfPages, headerFooter, type PdfPrinter } from './pdf-printer.js';
 import { readReportData, type ReportData } from './report-data.js';
-import type { ReportDocument } from './report-document.js';
-import { renderReportHtml, reportBody } from './render-html.js';
-import { valueReport } from './value-report.js';
+import { reportBody } from './render-html.js';
 
 /**
  * One export: read the workspace's snapshot, assemble the report, render the HTML, print it to PDF when asked,
@@ -120,23 +117,10 @@ export const exportReport = async (
   );
   check();
   control.progress(0.2, `assembling: ${REPORT_TITLES[request.kind]}`);
-  const options = { generatedAt, locale };
-  let doc: ReportDocument;
-  switch (request.kind) {
-    case 'fleet':
-      doc = fleetReport(data, options);
-      break;
-    case 'alerts':
-      doc = alertReport(data, options);
-      break;
-    case 'model':
-      doc = modelReport(data, await modelSource(data, deps), options);
-      break;
-    case 'value':
-      doc = valueReport(data, options);
-      break;
-  }
-  const { html, sha256 } = renderReportHtml(doc, { paper, locale });
+  const model = request.kind === 'model' ? await modelSource(data, deps) : null;
+  check();
+  const doc = await renderOffThread({ kind: request.kind, data, model, generatedAt, locale, paper }, control.signal);
+  const { html, sha256 } = doc;
   check();
   let pages: number | null = null;
   if (request.format === 'pdf') {

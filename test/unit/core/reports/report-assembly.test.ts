@@ -6,6 +6,9 @@ import { alertReport } from '../../../../src/main/core/reports/alert-report.js';
 import { fleetHealth } from '../../../../src/main/core/reports/fleet-report.js';
 import type { ReportData } from '../../../../src/main/core/reports/report-data.js';
 import { leadTimeOf } from '../../../../src/main/core/reports/value-report.js';
+import { renderReport, type RenderInput } from '../../../../src/main/core/reports/render-report.js';
+import { renderOffThread } from '../../../../src/main/core/reports/render-client.js';
+import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 
 const deployment: Deployment = {
   id: 'dep-1',
@@ -129,4 +132,16 @@ describe('report assembly from a snapshot (no database)', () => {
     expect(leadTimeOf(data.alerts[1] as Alert, data.events)).toBe(15);
     expect(leadTimeOf(data.alerts[0] as Alert, data.events)).toBeNull();
   });
+
+  it('renders in a worker thread to exactly what the same input renders in-thread; an abort ends it cancelled', async () => {
+    const input: RenderInput = { kind: 'fleet', data, model: null, generatedAt: 'now', locale: 'en-GB', paper: 'a4' };
+    const off = await renderOffThread(input);
+    const here = renderReport(input);
+    expect(off.sha256).toBe(here.sha256);
+    expect(off.html).toBe(here.html);
+    const abort = new AbortController();
+    const pending = renderOffThread({ ...input, kind: 'alerts' }, abort.signal);
+    abort.abort();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+  }, 60_000);
 });
