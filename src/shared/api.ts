@@ -50,6 +50,7 @@ import {
   DispositionSchema,
   SignalMappingSchema,
 } from './monitoring.js';
+import { AssetCriticalitySchema, ReportExportSchema, ReportRequestSchema, RoiAssumptionsSchema } from './reports.js';
 
 /**
  * The one API contract between the views and the core. Electron's preload exposes exactly these methods,
@@ -389,6 +390,26 @@ export const apiMethods = {
     }),
     HealthSeriesSchema,
   ),
+  /**
+   * Reports for managers (README "Reports for managers"). Export one report as a job ('report'; result in
+   * JobState.report: path, pages, sha256, period, warnings); every export is recorded in the workspace.
+   */
+  startReport: method(ReportRequestSchema, z.object({ jobId: z.string() })),
+  /** The workspace's audit of exported reports, newest first. */
+  listReportExports: method(z.object({}), z.array(ReportExportSchema)),
+  /** Every asset with its criticality (1..5; unset: the default, `set: false`) and asset class. */
+  listAssetCriticality: method(z.object({}), z.array(AssetCriticalitySchema)),
+  setAssetCriticality: method(
+    z.object({
+      asset: z.string().min(1).max(200),
+      criticality: z.number().int().min(1).max(5),
+      assetClass: z.string().trim().min(1).max(100).nullable().optional(),
+    }),
+    AssetCriticalitySchema,
+  ),
+  /** The value report's assumptions (costs, outage durations), as stored in the workspace. */
+  getRoiAssumptions: method(z.object({}), RoiAssumptionsSchema),
+  setRoiAssumptions: method(RoiAssumptionsSchema, RoiAssumptionsSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TrainingJobResultSchema } from './training.js';
 import { ScoringResultSchema } from './monitoring.js';
+import { ReportResultSchema } from './reports.js';
 
 /**
  * Domain schemas shared by every process. Times travel as numbers: microseconds since the Unix epoch
@@ -220,7 +221,7 @@ export type SqlImportSummary = z.infer<typeof SqlImportSummarySchema>;
 
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring']),
+  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring', 'report']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),
@@ -234,5 +235,7 @@ export const JobStateSchema = z.object({
   training: TrainingJobResultSchema.nullable().optional(),
   /** Set by 'scoring' jobs (a monitoring deployment's scoring pass) when they finish. */
   scoring: ScoringResultSchema.nullable().optional(),
+  /** Set by 'report' jobs (an exported report) when they finish. */
+  report: ReportResultSchema.nullable().optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;

@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { HISTORIAN_COMMANDS } from './historian-commands.js';
 import { MONITORING_COMMANDS } from './monitoring-commands.js';
 import { REGISTRY_COMMANDS } from './registry-command.js';
+import { REPORT_COMMANDS } from './report-commands.js';
 import { TRAINING_COMMANDS } from './training-commands.js';
 import { WORKSPACE_COMMANDS } from './workspace-commands.js';
 import { installCliLog } from './cli-log.js';
@@ -30,6 +31,7 @@ const COMMANDS: readonly Command[] = [
   ...HISTORIAN_COMMANDS,
   ...REGISTRY_COMMANDS,
   ...MONITORING_COMMANDS,
+  ...REPORT_COMMANDS,
 ];
 
 /** Bare group names that stand for one of their commands. */

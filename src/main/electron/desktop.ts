@@ -19,6 +19,7 @@ import { createKeychainCipher, type SafeStorageLike } from './secret-cipher.js';
 import { createUpdateController, type AutoUpdaterLike, type UpdateController } from './updates.js';
 import { externalUrlToOpen, isAppUrl, withContentSecurityPolicy } from './security.js';
 import { loadWindowState, MIN_SIZE, restoreBounds, saveWindowState, type Rect } from './window-state.js';
+import { electronPdfPrinter } from './electron-pdf-printer.js';
 
 /*
  * The desktop shell. Everything here is written against the Electron objects handed in through
@@ -471,6 +472,15 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       selectPath,
       secretCipher,
       openPath: (path) => shell.openPath(path),
+      // Reports print in a hidden, sandboxed window of their own (never the app's window).
+      pdfPrinter: async () =>
+        electronPdfPrinter({
+          createWindow: () =>
+            new Window({
+              show: false,
+              webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: true },
+            }),
+        }),
     });
     disposeIpc = registerIpcHandlers({
       ipcMain,

@@ -15,6 +15,7 @@ import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
 import { ModelsView } from './models-view.js';
 import { MonitorView } from './monitor-view.js';
+import { ReportsView } from './reports-view.js';
 import { QualityTable } from './quality-table.js';
 import { RegistryView } from './registry-view.js';
 import { SignalProperties } from './signal-properties.js';
@@ -31,7 +32,7 @@ export interface WorkbenchProps {
 }
 
 type OpenDialog = 'import' | 'historian' | 'sql-historian' | 'export' | 'switch' | null;
-type Area = 'explore' | 'models' | 'registry' | 'monitor';
+type Area = 'explore' | 'models' | 'registry' | 'monitor' | 'reports';
 
 const MAX_QUALITY_SIGNALS = 64;
 
@@ -146,6 +147,16 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
           >
             Monitor
           </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={area === 'reports'}
+            className={area === 'reports' ? 'active' : undefined}
+            onClick={() => setArea('reports')}
+            data-testid="area-reports"
+          >
+            Reports
+          </button>
         </div>
         <div className="workspace-path" title={workspace.path} data-testid="workspace-path">
           {workspace.path}
@@ -171,6 +182,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
       {area === 'models' ? <ModelsView signals={signals.signals} /> : null}
       {area === 'registry' ? <RegistryView /> : null}
       {area === 'monitor' ? <MonitorView /> : null}
+      {area === 'reports' ? <ReportsView /> : null}
       <div className="workbench-body" hidden={area !== 'explore'}>
         <aside className="sidebar" aria-label="Signals">
           <SignalTree

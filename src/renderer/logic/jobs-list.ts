@@ -106,6 +106,8 @@ export const kindLabel = (kind: JobRow['kind']): string => {
       return 'Training';
     case 'scoring':
       return 'Scoring';
+    case 'report':
+      return 'Report export';
     case null:
       return 'Job';
   }

@@ -13,6 +13,8 @@ import { settingsHandlers } from './settings-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
 import { createLogger, logDirIn, processLog, setProcessLog, type Logger } from '../log/logger.js';
 import { monitoringHandlers } from './monitoring-handlers.js';
+import { reportHandlers } from './report-handlers.js';
+import type { PdfPrinter } from '../reports/pdf-printer.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
@@ -36,6 +38,8 @@ export interface AppCoreOptions {
   readonly log?: Logger | undefined;
   /** Open a folder in the OS file manager (desktop: shell.openPath; '' on success, else the error text). */
   readonly openPath?: ((path: string) => Promise<string>) | undefined;
+  /** Prints reports to PDF (desktop: Electron's printToPDF); omitted: a Chromium-family browser on the machine. */
+  readonly pdfPrinter?: (() => Promise<PdfPrinter>) | undefined;
 }
 
 export interface AppCore {
@@ -221,6 +225,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
     ...monitoringHandlers({ requireWorkspace, jobs, emit }),
+    ...reportHandlers({ requireWorkspace, jobs, emit, pdfPrinter: options.pdfPrinter }),
   };
 
   return {

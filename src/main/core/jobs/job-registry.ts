@@ -5,7 +5,7 @@ import { log } from '../log/logger.js';
 import { isCancelledError } from './cancelled.js';
 import type { JobControl } from './job-control.js';
 
-type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training' | 'scoring'>>;
+type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training' | 'scoring' | 'report'>>;
 
 interface Entry {
   state: JobState;

@@ -328,6 +328,35 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 11,
+    name: 'asset criticality and report exports',
+    sql: [
+      // Set per asset by the engineer: the fleet report ranks risk as health x criticality (1 low .. 5 high);
+      // the asset class picks the ROI report's downtime cost. An asset without a row has the default (3).
+      `CREATE TABLE asset_criticality (
+        asset VARCHAR PRIMARY KEY,
+        criticality INTEGER NOT NULL CHECK (criticality BETWEEN 1 AND 5),
+        asset_class VARCHAR,
+        set_by VARCHAR NOT NULL,
+        set_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      // The workspace's audit of exported reports: a figure in a forwarded PDF traces back to its data through
+      // the SHA-256 printed in its footer and the parameters it was made with.
+      `CREATE SEQUENCE report_export_id_seq START 1`,
+      `CREATE TABLE report_exports (
+        id INTEGER PRIMARY KEY DEFAULT nextval('report_export_id_seq'),
+        kind VARCHAR NOT NULL CHECK (kind IN ('fleet', 'alerts', 'model', 'value')),
+        parameters JSON NOT NULL,
+        sha256 VARCHAR NOT NULL CHECK (length(sha256) = 64),
+        path VARCHAR NOT NULL,
+        format VARCHAR NOT NULL CHECK (format IN ('html', 'pdf')),
+        pages INTEGER,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        who VARCHAR NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

@@ -64,8 +64,8 @@ afterEach(async () => {
 
 describe('migrations', () => {
   it('are numbered 1..n without gaps, and each one below has its own test', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(latestSchemaVersion()).toBe(10);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(latestSchemaVersion()).toBe(11);
   });
 
   it('an empty database is at version 0', async () => {
@@ -337,6 +337,60 @@ describe('migrations', () => {
       /constraint|duplicate/i,
     );
     await expect(c.run(`INSERT INTO settings VALUES ('other', NULL)`)).rejects.toThrow(/NOT NULL|constraint/i);
+  });
+
+  it('11: asset criticality (1..5, one row per asset) and the audit of exported reports', async () => {
+    const c = await open();
+    expect(await migrate(c, 10)).toBe(10);
+    expect(await migrate(c, 11)).toBe(11);
+    expect(await columns(c, 'asset_criticality')).toEqual({
+      asset: 'VARCHAR',
+      criticality: 'INTEGER',
+      asset_class: 'VARCHAR',
+      set_by: 'VARCHAR',
+      set_at: 'TIMESTAMP WITH TIME ZONE',
+    });
+    await c.run(
+      `INSERT INTO asset_criticality (asset, criticality, asset_class, set_by) VALUES ('P-101', 5, 'pump', 'ann')`,
+    );
+    await expect(
+      c.run(`INSERT INTO asset_criticality (asset, criticality, set_by) VALUES ('P-101', 2, 'ann')`),
+    ).rejects.toThrow(/constraint|duplicate/i);
+    await expect(
+      c.run(`INSERT INTO asset_criticality (asset, criticality, set_by) VALUES ('P-102', 6, 'ann')`),
+    ).rejects.toThrow(/constraint|check/i);
+    expect(await columns(c, 'report_exports')).toEqual({
+      id: 'INTEGER',
+      kind: 'VARCHAR',
+      parameters: 'JSON',
+      sha256: 'VARCHAR',
+      path: 'VARCHAR',
+      format: 'VARCHAR',
+      pages: 'INTEGER',
+      created_at: 'TIMESTAMP WITH TIME ZONE',
+      who: 'VARCHAR',
+    });
+    const hash = 'a'.repeat(64);
+    await c.run(
+      `INSERT INTO report_exports (kind, parameters, sha256, path, format, pages, who)
+       VALUES ('fleet', '{"from":1}', '${hash}', '/tmp/r.pdf', 'pdf', 3, 'ann')`,
+    );
+    await c.run(
+      `INSERT INTO report_exports (kind, parameters, sha256, path, format, pages, who)
+       VALUES ('value', '{}', '${hash}', '/tmp/r.html', 'html', NULL, 'ann')`,
+    );
+    expect(await c.all(`SELECT id, kind, pages FROM report_exports ORDER BY id`)).toEqual([
+      { id: 1, kind: 'fleet', pages: 3 },
+      { id: 2, kind: 'value', pages: null },
+    ]);
+    await expect(
+      c.run(`INSERT INTO report_exports (kind, parameters, sha256, path, format, who)
+             VALUES ('roi', '{}', '${hash}', '/tmp/x', 'pdf', 'ann')`),
+    ).rejects.toThrow(/constraint|check/i);
+    await expect(
+      c.run(`INSERT INTO report_exports (kind, parameters, sha256, path, format, who)
+             VALUES ('fleet', '{}', 'short', '/tmp/x', 'pdf', 'ann')`),
+    ).rejects.toThrow(/constraint|check/i);
   });
 
   it('migrates step by step to the same schema as in one go, recording each version once', async () => {
