@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../../src/shared/api.js';
+import { startCoreHost, type CoreHost, type CoreHostOptions } from '../../../src/main/core-host/host-client.js';
+import { forkCoreHost } from '../../../src/main/core-host/fork-host.js';
+import { WORKSPACE_FILE } from '../../../src/main/core/workspace/workspace.js';
+import { apiCaller } from '../../support/api-caller.js';
+
+/*
+ * The core in its own process (child_process.fork of src/main/core-host/host-process.ts, the protocol Electron's
+ * utilityProcess speaks too): real DuckDB workspace, real files, a real crash.
+ */
+
+let root: string;
+let host: CoreHost | null;
+const { call, settle } = apiCaller(() => {
+  if (host === null) throw new Error('no host');
+  return { ...host, currentWorkspace: () => null };
+});
+
+const T0 = Date.UTC(2026, 0, 1);
+
+const longCsv = async (name: string, tag: string, count: number): Promise<string> => {
+  const lines = ['tag,time,value'];
+  for (let i = 0; i < count; i++) lines.push(`${tag},${new Date(T0 + i * 1000).toISOString()},${Math.sin(i / 500)}`);
+  const path = join(root, 'data', name);
+  await writeFile(path, `${lines.join('\n')}\n`);
+  return path;
+};
+
+const start = async (extra: Partial<CoreHostOptions> = {}): Promise<CoreHost> => {
+  host = await startCoreHost({
+    spawn: forkCoreHost(),
+    userDataDir: join(root, 'user-data'),
+    shell: 'web',
+    workspace: join(root, 'ws'),
+    ...extra,
+  });
+  return host;
+};
+
+const processAlive = (pid: number | undefined): boolean => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pdm-core-host-'));
+  await mkdir(join(root, 'data'));
+  host = null;
+});
+
+afterEach(async () => {
+  await host?.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('the core host process', () => {
+  it('runs the core in another process: calls, errors and job events round trip', async () => {
+    const core = await start();
+    expect(core.pid()).not.toBe(process.pid);
+    expect(processAlive(core.pid())).toBe(true);
+    const events: ApiEvent[] = [];
+    core.onEvent((event) => events.push(event));
+
+    const info = await call('getAppInfo', {});
+    expect(info).toMatchObject({ shell: 'web', workspace: { path: join(root, 'ws'), readings: 0 } });
+
+    // The host's own validation and errors come back with their code and words.
+    await expect(call('openWorkspace', { path: 'relative/ws' })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(call('getJob', { jobId: 'nope' })).rejects.toMatchObject({
+      code: 'not-found',
+      message: 'no job nope',
+    });
+
+    const file = await longCsv('flow.csv', 'flow', 500);
+    const { jobId } = await call('startImport', { paths: [file], options: { asset: 'P-1' } });
+    expect(await settle(jobId)).toMatchObject({ status: 'done', result: { values: 500 } });
+    await expect.poll(() => events.some((e) => e.type === 'job-finished' && e.job.id === jobId)).toBe(true);
+    const finished = events.find((e) => e.type === 'job-finished');
+    expect(finished).toMatchObject({ job: { id: jobId, status: 'done', result: { values: 500 } } });
+    expect(events).toContainEqual({ type: 'workspace-changed' });
+    const [signal] = await call('listSignals', {});
+    const trend = await call('queryTrend', { signalIds: [signal?.id ?? -1], width: 100 });
+    expect(trend.series[0]?.rawCount).toBe(500);
+  });
+
+  it("keeps the parent's event loop free while a 1M-reading import runs in the host (timer lag under 50 ms)", async () => {
+    const core = await start();
+    const file = await longCsv('big.csv', 'vibration', 1_000_000);
+    const lags: number[] = [];
+    const TICK_MS = 10;
+    let expected = performance.now() + TICK_MS;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lags.push(now - expected);
+      expected = now + TICK_MS;
+    }, TICK_MS);
+    try {
+      const { jobId } = await call('startImport', { paths: [file], options: { asset: 'P-9' } });
+      const job = await settle(jobId);
+      expect(job).toMatchObject({ status: 'done', result: { values: 1_000_000 } });
+      expect(job.result?.seconds).toBeGreaterThan(0.5);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(lags.length).toBeGreaterThan(50);
+    expect(Math.max(...lags), `timer lags (ms): ${lags.map(Math.round).join(' ')}`).toBeLessThan(50);
+    expect(core.restarts()).toBe(0);
+  }, 180_000);
+
+  it('a host that dies is reported, its unanswered calls fail clearly, and it restarts with the workspace open', async () => {
+    const crashes: string[] = [];
+    const core = await start({ onCrash: (message) => crashes.push(message) });
+    const file = await longCsv('flow.csv', 'flow', 200);
+    await settle((await call('startImport', { paths: [file], options: { asset: 'P-1' } })).jobId);
+    const events: ApiEvent[] = [];
+    core.onEvent((event) => events.push(event));
+    const first = core.pid();
+
+    const unanswered = call('listSignals', {});
+    process.kill(first ?? -1, 'SIGKILL');
+    await expect(unanswered).rejects.toMatchObject({
+      code: 'failed',
+      message:
+        'listSignals: the core process stopped unexpectedly (was killed by SIGKILL) before answering; it was restarted: try again',
+    });
+    expect(crashes).toEqual([
+      `The PdM Studio core process stopped unexpectedly (was killed by SIGKILL). It restarts and reopens the workspace ${join(root, 'ws')}; work that was running in it (imports, training) was interrupted: start it again.`,
+    ]);
+
+    // The next call waits for the new process, which has the workspace open again with its data.
+    expect((await call('getAppInfo', {})).workspace).toMatchObject({ path: join(root, 'ws'), readings: 200 });
+    expect(core.restarts()).toBe(1);
+    expect(core.pid()).not.toBe(first);
+    expect(processAlive(first)).toBe(false);
+    await expect.poll(() => events).toContainEqual({ type: 'workspace-changed' });
+  });
+
+  it('shutdown closes the workspace cleanly: the process ends and no WAL is left', async () => {
+    const core = await start();
+    const file = await longCsv('flow.csv', 'flow', 20_000);
+    await settle((await call('startImport', { paths: [file], options: { asset: 'P-1' } })).jobId);
+    await call('updateSignals', { ids: [(await call('listSignals', {}))[0]?.id ?? -1], patch: { unit: 'm3/h' } });
+    const pid = core.pid();
+    const wal = join(root, 'ws', `${WORKSPACE_FILE}.wal`);
+    await core.dispose();
+    host = null;
+    expect(processAlive(pid)).toBe(false);
+    expect(existsSync(join(root, 'ws', WORKSPACE_FILE))).toBe(true);
+    expect(existsSync(wal)).toBe(false);
+    // Calls after shutdown say so instead of hanging.
+    await expect(core.handlers.getAppInfo({})).rejects.toThrow('getAppInfo: the app is shutting down');
+    // And what was written is there for the next start.
+    await start();
+    expect((await call('listSignals', {}))[0]).toMatchObject({ unit: 'm3/h' });
+  });
+
+  it('a workspace that cannot be opened fails the start with the reason', async () => {
+    await writeFile(join(root, 'not-a-folder'), 'x');
+    await expect(start({ workspace: join(root, 'not-a-folder', 'ws') })).rejects.toMatchObject({ code: 'failed' });
+  });
+});
