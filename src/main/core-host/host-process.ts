@@ -32,6 +32,8 @@ const parentLink = (): ParentLink => {
   }
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('the core host must be started by the app (no channel to its parent)');
+  // Ctrl+C in a terminal reaches the whole process group: the parent decides when the host closes the workspace.
+  process.on('SIGINT', () => undefined);
   return {
     send: (message) => {
       if (process.connected) send(message);

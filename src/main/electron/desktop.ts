@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as electron from 'electron';
 import type { BrowserWindow, OpenDialogOptions, WebContents } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
-import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.js';
+import type { AppCoreOptions, CoreService, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
 import { logDirIn } from '../core/log/logger.js';
@@ -54,7 +54,12 @@ export interface ProcessEvents {
 
 export interface DesktopOptions {
   readonly electron: ElectronDeps;
-  readonly createAppCore: (options: AppCoreOptions) => Promise<AppCore>;
+  /**
+   * Starts the core: main.ts starts it in a utility process (src/main/core-host), so heavy SQL and row
+   * materialisation never run on this process's event loop; `onCrash` is told, in the user's words, when that
+   * process stopped unexpectedly (it is restarted). Tests pass an in-process fake.
+   */
+  readonly createAppCore: (options: AppCoreOptions, onCrash: (message: string) => void) => Promise<CoreService>;
   /** The app's data folder, shared with the CLI (PDM_STUDIO_HOME or the platform default). */
   readonly userDataDir: string;
   /** The folder holding main.js and preload.cjs (dist/main/electron). */
@@ -132,7 +137,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   app.enableSandbox();
 
   let win: BrowserWindow | null = null;
-  let core: AppCore | null = null;
+  let core: CoreService | null = null;
   let disposeIpc: (() => void) | null = null;
   let stateWrites: Promise<void> = Promise.resolve();
   let updates: UpdateController | null = null;
@@ -465,13 +470,19 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       log,
       platform,
     });
-    core = await options.createAppCore({
-      userDataDir: options.userDataDir,
-      shell: 'electron',
-      selectPath,
-      secretCipher,
-      openPath: (path) => shell.openPath(path),
-    });
+    core = await options.createAppCore(
+      {
+        userDataDir: options.userDataDir,
+        shell: 'electron',
+        selectPath,
+        secretCipher,
+        openPath: (path) => shell.openPath(path),
+      },
+      (message) => {
+        log.error(message);
+        showError('The PdM Studio core stopped unexpectedly.', message);
+      },
+    );
     disposeIpc = registerIpcHandlers({
       ipcMain,
       handlers: core.handlers,

@@ -148,8 +148,10 @@ const world = () => {
     },
   };
   const coreOptions: AppCoreOptions[] = [];
-  const createAppCore = async (options: AppCoreOptions) => {
+  const crashReporters: ((message: string) => void)[] = [];
+  const createAppCore = async (options: AppCoreOptions, onCrash: (message: string) => void) => {
     coreOptions.push(options);
+    crashReporters.push(onCrash);
     return core;
   };
   const lines: string[] = [];
@@ -171,6 +173,7 @@ const world = () => {
     core,
     coreListeners,
     coreOptions,
+    crashReporters,
     createAppCore,
     calls,
     lines,
@@ -227,6 +230,18 @@ describe('desktop shell with a fake Electron', () => {
     expect(w.paths['userData']).toBe(userDataDir);
     expect(w.coreOptions[0]).toMatchObject({ userDataDir, shell: 'electron' });
     expect(typeof w.coreOptions[0]?.selectPath).toBe('function');
+  });
+
+  it('a core process that stopped unexpectedly is shown to the user and logged', async () => {
+    const { w } = await start();
+    expect(w.crashReporters).toHaveLength(1);
+    const message = 'The PdM Studio core process stopped unexpectedly (exited with code 9). It restarts.';
+    w.crashReporters[0]?.(message);
+    expect(w.electron.dialog.showMessageBox).toHaveBeenCalledWith(
+      w.windows[0],
+      expect.objectContaining({ type: 'error', message: 'The PdM Studio core stopped unexpectedly.', detail: message }),
+    );
+    expect(w.lines).toContain(`ERROR ${message}`);
   });
 
   it('registers the IPC bridge and accepts calls only from the window main frame', async () => {
