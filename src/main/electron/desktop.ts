@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as electron from 'electron';
-import type { BrowserWindow, OpenDialogOptions, WebContents } from 'electron';
+import type { BrowserWindow, ClipboardItem, NativeImage, OpenDialogOptions, WebContents } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
 import type { AppCoreOptions, CoreService, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
@@ -12,6 +13,7 @@ import { describeBuild, readBuildInfo, type BuildInfo } from '../core/update/bui
 import type { RunningJobKind } from '../core/update/install-gate.js';
 import { installerKindFor } from '../core/update/update-feed.js';
 import { EVENT_CHANNEL } from './channels.js';
+import { registerChartImageHandlers } from './chart-image-ipc.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
 import { buildMenuTemplate } from './menu.js';
@@ -33,6 +35,10 @@ export type ElectronDeps = Pick<
 > & {
   /** Keeps connection-profile passwords with the OS keychain; omitted or unavailable: the file key (logged). */
   readonly safeStorage?: SafeStorageLike;
+  /** Chart images to the clipboard; omitted: "Copy image" answers that the clipboard is not available. */
+  readonly clipboard?: { write(items: ClipboardItem[]): Promise<void> };
+  readonly ClipboardItem?: typeof ClipboardItem;
+  readonly nativeImage?: { createFromBuffer(buffer: Buffer): NativeImage };
 };
 
 /** Stands in for a missing safeStorage: never available. */
@@ -483,12 +489,40 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
         showError('The PdM Studio core stopped unexpectedly.', message);
       },
     );
-    disposeIpc = registerIpcHandlers({
+    const checkSender = createSenderCheck({ webContents: () => parentWindow()?.webContents ?? null, indexUrl });
+    const disposeApi = registerIpcHandlers({ ipcMain, handlers: core.handlers, checkSender, log });
+    const { clipboard, ClipboardItem: Item, nativeImage } = options.electron;
+    const disposeImages = registerChartImageHandlers({
       ipcMain,
-      handlers: core.handlers,
-      checkSender: createSenderCheck({ webContents: () => parentWindow()?.webContents ?? null, indexUrl }),
+      checkSender,
       log,
+      createImageFromPng: (png) => {
+        if (nativeImage === undefined) throw new Error('the clipboard is not available here');
+        return nativeImage.createFromBuffer(png);
+      },
+      writePngToClipboard: async (png) => {
+        if (clipboard === undefined || Item === undefined) throw new Error('the clipboard is not available here');
+        await clipboard.write([new Item({ 'image/png': new Blob([new Uint8Array(png)], { type: 'image/png' }) })]);
+      },
+      askSavePath: async (name, format) => {
+        const parent = parentWindow();
+        const dialogOptions = {
+          title: 'Save chart image',
+          defaultPath: join(app.getPath('downloads'), name),
+          filters: [{ name: format === 'png' ? 'PNG image' : 'SVG image', extensions: [format] }],
+        };
+        const result =
+          parent === undefined
+            ? await dialog.showSaveDialog(dialogOptions)
+            : await dialog.showSaveDialog(parent, dialogOptions);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+      writeFile: (path, data) => writeFile(path, data),
     });
+    disposeIpc = () => {
+      disposeApi();
+      disposeImages();
+    };
     core.onEvent(forward);
     if (options.autoUpdater !== undefined) {
       updates = createUpdateController({

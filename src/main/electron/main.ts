@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  clipboard,
+  ClipboardItem,
   dialog,
   ipcMain,
   Menu,
+  nativeImage,
   safeStorage,
   screen,
   session,
@@ -42,7 +45,20 @@ if (process.argv.includes('--version')) {
   app.exit(0);
 } else {
   startDesktop({
-    electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
+    electron: {
+      app,
+      BrowserWindow,
+      dialog,
+      ipcMain,
+      Menu,
+      screen,
+      session,
+      shell,
+      safeStorage,
+      clipboard,
+      ClipboardItem,
+      nativeImage,
+    },
     // The core runs in a utility process: this process only forwards checked IPC calls and events to it.
     createAppCore: (options, onCrash) =>
       startCoreHost({

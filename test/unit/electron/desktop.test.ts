@@ -246,7 +246,9 @@ describe('desktop shell with a fake Electron', () => {
 
   it('registers the IPC bridge and accepts calls only from the window main frame', async () => {
     const { w } = await start();
-    expect([...w.ipcMain.listeners.keys()].sort()).toEqual(apiMethodNames.map((m) => `pdm:${m}`).sort());
+    expect([...w.ipcMain.listeners.keys()].sort()).toEqual(
+      [...apiMethodNames.map((m) => `pdm:${m}`), 'pdm-desktop:copy-image', 'pdm-desktop:save-image'].sort(),
+    );
     const contents = w.windows[0]?.webContents;
     if (contents === undefined) throw new Error('no window');
     const ok = await w.ipcMain.invoke('pdm:listSignals', { sender: contents, senderFrame: contents.mainFrame }, {});
