@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { startCoreHost } from '../core-host/host-client.js';
 import { forkCoreHost } from '../core-host/fork-host.js';
+import { log } from '../core/log/logger.js';
 import { startWebServer } from '../web/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +40,7 @@ export const serveCommand = async (options: ServeOptions): Promise<void> => {
     workspace: options.workspace === undefined ? undefined : resolve(options.workspace),
     onCrash: (message) => process.stderr.write(`${message}\n`),
     log: (level, message) => {
+      log[level]('web', message);
       if (level !== 'info') process.stderr.write(`${message}\n`);
     },
   });
