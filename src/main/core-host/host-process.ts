@@ -104,7 +104,9 @@ const serve = (link: ParentLink): void => {
   link.onMessage((raw) => {
     const parsed = parseMessage(ToHostSchema, raw, 'app');
     if (!parsed.ok) {
+      // Before 'init' there is no log file yet: stderr (the app's console) always gets it.
       processLog().error('app', parsed.problem);
+      process.stderr.write(`core host: ${parsed.problem}\n`);
       return;
     }
     const message = parsed.message;

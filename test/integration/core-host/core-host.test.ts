@@ -176,6 +176,45 @@ describe('the core host process', () => {
     expect((await call('listSignals', {}))[0]).toMatchObject({ unit: 'm3/h' });
   });
 
+  it('the host checks what it is sent: garbage is ignored, a call before the start is answered, not dropped', async () => {
+    const channel = forkCoreHost()();
+    const received: unknown[] = [];
+    channel.onMessage((message) => received.push(message));
+    const exited = new Promise<string>((resolve) => channel.onExit(resolve));
+    channel.send({ kind: 'call', id: 1, method: 'getAppInfo', input: {} });
+    channel.send({ kind: 'launch-missiles' } as never);
+    channel.send({ kind: 'call', id: 'two', method: 'getAppInfo', input: {} } as never);
+    await expect
+      .poll(() => received, { timeout: 30_000 })
+      .toEqual([
+        {
+          kind: 'reply',
+          id: 1,
+          reply: { ok: false, error: { code: 'failed', message: 'getAppInfo: the core is not running' } },
+        },
+      ]);
+    channel.send({
+      kind: 'init',
+      init: {
+        userDataDir: join(root, 'user-data'),
+        shell: 'web',
+        bridged: { selectPath: false, openPath: false, secretCipher: null },
+      },
+    });
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBe(2);
+    expect(received[1]).toMatchObject({ kind: 'ready', pid: channel.pid });
+    channel.send({ kind: 'call', id: 3, method: 'noSuchMethod', input: {} });
+    await expect.poll(() => received.length, { timeout: 10_000 }).toBe(3);
+    expect(received[2]).toEqual({
+      kind: 'reply',
+      id: 3,
+      reply: { ok: false, error: { code: 'invalid-argument', message: 'unknown method "noSuchMethod"' } },
+    });
+    channel.send({ kind: 'shutdown' });
+    expect(await exited).toBe('exited with code 0');
+    expect(received.at(-1)).toEqual({ kind: 'closed' });
+  });
+
   it('a workspace that cannot be opened fails the start with the reason', async () => {
     await writeFile(join(root, 'not-a-folder'), 'x');
     await expect(start({ workspace: join(root, 'not-a-folder', 'ws') })).rejects.toMatchObject({ code: 'failed' });
