@@ -1,14 +1,7 @@
 import { ApiError, apiMethodNames, type ApiEvent, type ApiHandlers, type ApiMethodName } from '../../shared/api.js';
-import type { CoreService, SelectPath } from '../core/app/app-core.js';
-import type { SecretCipher } from '../core/historians/secrets.js';
-import {
-  FromHostSchema,
-  parseMessage,
-  type BridgeName,
-  type FromHost,
-  type HostInit,
-  type ToHost,
-} from './protocol.js';
+import type { CoreService } from '../core/app/app-core.js';
+import { answerBridgeCall, type ShellCallbacks } from './bridge.js';
+import { FromHostSchema, parseMessage, type FromHost, type HostInit, type ToHost } from './protocol.js';
 
 /*
  * The shell's side of the core host: API calls go to the host process with a request id and come back as its
@@ -28,15 +21,11 @@ export interface HostChannel {
 
 export type SpawnHost = () => HostChannel;
 
-export interface CoreHostOptions {
+export interface CoreHostOptions extends ShellCallbacks {
   readonly spawn: SpawnHost;
   readonly userDataDir: string;
   readonly shell: HostInit['shell'];
   readonly workspace?: string | undefined;
-  /** Callbacks the host may ask for; omitted ones answer as the core does without them. */
-  readonly selectPath?: SelectPath | undefined;
-  readonly openPath?: ((path: string) => Promise<string>) | undefined;
-  readonly secretCipher?: SecretCipher | undefined;
   /** A call without an answer after this long fails (default 10 minutes: exports of large ranges take a while). */
   readonly callTimeoutMs?: number;
   /** Starting the host (opening the workspace included) may take this long (default 60 s). */
@@ -108,27 +97,6 @@ export const startCoreHost = async (options: CoreHostOptions): Promise<CoreHost>
     },
   });
 
-  const bridgeAnswer = async (name: BridgeName, args: unknown): Promise<unknown> => {
-    switch (name) {
-      case 'selectPath':
-        if (options.selectPath === undefined) return { supported: false, paths: [] };
-        return options.selectPath(args as Parameters<SelectPath>[0]);
-      case 'openPath':
-        if (options.openPath === undefined) return 'opening folders is not available here';
-        return options.openPath(String(args));
-      case 'encrypt':
-      case 'decrypt': {
-        const cipher = options.secretCipher;
-        if (cipher === undefined) throw new Error('no secret cipher in this app');
-        return name === 'encrypt' ? cipher.encrypt(String(args)) : cipher.decrypt(String(args));
-      }
-      default: {
-        const never: never = name;
-        throw new Error(`unknown bridge call ${String(never)}`);
-      }
-    }
-  };
-
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
   };
@@ -175,7 +143,7 @@ export const startCoreHost = async (options: CoreHostOptions): Promise<CoreHost>
           return;
         case 'bridge-call': {
           const { id, name, args } = message;
-          void bridgeAnswer(name, args).then(
+          void answerBridgeCall(options, name, args).then(
             (value) => send(generation, { kind: 'bridge-reply', id, ok: true, value }),
             (error: unknown) =>
               send(generation, {

@@ -76,6 +76,7 @@ describe('core host client', () => {
         reply({ kind: 'bridge-call', id: 1, name: 'selectPath', args: { kind: 'directory' } });
         reply({ kind: 'bridge-call', id: 2, name: 'encrypt', args: 'pw' });
         reply({ kind: 'bridge-call', id: 3, name: 'openPath', args: '/logs' });
+        reply({ kind: 'bridge-call', id: 4, name: 'selectPath', args: { kind: 'format-disk' } });
       } else if (message.kind === 'bridge-reply') replies.push(message);
     });
     await startCoreHost({
@@ -85,11 +86,12 @@ describe('core host client', () => {
       selectPath: async () => ({ supported: true, paths: ['/picked'] }),
       secretCipher: { kind: 'os-keychain', encrypt: async (p) => `enc(${p})`, decrypt: async (s) => s },
     });
-    await expect.poll(() => replies.length).toBe(3);
+    await expect.poll(() => replies.length).toBe(4);
     expect(replies.sort((a, b) => (a.kind === 'bridge-reply' && b.kind === 'bridge-reply' ? a.id - b.id : 0))).toEqual([
       { kind: 'bridge-reply', id: 1, ok: true, value: { supported: true, paths: ['/picked'] } },
       { kind: 'bridge-reply', id: 2, ok: true, value: 'enc(pw)' },
       { kind: 'bridge-reply', id: 3, ok: true, value: 'opening folders is not available here' },
+      { kind: 'bridge-reply', id: 4, ok: false, value: null, message: expect.stringMatching(/kind/) },
     ]);
   });
 
