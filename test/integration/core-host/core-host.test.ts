@@ -105,16 +105,22 @@ describe('the core host process', () => {
     expect(trend.series[0]?.rawCount).toBe(500);
   });
 
-  it("keeps the parent's event loop free while a 1M-reading import runs in the host (timer lag under 50 ms)", async () => {
+  it("keeps the parent's event loop free while a 1M-reading import runs in the host (never busy 50 ms, timer lag p95 under 50 ms)", async () => {
     const file = await longCsv('big.csv', 'vibration', 1_000_000);
     const core = await start();
     const lags: number[] = [];
+    /** How long this process's event loop itself was busy between two ticks (eventLoopUtilization's active time). */
+    const busy: number[] = [];
     const TICK_MS = 10;
     let expected = performance.now() + TICK_MS;
+    let utilisation = performance.eventLoopUtilization();
     const timer = setInterval(() => {
       const now = performance.now();
       lags.push(now - expected);
       expected = now + TICK_MS;
+      const next = performance.eventLoopUtilization();
+      busy.push(next.active - utilisation.active);
+      utilisation = next;
     }, TICK_MS);
     try {
       const { jobId } = await call('startImport', { paths: [file], options: { asset: 'P-9' } });
@@ -125,7 +131,15 @@ describe('the core host process', () => {
       clearInterval(timer);
     }
     expect(lags.length).toBeGreaterThan(50);
-    expect(Math.max(...lags), `timer lags (ms): ${lags.map(Math.round).join(' ')}`).toBeLessThan(50);
+    const shown = (values: number[]) => values.map(Math.round).join(' ');
+    // The loop never ran for 50 ms without the timer getting its turn: nothing of the import runs here. (With the
+    // core in this process the loop is busy up to about 70 ms at a stretch while the import's rows are handled.)
+    expect(Math.max(...busy), `event loop busy between ticks (ms): ${shown(busy)}`).toBeLessThan(50);
+    // The timer's wall-clock lag also counts the OS not scheduling this process at all: on a quiet machine the
+    // maximum is far under 50 ms; with the two cores shared by many test processes single ticks wait longer with
+    // the loop idle (the busy check above tells the two apart), so the wall-clock bound is on the 95th percentile.
+    const sorted = [...lags].sort((a, b) => a - b);
+    expect(sorted[Math.floor(sorted.length * 0.95)], `timer lags (ms): ${shown(lags)}`).toBeLessThan(50);
     expect(core.restarts()).toBe(0);
   }, 180_000);
 
