@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppCore } from '../core/app/app-core.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
+import { startCoreHost } from '../core-host/host-client.js';
+import { forkCoreHost } from '../core-host/fork-host.js';
+import { log } from '../core/log/logger.js';
 import { startWebServer } from '../web/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,10 +31,18 @@ export const serveCommand = async (options: ServeOptions): Promise<void> => {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     throw new Error(`--host ${host}: browser mode only listens on the loopback interface (127.0.0.1)`);
   }
-  const core = await createAppCore({
+  // One process model with the desktop app: the core runs in a host process, so a long import's SQL and row
+  // materialisation never hold up this process's HTTP answers and event stream.
+  const core = await startCoreHost({
+    spawn: forkCoreHost(),
     userDataDir: defaultUserDataDir(),
     shell: 'web',
     workspace: options.workspace === undefined ? undefined : resolve(options.workspace),
+    onCrash: (message) => process.stderr.write(`${message}\n`),
+    log: (level, message) => {
+      log[level]('web', message);
+      if (level !== 'info') process.stderr.write(`${message}\n`);
+    },
   });
   const server = await startWebServer({ core, staticDir: findRendererDir(), host, port: options.port ?? 0 });
   process.stdout.write(`PdM Studio (browser mode) at ${server.url}\n`);

@@ -11,3 +11,7 @@ export const EVENT_CHANNEL = 'pdm:event';
 
 /** renderer → main: one invoke channel per API method. */
 export const channelFor = (method: ApiMethodName): string => `${CHANNEL_PREFIX}${method}`;
+
+/** renderer → main, desktop only (chart images): not part of the API contract, never forwarded to the core. */
+export const COPY_IMAGE_CHANNEL = 'pdm-desktop:copy-image';
+export const SAVE_IMAGE_CHANNEL = 'pdm-desktop:save-image';

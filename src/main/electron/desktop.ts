@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as electron from 'electron';
-import type { BrowserWindow, OpenDialogOptions, WebContents } from 'electron';
+import type { BrowserWindow, ClipboardItem, NativeImage, OpenDialogOptions, WebContents } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
-import type { AppCore, AppCoreOptions, SelectPath } from '../core/app/app-core.js';
+import type { AppCoreOptions, CoreService, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
 import { logDirIn } from '../core/log/logger.js';
@@ -12,6 +13,7 @@ import { describeBuild, readBuildInfo, type BuildInfo } from '../core/update/bui
 import type { RunningJobKind } from '../core/update/install-gate.js';
 import { installerKindFor } from '../core/update/update-feed.js';
 import { EVENT_CHANNEL } from './channels.js';
+import { registerChartImageHandlers } from './chart-image-ipc.js';
 import { createSenderCheck, registerIpcHandlers } from './ipc.js';
 import { createFileLog, describeError, type FileLog } from './log.js';
 import { buildMenuTemplate } from './menu.js';
@@ -34,6 +36,10 @@ export type ElectronDeps = Pick<
 > & {
   /** Keeps connection-profile passwords with the OS keychain; omitted or unavailable: the file key (logged). */
   readonly safeStorage?: SafeStorageLike;
+  /** Chart images to the clipboard; omitted: "Copy image" answers that the clipboard is not available. */
+  readonly clipboard?: { write(items: ClipboardItem[]): Promise<void> };
+  readonly ClipboardItem?: typeof ClipboardItem;
+  readonly nativeImage?: { createFromBuffer(buffer: Buffer): NativeImage };
 };
 
 /** Stands in for a missing safeStorage: never available. */
@@ -55,7 +61,12 @@ export interface ProcessEvents {
 
 export interface DesktopOptions {
   readonly electron: ElectronDeps;
-  readonly createAppCore: (options: AppCoreOptions) => Promise<AppCore>;
+  /**
+   * Starts the core: main.ts starts it in a utility process (src/main/core-host), so heavy SQL and row
+   * materialisation never run on this process's event loop; `onCrash` is told, in the user's words, when that
+   * process stopped unexpectedly (it is restarted). Tests pass an in-process fake.
+   */
+  readonly createAppCore: (options: AppCoreOptions, onCrash: (message: string) => void) => Promise<CoreService>;
   /** The app's data folder, shared with the CLI (PDM_STUDIO_HOME or the platform default). */
   readonly userDataDir: string;
   /** The folder holding main.js and preload.cjs (dist/main/electron). */
@@ -133,7 +144,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
   app.enableSandbox();
 
   let win: BrowserWindow | null = null;
-  let core: AppCore | null = null;
+  let core: CoreService | null = null;
   let disposeIpc: (() => void) | null = null;
   let stateWrites: Promise<void> = Promise.resolve();
   let updates: UpdateController | null = null;
@@ -466,28 +477,62 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
       log,
       platform,
     });
-    core = await options.createAppCore({
-      userDataDir: options.userDataDir,
-      shell: 'electron',
-      selectPath,
-      secretCipher,
-      openPath: (path) => shell.openPath(path),
-      // Reports print in a hidden, sandboxed window of their own (never the app's window).
-      pdfPrinter: async () =>
-        electronPdfPrinter({
-          createWindow: () =>
-            new Window({
-              show: false,
-              webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: true },
-            }),
-        }),
-    });
-    disposeIpc = registerIpcHandlers({
+    core = await options.createAppCore(
+      {
+        userDataDir: options.userDataDir,
+        shell: 'electron',
+        selectPath,
+        secretCipher,
+        openPath: (path) => shell.openPath(path),
+        // Reports print in a hidden, sandboxed window of their own (never the app's window).
+        pdfPrinter: async () =>
+          electronPdfPrinter({
+            createWindow: () =>
+              new Window({
+                show: false,
+                webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: true },
+              }),
+          }),
+      },
+      (message) => {
+        log.error(message);
+        showError('The PdM Studio core stopped unexpectedly.', message);
+      },
+    );
+    const checkSender = createSenderCheck({ webContents: () => parentWindow()?.webContents ?? null, indexUrl });
+    const disposeApi = registerIpcHandlers({ ipcMain, handlers: core.handlers, checkSender, log });
+    const { clipboard, ClipboardItem: Item, nativeImage } = options.electron;
+    const disposeImages = registerChartImageHandlers({
       ipcMain,
-      handlers: core.handlers,
-      checkSender: createSenderCheck({ webContents: () => parentWindow()?.webContents ?? null, indexUrl }),
+      checkSender,
       log,
+      createImageFromPng: (png) => {
+        if (nativeImage === undefined) throw new Error('the clipboard is not available here');
+        return nativeImage.createFromBuffer(png);
+      },
+      writePngToClipboard: async (png) => {
+        if (clipboard === undefined || Item === undefined) throw new Error('the clipboard is not available here');
+        await clipboard.write([new Item({ 'image/png': new Blob([new Uint8Array(png)], { type: 'image/png' }) })]);
+      },
+      askSavePath: async (name, format) => {
+        const parent = parentWindow();
+        const dialogOptions = {
+          title: 'Save chart image',
+          defaultPath: join(app.getPath('downloads'), name),
+          filters: [{ name: format === 'png' ? 'PNG image' : 'SVG image', extensions: [format] }],
+        };
+        const result =
+          parent === undefined
+            ? await dialog.showSaveDialog(dialogOptions)
+            : await dialog.showSaveDialog(parent, dialogOptions);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+      writeFile: (path, data) => writeFile(path, data),
     });
+    disposeIpc = () => {
+      disposeApi();
+      disposeImages();
+    };
     core.onEvent(forward);
     if (options.autoUpdater !== undefined) {
       updates = createUpdateController({

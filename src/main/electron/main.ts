@@ -2,13 +2,28 @@
 // else is in desktop.ts, written against the objects passed here so that it can be tested with fakes.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ClipboardItem,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import electronUpdater from 'electron-updater';
-import { createAppCore } from '../core/app/app-core.js';
+import { startCoreHost } from '../core-host/host-client.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { describeBuild, readBuildInfo } from '../core/update/build-info.js';
 import { startDesktop } from './desktop.js';
 import { createFileLog } from './log.js';
+import { utilityHostSpawner } from './utility-host.js';
 
 const mainDir = dirname(fileURLToPath(import.meta.url));
 const userDataDir = defaultUserDataDir();
@@ -30,8 +45,33 @@ if (process.argv.includes('--version')) {
   app.exit(0);
 } else {
   startDesktop({
-    electron: { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, safeStorage },
-    createAppCore,
+    electron: {
+      app,
+      BrowserWindow,
+      dialog,
+      ipcMain,
+      Menu,
+      screen,
+      session,
+      shell,
+      safeStorage,
+      clipboard,
+      ClipboardItem,
+      nativeImage,
+    },
+    // The core runs in a utility process: this process only forwards checked IPC calls and events to it.
+    createAppCore: (options, onCrash) =>
+      startCoreHost({
+        spawn: utilityHostSpawner(utilityProcess, join(mainDir, '..', 'core-host', 'host-process.js')),
+        userDataDir: options.userDataDir,
+        shell: 'electron',
+        selectPath: options.selectPath,
+        openPath: options.openPath,
+        secretCipher: options.secretCipher,
+        pdfPrinter: options.pdfPrinter,
+        onCrash,
+        log: (level, message) => log[level](message),
+      }),
     userDataDir,
     mainDir,
     indexHtml: join(mainDir, '..', '..', 'renderer', 'index.html'),

@@ -1,5 +1,5 @@
-import { apiMethodNames, type ApiEvent, type ApiMethodName, type PdmApi } from '../../shared/api.js';
-import { channelFor } from './channels.js';
+import { apiMethodNames, type ApiEvent, type PdmApi } from '../../shared/api.js';
+import { channelFor, COPY_IMAGE_CHANNEL, SAVE_IMAGE_CHANNEL } from './channels.js';
 
 /** What the preload puts on `window.pdm`: the API contract plus the event stream. */
 export type PdmBridge = PdmApi & {
@@ -26,7 +26,7 @@ export class BridgeError extends Error {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Turn a DispatchResult from main into the method's value, or throw its error message. */
-export const unwrapReply = (method: ApiMethodName, reply: unknown): unknown => {
+export const unwrapReply = (method: string, reply: unknown): unknown => {
   if (isRecord(reply) && reply['ok'] === true && 'result' in reply) return reply['result'];
   if (isRecord(reply) && reply['ok'] === false && isRecord(reply['error'])) {
     const { code, message } = reply['error'];
@@ -54,3 +54,21 @@ export const buildPdmBridge = (invoke: Invoke, subscribe: Subscribe): PdmBridge 
   };
   return Object.freeze(api) as PdmBridge;
 };
+
+/** What the preload puts on `window.pdmDesktop`: chart images to the clipboard and through the save dialog. */
+export interface DesktopImageBridge {
+  readonly copyImage: (png: Uint8Array) => Promise<void>;
+  readonly saveImage: (request: { name: string; data: Uint8Array }) => Promise<{ saved: boolean; path: string | null }>;
+}
+
+export const buildDesktopImageBridge = (invoke: Invoke): DesktopImageBridge =>
+  Object.freeze({
+    copyImage: async (png: Uint8Array) => {
+      unwrapReply('copyImage', await invoke(COPY_IMAGE_CHANNEL, { data: png }));
+    },
+    saveImage: async (request: { name: string; data: Uint8Array }) =>
+      unwrapReply('saveImage', await invoke(SAVE_IMAGE_CHANNEL, { name: request.name, data: request.data })) as {
+        saved: boolean;
+        path: string | null;
+      },
+  });

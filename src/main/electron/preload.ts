@@ -4,7 +4,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../../shared/api.js';
 import { EVENT_CHANNEL } from './channels.js';
-import { buildPdmBridge } from './preload-api.js';
+import { buildDesktopImageBridge, buildPdmBridge } from './preload-api.js';
 
 const bridge = buildPdmBridge(
   (channel, args) => ipcRenderer.invoke(channel, args),
@@ -18,3 +18,7 @@ const bridge = buildPdmBridge(
 );
 
 contextBridge.exposeInMainWorld('pdm', bridge);
+contextBridge.exposeInMainWorld(
+  'pdmDesktop',
+  buildDesktopImageBridge((channel, args) => ipcRenderer.invoke(channel, args)),
+);

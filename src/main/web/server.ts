@@ -6,12 +6,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { ApiEvent } from '../../shared/api.js';
 import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
 import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT_KEY, TOKEN_HEADER } from '../../shared/web-protocol.js';
-import type { AppCore } from '../core/app/app-core.js';
+import type { CoreService } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
 import { log } from '../core/log/logger.js';
 
 export interface WebServerOptions {
-  readonly core: AppCore;
+  readonly core: CoreService;
   readonly staticDir: string;
   readonly host?: string;
   readonly port?: number;

@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { HealthSeries } from '../../shared/api.js';
 import { FALSE_ALARM_CAUSES, type FalseAlarmCause } from '../../shared/monitoring.js';
 import { useServices } from '../hooks/services.js';
 import { useJob } from '../hooks/use-job.js';
 import { useMonitoring } from '../hooks/use-monitoring.js';
+import { ChartExportMenu } from './chart-export-menu.js';
 import {
   alertActions,
   dispositionOf,
@@ -21,14 +22,21 @@ const CHART_H = 120;
 
 function HealthTrend({ series }: { readonly series: HealthSeries }) {
   const chart = healthChart(series, CHART_W, CHART_H);
+  const figure = useRef<HTMLElement>(null);
   return (
-    <figure className="panel health-trend" data-testid="health-trend" data-asset={series.asset}>
+    <figure ref={figure} className="panel health-trend" data-testid="health-trend" data-asset={series.asset}>
       <figcaption className="panel-title">
         <h3>{series.asset}</h3>
         <span className="muted small">
           {series.output} · {series.windows} windows
           {series.rule === null ? ' · no alert rule' : ` · alert ${series.rule.direction} ${series.rule.setLevel}`}
         </span>
+        <ChartExportMenu
+          target={() => figure.current}
+          title={`Health of ${series.asset} (${series.output})`}
+          testId="health-export"
+          disabled={chart === null}
+        />
       </figcaption>
       {chart === null ? (
         <p className="muted small">Not scored yet.</p>

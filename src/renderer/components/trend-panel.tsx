@@ -12,6 +12,7 @@ import { worstSeverity, describeProblems } from '../logic/quality.js';
 import { presetsFor, sameRange, presetRange } from '../logic/range-math.js';
 import { formatDuration, formatTimeValue } from '../logic/time-format.js';
 import { colorFor, completeResult, countPoints, planAxes, plotLayout, signalLabel } from '../logic/trend-data.js';
+import { ChartExportMenu } from './chart-export-menu.js';
 import { TrendChart, type DrawnSeries } from './trend-chart.js';
 
 export interface TrendPanelProps {
@@ -141,6 +142,13 @@ export function TrendPanel({ picked, chartRange, quality, refreshKey, events }: 
           ) : null}
           {trend.loading ? <span className="spinner" aria-label="loading" /> : null}
         </div>
+        <ChartExportMenu
+          target={() => element.current}
+          title={`Trend: ${picked.map((s) => `${s.asset} / ${s.tag}`).join(', ')}`}
+          units={picked.map((s) => s.unit ?? '')}
+          testId="trend-export"
+          disabled={!hasData}
+        />
       </div>
       <div
         ref={sizeRef}

@@ -141,6 +141,11 @@ describe('the structured log', () => {
     expect(
       (await logLines()).filter((l) => l.area === 'job' && l.fields?.['job'] === jobId).map((l) => l.event),
     ).toEqual(['started', 'failed']);
+    // One error line for one failure: the job's end line refers to it at info level instead of repeating it.
+    const errorsAboutIt = (await logLines()).filter(
+      (l) => l.level === 'error' && (l.fields?.['job'] === jobId || l.fields?.['file'] === file),
+    );
+    expect(errorsAboutIt.map((l) => `${l.area} ${l.event}`)).toEqual(['import file import failed']);
     expect(await logText()).not.toContain(PASSWORD);
   });
 

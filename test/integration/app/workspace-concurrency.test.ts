@@ -207,13 +207,10 @@ describe('one workspace, many concurrent API calls', () => {
     expect(tiles.map((set) => set.signal_id)).toEqual([flow.id, bigSignal(await call('listSignals', {}))]);
     for (const set of tiles) expect(set.tiled).toBe(set.built_count);
     expect(tiles[1]?.built_count).toBe(BIG);
-    // Trend answers while the big import read and stored its file: typically well under 200 ms, and never stuck
-    // behind the import (its one long statement takes seconds). Single answers can take longer when the machine
-    // is loaded (2 cores shared with other test runs): the median holds the 200 ms bound, the maximum a 1 s one.
+    // Trend answers while the big import read and stored its file: every one under 200 ms (issue 8; on a quiet
+    // machine the slowest is about 30 ms), never stuck behind the import's long statement.
     expect(trendTimes.length).toBeGreaterThan(5);
-    const sorted = [...trendTimes].sort((a, b) => a - b);
-    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(200);
-    expect(sorted[sorted.length - 1]).toBeLessThan(1000);
+    expect(Math.max(...trendTimes), `trend answers (ms): ${trendTimes.map(Math.round).join(' ')}`).toBeLessThan(200);
     expect(done[0]?.result?.seconds).toBeGreaterThan(1);
   }, 120_000);
 

@@ -148,8 +148,10 @@ const world = () => {
     },
   };
   const coreOptions: AppCoreOptions[] = [];
-  const createAppCore = async (options: AppCoreOptions) => {
+  const crashReporters: ((message: string) => void)[] = [];
+  const createAppCore = async (options: AppCoreOptions, onCrash: (message: string) => void) => {
     coreOptions.push(options);
+    crashReporters.push(onCrash);
     return core;
   };
   const lines: string[] = [];
@@ -171,6 +173,7 @@ const world = () => {
     core,
     coreListeners,
     coreOptions,
+    crashReporters,
     createAppCore,
     calls,
     lines,
@@ -229,9 +232,23 @@ describe('desktop shell with a fake Electron', () => {
     expect(typeof w.coreOptions[0]?.selectPath).toBe('function');
   });
 
+  it('a core process that stopped unexpectedly is shown to the user and logged', async () => {
+    const { w } = await start();
+    expect(w.crashReporters).toHaveLength(1);
+    const message = 'The PdM Studio core process stopped unexpectedly (exited with code 9). It restarts.';
+    w.crashReporters[0]?.(message);
+    expect(w.electron.dialog.showMessageBox).toHaveBeenCalledWith(
+      w.windows[0],
+      expect.objectContaining({ type: 'error', message: 'The PdM Studio core stopped unexpectedly.', detail: message }),
+    );
+    expect(w.lines).toContain(`ERROR ${message}`);
+  });
+
   it('registers the IPC bridge and accepts calls only from the window main frame', async () => {
     const { w } = await start();
-    expect([...w.ipcMain.listeners.keys()].sort()).toEqual(apiMethodNames.map((m) => `pdm:${m}`).sort());
+    expect([...w.ipcMain.listeners.keys()].sort()).toEqual(
+      [...apiMethodNames.map((m) => `pdm:${m}`), 'pdm-desktop:copy-image', 'pdm-desktop:save-image'].sort(),
+    );
     const contents = w.windows[0]?.webContents;
     if (contents === undefined) throw new Error('no window');
     const ok = await w.ipcMain.invoke('pdm:listSignals', { sender: contents, senderFrame: contents.mainFrame }, {});

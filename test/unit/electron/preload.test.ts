@@ -120,7 +120,12 @@ describe('preload bundle (what the sandboxed renderer really loads)', () => {
       module,
       module.exports,
     );
-    expect(exposed.map(([key]) => key)).toEqual(['pdm']);
+    expect(exposed.map(([key]) => key)).toEqual(['pdm', 'pdmDesktop']);
+    // The desktop-only chart image bridge: two functions over their own allowlisted channels.
+    const desktop = exposed[1]?.[1] as Record<string, (args?: unknown) => Promise<unknown>>;
+    expect(Object.keys(desktop).sort()).toEqual(['copyImage', 'saveImage']);
+    await desktop['saveImage']?.({ name: 'a.svg', data: new Uint8Array([1]), extra: 'dropped' });
+    expect(invoked.splice(0)).toEqual([['pdm-desktop:save-image', { name: 'a.svg', data: new Uint8Array([1]) }]]);
     const api = exposed[0]?.[1] as Record<string, (args?: unknown) => unknown>;
     expect(Object.keys(api).sort()).toEqual([...apiMethodNames, 'onEvent'].sort());
     expect(Object.values(api)).not.toContain(ipcRenderer);

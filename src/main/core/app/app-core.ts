@@ -49,6 +49,9 @@ export interface AppCore {
   readonly dispose: () => Promise<void>;
 }
 
+/** What a shell (Electron main, browser-mode server) needs of a core, in this process or in a core host. */
+export type CoreService = Pick<AppCore, 'handlers' | 'onEvent' | 'dispose'>;
+
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Electron sets process.resourcesPath in a packaged app; plain Node does not. */

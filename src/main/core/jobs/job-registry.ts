@@ -3,6 +3,7 @@ import type { ApiEvent } from '../../../shared/api.js';
 import type { IngestSummary, JobState } from '../../../shared/domain.js';
 import { log } from '../log/logger.js';
 import { isCancelledError } from './cancelled.js';
+import { wasLogged } from './logged.js';
 import type { JobControl } from './job-control.js';
 
 type JobResultFields = Partial<Pick<JobState, 'result' | 'opcua' | 'sql' | 'training' | 'scoring' | 'report'>>;
@@ -59,6 +60,8 @@ export class Jobs {
         }
       },
     };
+    /** Set when the work's own `logged` wrapper already wrote the failure as an error line. */
+    let failureLogged = false;
     entry.done = work(control)
       .then(
         (result) => {
@@ -67,6 +70,7 @@ export class Jobs {
         (error: unknown) => {
           // A job the user cancelled ends cancelled whatever the work threw on its way out.
           const cancelled = entry.abort.signal.aborted || isCancelledError(error);
+          failureLogged = wasLogged(error);
           entry.state = {
             ...entry.state,
             status: cancelled ? 'cancelled' : 'failed',
@@ -78,8 +82,13 @@ export class Jobs {
       .finally(() => {
         const seconds = (Date.now() - entry.started) / 1000;
         const { status, error } = entry.state;
-        if (status === 'failed') log.error('job', 'failed', { job: id, kind, seconds, error });
-        else log.info('job', status, { job: id, kind, seconds });
+        // One error line per failure: when the work logged its own (naming file and reason), the job's end line
+        // ties it to the job id at info level instead of repeating it as a second error.
+        if (status === 'failed') {
+          const fields = { job: id, kind, seconds, error };
+          if (failureLogged) log.info('job', 'failed', fields);
+          else log.error('job', 'failed', fields);
+        } else log.info('job', status, { job: id, kind, seconds });
         this.emit({ type: 'job-finished', job: entry.state });
         this.forgetOldJobs();
       });
