@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunEngineSchema } from './training-engine.js';
 
 /**
  * What a finished training run leaves in `<workspace>/artifacts/runs/<runId>/`:
@@ -72,6 +73,8 @@ export const RunArtifactSchema = z.object({
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),
+  /** Where the run trained, on which backend and adapter, and why (absent in runs trained before it was recorded). */
+  engine: RunEngineSchema.optional(),
 });
 export type RunArtifact = z.infer<typeof RunArtifactSchema>;
 

@@ -15,6 +15,8 @@ import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logge
 import { monitoringHandlers } from './monitoring-handlers.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
+import { engineHandlers } from './engine-handlers.js';
+import { RendererHandoffs } from '../runs/renderer-handoff.js';
 import { RecentWorkspaces } from './user-data.js';
 
 /** Native dialogs exist only in the desktop shell; browser mode answers `supported: false`. */
@@ -91,6 +93,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
   const logger = options.log ?? createLogger(logDirIn(options.userDataDir));
   setProcessLog(logger);
   const jobs = new Jobs(emit);
+  const handoffs = new RendererHandoffs(emit);
   const recent = new RecentWorkspaces(join(options.userDataDir, 'recent-workspaces.json'));
   const version = await packageVersion();
   logger.info('app', 'started', { shell: options.shell, version, userDataDir: options.userDataDir });
@@ -215,7 +218,8 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       userDataDir: options.userDataDir,
       secretCipher: options.secretCipher,
     }),
-    ...trainingHandlers({ requireWorkspace, jobs, emit }),
+    ...trainingHandlers({ requireWorkspace, jobs, emit, handoffs }),
+    ...engineHandlers(handoffs),
     ...registryHandlers({ requireWorkspace }),
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),

@@ -2,6 +2,8 @@ import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.j
 import type { TrainingJobResult } from '../../../shared/training.js';
 import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
+import type { RendererHandoffs } from '../runs/renderer-handoff.js';
+import { startTraining as startNodeTraining } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
@@ -11,6 +13,8 @@ export interface TrainingDeps {
   readonly requireWorkspace: () => Workspace;
   readonly jobs: Jobs;
   readonly emit: (event: ApiEvent) => void;
+  /** The renderer training engine's broker; absent, every run trains in the Node worker. */
+  readonly handoffs?: RendererHandoffs;
 }
 
 /**
@@ -21,9 +25,22 @@ export const trainingHandlers = ({
   requireWorkspace,
   jobs,
   emit,
+  handoffs,
 }: TrainingDeps): Pick<ApiHandlers, TrainingMethod> => ({
   startTraining: async ({ config, baseDir }) => {
     const workspace = requireWorkspace();
+    // Decided before the job starts, so a config that cannot be placed is refused at once.
+    const placement = handoffs?.place(config) ?? null;
+    const engine =
+      placement === null
+        ? undefined
+        : {
+            reason: placement.reason,
+            start:
+              placement.place === 'renderer' && handoffs !== undefined
+                ? handoffs.start.bind(handoffs)
+                : startNodeTraining,
+          };
     let jobId = '';
     jobId = jobs.start<TrainingJobResult>(
       'training',
@@ -33,6 +50,7 @@ export const trainingHandlers = ({
           config,
           baseDir: baseDir ?? workspace.path,
           isCancelled: control.isCancelled,
+          ...(engine === undefined ? {} : { engine }),
           onProgress: (p) => {
             control.progress(p.phase === 'training' ? p.epoch / p.epochs : null, p.message);
             if (p.phase === 'training') {
