@@ -1,3 +1,4 @@
+import { RunEngineLine } from './run-engine-line.js';
 import { useMemo } from 'react';
 import type { RunDetail } from '../../shared/training.js';
 import { useRunDetail, useRunEvaluation } from '../hooks/use-runs.js';
@@ -169,6 +170,7 @@ export function RunDetailView({ id, onClose }: RunDetailViewProps) {
             · {formatCreated(detail.summary.createdAt)} · {formatDuration(detail.summary.durationS)}
             {detail.summary.status !== 'done' ? <span className="badge bad"> {detail.summary.status}</span> : null}
           </p>
+          <RunEngineLine artifact={detail.artifact} />
           <MetricsList detail={detail} />
           <div className="run-grid">
             {detail.summary.task === 'rul' && detail.predictions.length > 0 ? (

@@ -197,9 +197,13 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   }
   const durationS = Number(((performance.now() - started) / 1000).toFixed(3));
   // The renderer engine records its own placement (with the adapter and the probe); the Node worker's is added here.
+  const placedBy = options.engine?.reason ?? null;
   const engine =
-    result.artifact.engine ??
-    nodeEngineRecord(result.artifact.backend, options.engine?.reason ?? "the core's worker thread");
+    result.artifact.engine === undefined
+      ? nodeEngineRecord(result.artifact.backend, placedBy ?? "the core's worker thread")
+      : placedBy === null
+        ? result.artifact.engine
+        : { ...result.artifact.engine, reason: `${placedBy}; ${result.artifact.engine.reason}` };
   const folder = await writeRunFolder(
     join(workspace.path, 'artifacts'),
     { ...result.artifact, engine, durationS, files: files.map((f) => f.name) },
