@@ -9,9 +9,10 @@ import type { WebEngineEnvironment } from './web-worker-protocol.js';
 
 // The wasm binaries are emitted by the renderer build and served by the app itself (no CDN, CSP 'self').
 /**
- * Threads stay off: tfjs-backend-wasm 4.22's threaded build, bundled into this module worker, starts pthread
- * workers that fail to load their code (importScripts of a blob: URL), and its start then never settles. The page is
- * cross-origin isolated (COOP/COEP), so threads can be switched on once that is fixed upstream or worked around.
+ * Threads stay off: tfjs-backend-wasm 4.22 starts its pthread workers from blob: URLs holding its threaded factory's
+ * source text (Function.toString). Bundled by Vite that text refers to names outside itself ("e is not defined" in
+ * the pthread worker), and blob: scripts also need the worker's CSP to allow them; its start then never settles.
+ * The page is cross-origin isolated (COOP/COEP), so threads can be switched on once the factory ships unbundled.
  */
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
