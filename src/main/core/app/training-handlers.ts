@@ -1,5 +1,6 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
-import type { TrainingJobResult } from '../../../shared/training.js';
+import type { TrainingJobResult, TrainProgress } from '../../../shared/training.js';
+import type { TrainJobRequest } from '../ml/train-job.js';
 import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
 import type { RendererHandoffs } from '../runs/renderer-handoff.js';
@@ -38,7 +39,9 @@ export const trainingHandlers = ({
             reason: placement.reason,
             start:
               placement.place === 'renderer' && handoffs !== undefined
-                ? handoffs.start.bind(handoffs)
+                ? (request: TrainJobRequest, onProgress: (p: TrainProgress) => void) =>
+                    // 'auto' never fails for want of a window: the core's worker trains it instead.
+                    handoffs.start(request, onProgress, config.engine === 'auto' ? startNodeTraining : undefined)
                 : startNodeTraining,
           };
     let jobId = '';

@@ -18,8 +18,8 @@ export interface HandoffTimeouts {
 }
 
 const DEFAULT_TIMEOUTS: HandoffTimeouts = { takeMs: 20_000, silenceMs: 60_000 };
-/** An announcement older than this no longer counts for 'auto' (the window may be gone). */
-const ANNOUNCEMENT_MAX_AGE_MS = 24 * 3600_000;
+/** An announcement older than this no longer counts for 'auto' (windows repeat theirs every minute). */
+const ANNOUNCEMENT_MAX_AGE_MS = 3 * 60_000;
 
 interface Pending {
   readonly request: TrainJobRequest;
@@ -97,11 +97,48 @@ export class RendererHandoffs {
     }
   }
 
-  /** Offer a run to the windows; the handle behaves as the Node worker's (worker-client.ts). */
-  start(request: TrainJobRequest, onProgress: (p: TrainProgress) => void): TrainingHandle {
+  /**
+   * Offer a run to the windows; the handle behaves as the Node worker's (worker-client.ts). With `fallback` (engine
+   * "auto"), a run no window takes in time trains there instead, and its record says so.
+   */
+  start(
+    request: TrainJobRequest,
+    onProgress: (p: TrainProgress) => void,
+    fallback?: (request: TrainJobRequest, onProgress: (p: TrainProgress) => void) => TrainingHandle,
+  ): TrainingHandle {
     const { runId } = request;
+    const seconds = this.timeouts.takeMs / 1000;
     let cancel = () => undefined as void;
+    let fallen: TrainingHandle | null = null;
     const result = new Promise<TrainJobResult>((resolve, reject) => {
+      const untaken = () => {
+        if (fallback === undefined) {
+          this.settle(
+            runId,
+            new Error(
+              `no app window took training run ${runId} within ${seconds} s: keep PdM Studio open in a window (desktop or browser mode), or train with engine "node"`,
+            ),
+          );
+          return;
+        }
+        // The window that offered a GPU is gone (closed, asleep): train in the core rather than fail the run.
+        this.pending.delete(runId);
+        fallen = fallback(request, onProgress);
+        fallen.result.then(
+          (r) =>
+            resolve({
+              ...r,
+              artifact: {
+                ...r.artifact,
+                engine: nodeEngineRecord(
+                  r.artifact.backend,
+                  `no app window took the run within ${seconds} s, so the core's worker thread`,
+                ),
+              },
+            }),
+          reject,
+        );
+      };
       const entry: Pending = {
         request,
         onProgress,
@@ -109,19 +146,14 @@ export class RendererHandoffs {
         reject,
         taken: false,
         cancelRequested: false,
-        timer: setTimeout(
-          () =>
-            this.settle(
-              runId,
-              new Error(
-                `no app window took training run ${runId} within ${this.timeouts.takeMs / 1000} s: keep PdM Studio open in a window (desktop or browser mode), or train with engine "node"`,
-              ),
-            ),
-          this.timeouts.takeMs,
-        ),
+        timer: setTimeout(untaken, this.timeouts.takeMs),
       };
       this.pending.set(runId, entry);
       cancel = () => {
+        if (fallen !== null) {
+          fallen.cancel();
+          return;
+        }
         entry.cancelRequested = true;
         // Not yet taken: nothing runs anywhere, so the run ends now.
         if (!entry.taken) this.settle(runId, new CancelledError('training cancelled'));

@@ -71,6 +71,28 @@ describe('renderer handoff broker', () => {
     await expect(silent.result).rejects.toThrow(/stopped answering for 0.08 s/);
   });
 
+  it('with a fallback (engine "auto"), a run no window takes trains there, recorded as such; Cancel reaches it', async () => {
+    const { handoffs } = setup({ takeMs: 50, silenceMs: 1_000 });
+    let cancelled = 0;
+    const fallback = (r: TrainJobRequest) => ({
+      result: Promise.resolve({
+        artifact: { runId: r.runId, backend: 'wasm' },
+        files: [],
+      } as unknown as TrainJobResult),
+      cancel: () => (cancelled += 1),
+    });
+    const handle = handoffs.start(request('fb'), () => undefined, fallback);
+    const result = await handle.result;
+    expect(result.artifact.engine).toMatchObject({
+      place: 'node',
+      backend: 'wasm',
+      reason: "no app window took the run within 0.05 s, so the core's worker thread",
+    });
+    handle.cancel();
+    expect(cancelled).toBe(1);
+    expect(() => handoffs.take('fb')).toThrow(/no training run fb is waiting/);
+  });
+
   it('a window error fails the run with its message; a result for another run is refused', async () => {
     const { handoffs } = setup();
     const failing = handoffs.start(request('f'), () => undefined);
@@ -84,7 +106,12 @@ describe('renderer handoff broker', () => {
   });
 
   it('places runs: node by default, renderer when asked, auto only where a window offers a GPU', () => {
-    const { handoffs } = setup();
+    let now = 1_000_000;
+    const handoffs = new RendererHandoffs(
+      () => undefined,
+      { takeMs: 5_000, silenceMs: 5_000 },
+      () => now,
+    );
     expect(handoffs.place({ backend: 'auto' }).place).toBe('node');
     expect(handoffs.place({ backend: 'auto', engine: 'renderer' }).place).toBe('renderer');
     expect(handoffs.place({ backend: 'auto', engine: 'auto' })).toMatchObject({
@@ -102,5 +129,8 @@ describe('renderer handoff broker', () => {
       /backend "webgl" exists only in the app window's engine/,
     );
     expect(() => handoffs.place({ backend: 'webgl' })).toThrow(/set "engine" to "renderer" or "auto"/);
+    // A window that stopped repeating its offer (closed) no longer draws 'auto' runs.
+    now += 4 * 60_000;
+    expect(handoffs.place({ backend: 'auto', engine: 'auto' }).place).toBe('node');
   });
 });
