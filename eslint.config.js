@@ -126,6 +126,9 @@ export default defineConfig(
   { files: ['src/main/core/ml/**'], rules: restrict('electron', 'duckdb') },
   { files: ['src/renderer/**'], rules: restrict('electron', 'node', 'duckdb', 'tensorflow', 'main') },
   { files: ['src/shared/**'], rules: restrict('electron', 'node', 'duckdb', 'tensorflow', 'main', 'renderer') },
+  // The renderer training engine's Web Worker entry: TensorFlow.js in the browser (WebGPU/WebGL/wasm), reusing the
+  // training code of src/main/core/ml, so it may import tfjs and src/main, but nothing of Node.
+  { files: ['src/ml-web/**'], rules: restrict('electron', 'node', 'duckdb') },
   // Loading the real 'electron' package from plain Node starts a binary download: tests use fakes.
   {
     files: ['test/**', 'bench/**'],

@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: 'src/renderer',
   base: './',
+  // The renderer training engine (src/ml-web) is a module Web Worker with its own chunk (TensorFlow.js, wasm).
+  worker: { format: 'es' },
   build: {
     outDir: '../../dist/renderer',
     emptyOutDir: true,

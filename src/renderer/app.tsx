@@ -5,6 +5,7 @@ import type { ApiClient } from './api-client.js';
 import { ErrorBanner } from './components/error-banner.js';
 import { StartScreen } from './components/start-screen.js';
 import { StatusBar } from './components/status-bar.js';
+import { TrainingEngineHost } from './components/training-engine-host.js';
 import { Workbench } from './components/workbench.js';
 import { ServicesProvider } from './hooks/services.js';
 import { errorMessage } from './logic/errors.js';
@@ -61,6 +62,7 @@ export function App({ client }: { client: ApiClient }) {
       workspacePath={info?.workspace?.path ?? null}
     >
       <div className="app">
+        <TrainingEngineHost />
         <ErrorBanner message={error} onDismiss={() => setError(null)} />
         <div className="app-content">
           {info === null ? (

@@ -22,6 +22,7 @@ import {
   WorkspaceEventSchema,
 } from './historian.js';
 import { RunDetailSchema, RunEvaluationSchema, RunSummarySchema, TrainConfigSchema } from './training.js';
+import { EngineAnnouncementSchema } from './training-engine.js';
 import {
   RegistryConnectionSchema,
   RegistryGovernResultSchema,
@@ -230,6 +231,40 @@ export const apiMethods = {
   startTraining: method(
     z.object({ config: TrainConfigSchema, baseDir: AbsolutePath.optional() }),
     z.object({ jobId: z.string() }),
+  ),
+  /**
+   * The renderer training engine (src/ml-web). A window announces what it can train with when it loads; a run
+   * placed in the renderer is offered as a 'training-handoff' event; the first window to take it receives the
+   * request (TypedJson text: prepared windows as typed arrays), reports progress (the answer says whether the
+   * user cancelled) at least every few seconds, and finishes with the result or the error.
+   */
+  announceTrainingEngine: method(EngineAnnouncementSchema, z.object({ accepted: z.boolean() })),
+  takeTrainingHandoff: method(z.object({ runId: z.string().max(64) }), z.object({ request: z.string() })),
+  reportTrainingHandoff: method(
+    z.object({
+      runId: z.string().max(64),
+      progress: z
+        .object({
+          phase: z.enum(['preparing', 'training', 'evaluating']),
+          epoch: z.number().int(),
+          epochs: z.number().int(),
+          loss: z.number().nullable(),
+          valLoss: z.number().nullable(),
+          message: z.string().max(400),
+        })
+        .nullable(),
+    }),
+    z.object({ cancel: z.boolean() }),
+  ),
+  finishTrainingHandoff: method(
+    z.object({
+      runId: z.string().max(64),
+      outcome: z.discriminatedUnion('ok', [
+        z.object({ ok: z.literal(true), result: z.string() }),
+        z.object({ ok: z.literal(false), message: z.string().max(4000), cancelled: z.boolean() }),
+      ]),
+    }),
+    z.object({ accepted: z.boolean() }),
   ),
   /** Saved dataset snapshots of the open workspace, newest first. */
   listDatasets: method(z.object({}), z.array(DatasetListingSchema)),
@@ -449,6 +484,8 @@ export const ApiEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workspace-changed') }),
   /** Events were added, edited, deleted or imported. */
   z.object({ type: z.literal('events-changed') }),
+  /** A run placed in the renderer engine waits for a window to take it (takeTrainingHandoff). */
+  z.object({ type: z.literal('training-handoff'), runId: z.string(), modelType: z.string() }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEventSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunScopeSchema } from './run-scope.js';
+import { RunEngineSchema } from './training-engine.js';
 
 /**
  * What a finished training run leaves in `<workspace>/artifacts/runs/<runId>/`:
@@ -86,6 +87,8 @@ export const RunArtifactSchema = z.object({
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),
+  /** Where the run trained, on which backend and adapter, and why (absent in runs trained before it was recorded). */
+  engine: RunEngineSchema.optional(),
 });
 export type RunArtifact = z.infer<typeof RunArtifactSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunScopeSchema } from './run-scope.js';
+import { TrainEngineSchema } from './training-engine.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -228,7 +229,16 @@ export const TrainingConfigSchema = z.object({
 });
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
-export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+/** Backend override; 'webgpu' and 'webgl' exist only in the renderer engine (engine "renderer" or "auto"). */
+export const BackendPreferenceSchema = z.enum([
+  'auto',
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+  'webgpu',
+  'webgl',
+]);
 export type BackendPreference = z.infer<typeof BackendPreferenceSchema>;
 
 export const TrainConfigSchema = z.object({
@@ -238,6 +248,8 @@ export const TrainConfigSchema = z.object({
   model: ModelConfigSchema,
   training: TrainingConfigSchema.default(TrainingConfigSchema.parse({})),
   backend: BackendPreferenceSchema.default('auto'),
+  /** Where the run trains (src/shared/training-engine.ts); absent: the Node worker, as before it existed. */
+  engine: TrainEngineSchema.optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;

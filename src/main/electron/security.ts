@@ -1,17 +1,31 @@
 import { fileURLToPath } from 'node:url';
 
 export { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION_HEADERS } from '../../shared/content-security-policy.js';
 
-/** Replace any CSP the response carried with ours (header names are case-insensitive). */
+/** Headers set here, whatever the response carried (compared case-insensitively). */
+const OWN_HEADERS = new Set([
+  'content-security-policy',
+  ...Object.keys(CROSS_ORIGIN_ISOLATION_HEADERS),
+  'cross-origin-resource-policy',
+]);
+
+/**
+ * Replace any CSP the response carried with ours, and isolate the window (COOP + COEP) so the renderer training
+ * engine gets wasm threads. Every file the window loads is the app's own, so each may be embedded
+ * (CORP cross-origin): file:// pages have an opaque origin, for which "same-origin" would refuse the app's files.
+ */
 export const withContentSecurityPolicy = (
   headers: Record<string, string | string[]> | undefined,
 ): Record<string, string | string[]> => {
   const next: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') next[name] = value;
+    if (!OWN_HEADERS.has(name.toLowerCase())) next[name] = value;
   }
   next['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+  next['Cross-Origin-Opener-Policy'] = [CROSS_ORIGIN_ISOLATION_HEADERS['cross-origin-opener-policy']];
+  next['Cross-Origin-Embedder-Policy'] = [CROSS_ORIGIN_ISOLATION_HEADERS['cross-origin-embedder-policy']];
+  next['Cross-Origin-Resource-Policy'] = ['cross-origin'];
   return next;
 };
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { ApiEvent } from '../../shared/api.js';
-import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY, CROSS_ORIGIN_ISOLATION_HEADERS } from '../../shared/content-security-policy.js';
 import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT_KEY, TOKEN_HEADER } from '../../shared/web-protocol.js';
 import type { CoreService } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
@@ -27,12 +27,14 @@ export interface WebServer {
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+/** The renderer training engine returns a whole run (weights, predictions, TypedJson) in one call. */
+const LARGE_BODY_METHODS: Readonly<Record<string, number>> = { finishTrainingHandoff: 512 << 20 };
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
+  ...CROSS_ORIGIN_ISOLATION_HEADERS,
   'cross-origin-resource-policy': 'same-origin',
 } as const;
 
@@ -74,12 +76,12 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-const readBody = async (req: IncomingMessage): Promise<string> => {
+const readBody = async (req: IncomingMessage, limit: number): Promise<string> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    if (size > limit) throw new Error('request body too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -184,7 +186,8 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
         }
         let args: unknown;
         try {
-          const body = await readBody(req);
+          const name = url.pathname.slice(API_PREFIX.length);
+          const body = await readBody(req, LARGE_BODY_METHODS[name] ?? MAX_BODY_BYTES);
           args = body.length === 0 ? {} : JSON.parse(body);
         } catch (error) {
           sendJson(res, 400, {

@@ -1,3 +1,4 @@
+import { RunEngineLine } from './run-engine-line.js';
 import { useMemo } from 'react';
 import { scopeLabel } from '../../shared/run-scope.js';
 import type { RunDetail } from '../../shared/training.js';
@@ -182,6 +183,7 @@ export function RunDetailView({ id, onClose }: RunDetailViewProps) {
             Scored on: {scopeLabel(detail.summary.scope)}
             {labelsOf(detail) === null ? null : <> · Labels: {labelsOf(detail)}</>}
           </p>
+          <RunEngineLine artifact={detail.artifact} />
           <MetricsList detail={detail} />
           <div className="run-grid">
             {detail.summary.task === 'rul' && detail.predictions.length > 0 ? (

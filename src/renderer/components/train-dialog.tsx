@@ -7,7 +7,15 @@ import type { TrainingJob } from '../hooks/use-training.js';
 import { isActive } from '../logic/job-tracker.js';
 import { curveProgress } from '../logic/loss-curve.js';
 import { formatMetric, keyMetricsFor } from '../logic/run-list.js';
-import { BACKENDS, modelTypesFor, TASK_KINDS, TASK_LABELS, type TaskKind } from '../logic/train-form.js';
+import {
+  BACKENDS,
+  ENGINE_LABELS,
+  ENGINES,
+  modelTypesFor,
+  TASK_KINDS,
+  TASK_LABELS,
+  type TaskKind,
+} from '../logic/train-form.js';
 import { SaveDatasetSnapshot } from './dataset-snapshot.js';
 import { Dialog } from './dialog.js';
 import { LossChart } from './loss-chart.js';
@@ -100,6 +108,21 @@ function ModelFields({ f }: { f: TrainFormState }) {
           {BACKENDS.map((b) => (
             <option key={b} value={b}>
               {b === 'auto' ? 'auto (best available)' : b}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Train in
+        <select
+          value={form.engine}
+          onChange={(e) => f.setField('engine', ENGINES.find((x) => x === e.target.value) ?? 'node')}
+          data-testid="train-engine"
+          title="Where the run trains: a window's engine probes WebGPU, WebGL, wasm and cpu on one batch and uses the fastest that matches cpu"
+        >
+          {ENGINES.map((x) => (
+            <option key={x} value={x}>
+              {ENGINE_LABELS[x]}
             </option>
           ))}
         </select>

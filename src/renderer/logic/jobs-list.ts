@@ -85,6 +85,7 @@ export const applyJobsEvent = (rows: readonly JobRow[], event: ApiEvent): { rows
     case 'training-progress':
     case 'workspace-changed':
     case 'events-changed':
+    case 'training-handoff':
       return { rows: [...rows], unknown: false };
   }
 };

@@ -1,3 +1,4 @@
+import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
 import {
@@ -20,6 +21,12 @@ export type ModelType = ModelConfig['type'];
 export const TASK_KINDS: readonly TaskKind[] = LabelSchema.options.map((o) => o.shape.kind.value);
 export const MODEL_TYPES: readonly ModelType[] = ModelConfigSchema.options.map((o) => o.shape.type.value);
 export const BACKENDS: readonly BackendPreference[] = BackendPreferenceSchema.options;
+export const ENGINES: readonly TrainEngine[] = TrainEngineSchema.options;
+export const ENGINE_LABELS: Readonly<Record<TrainEngine, string>> = {
+  node: 'app core (CPU)',
+  renderer: 'this window (GPU if any)',
+  auto: 'auto (GPU window if one is open)',
+};
 
 export const TASK_LABELS: Readonly<Record<TaskKind, string>> = {
   rul: 'Remaining useful life',
@@ -88,6 +95,8 @@ export interface TrainForm {
   readonly batchSize: string;
   readonly seed: string;
   readonly backend: BackendPreference;
+  /** Where the run trains: the core's worker, this window (GPU through WebGL/WebGPU), or the core decides. */
+  readonly engine: TrainEngine;
 }
 
 /** Distinct asset names in natural order. */
@@ -230,6 +239,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     batchSize: '256',
     seed: '42',
     backend: 'auto',
+    engine: 'node',
   };
 };
 
@@ -437,6 +447,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
         seed: num('Seed', form.seed, { int: true }),
       },
       backend: form.backend,
+      ...(form.engine === 'node' ? {} : { engine: form.engine }),
     };
     const checked = TrainConfigSchema.safeParse(config);
     if (!checked.success) return { error: describeIssues(checked.error) };

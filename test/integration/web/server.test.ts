@@ -73,6 +73,14 @@ describe('web transport', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('isolates the page (COOP + COEP) on pages and API answers, so the training worker gets SharedArrayBuffer', async () => {
+    for (const res of [await raw(server, '/'), await call('getAppInfo', {})]) {
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['cross-origin-embedder-policy']).toBe('require-corp');
+    }
+    expect(String((await raw(server, '/')).headers['content-security-policy'])).toContain("'wasm-unsafe-eval'");
+  });
+
   it('refuses API calls without the token or with a wrong one', async () => {
     expect((await call('getAppInfo', {}, { 'x-pdm-token': '' })).status).toBe(401);
     expect((await call('getAppInfo', {}, { 'x-pdm-token': `${server.token}x` })).status).toBe(401);
@@ -109,6 +117,14 @@ describe('web transport', () => {
       expect(res.status).not.toBe(200);
       expect(res.body).not.toContain('TOP-SECRET-CONTENT');
     }
+  });
+
+  it('takes a whole run back from the window engine (over 1 MiB) (other calls keep the 1 MiB limit: below)', async () => {
+    const big = 'x'.repeat(2 << 20);
+    const finished = await call('finishTrainingHandoff', { runId: 'r', outcome: { ok: true, result: big } });
+    // Past the body limit, refused only because no window is training run "r".
+    expect(finished.status).toBe(404);
+    expect(JSON.parse(finished.body).error.message).toContain('training run r is not being trained by a window');
   });
 
   it('rejects oversized bodies', async () => {

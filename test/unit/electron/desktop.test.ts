@@ -263,7 +263,12 @@ describe('desktop shell with a fake Electron', () => {
     const callback = vi.fn();
     w.headerListeners[0]?.({ url: 'file:///x/index.html', responseHeaders: {} } as never, callback as never);
     expect(callback).toHaveBeenCalledWith({
-      responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+      responseHeaders: {
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+        'Cross-Origin-Opener-Policy': ['same-origin'],
+        'Cross-Origin-Embedder-Policy': ['require-corp'],
+        'Cross-Origin-Resource-Policy': ['cross-origin'],
+      },
     });
     const granted = vi.fn();
     w.permission().request?.({} as never, 'geolocation' as never, granted as never);

@@ -11,6 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const INDEX = 'file:///opt/pdm/dist/renderer/index.html';
+/** What every response of the desktop window carries: our CSP, and cross-origin isolation for wasm threads. */
+const OWN = {
+  'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+  'Cross-Origin-Opener-Policy': ['same-origin'],
+  'Cross-Origin-Embedder-Policy': ['require-corp'],
+  'Cross-Origin-Resource-Policy': ['cross-origin'],
+};
 
 describe('content security policy', () => {
   it('is strict', () => {
@@ -22,7 +29,8 @@ describe('content security policy', () => {
     );
     expect(Object.fromEntries(directives)).toEqual({
       'default-src': "'self'",
-      'script-src': "'self'",
+      'script-src': "'self' 'wasm-unsafe-eval'",
+      'worker-src': "'self'",
       'style-src': "'self' 'unsafe-inline'",
       'img-src': "'self' data: blob:",
       'connect-src': "'self'",
@@ -38,8 +46,10 @@ describe('content security policy', () => {
       'content-security-policy': ['default-src *'],
       'Content-Type': ['text/html'],
     });
-    expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
-    expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(headers).toEqual({ 'Content-Type': ['text/html'], ...OWN });
+    expect(withContentSecurityPolicy(undefined)).toEqual(OWN);
+    // A response's own isolation headers are replaced too, whatever their case.
+    expect(withContentSecurityPolicy({ 'cross-origin-embedder-policy': ['unsafe-none'] })).toEqual(OWN);
   });
 });
 

@@ -115,6 +115,13 @@ describe('layering: TensorFlow.js only in src/main/core/ml', () => {
     await expectAllowed([use("import * as x from '@tensorflow/tfjs';"), 'src/main/core/ml/x.ts']);
     await expectAllowed(["export const x = await import('@tensorflow/tfjs-node');\n", 'src/main/core/ml/backend.ts']);
   });
+
+  it('allows it in the renderer training worker (src/ml-web), which may reuse src/main/core/ml but no Node', async () => {
+    await expectAllowed([use("import * as x from '@tensorflow/tfjs-backend-wasm';"), 'src/ml-web/x.ts']);
+    await expectAllowed([use("import { runTrainJob as x } from '../main/core/ml/train-job.js';"), 'src/ml-web/x.ts']);
+    await expectBlocked([use("import * as x from 'node:fs';"), 'src/ml-web/x.ts'], /Node built-ins/);
+    await expectBlocked([use("import * as x from '@duckdb/node-api';"), 'src/ml-web/x.ts']);
+  });
 });
 
 describe('layering: renderer and shared stay out of main', () => {

@@ -17,6 +17,8 @@ import { reportHandlers } from './report-handlers.js';
 import type { PdfPrinter } from '../reports/pdf-printer.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
+import { engineHandlers } from './engine-handlers.js';
+import { RendererHandoffs } from '../runs/renderer-handoff.js';
 import { RecentWorkspaces } from './user-data.js';
 
 /** Native dialogs exist only in the desktop shell; browser mode answers `supported: false`. */
@@ -99,6 +101,7 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
   // Core code without a logger handed to it (imports, registry, historians) writes here; restored on dispose.
   const previousLog = setProcessLog(logger);
   const jobs = new Jobs(emit);
+  const handoffs = new RendererHandoffs(emit);
   const recent = new RecentWorkspaces(join(options.userDataDir, 'recent-workspaces.json'));
   const version = await packageVersion();
   logger.info('app', 'started', { shell: options.shell, version, userDataDir: options.userDataDir });
@@ -223,7 +226,8 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
       userDataDir: options.userDataDir,
       secretCipher: options.secretCipher,
     }),
-    ...trainingHandlers({ requireWorkspace, jobs, emit }),
+    ...trainingHandlers({ requireWorkspace, jobs, emit, handoffs }),
+    ...engineHandlers(handoffs),
     ...registryHandlers({ requireWorkspace }),
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),

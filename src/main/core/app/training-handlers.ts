@@ -1,7 +1,10 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
-import type { TrainingJobResult } from '../../../shared/training.js';
+import type { TrainingJobResult, TrainProgress } from '../../../shared/training.js';
+import type { TrainJobRequest } from '../ml/train-job.js';
 import { deleteRunAndFolder, runDetail, runSummaries } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
+import type { RendererHandoffs } from '../runs/renderer-handoff.js';
+import { startTraining as startNodeTraining } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
@@ -11,6 +14,8 @@ export interface TrainingDeps {
   readonly requireWorkspace: () => Workspace;
   readonly jobs: Jobs;
   readonly emit: (event: ApiEvent) => void;
+  /** The renderer training engine's broker; absent, every run trains in the Node worker. */
+  readonly handoffs?: RendererHandoffs;
 }
 
 /**
@@ -21,9 +26,24 @@ export const trainingHandlers = ({
   requireWorkspace,
   jobs,
   emit,
+  handoffs,
 }: TrainingDeps): Pick<ApiHandlers, TrainingMethod> => ({
   startTraining: async ({ config, baseDir }) => {
     const workspace = requireWorkspace();
+    // Decided before the job starts, so a config that cannot be placed is refused at once.
+    const placement = handoffs?.place(config) ?? null;
+    const engine =
+      placement === null
+        ? undefined
+        : {
+            reason: placement.reason,
+            start:
+              placement.place === 'renderer' && handoffs !== undefined
+                ? (request: TrainJobRequest, onProgress: (p: TrainProgress) => void) =>
+                    // 'auto' never fails for want of a window: the core's worker trains it instead.
+                    handoffs.start(request, onProgress, config.engine === 'auto' ? startNodeTraining : undefined)
+                : startNodeTraining,
+          };
     let jobId = '';
     jobId = jobs.start<TrainingJobResult>(
       'training',
@@ -33,6 +53,7 @@ export const trainingHandlers = ({
           config,
           baseDir: baseDir ?? workspace.path,
           isCancelled: control.isCancelled,
+          ...(engine === undefined ? {} : { engine }),
           onProgress: (p) => {
             control.progress(p.phase === 'training' ? p.epoch / p.epochs : null, p.message);
             if (p.phase === 'training') {

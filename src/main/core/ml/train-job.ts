@@ -4,7 +4,7 @@ import { FAILURES_FILE, RunFailuresSchema, type TrainConfig, type TrainProgress 
 import type { PreparedDataset } from '../datasets/prepare.js';
 import type { WindowSet } from '../datasets/windows.js';
 import type { JobControl } from '../jobs/job-control.js';
-import { selectBackend } from './backend.js';
+import type { ChosenBackend } from './backend.js';
 import {
   bestF1Threshold,
   classificationMetrics,
@@ -40,6 +40,8 @@ export interface TrainJobResult {
   readonly trainSeconds: number;
 }
 
+type ModelType = Exclude<TrainConfig['model']['type'], 'pca'>;
+
 const text = (s: string) => new TextEncoder().encode(s);
 
 const taskOf = (config: TrainConfig): RunArtifact['task'] =>
@@ -53,6 +55,9 @@ const taskOf = (config: TrainConfig): RunArtifact['task'] =>
 export const runTrainJob = async (
   request: TrainJobRequest,
   control: JobControl<TrainProgress>,
+  // Passed in, not imported: the Node worker picks among native/wasm/cpu (backend.ts, which needs node:*), the
+  // renderer engine (src/ml-web) among WebGPU/WebGL/wasm/cpu after probing them on this model.
+  selectBackend: (preference: TrainConfig['backend'], model: ModelType) => Promise<ChosenBackend>,
 ): Promise<TrainJobResult> => {
   const { config, dataset } = request;
   const task = taskOf(config);

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { TrainProgress } from '../../../shared/training.js';
 import { isCancelledError } from '../jobs/cancelled.js';
 import { jobControl } from '../jobs/job-control.js';
+import { selectBackend } from './backend.js';
 import { runTrainJob, type TrainJobRequest } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -28,7 +29,7 @@ port.on('message', (message: WorkerRequest) => {
       if (progress !== undefined) send({ type: 'progress', progress });
     },
   });
-  runTrainJob(request, control).then(
+  runTrainJob(request, control, selectBackend).then(
     (result) =>
       send(
         { type: 'done', result },

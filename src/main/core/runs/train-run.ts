@@ -15,6 +15,7 @@ import { freezeSnapshot } from '../datasets/dataset-snapshots.js';
 import { resolveFinalRul } from './load-config.js';
 import { driftReferenceFile } from './drift-reference-file.js';
 import { newRunId, writeRunFolder } from './run-folder.js';
+import { nodeEngineRecord } from './renderer-handoff.js';
 
 export interface TrainRunOptions {
   readonly workspace: Workspace;
@@ -24,6 +25,8 @@ export interface TrainRunOptions {
   readonly onProgress?: (p: TrainProgress) => void;
   /** Polled while training; true asks the worker to stop after its current batch. */
   readonly isCancelled?: () => boolean;
+  /** Where the run trains (renderer-handoff.ts): absent, the Node worker thread. */
+  readonly engine?: { readonly start: typeof startTraining; readonly reason: string };
 }
 
 export interface TrainRunResult {
@@ -99,7 +102,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   );
   const runId = newRunId();
   const createdAt = new Date().toISOString();
-  const handle = startTraining(
+  const handle = (options.engine?.start ?? startTraining)(
     { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
     progress,
   );
@@ -195,9 +198,17 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     driftMessage = `no drift reference: ${error instanceof Error ? error.message : String(error)}`;
   }
   const durationS = Number(((performance.now() - started) / 1000).toFixed(3));
+  // The renderer engine records its own placement (with the adapter and the probe); the Node worker's is added here.
+  const placedBy = options.engine?.reason ?? null;
+  const engine =
+    result.artifact.engine === undefined
+      ? nodeEngineRecord(result.artifact.backend, placedBy ?? "the core's worker thread")
+      : placedBy === null
+        ? result.artifact.engine
+        : { ...result.artifact.engine, reason: `${placedBy}; ${result.artifact.engine.reason}` };
   const folder = await writeRunFolder(
     join(workspace.path, 'artifacts'),
-    { ...result.artifact, durationS, files: files.map((f) => f.name) },
+    { ...result.artifact, engine, durationS, files: files.map((f) => f.name) },
     files,
   );
   const frozen = await freezing;

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { ProbeCandidate } from '../main/core/ml/backend-probe.js';
+import { RENDERER_BACKENDS } from '../shared/training-engine.js';
+import type { WebEngineEnvironment } from './web-worker-protocol.js';
+
+// The wasm binaries are emitted by the renderer build and served by the app itself (no CDN, CSP 'self').
+/**
+ * Threads stay off: tfjs-backend-wasm 4.22 starts its pthread workers from blob: URLs holding its threaded factory's
+ * source text (Function.toString). Bundled by Vite that text refers to names outside itself ("e is not defined" in
+ * the pthread worker), and blob: scripts also need the worker's CSP to allow them; its start then never settles.
+ * The page is cross-origin isolated (COOP/COEP), so threads can be switched on once the factory ships unbundled.
+ */
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+/** WebGPU as far as this file needs it (lib.dom of TypeScript 5.9 has no WebGPU types). */
+interface GpuLike {
+  requestAdapter(): Promise<{
+    readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string };
+  } | null>;
+}
+
+/** The WebGPU adapter's name, when the browser exposes WebGPU (Chromium: secure context, flags on Linux). */
+const webGpuAdapter = async (): Promise<string | null> => {
+  const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
+  if (gpu === undefined) return null;
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) return null;
+    const info = adapter.info;
+    const name = [info?.vendor, info?.architecture, info?.description].filter((s) => s !== undefined && s !== '');
+    return name.length > 0 ? `WebGPU: ${name.join(' ')}` : 'WebGPU adapter (no name given)';
+  } catch {
+    return null;
+  }
+};
+
+/** WebGL's renderer string (UNMASKED_RENDERER_WEBGL names the real GPU, or SwiftShader for software). */
+const webGlRenderer = (): string | null => {
+  try {
+    if (typeof OffscreenCanvas === 'undefined') return null;
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (gl === null) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = gl.getParameter(ext === null ? gl.RENDERER : ext.UNMASKED_RENDERER_WEBGL) as unknown;
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+};
+
+const starts = async (name: string): Promise<string | null> => {
+  try {
+    if (tf.findBackend(name) === null && tf.engine().registryFactory[name] === undefined)
+      return 'its TensorFlow.js package is not in this build';
+    // A backend whose start never settles (e.g. wasm threads whose workers fail to load) must not hang the run.
+    const started = await Promise.race([
+      tf.setBackend(name),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), START_TIMEOUT_MS)),
+    ]);
+    if (started === 'timeout') return `it did not start within ${START_TIMEOUT_MS / 1000} s`;
+    return started ? null : 'it did not start here';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+};
+
+const START_TIMEOUT_MS = 30_000;
+
+let cached: WebEngineEnvironment | null = null;
+
+/** What this worker can train with. Leaves the cpu backend set. */
+export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
+  if (cached !== null) return cached;
+  const backends: string[] = [];
+  const missing: Record<string, string> = {};
+  const gpuAdapter = await webGpuAdapter();
+  const glName = webGlRenderer();
+  for (const name of RENDERER_BACKENDS) {
+    // No @tensorflow/tfjs-backend-webgpu in this app's dependencies: WebGPU is seen (its adapter is recorded) but
+    // cannot be trained on until that package is added.
+    const why =
+      name === 'webgpu'
+        ? gpuAdapter === null
+          ? 'this browser exposes no WebGPU adapter'
+          : 'the app does not ship @tensorflow/tfjs-backend-webgpu'
+        : name === 'webgl' && glName === null
+          ? 'this browser gives no WebGL2 context'
+          : await starts(name);
+    if (why === null) backends.push(name);
+    else missing[name] = why;
+  }
+  const wasm = backends.includes('wasm')
+    ? {
+        simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean,
+        threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
+      }
+    : null;
+  await tf.setBackend('cpu');
+  cached = {
+    backends,
+    missing,
+    adapter: gpuAdapter ?? (glName === null ? null : `WebGL: ${glName}`),
+    adapters: { webgpu: gpuAdapter, webgl: glName === null ? null : `WebGL: ${glName}` },
+    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    wasm,
+  };
+  return cached;
+};
+
+/** The probe's candidates, best first, each missing one with the reason. */
+export const probeCandidates = (environment: WebEngineEnvironment): ProbeCandidate[] =>
+  RENDERER_BACKENDS.map((backend) => {
+    const why = environment.missing[backend];
+    return why === undefined ? { backend } : { backend, unavailable: why };
+  });
