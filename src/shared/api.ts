@@ -46,8 +46,13 @@ import {
   AlertSchema,
   ALERT_STATUSES,
   ContractLimitsSchema,
+  DeploymentFiguresSchema,
   DeploymentSchema,
   DispositionSchema,
+  DriftOverviewSchema,
+  FollowSourceSchema,
+  FollowStatusSchema,
+  ShadowReportSchema,
   SignalMappingSchema,
 } from './monitoring.js';
 
@@ -389,6 +394,46 @@ export const apiMethods = {
     }),
     HealthSeriesSchema,
   ),
+  /**
+   * A challenger: another `version` of the champion's model shadowing it on the same assets, mapping, rule and
+   * limits. Every scoring pass of the champion scores it too; its scores and alerts are kept under its own id.
+   */
+  createChallenger: method(
+    z.object({
+      championId: DeploymentIdSchema,
+      version: RegistryVersionSchema,
+      name: z.string().trim().min(1).max(200).optional(),
+      token: RegistryTokenSchema.optional(),
+    }),
+    DeploymentSchema,
+  ),
+  /** Champion vs challenger, "what would have happened": alerts raised and the dispositions behind them. */
+  compareChallenger: method(
+    z.object({ challengerId: DeploymentIdSchema, tolerance: z.number().nonnegative().optional() }),
+    ShadowReportSchema,
+  ),
+  /** Alert figures of a deployment, overall and per asset and month (default period: what it has scored). */
+  getAlertFigures: method(
+    z.object({ deploymentId: DeploymentIdSchema, from: z.number().optional(), to: z.number().optional() }),
+    DeploymentFiguresSchema,
+  ),
+  /** The latest drift finding per asset, signal and method, ranked (drift with rising model output first). */
+  getDriftFindings: method(z.object({ deploymentId: DeploymentIdSchema }), DriftOverviewSchema),
+  /**
+   * Follow mode as a long-lived job ('follow'): every `intervalSeconds`, fetch what is new from `source` (when
+   * given), check the contract, score, evaluate the rule; failed rounds retry with backoff. stopFollow ends it.
+   */
+  startFollow: method(
+    z.object({
+      deploymentId: DeploymentIdSchema,
+      intervalSeconds: z.number().min(0).max(86_400).default(60),
+      source: FollowSourceSchema.optional(),
+      token: RegistryTokenSchema.optional(),
+    }),
+    FollowStatusSchema,
+  ),
+  stopFollow: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
+  getFollowStatus: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

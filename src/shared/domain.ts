@@ -220,7 +220,7 @@ export type SqlImportSummary = z.infer<typeof SqlImportSummarySchema>;
 
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring']),
+  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring', 'follow']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),

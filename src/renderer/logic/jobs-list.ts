@@ -106,6 +106,8 @@ export const kindLabel = (kind: JobRow['kind']): string => {
       return 'Training';
     case 'scoring':
       return 'Scoring';
+    case 'follow':
+      return 'Monitoring (follow)';
     case null:
       return 'Job';
   }

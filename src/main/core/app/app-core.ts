@@ -13,6 +13,7 @@ import { settingsHandlers } from './settings-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
 import { createLogger, logDirIn, setProcessLog, type Logger } from '../log/logger.js';
 import { monitoringHandlers } from './monitoring-handlers.js';
+import { dispatch } from './dispatch.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { RecentWorkspaces } from './user-data.js';
@@ -219,7 +220,24 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     ...registryHandlers({ requireWorkspace }),
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
-    ...monitoringHandlers({ requireWorkspace, jobs, emit }),
+    ...monitoringHandlers({
+      requireWorkspace,
+      jobs,
+      emit,
+      // Follow mode fetches through the app's own validated API, as the CLI's monitor does.
+      followApi: () => ({
+        call: async (method, input) => {
+          const answer = await dispatch(handlers, method, input);
+          if (!answer.ok) throw new ApiError(answer.error.code, answer.error.message);
+          return answer.result as never;
+        },
+        waitJob: async (jobId) => {
+          const job = await jobs.settle(jobId);
+          if (job === undefined) throw new ApiError('not-found', `no job ${jobId}`);
+          return job;
+        },
+      }),
+    }),
   };
 
   return {

@@ -3,7 +3,7 @@
  * the user is told what is running, and offered the install again once it has finished.
  */
 /** A job's kind; 'job' until the kind is known. */
-export type RunningJobKind = 'import' | 'opcua-import' | 'sql-import' | 'training' | 'scoring' | 'job';
+export type RunningJobKind = 'import' | 'opcua-import' | 'sql-import' | 'training' | 'scoring' | 'follow' | 'job';
 
 const LABEL: Readonly<Record<RunningJobKind, string>> = {
   import: 'a file import',
@@ -11,6 +11,7 @@ const LABEL: Readonly<Record<RunningJobKind, string>> = {
   'sql-import': 'a SQL historian import',
   training: 'a training run',
   scoring: 'a monitoring scoring pass',
+  follow: 'a monitoring follow loop',
   job: 'an import or training run',
 };
 
