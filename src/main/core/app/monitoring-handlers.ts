@@ -214,9 +214,10 @@ export const monitoringHandlers = ({
         // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
         reference = null;
       }
-      // The model predicts in a worker thread (TensorFlow.js loads there only), off the main event loop.
-      const { loadWorkerPredictor } = await import('../ml/worker-predictor.js');
-      const predictor = await loadWorkerPredictor(manifest, fetched.dir);
+      // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
+      // main event loop: the API and the follow loop's timers stay responsive during a long pass.
+      const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
+      const predictor = await loadWorkerScorer(manifest, fetched.dir);
       try {
         const result = await ws.monitoring((db) =>
           scoreDeployment(db, {
