@@ -395,6 +395,30 @@ export const apiMethods = {
     HealthSeriesSchema,
   ),
   /**
+   * What a deployment would be, before creating it (the app's dialog): the version the stage or pin resolves to,
+   * the contract's signals, the proposed mapping per asset (editable), each asset's workspace tags to map from,
+   * and a starting alert rule from the run's own evaluation (`ruleBasis` says from what).
+   */
+  proposeDeployment: method(
+    z.object({
+      registry: RegistryLocationSchema,
+      token: RegistryTokenSchema.optional(),
+      model: RegistryModelNameSchema,
+      stage: z.enum(['production', 'approved']).optional(),
+      version: RegistryVersionSchema.optional(),
+      assets: z.array(z.string().min(1).max(200)).min(1).max(1000),
+    }),
+    z.object({
+      version: z.number().int(),
+      task: z.string(),
+      signals: z.array(z.object({ tag: z.string(), unit: z.string().nullable() })),
+      mapping: SignalMappingSchema,
+      catalogue: z.record(z.string(), z.array(z.string())),
+      rule: AlertRuleSchema.nullable(),
+      ruleBasis: z.string(),
+    }),
+  ),
+  /**
    * A challenger: another `version` of the champion's model shadowing it on the same assets, mapping, rule and
    * limits. Every scoring pass of the champion scores it too; its scores and alerts are kept under its own id.
    */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, type ApiEvent, type ApiHandlers, type HealthSeries } from '../../../shared/api.js';
 import {
+  AlertRuleSchema,
   DriftReferenceSchema,
   type ChallengerPass,
   type Deployment,
@@ -17,7 +18,14 @@ import { ManifestSchema } from '../../../shared/registry-manifest.js';
 import { parseRegistryLocation } from '../../../shared/registry.js';
 import type { Jobs } from '../jobs/job-registry.js';
 import { AlertActionError, isShelved } from '../../../shared/alert-lifecycle.js';
-import { checkForNewVersion, confirmVersion, deployFromRegistry } from '../monitoring/deployment.js';
+import {
+  checkForNewVersion,
+  confirmVersion,
+  deployFromRegistry,
+  proposeMapping,
+  resolveVersion,
+} from '../monitoring/deployment.js';
+import { ruleDefaultsOf } from '../monitoring/rule-defaults.js';
 import { DRIFT_REFERENCE_FILE } from '../monitoring/drift.js';
 import { m4 } from '../monitoring/health-series.js';
 import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-deployment.js';
@@ -54,6 +62,7 @@ export type MonitoringMethod =
   | 'closeAlert'
   | 'shelveAlert'
   | 'getHealthSeries'
+  | 'proposeDeployment'
   | 'createChallenger'
   | 'compareChallenger'
   | 'getAlertFigures'
@@ -424,6 +433,43 @@ export const monitoringHandlers = ({
         };
       });
     },
+    proposeDeployment: async ({ registry: location, token, model, stage, version, assets }) =>
+      guard(async () => {
+        if (stage !== undefined && version !== undefined) {
+          throw new ApiError('invalid-argument', 'a deployment follows a stage or pins a version, not both');
+        }
+        const ws = requireWorkspace();
+        const signals = await ws.signals();
+        const known = new Set(signals.map((s) => s.asset));
+        const missing = assets.filter((a) => !known.has(a));
+        if (missing.length > 0) {
+          throw new ApiError('not-found', `no asset ${missing.map((a) => `"${a}"`).join(', ')} in this workspace`);
+        }
+        const registry = await registryAt(location, token);
+        const resolved = await resolveVersion(registry, {
+          name: model,
+          stage: version === undefined ? (stage ?? 'production') : null,
+          pinnedVersion: version ?? null,
+        });
+        const contract = resolved.manifest.dataContract.signals;
+        const catalogue = signals.map((s) => ({ asset: s.asset, tag: s.tag }));
+        const defaults = ruleDefaultsOf(resolved.manifest);
+        return {
+          version: resolved.version,
+          task: resolved.manifest.task,
+          signals: contract.map((s) => ({ tag: s.tag, unit: s.unit ?? null })),
+          mapping: proposeMapping(
+            contract.map((s) => s.tag),
+            assets,
+            catalogue,
+          ),
+          catalogue: Object.fromEntries(
+            assets.map((a) => [a, catalogue.filter((c) => c.asset === a).map((c) => c.tag)]),
+          ),
+          rule: defaults.rule === null ? null : AlertRuleSchema.parse(defaults.rule),
+          ruleBasis: defaults.basis,
+        };
+      }),
     createChallenger: async ({ championId, version, name, token }) =>
       guard(async () => {
         const ws = requireWorkspace();
