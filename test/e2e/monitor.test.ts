@@ -18,11 +18,12 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
   let session: BrowserSession;
   let app: ServedApp;
   let page: Page;
+  let registry = '';
 
   beforeAll(async () => {
     const home = await tempHome('pdm-e2e-mon-');
     const ws = join(home, 'workspace');
-    const registry = join(home, 'registry');
+    registry = join(home, 'registry');
     // The sample engines 1-6 train a small RUL model; it is published, approved by a second person, promoted,
     // and deployed on engines 7 and 8 with a rule, all before the app opens the workspace (one DuckDB writer).
     const workspace = await Workspace.open(ws);
@@ -35,6 +36,9 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
       const bob = await openRegistry(registry, { as: 'bob' });
       await bob.govern('approve', { name: 'sample-rul', version: 1, reason: 'checked' });
       await bob.govern('promote', { name: 'sample-rul', version: 1 });
+      // Version 2 (the same run published again), approved: a challenger to shadow with from the UI.
+      await (await openRegistry(registry)).publish({ runDir: run.folder, name: 'sample-rul', idempotencyKey: 'v2' });
+      await bob.govern('approve', { name: 'sample-rul', version: 2, reason: 'candidate' });
       await workspace.monitoring((db) =>
         deployFromRegistry(
           db,
@@ -97,4 +101,64 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     expect(await row.getByTestId('alert-close').isDisabled()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor.png'), fullPage: true });
   });
+
+  it('creates a deployment in the dialog, shadows it with a challenger, follows until an alert opens, and stops', async () => {
+    await page.getByTestId('deployment-new').click();
+    const dialog = page.getByTestId('deployment-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('deployment-registry').fill(registry);
+    await page.getByTestId('deployment-model').fill('sample-rul');
+    await page.getByTestId('deployment-title').fill('engine 9 live');
+    await page.locator('[data-testid="deployment-asset"][data-asset="cmapss-fd001-sample engine 009"]').check();
+    await page.getByTestId('deployment-propose').click();
+    // The proposed mapping: every contract signal mapped to the tag of the same name, each editable.
+    await page.getByTestId('mapping-table').waitFor();
+    const selects = page.getByTestId('mapping-select');
+    expect(await selects.count()).toBeGreaterThan(5);
+    expect(await selects.first().inputValue()).toBe(await selects.first().getAttribute('data-signal'));
+    // The rule starts from the run's own evaluation (twice its RMSE, below for RUL).
+    expect(await page.getByTestId('rule-direction').inputValue()).toBe('below');
+    expect(Number(await page.getByTestId('rule-set').inputValue())).toBeGreaterThan(0);
+    // Any RUL sets it, so the follow loop has an alert to raise.
+    await page.getByTestId('rule-direction').selectOption('above');
+    await page.getByTestId('rule-set').fill('-1000000000');
+    await page.getByTestId('rule-clear').fill('');
+    await page.getByTestId('deployment-create').click();
+    await dialog.waitFor({ state: 'detached' });
+    const item = page.getByTestId('deployment-item').filter({ hasText: 'engine 9 live' });
+    await item.waitFor();
+    expect(await item.getAttribute('class')).toBe('active');
+
+    await page.getByTestId('challenger-version').fill('2');
+    await page.getByTestId('challenger-add').click();
+    await page.getByTestId('deployment-item').filter({ hasText: 'challenger of' }).waitFor();
+
+    await page.getByTestId('follow-interval').fill('1');
+    await page.getByTestId('follow-toggle').click();
+    await expect.poll(() => page.getByTestId('follow-switch').getAttribute('data-running')).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('follow-status').textContent(), { timeout: 60_000 })
+      .toMatch(/[1-9]\d* alert\(s\) opened/);
+    await expect.poll(() => page.getByTestId('alert-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('health-trend').count()).toBe(1);
+    // The jobs panel lists the long-lived job while it runs, with what it did and when it goes again.
+    await page.getByTestId('jobs-toggle').click();
+    const followRow = page.getByTestId('job-row').filter({ hasText: 'Monitoring (follow)' });
+    await expect.poll(() => followRow.getAttribute('data-status')).toBe('running');
+    await expect.poll(() => followRow.textContent(), { timeout: 30_000 }).toMatch(/next round in/);
+    await page.getByTestId('jobs-toggle').click();
+    // Champion and challenger side by side: both raised the alert on the same data.
+    const shadow = page.getByTestId('shadow-table');
+    await shadow.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => shadow.locator('[data-row="raised"] td.num').allTextContents(), { timeout: 30_000 })
+      .toEqual(['1', '1']);
+    await page.getByTestId('alert-figures').waitFor();
+    await page.getByTestId('drift-panel').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor-follow.png'), fullPage: true });
+
+    await page.getByTestId('follow-toggle').click();
+    await expect.poll(() => page.getByTestId('follow-switch').getAttribute('data-running')).toBe('no');
+    expect(await page.getByTestId('follow-status').textContent()).toMatch(/^Stopped after \d+ round\(s\)/);
+  }, 180_000);
 });

@@ -50,6 +50,25 @@ describe('challenger in shadow over the app API', () => {
   let champion = '';
   let challenger = '';
 
+  it('proposes a deployment for the dialog: version, contract signals, mapping and a rule from the run', async () => {
+    const p = await call('proposeDeployment', { registry: reg, model: 'fd001-rul', assets: [E9] });
+    expect(p).toMatchObject({ version: 1, task: 'rul' });
+    expect(p.signals.map((s) => s.tag)).toContain('sensor_2');
+    expect(p.mapping[E9]?.['sensor_2']).toEqual({ asset: E9, tag: 'sensor_2' });
+    expect(p.catalogue[E9]).toContain('sensor_21');
+    // RUL: alert below twice the run's RMSE, cleared above 2.5 times it, 3 of 5 windows.
+    expect(p.ruleBasis).toMatch(/twice the run's .*rmse/);
+    const rmse = Number(/\(([\d.]+)\)/.exec(p.ruleBasis)?.[1]);
+    expect(p.rule).toMatchObject({ direction: 'below', k: 3, n: 5 });
+    expect(p.rule!.setLevel).toBeCloseTo(2 * rmse, 1);
+    await expect(
+      call('proposeDeployment', { registry: reg, model: 'fd001-rul', stage: 'production', version: 1, assets: [E9] }),
+    ).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(
+      call('proposeDeployment', { registry: reg, model: 'fd001-rul', assets: ['P-9'] }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+  });
+
   it('creates a challenger on another version with the champion assets, mapping and rule; refuses nonsense', async () => {
     const created = await call('createDeployment', { registry: reg, model: 'fd001-rul', assets: [E9] });
     champion = created.deployment.id;
