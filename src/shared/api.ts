@@ -369,6 +369,11 @@ export const apiMethods = {
       deploymentId: DeploymentIdSchema.optional(),
       asset: z.string().min(1).max(200).optional(),
       status: z.enum(ALERT_STATUSES).optional(),
+      /**
+       * Champion alerts are the ones technicians work; a challenger's are kept apart. Default: all alerts of the
+       * deployment asked for, else champion alerts only.
+       */
+      role: z.enum(['champion', 'challenger', 'all']).optional(),
     }),
     z.array(AlertSchema.extend({ shelved: z.boolean() })),
   ),

@@ -37,7 +37,9 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
       await bob.govern('approve', { name: 'sample-rul', version: 1, reason: 'checked' });
       await bob.govern('promote', { name: 'sample-rul', version: 1 });
       // Version 2 (the same run published again), approved: a challenger to shadow with from the UI.
-      await (await openRegistry(registry)).publish({ runDir: run.folder, name: 'sample-rul', idempotencyKey: 'v2' });
+      await (
+        await openRegistry(registry)
+      ).publish({ runDir: run.folder, name: 'sample-rul', idempotencyKey: 'second-version' });
       await bob.govern('approve', { name: 'sample-rul', version: 2, reason: 'candidate' });
       await workspace.monitoring((db) =>
         deployFromRegistry(
@@ -78,7 +80,8 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     await page.getByTestId('score-summary').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('score-summary').textContent()).toMatch(/^2 assets scored \(\d+ windows\) with v1/);
     await expect.poll(() => page.getByTestId('health-trend').count()).toBe(2);
-    expect(await page.getByTestId('alert-band').count()).toBeGreaterThan(0);
+    // The trends may first show the series from before the pass: wait for the bands of the new alerts.
+    await expect.poll(() => page.getByTestId('alert-band').count(), { timeout: 15_000 }).toBeGreaterThan(0);
 
     const rows = page.getByTestId('alert-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
@@ -117,12 +120,12 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     expect(await selects.count()).toBeGreaterThan(5);
     expect(await selects.first().inputValue()).toBe(await selects.first().getAttribute('data-signal'));
     // The rule starts from the run's own evaluation (twice its RMSE, below for RUL).
-    expect(await page.getByTestId('rule-direction').inputValue()).toBe('below');
-    expect(Number(await page.getByTestId('rule-set').inputValue())).toBeGreaterThan(0);
+    expect(await dialog.getByTestId('rule-direction').inputValue()).toBe('below');
+    expect(Number(await dialog.getByTestId('rule-set').inputValue())).toBeGreaterThan(0);
     // Any RUL sets it, so the follow loop has an alert to raise.
-    await page.getByTestId('rule-direction').selectOption('above');
-    await page.getByTestId('rule-set').fill('-1000000000');
-    await page.getByTestId('rule-clear').fill('');
+    await dialog.getByTestId('rule-direction').selectOption('above');
+    await dialog.getByTestId('rule-set').fill('-1000000000');
+    await dialog.getByTestId('rule-clear').fill('');
     await page.getByTestId('deployment-create').click();
     await dialog.waitFor({ state: 'detached' });
     const item = page.getByTestId('deployment-item').filter({ hasText: 'engine 9 live' });
@@ -158,7 +161,10 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor-follow.png'), fullPage: true });
 
     await page.getByTestId('follow-toggle').click();
-    await expect.poll(() => page.getByTestId('follow-switch').getAttribute('data-running')).toBe('no');
+    // Stop waits for a round under way (champion and challenger) to end.
+    await expect
+      .poll(() => page.getByTestId('follow-switch').getAttribute('data-running'), { timeout: 60_000 })
+      .toBe('no');
     expect(await page.getByTestId('follow-status').textContent()).toMatch(/^Stopped after \d+ round\(s\)/);
   }, 180_000);
 });

@@ -520,10 +520,21 @@ const alertLine = (a: Alert & { shelved?: boolean }): string =>
 export const alertsList: Command = {
   name: 'alerts list',
   usage:
-    'alerts [list] --workspace <dir> [--deployment <id>] [--asset <name>] [--status open|acknowledged|closed] [--json]',
-  details: '  Alerts, oldest first (listAlerts); shelved ones say so.',
-  options: { ...WORKSPACE, ...DEPLOYMENT, asset: { type: 'string' }, status: { type: 'string' } },
+    'alerts [list] --workspace <dir> [--deployment <id>] [--asset <name>] [--status open|acknowledged|closed] ' +
+    '[--role champion|challenger|all] [--json]',
+  details: `  Alerts, oldest first (listAlerts); shelved ones say so. Without --deployment only champion alerts (the ones
+  technicians work); a challenger's with --deployment <challenger> or --role.`,
+  options: {
+    ...WORKSPACE,
+    ...DEPLOYMENT,
+    asset: { type: 'string' },
+    status: { type: 'string' },
+    role: { type: 'string' },
+  },
   run: async (args, api) => {
+    const role = args.str('role');
+    if (role !== undefined && !['champion', 'challenger', 'all'].includes(role))
+      fail(`alerts list: --role must be champion, challenger or all, not ${role}`);
     const status = args.str('status');
     if (status !== undefined && !['open', 'acknowledged', 'closed'].includes(status))
       fail(`alerts list: --status must be open, acknowledged or closed, not ${status}`);
@@ -534,6 +545,7 @@ export const alertsList: Command = {
       ...(deploymentId === undefined ? {} : { deploymentId }),
       ...(asset === undefined ? {} : { asset }),
       ...(status === undefined ? {} : { status: status as Alert['status'] }),
+      ...(role === undefined ? {} : { role: role as 'champion' | 'challenger' | 'all' }),
     });
     return listOutput('alerts', alerts, alertLine);
   },

@@ -88,6 +88,10 @@ describe('challenger in shadow over the app API', () => {
       rule: { direction: 'above', setLevel: -1e9 },
     });
     expect(c.mapping).toEqual(created.deployment.mapping);
+    await expect(call('createChallenger', { championId: champion, version: 2 })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already shadows/),
+    });
     await expect(call('createChallenger', { championId: challenger, version: 1 })).rejects.toMatchObject({
       code: 'invalid-argument',
       message: expect.stringMatching(/itself a challenger/),
@@ -110,6 +114,9 @@ describe('challenger in shadow over the app API', () => {
     const challengerAlerts = await call('listAlerts', { deploymentId: challenger });
     expect(championAlerts.map((a) => a.role)).toEqual(['champion']);
     expect(challengerAlerts.map((a) => [a.role, a.modelVersion])).toEqual([['challenger', 2]]);
+    // The list technicians work from holds the champion's alerts only, unless asked for the challenger's.
+    expect((await call('listAlerts', {})).map((a) => a.role)).toEqual(['champion']);
+    expect((await call('listAlerts', { role: 'all' })).map((a) => a.role).sort()).toEqual(['challenger', 'champion']);
     const a = await call('getHealthSeries', { deploymentId: champion, asset: E9 });
     const b = await call('getHealthSeries', { deploymentId: challenger, asset: E9 });
     expect(a.t).toEqual(b.t);
@@ -262,5 +269,13 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
     expect(job.message).toMatch(/failed \(\d in a row\).*retrying with backoff; next round in/);
     const stopped = await call('stopFollow', { deploymentId: id });
     expect(stopped.running).toBe(false);
+  }, 120_000);
+
+  it('ends a running follow loop when the app core is disposed (the workspace closes after it)', async () => {
+    const started = await call('startFollow', { deploymentId: id, intervalSeconds: 60 });
+    await waitFor(id, (s) => s.rounds >= 1, 'one round');
+    await core.dispose();
+    expect((await call('getJob', { jobId: started.jobId! })).status).not.toBe('running');
+    expect(await call('getFollowStatus', { deploymentId: id })).toMatchObject({ running: false });
   }, 120_000);
 });

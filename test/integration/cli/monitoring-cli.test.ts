@@ -380,7 +380,7 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
   }, 60_000);
 
   it('deploy set-challenger shadows the champion with another version; deploy compare shows what would have happened', async () => {
-    await (await openRegistry(reg)).publish({ runDir: runFolder, name: 'fd001-rul', idempotencyKey: 'cli challenger' });
+    await (await openRegistry(reg)).publish({ runDir: runFolder, name: 'fd001-rul', idempotencyKey: 'cli-challenger' });
     await (
       await openRegistry(reg, { as: 'bob' })
     ).govern('approve', { name: 'fd001-rul', version: 2, reason: 'shadow' });
@@ -413,6 +413,11 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
       challenger: { deployment: challenger, modelVersion: 2 },
       tolerance: 10,
     });
+    // The challenger's alerts stay out of the technicians' list unless asked for.
+    const listed = await cli('alerts', '--workspace', ws, '--json');
+    expect((listed.json?.['alerts'] as { role: string }[]).every((a) => a.role === 'champion')).toBe(true);
+    const theirs = await cli('alerts', '--workspace', ws, '--role', 'challenger', '--json');
+    expect((theirs.json?.['alerts'] as { deploymentId: string }[]).map((a) => a.deploymentId)).toContain(challenger);
     const text = await cli('deploy', 'compare', '--workspace', ws, '--deployment', challenger);
     expect(text.stdout).toMatch(/champion .* alert\(s\) raised; confirmed 1/);
     const notChallenger = await cli('deploy', 'compare', '--workspace', ws, '--deployment', id, '--json');

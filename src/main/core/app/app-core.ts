@@ -248,6 +248,11 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     },
     currentWorkspace: () => workspace,
     dispose: async () => {
+      // A follow loop runs until stopped: end it before its workspace closes under it.
+      for (const job of jobs.list().filter((j) => j.kind === 'follow' && j.status === 'running')) {
+        jobs.cancel(job.id);
+        await jobs.settle(job.id);
+      }
       workspace?.close();
       workspace = null;
     },

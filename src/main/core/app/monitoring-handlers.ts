@@ -370,7 +370,7 @@ export const monitoringHandlers = ({
       );
       return { jobId };
     },
-    listAlerts: async ({ deploymentId, asset, status }) => {
+    listAlerts: async ({ deploymentId, asset, status, role }) => {
       const now = new Date().toISOString();
       const alerts = await requireWorkspace().monitoringRead((db) =>
         listAlerts(db, {
@@ -379,7 +379,10 @@ export const monitoringHandlers = ({
           ...(status === undefined ? {} : { status }),
         }),
       );
-      return alerts.map((a) => ({ ...a, shelved: isShelved(a, now) }));
+      const wanted = role ?? (deploymentId === undefined ? 'champion' : 'all');
+      return alerts
+        .filter((a) => wanted === 'all' || a.role === wanted)
+        .map((a) => ({ ...a, shelved: isShelved(a, now) }));
     },
     acknowledgeAlert: async ({ id, note }) =>
       act(id, { kind: 'acknowledge', by: actor(), at: new Date().toISOString(), note: note ?? null }),
@@ -482,6 +485,12 @@ export const monitoringHandlers = ({
             'invalid-argument',
             `${champion.model.name} v${version} is the version ${championId} already scores with: a challenger needs another version`,
           );
+        }
+        const twin = (await ws.monitoringRead((db) => listDeployments(db))).find(
+          (d) => d.championId === championId && d.status === 'active' && d.currentVersion === version,
+        );
+        if (twin !== undefined) {
+          throw new ApiError('conflict', `${twin.id} already shadows ${championId} with v${version}`);
         }
         const registry = await registryAt(champion.registry, token);
         const catalogue = (await ws.signals()).map((s) => ({ asset: s.asset, tag: s.tag }));
