@@ -79,17 +79,17 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     await page.getByTestId('score-now').click();
     await page.getByTestId('score-summary').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('score-summary').textContent()).toMatch(/^2 assets scored \(\d+ windows\) with v1/);
-    await expect.poll(() => page.getByTestId('health-trend').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('health-trend').count(), { timeout: 15_000 }).toBe(2);
     // The trends may first show the series from before the pass: wait for the bands of the new alerts.
     await expect.poll(() => page.getByTestId('alert-band').count(), { timeout: 15_000 }).toBeGreaterThan(0);
 
     const rows = page.getByTestId('alert-row');
-    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const first = rows.first();
     const id = await first.getAttribute('data-alert');
     const row = page.locator(`[data-testid="alert-row"][data-alert="${id}"]`);
     await row.getByTestId('alert-ack').click();
-    await expect.poll(() => row.getAttribute('data-status')).toBe('acknowledged');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('acknowledged');
     expect(await row.getByTestId('alert-ack').isDisabled()).toBe(true);
 
     // Closing without a disposition is not sent: the form says what is missing.
@@ -99,7 +99,7 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     await page.getByTestId('disposition-select').selectOption('false-alarm');
     await page.getByLabel('Cause').selectOption('sensor-fault');
     await page.getByTestId('alert-form-submit').click();
-    await expect.poll(() => row.getAttribute('data-status')).toBe('closed');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('closed');
     expect(await row.textContent()).toContain('false-alarm');
     expect(await row.getByTestId('alert-close').isDisabled()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor.png'), fullPage: true });
@@ -134,11 +134,13 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
 
     await page.getByTestId('challenger-version').fill('2');
     await page.getByTestId('challenger-add').click();
-    await page.getByTestId('deployment-item').filter({ hasText: 'challenger of' }).waitFor();
+    await page.getByTestId('deployment-item').filter({ hasText: 'challenger of' }).waitFor({ timeout: 15_000 });
 
-    await page.getByTestId('follow-interval').fill('1');
+    await page.getByTestId('follow-interval').fill('2');
     await page.getByTestId('follow-toggle').click();
-    await expect.poll(() => page.getByTestId('follow-switch').getAttribute('data-running')).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('follow-switch').getAttribute('data-running'), { timeout: 15_000 })
+      .toBe('yes');
     await expect
       .poll(() => page.getByTestId('follow-status').textContent(), { timeout: 60_000 })
       .toMatch(/[1-9]\d* alert\(s\) opened/);
@@ -147,7 +149,7 @@ describe('Monitor area in the browser, end to end in Chromium', () => {
     // The jobs panel lists the long-lived job while it runs, with what it did and when it goes again.
     await page.getByTestId('jobs-toggle').click();
     const followRow = page.getByTestId('job-row').filter({ hasText: 'Monitoring (follow)' });
-    await expect.poll(() => followRow.getAttribute('data-status')).toBe('running');
+    await expect.poll(() => followRow.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
     await expect.poll(() => followRow.textContent(), { timeout: 30_000 }).toMatch(/next round in/);
     await page.getByTestId('jobs-toggle').click();
     // Champion and challenger side by side: both raised the alert on the same data.
