@@ -381,6 +381,11 @@ export const FollowSourceSchema = z.discriminatedUnion('kind', [
     query: z.string().trim().min(1).max(100_000),
     layout: z.enum(['long', 'wide']).default('long'),
     asset: z.string().trim().min(1).max(200).optional(),
+    /**
+     * Where a query never imported before starts (µs). Given on every round it costs nothing: each round
+     * fetches only the parts its coverage lacks, plus the look-back for late data.
+     */
+    from: z.number().optional(),
   }),
 ]);
 export type FollowSource = z.infer<typeof FollowSourceSchema>;

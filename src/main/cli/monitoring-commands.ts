@@ -387,7 +387,7 @@ const consoleToStderr = (): void => {
 const MONITOR_USAGE =
   'monitor --workspace <dir> --deployment <id> --follow [--interval S] [--rounds N] ' +
   '[--opcua-profile <name> --tags <nodeId,...> | --sql-url <postgres://...> --sql-query <file.sql> ' +
-  '[--layout long|wide] [--asset NAME] [--sql-profile <name>] [--password-file F]] [--json]';
+  '[--layout long|wide] [--asset NAME] [--sql-from <ISO time>] [--sql-profile <name>] [--password-file F]] [--json]';
 
 /** Where each round fetches new history from, from the options (null: score what the workspace holds). */
 const followSourceOf = async (args: Readers): Promise<FollowSource | null> => {
@@ -422,6 +422,7 @@ const followSourceOf = async (args: Readers): Promise<FollowSource | null> => {
         ).trim();
   const profile = args.str('sql-profile');
   const asset = args.str('asset');
+  const from = timeOption(args, 'sql-from', MONITOR_USAGE);
   return {
     kind: 'postgres',
     url: sqlUrl,
@@ -430,6 +431,7 @@ const followSourceOf = async (args: Readers): Promise<FollowSource | null> => {
     ...(profile === undefined ? {} : { profile }),
     ...(password === undefined ? {} : { password }),
     ...(asset === undefined ? {} : { asset }),
+    ...(from === undefined ? {} : { from }),
   };
 };
 
@@ -440,7 +442,8 @@ export const monitor: Command = {
   --interval seconds (default 60) until Ctrl-C, or --rounds passes. Each pass first fetches what is new ("update
   to now", from each tag's or the query's checkpoint, so nothing is fetched twice) from an OPC UA historian
   (--opcua-profile, a connection saved by "import opcua --save-profile", with --tags) or a PostgreSQL historian
-  (--sql-url and --sql-query as for "import sql"; the password from --password-file or the saved --sql-profile).
+  (--sql-url and --sql-query as for "import sql"; the password from --password-file or the saved --sql-profile;
+  --sql-from: where a query never imported before starts).
   Without either it scores what is in the workspace. The loop is the app's Start/Stop follow (startFollow).
   Each pass prints one line (with --json, one JSON object per line). A failed pass (historian, registry or
   workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals; the exit status
@@ -460,6 +463,7 @@ export const monitor: Command = {
     layout: { type: 'string' },
     asset: { type: 'string' },
     'password-file': { type: 'string' },
+    'sql-from': { type: 'string' },
   },
   run: async (args, api) => {
     const deploymentId = args.need('deployment', '<id>');

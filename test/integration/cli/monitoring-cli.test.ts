@@ -421,7 +421,7 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
     const text = await cli('deploy', 'compare', '--workspace', ws, '--deployment', challenger);
     expect(text.stdout).toMatch(/champion .* alert\(s\) raised; confirmed 1/);
     const notChallenger = await cli('deploy', 'compare', '--workspace', ws, '--deployment', id, '--json');
-    expect(notChallenger.code).toBe(1);
+    expect(notChallenger.code).toBe(2);
     expect(notChallenger.json).toMatchObject({ error: { message: expect.stringMatching(/not a challenger/) } });
   }, 120_000);
 
@@ -454,6 +454,8 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
         passwordFile,
         '--asset',
         'pg-unit',
+        '--sql-from',
+        new Date(t0 - 60_000).toISOString(),
         '--json',
       );
       expect(run.code, run.stderr).toBe(0);

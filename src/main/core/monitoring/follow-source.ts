@@ -48,7 +48,8 @@ export const updateFromSource = async (api: FollowApi, source: FollowSource): Pr
       return { values: job.opcua?.values ?? 0, duplicates: job.opcua?.duplicates ?? 0 };
     }
     case 'postgres': {
-      // Without `from`, the import continues from the checkpoint of the last import of the same query.
+      // Without `from`, the import continues from the checkpoint of the last import of the same query; with it,
+      // only the parts of [from, now] not imported yet are fetched.
       const { jobId } = await api.call('startSqlImport', {
         url: source.url,
         query: source.query,
@@ -56,6 +57,7 @@ export const updateFromSource = async (api: FollowApi, source: FollowSource): Pr
         ...(source.profile === undefined ? {} : { profile: source.profile }),
         ...(source.password === undefined ? {} : { password: source.password }),
         ...(source.asset === undefined ? {} : { asset: source.asset }),
+        ...(source.from === undefined ? {} : { from: source.from }),
       });
       const job = finished(await api.waitJob(jobId), `fetching from ${source.url.replace(/\/\/[^@/]*@/, '//')}`);
       return { values: job.sql?.values ?? 0, duplicates: job.sql?.duplicates ?? 0 };
