@@ -274,7 +274,7 @@ export function MonitorView() {
         ) : null}
         {state.deployments.length === 0 ? (
           <p className="muted small" data-testid="no-deployments">
-            No deployments yet. Deploy an approved model with{' '}
+            No deployments yet. Deploy an approved model with <strong>New deployment…</strong> or{' '}
             <span className="mono">pdm-studio deploy create --workspace … --registry … --name …</span>.
           </p>
         ) : (
