@@ -462,6 +462,14 @@ export const apiMethods = {
     FollowStatusSchema,
   ),
   stopFollow: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
+  /**
+   * Store where follow mode fetches from for this deployment (startFollow without `source` uses it); null
+   * forgets it. A password is never stored: a PostgreSQL source names the saved connection that holds it.
+   */
+  setFollowSource: method(
+    z.object({ id: DeploymentIdSchema, source: FollowSourceSchema.nullable() }),
+    DeploymentSchema,
+  ),
   getFollowStatus: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
 } as const;
 

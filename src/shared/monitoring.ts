@@ -233,6 +233,36 @@ export type Alert = z.infer<typeof AlertSchema>;
 // ---------------------------------------------------------------------------------------------------------------
 // Deployments
 
+/** Where follow mode fetches new history before each pass ("update to now"): a saved OPC UA connection, or a PostgreSQL query. */
+export const FollowSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('opcua'),
+    profile: z.string().trim().min(1).max(100),
+    tags: z.array(z.string().min(1).max(500)).min(1).max(5000),
+  }),
+  z.object({
+    kind: z.literal('postgres'),
+    url: z
+      .string()
+      .trim()
+      .max(1000)
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL'),
+    /** A saved PostgreSQL connection whose password to use (same server and user only); never stored here. */
+    profile: z.string().trim().min(1).max(100).optional(),
+    password: z.string().max(500).optional(),
+    /** SQL with $1 = from and $2 = to (timestamptz), as for startSqlImport. */
+    query: z.string().trim().min(1).max(100_000),
+    layout: z.enum(['long', 'wide']).default('long'),
+    asset: z.string().trim().min(1).max(200).optional(),
+    /**
+     * Where a query never imported before starts (µs). Given on every round it costs nothing: each round
+     * fetches only the parts its coverage lacks, plus the look-back for late data.
+     */
+    from: z.number().optional(),
+  }),
+]);
+export type FollowSource = z.infer<typeof FollowSourceSchema>;
+
 /** A workspace signal by asset and tag (tags may contain "/", so not one joined string). */
 export const SignalRefSchema = z.object({ asset: z.string().min(1), tag: z.string().min(1) });
 export type SignalRef = z.infer<typeof SignalRefSchema>;
@@ -266,6 +296,11 @@ export const DeploymentSchema = z
     /** A newer version the followed stage now points to, shown until the user confirms the switch. */
     pendingVersion: z.number().int().positive().nullable(),
     status: z.enum(['active', 'paused', 'retired']),
+    /**
+     * Where follow mode fetches new history from when it is started without one (absent or null: none stored).
+     * Never holds a password: a PostgreSQL source names a saved connection for it.
+     */
+    followSource: FollowSourceSchema.nullable().optional(),
     createdBy: z.string(),
     createdAt: z.string(),
   })
@@ -359,36 +394,6 @@ export const ShadowReportSchema = z.object({
   byAsset: z.array(ShadowAssetSchema),
 });
 export type ShadowReport = z.infer<typeof ShadowReportSchema>;
-
-/** Where follow mode fetches new history before each pass ("update to now"): a saved OPC UA connection, or a PostgreSQL query. */
-export const FollowSourceSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('opcua'),
-    profile: z.string().trim().min(1).max(100),
-    tags: z.array(z.string().min(1).max(500)).min(1).max(5000),
-  }),
-  z.object({
-    kind: z.literal('postgres'),
-    url: z
-      .string()
-      .trim()
-      .max(1000)
-      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL'),
-    /** A saved PostgreSQL connection whose password to use (same server and user only); never stored here. */
-    profile: z.string().trim().min(1).max(100).optional(),
-    password: z.string().max(500).optional(),
-    /** SQL with $1 = from and $2 = to (timestamptz), as for startSqlImport. */
-    query: z.string().trim().min(1).max(100_000),
-    layout: z.enum(['long', 'wide']).default('long'),
-    asset: z.string().trim().min(1).max(200).optional(),
-    /**
-     * Where a query never imported before starts (µs). Given on every round it costs nothing: each round
-     * fetches only the parts its coverage lacks, plus the look-back for late data.
-     */
-    from: z.number().optional(),
-  }),
-]);
-export type FollowSource = z.infer<typeof FollowSourceSchema>;
 
 /** What a follow loop is doing: shown beside the Start/Stop switch and in its job's message. */
 export const FollowStatusSchema = z.object({

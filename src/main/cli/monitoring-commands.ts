@@ -444,7 +444,8 @@ export const monitor: Command = {
   (--opcua-profile, a connection saved by "import opcua --save-profile", with --tags) or a PostgreSQL historian
   (--sql-url and --sql-query as for "import sql"; the password from --password-file or the saved --sql-profile;
   --sql-from: where a query never imported before starts).
-  Without either it scores what is in the workspace. The loop is the app's Start/Stop follow (startFollow).
+  Without either it uses the source stored with the deployment (saved by the app's follow switch), else it
+  scores what is in the workspace. The loop is the app's Start/Stop follow (startFollow).
   Each pass prints one line (with --json, one JSON object per line). A failed pass (historian, registry or
   workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals; the exit status
   is 1 when any pass failed.`,
@@ -467,7 +468,7 @@ export const monitor: Command = {
   },
   run: async (args, api) => {
     const deploymentId = args.need('deployment', '<id>');
-    const source = await followSourceOf(args);
+    const given = await followSourceOf(args);
     consoleToStderr();
     if (!args.flag('follow')) fail('monitor: --follow is required (for one pass, use "score")', MONITOR_USAGE);
     const interval = args.num('interval') ?? 60;
@@ -476,7 +477,9 @@ export const monitor: Command = {
     const token = args.str('token');
     const client = await open(args, api);
     // Fails early, in words, on a deployment that does not exist.
-    await client.call('getDeployment', { id: deploymentId });
+    const deployment = await client.call('getDeployment', { id: deploymentId });
+    // Without historian options, the source stored with the deployment (the app's follow switch saves it).
+    const source = given ?? deployment.followSource ?? null;
     const stop = new AbortController();
     const onSigint = () => stop.abort();
     process.on('SIGINT', onSigint);

@@ -11,11 +11,12 @@ import type {
 } from '../../shared/monitoring.js';
 import { useApiEvents, useServices } from '../hooks/services.js';
 import {
-  emptyFollowForm,
+  followFormOf,
   followLine,
   followOf,
   ruleFormOf,
   ruleOf,
+  sameSource,
   sidePrecision,
   type FollowForm,
   type RuleForm,
@@ -350,7 +351,7 @@ export function DeploymentDialog({
 export function FollowSwitch({ deployment }: { readonly deployment: Deployment }) {
   const { api, reportError } = useServices();
   const [status, setStatus] = useState<FollowStatus | null>(null);
-  const [form, setForm] = useState<FollowForm>(emptyFollowForm);
+  const [form, setForm] = useState<FollowForm>(followFormOf(deployment.followSource));
   const [profiles, setProfiles] = useState<readonly ConnectionProfileView[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const refresh = useCallback(() => {
@@ -369,17 +370,21 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
     if (event.type === 'job-finished' && event.job.kind === 'follow') refresh();
   });
 
-  const start = () => {
+  useEffect(() => setForm((f) => followFormOf(deployment.followSource, f.interval)), [deployment]);
+
+  const start = async () => {
     const checked = followOf(form);
     if (!checked.ok) return setProblem(checked.message);
     setProblem(null);
-    api
-      .startFollow({
-        deploymentId: deployment.id,
-        intervalSeconds: checked.intervalSeconds,
-        ...(checked.source === null ? {} : { source: checked.source }),
-      })
-      .then(setStatus, reportError);
+    try {
+      // The source is stored with the deployment, so the next Start (or monitor --follow) fetches from it too.
+      if (!sameSource(checked.source, deployment.followSource)) {
+        await api.setFollowSource({ id: deployment.id, source: checked.source });
+      }
+      setStatus(await api.startFollow({ deploymentId: deployment.id, intervalSeconds: checked.intervalSeconds }));
+    } catch (error) {
+      reportError(error);
+    }
   };
   const stop = () => {
     api.stopFollow({ deploymentId: deployment.id }).then(setStatus, reportError);
@@ -472,7 +477,7 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
         <button
           type="button"
           className={running ? 'danger' : 'primary'}
-          onClick={running ? stop : start}
+          onClick={running ? stop : () => void start()}
           data-testid="follow-toggle"
         >
           {running ? 'Stop' : 'Start'}

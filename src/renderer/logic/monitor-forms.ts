@@ -105,6 +105,32 @@ export interface FollowForm {
 
 export const emptyFollowForm: FollowForm = { interval: '60', kind: 'none', profile: '', tags: '', url: '', query: '' };
 
+/** The form as a stored source fills it (the interval stays as typed). */
+export const followFormOf = (source: FollowSource | null | undefined, interval = '60'): FollowForm => {
+  if (source === null || source === undefined) return { ...emptyFollowForm, interval };
+  switch (source.kind) {
+    case 'opcua':
+      return { ...emptyFollowForm, interval, kind: 'opcua', profile: source.profile, tags: source.tags.join(', ') };
+    case 'postgres':
+      return {
+        ...emptyFollowForm,
+        interval,
+        kind: 'postgres',
+        profile: source.profile ?? '',
+        url: source.url,
+        query: source.query,
+      };
+  }
+};
+
+/** Whether the source typed differs from the one stored (then Start stores it first). */
+export const sameSource = (a: FollowSource | null | undefined, b: FollowSource | null | undefined): boolean => {
+  // Key order differs between the form's object and the stored one: compare field by field.
+  const canonical = (x: FollowSource | null | undefined) =>
+    x === null || x === undefined ? 'null' : JSON.stringify(Object.entries(x).sort(([p], [q]) => p.localeCompare(q)));
+  return canonical(a) === canonical(b);
+};
+
 export type FollowCheck =
   | { readonly ok: true; readonly intervalSeconds: number; readonly source: FollowSource | null }
   | { readonly ok: false; readonly message: string };

@@ -271,6 +271,26 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
     expect(stopped.running).toBe(false);
   }, 120_000);
 
+  it('stores the follow source with the deployment (never a password) and follows from it when started without one', async () => {
+    await expect(call('setFollowSource', { id, source: source() })).rejects.toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringMatching(/password is not stored/),
+    });
+    const stored = await call('setFollowSource', {
+      id,
+      source: { kind: 'opcua', profile: 'no-such-connection', tags: ['ns=1;s=P-201.Flow'] },
+    });
+    expect(stored.followSource).toEqual({ kind: 'opcua', profile: 'no-such-connection', tags: ['ns=1;s=P-201.Flow'] });
+    expect((await call('getDeployment', { id })).followSource).toEqual(stored.followSource);
+    await call('startFollow', { deploymentId: id, intervalSeconds: 0.2 });
+    // The stored source is what the rounds fetch from: here a connection that does not exist, said in words.
+    const failing = await waitFor(id, (s) => s.failedInARow >= 1, 'a round from the stored source');
+    expect(failing.source).toEqual(stored.followSource);
+    expect(failing.lastError).toMatch(/no saved connection "no-such-connection"/);
+    await call('stopFollow', { deploymentId: id });
+    expect((await call('setFollowSource', { id, source: null })).followSource).toBeNull();
+  }, 120_000);
+
   it('ends a running follow loop when the app core is disposed (the workspace closes after it)', async () => {
     const started = await call('startFollow', { deploymentId: id, intervalSeconds: 60 });
     await waitFor(id, (s) => s.rounds >= 1, 'one round');

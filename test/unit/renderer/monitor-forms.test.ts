@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyFollowForm,
+  followFormOf,
   followLine,
   followOf,
+  sameSource,
   ruleFormOf,
   ruleOf,
   sidePrecision,
@@ -54,6 +56,26 @@ describe('Monitor forms: follow', () => {
       intervalSeconds: 5,
       source: { kind: 'postgres', url: 'postgres://u@h/db', query: 'SELECT 1', layout: 'long' },
     });
+  });
+
+  it('fills the form from the stored source, so Start stores only a changed one', () => {
+    const stored = { kind: 'opcua' as const, profile: 'plant', tags: ['ns=1;s=A', 'ns=1;s=B'] };
+    const form = followFormOf(stored, '5');
+    expect(form).toMatchObject({ interval: '5', kind: 'opcua', profile: 'plant', tags: 'ns=1;s=A, ns=1;s=B' });
+    const again = followOf(form);
+    expect(again.ok && sameSource(again.source, stored)).toBe(true);
+    expect(sameSource(null, undefined)).toBe(true);
+    expect(sameSource({ ...stored, tags: ['ns=1;s=A'] }, stored)).toBe(false);
+    expect(followFormOf(null)).toEqual(emptyFollowForm);
+    const pg = {
+      kind: 'postgres' as const,
+      url: 'postgres://u@h/db',
+      profile: 'pg',
+      query: 'SELECT 1',
+      layout: 'long' as const,
+    };
+    const typed = followOf(followFormOf(pg));
+    expect(typed.ok && sameSource(typed.source, pg)).toBe(true);
   });
 
   it('says what the loop does, and that it backs off after failures', () => {

@@ -69,6 +69,7 @@ export type MonitoringMethod =
   | 'getDriftFindings'
   | 'startFollow'
   | 'stopFollow'
+  | 'setFollowSource'
   | 'getFollowStatus';
 
 export interface MonitoringDeps {
@@ -584,9 +585,23 @@ export const monitoringHandlers = ({
         };
         return overview;
       }),
-    startFollow: async ({ deploymentId, intervalSeconds, source, token }) => {
+    setFollowSource: async ({ id, source }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        await requireDeployment(ws, id);
+        if (source?.kind === 'postgres' && source.password !== undefined) {
+          throw new ApiError(
+            'invalid-argument',
+            'a password is not stored with a deployment: save the PostgreSQL connection with its password and name it (profile)',
+          );
+        }
+        return ws.monitoring((db) => changeDeployment(db, id, { kind: 'set-follow-source', source }, by()));
+      }),
+    startFollow: async ({ deploymentId, intervalSeconds, source: given, token }) => {
       const ws = requireWorkspace();
-      await requireDeployment(ws, deploymentId);
+      const deployment = await requireDeployment(ws, deploymentId);
+      // Without a source given, the one stored with the deployment (setFollowSource), if any.
+      const source = given ?? deployment.followSource ?? undefined;
       const current = follows.get(deploymentId);
       if (current?.running === true) {
         throw new ApiError('conflict', `deployment ${deploymentId} is already followed (job ${current.jobId ?? ''})`);
