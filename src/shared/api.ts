@@ -47,8 +47,13 @@ import {
   AlertSchema,
   ALERT_STATUSES,
   ContractLimitsSchema,
+  DeploymentFiguresSchema,
   DeploymentSchema,
   DispositionSchema,
+  DriftOverviewSchema,
+  FollowSourceSchema,
+  FollowStatusSchema,
+  ShadowReportSchema,
   SignalMappingSchema,
 } from './monitoring.js';
 import { AssetCriticalitySchema, ReportExportSchema, ReportRequestSchema, RoiAssumptionsSchema } from './reports.js';
@@ -400,6 +405,11 @@ export const apiMethods = {
       deploymentId: DeploymentIdSchema.optional(),
       asset: z.string().min(1).max(200).optional(),
       status: z.enum(ALERT_STATUSES).optional(),
+      /**
+       * Champion alerts are the ones technicians work; a challenger's are kept apart. Default: all alerts of the
+       * deployment asked for, else champion alerts only.
+       */
+      role: z.enum(['champion', 'challenger', 'all']).optional(),
     }),
     z.array(AlertSchema.extend({ shelved: z.boolean() })),
   ),
@@ -445,6 +455,78 @@ export const apiMethods = {
   /** The value report's assumptions (costs, outage durations), as stored in the workspace. */
   getRoiAssumptions: method(z.object({}), RoiAssumptionsSchema),
   setRoiAssumptions: method(RoiAssumptionsSchema, RoiAssumptionsSchema),
+  /**
+   * What a deployment would be, before creating it (the app's dialog): the version the stage or pin resolves to,
+   * the contract's signals, the proposed mapping per asset (editable), each asset's workspace tags to map from,
+   * and a starting alert rule from the run's own evaluation (`ruleBasis` says from what).
+   */
+  proposeDeployment: method(
+    z.object({
+      registry: RegistryLocationSchema,
+      token: RegistryTokenSchema.optional(),
+      model: RegistryModelNameSchema,
+      stage: z.enum(['production', 'approved']).optional(),
+      version: RegistryVersionSchema.optional(),
+      assets: z.array(z.string().min(1).max(200)).min(1).max(1000),
+    }),
+    z.object({
+      version: z.number().int(),
+      task: z.string(),
+      signals: z.array(z.object({ tag: z.string(), unit: z.string().nullable() })),
+      mapping: SignalMappingSchema,
+      catalogue: z.record(z.string(), z.array(z.string())),
+      rule: AlertRuleSchema.nullable(),
+      ruleBasis: z.string(),
+    }),
+  ),
+  /**
+   * A challenger: another `version` of the champion's model shadowing it on the same assets, mapping, rule and
+   * limits. Every scoring pass of the champion scores it too; its scores and alerts are kept under its own id.
+   */
+  createChallenger: method(
+    z.object({
+      championId: DeploymentIdSchema,
+      version: RegistryVersionSchema,
+      name: z.string().trim().min(1).max(200).optional(),
+      token: RegistryTokenSchema.optional(),
+    }),
+    DeploymentSchema,
+  ),
+  /** Champion vs challenger, "what would have happened": alerts raised and the dispositions behind them. */
+  compareChallenger: method(
+    z.object({ challengerId: DeploymentIdSchema, tolerance: z.number().nonnegative().optional() }),
+    ShadowReportSchema,
+  ),
+  /** Alert figures of a deployment, overall and per asset and month (default period: what it has scored). */
+  getAlertFigures: method(
+    z.object({ deploymentId: DeploymentIdSchema, from: z.number().optional(), to: z.number().optional() }),
+    DeploymentFiguresSchema,
+  ),
+  /** The latest drift finding per asset, signal and method, ranked (drift with rising model output first). */
+  getDriftFindings: method(z.object({ deploymentId: DeploymentIdSchema }), DriftOverviewSchema),
+  /**
+   * Follow mode as a long-lived job ('follow'): every `intervalSeconds`, fetch what is new from `source` (when
+   * given), check the contract, score, evaluate the rule; failed rounds retry with backoff. stopFollow ends it.
+   */
+  startFollow: method(
+    z.object({
+      deploymentId: DeploymentIdSchema,
+      intervalSeconds: z.number().min(0).max(86_400).default(60),
+      source: FollowSourceSchema.optional(),
+      token: RegistryTokenSchema.optional(),
+    }),
+    FollowStatusSchema,
+  ),
+  stopFollow: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
+  /**
+   * Store where follow mode fetches from for this deployment (startFollow without `source` uses it); null
+   * forgets it. A password is never stored: a PostgreSQL source names the saved connection that holds it.
+   */
+  setFollowSource: method(
+    z.object({ id: DeploymentIdSchema, source: FollowSourceSchema.nullable() }),
+    DeploymentSchema,
+  ),
+  getFollowStatus: method(z.object({ deploymentId: DeploymentIdSchema }), FollowStatusSchema),
 } as const;
 
 export type ApiMethods = typeof apiMethods;

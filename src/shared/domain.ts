@@ -221,7 +221,7 @@ export type SqlImportSummary = z.infer<typeof SqlImportSummarySchema>;
 
 export const JobStateSchema = z.object({
   id: z.string(),
-  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring', 'report']),
+  kind: z.enum(['import', 'opcua-import', 'sql-import', 'training', 'scoring', 'report', 'follow']),
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   fraction: z.number().nullable(),
   message: z.string(),

@@ -233,6 +233,36 @@ export type Alert = z.infer<typeof AlertSchema>;
 // ---------------------------------------------------------------------------------------------------------------
 // Deployments
 
+/** Where follow mode fetches new history before each pass ("update to now"): a saved OPC UA connection, or a PostgreSQL query. */
+export const FollowSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('opcua'),
+    profile: z.string().trim().min(1).max(100),
+    tags: z.array(z.string().min(1).max(500)).min(1).max(5000),
+  }),
+  z.object({
+    kind: z.literal('postgres'),
+    url: z
+      .string()
+      .trim()
+      .max(1000)
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL'),
+    /** A saved PostgreSQL connection whose password to use (same server and user only); never stored here. */
+    profile: z.string().trim().min(1).max(100).optional(),
+    password: z.string().max(500).optional(),
+    /** SQL with $1 = from and $2 = to (timestamptz), as for startSqlImport. */
+    query: z.string().trim().min(1).max(100_000),
+    layout: z.enum(['long', 'wide']).default('long'),
+    asset: z.string().trim().min(1).max(200).optional(),
+    /**
+     * Where a query never imported before starts (µs). Given on every round it costs nothing: each round
+     * fetches only the parts its coverage lacks, plus the look-back for late data.
+     */
+    from: z.number().optional(),
+  }),
+]);
+export type FollowSource = z.infer<typeof FollowSourceSchema>;
+
 /** A workspace signal by asset and tag (tags may contain "/", so not one joined string). */
 export const SignalRefSchema = z.object({ asset: z.string().min(1), tag: z.string().min(1) });
 export type SignalRef = z.infer<typeof SignalRefSchema>;
@@ -266,6 +296,11 @@ export const DeploymentSchema = z
     /** A newer version the followed stage now points to, shown until the user confirms the switch. */
     pendingVersion: z.number().int().positive().nullable(),
     status: z.enum(['active', 'paused', 'retired']),
+    /**
+     * Where follow mode fetches new history from when it is started without one (absent or null: none stored).
+     * Never holds a password: a PostgreSQL source names a saved connection for it.
+     */
+    followSource: FollowSourceSchema.nullable().optional(),
     createdBy: z.string(),
     createdAt: z.string(),
   })
@@ -300,5 +335,120 @@ export const ScoringResultSchema = z.object({
   pendingVersion: z.number().int().positive().nullable(),
   /** Drift needs the package's reference statistics; false when the package carries none. */
   driftChecked: z.boolean(),
+  /** The champion's challengers, scored on the same data in the same pass (absent: none). */
+  challengers: z.array(z.lazy(() => ChallengerPassSchema)).optional(),
 });
 export type ScoringResult = z.infer<typeof ScoringResultSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Challenger (shadow), follow mode, figures and drift as the API returns them (issue 10, session 3)
+
+/** A challenger's part of a champion's scoring pass: scored on the same data, its alerts kept apart. */
+export const ChallengerPassSchema = z.object({
+  deployment: z.string(),
+  modelVersion: z.number().int(),
+  scored: z.number().int().nonnegative(),
+  windows: z.number().int().nonnegative(),
+  blocked: z.array(z.string()),
+  alerts: z.object({ opened: z.array(z.string()), cleared: z.array(z.string()) }),
+  /** Set when the challenger's pass failed: the champion's pass stands, the failure is said here. */
+  error: z.string().nullable(),
+});
+export type ChallengerPass = z.infer<typeof ChallengerPassSchema>;
+
+/** One side of "what would have happened": alerts raised and, where dispositions exist, what they were. */
+export const ShadowSideSchema = z.object({
+  deployment: z.string(),
+  modelVersion: z.number().int().nullable(),
+  raised: z.number().int().nonnegative(),
+  /**
+   * Confirmed / false alarm / not actionable / no disposition yet. For the challenger, whose alerts nobody works,
+   * an alert counts with the disposition of the champion alert it matched (same asset, within the tolerance),
+   * else with its own if someone closed it, else as undispositioned.
+   */
+  confirmed: z.number().int().nonnegative(),
+  falseAlarms: z.number().int().nonnegative(),
+  notActionable: z.number().int().nonnegative(),
+  undispositioned: z.number().int().nonnegative(),
+});
+export type ShadowSide = z.infer<typeof ShadowSideSchema>;
+
+export const ShadowAssetSchema = z.object({
+  asset: z.string(),
+  championAlerts: z.number().int(),
+  challengerAlerts: z.number().int(),
+  matched: z.number().int(),
+  championOnly: z.number().int(),
+  challengerOnly: z.number().int(),
+  confirmedAlsoRaised: z.number().int(),
+  confirmedMissed: z.number().int(),
+  falseAlarmsSpared: z.number().int(),
+  meanHeadStart: z.number().nullable(),
+});
+
+export const ShadowReportSchema = z.object({
+  champion: ShadowSideSchema,
+  challenger: ShadowSideSchema,
+  /** Alerts of the two sides on the same asset within this distance (data axis) are the same warning. */
+  tolerance: z.number().nonnegative(),
+  byAsset: z.array(ShadowAssetSchema),
+});
+export type ShadowReport = z.infer<typeof ShadowReportSchema>;
+
+/** What a follow loop is doing: shown beside the Start/Stop switch and in its job's message. */
+export const FollowStatusSchema = z.object({
+  deploymentId: z.string(),
+  jobId: z.string().nullable(),
+  running: z.boolean(),
+  intervalSeconds: z.number().nonnegative(),
+  source: FollowSourceSchema.nullable(),
+  rounds: z.number().int().nonnegative(),
+  failures: z.number().int().nonnegative(),
+  /** Failed passes in a row; the wait before the next is interval x 1, 2, 4, 8 (backoff). */
+  failedInARow: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** Seconds until the next pass (null while a pass runs or after it stopped). */
+  nextInSeconds: z.number().nullable(),
+  lastRoundAt: z.string().nullable(),
+  windows: z.number().int().nonnegative(),
+  opened: z.array(z.string()),
+});
+export type FollowStatus = z.infer<typeof FollowStatusSchema>;
+
+const AlertFiguresSchema = z.object({
+  raised: z.number(),
+  open: z.number(),
+  closed: z.number(),
+  confirmed: z.number(),
+  falseAlarms: z.number(),
+  notActionable: z.number(),
+  precision: z.number().nullable(),
+  falseAlarmCauses: z.record(z.string(), z.number()),
+  falseAlarmsPerAssetMonth: z.number().nullable(),
+  failuresDetected: z.number(),
+  failuresMissed: z.number(),
+  meanLeadTime: z.number().nullable(),
+  floods: z.array(z.object({ from: z.number(), to: z.number(), alerts: z.number() })),
+  chattering: z.array(z.object({ asset: z.string(), from: z.number(), transitions: z.number() })),
+  stale: z.array(z.string()),
+});
+
+export const DeploymentFiguresSchema = z.object({
+  deploymentId: z.string(),
+  period: z.object({ from: z.number(), to: z.number() }),
+  overall: AlertFiguresSchema,
+  byAssetMonth: z.array(z.object({ asset: z.string(), month: z.string(), figures: AlertFiguresSchema })),
+});
+export type DeploymentFigures = z.infer<typeof DeploymentFiguresSchema>;
+
+/** The latest drift finding per asset, signal and method, ranked: look at `lookFirst` ones first. */
+export const DriftOverviewSchema = z.object({
+  deploymentId: z.string(),
+  findings: z.array(
+    DriftFindingSchema.extend({
+      /** Flagged drift together with rising model output: drift and degradation at once. */
+      lookFirst: z.boolean(),
+    }),
+  ),
+});
+export type DriftOverview = z.infer<typeof DriftOverviewSchema>;

@@ -1,7 +1,18 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { format } from 'node:util';
 import { ApiError } from '../../shared/api.js';
-import type { Alert, Deployment, DispositionInput, ScoringResult, SignalMapping } from '../../shared/monitoring.js';
+import type {
+  Alert,
+  Deployment,
+  DispositionInput,
+  FollowSource,
+  ScoringResult,
+  ShadowReport,
+  SignalMapping,
+} from '../../shared/monitoring.js';
+import { followDeployment } from '../core/monitoring/follow.js';
+import { updateFromSource } from '../core/monitoring/follow-source.js';
 import { FALSE_ALARM_CAUSES } from '../../shared/monitoring.js';
 import { fail, type Readers } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
@@ -164,6 +175,75 @@ export const deployConfirm: Command = {
   },
 };
 
+const CHALLENGER_USAGE =
+  'deploy set-challenger --workspace <dir> --deployment <champion id> --version N [--title <text>] [--json]';
+
+export const deploySetChallenger: Command = {
+  name: 'deploy set-challenger',
+  usage: CHALLENGER_USAGE,
+  details: `  Shadow the deployment with another version of its model (createChallenger): same assets, mapping, rule and
+  limits. Every scoring pass of the champion (score, monitor, the app) scores the challenger on the same data;
+  its scores and alerts are kept apart. "deploy compare" shows what would have happened.`,
+  options: {
+    ...WORKSPACE,
+    ...DEPLOYMENT,
+    version: { type: 'string' },
+    title: { type: 'string' },
+    token: { type: 'string' },
+  },
+  run: async (args, api) => {
+    const championId = args.need('deployment', '<champion id>');
+    const version = args.int('version') ?? fail('deploy set-challenger: --version N is required', CHALLENGER_USAGE);
+    const title = args.str('title');
+    const token = args.str('token');
+    const client = await open(args, api);
+    const d = await client.call('createChallenger', {
+      championId,
+      version,
+      ...(title === undefined ? {} : { name: title }),
+      ...(token === undefined ? {} : { token }),
+    });
+    return {
+      value: d,
+      text: `challenger ${d.id} (v${d.currentVersion ?? '-'}) shadows ${championId}\n${deploymentText(d)}`,
+    };
+  },
+};
+
+const sideText = (label: string, s: ShadowReport['champion']): string =>
+  `${label} ${s.deployment} v${s.modelVersion ?? '-'}: ${s.raised} alert(s) raised; confirmed ${s.confirmed}, ` +
+  `false alarm ${s.falseAlarms}, not actionable ${s.notActionable}, no disposition ${s.undispositioned}`;
+
+export const deployCompare: Command = {
+  name: 'deploy compare',
+  usage: 'deploy compare --workspace <dir> --deployment <challenger id> [--tolerance T] [--json]',
+  details: `  Champion vs challenger side by side (compareChallenger): alerts raised and, where technicians closed the
+  champion's alerts, confirmed vs false for each. Alerts on the same asset within --tolerance (data axis; default
+  10 cycles or one day) are the same warning.`,
+  options: { ...WORKSPACE, ...DEPLOYMENT, tolerance: { type: 'string' } },
+  run: async (args, api) => {
+    const challengerId = args.need('deployment', '<challenger id>');
+    const tolerance = args.num('tolerance');
+    const client = await open(args, api);
+    const r = await client.call('compareChallenger', {
+      challengerId,
+      ...(tolerance === undefined ? {} : { tolerance }),
+    });
+    return {
+      value: r,
+      text: [
+        sideText('champion  ', r.champion),
+        sideText('challenger', r.challenger),
+        ...r.byAsset.map(
+          (a) =>
+            `  ${a.asset}: both ${a.matched}, champion only ${a.championOnly}, challenger only ${a.challengerOnly}; ` +
+            `confirmed failures also caught ${a.confirmedAlsoRaised}, missed ${a.confirmedMissed}; false alarms spared ${a.falseAlarmsSpared}`,
+        ),
+      ].join('\n'),
+    };
+  },
+};
+
 const RULE_USAGE =
   'deploy set-rule --workspace <dir> --deployment <id> (--direction above|below --set N [--clear N] [--k N --n N] ' +
   '[--on-delay T] [--off-delay T] [--re-alert T] | --none) [--json]';
@@ -304,49 +384,71 @@ const consoleToStderr = (): void => {
   console.warn = toStderr;
 };
 
-/** Failed passes in a row stretch the wait: interval x 1, 2, 4, 8, then 8 again until one succeeds. */
-const MAX_BACKOFF = 8;
-
 const MONITOR_USAGE =
   'monitor --workspace <dir> --deployment <id> --follow [--interval S] [--rounds N] ' +
-  '[--opcua-profile <name> --tags <nodeId,...>] [--json]';
+  '[--opcua-profile <name> --tags <nodeId,...> | --sql-url <postgres://...> --sql-query <file.sql> ' +
+  '[--layout long|wide] [--asset NAME] [--sql-from <ISO time>] [--sql-profile <name>] [--password-file F]] [--json]';
 
-/**
- * "Update to now" from an OPC UA historian before each pass: the saved connection (its password stays encrypted
- * in the workspace) and the tags to fetch; each tag continues from its checkpoint, so nothing is fetched twice.
- */
-const updateFromHistorian = async (
-  client: CliApi,
-  profileName: string,
-  tags: readonly string[],
-  json: boolean,
-): Promise<{ readonly values: number; readonly duplicates: number }> => {
-  const profile = (await client.call('listConnectionProfiles', {})).find((p) => p.name === profileName);
-  if (profile === undefined) throw new ApiError('not-found', `no saved connection "${profileName}" in this workspace`);
-  if (profile.kind !== 'opcua')
-    throw new ApiError('invalid-argument', `--opcua-profile ${profileName}: not an OPC UA connection`);
-  const { jobId } = await client.call('startOpcuaImport', {
-    endpoint: profile.endpoint,
-    securityMode: profile.securityMode,
-    securityPolicy: profile.securityPolicy,
-    ...(profile.userName === null ? {} : { userName: profile.userName }),
-    profile: profileName,
-    tags: [...tags],
+/** Where each round fetches new history from, from the options (null: score what the workspace holds). */
+const followSourceOf = async (args: Readers): Promise<FollowSource | null> => {
+  const opcua = args.str('opcua-profile');
+  const tags = listOf(args.list('tags'));
+  const sqlUrl = args.str('sql-url');
+  if (opcua !== undefined && sqlUrl !== undefined)
+    fail('monitor: one historian per follow: --opcua-profile or --sql-url, not both', MONITOR_USAGE);
+  if (opcua !== undefined || tags.length > 0) {
+    const together = '--opcua-profile and --tags go together (the connection and the tags to update)';
+    if (tags.length === 0) fail(`monitor: ${together}`, MONITOR_USAGE);
+    return { kind: 'opcua', profile: opcua ?? fail(`monitor: ${together}`, MONITOR_USAGE), tags };
+  }
+  if (sqlUrl === undefined) {
+    if (args.str('sql-query') !== undefined) fail('monitor: --sql-query needs --sql-url', MONITOR_USAGE);
+    return null;
+  }
+  const queryFile = args.need('sql-query', '<file.sql>');
+  const query = await readFile(resolve(queryFile), 'utf8').catch(() => {
+    throw new ApiError('invalid-argument', `${queryFile}: cannot read the query file`);
   });
-  const summary = (await client.followJob(jobId, { json })).opcua;
-  return { values: summary?.values ?? 0, duplicates: summary?.duplicates ?? 0 };
+  const layout = args.str('layout') ?? 'long';
+  if (layout !== 'long' && layout !== 'wide') fail(`monitor: --layout must be long or wide, not ${layout}`);
+  const passwordFile = args.str('password-file');
+  const password =
+    passwordFile === undefined
+      ? undefined
+      : (
+          await readFile(resolve(passwordFile), 'utf8').catch(() => {
+            throw new ApiError('invalid-argument', `${passwordFile}: cannot read the password file`);
+          })
+        ).trim();
+  const profile = args.str('sql-profile');
+  const asset = args.str('asset');
+  const from = timeOption(args, 'sql-from', MONITOR_USAGE);
+  return {
+    kind: 'postgres',
+    url: sqlUrl,
+    query,
+    layout: layout as 'long' | 'wide',
+    ...(profile === undefined ? {} : { profile }),
+    ...(password === undefined ? {} : { password }),
+    ...(asset === undefined ? {} : { asset }),
+    ...(from === undefined ? {} : { from }),
+  };
 };
 
 export const monitor: Command = {
   name: 'monitor',
   usage: MONITOR_USAGE,
   details: `  Follow mode: a scoring pass "since the last score" (contract check, score, alert rules, drift) every
-  --interval seconds (default 60) until Ctrl-C, or --rounds passes. With --opcua-profile (a connection saved by
-  "import opcua --save-profile") and --tags, each pass first fetches what is new from that OPC UA historian
-  ("update to now", from each tag's checkpoint); without it, it scores what is in the workspace (keep that current
-  with "import opcua|sql" from a scheduler; a PostgreSQL historian is not fetched by monitor yet). Each pass prints one line (with --json, one JSON object per line). A failed
-  pass (registry or workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals;
-  the exit status is 1 when any pass failed.`,
+  --interval seconds (default 60) until Ctrl-C, or --rounds passes. Each pass first fetches what is new ("update
+  to now", from each tag's or the query's checkpoint, so nothing is fetched twice) from an OPC UA historian
+  (--opcua-profile, a connection saved by "import opcua --save-profile", with --tags) or a PostgreSQL historian
+  (--sql-url and --sql-query as for "import sql"; the password from --password-file or the saved --sql-profile;
+  --sql-from: where a query never imported before starts).
+  Without either it uses the source stored with the deployment (saved by the app's follow switch), else it
+  scores what is in the workspace. The loop is the app's Start/Stop follow (startFollow).
+  Each pass prints one line (with --json, one JSON object per line). A failed pass (historian, registry or
+  workspace unavailable) is reported on stderr and tried again after 1, 2, 4, then 8 intervals; the exit status
+  is 1 when any pass failed.`,
   options: {
     ...WORKSPACE,
     ...DEPLOYMENT,
@@ -356,13 +458,17 @@ export const monitor: Command = {
     token: { type: 'string' },
     'opcua-profile': { type: 'string' },
     tags: { type: 'string', multiple: true },
+    'sql-url': { type: 'string' },
+    'sql-query': { type: 'string' },
+    'sql-profile': { type: 'string' },
+    layout: { type: 'string' },
+    asset: { type: 'string' },
+    'password-file': { type: 'string' },
+    'sql-from': { type: 'string' },
   },
   run: async (args, api) => {
     const deploymentId = args.need('deployment', '<id>');
-    const historian = args.str('opcua-profile');
-    const tags = listOf(args.list('tags'));
-    if ((historian === undefined) !== (tags.length === 0))
-      fail('monitor: --opcua-profile and --tags go together (the connection and the tags to update)', MONITOR_USAGE);
+    const given = await followSourceOf(args);
     consoleToStderr();
     if (!args.flag('follow')) fail('monitor: --follow is required (for one pass, use "score")', MONITOR_USAGE);
     const interval = args.num('interval') ?? 60;
@@ -371,68 +477,44 @@ export const monitor: Command = {
     const token = args.str('token');
     const client = await open(args, api);
     // Fails early, in words, on a deployment that does not exist.
-    await client.call('getDeployment', { id: deploymentId });
-    let stop = false;
-    let wake: (() => void) | null = null;
-    const onSigint = () => {
-      stop = true;
-      wake?.();
-    };
+    const deployment = await client.call('getDeployment', { id: deploymentId });
+    // Without historian options, the source stored with the deployment (the app's follow switch saves it).
+    const source = given ?? deployment.followSource ?? null;
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
     process.on('SIGINT', onSigint);
-    let failedInARow = 0;
-    const totals = { rounds: 0, windows: 0, opened: [] as string[], cleared: [] as string[], failures: 0 };
+    const where = source === null ? '' : source.kind === 'opcua' ? source.profile : 'the SQL historian';
+    let summary;
     try {
-      while (!stop && (rounds === undefined || totals.rounds < rounds)) {
-        const started = Date.now();
-        try {
-          const updated =
-            historian === undefined ? null : await updateFromHistorian(client, historian, tags, args.json);
-          const result = await runScoring(
-            client,
-            { deploymentId, ...(token === undefined ? {} : { token }) },
-            args.json,
-          );
-          failedInARow = 0;
-          totals.windows += result.windows;
-          totals.opened.push(...result.alerts.opened);
-          totals.cleared.push(...result.alerts.cleared);
+      summary = await followDeployment({
+        intervalSeconds: interval,
+        ...(rounds === undefined ? {} : { rounds }),
+        update:
+          source === null
+            ? null
+            : () =>
+                updateFromSource(
+                  { call: client.call, waitJob: (jobId) => client.followJob(jobId, { json: args.json }) },
+                  source,
+                ),
+        score: () => runScoring(client, { deploymentId, ...(token === undefined ? {} : { token }) }, args.json),
+        signal: stop.signal,
+        isFatal: (error) => error instanceof ApiError && error.code === 'cancelled',
+        onRound: ({ round, at, updated, result }) =>
           process.stdout.write(
-            `${args.json ? JSON.stringify({ round: totals.rounds + 1, at: new Date().toISOString(), updated, ...result }) : `${new Date().toISOString()} ${updated === null ? '' : `updated ${updated.values} value(s) from ${historian ?? ''}; `}${scoringText(result)}`}\n`,
-          );
-        } catch (error) {
-          if (error instanceof ApiError && error.code === 'cancelled') break;
-          // A pass that fails (registry share away, workspace busy) is said, and a later one tries again: an
-          // unattended monitor must outlive a network outage. The next pass is "since the last score", so
-          // nothing is skipped or scored twice.
-          totals.failures += 1;
-          failedInARow += 1;
-          const message = error instanceof Error ? error.message : String(error);
-          const retry = interval * Math.min(2 ** (failedInARow - 1), MAX_BACKOFF);
-          process.stderr.write(
-            `${new Date().toISOString()} scoring pass failed: ${message}; trying again in ${retry} s\n`,
-          );
-        }
-        totals.rounds += 1;
-        if (stop || (rounds !== undefined && totals.rounds >= rounds)) break;
-        const backoff = failedInARow === 0 ? 1 : Math.min(2 ** (failedInARow - 1), MAX_BACKOFF);
-        const wait = Math.max(0, interval * backoff * 1000 - (Date.now() - started));
-        await new Promise<void>((done) => {
-          const timer = setTimeout(done, wait);
-          wake = () => {
-            clearTimeout(timer);
-            done();
-          };
-        });
-        wake = null;
-      }
+            `${args.json ? JSON.stringify({ round, at, updated, ...result }) : `${at} ${updated === null ? '' : `updated ${updated.values} value(s) from ${where}; `}${scoringText(result)}`}\n`,
+          ),
+        onFailure: ({ at, message, retryInSeconds }) =>
+          process.stderr.write(`${at} scoring pass failed: ${message}; trying again in ${retryInSeconds} s\n`),
+      });
     } finally {
       process.off('SIGINT', onSigint);
     }
-    const summary = { deployment: deploymentId, ...totals, stopped: stop ? 'interrupted' : 'rounds done' };
+    const value = { deployment: deploymentId, ...summary };
     return {
-      value: summary,
-      exitCode: totals.failures > 0 ? 1 : 0,
-      text: `monitor stopped (${summary.stopped}) after ${totals.rounds} pass(es), ${totals.failures} failed: ${totals.windows} window(s), alerts opened ${totals.opened.join(', ') || 'none'}`,
+      value,
+      exitCode: summary.failures > 0 ? 1 : 0,
+      text: `monitor stopped (${summary.stopped}) after ${summary.rounds} pass(es), ${summary.failures} failed: ${summary.windows} window(s), alerts opened ${summary.opened.join(', ') || 'none'}`,
     };
   },
 };
@@ -445,10 +527,21 @@ const alertLine = (a: Alert & { shelved?: boolean }): string =>
 export const alertsList: Command = {
   name: 'alerts list',
   usage:
-    'alerts [list] --workspace <dir> [--deployment <id>] [--asset <name>] [--status open|acknowledged|closed] [--json]',
-  details: '  Alerts, oldest first (listAlerts); shelved ones say so.',
-  options: { ...WORKSPACE, ...DEPLOYMENT, asset: { type: 'string' }, status: { type: 'string' } },
+    'alerts [list] --workspace <dir> [--deployment <id>] [--asset <name>] [--status open|acknowledged|closed] ' +
+    '[--role champion|challenger|all] [--json]',
+  details: `  Alerts, oldest first (listAlerts); shelved ones say so. Without --deployment only champion alerts (the ones
+  technicians work); a challenger's with --deployment <challenger> or --role.`,
+  options: {
+    ...WORKSPACE,
+    ...DEPLOYMENT,
+    asset: { type: 'string' },
+    status: { type: 'string' },
+    role: { type: 'string' },
+  },
   run: async (args, api) => {
+    const role = args.str('role');
+    if (role !== undefined && !['champion', 'challenger', 'all'].includes(role))
+      fail(`alerts list: --role must be champion, challenger or all, not ${role}`);
     const status = args.str('status');
     if (status !== undefined && !['open', 'acknowledged', 'closed'].includes(status))
       fail(`alerts list: --status must be open, acknowledged or closed, not ${status}`);
@@ -459,6 +552,7 @@ export const alertsList: Command = {
       ...(deploymentId === undefined ? {} : { deploymentId }),
       ...(asset === undefined ? {} : { asset }),
       ...(status === undefined ? {} : { status: status as Alert['status'] }),
+      ...(role === undefined ? {} : { role: role as 'champion' | 'challenger' | 'all' }),
     });
     return listOutput('alerts', alerts, alertLine);
   },
@@ -564,6 +658,8 @@ export const MONITORING_COMMANDS: readonly Command[] = [
   deployShow,
   deploySetRule,
   deployConfirm,
+  deploySetChallenger,
+  deployCompare,
   score,
   monitor,
   alertsList,

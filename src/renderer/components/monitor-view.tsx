@@ -16,6 +16,14 @@ import {
   type DispositionKind,
   type ListedAlert,
 } from '../logic/monitoring.js';
+import {
+  ChallengerPanel,
+  DeploymentDialog,
+  DriftPanel,
+  FiguresPanel,
+  FollowSwitch,
+  RuleEditor,
+} from './monitor-panels.js';
 
 const CHART_W = 560;
 const CHART_H = 120;
@@ -236,6 +244,12 @@ export function MonitorView() {
   const job = useJob();
   const selected = state.selected;
   const running = job.view.status === 'starting' || job.view.status === 'running';
+  const [creating, setCreating] = useState(false);
+  // Bumped after each refresh so the figures, drift and challenger panels read again.
+  const [version, setVersion] = useState(0);
+  const refreshAll = () => {
+    void state.refresh().then(() => setVersion((v) => v + 1));
+  };
 
   const scoreNow = () => {
     if (selected === null) return;
@@ -251,10 +265,24 @@ export function MonitorView() {
       <section className="panel" aria-label="Deployments">
         <div className="panel-title">
           <h2>Deployments</h2>
+          <span className="spacer" />
+          <button type="button" onClick={() => setCreating(true)} data-testid="deployment-new">
+            New deployment…
+          </button>
         </div>
+        {creating ? (
+          <DeploymentDialog
+            onClose={() => setCreating(false)}
+            onCreated={(d) => {
+              setCreating(false);
+              state.select(d.id);
+              refreshAll();
+            }}
+          />
+        ) : null}
         {state.deployments.length === 0 ? (
           <p className="muted small" data-testid="no-deployments">
-            No deployments yet. Deploy an approved model with{' '}
+            No deployments yet. Deploy an approved model with <strong>New deployment…</strong> or{' '}
             <span className="mono">pdm-studio deploy create --workspace … --registry … --name …</span>.
           </p>
         ) : (
@@ -268,6 +296,7 @@ export function MonitorView() {
                   data-testid="deployment-item"
                 >
                   {d.id} · {d.name} · {d.model.name} v{d.currentVersion ?? '-'}
+                  {d.role === 'challenger' ? ` (challenger of ${d.championId ?? ''})` : ''}
                   {d.pendingVersion === null ? '' : ` (v${d.pendingVersion} waiting)`}
                 </button>
               </li>
@@ -313,6 +342,8 @@ export function MonitorView() {
                 {scoringSummary(state.lastScoring)}
               </p>
             ) : null}
+            <RuleEditor deployment={selected} onSaved={refreshAll} />
+            <FollowSwitch deployment={selected} />
             {state.lastScoring?.blocked.map((b) => (
               <p key={b.asset} className="form-error small">
                 {b.asset}: {b.violations.map((v) => v.message).join('; ')}
@@ -327,6 +358,14 @@ export function MonitorView() {
               <HealthTrend key={s.asset} series={s} />
             ))}
           </section>
+          <FiguresPanel deployment={selected} version={version} />
+          <DriftPanel deployment={selected} version={version} />
+          <ChallengerPanel
+            deployment={selected}
+            deployments={state.deployments}
+            version={version}
+            onChanged={refreshAll}
+          />
           <section className="panel" aria-label="Alerts">
             <div className="panel-title">
               <h2>Alerts</h2>

@@ -109,6 +109,8 @@ export const kindLabel = (kind: JobRow['kind']): string => {
       return 'Scoring';
     case 'report':
       return 'Report export';
+    case 'follow':
+      return 'Monitoring (follow)';
     case null:
       return 'Job';
   }

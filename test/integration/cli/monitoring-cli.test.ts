@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
@@ -7,6 +7,8 @@ import { tempDir } from '../registry/helpers.js';
 import { DAY_MS, END_MS, startSimulator } from '../historians/opcua-helpers.js';
 import { requireBuild, startCli, type CliRun } from './run-cli.js';
 import { promotedFd001Package } from '../monitoring/promoted-package.js';
+import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
+import { PG_PASSWORD, startPostgres } from '../historians/postgres-server.js';
 
 /**
  * The monitoring commands of bin/pdm-studio.js (issue 10 §6) against a real workspace and a real folder registry
@@ -15,6 +17,7 @@ import { promotedFd001Package } from '../monitoring/promoted-package.js';
 let root: string;
 let ws: string;
 let reg: string;
+let runFolder: string;
 const [E9, E10] = engines(9, 10) as [string, string];
 const cli = (...args: string[]): Promise<CliRun> => startCli(args, { PDM_STUDIO_HOME: join(root, 'home') });
 
@@ -25,7 +28,7 @@ beforeAll(async () => {
   ws = join(root, 'ws');
   const workspace = await Workspace.open(ws);
   try {
-    ({ registry: reg } = await promotedFd001Package(workspace, root, {
+    ({ registry: reg, runFolder } = await promotedFd001Package(workspace, root, {
       name: 'monitoring cli',
       evaluateOn: engines(9, 10),
     }));
@@ -375,4 +378,113 @@ describe('pdm-studio deploy, score, monitor and alerts', () => {
     expect(again.code).toBe(1);
     expect(again.json).toMatchObject({ error: { code: 'conflict' } });
   }, 60_000);
+
+  it('deploy set-challenger shadows the champion with another version; deploy compare shows what would have happened', async () => {
+    await (await openRegistry(reg)).publish({ runDir: runFolder, name: 'fd001-rul', idempotencyKey: 'cli-challenger' });
+    await (
+      await openRegistry(reg, { as: 'bob' })
+    ).govern('approve', { name: 'fd001-rul', version: 2, reason: 'shadow' });
+    const noVersion = await cli('deploy', 'set-challenger', '--workspace', ws, '--deployment', id, '--json');
+    expect(noVersion.code).toBe(2);
+    const made = await cli(
+      'deploy',
+      'set-challenger',
+      '--workspace',
+      ws,
+      '--deployment',
+      id,
+      '--version',
+      '2',
+      '--json',
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.json).toMatchObject({ role: 'challenger', championId: id, currentVersion: 2, assets: [E9] });
+    const challenger = made.json?.['id'] as string;
+    const scored = await cli('score', '--workspace', ws, '--deployment', id, '--from', '0', '--to', '1000', '--json');
+    expect(scored.code, scored.stderr).toBe(0);
+    const shadows = scored.json?.['challengers'] as { deployment: string; windows: number; error: string | null }[];
+    expect(shadows).toEqual([expect.objectContaining({ deployment: challenger, error: null })]);
+    expect(shadows[0]!.windows).toBe(scored.json?.['windows']);
+    const compared = await cli('deploy', 'compare', '--workspace', ws, '--deployment', challenger, '--json');
+    expect(compared.code, compared.stderr).toBe(0);
+    // The champion's one alert was closed as confirmed above.
+    expect(compared.json).toMatchObject({
+      champion: { deployment: id, confirmed: 1 },
+      challenger: { deployment: challenger, modelVersion: 2 },
+      tolerance: 10,
+    });
+    // The challenger's alerts stay out of the technicians' list unless asked for.
+    const listed = await cli('alerts', '--workspace', ws, '--json');
+    expect((listed.json?.['alerts'] as { role: string }[]).every((a) => a.role === 'champion')).toBe(true);
+    const theirs = await cli('alerts', '--workspace', ws, '--role', 'challenger', '--json');
+    expect((theirs.json?.['alerts'] as { deploymentId: string }[]).map((a) => a.deploymentId)).toContain(challenger);
+    const text = await cli('deploy', 'compare', '--workspace', ws, '--deployment', challenger);
+    expect(text.stdout).toMatch(/champion .* alert\(s\) raised; confirmed 1/);
+    const notChallenger = await cli('deploy', 'compare', '--workspace', ws, '--deployment', id, '--json');
+    expect(notChallenger.code).toBe(2);
+    expect(notChallenger.json).toMatchObject({ error: { message: expect.stringMatching(/not a challenger/) } });
+  }, 120_000);
+
+  it('monitor --follow with --sql-url first updates to now from a PostgreSQL historian, then scores', async () => {
+    const pg = await startPostgres();
+    try {
+      const t0 = Date.now() - 2 * 3600_000;
+      await pg.psql(`CREATE TABLE points (ts timestamptz, tag text, value double precision);
+        INSERT INTO points SELECT to_timestamp((${t0} + i * 60000) / 1000.0), 'PT-1', i FROM generate_series(0, 59) i`);
+      const queryFile = join(root, 'points.sql');
+      await writeFile(queryFile, 'SELECT ts AS time, tag, value FROM points WHERE ts >= $1 AND ts < $2');
+      const passwordFile = join(root, 'pg-password');
+      await writeFile(passwordFile, PG_PASSWORD);
+      const run = await cli(
+        'monitor',
+        '--workspace',
+        ws,
+        '--deployment',
+        id,
+        '--follow',
+        '--interval',
+        '0.1',
+        '--rounds',
+        '2',
+        '--sql-url',
+        pg.url,
+        '--sql-query',
+        queryFile,
+        '--password-file',
+        passwordFile,
+        '--asset',
+        'pg-unit',
+        '--sql-from',
+        new Date(t0 - 60_000).toISOString(),
+        '--json',
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const updated = lines.slice(0, 2).map((l) => l['updated'] as { values: number });
+      // The hour of rows arrives in the first pass; the second finds nothing new (continued from the checkpoint).
+      expect(updated.map((u) => u.values)).toEqual([60, 0]);
+      expect(lines.at(-1)).toMatchObject({ rounds: 2, failures: 0 });
+      const both = await cli(
+        'monitor',
+        '--workspace',
+        ws,
+        '--deployment',
+        id,
+        '--follow',
+        '--sql-url',
+        pg.url,
+        '--opcua-profile',
+        'plant',
+        '--tags',
+        'x',
+      );
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/one historian per follow/);
+    } finally {
+      await pg.stop();
+    }
+  }, 120_000);
 });

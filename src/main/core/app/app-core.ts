@@ -15,6 +15,7 @@ import { createLogger, logDirIn, processLog, setProcessLog, type Logger } from '
 import { monitoringHandlers } from './monitoring-handlers.js';
 import { reportHandlers } from './report-handlers.js';
 import type { PdfPrinter } from '../reports/pdf-printer.js';
+import { dispatch } from './dispatch.js';
 import { registryHandlers } from './registry-handlers.js';
 import { trainingHandlers } from './training-handlers.js';
 import { engineHandlers } from './engine-handlers.js';
@@ -231,7 +232,24 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     ...registryHandlers({ requireWorkspace }),
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
-    ...monitoringHandlers({ requireWorkspace, jobs, emit }),
+    ...monitoringHandlers({
+      requireWorkspace,
+      jobs,
+      emit,
+      // Follow mode fetches through the app's own validated API, as the CLI's monitor does.
+      followApi: () => ({
+        call: async (method, input) => {
+          const answer = await dispatch(handlers, method, input);
+          if (!answer.ok) throw new ApiError(answer.error.code, answer.error.message);
+          return answer.result as never;
+        },
+        waitJob: async (jobId) => {
+          const job = await jobs.settle(jobId);
+          if (job === undefined) throw new ApiError('not-found', `no job ${jobId}`);
+          return job;
+        },
+      }),
+    }),
     ...reportHandlers({ requireWorkspace, jobs, emit, pdfPrinter: options.pdfPrinter }),
   };
 
@@ -243,6 +261,11 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     },
     currentWorkspace: () => workspace,
     dispose: async () => {
+      // A follow loop runs until stopped: end it before its workspace closes under it.
+      for (const job of jobs.list().filter((j) => j.kind === 'follow' && j.status === 'running')) {
+        jobs.cancel(job.id);
+        await jobs.settle(job.id);
+      }
       workspace?.close();
       workspace = null;
       if (processLog() === logger) setProcessLog(previousLog);

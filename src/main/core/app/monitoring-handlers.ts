@@ -3,19 +3,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, type ApiEvent, type ApiHandlers, type HealthSeries } from '../../../shared/api.js';
 import {
+  AlertRuleSchema,
   DriftReferenceSchema,
+  type ChallengerPass,
   type Deployment,
+  type DeploymentFigures,
+  type DriftOverview,
   type DriftReference,
+  type FollowStatus,
   type ScoringResult,
+  type ShadowReport,
 } from '../../../shared/monitoring.js';
 import { ManifestSchema } from '../../../shared/registry-manifest.js';
 import { parseRegistryLocation } from '../../../shared/registry.js';
 import type { Jobs } from '../jobs/job-registry.js';
 import { AlertActionError, isShelved } from '../../../shared/alert-lifecycle.js';
-import { checkForNewVersion, confirmVersion, deployFromRegistry } from '../monitoring/deployment.js';
+import {
+  checkForNewVersion,
+  confirmVersion,
+  deployFromRegistry,
+  proposeMapping,
+  resolveVersion,
+} from '../monitoring/deployment.js';
+import { ruleDefaultsOf } from '../monitoring/rule-defaults.js';
 import { DRIFT_REFERENCE_FILE } from '../monitoring/drift.js';
 import { m4 } from '../monitoring/health-series.js';
 import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-deployment.js';
+import { deploymentAlertFigures } from '../monitoring/deployment-figures.js';
+import { rankFindings } from '../monitoring/drift.js';
+import { followDeployment } from '../monitoring/follow.js';
+import { updateFromSource, type FollowApi } from '../monitoring/follow-source.js';
+import { shadowReport } from '../monitoring/shadow.js';
 import { CancelledError } from '../jobs/cancelled.js';
 import { RegistryError } from '../registry/errors.js';
 import { openRegistry, osUser } from '../registry/open-registry.js';
@@ -25,6 +43,7 @@ import {
   getDeployment,
   listAlerts,
   listDeployments,
+  listDriftResults,
   scoreSeries,
   actOnAlert,
 } from '../workspace/monitoring-store.js';
@@ -42,7 +61,16 @@ export type MonitoringMethod =
   | 'acknowledgeAlert'
   | 'closeAlert'
   | 'shelveAlert'
-  | 'getHealthSeries';
+  | 'getHealthSeries'
+  | 'proposeDeployment'
+  | 'createChallenger'
+  | 'compareChallenger'
+  | 'getAlertFigures'
+  | 'getDriftFindings'
+  | 'startFollow'
+  | 'stopFollow'
+  | 'setFollowSource'
+  | 'getFollowStatus';
 
 export interface MonitoringDeps {
   readonly requireWorkspace: () => Workspace;
@@ -50,6 +78,11 @@ export interface MonitoringDeps {
   readonly emit: (event: ApiEvent) => void;
   /** Who acts in the audit chain; default the OS user (the same identity a folder registry uses). */
   readonly actor?: () => string;
+  /**
+   * The app's own API (validated dispatch) for follow mode's "update to now": the historian import jobs, the same
+   * calls the CLI's monitor makes. Without it, follow mode scores what the workspace holds.
+   */
+  readonly followApi?: () => FollowApi;
 }
 
 /** Core errors in the user's words, with a code the views can react to. */
@@ -95,8 +128,17 @@ export const monitoringHandlers = ({
   jobs,
   emit,
   actor = osUser,
+  followApi,
 }: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> => {
   const by = () => ({ actor: actor(), at: new Date().toISOString() });
+  /** Follow loops of this app, by deployment: one at a time per deployment. */
+  const follows = new Map<string, FollowStatus>();
+  const axisOf = async (db: Parameters<typeof getDeployment>[0], asset: string) =>
+    (
+      await db.all<{ time_kind: 'timestamp' | 'cycle' }>('SELECT time_kind FROM signals WHERE asset = $1 LIMIT 1', [
+        asset,
+      ])
+    )[0]?.time_kind ?? 'timestamp';
 
   const requireDeployment = async (ws: Workspace, id: string): Promise<Deployment> => {
     const deployment = await ws.monitoringRead((db) => getDeployment(db, id));
@@ -104,8 +146,59 @@ export const monitoringHandlers = ({
     return deployment;
   };
 
-  /** One scoring pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up. */
+  /**
+   * A champion's pass, then each active challenger's on the same data (the same range, or since its own last
+   * score, which covers the same new readings): its scores and alerts stay under its own deployment. A challenger
+   * that fails says so in its entry; the champion's pass stands.
+   */
   const scorePass = async (
+    ws: Workspace,
+    input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
+    control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+  ): Promise<ScoringResult> => {
+    const result = await scoreOne(ws, input, control);
+    const challengers = (await ws.monitoringRead((db) => listDeployments(db))).filter(
+      (d) => d.championId === input.deploymentId && d.status === 'active',
+    );
+    if (challengers.length === 0) return result;
+    const passes: ChallengerPass[] = [];
+    for (const challenger of challengers) {
+      try {
+        const r = await scoreOne(
+          ws,
+          { ...input, deploymentId: challenger.id },
+          {
+            isCancelled: control.isCancelled,
+            progress: (_fraction, message) => control.progress(null, `challenger ${challenger.id}: ${message}`),
+          },
+        );
+        passes.push({
+          deployment: r.deployment,
+          modelVersion: r.modelVersion,
+          scored: r.scored,
+          windows: r.windows,
+          blocked: r.blocked.map((b) => b.asset),
+          alerts: { opened: r.alerts.opened, cleared: r.alerts.cleared },
+          error: null,
+        });
+      } catch (error) {
+        if (error instanceof CancelledError) throw error;
+        passes.push({
+          deployment: challenger.id,
+          modelVersion: challenger.currentVersion ?? 0,
+          scored: 0,
+          windows: 0,
+          blocked: [],
+          alerts: { opened: [], cleared: [] },
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return { ...result, challengers: passes };
+  };
+
+  /** One deployment's pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up. */
+  const scoreOne = async (
     ws: Workspace,
     input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
     control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
@@ -131,9 +224,10 @@ export const monitoringHandlers = ({
         // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
         reference = null;
       }
-      // The model predicts in a worker thread (TensorFlow.js loads there only), off the main event loop.
-      const { loadWorkerPredictor } = await import('../ml/worker-predictor.js');
-      const predictor = await loadWorkerPredictor(manifest, fetched.dir);
+      // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
+      // main event loop: the API and the follow loop's timers stay responsive during a long pass.
+      const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
+      const predictor = await loadWorkerScorer(manifest, fetched.dir);
       try {
         const result = await ws.monitoring((db) =>
           scoreDeployment(db, {
@@ -277,7 +371,7 @@ export const monitoringHandlers = ({
       );
       return { jobId };
     },
-    listAlerts: async ({ deploymentId, asset, status }) => {
+    listAlerts: async ({ deploymentId, asset, status, role }) => {
       const now = new Date().toISOString();
       const alerts = await requireWorkspace().monitoringRead((db) =>
         listAlerts(db, {
@@ -286,7 +380,10 @@ export const monitoringHandlers = ({
           ...(status === undefined ? {} : { status }),
         }),
       );
-      return alerts.map((a) => ({ ...a, shelved: isShelved(a, now) }));
+      const wanted = role ?? (deploymentId === undefined ? 'champion' : 'all');
+      return alerts
+        .filter((a) => wanted === 'all' || a.role === wanted)
+        .map((a) => ({ ...a, shelved: isShelved(a, now) }));
     },
     acknowledgeAlert: async ({ id, note }) =>
       act(id, { kind: 'acknowledge', by: actor(), at: new Date().toISOString(), note: note ?? null }),
@@ -340,5 +437,278 @@ export const monitoringHandlers = ({
         };
       });
     },
+    proposeDeployment: async ({ registry: location, token, model, stage, version, assets }) =>
+      guard(async () => {
+        if (stage !== undefined && version !== undefined) {
+          throw new ApiError('invalid-argument', 'a deployment follows a stage or pins a version, not both');
+        }
+        const ws = requireWorkspace();
+        const signals = await ws.signals();
+        const known = new Set(signals.map((s) => s.asset));
+        const missing = assets.filter((a) => !known.has(a));
+        if (missing.length > 0) {
+          throw new ApiError('not-found', `no asset ${missing.map((a) => `"${a}"`).join(', ')} in this workspace`);
+        }
+        const registry = await registryAt(location, token);
+        const resolved = await resolveVersion(registry, {
+          name: model,
+          stage: version === undefined ? (stage ?? 'production') : null,
+          pinnedVersion: version ?? null,
+        });
+        const contract = resolved.manifest.dataContract.signals;
+        const catalogue = signals.map((s) => ({ asset: s.asset, tag: s.tag }));
+        const defaults = ruleDefaultsOf(resolved.manifest);
+        return {
+          version: resolved.version,
+          task: resolved.manifest.task,
+          signals: contract.map((s) => ({ tag: s.tag, unit: s.unit ?? null })),
+          mapping: proposeMapping(
+            contract.map((s) => s.tag),
+            assets,
+            catalogue,
+          ),
+          catalogue: Object.fromEntries(
+            assets.map((a) => [a, catalogue.filter((c) => c.asset === a).map((c) => c.tag)]),
+          ),
+          rule: defaults.rule === null ? null : AlertRuleSchema.parse(defaults.rule),
+          ruleBasis: defaults.basis,
+        };
+      }),
+    createChallenger: async ({ championId, version, name, token }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        const champion = await requireDeployment(ws, championId);
+        if (champion.role !== 'champion') {
+          throw new ApiError('invalid-argument', `deployment ${championId} is itself a challenger`);
+        }
+        if (version === champion.currentVersion) {
+          throw new ApiError(
+            'invalid-argument',
+            `${champion.model.name} v${version} is the version ${championId} already scores with: a challenger needs another version`,
+          );
+        }
+        const twin = (await ws.monitoringRead((db) => listDeployments(db))).find(
+          (d) => d.championId === championId && d.status === 'active' && d.currentVersion === version,
+        );
+        if (twin !== undefined) {
+          throw new ApiError('conflict', `${twin.id} already shadows ${championId} with v${version}`);
+        }
+        const registry = await registryAt(champion.registry, token);
+        const catalogue = (await ws.signals()).map((s) => ({ asset: s.asset, tag: s.tag }));
+        // Same assets, mapping, rule and limits: the challenger sees exactly the champion's data and judgement.
+        const deployment = await ws.monitoring((db) =>
+          deployFromRegistry(
+            db,
+            registry,
+            {
+              name: name ?? `${champion.model.name} v${version} shadowing ${champion.id}`,
+              model: { name: champion.model.name, stage: null, pinnedVersion: version },
+              registry: champion.registry,
+              role: 'challenger',
+              championId: champion.id,
+              assets: champion.assets,
+              catalogue,
+              mapping: champion.mapping,
+              rule: champion.rule,
+              limits: champion.limits,
+            },
+            by(),
+          ),
+        );
+        emit({ type: 'workspace-changed' });
+        return deployment;
+      }),
+    compareChallenger: async ({ challengerId, tolerance }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        const challenger = await requireDeployment(ws, challengerId);
+        if (challenger.championId === null) {
+          throw new ApiError('invalid-argument', `deployment ${challengerId} is not a challenger`);
+        }
+        const cycles = await ws.monitoringRead((db) => axisOf(db, challenger.assets[0] ?? ''));
+        // Default: the same warning if raised within 10 cycles, or within a day of timestamped data.
+        const within = tolerance ?? (cycles === 'cycle' ? 10 : 24 * 3600e6);
+        return ws.monitoringRead((db): Promise<ShadowReport> => shadowReport(db, challengerId, within));
+      }),
+    getAlertFigures: async ({ deploymentId, from, to }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        await requireDeployment(ws, deploymentId);
+        return ws.monitoringRead(async (db): Promise<DeploymentFigures> => {
+          // Default period: what the deployment has scored (the span its alerts could come from).
+          const span = await db.all<{ lo: number | null; hi: number | null }>(
+            'SELECT min(window_end)::DOUBLE AS lo, max(window_end)::DOUBLE AS hi FROM scores WHERE deployment_id = $1',
+            [deploymentId],
+          );
+          const period = {
+            from: from ?? span[0]?.lo ?? 0,
+            to: to ?? span[0]?.hi ?? 0,
+          };
+          const figures = await deploymentAlertFigures(db, deploymentId, { period, now: new Date().toISOString() });
+          return {
+            deploymentId,
+            period,
+            overall: {
+              ...figures.overall,
+              floods: [...figures.overall.floods],
+              chattering: [...figures.overall.chattering],
+              stale: [...figures.overall.stale],
+            },
+            byAssetMonth: figures.byAssetMonth.map((m) => ({
+              asset: m.asset,
+              month: m.month,
+              figures: {
+                ...m.figures,
+                floods: [...m.figures.floods],
+                chattering: [...m.figures.chattering],
+                stale: [...m.figures.stale],
+              },
+            })),
+          };
+        });
+      }),
+    getDriftFindings: async ({ deploymentId }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        await requireDeployment(ws, deploymentId);
+        const stored = await ws.monitoringRead((db) => listDriftResults(db, { deploymentId }));
+        // The latest chunk per asset, signal and method: what the data looks like now, not every past chunk.
+        const latest = new Map<string, (typeof stored)[number]>();
+        for (const f of stored) {
+          const key = `${f.asset}\u0000${f.signal ?? ''}\u0000${f.method}`;
+          const seen = latest.get(key);
+          if (seen === undefined || f.to >= seen.to) latest.set(key, f);
+        }
+        const overview: DriftOverview = {
+          deploymentId,
+          findings: rankFindings([...latest.values()]).map((f) => ({ ...f, lookFirst: f.flagged && f.outputRising })),
+        };
+        return overview;
+      }),
+    setFollowSource: async ({ id, source }) =>
+      guard(async () => {
+        const ws = requireWorkspace();
+        await requireDeployment(ws, id);
+        if (source?.kind === 'postgres' && source.password !== undefined) {
+          throw new ApiError(
+            'invalid-argument',
+            'a password is not stored with a deployment: save the PostgreSQL connection with its password and name it (profile)',
+          );
+        }
+        return ws.monitoring((db) => changeDeployment(db, id, { kind: 'set-follow-source', source }, by()));
+      }),
+    startFollow: async ({ deploymentId, intervalSeconds, source: given, token }) => {
+      const ws = requireWorkspace();
+      const deployment = await requireDeployment(ws, deploymentId);
+      // Without a source given, the one stored with the deployment (setFollowSource), if any.
+      const source = given ?? deployment.followSource ?? undefined;
+      const current = follows.get(deploymentId);
+      if (current?.running === true) {
+        throw new ApiError('conflict', `deployment ${deploymentId} is already followed (job ${current.jobId ?? ''})`);
+      }
+      if (source !== undefined && followApi === undefined) {
+        throw new ApiError('invalid-argument', 'this host cannot fetch from a historian in follow mode');
+      }
+      let status: FollowStatus = {
+        deploymentId,
+        jobId: null,
+        running: true,
+        intervalSeconds,
+        source: source ?? null,
+        rounds: 0,
+        failures: 0,
+        failedInARow: 0,
+        lastError: null,
+        nextInSeconds: null,
+        lastRoundAt: null,
+        windows: 0,
+        opened: [],
+      };
+      const set = (change: Partial<FollowStatus>) => {
+        status = { ...status, ...change };
+        follows.set(deploymentId, status);
+      };
+      const jobId = jobs.start(
+        'follow',
+        async (control) => {
+          try {
+            const summary = await followDeployment({
+              intervalSeconds,
+              update:
+                source === undefined || followApi === undefined ? null : () => updateFromSource(followApi(), source),
+              score: () =>
+                scorePass(
+                  ws,
+                  { deploymentId, ...(token === undefined ? {} : { token }) },
+                  {
+                    isCancelled: control.isCancelled,
+                    progress: (_f, message) => control.progress(null, `round ${status.rounds + 1}: ${message}`),
+                  },
+                ),
+              signal: control.signal,
+              isFatal: () => control.isCancelled(),
+              onRound: (round) => {
+                set({
+                  rounds: round.round,
+                  failedInARow: 0,
+                  lastError: null,
+                  lastRoundAt: round.at,
+                  windows: status.windows + round.result.windows,
+                  opened: [...status.opened, ...round.result.alerts.opened],
+                });
+                emit({ type: 'workspace-changed' });
+              },
+              onFailure: (failure) => {
+                set({
+                  rounds: failure.round,
+                  failures: status.failures + 1,
+                  failedInARow: failure.failedInARow,
+                  lastError: failure.message,
+                });
+              },
+              onWait: (seconds, failedInARow) => {
+                set({ nextInSeconds: seconds });
+                const last =
+                  failedInARow === 0
+                    ? `round ${status.rounds}: ${status.windows} window(s) so far, ${status.opened.length} alert(s) opened`
+                    : `round ${status.rounds} failed (${status.failedInARow} in a row): ${status.lastError ?? ''}; retrying with backoff`;
+                control.progress(null, `${last}; next round in ${Math.round(seconds)} s`);
+              },
+            });
+            return summary;
+          } finally {
+            set({ running: false, nextInSeconds: null });
+          }
+        },
+        () => ({}),
+      );
+      set({ jobId });
+      return status;
+    },
+    stopFollow: async ({ deploymentId }) => {
+      const current = follows.get(deploymentId);
+      if (current?.jobId === null || current?.jobId === undefined || !current.running) {
+        throw new ApiError('conflict', `deployment ${deploymentId} is not being followed`);
+      }
+      jobs.cancel(current.jobId);
+      await jobs.settle(current.jobId);
+      return follows.get(deploymentId) ?? current;
+    },
+    getFollowStatus: async ({ deploymentId }) =>
+      follows.get(deploymentId) ?? {
+        deploymentId,
+        jobId: null,
+        running: false,
+        intervalSeconds: 0,
+        source: null,
+        rounds: 0,
+        failures: 0,
+        failedInARow: 0,
+        lastError: null,
+        nextInSeconds: null,
+        lastRoundAt: null,
+        windows: 0,
+        opened: [],
+      },
   };
 };

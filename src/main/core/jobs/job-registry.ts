@@ -47,6 +47,15 @@ export class Jobs {
     this.jobs.set(id, entry);
     log.info('job', 'started', { job: id, kind });
     let lastEmit = 0;
+    // The last message of a burst is sent once the throttle allows: a long-lived job's "next round in 60 s"
+    // said right after a round's last progress must not be swallowed until the next round.
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      trailing = null;
+      if (entry.state.status !== 'running') return;
+      lastEmit = Date.now();
+      this.emit({ type: 'job-progress', jobId: id, fraction: entry.state.fraction, message: entry.state.message });
+    };
     // Progress detail (per-tag counts, epochs) is the work's own business: the job keeps fraction and message.
     const control: JobControl<unknown> = {
       isCancelled: () => entry.abort.signal.aborted,
@@ -55,8 +64,12 @@ export class Jobs {
         entry.state = { ...entry.state, fraction, message };
         const now = Date.now();
         if (now - lastEmit >= PROGRESS_EVERY_MS || fraction === 1) {
+          if (trailing !== null) clearTimeout(trailing);
+          trailing = null;
           lastEmit = now;
           this.emit({ type: 'job-progress', jobId: id, fraction, message });
+        } else if (trailing === null) {
+          trailing = setTimeout(flush, PROGRESS_EVERY_MS - (now - lastEmit));
         }
       },
     };
@@ -80,6 +93,7 @@ export class Jobs {
         },
       )
       .finally(() => {
+        if (trailing !== null) clearTimeout(trailing);
         const seconds = (Date.now() - entry.started) / 1000;
         const { status, error } = entry.state;
         // One error line per failure: when the work logged its own (naming file and reason), the job's end line

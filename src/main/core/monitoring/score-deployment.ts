@@ -93,6 +93,9 @@ export class ScoringCancelledError extends Error {
 
 const DAY_US = 24 * 3600e6;
 
+/** A turn for the event loop between the stages that run here (reading, contract check, drift), asset by asset. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The run's permutation importance the reference carries (packages made before it was written carry none). */
 const importanceOf = (reference: DriftReference): ReadonlyMap<string, number> =>
   new Map(reference.signals.flatMap((s) => (s.importance === undefined ? [] : [[s.tag, s.importance] as const])));
@@ -147,6 +150,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       { from: readFrom, to },
     );
     lap('read');
+    await yieldToLoop();
     const byTag = new Map<string, SignalData | null>();
     let k = 0;
     let first = Infinity;
@@ -211,6 +215,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     }
     violations.push(...check.violations);
     lap('check');
+    await yieldToLoop();
     await storeViolations(db, {
       deploymentId: deployment.id,
       modelVersion: deployment.currentVersion,
@@ -303,6 +308,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     lap('rules');
 
     if (input.reference !== undefined && input.reference !== null) {
+      await yieldToLoop();
       const grid = gridOf(
         { ...pipeline, gap: 'reject' },
         tags.map((tag) => readings.get(tag)!),

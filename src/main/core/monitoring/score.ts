@@ -315,6 +315,55 @@ export interface AssetScores {
   readonly incomplete: number;
 }
 
+/** What scoring one asset's series gives: the window ends scored, the outputs, the ends skipped for a gap. */
+export interface SeriesScores {
+  readonly windowEnd: Float64Array;
+  readonly value: Float64Array;
+  readonly incomplete: number;
+}
+
+/**
+ * Grid, normalise, cut the windows in bounded batches and predict: the part of scoring that grows with the data.
+ * The scoring worker (scoring-worker.ts) runs exactly this, off the main event loop; a predictor without a
+ * worker runs it here.
+ */
+export const scoreSeriesWith = async (
+  pipeline: ScoringPipeline,
+  predictor: Pick<Predictor, 'predict'>,
+  ordered: readonly FeatureReadings[],
+  range: { readonly from: number; readonly to: number },
+): Promise<SeriesScores> => {
+  const ready = readySeries(pipeline, ordered, range);
+  const length = pipeline.window.length;
+  const features = pipeline.features.length;
+  const value = new Float64Array(ready.ends.length);
+  for (let start = 0; start < ready.ends.length; start += PREDICT_BATCH) {
+    const batch = ready.ends.slice(start, start + PREDICT_BATCH);
+    const out = await predictor.predict({ x: windowsOf(ready, length, batch), n: batch.length, length, features });
+    if (out.length !== batch.length) {
+      throw new PipelineError(`${pipeline.model} gave ${out.length} outputs for ${batch.length} windows`);
+    }
+    value.set(out, start);
+  }
+  return {
+    windowEnd: Float64Array.from(ready.ends, (e) => ready.t[e] as number),
+    value,
+    incomplete: ready.incomplete,
+  };
+};
+
+/** A predictor that also builds the windows where it predicts (a worker thread): the readings go there whole. */
+export interface SeriesScorer extends Predictor {
+  scoreSeries(
+    pipeline: ScoringPipeline,
+    ordered: readonly FeatureReadings[],
+    range: { readonly from: number; readonly to: number },
+  ): Promise<SeriesScores>;
+}
+
+const isSeriesScorer = (p: Predictor): p is SeriesScorer =>
+  typeof (p as Partial<SeriesScorer>).scoreSeries === 'function';
+
 /** Score one asset's readings over a range with the package's pipeline and model. */
 export const scoreAsset = async (
   pipeline: ScoringPipeline,
@@ -328,18 +377,8 @@ export const scoreAsset = async (
     if (r === undefined) throw new PipelineError(`${asset}: ${pipeline.model} needs ${tag}, which was not supplied`);
     return r;
   });
-  const ready = readySeries(pipeline, ordered, range);
-  const length = pipeline.window.length;
-  const features = pipeline.features.length;
-  const value = new Float64Array(ready.ends.length);
-  for (let start = 0; start < ready.ends.length; start += PREDICT_BATCH) {
-    const batch = ready.ends.slice(start, start + PREDICT_BATCH);
-    const out = await predictor.predict({ x: windowsOf(ready, length, batch), n: batch.length, length, features });
-    if (out.length !== batch.length) {
-      throw new PipelineError(`${pipeline.model} gave ${out.length} outputs for ${batch.length} windows`);
-    }
-    value.set(out, start);
-  }
-  const windows = { end: Float64Array.from(ready.ends, (e) => ready.t[e] as number), incomplete: ready.incomplete };
-  return { asset, windowEnd: windows.end, value, incomplete: windows.incomplete };
+  const scores = isSeriesScorer(predictor)
+    ? await predictor.scoreSeries(pipeline, ordered, range)
+    : await scoreSeriesWith(pipeline, predictor, ordered, range);
+  return { asset, windowEnd: scores.windowEnd, value: scores.value, incomplete: scores.incomplete };
 };

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../shared/monitoring.js';
+import type { Alert, Deployment, ShadowReport, ShadowSide } from '../../../shared/monitoring.js';
 import type { Connection } from '../workspace/database.js';
 import { getDeployment, listAlerts } from '../workspace/monitoring-store.js';
 
@@ -86,6 +86,76 @@ export const shadowComparison = async (
   if (challenger.championId === null) throw new Error(`deployment ${challengerId} is not a challenger`);
   return compareShadowAlerts(
     await listAlerts(db, { deploymentId: challenger.championId }),
+    await listAlerts(db, { deploymentId: challengerId }),
+    tolerance,
+  );
+};
+
+type Evidence = 'confirmed' | 'false-alarm' | 'not-actionable' | null;
+
+const tally = (deployment: Deployment, evidence: readonly Evidence[]): ShadowSide => ({
+  deployment: deployment.id,
+  modelVersion: deployment.currentVersion,
+  raised: evidence.length,
+  confirmed: evidence.filter((e) => e === 'confirmed').length,
+  falseAlarms: evidence.filter((e) => e === 'false-alarm').length,
+  notActionable: evidence.filter((e) => e === 'not-actionable').length,
+  undispositioned: evidence.filter((e) => e === null).length,
+});
+
+/**
+ * Champion and challenger side by side. The champion's alerts count with their own dispositions. A challenger
+ * alert counts with the disposition of the champion alert it pairs with (the same warning, which technicians
+ * worked), else with its own if someone closed it, else as undispositioned: the evidence is what people found.
+ */
+export const shadowReportOf = (
+  champion: Deployment,
+  challenger: Deployment,
+  championAlerts: readonly Alert[],
+  challengerAlerts: readonly Alert[],
+  tolerance: number,
+): ShadowReport => {
+  const evidenceOfChallenger = new Map<string, Evidence>();
+  const assets = [...new Set([...championAlerts, ...challengerAlerts].map((a) => a.asset))];
+  for (const asset of assets) {
+    const ours = championAlerts.filter((a) => a.asset === asset);
+    const theirs = challengerAlerts.filter((a) => a.asset === asset);
+    const used = new Set<string>();
+    for (const a of ours) {
+      const candidates = theirs
+        .filter((b) => !used.has(b.id) && Math.abs(b.raisedT - a.raisedT) <= tolerance)
+        .sort((x, y) => Math.abs(x.raisedT - a.raisedT) - Math.abs(y.raisedT - a.raisedT));
+      const best = candidates[0];
+      if (best === undefined) continue;
+      used.add(best.id);
+      if (a.closed !== null) evidenceOfChallenger.set(best.id, a.closed.disposition.kind);
+    }
+  }
+  return {
+    champion: tally(
+      champion,
+      championAlerts.map((a) => a.closed?.disposition.kind ?? null),
+    ),
+    challenger: tally(
+      challenger,
+      challengerAlerts.map((a) => evidenceOfChallenger.get(a.id) ?? a.closed?.disposition.kind ?? null),
+    ),
+    tolerance,
+    byAsset: compareShadowAlerts(championAlerts, challengerAlerts, tolerance),
+  };
+};
+
+/** The report for a stored challenger against its champion, from the workspace's alerts. */
+export const shadowReport = async (db: Connection, challengerId: string, tolerance: number): Promise<ShadowReport> => {
+  const challenger = await getDeployment(db, challengerId);
+  if (challenger === null) throw new Error(`no deployment "${challengerId}" in this workspace`);
+  if (challenger.championId === null) throw new Error(`deployment ${challengerId} is not a challenger`);
+  const champion = await getDeployment(db, challenger.championId);
+  if (champion === null) throw new Error(`no deployment "${challenger.championId}" in this workspace`);
+  return shadowReportOf(
+    champion,
+    challenger,
+    await listAlerts(db, { deploymentId: champion.id }),
     await listAlerts(db, { deploymentId: challengerId }),
     tolerance,
   );

@@ -3,7 +3,8 @@
  * the user is told what is running, and offered the install again once it has finished.
  */
 /** A job's kind; 'job' until the kind is known. */
-export type RunningJobKind = 'import' | 'opcua-import' | 'sql-import' | 'training' | 'scoring' | 'report' | 'job';
+export type RunningJobKind =
+  'import' | 'opcua-import' | 'sql-import' | 'training' | 'scoring' | 'report' | 'follow' | 'job';
 
 const LABEL: Readonly<Record<RunningJobKind, string>> = {
   import: 'a file import',
@@ -12,6 +13,7 @@ const LABEL: Readonly<Record<RunningJobKind, string>> = {
   training: 'a training run',
   scoring: 'a monitoring scoring pass',
   report: 'a report export',
+  follow: 'a monitoring follow loop',
   job: 'an import or training run',
 };
 

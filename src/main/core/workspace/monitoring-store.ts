@@ -7,6 +7,7 @@ import {
   type ContractViolation,
   type Deployment,
   type DriftFinding,
+  type FollowSource,
 } from '../../../shared/monitoring.js';
 import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../../../shared/alert-lifecycle.js';
 import { canonicalJson } from '../registry/canonical-json.js';
@@ -205,6 +206,7 @@ interface DbDeploymentRow {
   package_hash: string | null;
   pending_version: number | null;
   status: Deployment['status'];
+  follow_source: string | null;
   created_by: string;
   created_at: string;
 }
@@ -225,13 +227,21 @@ const toDeployment = (r: DbDeploymentRow): Deployment =>
     packageHash: r.package_hash,
     pendingVersion: r.pending_version,
     status: r.status,
+    followSource: r.follow_source === null ? null : (JSON.parse(r.follow_source) as unknown),
     createdBy: r.created_by,
     createdAt: r.created_at,
   });
 
+/**
+ * A deployment's follow source lives in the workspace's key/value settings (migration 10) under this prefix and
+ * its id: a setting needs no schema change, and it is still written and audited through changeDeployment.
+ */
+const FOLLOW_SOURCE_KEY = 'monitoring.follow-source/';
+
 const DEPLOYMENT_SELECT = `SELECT id, name, model_name, stage, pinned_version, registry, role, champion_id,
   CAST(assets AS VARCHAR) AS assets, CAST(mapping AS VARCHAR) AS mapping, CAST(rule AS VARCHAR) AS rule,
-  CAST(limits AS VARCHAR) AS limits, current_version, package_hash, pending_version, status, created_by,
+  CAST(limits AS VARCHAR) AS limits, current_version, package_hash, pending_version, status,
+  (SELECT value FROM settings WHERE key = '${FOLLOW_SOURCE_KEY}' || deployments.id) AS follow_source, created_by,
   strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at FROM deployments`;
 
 export const getDeployment = async (db: Connection, id: string): Promise<Deployment | null> => {
@@ -309,6 +319,7 @@ export type DeploymentChange =
   | { readonly kind: 'set-mapping'; readonly mapping: Deployment['mapping'] }
   | { readonly kind: 'set-limits'; readonly limits: Deployment['limits'] }
   | { readonly kind: 'set-status'; readonly status: Deployment['status'] }
+  | { readonly kind: 'set-follow-source'; readonly source: FollowSource | null }
   /** The followed stage now points to another version: shown until confirmed (recorded by the system). */
   | { readonly kind: 'production-changed'; readonly version: number | null }
   /** The user confirmed: scores from now on come from this version and package. */
@@ -341,6 +352,10 @@ export const changeDeployment = async (
         after = { ...before, status: change.status };
         details = { before: before.status, after: change.status };
         break;
+      case 'set-follow-source':
+        after = { ...before, followSource: change.source };
+        details = { before: before.followSource ?? null, after: change.source };
+        break;
       case 'production-changed':
         after = { ...before, pendingVersion: change.version === before.currentVersion ? null : change.version };
         details = { current: before.currentVersion, pending: after.pendingVersion };
@@ -368,6 +383,15 @@ export const changeDeployment = async (
         after.pendingVersion,
       ],
     );
+    if (change.kind === 'set-follow-source') {
+      if (change.source === null) await db.run('DELETE FROM settings WHERE key = $1', [FOLLOW_SOURCE_KEY + id]);
+      else {
+        await db.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($1, $2)', [
+          FOLLOW_SOURCE_KEY + id,
+          JSON.stringify(after.followSource),
+        ]);
+      }
+    }
     await appendAudit(db, {
       time: by.at,
       actor: by.actor,

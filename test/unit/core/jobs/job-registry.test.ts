@@ -135,4 +135,23 @@ describe('Jobs: the registry of running work', () => {
     held.release();
     await jobs.settle(running);
   });
+
+  it('throttles progress events but always sends the last message of a burst', async () => {
+    const events: ApiEvent[] = [];
+    const jobs = new Jobs((e) => events.push(e));
+    const { release, released } = gate();
+    const id = jobs.start('follow', async (control) => {
+      control.progress(null, 'round 1: scoring');
+      control.progress(null, 'round 1: scored');
+      control.progress(null, 'round 1 done; next round in 60 s');
+      await released;
+      return undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const messages = events.flatMap((e) => (e.type === 'job-progress' && e.jobId === id ? [e.message] : []));
+    // The first goes at once, the middle one is dropped, the last follows within the throttle.
+    expect(messages).toEqual(['round 1: scoring', 'round 1 done; next round in 60 s']);
+    release();
+    await jobs.settle(id);
+  });
 });
