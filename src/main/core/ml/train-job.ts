@@ -31,6 +31,12 @@ export interface TrainJobRequest {
   readonly createdAt: string;
 }
 
+/** A training job whose dataset the worker builds itself (reading the workspace through the main thread). */
+export type PrepareTrainRequest = Omit<TrainJobRequest, 'dataset'> & {
+  /** True RUL after each evaluation asset's last reading (resolved from the config's file by the caller). */
+  readonly finalRul: readonly number[] | null;
+};
+
 export interface TrainJobResult {
   /** run.json without `files` and `durationS` (the writer fills them in). */
   readonly artifact: Omit<RunArtifact, 'files' | 'durationS'>;

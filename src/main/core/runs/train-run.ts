@@ -2,12 +2,12 @@ import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
-import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
+import type { PreparedSummary } from '../datasets/prepare.js';
 import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { isCancelledError } from '../jobs/cancelled.js';
-import { startTraining } from '../ml/worker-client.js';
+import { startPreparedTraining, type PreparingHandle } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
 import { freezeSnapshot } from '../datasets/dataset-snapshots.js';
@@ -30,7 +30,8 @@ export interface TrainRunResult {
   readonly backend: string;
   readonly metrics: Record<string, number>;
   readonly folder: string;
-  readonly dataset: PreparedDataset;
+  /** The dataset the worker built (its windows stay in the worker). */
+  readonly dataset: PreparedSummary;
   readonly result: TrainJobResult;
 }
 
@@ -67,41 +68,63 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       : { ...options.config, evaluation: { ...options.config.evaluation, finalRul } };
   // Everything the build reads is recorded, so the run can be re-evaluated on exactly this data later.
   const recorder = recordingSource(workspace);
-  // A job lock while the snapshot is read and saved: no import or edit changes the data between the reads it hashes.
-  const dataset = await workspace.exclusive(
-    'training snapshot',
-    async () => {
-      const prepared = await prepareDataset(recorder.source, config, finalRul);
-      await workspace.saveDataset({
-        id: prepared.id,
-        name: config.name,
-        // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
-        definition: { dataset: config.dataset, seed: config.training.seed },
-        contentHash: prepared.contentHash,
-        assets: prepared.split.train.length + prepared.split.validation.length,
-        windows: prepared.train.n + prepared.validation.n,
-      });
-      return prepared;
-    },
-    {
-      onWait: (message) =>
-        progress({
-          phase: 'preparing',
-          epoch: 0,
-          epochs: options.config.training.epochs,
-          loss: null,
-          valLoss: null,
-          message,
-        }),
-      ...(options.isCancelled === undefined ? {} : { isCancelled: options.isCancelled }),
-    },
-  );
   const runId = newRunId();
   const createdAt = new Date().toISOString();
-  const handle = startTraining(
-    { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
-    progress,
-  );
+  let handle: PreparingHandle | null = null;
+  // Cancel reaches the worker while it builds the dataset as well as while it trains.
+  const poll =
+    options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle?.cancel(), 100);
+  let dataset: PreparedSummary;
+  try {
+    // A job lock while the snapshot is read and saved: no import or edit changes the data between the reads it
+    // hashes. The worker builds the dataset (the SQL runs here, answering its reads) and then goes on to train.
+    dataset = await workspace.exclusive(
+      'training snapshot',
+      async () => {
+        const started = startPreparedTraining(
+          { runId, config, finalRul, appVersion: appVersion(), createdBy: currentUser(), createdAt },
+          recorder.source,
+          progress,
+        );
+        handle = started;
+        const prepared = await started.prepared;
+        try {
+          await workspace.saveDataset({
+            id: prepared.id,
+            name: config.name,
+            // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
+            definition: { dataset: config.dataset, seed: config.training.seed },
+            contentHash: prepared.contentHash,
+            assets: prepared.split.train.length + prepared.split.validation.length,
+            windows: prepared.train.n + prepared.validation.n,
+          });
+        } catch (error) {
+          started.cancel();
+          await started.result.catch(() => undefined);
+          throw error;
+        }
+        return prepared;
+      },
+      {
+        onWait: (message) =>
+          progress({
+            phase: 'preparing',
+            epoch: 0,
+            epochs: options.config.training.epochs,
+            loss: null,
+            valLoss: null,
+            message,
+          }),
+        ...(options.isCancelled === undefined ? {} : { isCancelled: options.isCancelled }),
+      },
+    );
+  } catch (error) {
+    if (poll !== null) clearInterval(poll);
+    throw error;
+  }
+  const training = handle as unknown as PreparingHandle;
+  // Awaited below, after the freezing work has started; this keeps an early failure from being unhandled meanwhile.
+  training.result.catch(() => undefined);
   // While the worker trains: keep the recorded data (so `evaluate` reproduces the run after the workspace changes)
   // and freeze the training snapshot (so `evaluate --dataset` can score it). A failure here costs only that: the
   // run still records, and says so in its message.
@@ -127,8 +150,6 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       return null;
     }),
   ]).then((messages) => messages.filter((m) => m !== null).join('; ') || null);
-  const poll =
-    options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
   const record = (
     status: 'done' | 'failed' | 'cancelled',
     backend: string,
@@ -156,7 +177,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     });
   let result: TrainJobResult;
   try {
-    result = await handle.result;
+    result = await training.result;
   } catch (error) {
     const cancelled = isCancelledError(error);
     // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
