@@ -8,7 +8,8 @@ import {
 } from '../../../shared/run-artifact.js';
 import type { TrainConfig } from '../../../shared/training.js';
 import { DatasetError, prepareDataset } from '../datasets/prepare.js';
-import { readRecording, replaySource, runSourceFile } from '../datasets/recorded-source.js';
+import { readRunRecording } from '../datasets/frozen-store.js';
+import { replaySource } from '../datasets/recorded-source.js';
 import { snapshotWindows } from '../datasets/snapshot.js';
 import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml/evaluate-job.js';
 import { jobControl, throwIfCancelled, type PartialJobControl } from '../jobs/job-control.js';
@@ -153,7 +154,7 @@ const evaluate = async (
     ({ data, dataset: used } = await snapshotScoringData(workspace, artifact, config, options.datasetId));
   } else {
     // The data the run read, as recorded at training; runs from before recordings were kept read the workspace.
-    const recording = await readRecording(runSourceFile(workspace.path, runId));
+    const recording = await readRunRecording(workspace.path, runId);
     const source = recording === null ? workspace : replaySource(recording, `run ${runId}`);
     const dataset = await prepareDataset(source, config, await resolveFinalRul(config, baseDir));
     const where =

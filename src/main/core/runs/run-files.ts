@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runArtifactDir } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type RunDetail } from '../../../shared/training.js';
-import { runSourceFile } from '../datasets/recorded-source.js';
+import { dropRunRecording } from '../datasets/frozen-store.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 const readJson = async <T>(path: string, fallback: T): Promise<T> => {
@@ -54,7 +54,7 @@ export const deleteRunAndFolder = async (workspace: Workspace, id: string): Prom
   const deleted = await workspace.deleteRun(id);
   if (deleted) {
     await rm(runArtifactDir(join(workspace.path, 'artifacts'), id), { recursive: true, force: true });
-    await rm(runSourceFile(workspace.path, id), { force: true });
+    await dropRunRecording(workspace.path, id);
   }
   return deleted;
 };

@@ -1,9 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
 import type { PreparedSummary } from '../datasets/prepare.js';
-import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
+import { applyFrozenRetention, dropRunRecording, keepRunRecording } from '../datasets/frozen-store.js';
+import { recordingSource, replaySource } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { isCancelledError } from '../jobs/cancelled.js';
@@ -139,7 +139,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   snapshot.catch(() => undefined);
   const freezing = Promise.all([
     keep('the data the run read was not kept', async () => {
-      await writeRecording(runSourceFile(workspace.path, runId), recorder.recording());
+      await keepRunRecording(workspace.path, runId, recorder.recording());
       return null;
     }),
     keep('the training snapshot was not frozen', async () => {
@@ -182,7 +182,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     const cancelled = isCancelledError(error);
     // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
     await freezing;
-    await rm(runSourceFile(workspace.path, runId), { force: true });
+    await dropRunRecording(workspace.path, runId);
     await record(
       cancelled ? 'cancelled' : 'failed',
       'unknown',
@@ -222,5 +222,8 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   const frozen = await freezing;
   const message = [frozen, driftMessage].filter((m) => m !== null).join('; ') || null;
   await record('done', result.artifact.backend, result.artifact.metrics, folder, message);
+  // The workspace's retention setting: older runs' recorded data goes once this run's is kept. Best effort: a
+  // failure here leaves more data on disk, never a broken run.
+  await applyFrozenRetention(workspace).catch(() => undefined);
   return { runId, backend: result.artifact.backend, metrics: result.artifact.metrics, folder, dataset, result };
 };
