@@ -33,7 +33,12 @@ export const ManifestCoreSchema = z.object({
   }),
   outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),
   thresholds: z.record(z.string(), z.number()),
-  evaluation: z.object({ metrics: z.record(z.string(), z.number()), dataset: DatasetRefSchema.nullable() }),
+  evaluation: z.object({
+    metrics: z.record(z.string(), z.number()),
+    dataset: DatasetRefSchema.nullable(),
+    /** "held-out evaluation", or "validation (used for tuning)": the assets that also chose epoch and threshold. */
+    figuresOn: z.enum(['held-out evaluation', 'validation (used for tuning)']).optional(),
+  }),
   lineage: z.object({
     runId: z.string(),
     trainedBy: z.string(),

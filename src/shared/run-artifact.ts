@@ -48,6 +48,21 @@ export const NormalisationSchema = z.object({
   scale: z.array(z.number()),
 });
 
+/**
+ * What a run's headline figures were computed on. Without an evaluation block they come from the validation assets,
+ * which also chose the epoch (early stopping) and the alarm threshold: they flatter the model, and say so by name.
+ */
+export const METRICS_ON_LABELS = {
+  evaluation: 'held-out evaluation',
+  validation: 'validation (used for tuning)',
+} as const;
+export const MetricsOnSchema = z.object({
+  kind: z.enum(['evaluation', 'validation']),
+  label: z.enum([METRICS_ON_LABELS.evaluation, METRICS_ON_LABELS.validation]),
+  assets: z.array(z.string()),
+});
+export type MetricsOn = z.infer<typeof MetricsOnSchema>;
+
 export const RunArtifactSchema = z.object({
   formatVersion: z.literal(1),
   runId: z.string(),
@@ -69,11 +84,20 @@ export const RunArtifactSchema = z.object({
   thresholds: z.record(z.string(), z.number()),
   metrics: z.record(z.string(), z.number()),
   evaluationDataset: z.object({ id: z.string(), contentHash: z.string(), description: z.string() }).nullable(),
+  /** What `metrics` were computed on (absent in runs from before it was recorded: see metricsOnOf). */
+  metricsOn: MetricsOnSchema.optional(),
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),
 });
 export type RunArtifact = z.infer<typeof RunArtifactSchema>;
+
+/** What a run's figures were computed on; older runs say it only through `evaluationDataset` (null: validation). */
+export const metricsOnOf = (artifact: Pick<RunArtifact, 'metricsOn' | 'evaluationDataset'>): MetricsOn => {
+  if (artifact.metricsOn !== undefined) return artifact.metricsOn;
+  const kind = artifact.evaluationDataset === null ? 'validation' : 'evaluation';
+  return { kind, label: METRICS_ON_LABELS[kind], assets: [] };
+};
 
 export const RUN_ARTIFACT_FILE = 'run.json';
 export const runArtifactDir = (workspaceArtifactsDir: string, runId: string): string =>

@@ -190,6 +190,8 @@ export const TrainingJobResultSchema = z.object({
   run: z.string(),
   backend: z.string(),
   metrics: z.record(z.string(), z.number()),
+  /** What the metrics were computed on: "held-out evaluation" or "validation (used for tuning)". */
+  metricsOn: z.string().optional(),
 });
 export type TrainingJobResult = z.infer<typeof TrainingJobResultSchema>;
 
@@ -236,6 +238,8 @@ export const RunEvaluationSchema = z.object({
   dataset: z
     .object({
       source: z.enum(['run', 'snapshot']),
+      /** For `run`: "held-out evaluation", or "validation (used for tuning)" when the run had no evaluation set. */
+      label: z.string().optional(),
       id: z.string(),
       contentHash: z.string(),
       assets: z.array(z.string()),

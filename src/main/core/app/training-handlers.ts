@@ -1,4 +1,5 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
+import { metricsOnOf } from '../../../shared/run-artifact.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
 import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
@@ -47,7 +48,12 @@ export const trainingHandlers = ({
             }
           },
         });
-        return { run: run.runId, backend: run.backend, metrics: run.metrics };
+        return {
+          run: run.runId,
+          backend: run.backend,
+          metrics: run.metrics,
+          metricsOn: metricsOnOf(run.result.artifact).label,
+        };
       },
       (result) => ({ training: result }),
     );

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RunArtifact } from '../../../shared/run-artifact.js';
+import { METRICS_ON_LABELS, type RunArtifact } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type TrainConfig, type TrainProgress } from '../../../shared/training.js';
 import type { PreparedDataset } from '../datasets/prepare.js';
 import type { WindowSet } from '../datasets/windows.js';
@@ -321,6 +321,10 @@ export const runTrainJob = async (
       outputs,
       thresholds,
       metrics,
+      metricsOn:
+        evalSet === null
+          ? { kind: 'validation', label: METRICS_ON_LABELS.validation, assets: [...dataset.split.validation] }
+          : { kind: 'evaluation', label: METRICS_ON_LABELS.evaluation, assets: [...dataset.split.evaluation] },
       gaps: dataset.gaps,
       evaluationDataset:
         evalSet === null || dataset.evaluationHash === null

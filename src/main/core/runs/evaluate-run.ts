@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   RUN_ARTIFACT_FILE,
+  metricsOnOf,
   RunArtifactSchema,
   runArtifactDir,
   type RunArtifact,
@@ -22,6 +23,8 @@ import { parseTrainConfig, resolveFinalRul } from './load-config.js';
 export interface EvaluatedDataset {
   /** `run`: the run's own evaluation (or validation) assets; `snapshot`: a saved dataset chosen with --dataset. */
   readonly source: 'run' | 'snapshot';
+  /** For `run`: "held-out evaluation", or "validation (used for tuning)" when the run had no evaluation set. */
+  readonly label?: string;
   readonly id: string;
   readonly contentHash: string;
   readonly assets: string[];
@@ -176,6 +179,7 @@ const evaluate = async (
     const own = artifact.evaluationDataset ?? artifact.dataset;
     used = {
       source: 'run',
+      label: metricsOnOf(artifact).label,
       id: own.id,
       contentHash: own.contentHash,
       assets: dataset.evaluation === null ? dataset.split.validation : dataset.split.evaluation,
