@@ -22,6 +22,7 @@ import {
   WorkspaceEventSchema,
 } from './historian.js';
 import { RunDetailSchema, RunEvaluationSchema, RunSummarySchema, TrainConfigSchema } from './training.js';
+import { SavedAlarmThresholdSchema } from './run-artifact.js';
 import {
   RegistryConnectionSchema,
   RegistryGovernResultSchema,
@@ -245,6 +246,19 @@ export const apiMethods = {
    * Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. With
    * `datasetId`, score a saved dataset snapshot instead (run's own normalisation; `dataset` names what was used).
    */
+  /**
+   * Keep the threshold chosen with the slider as the run's alarm threshold (who: the OS user; why: `reason`; when:
+   * now). Kept in the run folder beside run.json, carried into the package manifest on publish, and the default
+   * alert rule level of deployments of that package. Replaces an earlier saved threshold.
+   */
+  saveRunAlarmThreshold: method(
+    z.object({
+      id: z.string().min(1).max(100),
+      value: z.number().finite(),
+      reason: z.string().trim().min(1, 'say why this threshold (it is recorded)').max(2000),
+    }),
+    SavedAlarmThresholdSchema,
+  ),
   evaluateRun: method(
     z.object({ id: z.string().min(1).max(100), datasetId: z.string().min(1).max(100).optional() }),
     RunEvaluationSchema,

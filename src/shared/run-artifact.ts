@@ -99,6 +99,23 @@ export const metricsOnOf = (artifact: Pick<RunArtifact, 'metricsOn' | 'evaluatio
   return { kind, label: METRICS_ON_LABELS[kind], assets: [] };
 };
 
+/**
+ * The alarm threshold a person chose for a run (with the threshold slider), kept beside run.json in the run folder
+ * (run.json is signed by the trainer and never rewritten). It travels into the package manifest on publish and is
+ * the default alert rule level of a deployment of that package.
+ */
+export const ALARM_THRESHOLD_FILE = 'alarm-threshold.json';
+export const SavedAlarmThresholdSchema = z.object({
+  /** Alarm when the output is above this value. */
+  value: z.number().finite(),
+  /** The output it applies to (the run's first output: `score`, or the failure probability). */
+  output: z.string().min(1),
+  by: z.string().min(1),
+  reason: z.string().min(1).max(2000),
+  at: z.string(),
+});
+export type SavedAlarmThreshold = z.infer<typeof SavedAlarmThresholdSchema>;
+
 export const RUN_ARTIFACT_FILE = 'run.json';
 export const runArtifactDir = (workspaceArtifactsDir: string, runId: string): string =>
   `${workspaceArtifactsDir}/runs/${runId}`;

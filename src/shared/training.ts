@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SavedAlarmThresholdSchema } from './run-artifact.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -222,6 +223,8 @@ export const RunDetailSchema = z.object({
   predictions: z.array(RunPredictionSchema),
   /** Classifier runs trained since failures.json was written; null for RUL runs and older runs. */
   failures: RunFailuresSchema.nullable(),
+  /** The alarm threshold saved for this run (saveRunAlarmThreshold); null: none saved, the trained one applies. */
+  alarmThreshold: SavedAlarmThresholdSchema.nullable().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

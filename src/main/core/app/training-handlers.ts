@@ -1,12 +1,14 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import { metricsOnOf } from '../../../shared/run-artifact.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
+import { AlarmThresholdError, saveAlarmThreshold } from '../runs/alarm-threshold.js';
 import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
-export type TrainingMethod = 'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun';
+export type TrainingMethod =
+  'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun' | 'saveRunAlarmThreshold';
 
 export interface TrainingDeps {
   readonly requireWorkspace: () => Workspace;
@@ -69,6 +71,14 @@ export const trainingHandlers = ({
     return detail;
   },
   deleteRun: async ({ id }) => ({ deleted: await deleteRunAndFolder(requireWorkspace(), id) }),
+  saveRunAlarmThreshold: async ({ id, value, reason }) => {
+    try {
+      return await saveAlarmThreshold(requireWorkspace(), id, { value, reason });
+    } catch (error) {
+      if (error instanceof AlarmThresholdError) throw new ApiError(error.code, error.message);
+      throw error;
+    }
+  },
   evaluateRun: async ({ id, datasetId }) => {
     const workspace = requireWorkspace();
     if ((await workspace.run(id)) === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);

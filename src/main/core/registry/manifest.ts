@@ -41,6 +41,7 @@ export const buildManifestCore = (
     },
     outputs: run.outputs,
     thresholds: run.thresholds,
+    ...(source.alarmThreshold === null ? {} : { alarmThreshold: source.alarmThreshold }),
     evaluation: { metrics: run.metrics, dataset: run.evaluationDataset, figuresOn: metricsOnOf(run).label },
     lineage: {
       runId: run.runId,

@@ -71,6 +71,9 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
       ['threshold', 'value'],
       Object.entries(m.thresholds).map(([k, v]) => [k, formatNumber(v)]),
     ),
+    m.alarmThreshold === undefined
+      ? ''
+      : `<p data-alarm-threshold>Alarm threshold (saved for the run): ${escapeHtml(m.alarmThreshold.output)} above <strong>${formatNumber(m.alarmThreshold.value)}</strong>, by ${escapeHtml(m.alarmThreshold.by)} at ${escapeHtml(m.alarmThreshold.at)}: ${escapeHtml(m.alarmThreshold.reason)}. Deployments alarm at this level unless their rule says otherwise.</p>`,
     '<h2>Data contract</h2>',
     table(
       ['asset', 'signal', 'unit', 'sample period', 'valid range', 'missing data'],

@@ -4,6 +4,7 @@ import { runArtifactDir } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type RunDetail } from '../../../shared/training.js';
 import { dropRunRecording } from '../datasets/frozen-store.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { readAlarmThreshold } from './alarm-threshold.js';
 
 const readJson = async <T>(path: string, fallback: T): Promise<T> => {
   try {
@@ -46,6 +47,7 @@ export const runDetail = async (workspace: Workspace, id: string): Promise<RunDe
       const parsed = RunFailuresSchema.safeParse(raw);
       return parsed.success ? parsed.data : null;
     }),
+    alarmThreshold: await readAlarmThreshold(folder),
   };
 };
 
