@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDataset } from '../../../src/main/core/datasets/prepare.js';
 import { recordingSource } from '../../../src/main/core/datasets/recorded-source.js';
 import { CancelledError } from '../../../src/main/core/jobs/cancelled.js';
+import { evaluateRun } from '../../../src/main/core/runs/evaluate-run.js';
 import { prepareInWorker } from '../../../src/main/core/ml/worker-client.js';
 import { parseTrainConfig, resolveFinalRul } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
@@ -72,4 +73,38 @@ describe('dataset preparation in the training worker', () => {
     expect(messages.filter((m) => m.startsWith('dataset ready'))).toEqual([]);
     expect((await env.workspace.runs()).length).toBe(before);
   }, 120_000);
+
+  it("evaluate rebuilds the run's windows and scores them in a worker, with progress and cancel", async () => {
+    const run = await trainRun({
+      workspace: env.workspace,
+      config: parseTrainConfig(smallRulConfig({ training: { epochs: 2, patience: null, seed: 2 } })),
+      baseDir: process.cwd(),
+    });
+    const messages: string[] = [];
+    const again = await evaluateRun(env.workspace, run.runId, process.cwd(), {
+      control: { progress: (_f, message) => messages.push(message) },
+    });
+    expect(again.matchesRecord).toBe(true);
+    expect(again.metrics['rmse']).toBeCloseTo(run.metrics['rmse'] as number, 4);
+    expect(again.dataset).toMatchObject({ source: 'run', label: 'held-out evaluation' });
+    expect(again.dataset?.assets).toHaveLength(100);
+    // 'scoring' comes from the worker (job-progress messages), after this thread's 'preparing the data'.
+    expect(messages).toEqual(expect.arrayContaining(['reading the run', 'preparing the data', 'scoring']));
+
+    // Cancelled once the worker has started rebuilding (its own "preparing the data", the second one seen here):
+    // the worker stops between its reads.
+    let seen = 0;
+    const after: string[] = [];
+    const cancelled = evaluateRun(env.workspace, run.runId, process.cwd(), {
+      control: {
+        isCancelled: () => seen >= 2,
+        progress: (_f, message) => {
+          if (message === 'preparing the data') seen += 1;
+          else if (seen >= 2) after.push(message);
+        },
+      },
+    });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
+    expect(after).not.toContain('scoring');
+  }, 180_000);
 });

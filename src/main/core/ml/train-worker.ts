@@ -10,6 +10,7 @@ import { DatasetError, prepareDataset, summariseDataset } from '../datasets/prep
 import { isCancelledError } from '../jobs/cancelled.js';
 import { jobControl, throwIfCancelled } from '../jobs/job-control.js';
 import { remoteSource, type SourceCall } from './remote-source.js';
+import type { EvaluateJobRequest, EvaluateJobResult } from './evaluate-in-worker.js';
 import type { PrepareTrainRequest, TrainJobRequest, TrainJobResult } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
@@ -78,8 +79,18 @@ const prepare = async (request: PrepareTrainRequest) => {
 const train = async (request: TrainJobRequest): Promise<TrainJobResult> =>
   (await import('./train-job.js')).runTrainJob(request, control);
 
+/** Re-score a saved run here; its progress goes out as job-progress messages. */
+const evaluate = async (request: EvaluateJobRequest): Promise<EvaluateJobResult> => {
+  const { runEvaluateJob } = await import('./evaluate-in-worker.js');
+  const evaluation = jobControl({
+    signal: abort.signal,
+    progress: (fraction, message) => send({ type: 'job-progress', fraction, message }),
+  });
+  return runEvaluateJob(request, remote.source, evaluation);
+};
+
 const run = async (
-  message: Exclude<WorkerRequest, { type: 'cancel' | 'source-reply' }>,
+  message: Exclude<WorkerRequest, { type: 'cancel' | 'source-reply' | 'evaluate' }>,
 ): Promise<TrainJobResult | null> => {
   switch (message.type) {
     case 'train':
@@ -94,6 +105,15 @@ const run = async (
   }
 };
 
+const fail = (error: unknown) =>
+  send({
+    type: 'error',
+    // A cancel seen inside a read comes back wrapped (prepareDataset words read failures as DatasetErrors).
+    cancelled: isCancelledError(error) || abort.signal.aborted,
+    message: error instanceof Error ? error.message : String(error),
+    ...(error instanceof DatasetError && !abort.signal.aborted ? { dataset: true } : {}),
+  });
+
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'cancel') {
     abort.abort();
@@ -103,19 +123,19 @@ port.on('message', (message: WorkerRequest) => {
     remote.answer(message.id, message.ok, message.ok ? message.value : message.message);
     return;
   }
+  if (message.type === 'evaluate') {
+    evaluate(message.request).then(
+      (result) => send({ type: 'evaluated', result }),
+      (error: unknown) => fail(error),
+    );
+    return;
+  }
   run(message).then(
     (result) =>
       send(
         { type: 'done', result },
         (result?.files ?? []).map((f) => f.data.buffer as ArrayBuffer).filter((b, i, all) => all.indexOf(b) === i),
       ),
-    (error: unknown) =>
-      send({
-        type: 'error',
-        // A cancel seen inside a read comes back wrapped (prepareDataset words read failures as DatasetErrors).
-        cancelled: isCancelledError(error) || abort.signal.aborted,
-        message: error instanceof Error ? error.message : String(error),
-        ...(error instanceof DatasetError && !abort.signal.aborted ? { dataset: true } : {}),
-      }),
+    (error: unknown) => fail(error),
   );
 });

@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { TrainProgress } from '../../../shared/training.js';
 import { DatasetError, type DatasetSource, type PreparedSummary } from '../datasets/prepare.js';
 import { CancelledError } from '../jobs/cancelled.js';
+import type { JobControl } from '../jobs/job-control.js';
+import type { EvaluateJobRequest, EvaluateJobResult } from './evaluate-in-worker.js';
 import { answerSourceCall } from './remote-source.js';
 import type { PrepareTrainRequest, TrainJobRequest, TrainJobResult } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -38,7 +40,11 @@ const startWorker = (
   message: WorkerRequest,
   source: DatasetSource | null,
   onProgress: (p: TrainProgress) => void,
-): PreparingHandle & { readonly done: Promise<TrainJobResult | null> } => {
+  onJobProgress: (fraction: number | null, message: string) => void = () => undefined,
+): PreparingHandle & {
+  readonly done: Promise<TrainJobResult | null>;
+  readonly evaluated: Promise<EvaluateJobResult>;
+} => {
   const worker = spawnWorker();
   let settled = false;
   let cancelRequested = false;
@@ -51,6 +57,13 @@ const startWorker = (
   });
   // A caller that never awaits `prepared` (a plain train request) must not see an unhandled rejection.
   prepared.catch(() => undefined);
+  let resolveEvaluated: (r: EvaluateJobResult) => void = () => undefined;
+  let rejectEvaluated: (e: Error) => void = () => undefined;
+  const evaluated = new Promise<EvaluateJobResult>((resolve, reject) => {
+    resolveEvaluated = resolve;
+    rejectEvaluated = reject;
+  });
+  evaluated.catch(() => undefined);
   const done = new Promise<TrainJobResult | null>((resolve, reject) => {
     const finish = (work: () => void, error?: Error) => {
       if (settled) return;
@@ -59,6 +72,7 @@ const startWorker = (
         preparedSettled = true;
         rejectPrepared(error ?? new Error('the training worker ended before its dataset was built'));
       }
+      rejectEvaluated(error ?? new Error('the worker ended without an evaluation'));
       work();
       void worker.terminate();
     };
@@ -90,6 +104,13 @@ const startWorker = (
         case 'done':
           finish(() => resolve(reply.result));
           return;
+        case 'evaluated':
+          resolveEvaluated(reply.result);
+          finish(() => resolve(null));
+          return;
+        case 'job-progress':
+          onJobProgress(reply.fraction, reply.message);
+          return;
         case 'error':
           fail(
             reply.cancelled
@@ -120,6 +141,7 @@ const startWorker = (
   return {
     prepared,
     done,
+    evaluated,
     result,
     cancel: () => {
       cancelRequested = true;
@@ -145,6 +167,24 @@ export const startPreparedTraining = (
 ): PreparingHandle => {
   const handle = startWorker({ type: 'prepare-train', request }, source, onProgress);
   return { prepared: handle.prepared, result: handle.result, cancel: handle.cancel };
+};
+
+/**
+ * Re-score a saved run in a worker (TensorFlow.js and the window building off this thread); a rebuild's reads are
+ * answered from `source` here. Cancel: `control.isCancelled` is polled and stops the worker between steps.
+ */
+export const evaluateInWorker = async (
+  request: EvaluateJobRequest,
+  source: DatasetSource | null,
+  control: Pick<JobControl, 'isCancelled' | 'progress'>,
+): Promise<EvaluateJobResult> => {
+  const handle = startWorker({ type: 'evaluate', request }, source, () => undefined, control.progress);
+  const poll = setInterval(() => control.isCancelled() && handle.cancel(), 100);
+  try {
+    return await handle.evaluated;
+  } finally {
+    clearInterval(poll);
+  }
 };
 
 /** Build a dataset in a worker and return its summary (what training would see), without training. */
