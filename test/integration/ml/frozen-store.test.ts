@@ -11,7 +11,10 @@ import {
   readRunRecording,
   runSourceRefFile,
 } from '../../../src/main/core/datasets/frozen-store.js';
+import { loadSavedSnapshot } from '../../../src/main/core/datasets/dataset-snapshots.js';
+import { frozenSnapshotFile } from '../../../src/main/core/datasets/frozen-snapshot.js';
 import { runSourceFile, writeRecording } from '../../../src/main/core/datasets/recorded-source.js';
+import { seriesLayout, writeSeriesFile } from '../../../src/main/core/datasets/series-file.js';
 import { evaluateRun } from '../../../src/main/core/runs/evaluate-run.js';
 import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
@@ -138,6 +141,35 @@ describe('frozen data kept once per distinct content, with retention', () => {
       expect((await evaluateRun(ws, run.runId, process.cwd())).matchesRecord).toBe(true);
     } finally {
       await ws.query(`UPDATE readings SET value = value - 5 WHERE signal_id = 1 AND t < ${T0 + 100 * MIN}`);
+    }
+  }, 300_000);
+
+  it('a frozen snapshot in the older layout (header and values in one <id>.snapshot file) is still read', async () => {
+    const run = await train(10, T0 + 720 * MIN);
+    const data = await loadSavedSnapshot(ws, run.dataset.id);
+    const file = frozenSnapshotFile(ws.path, data.id);
+    // Layout 1, as written before the store: one JSON header line, then every series' float64 values.
+    const header = {
+      format: 'pdm-dataset-snapshot/1',
+      id: data.id,
+      contentHash: data.contentHash,
+      definition: data.definition,
+      assets: data.assets,
+      timeKind: data.timeKind,
+      windows: data.windows,
+      events: data.events,
+      series: seriesLayout(data.series),
+    };
+    await rm(file);
+    await writeSeriesFile(file, header, data.series);
+    // The workspace changes: only the frozen copy can give the snapshot's values now.
+    await ws.query(`UPDATE readings SET value = value + 5 WHERE signal_id = 2 AND t < ${T0 + 100 * MIN}`);
+    try {
+      const read = await loadSavedSnapshot(ws, data.id);
+      expect(read.contentHash).toBe(data.contentHash);
+      expect(Array.from(read.series[1]?.values[0] ?? [])).toEqual(Array.from(data.series[1]?.values[0] ?? []));
+    } finally {
+      await ws.query(`UPDATE readings SET value = value - 5 WHERE signal_id = 2 AND t < ${T0 + 100 * MIN}`);
     }
   }, 300_000);
 });
