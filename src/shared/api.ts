@@ -80,6 +80,12 @@ export const HealthSeriesSchema = z.object({
 });
 export type HealthSeries = z.infer<typeof HealthSeriesSchema>;
 
+/** Which runs keep the data they read (see getFrozenDataRetention). */
+export const FrozenDataRetentionSchema = z.object({
+  keepRuns: z.number().int().min(1).nullable(),
+  keepPublished: z.boolean(),
+});
+
 /** Settings kept in the workspace (shared by everyone who opens it), each with its default. */
 export const WorkspaceSettingsSchema = z.object({
   /** IANA zone (or UTC) the app shows times in and reads typed times in; the zone name is shown beside times. */
@@ -251,6 +257,16 @@ export const apiMethods = {
    * now). Kept in the run folder beside run.json, carried into the package manifest on publish, and the default
    * alert rule level of deployments of that package. Replaces an earlier saved threshold.
    */
+  /**
+   * Retention of the data runs read (kept once per distinct content for re-evaluation): keep it for the newest
+   * `keepRuns` runs (null: all) and, with `keepPublished`, for every published run. Setting it applies it at once
+   * (and after every run); `dropped` lists the runs whose data went, which then re-evaluate from the workspace.
+   */
+  getFrozenDataRetention: method(z.object({}), FrozenDataRetentionSchema),
+  setFrozenDataRetention: method(
+    FrozenDataRetentionSchema,
+    FrozenDataRetentionSchema.extend({ dropped: z.array(z.string()), bytesFreed: z.number().int().nonnegative() }),
+  ),
   saveRunAlarmThreshold: method(
     z.object({
       id: z.string().min(1).max(100),

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { runSourceRefFile } from '../../../src/main/core/datasets/frozen-store.js';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
@@ -97,5 +98,37 @@ describe("the slider's threshold saved as the run's alarm threshold", () => {
       rule: { output: 'score', direction: 'above', setLevel: 2 },
     });
     expect(own.deployment.rule).toMatchObject({ setLevel: 2 });
+  }, 180_000);
+});
+
+describe('retention of the data runs read, over the API', () => {
+  it("defaults to keeping everything; keeping the newest run drops the older runs' data, which re-evaluate from the workspace", async () => {
+    expect(await call('getFrozenDataRetention', {})).toEqual({ keepRuns: null, keepPublished: true });
+    const before = (await call('listRuns', {})).map((r) => r.id);
+    expect(before.length).toBeGreaterThan(0);
+    const { jobId } = await call('startTraining', {
+      config: {
+        name: 'newest',
+        dataset: {
+          assets: { names: [1, 2, 3, 4].map(engine) },
+          signals: CMAPSS_FD001_SENSORS,
+          window: { length: 10, stride: 5 },
+          label: { kind: 'rul', cap: 125 },
+        },
+        model: { type: 'dense', units: [4] },
+        training: { epochs: 1, patience: null },
+      },
+    });
+    const newest = (await settle(jobId)).training?.run as string;
+    const ws = join(root, 'ws');
+    for (const id of [...before, newest]) expect(existsSync(runSourceRefFile(ws, id))).toBe(true);
+    // The earlier run was published (previous test): keepPublished false lets its data go too.
+    const applied = await call('setFrozenDataRetention', { keepRuns: 1, keepPublished: false });
+    expect(applied).toMatchObject({ keepRuns: 1, keepPublished: false, dropped: before });
+    expect(applied.bytesFreed).toBeGreaterThan(0);
+    expect(await call('getFrozenDataRetention', {})).toEqual({ keepRuns: 1, keepPublished: false });
+    for (const id of before) expect(existsSync(runSourceRefFile(ws, id))).toBe(false);
+    expect(existsSync(runSourceRefFile(ws, newest))).toBe(true);
+    expect((await call('evaluateRun', { id: before[0] as string })).matchesRecord).toBe(true);
   }, 180_000);
 });

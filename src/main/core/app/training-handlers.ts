@@ -1,6 +1,12 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import { metricsOnOf } from '../../../shared/run-artifact.js';
 import type { TrainingJobResult } from '../../../shared/training.js';
+import {
+  applyFrozenRetention,
+  FROZEN_KEEP_PUBLISHED_KEY,
+  FROZEN_KEEP_RUNS_KEY,
+  frozenRetention,
+} from '../datasets/frozen-store.js';
 import { AlarmThresholdError, saveAlarmThreshold } from '../runs/alarm-threshold.js';
 import { deleteRunAndFolder, runDetail } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
@@ -8,7 +14,14 @@ import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
 export type TrainingMethod =
-  'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun' | 'saveRunAlarmThreshold';
+  | 'startTraining'
+  | 'listRuns'
+  | 'getRun'
+  | 'deleteRun'
+  | 'evaluateRun'
+  | 'saveRunAlarmThreshold'
+  | 'getFrozenDataRetention'
+  | 'setFrozenDataRetention';
 
 export interface TrainingDeps {
   readonly requireWorkspace: () => Workspace;
@@ -71,6 +84,16 @@ export const trainingHandlers = ({
     return detail;
   },
   deleteRun: async ({ id }) => ({ deleted: await deleteRunAndFolder(requireWorkspace(), id) }),
+  getFrozenDataRetention: async () => frozenRetention(await requireWorkspace().settings()),
+  setFrozenDataRetention: async ({ keepRuns, keepPublished }) => {
+    const workspace = requireWorkspace();
+    await workspace.saveSettings({
+      [FROZEN_KEEP_RUNS_KEY]: keepRuns === null ? '' : String(keepRuns),
+      [FROZEN_KEEP_PUBLISHED_KEY]: String(keepPublished),
+    });
+    const applied = await applyFrozenRetention(workspace);
+    return { ...frozenRetention(await workspace.settings()), ...applied };
+  },
   saveRunAlarmThreshold: async ({ id, value, reason }) => {
     try {
       return await saveAlarmThreshold(requireWorkspace(), id, { value, reason });
