@@ -23,6 +23,7 @@ import {
 } from './historian.js';
 import { RunDetailSchema, RunEvaluationSchema, RunSummarySchema, TrainConfigSchema } from './training.js';
 import { EngineAnnouncementSchema } from './training-engine.js';
+import { SavedAlarmThresholdSchema } from './run-artifact.js';
 import {
   RegistryConnectionSchema,
   RegistryGovernResultSchema,
@@ -85,6 +86,12 @@ export const HealthSeriesSchema = z.object({
   modelVersions: z.array(z.number().int()),
 });
 export type HealthSeries = z.infer<typeof HealthSeriesSchema>;
+
+/** Which runs keep the data they read (see getFrozenDataRetention). */
+export const FrozenDataRetentionSchema = z.object({
+  keepRuns: z.number().int().min(1).nullable(),
+  keepPublished: z.boolean(),
+});
 
 /** Settings kept in the workspace (shared by everyone who opens it), each with its default. */
 export const WorkspaceSettingsSchema = z.object({
@@ -286,6 +293,29 @@ export const apiMethods = {
    * Re-score a run from its folder; `matchesRecord` tells whether it reproduces the recorded metrics. With
    * `datasetId`, score a saved dataset snapshot instead (run's own normalisation; `dataset` names what was used).
    */
+  /**
+   * Keep the threshold chosen with the slider as the run's alarm threshold (who: the OS user; why: `reason`; when:
+   * now). Kept in the run folder beside run.json, carried into the package manifest on publish, and the default
+   * alert rule level of deployments of that package. Replaces an earlier saved threshold.
+   */
+  /**
+   * Retention of the data runs read (kept once per distinct content for re-evaluation): keep it for the newest
+   * `keepRuns` runs (null: all) and, with `keepPublished`, for every published run. Setting it applies it at once
+   * (and after every run); `dropped` lists the runs whose data went, which then re-evaluate from the workspace.
+   */
+  getFrozenDataRetention: method(z.object({}), FrozenDataRetentionSchema),
+  setFrozenDataRetention: method(
+    FrozenDataRetentionSchema,
+    FrozenDataRetentionSchema.extend({ dropped: z.array(z.string()), bytesFreed: z.number().int().nonnegative() }),
+  ),
+  saveRunAlarmThreshold: method(
+    z.object({
+      id: z.string().min(1).max(100),
+      value: z.number().finite(),
+      reason: z.string().trim().min(1, 'say why this threshold (it is recorded)').max(2000),
+    }),
+    SavedAlarmThresholdSchema,
+  ),
   evaluateRun: method(
     z.object({ id: z.string().min(1).max(100), datasetId: z.string().min(1).max(100).optional() }),
     RunEvaluationSchema,

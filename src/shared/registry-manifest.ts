@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REGISTRY_STAGES } from './registry-stages.js';
-import { NormalisationSchema, RunSignalSchema } from './run-artifact.js';
+import { NormalisationSchema, RunSignalSchema, SavedAlarmThresholdSchema } from './run-artifact.js';
 
 /**
  * manifest.json of a model package (docs/registry-format.md, formatVersion 1): the registry writes and verifies
@@ -33,7 +33,14 @@ export const ManifestCoreSchema = z.object({
   }),
   outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),
   thresholds: z.record(z.string(), z.number()),
-  evaluation: z.object({ metrics: z.record(z.string(), z.number()), dataset: DatasetRefSchema.nullable() }),
+  /** The alarm threshold saved for the run (who, why, when): deployments default their alert rule to it. */
+  alarmThreshold: SavedAlarmThresholdSchema.optional(),
+  evaluation: z.object({
+    metrics: z.record(z.string(), z.number()),
+    dataset: DatasetRefSchema.nullable(),
+    /** "held-out evaluation", or "validation (used for tuning)": the assets that also chose epoch and threshold. */
+    figuresOn: z.enum(['held-out evaluation', 'validation (used for tuning)']).optional(),
+  }),
   lineage: z.object({
     runId: z.string(),
     trainedBy: z.string(),

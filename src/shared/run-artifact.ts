@@ -50,6 +50,21 @@ export const NormalisationSchema = z.object({
   scale: z.array(z.number()),
 });
 
+/**
+ * What a run's headline figures were computed on. Without an evaluation block they come from the validation assets,
+ * which also chose the epoch (early stopping) and the alarm threshold: they flatter the model, and say so by name.
+ */
+export const METRICS_ON_LABELS = {
+  evaluation: 'held-out evaluation',
+  validation: 'validation (used for tuning)',
+} as const;
+export const MetricsOnSchema = z.object({
+  kind: z.enum(['evaluation', 'validation']),
+  label: z.enum([METRICS_ON_LABELS.evaluation, METRICS_ON_LABELS.validation]),
+  assets: z.array(z.string()),
+});
+export type MetricsOn = z.infer<typeof MetricsOnSchema>;
+
 export const RunArtifactSchema = z.object({
   formatVersion: z.literal(1),
   runId: z.string(),
@@ -84,6 +99,8 @@ export const RunArtifactSchema = z.object({
     .optional(),
   /** What the headline figures were computed on (absent in runs trained before it was recorded). */
   scope: RunScopeSchema.optional(),
+  /** What `metrics` were computed on (absent in runs from before it was recorded: see metricsOnOf). */
+  metricsOn: MetricsOnSchema.optional(),
   /** Gap-policy figures per part of the data (training and validation; evaluation when there is one). */
   gaps: z.object({ training: GapFiguresSchema, evaluation: GapFiguresSchema.nullable() }).optional(),
   files: z.array(z.string()),
@@ -91,6 +108,30 @@ export const RunArtifactSchema = z.object({
   engine: RunEngineSchema.optional(),
 });
 export type RunArtifact = z.infer<typeof RunArtifactSchema>;
+
+/** What a run's figures were computed on; older runs say it only through `evaluationDataset` (null: validation). */
+export const metricsOnOf = (artifact: Pick<RunArtifact, 'metricsOn' | 'evaluationDataset'>): MetricsOn => {
+  if (artifact.metricsOn !== undefined) return artifact.metricsOn;
+  const kind = artifact.evaluationDataset === null ? 'validation' : 'evaluation';
+  return { kind, label: METRICS_ON_LABELS[kind], assets: [] };
+};
+
+/**
+ * The alarm threshold a person chose for a run (with the threshold slider), kept beside run.json in the run folder
+ * (run.json is signed by the trainer and never rewritten). It travels into the package manifest on publish and is
+ * the default alert rule level of a deployment of that package.
+ */
+export const ALARM_THRESHOLD_FILE = 'alarm-threshold.json';
+export const SavedAlarmThresholdSchema = z.object({
+  /** Alarm when the output is above this value. */
+  value: z.number().finite(),
+  /** The output it applies to (the run's first output: `score`, or the failure probability). */
+  output: z.string().min(1),
+  by: z.string().min(1),
+  reason: z.string().min(1).max(2000),
+  at: z.string(),
+});
+export type SavedAlarmThreshold = z.infer<typeof SavedAlarmThresholdSchema>;
 
 export const RUN_ARTIFACT_FILE = 'run.json';
 export const runArtifactDir = (workspaceArtifactsDir: string, runId: string): string =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunScopeSchema } from './run-scope.js';
 import { TrainEngineSchema } from './training-engine.js';
+import { SavedAlarmThresholdSchema } from './run-artifact.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -288,6 +289,8 @@ export const TrainingJobResultSchema = z.object({
   run: z.string(),
   backend: z.string(),
   metrics: z.record(z.string(), z.number()),
+  /** What the metrics were computed on: "held-out evaluation" or "validation (used for tuning)". */
+  metricsOn: z.string().optional(),
 });
 export type TrainingJobResult = z.infer<typeof TrainingJobResultSchema>;
 
@@ -318,6 +321,8 @@ export const RunDetailSchema = z.object({
   predictions: z.array(RunPredictionSchema),
   /** Classifier runs trained since failures.json was written; null for RUL runs and older runs. */
   failures: RunFailuresSchema.nullable(),
+  /** The alarm threshold saved for this run (saveRunAlarmThreshold); null: none saved, the trained one applies. */
+  alarmThreshold: SavedAlarmThresholdSchema.nullable().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
@@ -334,6 +339,8 @@ export const RunEvaluationSchema = z.object({
   dataset: z
     .object({
       source: z.enum(['run', 'snapshot']),
+      /** For `run`: "held-out evaluation", or "validation (used for tuning)" when the run had no evaluation set. */
+      label: z.string().optional(),
       id: z.string(),
       contentHash: z.string(),
       assets: z.array(z.string()),

@@ -188,6 +188,16 @@ describe('training from the app, end to end in Chromium', () => {
     expect(await text('threshold-mean-lead-time')).toMatch(/cycles$/);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-run-threshold.png'), fullPage: true });
 
+    // "Save as the run's alarm threshold": the slider's value with a reason; the run keeps who, why and when.
+    await page.getByTestId('threshold-reason').fill('alarm at every window for the review');
+    await page.getByTestId('threshold-save-button').click();
+    await expect.poll(async () => text('threshold-saved')).toContain('alarm at every window for the review');
+    const saved = (
+      await app.call<{ alarmThreshold?: { reason: string; by: string } | null }>('getRun', { id: horizonRun })
+    ).alarmThreshold;
+    expect(saved?.reason).toBe('alarm at every window for the review');
+    expect(saved?.by.length).toBeGreaterThan(0);
+
     // Per-prediction drivers: re-scoring reproduces the record and names the signals behind the worst windows.
     await page.getByTestId('run-explain').click();
     const explanations = page.getByTestId('run-explanations');

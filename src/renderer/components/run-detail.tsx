@@ -1,6 +1,7 @@
 import { RunEngineLine } from './run-engine-line.js';
 import { useMemo } from 'react';
 import { scopeLabel } from '../../shared/run-scope.js';
+import { METRICS_ON_LABELS, MetricsOnSchema } from '../../shared/run-artifact.js';
 import type { RunDetail } from '../../shared/training.js';
 import { useRunDetail, useRunEvaluation } from '../hooks/use-runs.js';
 import { compareNatural } from '../logic/signal-tree.js';
@@ -14,14 +15,31 @@ export interface RunDetailViewProps {
   readonly onClose: () => void;
 }
 
+/** What the run's figures were computed on (runs from before it was recorded: from their evaluation dataset). */
+const figuresOn = (artifact: RunDetail['artifact']): string | null => {
+  const recorded = MetricsOnSchema.safeParse(artifact?.['metricsOn']);
+  if (recorded.success) return recorded.data.label;
+  if (artifact === null || !('evaluationDataset' in artifact)) return null;
+  return artifact['evaluationDataset'] === null ? METRICS_ON_LABELS.validation : METRICS_ON_LABELS.evaluation;
+};
+
 function MetricsList({ detail }: { detail: RunDetail }) {
   const { metrics, task } = detail.summary;
   const key = keyMetricsFor(task).map((m) => m.key);
   const others = Object.keys(metrics)
     .filter((k) => !key.includes(k))
     .sort(compareNatural);
+  const on = figuresOn(detail.artifact);
   return (
     <div className="run-metrics" data-testid="run-detail-metrics">
+      {on !== null ? (
+        <p className="small" data-testid="run-detail-figures-on">
+          Figures on: <strong>{on}</strong>
+          {on === METRICS_ON_LABELS.validation
+            ? ' (no held-out evaluation set: these assets also chose the epoch and the threshold; a version needs one to be approved)'
+            : null}
+        </p>
+      ) : null}
       <dl className="summary-grid key-metrics">
         {keyMetricsFor(task).map((m) => (
           <div key={m.key} style={{ display: 'contents' }}>

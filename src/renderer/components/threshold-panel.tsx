@@ -1,5 +1,8 @@
 import { useMemo, useState } from 'react';
+import type { SavedAlarmThreshold } from '../../shared/run-artifact.js';
 import type { RunDetail } from '../../shared/training.js';
+import { useServices } from '../hooks/services.js';
+import { errorMessage } from '../logic/errors.js';
 import { formatMetric } from '../logic/run-list.js';
 import {
   alarmFigures,
@@ -20,10 +23,73 @@ const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
  * An alarm threshold slider: precision, recall, F1, alarm rates, the confusion matrix and, where the run kept its
  * assets' failure times, lead time and false alarms per asset-period follow it live.
  */
+/**
+ * "Save as the run's alarm threshold": the slider's value, with a reason, recorded in the run (who and when by
+ * main); it goes into the package on publish and becomes deployments' default alert level.
+ */
+function SaveThreshold({
+  runId,
+  threshold,
+  saved,
+  onSaved,
+}: {
+  readonly runId: string;
+  readonly threshold: number;
+  readonly saved: SavedAlarmThreshold | null;
+  readonly onSaved: (saved: SavedAlarmThreshold) => void;
+}) {
+  const { api } = useServices();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.saveRunAlarmThreshold({ id: runId, value: threshold, reason }));
+      setReason('');
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="threshold-save" data-testid="threshold-save">
+      {saved !== null ? (
+        <p className="small" data-testid="threshold-saved">
+          Run&apos;s alarm threshold: <strong>{formatMetric(saved.value)}</strong> (saved by {saved.by} at {saved.at}:{' '}
+          {saved.reason})
+        </p>
+      ) : null}
+      <input
+        type="text"
+        placeholder="Why this threshold (recorded)"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        aria-label="Reason for the alarm threshold"
+        data-testid="threshold-reason"
+      />
+      <button
+        type="button"
+        disabled={busy || reason.trim() === ''}
+        onClick={() => void save()}
+        data-testid="threshold-save-button"
+      >
+        Save as the run&apos;s alarm threshold
+      </button>
+      {error !== null ? <p className="form-error">{error}</p> : null}
+    </div>
+  );
+}
+
 export function ThresholdPanel({ detail }: ThresholdPanelProps) {
   const recorded = recordedThreshold(detail.artifact);
+  const [saved, setSaved] = useState<SavedAlarmThreshold | null>(detail.alarmThreshold ?? null);
   const scale = useMemo(() => sliderScale(detail.predictions, recorded), [detail.predictions, recorded]);
-  const [threshold, setThreshold] = useState<number>(() => recorded ?? (scale.min + scale.max) / 2);
+  const [threshold, setThreshold] = useState<number>(
+    () => detail.alarmThreshold?.value ?? recorded ?? (scale.min + scale.max) / 2,
+  );
   const m = useMemo(() => thresholdMetrics(detail.predictions, threshold), [detail.predictions, threshold]);
   const alarms = useMemo(
     () => alarmFigures(detail.predictions, detail.failures, threshold),
@@ -89,6 +155,7 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
           Back to the trained threshold
         </button>
       ) : null}
+      <SaveThreshold runId={detail.summary.id} threshold={threshold} saved={saved} onSaved={setSaved} />
       <div className="threshold-results">
         <dl className="summary-grid">
           {stats.map(([id, label, value]) => (

@@ -143,20 +143,30 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
       expect(after.dataset).toMatchObject({ id: snapshot.id, contentHash: snapshot.contentHash, assets: range(8, 9) });
       expect(after.metrics).toEqual(before.metrics);
 
+      // The values live once per distinct content in the store; the snapshot file names them by hash.
+      const { data: sha256 } = JSON.parse((await readFile(file, 'utf8')).split('\n')[0] ?? '{}') as { data: string };
+      const stored = join(root, 'ws', 'artifacts', 'datasets', 'store', `${sha256}.series`);
       // One flipped byte in the frozen values: refused, naming the file.
-      const original = await readFile(file);
+      const original = await readFile(stored);
       const damaged = Buffer.from(original);
       damaged[damaged.length - 3] = (damaged[damaged.length - 3] ?? 0) ^ 0x01;
-      await writeFile(file, damaged);
+      await writeFile(stored, damaged);
       await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
         `${file}: the frozen dataset snapshot is damaged (its content hash does not match)`,
       );
 
-      // Cut short (a copy interrupted outside the app's own write-aside-and-rename): refused, saying how.
-      await writeFile(file, original.subarray(0, original.length - 8));
+      // Cut short (a copy interrupted outside the app's own write-aside-and-rename): refused.
+      await writeFile(stored, original.subarray(0, original.length - 8));
+      await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
+        `${file}: the frozen dataset snapshot is damaged (its content hash does not match)`,
+      );
+      // Data bytes after a layout-2 header (the data belongs in the store): refused, saying how.
+      const header = await readFile(file);
+      await writeFile(file, Buffer.concat([header, Buffer.alloc(8)]));
       await expect(evaluateRun(workspace, run.runId, process.cwd(), { datasetId: snapshot.id })).rejects.toThrow(
         /the frozen dataset snapshot is damaged \(\d+ data bytes where \d+ belong\)/,
       );
+      await writeFile(stored, original);
 
       // Without a frozen copy (snapshots saved by older versions) it is rebuilt from the workspace and checked.
       await rm(file);
@@ -174,7 +184,11 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
   });
 
   it('a run re-evaluates on the data it read at training, after the workspace changed; a damaged recording is refused', async () => {
-    const file = join(root, 'ws', 'artifacts', 'datasets', `${run.runId}.source`);
+    // The run's reference names its data in the store (one copy per distinct content).
+    const ref = join(root, 'ws', 'artifacts', 'datasets', `${run.runId}.source-ref`);
+    const refText = await readFile(ref, 'utf8');
+    const { sha256 } = JSON.parse(refText) as { sha256: string };
+    const file = join(root, 'ws', 'artifacts', 'datasets', 'store', `${sha256}.source`);
     const original = await readFile(file);
     // A training engine and an evaluation engine both change in the workspace.
     const where = `t = 40 AND signal_id IN (SELECT id FROM signals WHERE asset IN ('${engine(3)}', '${engine(8)}') AND tag = 'sensor_4')`;
@@ -189,18 +203,20 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
       await writeFile(file, damaged);
       await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(
         new RegExp(
-          `run ${run.runId}: its recorded data does not hash as at training \\((dataset|evaluation data) hash`,
+          `run ${run.runId}: its recorded data does not (hash as at training \\((dataset|evaluation data) hash|match its hash)`,
         ),
       );
 
       // Without the recording (runs from before it was kept) the workspace is read, and its change is refused.
       await rm(file);
+      await rm(ref);
       await expect(evaluateRun(workspace, run.runId, process.cwd())).rejects.toThrow(
         `run ${run.runId}: the workspace data changed since training`,
       );
     } finally {
       await workspace.query(`UPDATE readings SET value = value - 1 WHERE ${where}`);
       await writeFile(file, original);
+      await writeFile(ref, refText);
     }
     expect((await evaluateRun(workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,12 +72,17 @@ describe('training over the API', () => {
       seenInTraining: [1, 2, 3, 4, 5, 6, 7, 8].map(engine),
     });
     await expect(call('evaluateRun', { id, datasetId: 'ds-nope' })).rejects.toMatchObject({ code: 'not-found' });
-    const recorded = join(root, 'ws', 'artifacts', 'datasets', `${id}.source`);
+    // Kept once per distinct content in the store, the run holding a reference to it.
+    const recorded = join(root, 'ws', 'artifacts', 'datasets', `${id}.source-ref`);
     expect(existsSync(recorded)).toBe(true);
+    const { sha256 } = JSON.parse(readFileSync(recorded, 'utf8')) as { sha256: string };
+    const stored = join(root, 'ws', 'artifacts', 'datasets', 'store', `${sha256}.source`);
+    expect(existsSync(stored)).toBe(true);
     expect(await call('deleteRun', { id })).toEqual({ deleted: true });
     await expect(call('getRun', { id })).rejects.toMatchObject({ code: 'not-found' });
-    // The data kept for re-evaluating the run goes with it.
+    // The data kept for re-evaluating the run goes with it (no other run referenced the same content).
     expect(existsSync(recorded)).toBe(false);
+    expect(existsSync(stored)).toBe(false);
   });
 
   it('a bad config fails the job with the problem named; Cancel cancels', async () => {
@@ -96,6 +101,6 @@ describe('training over the API', () => {
     const cancelled = (await call('listRuns', {})).find((r) => r.status === 'cancelled');
     expect(cancelled).toBeDefined();
     // A cancelled run has nothing to re-evaluate: the data it read is not kept.
-    expect(existsSync(join(root, 'ws', 'artifacts', 'datasets', `${cancelled?.id ?? ''}.source`))).toBe(false);
+    expect(existsSync(join(root, 'ws', 'artifacts', 'datasets', `${cancelled?.id ?? ''}.source-ref`))).toBe(false);
   });
 });

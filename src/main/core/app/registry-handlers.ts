@@ -10,6 +10,7 @@ import { checkModelName, checkRunId, checkVersion } from '../registry/names.js';
 import { openRegistry as openCoreRegistry } from '../registry/open-registry.js';
 import type { GovernAction, Registry } from '../registry/registry-types.js';
 import { MODEL_CARD_FILE } from '../registry/run-source.js';
+import { markRunPublished } from '../datasets/frozen-store.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 export type RegistryMethod =
@@ -223,13 +224,16 @@ export const registryHandlers = ({ requireWorkspace }: RegistryDeps): Pick<ApiHa
       }),
     publishRun: async ({ runId, name, idempotencyKey }) => {
       const workspace = requireWorkspace();
-      return guarded((s) =>
+      const published = await guarded((s) =>
         s.registry.publish({
           runDir: join(workspace.path, 'artifacts', 'runs', checkRunId(runId)),
           name: checkModelName(name),
           ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
         }),
       );
+      // A published run keeps the data it read under the retention setting (best effort: the version is out).
+      await markRunPublished(workspace.path, runId).catch(() => undefined);
+      return published;
     },
     approveVersion: async ({ name, version, reason }) => govern('approve', { name, version, reason }),
     rejectVersion: async ({ name, version, reason }) => govern('reject', { name, version, reason }),

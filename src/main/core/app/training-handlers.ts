@@ -1,6 +1,14 @@
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
+import { metricsOnOf } from '../../../shared/run-artifact.js';
 import type { TrainingJobResult, TrainProgress } from '../../../shared/training.js';
 import type { TrainJobRequest } from '../ml/train-job.js';
+import {
+  applyFrozenRetention,
+  FROZEN_KEEP_PUBLISHED_KEY,
+  FROZEN_KEEP_RUNS_KEY,
+  frozenRetention,
+} from '../datasets/frozen-store.js';
+import { AlarmThresholdError, saveAlarmThreshold } from '../runs/alarm-threshold.js';
 import { deleteRunAndFolder, runDetail, runSummaries } from '../runs/run-files.js';
 import { trainRun } from '../runs/train-run.js';
 import type { RendererHandoffs } from '../runs/renderer-handoff.js';
@@ -8,7 +16,15 @@ import { startTraining as startNodeTraining } from '../ml/worker-client.js';
 import type { Workspace } from '../workspace/workspace.js';
 import type { Jobs } from '../jobs/job-registry.js';
 
-export type TrainingMethod = 'startTraining' | 'listRuns' | 'getRun' | 'deleteRun' | 'evaluateRun';
+export type TrainingMethod =
+  | 'startTraining'
+  | 'listRuns'
+  | 'getRun'
+  | 'deleteRun'
+  | 'evaluateRun'
+  | 'saveRunAlarmThreshold'
+  | 'getFrozenDataRetention'
+  | 'setFrozenDataRetention';
 
 export interface TrainingDeps {
   readonly requireWorkspace: () => Workspace;
@@ -68,7 +84,12 @@ export const trainingHandlers = ({
             }
           },
         });
-        return { run: run.runId, backend: run.backend, metrics: run.metrics };
+        return {
+          run: run.runId,
+          backend: run.backend,
+          metrics: run.metrics,
+          metricsOn: metricsOnOf(run.result.artifact).label,
+        };
       },
       (result) => ({ training: result }),
     );
@@ -81,6 +102,24 @@ export const trainingHandlers = ({
     return detail;
   },
   deleteRun: async ({ id }) => ({ deleted: await deleteRunAndFolder(requireWorkspace(), id) }),
+  getFrozenDataRetention: async () => frozenRetention(await requireWorkspace().settings()),
+  setFrozenDataRetention: async ({ keepRuns, keepPublished }) => {
+    const workspace = requireWorkspace();
+    await workspace.saveSettings({
+      [FROZEN_KEEP_RUNS_KEY]: keepRuns === null ? '' : String(keepRuns),
+      [FROZEN_KEEP_PUBLISHED_KEY]: String(keepPublished),
+    });
+    const applied = await applyFrozenRetention(workspace);
+    return { ...frozenRetention(await workspace.settings()), ...applied };
+  },
+  saveRunAlarmThreshold: async ({ id, value, reason }) => {
+    try {
+      return await saveAlarmThreshold(requireWorkspace(), id, { value, reason });
+    } catch (error) {
+      if (error instanceof AlarmThresholdError) throw new ApiError(error.code, error.message);
+      throw error;
+    }
+  },
   evaluateRun: async ({ id, datasetId }) => {
     const workspace = requireWorkspace();
     if ((await workspace.run(id)) === null) throw new ApiError('not-found', `no run "${id}" in this workspace`);

@@ -7,6 +7,42 @@ export interface Normalisation {
   readonly scale: number[];
 }
 
+/** Count, mean, sum of squared deviations from the mean (M2), min and max of one signal's finite values. */
+export interface SignalStats {
+  readonly n: number;
+  readonly mean: number;
+  readonly m2: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Welford's one-pass update (Knuth TAOCP vol. 2, 4.2.2): the textbook sum-of-squares formula subtracts two
+ * nearly equal large numbers when a signal sits far from zero with a small spread (a temperature in kelvin, a
+ * pressure in Pa, a counter), and its variance comes out as noise or zero. Welford accumulates deviations from the
+ * running mean, which stay small.
+ */
+export const signalStats = (series: readonly AssetSeries[], signal: number): SignalStats => {
+  let n = 0;
+  let mean = 0;
+  let m2 = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const a of series) {
+    for (const v of a.values[signal] ?? []) {
+      // A slot the gap policy left missing is not a value.
+      if (!Number.isFinite(v)) continue;
+      n += 1;
+      const delta = v - mean;
+      mean += delta / n;
+      m2 += delta * (v - mean);
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { n, mean, m2, min, max };
+};
+
 /**
  * Fit on training assets only: statistics that saw validation or test data would leak their future into the
  * model and flatter its scores. A constant signal gets scale 1 so it maps to 0 instead of dividing by zero.
@@ -24,30 +60,14 @@ export const fitNormalisation = (
       scale.push(1);
       continue;
     }
-    let n = 0;
-    let sum = 0;
-    let sumSq = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const a of series) {
-      for (const v of a.values[s] ?? []) {
-        // A slot the gap policy left missing is not a value.
-        if (!Number.isFinite(v)) continue;
-        n += 1;
-        sum += v;
-        sumSq += v * v;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    }
+    const stats = signalStats(series, s);
     if (method === 'z-score') {
-      const mean = n > 0 ? sum / n : 0;
-      const sd = n > 1 ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : 0;
-      center.push(mean);
+      const sd = stats.n > 1 ? Math.sqrt(stats.m2 / (stats.n - 1)) : 0;
+      center.push(stats.mean);
       scale.push(sd > 1e-12 ? sd : 1);
     } else {
-      center.push(Number.isFinite(min) ? min : 0);
-      scale.push(max - min > 1e-12 ? max - min : 1);
+      center.push(Number.isFinite(stats.min) ? stats.min : 0);
+      scale.push(stats.max - stats.min > 1e-12 ? stats.max - stats.min : 1);
     }
   }
   return { method, center, scale };

@@ -70,6 +70,20 @@ export interface PreparedDataset {
   readonly gaps: { readonly training: GapReport; readonly evaluation: GapReport | null };
 }
 
+/** A prepared dataset without its windows: what the main thread keeps of a dataset the training worker built. */
+export type PreparedSummary = Omit<PreparedDataset, 'train' | 'validation' | 'evaluation'> & {
+  readonly train: { readonly n: number };
+  readonly validation: { readonly n: number };
+  readonly evaluation: { readonly n: number } | null;
+};
+
+export const summariseDataset = ({ train, validation, evaluation, ...rest }: PreparedDataset): PreparedSummary => ({
+  ...rest,
+  train: { n: train.n },
+  validation: { n: validation.n },
+  evaluation: evaluation === null ? null : { n: evaluation.n },
+});
+
 /** A refused configuration: the message names the problem; nothing has been trained. */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';

@@ -106,19 +106,23 @@ const HeaderSchema = z.object({
 export const runSourceFile = (workspacePath: string, runId: string): string =>
   join(workspacePath, 'artifacts', 'datasets', `${runId}.source`);
 
-/** Write aside and rename into place: a crash leaves the whole file or none. */
-export const writeRecording = async (file: string, recording: SourceRecording): Promise<void> => {
-  const header = {
+/** The file layout of a recording: its header (JSON) and the series after it, in order. */
+export const recordingLayout = (
+  recording: SourceRecording,
+): { readonly header: unknown; readonly series: readonly AssetSeries[] } => ({
+  header: {
     format: MAGIC,
     catalogue: recording.catalogue,
     grids: recording.grids.map((g) => ({ request: g.request, series: seriesLayout(g.series) })),
     events: recording.events,
-  };
-  await writeSeriesFile(
-    file,
-    header,
-    recording.grids.flatMap((g) => g.series),
-  );
+  },
+  series: recording.grids.flatMap((g) => g.series),
+});
+
+/** Write aside and rename into place: a crash leaves the whole file or none. */
+export const writeRecording = async (file: string, recording: SourceRecording): Promise<void> => {
+  const { header, series } = recordingLayout(recording);
+  await writeSeriesFile(file, header, series);
 };
 
 /** Read a recording; null when there is none (runs trained before recordings were kept). */

@@ -34,31 +34,39 @@ export const makeWindows = (
   which: 'all' | 'last' = 'all',
 ): WindowSet => {
   const features = series[0]?.values.length ?? 0;
-  const ends: [number, number][] = [];
-  series.forEach((a, ai) => {
-    const n = a.t.length;
+  // Window ends as two typed arrays, oldest first within each asset (consumers that walk an asset's windows see
+  // time moving forward): a million [asset, end] pairs as JS arrays cost more memory than the labels themselves.
+  const endsOf = (ai: number): number[] => {
+    const n = series[ai]?.t.length ?? 0;
+    const found: number[] = [];
     for (let e = n - 1; e >= length - 1; e -= stride) {
-      if (!Number.isNaN(labels[ai]?.[e] ?? NaN)) ends.push([ai, e]);
+      if (!Number.isNaN(labels[ai]?.[e] ?? NaN)) found.push(e);
       if (which === 'last') break;
     }
-  });
-  // Oldest first within each asset, so consumers that walk an asset's windows see time moving forward.
-  ends.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
-  const x = new Float32Array(ends.length * length * features);
-  const y = new Float32Array(ends.length);
-  const asset = new Int32Array(ends.length);
-  const end = new Float64Array(ends.length);
-  ends.forEach(([ai, e], w) => {
-    const a = series[ai] as AssetSeries;
-    let o = w * length * features;
-    for (let step = e - length + 1; step <= e; step += 1) {
-      for (let s = 0; s < features; s += 1) x[o++] = (a.values[s] as Float64Array)[step] as number;
+    return found;
+  };
+  let count = 0;
+  for (let ai = 0; ai < series.length; ai += 1) count += endsOf(ai).length;
+  const x = new Float32Array(count * length * features);
+  const y = new Float32Array(count);
+  const asset = new Int32Array(count);
+  const end = new Float64Array(count);
+  let w = 0;
+  series.forEach((a, ai) => {
+    const found = endsOf(ai);
+    const values = a.values as readonly Float64Array[];
+    for (let k = found.length - 1; k >= 0; k -= 1, w += 1) {
+      const e = found[k] as number;
+      let o = w * length * features;
+      for (let step = e - length + 1; step <= e; step += 1) {
+        for (let s = 0; s < features; s += 1) x[o++] = (values[s] as Float64Array)[step] as number;
+      }
+      y[w] = (labels[ai] as Float64Array)[e] as number;
+      asset[w] = ai;
+      end[w] = a.t[e] as number;
     }
-    y[w] = (labels[ai] as Float64Array)[e] as number;
-    asset[w] = ai;
-    end[w] = a.t[e] as number;
   });
-  return { x, y, n: ends.length, length, features, asset, end, assets: series.map((a) => a.asset) };
+  return { x, y, n: count, length, features, asset, end, assets: series.map((a) => a.asset) };
 };
 
 /** The windows at the given positions, as a new set (for validation subsets and permutation tests). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RunArtifact } from '../../../shared/run-artifact.js';
+import { METRICS_ON_LABELS, type RunArtifact } from '../../../shared/run-artifact.js';
 import { FAILURES_FILE, RunFailuresSchema, type TrainConfig, type TrainProgress } from '../../../shared/training.js';
 import type { PreparedDataset } from '../datasets/prepare.js';
 import type { WindowSet } from '../datasets/windows.js';
@@ -30,6 +30,12 @@ export interface TrainJobRequest {
   readonly createdBy: string;
   readonly createdAt: string;
 }
+
+/** A training job whose dataset the worker builds itself (reading the workspace through the main thread). */
+export type PrepareTrainRequest = Omit<TrainJobRequest, 'dataset'> & {
+  /** True RUL after each evaluation asset's last reading (resolved from the config's file by the caller). */
+  readonly finalRul: readonly number[] | null;
+};
 
 export interface TrainJobResult {
   /** run.json without `files` and `durationS` (the writer fills them in). */
@@ -320,6 +326,10 @@ export const runTrainJob = async (
       outputs,
       thresholds,
       metrics,
+      metricsOn:
+        evalSet === null
+          ? { kind: 'validation', label: METRICS_ON_LABELS.validation, assets: [...dataset.split.validation] }
+          : { kind: 'evaluation', label: METRICS_ON_LABELS.evaluation, assets: [...dataset.split.evaluation] },
       gaps: dataset.gaps,
       labels: dataset.labelling,
       scope: dataset.scope,

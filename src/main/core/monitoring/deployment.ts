@@ -1,4 +1,4 @@
-import type { Deployment, SignalMapping, SignalRef } from '../../../shared/monitoring.js';
+import { AlertRuleSchema, type Deployment, type SignalMapping, type SignalRef } from '../../../shared/monitoring.js';
 import type { Manifest } from '../../../shared/registry-manifest.js';
 import { manifestCoreHash, splitManifest } from '../registry/manifest.js';
 import type { Registry } from '../registry/registry-types.js';
@@ -91,10 +91,18 @@ export const deployFromRegistry = async (
   const merged: SignalMapping = Object.fromEntries(
     input.assets.map((asset) => [asset, { ...proposed[asset], ...(mapping?.[asset] ?? {}) }]),
   );
+  // No rule given: the alarm threshold saved for the package's run (if any) is the default level, alarming above it.
+  const saved = resolved.manifest.alarmThreshold;
+  const rule =
+    rest.rule ??
+    (saved === undefined
+      ? null
+      : AlertRuleSchema.parse({ output: saved.output, direction: 'above', setLevel: saved.value }));
   return createDeployment(
     db,
     {
       ...rest,
+      rule,
       mapping: merged,
       currentVersion: resolved.version,
       packageHash: resolved.packageHash,

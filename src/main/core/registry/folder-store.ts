@@ -459,6 +459,7 @@ export class FolderStore {
         ...(action === 'promote' || action === 'rollback' ? { previous } : {}),
       };
       const entry = sealEntry(draft, entries.at(-1), new Date().toISOString(), key);
+      if (action === 'approve') await this.refuseWithoutHeldOutEvaluation(state, name, version);
       // Checked before the entry is appended: a manifest holding evidence of removed entries stops the write.
       for (const affected of [version, previous])
         if (affected !== null) await this.checkEvidence(entries, name, affected);
@@ -479,6 +480,27 @@ export class FolderStore {
         rollbackTarget: rollbackTarget(after),
       };
     });
+  }
+
+  /**
+   * Approval needs figures from a held-out evaluation set. A package whose figures come from the validation assets
+   * (which also chose the epoch and the threshold) is refused here, before the entry is appended; the audit replay
+   * itself does not check it, so logs written before this rule still replay. Stage and existence are left to the
+   * governance rules (their messages say more).
+   */
+  private async refuseWithoutHeldOutEvaluation(state: RegistryState, name: string, version: number): Promise<void> {
+    const v = state.get(name)?.versions.get(version);
+    const dir = this.versionDir(name, version);
+    if (v === undefined || v.stage !== 'candidate' || !(await exists(dir))) return;
+    const { manifest } = await readGovernedFiles(dir, `${name} version ${version}`);
+    if (manifest.evaluation.dataset !== null) return;
+    throw new RegistryError(
+      'forbidden',
+      `${name} version ${version} cannot be approved: it has no held-out evaluation set. Its figures come from ` +
+        `"validation (used for tuning)", the assets that also chose the training epoch and the alarm threshold ` +
+        `(run ${manifest.lineage.runId}). Train again with an evaluation block (evaluation.assets: assets the ` +
+        'run does not train on), publish that run and approve the new version.',
+    );
   }
 
   /** The replayed state, read without the lock (readers never block writers). */

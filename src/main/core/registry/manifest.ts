@@ -1,4 +1,4 @@
-import type { RunArtifact } from '../../../shared/run-artifact.js';
+import { metricsOnOf, type RunArtifact } from '../../../shared/run-artifact.js';
 import {
   MANIFEST_FORMAT_VERSION,
   ManifestCoreSchema,
@@ -41,7 +41,8 @@ export const buildManifestCore = (
     },
     outputs: run.outputs,
     thresholds: run.thresholds,
-    evaluation: { metrics: run.metrics, dataset: run.evaluationDataset },
+    ...(source.alarmThreshold === null ? {} : { alarmThreshold: source.alarmThreshold }),
+    evaluation: { metrics: run.metrics, dataset: run.evaluationDataset, figuresOn: metricsOnOf(run).label },
     lineage: {
       runId: run.runId,
       trainedBy: run.createdBy,

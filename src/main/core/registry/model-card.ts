@@ -32,6 +32,22 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{text-align:left;p
 th{background:#f3f5f7}.stage{display:inline-block;padding:.1rem .5rem;border-radius:.6rem;background:#e8eef9;font-weight:600}
 .none{color:#667}code,pre{font:12px ui-monospace,monospace}pre{background:#f6f8fa;padding:.5rem;overflow:auto}`;
 
+/**
+ * Which data the figures above come from. Without a held-out evaluation set they come from the validation assets,
+ * which also chose the epoch and the threshold: named so, with the training dataset they were split from.
+ */
+const evaluatedOn = (m: Manifest): string => {
+  const d = m.evaluation.dataset;
+  if (d !== null)
+    return `<p>Figures on: held-out evaluation. Dataset: ${escapeHtml(d.description)} (<code>${escapeHtml(d.id)}</code>, content hash <code>${escapeHtml(d.contentHash)}</code>)</p>`;
+  const t = m.lineage.dataset;
+  return (
+    '<p><strong>Figures on: validation (used for tuning).</strong> No held-out evaluation set: these assets also ' +
+    'chose the training epoch and the alarm threshold, so the figures are optimistic. ' +
+    `Dataset: the validation part of ${escapeHtml(t.description)} (<code>${escapeHtml(t.id)}</code>, content hash <code>${escapeHtml(t.contentHash)}</code>)</p>`
+  );
+};
+
 export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, string>): string => {
   const m = manifest;
   const c = m.dataContract;
@@ -45,7 +61,7 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
       ['metric', 'value'],
       Object.entries(m.evaluation.metrics).map(([k, v]) => [k, formatNumber(v)]),
     ),
-    `<p>Dataset: ${m.evaluation.dataset === null ? 'not recorded' : `${escapeHtml(m.evaluation.dataset.description)} (<code>${escapeHtml(m.evaluation.dataset.id)}</code>, content hash <code>${escapeHtml(m.evaluation.dataset.contentHash)}</code>)`}</p>`,
+    evaluatedOn(m),
     '<h2>Outputs and thresholds</h2>',
     table(
       ['output', 'unit', 'description'],
@@ -55,6 +71,9 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
       ['threshold', 'value'],
       Object.entries(m.thresholds).map(([k, v]) => [k, formatNumber(v)]),
     ),
+    m.alarmThreshold === undefined
+      ? ''
+      : `<p data-alarm-threshold>Alarm threshold (saved for the run): ${escapeHtml(m.alarmThreshold.output)} above <strong>${formatNumber(m.alarmThreshold.value)}</strong>, by ${escapeHtml(m.alarmThreshold.by)} at ${escapeHtml(m.alarmThreshold.at)}: ${escapeHtml(m.alarmThreshold.reason)}. Deployments alarm at this level unless their rule says otherwise.</p>`,
     '<h2>Data contract</h2>',
     table(
       ['asset', 'signal', 'unit', 'sample period', 'valid range', 'missing data'],

@@ -1,6 +1,13 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_ARTIFACT_FILE, RunArtifactSchema, type RunArtifact } from '../../../shared/run-artifact.js';
+import {
+  ALARM_THRESHOLD_FILE,
+  RUN_ARTIFACT_FILE,
+  RunArtifactSchema,
+  SavedAlarmThresholdSchema,
+  type RunArtifact,
+  type SavedAlarmThreshold,
+} from '../../../shared/run-artifact.js';
 import { RegistryError } from './errors.js';
 import { checkFileName, checkRunId } from './names.js';
 import { checkModelInputShape } from './input-shape.js';
@@ -27,6 +34,8 @@ export interface RunSource {
   readonly run: RunArtifact;
   readonly modelFormat: 'tfjs-layers' | 'none';
   readonly files: readonly SourceFile[];
+  /** The alarm threshold saved for the run (alarm-threshold.json beside run.json), or null. */
+  readonly alarmThreshold: SavedAlarmThreshold | null;
 }
 
 const regularFileSize = async (dir: string, name: string): Promise<number | null> => {
@@ -99,8 +108,23 @@ export const readRunSource = async (dir: string): Promise<RunSource> => {
     if (files.some((f) => f.name === name)) continue;
     await add(name, 'extra');
   }
+  // The alarm threshold a person saved for the run travels with it (the manifest carries it too).
+  let alarmThreshold: SavedAlarmThreshold | null = null;
+  if ((await regularFileSize(dir, ALARM_THRESHOLD_FILE)) !== null) {
+    let saved: unknown;
+    try {
+      saved = JSON.parse(await readFile(join(dir, ALARM_THRESHOLD_FILE), 'utf8'));
+    } catch {
+      saved = null;
+    }
+    const parsed = SavedAlarmThresholdSchema.safeParse(saved);
+    if (!parsed.success)
+      throw new RegistryError('invalid-argument', `${ALARM_THRESHOLD_FILE} in ${dir} is not a saved alarm threshold`);
+    alarmThreshold = parsed.data;
+    if (!files.some((f) => f.name === ALARM_THRESHOLD_FILE)) await add(ALARM_THRESHOLD_FILE, 'extra');
+  }
   // The trainer's signature over run.json travels with the package (see run-signature.ts).
   if (!files.some((f) => f.name === RUN_SIGNATURE_FILE) && (await regularFileSize(dir, RUN_SIGNATURE_FILE)) !== null)
     await add(RUN_SIGNATURE_FILE, 'run');
-  return { dir, run, modelFormat, files };
+  return { dir, run, modelFormat, files, alarmThreshold };
 };

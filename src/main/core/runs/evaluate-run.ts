@@ -2,15 +2,18 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   RUN_ARTIFACT_FILE,
+  metricsOnOf,
   RunArtifactSchema,
   runArtifactDir,
   type RunArtifact,
 } from '../../../shared/run-artifact.js';
 import type { TrainConfig } from '../../../shared/training.js';
-import { DatasetError, prepareDataset } from '../datasets/prepare.js';
-import { readRecording, replaySource, runSourceFile } from '../datasets/recorded-source.js';
+import { DatasetError } from '../datasets/prepare.js';
+import { readRunRecording } from '../datasets/frozen-store.js';
+import { replaySource } from '../datasets/recorded-source.js';
 import { snapshotWindows } from '../datasets/snapshot.js';
-import { evaluateSavedRun, type EvaluationResult, type ScoringData } from '../ml/evaluate-job.js';
+import type { EvaluationResult, ScoringData } from '../ml/evaluate-job.js';
+import { evaluateInWorker } from '../ml/worker-client.js';
 import { jobControl, throwIfCancelled, type PartialJobControl } from '../jobs/job-control.js';
 import { logged } from '../jobs/logged.js';
 import type { Workspace } from '../workspace/workspace.js';
@@ -21,6 +24,8 @@ import { parseTrainConfig, resolveFinalRul } from './load-config.js';
 export interface EvaluatedDataset {
   /** `run`: the run's own evaluation (or validation) assets; `snapshot`: a saved dataset chosen with --dataset. */
   readonly source: 'run' | 'snapshot';
+  /** For `run`: "held-out evaluation", or "validation (used for tuning)" when the run had no evaluation set. */
+  readonly label?: string;
   readonly id: string;
   readonly contentHash: string;
   readonly assets: string[];
@@ -146,45 +151,51 @@ const evaluate = async (
   });
   const artifact = RunArtifactSchema.parse(JSON.parse(text));
   const config = parseTrainConfig(artifact.config);
-  let data: ScoringData;
-  let used: EvaluatedDataset;
   control.progress(null, 'preparing the data');
+  const files: [string, Uint8Array][] = [];
+  for (const name of await readdir(folder)) files.push([name, new Uint8Array(await readFile(join(folder, name)))]);
+  let result: EvaluationResult;
+  let used: EvaluatedDataset;
+  // The scoring, and the rebuild of the run's own windows, run in a worker: this thread only answers its reads.
   if (options.datasetId !== undefined) {
-    ({ data, dataset: used } = await snapshotScoringData(workspace, artifact, config, options.datasetId));
+    const snapshot = await snapshotScoringData(workspace, artifact, config, options.datasetId);
+    throwIfCancelled(control);
+    result = await evaluateInWorker(
+      { artifact, files, data: { kind: 'windows', scoring: snapshot.data } },
+      null,
+      control,
+    );
+    used = snapshot.dataset;
   } else {
     // The data the run read, as recorded at training; runs from before recordings were kept read the workspace.
-    const recording = await readRecording(runSourceFile(workspace.path, runId));
+    const recording = await readRunRecording(workspace.path, runId);
     const source = recording === null ? workspace : replaySource(recording, `run ${runId}`);
-    const dataset = await prepareDataset(source, config, await resolveFinalRul(config, baseDir));
     const where =
       recording === null
         ? 'the workspace data changed since training'
         : 'its recorded data does not hash as at training';
-    if (dataset.contentHash !== artifact.dataset.contentHash) {
-      throw new Error(
-        `run ${runId}: ${where} (dataset hash ${dataset.contentHash.slice(0, 12)} ≠ recorded ${artifact.dataset.contentHash.slice(0, 12)})`,
-      );
-    }
-    const evaluationHash = artifact.evaluationDataset?.contentHash ?? null;
-    if (evaluationHash !== null && dataset.evaluationHash !== evaluationHash) {
-      throw new Error(
-        `run ${runId}: ${where} (evaluation data hash ${(dataset.evaluationHash ?? '').slice(0, 12)} ≠ recorded ${evaluationHash.slice(0, 12)})`,
-      );
-    }
-    data = dataset;
+    throwIfCancelled(control);
+    const evaluated = await evaluateInWorker(
+      {
+        artifact,
+        files,
+        data: { kind: 'rebuild', config, finalRul: await resolveFinalRul(config, baseDir), where },
+      },
+      source,
+      control,
+    );
+    const { split, ...rest } = evaluated;
+    result = rest;
     const own = artifact.evaluationDataset ?? artifact.dataset;
     used = {
       source: 'run',
+      label: metricsOnOf(artifact).label,
       id: own.id,
       contentHash: own.contentHash,
-      assets: dataset.evaluation === null ? dataset.split.validation : dataset.split.evaluation,
+      assets: (artifact.evaluationDataset === null ? split?.validation : split?.evaluation) ?? [],
       seenInTraining: [],
     };
   }
-  throwIfCancelled(control);
-  const files = new Map<string, Uint8Array>();
-  for (const name of await readdir(folder)) files.set(name, new Uint8Array(await readFile(join(folder, name))));
-  const result = await evaluateSavedRun(artifact, files, data, control);
   const matchesRecord = Object.entries(result.metrics).every(([k, v]) => {
     const recorded = artifact.metrics[k];
     return recorded === undefined || Math.abs(recorded - v) <= 1e-4 * Math.max(1, Math.abs(recorded));

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { runArtifactDir } from '../../../shared/run-artifact.js';
 import { RunScopeSchema, type RunScope } from '../../../shared/run-scope.js';
 import { FAILURES_FILE, RunFailuresSchema, type RunDetail, type RunSummary } from '../../../shared/training.js';
-import { runSourceFile } from '../datasets/recorded-source.js';
+import { dropRunRecording } from '../datasets/frozen-store.js';
 import type { Workspace } from '../workspace/workspace.js';
+import { readAlarmThreshold } from './alarm-threshold.js';
 
 const readJson = async <T>(path: string, fallback: T): Promise<T> => {
   try {
@@ -66,6 +67,7 @@ export const runDetail = async (workspace: Workspace, id: string): Promise<RunDe
       const parsed = RunFailuresSchema.safeParse(raw);
       return parsed.success ? parsed.data : null;
     }),
+    alarmThreshold: await readAlarmThreshold(folder),
   };
 };
 
@@ -74,7 +76,7 @@ export const deleteRunAndFolder = async (workspace: Workspace, id: string): Prom
   const deleted = await workspace.deleteRun(id);
   if (deleted) {
     await rm(runArtifactDir(join(workspace.path, 'artifacts'), id), { recursive: true, force: true });
-    await rm(runSourceFile(workspace.path, id), { force: true });
+    await dropRunRecording(workspace.path, id);
   }
   return deleted;
 };

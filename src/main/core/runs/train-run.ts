@@ -1,14 +1,20 @@
-import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig, TrainProgress } from '../../../shared/training.js';
-import { prepareDataset, type PreparedDataset } from '../datasets/prepare.js';
-import { recordingSource, replaySource, runSourceFile, writeRecording } from '../datasets/recorded-source.js';
+import { prepareDataset, summariseDataset, type DatasetSource, type PreparedSummary } from '../datasets/prepare.js';
+import { applyFrozenRetention, dropRunRecording, keepRunRecording } from '../datasets/frozen-store.js';
+import { recordingSource, replaySource } from '../datasets/recorded-source.js';
 import { loadSnapshotData } from '../datasets/snapshot.js';
 import { beforeEvaluation } from '../datasets/time-split.js';
 import type { TrainJobResult } from '../ml/train-job.js';
 import { isCancelledError } from '../jobs/cancelled.js';
-import { startTraining } from '../ml/worker-client.js';
+import {
+  startPreparedTraining,
+  startTraining,
+  type PreparingHandle,
+  type TrainingHandle,
+} from '../ml/worker-client.js';
+import { CancelledError } from '../jobs/cancelled.js';
 import type { Workspace } from '../workspace/workspace.js';
 import { appVersion } from './app-version.js';
 import { freezeSnapshot } from '../datasets/dataset-snapshots.js';
@@ -34,7 +40,8 @@ export interface TrainRunResult {
   readonly backend: string;
   readonly metrics: Record<string, number>;
   readonly folder: string;
-  readonly dataset: PreparedDataset;
+  /** The dataset the worker built (its windows stay in the worker). */
+  readonly dataset: PreparedSummary;
   readonly result: TrainJobResult;
 }
 
@@ -71,41 +78,63 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       : { ...options.config, evaluation: { ...options.config.evaluation, finalRul } };
   // Everything the build reads is recorded, so the run can be re-evaluated on exactly this data later.
   const recorder = recordingSource(workspace);
-  // A job lock while the snapshot is read and saved: no import or edit changes the data between the reads it hashes.
-  const dataset = await workspace.exclusive(
-    'training snapshot',
-    async () => {
-      const prepared = await prepareDataset(recorder.source, config, finalRul);
-      await workspace.saveDataset({
-        id: prepared.id,
-        name: config.name,
-        // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
-        definition: { dataset: config.dataset, seed: config.training.seed },
-        contentHash: prepared.contentHash,
-        assets: new Set([...prepared.split.train, ...prepared.split.validation]).size,
-        windows: prepared.train.n + prepared.validation.n,
-      });
-      return prepared;
-    },
-    {
-      onWait: (message) =>
-        progress({
-          phase: 'preparing',
-          epoch: 0,
-          epochs: options.config.training.epochs,
-          loss: null,
-          valLoss: null,
-          message,
-        }),
-      ...(options.isCancelled === undefined ? {} : { isCancelled: options.isCancelled }),
-    },
-  );
   const runId = newRunId();
   const createdAt = new Date().toISOString();
-  const handle = (options.engine?.start ?? startTraining)(
-    { runId, config, dataset, appVersion: appVersion(), createdBy: currentUser(), createdAt },
-    progress,
-  );
+  let handle: PreparingHandle | null = null;
+  // Cancel reaches the worker while it builds the dataset as well as while it trains.
+  const poll =
+    options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle?.cancel(), 100);
+  let dataset: PreparedSummary;
+  try {
+    // A job lock while the snapshot is read and saved: no import or edit changes the data between the reads it
+    // hashes. The worker builds the dataset (the SQL runs here, answering its reads) and then goes on to train.
+    dataset = await workspace.exclusive(
+      'training snapshot',
+      async () => {
+        const request = { runId, config, finalRul, appVersion: appVersion(), createdBy: currentUser(), createdAt };
+        const started =
+          options.engine === undefined
+            ? startPreparedTraining(request, recorder.source, progress)
+            : prepareHereThenStart(options.engine.start, request, recorder.source, progress);
+        handle = started;
+        const prepared = await started.prepared;
+        try {
+          await workspace.saveDataset({
+            id: prepared.id,
+            name: config.name,
+            // What the content hash starts with (datasetContentHash), so the snapshot can be rebuilt and checked.
+            definition: { dataset: config.dataset, seed: config.training.seed },
+            contentHash: prepared.contentHash,
+            assets: new Set([...prepared.split.train, ...prepared.split.validation]).size,
+            windows: prepared.train.n + prepared.validation.n,
+          });
+        } catch (error) {
+          started.cancel();
+          await started.result.catch(() => undefined);
+          throw error;
+        }
+        return prepared;
+      },
+      {
+        onWait: (message) =>
+          progress({
+            phase: 'preparing',
+            epoch: 0,
+            epochs: options.config.training.epochs,
+            loss: null,
+            valLoss: null,
+            message,
+          }),
+        ...(options.isCancelled === undefined ? {} : { isCancelled: options.isCancelled }),
+      },
+    );
+  } catch (error) {
+    if (poll !== null) clearInterval(poll);
+    throw error;
+  }
+  const training = handle as unknown as PreparingHandle;
+  // Awaited below, after the freezing work has started; this keeps an early failure from being unhandled meanwhile.
+  training.result.catch(() => undefined);
   // While the worker trains: keep the recorded data (so `evaluate` reproduces the run after the workspace changes)
   // and freeze the training snapshot (so `evaluate --dataset` can score it). A failure here costs only that: the
   // run still records, and says so in its message.
@@ -120,7 +149,7 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   snapshot.catch(() => undefined);
   const freezing = Promise.all([
     keep('the data the run read was not kept', async () => {
-      await writeRecording(runSourceFile(workspace.path, runId), recorder.recording());
+      await keepRunRecording(workspace.path, runId, recorder.recording());
       return null;
     }),
     keep('the training snapshot was not frozen', async () => {
@@ -131,8 +160,6 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       return null;
     }),
   ]).then((messages) => messages.filter((m) => m !== null).join('; ') || null);
-  const poll =
-    options.isCancelled === undefined ? null : setInterval(() => options.isCancelled?.() && handle.cancel(), 100);
   const record = (
     status: 'done' | 'failed' | 'cancelled',
     backend: string,
@@ -160,12 +187,12 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
     });
   let result: TrainJobResult;
   try {
-    result = await handle.result;
+    result = await training.result;
   } catch (error) {
     const cancelled = isCancelledError(error);
     // No run folder, nothing to re-evaluate: the recording goes (a frozen snapshot stays; its row is saved).
     await freezing;
-    await rm(runSourceFile(workspace.path, runId), { force: true });
+    await dropRunRecording(workspace.path, runId);
     await record(
       cancelled ? 'cancelled' : 'failed',
       'unknown',
@@ -214,5 +241,37 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
   const frozen = await freezing;
   const message = [frozen, driftMessage].filter((m) => m !== null).join('; ') || null;
   await record('done', result.artifact.backend, result.artifact.metrics, folder, message);
+  // The workspace's retention setting: older runs' recorded data goes once this run's is kept. Best effort: a
+  // failure here leaves more data on disk, never a broken run.
+  await applyFrozenRetention(workspace).catch(() => undefined);
   return { runId, backend: result.artifact.backend, metrics: result.artifact.metrics, folder, dataset, result };
+};
+
+/**
+ * For an engine that takes prepared windows (a window's Web Worker, renderer-handoff.ts): the dataset is built on
+ * this thread, as the renderer cannot reach the workspace, and then handed over; the same handle as the worker's.
+ */
+const prepareHereThenStart = (
+  start: typeof startTraining,
+  request: Omit<Parameters<typeof startPreparedTraining>[0], 'dataset'>,
+  source: DatasetSource,
+  progress: (p: TrainProgress) => void,
+): PreparingHandle => {
+  let cancelled = false;
+  let inner: TrainingHandle | null = null;
+  const dataset = prepareDataset(source, request.config, request.finalRul);
+  const result = dataset.then((prepared) => {
+    if (cancelled) throw new CancelledError();
+    const { finalRul: _finalRul, ...rest } = request;
+    inner = start({ ...rest, dataset: prepared }, progress);
+    return inner.result;
+  });
+  return {
+    prepared: dataset.then(summariseDataset),
+    result,
+    cancel: () => {
+      cancelled = true;
+      inner?.cancel();
+    },
+  };
 };

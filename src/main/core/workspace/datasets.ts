@@ -54,62 +54,75 @@ export const loadGridSeries = async (db: Connection, request: SeriesRequest): Pr
       );
     }
   }
-  // A long range on a fine grid is millions of slots: taken a chunk at a time, the event loop keeps turning.
-  const bySignal = new Map<string, Map<string, Map<number, number>>>();
-  for await (const rows of db.rowChunks<{ asset: string; tag: string; slot: number; value: number }>(
-    `SELECT s.asset, s.tag, CAST(floor(r.t / $${names.length + 1}) AS BIGINT) AS slot, avg(r.value) AS value
-     FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope} AND ${GOOD_READING}
-     GROUP BY ALL ORDER BY 1, 2, 3`,
+  // Where each signal of each asset starts and ends on the grid: one cheap aggregate, so a signal without readings
+  // is named before the grid is built, and the grid's bounds are known (its arrays are allocated once).
+  const bounds = await db.all<{ asset: string; tag: string; first: number; last: number }>(
+    `SELECT s.asset, s.tag, CAST(floor(min(r.t) / $${names.length + 1}) AS BIGINT) AS first,
+       CAST(floor(max(r.t) / $${names.length + 1}) AS BIGINT) AS last
+     FROM readings r JOIN signals s ON s.id = r.signal_id WHERE ${scope} AND ${GOOD_READING} GROUP BY ALL`,
     [...names, period],
-  )) {
-    for (const row of rows) {
-      let tagsOfAsset = bySignal.get(row.asset);
-      if (tagsOfAsset === undefined) bySignal.set(row.asset, (tagsOfAsset = new Map()));
-      let slots = tagsOfAsset.get(row.tag);
-      if (slots === undefined) tagsOfAsset.set(row.tag, (slots = new Map()));
-      slots.set(row.slot, row.value);
-    }
-  }
-  return assets.map((asset) => {
-    const tagsOfAsset = bySignal.get(asset);
-    const slotsPerTag = tags.map((tag) => {
-      const slots = tagsOfAsset?.get(tag);
-      if (slots === undefined || slots.size === 0)
-        throw new Error(`asset "${asset}" has no readings of "${tag}" in the chosen range`);
-      return slots;
-    });
+  );
+  const grids = assets.map((asset) => {
     // The grid starts where every signal has begun (nothing to carry forward before that) and runs to the latest.
-    // Loops, not Math.min(...keys): a long signal has more slots than a call can take arguments.
     let start = -Infinity;
     let end = -Infinity;
-    for (const slots of slotsPerTag) {
-      let first = Infinity;
-      for (const slot of slots.keys()) {
-        if (slot < first) first = slot;
-        if (slot > end) end = slot;
-      }
-      if (first > start) start = first;
+    for (const tag of tags) {
+      const b = bounds.find((row) => row.asset === asset && row.tag === tag);
+      if (b === undefined) throw new Error(`asset "${asset}" has no readings of "${tag}" in the chosen range`);
+      start = Math.max(start, b.first);
+      end = Math.max(end, b.last);
     }
     const n = end - start + 1;
     const t = new Float64Array(n);
     for (let i = 0; i < n; i += 1) t[i] = (start + i) * period;
-    const values = slotsPerTag.map((slots, k) => {
-      const out = new Float64Array(n);
-      let lastValue = NaN;
-      for (let i = 0; i < n; i += 1) {
-        const v = slots.get(start + i);
-        if (v !== undefined) lastValue = v;
-        else if (request.gap === 'none') lastValue = NaN;
-        else if (request.gap === 'reject') {
+    return { asset, start, end, t, values: tags.map(() => new Float64Array(n)) };
+  });
+  // Grid, averaging and fill in DuckDB: one row per slot with one column per signal, read column-wise into the
+  // arrays above. Forward fill carries a value only along the grid (from its start), like a reading would.
+  const p = names.length + 2;
+  const tagColumns = tags.map((_, k) => `avg(r.value) FILTER (WHERE s.tag = $${assets.length + 1 + k}) AS v${k}`);
+  const filled = tags.map((_, k) =>
+    request.gap === 'forward-fill' ? `last_value(p.v${k} IGNORE NULLS) OVER w AS v${k}` : `p.v${k}`,
+  );
+  const sql = `WITH a(idx, name, lo, hi) AS (
+      SELECT * FROM (VALUES ${grids.map((g, i) => `(${i}, $${i + 1}, ${g.start}, ${g.end})`).join(', ')})),
+    grid AS (SELECT idx AS ai, unnest(range(lo, hi + 1)) AS slot FROM a),
+    p AS (
+      SELECT a.idx AS ai, CAST(floor(r.t / $${p - 1}) AS BIGINT) AS slot, ${tagColumns.join(', ')}
+      FROM readings r JOIN signals s ON s.id = r.signal_id JOIN a ON a.name = s.asset
+      WHERE ${scope} AND ${GOOD_READING} GROUP BY ALL)
+    SELECT CAST(grid.ai AS DOUBLE) AS ai, ${filled.join(', ')}
+    FROM grid LEFT JOIN p ON p.ai = grid.ai AND p.slot = grid.slot
+    ${request.gap === 'forward-fill' ? 'WINDOW w AS (PARTITION BY grid.ai ORDER BY grid.slot ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)' : ''}
+    ORDER BY grid.ai, grid.slot`;
+  const filledUpTo = grids.map(() => 0);
+  await db.numberColumns(sql, [...names, period], (columns, rows) => {
+    const ai = columns[0] as Float64Array;
+    for (let i = 0; i < rows;) {
+      const which = ai[i] as number;
+      const grid = grids[which];
+      if (grid === undefined) throw new Error(`grid: unexpected asset index ${which}`);
+      let j = i;
+      while (j < rows && ai[j] === which) j += 1;
+      const at = filledUpTo[which] as number;
+      grid.values.forEach((values, k) => values.set((columns[k + 1] as Float64Array).subarray(i, j), at));
+      filledUpTo[which] = at + (j - i);
+      i = j;
+    }
+  });
+  return grids.map((g, which) => {
+    if (filledUpTo[which] !== g.t.length)
+      throw new Error(`grid of "${g.asset}": ${filledUpTo[which]} of ${g.t.length} slots read`);
+    if (request.gap === 'reject') {
+      g.values.forEach((values, k) => {
+        const i = values.findIndex((v) => Number.isNaN(v));
+        if (i >= 0)
           throw new Error(
-            `gap in data: ${asset}/${tags[k] ?? ''} has no reading at t=${(start + i) * period} (gap policy "reject")`,
+            `gap in data: ${g.asset}/${tags[k] ?? ''} has no reading at t=${(g.start + i) * period} (gap policy "reject")`,
           );
-        }
-        out[i] = lastValue;
-      }
-      return out;
-    });
-    return { asset, t, values };
+      });
+    }
+    return { asset: g.asset, t: g.t, values: g.values };
   });
 };
 

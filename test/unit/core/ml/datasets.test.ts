@@ -76,6 +76,22 @@ describe('normalisation and smoothing', () => {
     expect(constant.scale).toEqual([1, 1]);
   });
 
+  it('z-score keeps a small spread on a large offset (Welford), where the one-pass sum of squares loses it', () => {
+    // 2^30 +/- 2^-10, both exact in a double: the true sample standard deviation is 2^-10 * sqrt(n / (n - 1)).
+    // The one-pass formula squares values near 2^60 (a double's step there is 256), so sumSq - n*mean^2 is
+    // rounding noise: it gave scale 1 (variance cancelled to 0) instead of about 0.000977.
+    const n = 1000;
+    const offset = 2 ** 30;
+    const spread = 2 ** -10;
+    const big = series('big', n, (i) => offset + (i % 2 === 0 ? spread : -spread));
+    const norm = fitNormalisation('z-score', [big], 1);
+    const expected = spread * Math.sqrt(n / (n - 1));
+    expect(norm.center[0]).toBeCloseTo(offset, 6);
+    expect(Math.abs((norm.scale[0] as number) - expected) / expected).toBeLessThan(1e-5);
+    const z = applyNormalisation(big, norm).values[0] as Float64Array;
+    expect(Math.abs((z[0] as number) - 1)).toBeLessThan(1e-2);
+  });
+
   it('exponential smoothing is causal', () => {
     expect(Array.from(smooth(Float64Array.from([0, 10, 10]), 0.5))).toEqual([0, 5, 7.5]);
   });
