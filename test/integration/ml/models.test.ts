@@ -7,6 +7,7 @@ import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
+import { DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
 import { engines, requireCmapss, openCmapssWorkspace } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
@@ -120,8 +121,22 @@ describe('every model type trains on the backends available here', () => {
     expect(files).toContain('pca.json');
     expect(files).not.toContain('model.json');
     expect(run.metrics['recall']).toBeGreaterThan(0.5);
+    // The default alarm rule (3 of 5 windows, tail-fitted threshold) is recorded with the run it made.
+    expect(run.metrics['f1']).toBeGreaterThan(0.85);
+    expect(run.result.artifact.config['alarm']).toEqual(DEFAULT_ALARM_RULE);
     expect(run.result.artifact.thresholds['t2']).toBeGreaterThan(0);
     expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+  });
+
+  it('PCA with Q alone records no T2 limit, and evaluation scores it the same way', async () => {
+    const run = await train({ ...data(anomaly), model: { type: 'pca', statistic: 'q' } });
+    const artifact = run.result.artifact;
+    expect(artifact.thresholds['t2']).toBeUndefined();
+    expect(artifact.thresholds['q']).toBeGreaterThan(0);
+    expect((artifact.config['model'] as Record<string, unknown>)['statistic']).toBe('q');
+    expect(run.metrics['recall']).toBeGreaterThan(0.3);
+    expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+    await expectLiveFiguresMatchRecord(run.runId, run.metrics);
   });
 
   it('failure-within-horizon classifier from failure events', async () => {
