@@ -97,7 +97,7 @@ describe('every model type trains on the backends available here', () => {
     const run = await train({
       ...data(anomaly),
       model: { type: 'autoencoder', units: [32, 8] },
-      training: { epochs: 15, batchSize: 64, learningRate: 0.003, seed: 2, patience: null },
+      training: { epochs: 15, steps: 300, batchSize: 64, learningRate: 0.003, seed: 2, patience: null },
     });
     const m = run.metrics;
     for (const key of ['precision', 'recall', 'f1', 'false_alarm_rate', 'missed_alarm_rate']) {
@@ -105,6 +105,11 @@ describe('every model type trains on the backends available here', () => {
       expect(m[key]).toBeLessThanOrEqual(1);
     }
     expect(run.result.artifact.thresholds['score']).toBeGreaterThan(0);
+    // Trained for the step budget, not the 15-epoch count (about 90 steps here); the run records both settings.
+    const recorded = run.result.artifact.config as { training: { steps?: number }; alarm?: unknown };
+    expect(recorded.training.steps).toBe(300);
+    expect(recorded.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(m['epochs']).toBeGreaterThan(15);
     expect(m['false_alarms_per_asset_1000_cycles']).toBeGreaterThanOrEqual(0);
     // Degradation is real in FD001: the detector must catch most engines before they fail.
     expect(m['recall']).toBeGreaterThan(0.5);
