@@ -7,6 +7,7 @@ import {
   fitGpd,
   LEGACY_ALARM_RULE,
   persistence,
+  robustThreshold,
   ruleThreshold,
   tailThreshold,
 } from '../../../src/shared/alarm-rule.js';
@@ -81,9 +82,25 @@ describe('alarm rule: threshold from a small normal sample', () => {
   it('ruleThreshold: quantile rule uses the label quantile, tail-fit the rule risk', () => {
     const scores = Array.from({ length: 101 }, (_, i) => i);
     expect(ruleThreshold(scores, LEGACY_ALARM_RULE, 0.9)).toBe(90);
-    const tail = ruleThreshold(scores, { ...DEFAULT_ALARM_RULE, tailRisk: 0.05 }, 0.9);
+    const tail = ruleThreshold(scores, { ...DEFAULT_ALARM_RULE, threshold: 'tail-fit', tailRisk: 0.05 }, 0.9);
     expect(tail).toBeGreaterThan(90);
     expect(tail).toBeLessThan(100);
+  });
+});
+
+describe('robust threshold', () => {
+  it('by hand: log scores 0, 1, 2, 3, 4 have median 2 and MAD 1, so z = 2 gives exp(2 + 2 * 1.4826)', () => {
+    const scores = [0, 1, 2, 3, 4].map((v) => Math.exp(v));
+    expect(robustThreshold(scores, 2)).toBeCloseTo(Math.exp(2 + 2 * 1.4826), 6);
+  });
+
+  it('a stretch of unusual normal windows (under half the sample) barely moves it; a 0.99 quantile jumps onto it', () => {
+    const quiet = Array.from({ length: 200 }, (_, i) => 1 + 0.1 * Math.sin(i));
+    const withStopped = [...quiet.slice(0, 180), ...Array.from({ length: 20 }, () => 50)];
+    const calm = robustThreshold(quiet, 1.75);
+    expect(robustThreshold(withStopped, 1.75)).toBeLessThan(calm * 1.2);
+    expect(ruleThreshold(withStopped, LEGACY_ALARM_RULE, 0.99)).toBe(50);
+    expect(ruleThreshold(withStopped, DEFAULT_ALARM_RULE, 0.99)).toBeLessThan(2);
   });
 });
 
@@ -106,7 +123,8 @@ describe('alarm rule in a run config', () => {
     expect(DEFAULT_ALARM_RULE).toEqual({
       smoothing: null,
       persistence: { k: 3, n: 5 },
-      threshold: 'tail-fit',
+      threshold: 'robust',
+      robustZ: 1.75,
       tailRisk: 0.05,
     });
   });
