@@ -6,6 +6,8 @@
  * row" as the floor. Prints one JSON object.
  *
  * Run: npm run bench:anomaly [-- --seeds 1,2,3 --variants defaults,before --models autoencoder,pca]
+ * Exploring: --variants custom with --rule '{"threshold":"tail-fit"}' (merged over the default alarm rule),
+ * --steps N, --variance-kept X, --pca-score q, --quantile Q (the "quantile" threshold), --max-missing F.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';

@@ -73,11 +73,13 @@ export const runTrainJob = async (
   let history: EpochReport[] = [];
   const evalSet = dataset.evaluation;
   const evalFailures = dataset.failures.evaluation;
+  // The epochs progress counts towards: a step budget turns into its own number of epochs.
+  let plannedEpochs = training.epochs;
   const progress = (p: Partial<TrainProgress> & { message: string }) => {
     const detail: TrainProgress = {
       phase: 'training',
       epoch: 0,
-      epochs: training.epochs,
+      epochs: plannedEpochs,
       loss: null,
       valLoss: null,
       ...p,
@@ -161,6 +163,7 @@ export const runTrainJob = async (
       // A step budget (anomaly autoencoders by default) sets the epochs from the training set's size.
       const steps = stepBudget(config);
       const epochs = steps === null ? training.epochs : epochsForSteps(steps, dataset.train.n, training.batchSize);
+      plannedEpochs = epochs;
       if (steps !== null) metrics['optimiser_steps_budget'] = steps;
       const fit = await fitEnsemble({
         models,
@@ -221,7 +224,7 @@ export const runTrainJob = async (
     control.progress(null, 'evaluating', {
       phase: 'evaluating',
       epoch: history.length,
-      epochs: training.epochs,
+      epochs: plannedEpochs,
       loss: null,
       valLoss: null,
       message: 'evaluating',
