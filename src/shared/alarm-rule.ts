@@ -29,7 +29,7 @@ export const AlarmRuleSchema = z
      * under half of it; tail-fit: GPD peaks-over-threshold at `tailRisk`; quantile: the label's `thresholdQuantile`.
      */
     threshold: z.enum(['robust', 'tail-fit', 'quantile']).default('robust'),
-    /** 1.75 met the target on both seed sets of the simulator benchmark with 3-of-5 persistence (README). */
+    /** With 3-of-5 persistence, 1.75 met the target for PCA T2/Q on both seed sets of bench/anomaly.ts (README). */
     robustZ: z.number().positive().default(1.75),
     /**
      * Tolerated share of validation normal windows whose score (after persistence) is above the threshold, from
