@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunScopeSchema } from './run-scope.js';
 import { TrainEngineSchema } from './training-engine.js';
 import { SavedAlarmThresholdSchema } from './run-artifact.js';
+import { AlarmRuleSchema } from './alarm-rule.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -211,13 +212,28 @@ export const ModelConfigSchema = z.discriminatedUnion('type', [
   }),
   /** Dense autoencoder for anomaly detection; the score is the mean squared reconstruction error. */
   z.object({ type: z.literal('autoencoder'), units: z.array(z.number().int().min(1)).min(1).default([64, 16]) }),
-  /** PCA Hotelling T-squared and Q (squared prediction error), computed in plain TypeScript. */
-  z.object({ type: z.literal('pca'), varianceKept: z.number().gt(0).max(1).default(0.9) }),
+  /**
+   * PCA Hotelling T-squared and Q (squared prediction error), computed in plain TypeScript. `statistic`: the score
+   * is max(T2 / limit, Q / limit) (default), or Q alone, for plants whose normal but rare operating points (a pump
+   * standing still) give large T2 and hide faults behind its limit: better on the simulator set (bench/anomaly.ts),
+   * worse on C-MAPSS, where degradation moves along the retained components.
+   */
+  z.object({
+    type: z.literal('pca'),
+    varianceKept: z.number().gt(0).max(1).default(0.9),
+    statistic: z.enum(['t2-q', 'q']).default('t2-q'),
+  }),
 ]);
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
 export const TrainingConfigSchema = z.object({
   epochs: z.number().int().min(1).max(10_000).default(60),
+  /**
+   * Train for this many optimiser steps instead (epochs = steps / batches per epoch, rounded up), so small and
+   * large datasets get the same amount of training. Unset: `epochs`, except for an anomaly autoencoder, which
+   * trains for ANOMALY_STEPS (the run records the value used).
+   */
+  steps: z.number().int().min(1).max(1_000_000).optional(),
   batchSize: z.number().int().min(1).default(256),
   learningRate: z.number().positive().default(0.001),
   loss: z.enum(['mse', 'huber']).default('mse'),
@@ -251,6 +267,8 @@ export const TrainConfigSchema = z.object({
   backend: BackendPreferenceSchema.default('auto'),
   /** Where the run trains (src/shared/training-engine.ts); absent: the Node worker, as before it existed. */
   engine: TrainEngineSchema.optional(),
+  /** Anomaly runs: how scores become alarms (src/shared/alarm-rule.ts); unset: DEFAULT_ALARM_RULE, recorded. */
+  alarm: AlarmRuleSchema.optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;

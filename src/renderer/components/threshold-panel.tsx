@@ -111,18 +111,27 @@ export function ThresholdPanel({ detail }: ThresholdPanelProps) {
           [
             'mean-lead-time',
             'Mean lead time',
-            alarms.detectedFailures > 0 ? formatDuration(alarms.meanLeadTime, detail.failures.timeKind) : '—',
+            alarms.detectedFailures + alarms.detectedAnomalies > 0
+              ? formatDuration(alarms.meanLeadTime, detail.failures.timeKind)
+              : '—',
           ],
           [
             'failures-detected',
             'Failures detected',
             `${alarms.detectedFailures} of ${alarms.detectedFailures + alarms.missedFailures}`,
           ],
+          [
+            'anomalies-detected',
+            'Anomaly events detected',
+            `${alarms.detectedAnomalies} of ${alarms.detectedAnomalies + alarms.missedAnomalies}`,
+          ],
           ['false-alarms', 'False alarms', String(alarms.falseAlarms)],
           [
             'false-alarms-per-period',
             alarms.periodUnit === 'asset-month' ? 'False alarms per asset-month' : 'False alarms per asset-1000 cycles',
-            formatMetric(alarms.falseAlarmsPerAssetPeriod),
+            Number.isFinite(alarms.falseAlarmsPerAssetPeriod)
+              ? formatMetric(alarms.falseAlarmsPerAssetPeriod)
+              : 'under a day of data',
           ],
         ] as const)),
   ];

@@ -1,6 +1,7 @@
 import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
+import { ANOMALY_STEPS, DEFAULT_ALARM_RULE } from '../../shared/alarm-rule.js';
 import {
   BackendPreferenceSchema,
   LabelSchema,
@@ -305,7 +306,7 @@ const modelConfig = (form: TrainForm): ModelConfig => {
     case 'cnn1d':
       return { type: 'cnn1d', filters: intList('Filters', form.units), kernelSize: 5, dense: [32] };
     case 'pca':
-      return { type: 'pca', varianceKept: 0.9 };
+      return { type: 'pca', varianceKept: 0.9, statistic: 't2-q' };
   }
 };
 
@@ -445,9 +446,12 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
         epochs: num('Epochs', form.epochs, { int: true, min: 1, max: 10_000 }),
         batchSize: num('Batch size', form.batchSize, { int: true, min: 1 }),
         seed: num('Seed', form.seed, { int: true }),
+        // An autoencoder trains for a step budget, not the epoch cap (src/main/core/ml/training-steps.ts).
+        ...(form.task === 'anomaly' && form.modelType === 'autoencoder' ? { steps: ANOMALY_STEPS } : {}),
       },
       backend: form.backend,
       ...(form.engine === 'node' ? {} : { engine: form.engine }),
+      ...(form.task === 'anomaly' ? { alarm: DEFAULT_ALARM_RULE } : {}),
     };
     const checked = TrainConfigSchema.safeParse(config);
     if (!checked.success) return { error: describeIssues(checked.error) };

@@ -6,7 +6,8 @@ import { alarmFigures, thresholdMetrics } from '../../../src/renderer/logic/thre
 import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
-import type { TrainConfigInput } from '../../../src/shared/training.js';
+import type { TrainConfigInput, TrainProgress } from '../../../src/shared/training.js';
+import { DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
 import { engines, requireCmapss, openCmapssWorkspace } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
@@ -17,8 +18,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => env?.close());
 
-const train = (input: TrainConfigInput) =>
-  trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd() });
+const train = (input: TrainConfigInput, onProgress?: (p: TrainProgress) => void) =>
+  trainRun({ workspace: env.workspace, config: parseTrainConfig(input), baseDir: process.cwd(), onProgress });
 
 /** Engines 1-16 train (4 of them validate), 17-24 are held out: small enough for CI, real degradation data. */
 const data = (label: TrainConfigInput['dataset']['label'], extra: Partial<TrainConfigInput['dataset']> = {}) => ({
@@ -94,17 +95,30 @@ describe('every model type trains on the backends available here', () => {
   });
 
   it('dense autoencoder: trained on normal windows, threshold from validation, alarm metrics on held-out engines', async () => {
-    const run = await train({
-      ...data(anomaly),
-      model: { type: 'autoencoder', units: [32, 8] },
-      training: { epochs: 15, batchSize: 64, learningRate: 0.003, seed: 2, patience: null },
-    });
+    const reports: TrainProgress[] = [];
+    const run = await train(
+      {
+        ...data(anomaly),
+        model: { type: 'autoencoder', units: [32, 8] },
+        training: { epochs: 15, steps: 300, batchSize: 64, learningRate: 0.003, seed: 2, patience: null },
+      },
+      (p) => reports.push(p),
+    );
     const m = run.metrics;
     for (const key of ['precision', 'recall', 'f1', 'false_alarm_rate', 'missed_alarm_rate']) {
       expect(m[key]).toBeGreaterThanOrEqual(0);
       expect(m[key]).toBeLessThanOrEqual(1);
     }
     expect(run.result.artifact.thresholds['score']).toBeGreaterThan(0);
+    // Trained for the step budget, not the 15-epoch count (about 90 steps here); the run records both settings.
+    const recorded = run.result.artifact.config as { training: { steps?: number }; alarm?: unknown };
+    expect(recorded.training.steps).toBe(300);
+    expect(recorded.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(m['epochs']).toBeGreaterThan(15);
+    // Progress counts towards the epochs the budget gives, never "epoch 40 of 15".
+    const last = reports.filter((p) => p.phase === 'training').at(-1);
+    expect(last?.epochs).toBe(m['epochs']);
+    expect(last?.epoch).toBe(m['epochs']);
     expect(m['false_alarms_per_asset_1000_cycles']).toBeGreaterThanOrEqual(0);
     // Degradation is real in FD001: the detector must catch most engines before they fail.
     expect(m['recall']).toBeGreaterThan(0.5);
@@ -121,8 +135,22 @@ describe('every model type trains on the backends available here', () => {
     expect(files).toContain('pca.json');
     expect(files).not.toContain('model.json');
     expect(run.metrics['recall']).toBeGreaterThan(0.5);
+    // The default alarm rule (3 of 5 windows, tail-fitted threshold) is recorded with the run it made.
+    expect(run.metrics['f1']).toBeGreaterThan(0.85);
+    expect(run.result.artifact.config['alarm']).toEqual(DEFAULT_ALARM_RULE);
     expect(run.result.artifact.thresholds['t2']).toBeGreaterThan(0);
     expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+  });
+
+  it('PCA with Q alone records no T2 limit, and evaluation scores it the same way', async () => {
+    const run = await train({ ...data(anomaly), model: { type: 'pca', statistic: 'q' } });
+    const artifact = run.result.artifact;
+    expect(artifact.thresholds['t2']).toBeUndefined();
+    expect(artifact.thresholds['q']).toBeGreaterThan(0);
+    expect((artifact.config['model'] as Record<string, unknown>)['statistic']).toBe('q');
+    expect(run.metrics['recall']).toBeGreaterThan(0.3);
+    expect((await evaluateRun(env.workspace, run.runId, process.cwd())).matchesRecord).toBe(true);
+    await expectLiveFiguresMatchRecord(run.runId, run.metrics);
   });
 
   it('failure-within-horizon classifier from failure events', async () => {

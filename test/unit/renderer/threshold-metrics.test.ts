@@ -100,6 +100,8 @@ describe('alarm figures at a threshold', () => {
       meanLeadTime: 2,
       detectedFailures: 1,
       missedFailures: 0,
+      detectedAnomalies: 0,
+      missedAnomalies: 0,
       falseAlarms: 3,
       falseAlarmsPerAssetPeriod: 250,
       periodUnit: 'asset-1000-cycles',

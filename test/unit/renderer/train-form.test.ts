@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ANOMALY_STEPS, DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
 import type { Signal } from '../../../src/shared/domain.js';
 import { TrainConfigSchema } from '../../../src/shared/training.js';
 import {
@@ -172,7 +173,20 @@ describe('form -> TrainConfig', () => {
     expect(built({ ...withModel(anomaly, 'pca'), assetPrefix: 'FD' }).model).toEqual({
       type: 'pca',
       varianceKept: 0.9,
+      statistic: 't2-q',
     });
+  });
+
+  it('anomaly runs from the dialog carry the default alarm rule, and an autoencoder the step budget', () => {
+    const anomaly = withTask({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
+    const config = built(anomaly);
+    expect(config.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(config.training?.steps).toBe(ANOMALY_STEPS);
+    const pca = built(withModel(anomaly, 'pca'));
+    expect(pca.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(pca.training?.steps).toBeUndefined();
+    // RUL runs have no alarm rule.
+    expect(built({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD001' }).alarm).toBeUndefined();
   });
 
   it('names the field of the first problem', () => {

@@ -7,7 +7,8 @@ import { predictBatched } from './fit.js';
 import { occlusion } from './importance.js';
 import { rulFigures } from './metrics.js';
 import { deserialiseModel } from './model-io.js';
-import { pcaScores, type PcaModel } from './pca.js';
+import { pcaAlarmScore, pcaScores, type PcaModel } from './pca.js';
+import { alarmRuleOfConfig, alarmScores } from '../../../shared/alarm-rule.js';
 import { classificationMetrics, lastSteps, reconstructionScores } from './evaluation.js';
 
 export interface EvaluationResult {
@@ -51,12 +52,7 @@ export const evaluateSavedRun = async (
   const started = performance.now();
   if (artifact.modelType === 'pca') {
     const pca = JSON.parse(new TextDecoder().decode(files.get('pca.json'))) as PcaModel;
-    const t2 = artifact.thresholds['t2'] ?? 1;
-    const q = artifact.thresholds['q'] ?? 1;
-    scores = Float32Array.from(lastSteps(set), (r) => {
-      const s = pcaScores(pca, r);
-      return Math.max(s.t2 / t2, s.q / q);
-    });
+    scores = Float32Array.from(lastSteps(set), (r) => pcaAlarmScore(pcaScores(pca, r), artifact.thresholds));
   } else {
     const chosen = await selectBackend('auto', artifact.modelType as 'dense');
     backend = chosen.label;
@@ -78,6 +74,8 @@ export const evaluateSavedRun = async (
             () => (model.predict(tf.tensor3d(x, [1, set.length, set.features])) as tf.Tensor).dataSync()[0] as number,
           );
   }
+  // Anomaly scores pass through the run's recorded alarm rule (smoothing, persistence), as at training time.
+  if (artifact.task === 'anomaly') scores = alarmScores(scores, set.asset, alarmRuleOfConfig(artifact.config));
   const seconds = (performance.now() - started) / 1000;
   throwIfCancelled(control);
   const metrics: Record<string, number> = {};

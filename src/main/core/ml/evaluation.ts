@@ -55,8 +55,13 @@ export const classificationMetrics = (
     [`${prefix}mean_lead_time`]: round(alarms.meanLeadTime),
     [`${prefix}detected_failures`]: alarms.detectedFailures,
     [`${prefix}missed_failures`]: alarms.missedFailures,
+    [`${prefix}detected_anomalies`]: alarms.detectedAnomalies,
+    [`${prefix}missed_anomalies`]: alarms.missedAnomalies,
     [`${prefix}false_alarms`]: alarms.falseAlarms,
-    [`${prefix}${periodKey}`]: round(alarms.falseAlarmsPerAssetPeriod),
+    // Left out (not 0, not extrapolated) when there is under a day of data to count per month over.
+    ...(Number.isFinite(alarms.falseAlarmsPerAssetPeriod)
+      ? { [`${prefix}${periodKey}`]: round(alarms.falseAlarmsPerAssetPeriod) }
+      : {}),
   };
 };
 

@@ -6,7 +6,7 @@ import type { Predictor } from './predictor.js';
 import { selectBackend } from './backend.js';
 import { predictBatched } from './fit.js';
 import { deserialiseModel } from './model-io.js';
-import { pcaScores, type PcaModel } from './pca.js';
+import { pcaAlarmScore, pcaScores, type PcaModel } from './pca.js';
 import { lastSteps, reconstructionScores } from './evaluation.js';
 import type { WindowSet } from '../datasets/windows.js';
 
@@ -25,15 +25,10 @@ export const loadPackagePredictor = async (manifest: ManifestCore, dir: string):
   });
   if (manifest.modelType === 'pca') {
     const pca = JSON.parse(await readFile(join(dir, 'pca.json'), 'utf8')) as PcaModel;
-    const t2 = manifest.thresholds['t2'] ?? 1;
-    const q = manifest.thresholds['q'] ?? 1;
     return {
       backend: 'plain TypeScript (no TensorFlow)',
       predict: async (w) =>
-        Float32Array.from(lastSteps(asSet(w)), (row) => {
-          const s = pcaScores(pca, row);
-          return Math.max(s.t2 / t2, s.q / q);
-        }),
+        Float32Array.from(lastSteps(asSet(w)), (row) => pcaAlarmScore(pcaScores(pca, row), manifest.thresholds)),
       dispose: () => undefined,
     };
   }

@@ -98,3 +98,16 @@ export const pcaScores = (model: PcaModel, row: ArrayLike<number>): { t2: number
   const q = centred.reduce((s, x, j) => s + (x - reconstruction[j]!) ** 2, 0);
   return { t2, q };
 };
+
+const MIN_LIMIT = 1e-12;
+
+/**
+ * A PCA run's one alarm score from its recorded limits: Q / Q limit, and T2 / T2 limit beside it only when the run
+ * recorded a T2 limit (statistic "t2-q", and every run made before Q alone became the default).
+ */
+export const pcaAlarmScore = (s: { t2: number; q: number }, limits: Readonly<Record<string, number>>): number => {
+  // A limit of 0 (validation windows the components explain exactly) would make 0/0 and x/0 of every score.
+  const q = s.q / Math.max(limits['q'] ?? 1, MIN_LIMIT);
+  const t2 = limits['t2'];
+  return t2 === undefined ? q : Math.max(s.t2 / Math.max(t2, MIN_LIMIT), q);
+};

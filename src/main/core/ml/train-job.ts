@@ -20,7 +20,9 @@ import { permutationImportance } from './importance.js';
 import { errorByRemainingLife, quantile, remainingLifeBand, rulFigures, rulMetrics } from './metrics.js';
 import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
 import { buildEnsemble } from './models.js';
-import { fitPca, pcaScores, type PcaModel } from './pca.js';
+import { fitPca, pcaAlarmScore, pcaScores, type PcaModel } from './pca.js';
+import { epochsForSteps, stepBudget } from './training-steps.js';
+import { alarmScores, DEFAULT_ALARM_RULE, ruleThreshold } from '../../../shared/alarm-rule.js';
 
 export interface TrainJobRequest {
   readonly runId: string;
@@ -82,11 +84,13 @@ export const runTrainJob = async (
   let history: EpochReport[] = [];
   const evalSet = dataset.evaluation;
   const evalFailures = dataset.failures.evaluation;
+  // The epochs progress counts towards: a step budget turns into its own number of epochs.
+  let plannedEpochs = training.epochs;
   const progress = (p: Partial<TrainProgress> & { message: string }) => {
     const detail: TrainProgress = {
       phase: 'training',
       epoch: 0,
-      epochs: training.epochs,
+      epochs: plannedEpochs,
       loss: null,
       valLoss: null,
       ...p,
@@ -94,6 +98,13 @@ export const runTrainJob = async (
     control.progress(detail.epoch / Math.max(1, detail.epochs), detail.message, detail);
   };
   let outputs: RunArtifact['outputs'];
+  const alarmRule = label.kind === 'anomaly' ? (config.alarm ?? DEFAULT_ALARM_RULE) : null;
+  const budget = stepBudget(config);
+  const recordedConfig: TrainConfig = {
+    ...config,
+    ...(alarmRule === null ? {} : { alarm: alarmRule }),
+    ...(budget === null ? {} : { training: { ...config.training, steps: budget } }),
+  };
   let scoreOf: (x: Float32Array, n: number) => Float32Array;
 
   try {
@@ -103,27 +114,35 @@ export const runTrainJob = async (
       const pca: PcaModel = fitPca(lastSteps(dataset.train), config.model.varianceKept);
       const valNormal = lastSteps(dataset.validation).filter((_, i) => dataset.validation.y[i] === 0);
       const valScores = valNormal.map((r) => pcaScores(pca, r));
-      thresholds['t2'] = round(
-        quantile(
-          valScores.map((s) => s.t2),
-          label.thresholdQuantile,
-        ),
-      );
+      // With Q alone no T2 limit is recorded, which tells every scorer to leave T2 out (pcaAlarmScore).
+      if (config.model.statistic === 't2-q') {
+        thresholds['t2'] = round(
+          quantile(
+            valScores.map((s) => s.t2),
+            label.thresholdQuantile,
+          ),
+        );
+      }
       thresholds['q'] = round(
         quantile(
           valScores.map((s) => s.q),
           label.thresholdQuantile,
         ),
       );
-      // One score for alarms: the larger of T2 and Q relative to their thresholds, so the alarm threshold is 1.
-      thresholds['score'] = 1;
+      // One score for alarms: Q (and T2) relative to their limits; the alarm rule sets the threshold on it below.
       scoreOf = (x, n) =>
-        Float32Array.from(lastSteps({ ...dataset.train, x, n }), (r) => {
-          const s = pcaScores(pca, r);
-          return Math.max(s.t2 / (thresholds['t2'] as number), s.q / (thresholds['q'] as number));
-        });
+        Float32Array.from(lastSteps({ ...dataset.train, x, n }), (r) => pcaAlarmScore(pcaScores(pca, r), thresholds));
       files.push({ name: 'pca.json', data: text(JSON.stringify(pca)) });
-      outputs = [{ name: 'score', unit: null, description: 'max(T2 / T2 threshold, Q / Q threshold); alarm above 1' }];
+      outputs = [
+        {
+          name: 'score',
+          unit: null,
+          description:
+            config.model.statistic === 't2-q'
+              ? 'max(T2 / T2 limit, Q / Q limit)'
+              : 'Q / Q limit (squared prediction error)',
+        },
+      ];
       metrics['components'] = pca.components.length;
       metrics['variance_kept'] = round(pca.varianceKept);
     } else {
@@ -152,6 +171,11 @@ export const runTrainJob = async (
               set.y.map((v) => v / scale),
               [set.n, 1],
             );
+      // A step budget (anomaly autoencoders by default) sets the epochs from the training set's size.
+      const steps = stepBudget(config);
+      const epochs = steps === null ? training.epochs : epochsForSteps(steps, dataset.train.n, training.batchSize);
+      plannedEpochs = epochs;
+      if (steps !== null) metrics['optimiser_steps_budget'] = steps;
       const fit = await fitEnsemble({
         models,
         members: training.ensemble,
@@ -161,7 +185,7 @@ export const runTrainJob = async (
         valY: target(validation, valX),
         outputScale: scale,
         loss: label.kind === 'failure-horizon' ? 'binary-crossentropy' : training.loss,
-        epochs: training.epochs,
+        epochs,
         batchSize: training.batchSize,
         learningRate: training.learningRate,
         patience: training.patience,
@@ -211,19 +235,23 @@ export const runTrainJob = async (
     control.progress(null, 'evaluating', {
       phase: 'evaluating',
       epoch: history.length,
-      epochs: training.epochs,
+      epochs: plannedEpochs,
       loss: null,
       valLoss: null,
       message: 'evaluating',
     });
-    const valScores = scoreOf(dataset.validation.x, dataset.validation.n);
+    // Anomaly scores pass through the alarm rule (smoothing, persistence) before any threshold or figure.
+    const alarmed = (raw: Float32Array, set: WindowSet) =>
+      alarmRule === null ? raw : alarmScores(raw, set.asset, alarmRule);
+    const valScores = alarmed(scoreOf(dataset.validation.x, dataset.validation.n), dataset.validation);
     if (label.kind === 'rul') {
       const v = rulMetrics(valScores, dataset.validation.y);
       metrics['val_rmse'] = round(v.rmse);
-    } else if (label.kind === 'anomaly' && modelType !== 'pca') {
+    } else if (label.kind === 'anomaly' && alarmRule !== null) {
       thresholds['score'] = round(
-        quantile(
+        ruleThreshold(
           valScores.filter((_, i) => dataset.validation.y[i] === 0),
+          alarmRule,
           label.thresholdQuantile,
         ),
         9,
@@ -248,7 +276,7 @@ export const runTrainJob = async (
     // Figures reported for the run: the evaluation assets when given, else the validation assets.
     const scored = evalSet ?? dataset.validation;
     const scoredFailures = evalSet === null ? dataset.failures.validation : evalFailures;
-    const scores = evalSet === null ? valScores : scoreOf(evalSet.x, evalSet.n);
+    const scores = evalSet === null ? valScores : alarmed(scoreOf(evalSet.x, evalSet.n), evalSet);
     let error: (x: Float32Array) => Promise<number>;
     let csv = '';
     if (label.kind === 'rul') {
@@ -314,7 +342,8 @@ export const runTrainJob = async (
       backend: backend.label,
       seed: training.seed,
       dataset: { id: dataset.id, contentHash: dataset.contentHash, description: dataset.description },
-      config: config as unknown as Record<string, unknown>,
+      // The run records the alarm rule and step budget it used, also when they came from the defaults.
+      config: recordedConfig as unknown as Record<string, unknown>,
       signals: dataset.signals,
       features: dataset.features,
       window: {

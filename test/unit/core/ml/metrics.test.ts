@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classificationMetrics } from '../../../../src/main/core/ml/evaluation.js';
 import {
   alarmMetrics,
   confusion,
@@ -118,5 +119,79 @@ describe('alarm metrics per life', () => {
       failureTimes: new Map([[0, [10, 20]]]),
     });
     expect(second).toMatchObject({ detectedFailures: 1, missedFailures: 1, meanLeadTime: 2 });
+  });
+
+  it('counts anomaly events: detected or missed on their own, not as the failure, with lead time to their end', () => {
+    // One asset, windows at t = 1..20, failure at 20 (abnormal 18-20); an anomaly event labelled at 5-7 and
+    // another at 12-13. Alarms at 6-7 (inside the first event) and at 19-20 (before the failure).
+    const end = Array.from({ length: 20 }, (_, i) => i + 1);
+    const label = end.map((t) => ((t >= 5 && t <= 7) || (t >= 12 && t <= 13) || t >= 18 ? 1 : 0));
+    const m = alarmMetrics({
+      score: end.map((t) => ((t >= 6 && t <= 7) || t >= 19 ? 1 : 0)),
+      label,
+      asset: end.map(() => 0),
+      end,
+      failureTimes: new Map([[0, 20]]),
+      threshold: 0.5,
+      timeKind: 'cycle',
+    });
+    // Before this rule the alarm at 6 counted as the failure's first warning (lead 14) and the events did not count.
+    expect(m).toMatchObject({ detectedFailures: 1, missedFailures: 0, detectedAnomalies: 1, missedAnomalies: 1 });
+    // Leads: failure 20 - 19 = 1; first event 7 - 6 = 1.
+    expect(m.meanLeadTime).toBe(1);
+    expect(m.falseAlarms).toBe(0);
+    // An asset with anomaly events and no failure at all.
+    const none = alarmMetrics({
+      score: [0, 1, 0, 0],
+      label: [0, 1, 1, 0],
+      asset: [0, 0, 0, 0],
+      end: [1, 2, 3, 4],
+      failureTimes: new Map([[0, null]]),
+      threshold: 0.5,
+      timeKind: 'cycle',
+    });
+    expect(none).toMatchObject({ detectedAnomalies: 1, missedAnomalies: 0, meanLeadTime: 1, detectedFailures: 0 });
+  });
+
+  it('gives false alarms per asset-month only over at least a day of data', () => {
+    const minute = 60e6;
+    const short = {
+      score: [0, 1, 0, 1, 0],
+      label: [0, 0, 0, 0, 0],
+      asset: [0, 0, 0, 0, 0],
+      end: [0, 1, 2, 3, 4].map((i) => i * minute),
+      failureTimes: new Map<number, number | null>([[0, null]]),
+      threshold: 0.5,
+      timeKind: 'timestamp' as const,
+    };
+    // 2 false alarms in 4 minutes would read as 21,600 per asset-month: not reported.
+    const m = alarmMetrics(short);
+    expect(m.falseAlarms).toBe(2);
+    expect(m.falseAlarmsPerAssetPeriod).toBeNaN();
+    // The same two alarms over two days: 30 per asset-month.
+    const day = 24 * 60 * minute;
+    const long = alarmMetrics({ ...short, end: [0, 0.5, 1, 1.5, 2].map((d) => d * day) });
+    expect(long.falseAlarmsPerAssetPeriod).toBeCloseTo(30);
+  });
+});
+
+describe('run figures for alarms', () => {
+  it('leave out false alarms per asset-month under a day of data, and name anomaly events detected and missed', () => {
+    const minute = 60e6;
+    const set = {
+      x: new Float32Array(4),
+      y: Float32Array.from([0, 1, 1, 0]),
+      n: 4,
+      length: 1,
+      features: 1,
+      asset: new Int32Array(4),
+      end: Float64Array.from([0, 1, 2, 3], (i) => i * minute),
+      assets: ['P-101'],
+    };
+    const figures = classificationMetrics([0, 1, 0, 1], set, [null], 0.5, 'timestamp', '');
+    expect(figures['false_alarms']).toBe(1);
+    expect(figures).not.toHaveProperty('false_alarms_per_asset_month');
+    expect(figures['detected_anomalies']).toBe(1);
+    expect(figures['missed_anomalies']).toBe(0);
   });
 });

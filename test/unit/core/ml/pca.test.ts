@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../src/main/core/datasets/random.js';
-import { fitPca, pcaScores, symmetricEigen } from '../../../../src/main/core/ml/pca.js';
+import { fitPca, pcaAlarmScore, pcaScores, symmetricEigen } from '../../../../src/main/core/ml/pca.js';
 
 describe('PCA T-squared / Q baseline', () => {
   it('decomposes a symmetric matrix: A v = lambda v', () => {
@@ -32,5 +32,15 @@ describe('PCA T-squared / Q baseline', () => {
     expect(broken.q).toBeGreaterThan(100 * normal.q + 0.1);
     expect(far.t2).toBeGreaterThan(50 * normal.t2);
     expect(far.q).toBeLessThan(0.01);
+  });
+});
+
+describe('PCA alarm score', () => {
+  it('stays finite when a recorded limit is 0 (validation windows the components explain exactly)', () => {
+    expect(pcaAlarmScore({ t2: 0, q: 0 }, { t2: 0, q: 0 })).toBe(0);
+    const score = pcaAlarmScore({ t2: 1, q: 0.5 }, { t2: 0, q: 0 });
+    expect(Number.isFinite(score)).toBe(true);
+    expect(score).toBeGreaterThan(1);
+    expect(pcaAlarmScore({ t2: 2, q: 3 }, { q: 1.5 })).toBe(2);
   });
 });

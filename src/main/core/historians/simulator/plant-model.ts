@@ -101,7 +101,7 @@ export interface PlantOptions {
 export const GOOD = 0;
 export const BAD_SENSOR_FAILURE = 0x808c0000;
 
-interface Life {
+export interface Life {
   readonly install: number;
   readonly onset: number;
   readonly failure: number;
@@ -370,6 +370,14 @@ export class PlantModel {
         if (!running) return 0;
         return 900 + 505 * load + n(1.5);
     }
+  }
+
+  /**
+   * The ground truth of one asset's lives (ms): install, the onset of degradation, the failure, the end of its
+   * repair and the failure mode. Benchmarks label fault intervals from it (bench/anomaly-set.ts).
+   */
+  livesOf(assetIndex: number): readonly Readonly<Life>[] {
+    return this.lives[assetIndex] ?? [];
   }
 
   private lifeAt(assetIndex: number, t: number): Life | undefined {
