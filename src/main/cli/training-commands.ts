@@ -176,7 +176,7 @@ export const benchmark: Command = {
   details: `  C-MAPSS FD001 standard protocol end to end in a fresh workspace (or --workspace): startImport of
   train_FD001.txt and test_FD001.txt, then startTraining with docs/examples/cmapss-fd001.json's config.
   --data: the folder with train_FD001.txt, test_FD001.txt and RUL_FD001.txt.
-  --preset: default (the dense model above) or accurate (a 1D-CNN ensemble, slower; docs/training.md, Presets).`,
+  --preset: default (the dense model above) or accurate (5 dense members averaged, 5x the training; docs/training.md).`,
   options: { ...WORKSPACE, data: { type: 'string' }, epochs: { type: 'string' }, preset: { type: 'string' } },
   run: async (args, api) => {
     const data = resolve(args.need('data', '<dir>'));
