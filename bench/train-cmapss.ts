@@ -3,7 +3,7 @@
  * protocol and epochs (bench/peers/cmapss_torch.py), in the same run on this machine; then inference throughput of
  * the saved default model. Prints one JSON object.
  * Run: npx tsx bench/train-cmapss.ts [--models dense,cnn1d,lstm] [--epochs N] [--data dir] [--python path]
- * Without --epochs each model gets its default below (the LSTM fewer: an epoch of it costs about ten of dense).
+ * Without --epochs each model gets its default below (the LSTM fewer: an epoch of it costs about five of dense).
  * PyTorch comes from Debian's python3-torch (apt-get install python3-torch); without it the peer is skipped.
  * The peer runs single-threaded with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment (both
  * can force a slower BLAS kernel) and reports its threads and BLAS, so the ratio is against a known peer.
