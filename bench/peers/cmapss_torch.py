@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""PyTorch peer of PdM Studio's default FD001 RUL model, for bench/train-cmapss.ts.
+"""PyTorch peer of PdM Studio's FD001 RUL models, for bench/train-cmapss.ts.
 
-Same protocol and architecture as the documented default config (docs/training.md): 14 varying sensors,
-causal exponential smoothing (alpha 0.3), z-score fitted on training units, windows of 30 cycles, RUL capped at
-125 and scaled by 1/125, 20% of training units held out for validation, dense 64-32-1 (ReLU) with L2 0.001 on
-kernels, Adam lr 0.001, batch 256, a fixed number of epochs with a validation pass per epoch, best epoch kept.
-Prints one JSON line: {"rmse", "rmse_capped", "nasa_score", "train_s", "epochs", "threads", "torch"}.
-Usage: python3 cmapss_torch.py <data dir> [epochs] [seed]
+Same protocol as the documented default config (docs/training.md): 14 varying sensors, causal exponential
+smoothing (alpha 0.3), z-score fitted on training units, windows of 30 cycles, RUL capped at 125 and scaled by
+1/125, 20% of training units held out for validation, L2 0.001 on kernels (Keras semantics: l2 * sum(w^2) added to
+the loss; recurrent kernels not regularised), Adam lr 0.001, batch 256, a fixed number of epochs with a validation
+pass per epoch, best epoch kept. Architectures match src/main/core/ml/models.ts with the schema's defaults:
+  dense  Flatten -> 64 -> 32 -> 1 (ReLU)
+  cnn1d  Conv1d 16 (k 5, same) -> Conv1d 16 (k 5, same) -> Flatten -> 32 -> 1 (ReLU)
+  lstm   LSTM 32 (last state) -> 16 -> 1 (ReLU)
+Runs single-threaded (torch.set_num_threads(1)) unless a thread count is given, and reports what it ran with:
+threads, the BLAS/LAPACK libraries mapped into the process, the OpenBLAS core when the BLAS is OpenBLAS, and
+torch's build config, so a ratio against it can be judged.
+Prints one JSON line. Usage: python3 cmapss_torch.py <data dir> [epochs] [seed] [arch] [threads]
 """
+import ctypes
 import json
+import os
+import re
 import sys
 import time
 
@@ -48,10 +57,90 @@ def windows(units, norm, rul_at_end=None, last_only=False):
     return np.asarray(xs, dtype=np.float32), np.asarray(ys, dtype=np.float32)
 
 
+class Cnn(torch.nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        self.c1 = torch.nn.Conv1d(features, 16, 5, padding=2)
+        self.c2 = torch.nn.Conv1d(16, 16, 5, padding=2)
+        self.d1 = torch.nn.Linear(16 * WINDOW, 32)
+        self.out = torch.nn.Linear(32, 1)
+
+    def forward(self, x):  # x: [batch, time, features]; torch convolves channels-first
+        h = torch.relu(self.c2(torch.relu(self.c1(x.transpose(1, 2)))))
+        return self.out(torch.relu(self.d1(h.flatten(1))))
+
+    def kernels(self):
+        return [self.c1.weight, self.c2.weight, self.d1.weight, self.out.weight]
+
+
+class Lstm(torch.nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        self.rnn = torch.nn.LSTM(features, 32, batch_first=True)
+        self.d1 = torch.nn.Linear(32, 16)
+        self.out = torch.nn.Linear(16, 1)
+
+    def forward(self, x):
+        h, _ = self.rnn(x)
+        return self.out(torch.relu(self.d1(h[:, -1])))
+
+    def kernels(self):
+        return [self.rnn.weight_ih_l0, self.d1.weight, self.out.weight]
+
+
+class Dense(torch.nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        self.d1 = torch.nn.Linear(WINDOW * features, 64)
+        self.d2 = torch.nn.Linear(64, 32)
+        self.out = torch.nn.Linear(32, 1)
+
+    def forward(self, x):
+        return self.out(torch.relu(self.d2(torch.relu(self.d1(x.flatten(1))))))
+
+    def kernels(self):
+        return [self.d1.weight, self.d2.weight, self.out.weight]
+
+
+def blas_report():
+    """Which BLAS this process really uses: the libraries mapped into it, and OpenBLAS's core if it is OpenBLAS."""
+    libs = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1] if len(line.split()) >= 6 else ""
+                name = os.path.basename(path).lower()
+                if any(k in name for k in ("blas", "lapack", "mkl", "blis", "dnnl")):
+                    libs.add(os.path.realpath(path))
+    except OSError:
+        pass
+    corename = None
+    for path in sorted(libs):
+        try:
+            fn = ctypes.CDLL(path).openblas_get_corename
+            fn.restype = ctypes.c_char_p
+            corename = fn().decode()
+            break
+        except (OSError, AttributeError):
+            continue
+    return {
+        "libraries": sorted(libs),
+        "openblas_core": corename,
+        "torch_blas": (re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show()) or [None, None])[1],
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "cpu_capability": next((l.split(":")[1].strip() for l in torch.__config__.show().split("\n")
+                                if "CPU capability usage" in l), None),
+        "env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")},
+    }
+
+
 def main():
     data = sys.argv[1]
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 42
+    arch = sys.argv[4] if len(sys.argv) > 4 else "dense"
+    threads = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     train_units = load(f"{data}/train_FD001.txt")
@@ -68,13 +157,8 @@ def main():
     xe, ye = windows(test_units, norm, truth, last_only=True)
     xt, yt, xv, yv, xe = map(torch.from_numpy, (xt, yt / CAP, xv, yv / CAP, xe))
 
-    model = torch.nn.Sequential(
-        torch.nn.Flatten(),
-        torch.nn.Linear(WINDOW * len(SENSORS), 64), torch.nn.ReLU(),
-        torch.nn.Linear(64, 32), torch.nn.ReLU(),
-        torch.nn.Linear(32, 1),
-    )
-    kernels = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
+    model = {"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](len(SENSORS))
+    kernels = model.kernels()
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     best, best_state = float("inf"), None
     started = time.perf_counter()
@@ -101,9 +185,11 @@ def main():
     d = pred - truth.astype(np.float32)
     score = float(np.sum(np.where(d < 0, np.exp(-d / 13) - 1, np.exp(d / 10) - 1)))
     print(json.dumps({
+        "arch": arch,
         "rmse": float(np.sqrt(np.mean(d ** 2))), "rmse_capped": float(np.sqrt(np.mean((pred - ye) ** 2))),
         "nasa_score": score, "train_s": train_s,
-        "epochs": epochs, "threads": torch.get_num_threads(), "torch": torch.__version__,
+        "epochs": epochs, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+        "torch": torch.__version__, "blas": blas_report(),
     }))
 
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.js';
-import { cmapssFd001Config } from '../core/runs/cmapss.js';
+import { CMAPSS_PRESETS, cmapssFd001Config, type CmapssPreset } from '../core/runs/cmapss.js';
 import { fail } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import { listOutput, type Command } from './command.js';
@@ -170,18 +170,23 @@ export const runsDelete: Command = {
   },
 };
 
-const BENCHMARK_USAGE = 'benchmark cmapss --data <dir> [--epochs N] [--workspace <dir>] [--json]';
+const BENCHMARK_USAGE =
+  'benchmark cmapss --data <dir> [--preset default|accurate] [--epochs N] [--workspace <dir>] [--json]';
 
 export const benchmark: Command = {
   name: 'benchmark cmapss',
   usage: BENCHMARK_USAGE,
   details: `  C-MAPSS FD001 standard protocol end to end in a fresh workspace (or --workspace): startImport of
   train_FD001.txt and test_FD001.txt, then startTraining with docs/examples/cmapss-fd001.json's config.
-  --data: the folder with train_FD001.txt, test_FD001.txt and RUL_FD001.txt.`,
-  options: { ...WORKSPACE, data: { type: 'string' }, epochs: { type: 'string' } },
+  --data: the folder with train_FD001.txt, test_FD001.txt and RUL_FD001.txt.
+  --preset: default (the dense model above) or accurate (5 dense members averaged, 5x the training; docs/training.md).`,
+  options: { ...WORKSPACE, data: { type: 'string' }, epochs: { type: 'string' }, preset: { type: 'string' } },
   run: async (args, api) => {
     const data = resolve(args.need('data', '<dir>'));
     const epochs = args.int('epochs');
+    const preset = (args.str('preset') ?? 'default') as CmapssPreset;
+    if (!CMAPSS_PRESETS.includes(preset))
+      fail(`benchmark cmapss: --preset: "${preset}" is not one of ${CMAPSS_PRESETS.join(', ')}`, BENCHMARK_USAGE);
     const files = ['train_FD001.txt', 'test_FD001.txt', 'RUL_FD001.txt'].map((f) => join(data, f));
     const missing = files.filter((f) => !existsSync(f));
     if (missing.length > 0) fail(`benchmark cmapss: missing ${missing.join(', ')}`, BENCHMARK_USAGE);
@@ -192,7 +197,7 @@ export const benchmark: Command = {
     const imported = await client.call('startImport', { paths: files.slice(0, 2), options: { format: 'cmapss' } });
     await client.followJob(imported.jobId, { json: true });
     const { jobId } = await client.call('startTraining', {
-      config: cmapssFd001Config(files[2] as string, epochs),
+      config: cmapssFd001Config(files[2] as string, epochs, preset),
       baseDir: data,
     });
     const run = (await client.followJob(jobId, { json: true })).training;
@@ -205,6 +210,7 @@ export const benchmark: Command = {
       mae: run.metrics['mae'],
       train_s: run.metrics['train_s'],
       epochs: run.metrics['epochs'],
+      preset,
       backend: run.backend,
       run: run.run,
       workspace,

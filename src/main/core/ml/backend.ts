@@ -26,12 +26,6 @@ const trySetBackend = async (name: string): Promise<boolean> => {
   }
 };
 
-/**
- * Models whose training needs gradient kernels a backend lacks. tfjs-backend-wasm has no Conv2DBackpropFilter /
- * Conv2DBackpropInput (Conv1D uses them), so a 1D-CNN would fail mid-training there; it trains on cpu instead.
- */
-const unsupported = (backend: string, model: ModelConfig['type']): boolean => backend === 'wasm' && model === 'cnn1d';
-
 const loadNative = async (pkg: string): Promise<boolean> => {
   try {
     // A variable specifier keeps bundlers and the type checker from requiring the optional package.
@@ -44,13 +38,15 @@ const loadNative = async (pkg: string): Promise<boolean> => {
 };
 
 /**
- * Choose the fastest backend available here that can train `model`: tfjs-node-gpu > tfjs-node > wasm > cpu.
+ * Choose the fastest backend available here: tfjs-node-gpu > tfjs-node > wasm > cpu.
  * Native packages are optional dependencies loaded lazily; a missing one is skipped, never an error.
  * WebGPU/WebGL exist only in an Electron renderer, not in this Node worker.
  */
 export const selectBackend = async (
   preference: BackendPreference,
-  model: ModelConfig['type'],
+  // Every model type trains on every backend here (the 1D-CNN too, see conv1d-matmul.ts); the parameter stays so
+  // callers keep stating the model, for when a backend without some kernel is added.
+  _model: ModelConfig['type'],
 ): Promise<ChosenBackend> => {
   const candidates: { name: string; label: string; pkg?: string }[] = [];
   if (preference === 'auto' || preference === 'tensorflow-gpu')
@@ -59,7 +55,6 @@ export const selectBackend = async (
   if (preference === 'auto' || preference === 'wasm') candidates.push({ name: 'wasm', label: 'wasm' });
   candidates.push({ name: 'cpu', label: 'cpu' });
   for (const candidate of candidates) {
-    if (unsupported(candidate.name, model)) continue;
     if (candidate.pkg !== undefined && !(await loadNative(candidate.pkg))) continue;
     if (candidate.name === 'wasm' && !wasmPathsSet) {
       // In Node the wasm binaries are read from node_modules by file path (no fetch from a CDN).

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../../../shared/training.js';
+import { conv1dLayer } from './conv1d-matmul.js';
 
 type Layer = tf.SymbolicTensor;
 
@@ -62,17 +63,16 @@ export const buildMember = (
     case 'cnn1d': {
       x = input;
       model.filters.forEach((f, i) => {
-        x = tf.layers
-          .conv1d({
-            filters: f,
-            kernelSize: model.kernelSize,
-            padding: 'same',
-            activation: 'relu',
-            name: `${prefix}conv${i}`,
-            ...init(next()),
-            ...reg,
-          })
-          .apply(x) as Layer;
+        // im2col + matMul (conv1d-matmul.ts): trains on wasm too, saves as a plain Conv1D.
+        x = conv1dLayer({
+          filters: f,
+          kernelSize: model.kernelSize,
+          padding: 'same',
+          activation: 'relu',
+          name: `${prefix}conv${i}`,
+          ...init(next()),
+          ...reg,
+        }).apply(x) as Layer;
       });
       x = tf.layers.flatten({ name: `${prefix}flatten` }).apply(x) as Layer;
       model.dense.forEach((u, i) => (x = dense(x, u, `dense${i}`)));

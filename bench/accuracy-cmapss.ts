@@ -1,0 +1,94 @@
+/**
+ * FD001 accuracy over several seeds: the documented protocol (docs/training.md) with a preset (default or
+ * accurate, src/main/core/runs/cmapss.ts), one training run per seed in one workspace, test RMSE against RUL_FD001
+ * as given and against the truth capped at 125, then mean and sample sd over the seeds (not the best seed).
+ * Prints one JSON object. Run: npx tsx bench/accuracy-cmapss.ts [--preset default|accurate] [--seeds 5]
+ *   [--first-seed 1] [--epochs N] [--model '{"type":"cnn1d",...}'] [--training '{"ensemble":3}'] [--data dir]
+ * --model and --training override the preset's fields (for exploring; the JSON says what ran).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { importFiles } from '../src/main/core/app/import-files.js';
+import { CMAPSS_PRESETS, cmapssFd001Config, type CmapssPreset } from '../src/main/core/runs/cmapss.js';
+import { parseTrainConfig } from '../src/main/core/runs/load-config.js';
+import { trainRun } from '../src/main/core/runs/train-run.js';
+import { Workspace } from '../src/main/core/workspace/workspace.js';
+import { repoRoot } from './util.js';
+
+const { values } = parseArgs({
+  options: {
+    preset: { type: 'string' },
+    seeds: { type: 'string' },
+    'first-seed': { type: 'string' },
+    epochs: { type: 'string' },
+    model: { type: 'string' },
+    training: { type: 'string' },
+    data: { type: 'string' },
+  },
+});
+const preset = (values.preset ?? 'default') as CmapssPreset;
+if (!CMAPSS_PRESETS.includes(preset)) throw new Error(`--preset: use one of ${CMAPSS_PRESETS.join(', ')}`);
+const seeds = Number(values.seeds ?? 5);
+const firstSeed = Number(values['first-seed'] ?? 1);
+const data = resolve(values.data ?? join(repoRoot, '..', 'shared', 'data', 'cmapss'));
+
+const stats = (xs: readonly number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
+  return { mean: Number(mean.toFixed(2)), sd: Number(sd.toFixed(2)) };
+};
+
+const root = await mkdtemp(join(tmpdir(), 'pdm-bench-accuracy-'));
+const workspace = await Workspace.open(join(root, 'ws'));
+try {
+  await importFiles(workspace, [join(data, 'train_FD001.txt'), join(data, 'test_FD001.txt')], { format: 'cmapss' });
+  const base = cmapssFd001Config(
+    join(data, 'RUL_FD001.txt'),
+    values.epochs === undefined ? undefined : Number(values.epochs),
+    preset,
+  );
+  const runs: Record<string, number | string>[] = [];
+  let config = parseTrainConfig(base);
+  for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
+    config = parseTrainConfig({
+      ...base,
+      model: values.model === undefined ? base.model : JSON.parse(values.model),
+      training: {
+        ...base.training,
+        ...(values.training === undefined ? {} : (JSON.parse(values.training) as object)),
+        seed,
+      },
+    });
+    const run = await trainRun({ workspace, config, baseDir: data });
+    const m = run.metrics;
+    runs.push({
+      seed,
+      rmse: m['rmse'] as number,
+      rmse_capped: m['rmse_capped'] as number,
+      nasa_score: m['nasa_score'] as number,
+      best_epoch: m['best_epoch'] as number,
+      train_s: m['train_s'] as number,
+      backend: run.backend,
+    });
+    process.stderr.write(`${JSON.stringify(runs.at(-1))}\n`);
+  }
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'accuracy-cmapss-fd001',
+      preset,
+      model: config.model,
+      training: { ...config.training, seed: undefined },
+      seeds: runs.map((r) => r.seed),
+      rmse_capped: stats(runs.map((r) => r.rmse_capped as number)),
+      rmse: stats(runs.map((r) => r.rmse as number)),
+      nasa_score: stats(runs.map((r) => r.nasa_score as number)),
+      loadavg_1m: Number(loadavg()[0]?.toFixed(2)),
+      runs,
+    })}\n`,
+  );
+} finally {
+  workspace.close();
+  await rm(root, { recursive: true, force: true });
+}
