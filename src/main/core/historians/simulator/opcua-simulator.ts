@@ -14,10 +14,14 @@ import {
   StatusCodes,
   Variant,
   VariantArrayType,
+  Range,
   makeEUInformation,
+  type Namespace,
   type StatusCode,
+  type UAObject,
   type UAVariable,
 } from 'node-opcua';
+import { InjectedPlant, type Injection, type Series } from './injections.js';
 import { BAD_SENSOR_FAILURE, PlantModel, type Sample, type SimTag } from './plant-model.js';
 
 export interface SimulatorUser {
@@ -51,6 +55,13 @@ export interface SimulatorOptions {
    * of the history) and `EnergyCounter` (UInt64, above 2^63); values from `integerValue`.
    */
   readonly integerTags?: boolean;
+  /** Faults from a given time (drift, unit change, removed or renamed tag, period change); see injections.ts. */
+  readonly injections?: readonly Injection[];
+  /**
+   * The server's clock runs this many times faster than real time from the start (for follow-mode tests):
+   * history ends at `endMs` (or the start time) plus N times the real time elapsed, and keeps growing.
+   */
+  readonly timeScale?: number;
 }
 
 export type IntegerTagName = 'Position' | 'EnergyCounter';
@@ -67,10 +78,14 @@ const words = (value: bigint): [number, number] => {
 
 export interface SimulatorTagInfo {
   readonly nodeId: string;
+  /** The plant tag behind the node (a renamed node keeps the tag it was renamed from). */
   readonly tag: SimTag;
+  /** The name the node is served under and when it exists. */
+  readonly series: Series;
 }
 
 interface ContinuationState {
+  /** Series index in the injected plant, or an integer tag key. */
   readonly tagIndex: number;
   readonly nextK: number;
   readonly endK: number;
@@ -79,6 +94,10 @@ interface ContinuationState {
 
 const DEFAULT_PERIOD_MS = 60_000;
 const MAX_CONTINUATION_POINTS = 10_000;
+/** Keys of the optional integer tags, apart from the series indexes. */
+const INTEGER_KEY_BASE = 1_000_000;
+/** How often a growing history checks for injected tags that appear, disappear or change unit. */
+const STRUCTURE_CHECK_MS = 100;
 
 /** The real OPC UA server of the plant simulator, on 127.0.0.1 only. */
 export class PlantSimulator {
@@ -87,6 +106,15 @@ export class PlantSimulator {
   private readonly integerTags = new Map<number, { name: IntegerTagName; dataType: DataType }>();
   /** Stretches held back, as a store-and-forward collector does while its link is down (see `withhold`). */
   private withheld: { tagIndex: number; fromMs: number; toMs: number }[] = [];
+  /** Nodes of the series present now, by series index. */
+  private readonly nodes = new Map<number, UAVariable>();
+  /** The unit each present node announces (EUInformation), by series index. */
+  private readonly announcedUnits = new Map<number, string>();
+  private readonly assetObjects = new Map<string, UAObject>();
+  private namespace: Namespace | null = null;
+  private structureTimer: NodeJS.Timeout | null = null;
+  /** Real and simulated time at the start, for the time scale. */
+  private readonly clockOrigin: { readonly realMs: number; readonly simMs: number };
   /** HistoryRead calls answered (initial and continued), for tests. */
   historyReads = 0;
   releasedContinuationPoints = 0;
@@ -94,9 +122,18 @@ export class PlantSimulator {
   private constructor(
     private readonly server: OPCUAServer,
     readonly model: PlantModel,
-    readonly tags: readonly SimulatorTagInfo[],
+    private readonly tagInfos: SimulatorTagInfo[],
     private readonly options: SimulatorOptions,
-  ) {}
+    readonly plant: InjectedPlant,
+    originMs: number,
+  ) {
+    this.clockOrigin = { realMs: Date.now(), simMs: originMs };
+  }
+
+  /** The tag nodes present now, in browse order (removed and not yet renamed tags are absent). */
+  get tags(): readonly SimulatorTagInfo[] {
+    return this.tagInfos;
+  }
 
   get port(): number {
     return this.server.endpoints[0]?.port ?? this.options.port;
@@ -113,7 +150,9 @@ export class PlantSimulator {
 
   /** End of the available history (ms, exclusive). */
   historyEndMs(): number {
-    return this.options.endMs ?? Date.now();
+    const scale = this.options.timeScale;
+    if (scale === undefined) return this.options.endMs ?? Date.now();
+    return this.clockOrigin.simMs + (Date.now() - this.clockOrigin.realMs) * scale;
   }
 
   /**
@@ -121,9 +160,9 @@ export class PlantSimulator {
    * `forwardWithheld` delivers it (late data with old timestamps, as from a store-and-forward historian).
    */
   withhold(nodeId: string, fromMs: number, toMs: number): void {
-    const info = this.tags.find((t) => t.nodeId === nodeId);
+    const info = this.tagInfos.find((t) => t.nodeId === nodeId);
     if (info === undefined) throw new Error(`simulator: no tag ${nodeId}`);
-    this.withheld.push({ tagIndex: info.tag.index, fromMs, toMs });
+    this.withheld.push({ tagIndex: this.plant.series.indexOf(info.series), fromMs, toMs });
   }
 
   forwardWithheld(): void {
@@ -141,7 +180,10 @@ export class PlantSimulator {
     const periodMs = options.periodMs ?? DEFAULT_PERIOD_MS;
     const endMs = options.endMs ?? Date.now();
     const startMs = Math.ceil((endMs - options.days * 86_400_000) / periodMs) * periodMs;
+    if (options.timeScale !== undefined && !(options.timeScale > 0 && Number.isFinite(options.timeScale)))
+      throw new Error(`simulator: the time scale must be a positive number, not ${options.timeScale}`);
     const model = new PlantModel({ seed: options.seed, assets: options.assets, startMs, endMs, periodMs });
+    const plant = new InjectedPlant(model, options.injections ?? []);
     await mkdir(options.pkiDir, { recursive: true });
     const certificateManager = new OPCUACertificateManager({
       rootFolder: join(options.pkiDir, 'server'),
@@ -176,36 +218,25 @@ export class PlantSimulator {
     const addressSpace = server.engine.addressSpace;
     if (addressSpace === null) throw new Error('simulator: no address space');
     const namespace = addressSpace.getOwnNamespace();
-    const plant = namespace.addFolder(addressSpace.rootFolder.objects, { browseName: 'Plant' });
+    const plantFolder = namespace.addFolder(addressSpace.rootFolder.objects, { browseName: 'Plant' });
     const history = options.history !== false;
     const tagInfos: SimulatorTagInfo[] = [];
-    const simulator = new PlantSimulator(server, model, tagInfos, options);
+    const simulator = new PlantSimulator(server, model, tagInfos, options, plant, endMs);
+    simulator.namespace = namespace;
+    const now = simulator.historyEndMs();
     for (const asset of model.assets) {
-      const object = namespace.addObject({ organizedBy: plant, browseName: asset, nodeId: `s=${asset}` });
-      for (const tag of model.tags.filter((t) => t.asset === asset)) {
-        const variable = namespace.addAnalogDataItem({
-          componentOf: object,
-          browseName: tag.info.name,
-          nodeId: `s=${tag.id}`,
-          dataType: 'Double',
-          engineeringUnitsRange: { low: tag.info.low, high: tag.info.high },
-          engineeringUnits: makeEUInformation(tag.info.unece, tag.info.unit, tag.info.unitLongName),
-          accessLevel: history ? 'CurrentRead | HistoryRead' : 'CurrentRead',
-          userAccessLevel: history ? 'CurrentRead | HistoryRead' : 'CurrentRead',
-          historizing: history,
-          minimumSamplingInterval: 1000,
-          value: { timestamped_get: () => simulator.currentValue(tag.index) },
-        });
-        simulator.installHistory(variable, tag.index, history);
-        tagInfos.push({ nodeId: variable.nodeId.toString(), tag });
-      }
+      const object = namespace.addObject({ organizedBy: plantFolder, browseName: asset, nodeId: `s=${asset}` });
+      simulator.assetObjects.set(asset, object);
+      plant.series.forEach((s, key) => {
+        if (s.asset === asset && s.fromMs <= now && now < s.untilMs) simulator.addSeriesNode(key, now);
+      });
       if (options.integerTags === true && asset === model.assets[0]) {
         const integers: [IntegerTagName, DataType][] = [
           ['Position', DataType.Int64],
           ['EnergyCounter', DataType.UInt64],
         ];
         for (const [name, dataType] of integers) {
-          const tagIndex = model.tags.length + simulator.integerTags.size;
+          const tagIndex = INTEGER_KEY_BASE + simulator.integerTags.size;
           simulator.integerTags.set(tagIndex, { name, dataType });
           const variable = namespace.addVariable({
             componentOf: object,
@@ -223,19 +254,96 @@ export class PlantSimulator {
       }
     }
     await server.start();
+    const grows = options.endMs === undefined || options.timeScale !== undefined;
+    if (grows && (options.injections ?? []).length > 0) {
+      simulator.structureTimer = setInterval(() => simulator.syncStructure(), STRUCTURE_CHECK_MS);
+      simulator.structureTimer.unref();
+    }
     return simulator;
   }
 
+  /** Add the node of series `key`, announcing the unit in force at `now`. */
+  private addSeriesNode(key: number, now: number): void {
+    const s = this.plant.series[key];
+    const tag = this.model.tags[s?.tagIndex ?? -1];
+    const object = this.assetObjects.get(s?.asset ?? '');
+    if (s === undefined || tag === undefined || object === undefined || this.namespace === null) return;
+    const history = this.options.history !== false;
+    const unit = this.plant.unitAt(tag.index, now);
+    const variable = this.namespace.addAnalogDataItem({
+      componentOf: object,
+      browseName: s.name,
+      nodeId: `s=${s.id}`,
+      dataType: 'Double',
+      engineeringUnitsRange: { low: unit.low, high: unit.high },
+      engineeringUnits: makeEUInformation(unit.unece, unit.unit, unit.unitLongName),
+      accessLevel: history ? 'CurrentRead | HistoryRead' : 'CurrentRead',
+      userAccessLevel: history ? 'CurrentRead | HistoryRead' : 'CurrentRead',
+      historizing: history,
+      minimumSamplingInterval: 1000,
+      value: { timestamped_get: () => this.currentValue(key) },
+    });
+    this.installHistory(variable, key, history);
+    this.nodes.set(key, variable);
+    this.announcedUnits.set(key, unit.unit);
+    const info: SimulatorTagInfo = { nodeId: variable.nodeId.toString(), tag, series: s };
+    const at = this.tagInfos.findIndex((t) => this.plant.series.indexOf(t.series) > key);
+    if (at < 0) this.tagInfos.push(info);
+    else this.tagInfos.splice(at, 0, info);
+  }
+
+  /**
+   * Bring the address space to the simulator's "now": injected tags appear (renamed) or disappear (removed,
+   * renamed away) and unit changes reach EUInformation and EURange, as a reconfigured historian would show.
+   */
+  syncStructure(): void {
+    const now = this.historyEndMs();
+    this.plant.series.forEach((s, key) => {
+      const present = s.fromMs <= now && now < s.untilMs;
+      const node = this.nodes.get(key);
+      if (present && node === undefined) this.addSeriesNode(key, now);
+      else if (!present && node !== undefined) {
+        this.namespace?.deleteNode(node);
+        this.nodes.delete(key);
+        this.announcedUnits.delete(key);
+        const at = this.tagInfos.findIndex((t) => t.series === s);
+        if (at >= 0) this.tagInfos.splice(at, 1);
+      }
+    });
+    for (const [key, node] of this.nodes) {
+      const s = this.plant.series[key];
+      if (s === undefined) continue;
+      const unit = this.plant.unitAt(s.tagIndex, now);
+      if (this.announcedUnits.get(key) === unit.unit) continue;
+      const item = node as unknown as {
+        engineeringUnits?: UAVariable;
+        euRange?: UAVariable;
+      };
+      item.engineeringUnits?.setValueFromSource({
+        dataType: DataType.ExtensionObject,
+        value: makeEUInformation(unit.unece, unit.unit, unit.unitLongName),
+      });
+      item.euRange?.setValueFromSource({
+        dataType: DataType.ExtensionObject,
+        value: new Range({ low: unit.low, high: unit.high }),
+      });
+      this.announcedUnits.set(key, unit.unit);
+    }
+  }
+
   async stop(): Promise<void> {
+    if (this.structureTimer !== null) clearInterval(this.structureTimer);
+    this.structureTimer = null;
     await this.server.shutdown(0);
     this.continuations.clear();
   }
 
-  private currentValue(tagIndex: number): DataValue {
+  private currentValue(key: number): DataValue {
     const sample: Sample = { t: 0, value: null, status: 0 };
+    const series = this.plant.series[key];
     let k = this.model.firstIndexAtOrAfter(this.historyEndMs() + 1) - 1;
     const stop = Math.max(this.model.firstIndex, k - 10_000);
-    while (k >= stop && !this.model.sample(tagIndex, k, sample)) k--;
+    while (k >= stop && (series === undefined || !this.plant.sample(series, k, sample))) k--;
     if (k < stop) return new DataValue({ statusCode: StatusCodes.BadNoCommunication, sourceTimestamp: new Date() });
     return toDataValue(sample);
   }
@@ -330,7 +438,8 @@ export class PlantSimulator {
       });
     }
     const sample: Sample = { t: 0, value: null, status: 0 };
-    return this.model.sample(tagIndex, k, sample) ? toDataValue(sample) : null;
+    const series = this.plant.series[tagIndex];
+    return series !== undefined && this.plant.sample(series, k, sample) ? toDataValue(sample) : null;
   }
 
   private page(state: ContinuationState): HistoryReadResult {
