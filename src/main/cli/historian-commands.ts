@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api.js';
 import type { OpcuaConnect } from '../../shared/historian.js';
 import { defaultUserDataDir } from '../core/app/user-data.js';
 import { parseTime } from '../core/historians/control.js';
+import type { Injection } from '../core/historians/simulator/injections.js';
 import { fail, type Readers } from './cli-args.js';
 import type { CliApi } from './cli-api.js';
 import type { Command } from './command.js';
@@ -86,12 +87,49 @@ const opcuaConnect = async (args: Readers, client: CliApi): Promise<OpcuaConnect
   };
 };
 
+/** The injections of --inject (repeatable) and --injections <file.json>, validated. */
+const simulatorInjections = async (args: Readers) => {
+  const { parseInjectFlag, parseInjections } = await import('../core/historians/simulator/injections.js');
+  const list: Injection[] = [];
+  const file = args.str('injections');
+  if (file !== undefined) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(resolve(file), 'utf8'));
+    } catch (e) {
+      fail(`simulate: --injections ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      list.push(...parseInjections(raw, `--injections ${file}`));
+    } catch (e) {
+      fail(`simulate: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  for (const flag of args.list('inject') ?? []) {
+    try {
+      list.push(parseInjectFlag(flag));
+    } catch (e) {
+      fail(`simulate: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return list;
+};
+
 export const simulate: Command = {
   name: 'simulate',
   usage: `simulate [--port 4840] [--assets N] [--days D] [--seed S] [--end <iso>] [--period S] [--work-orders <csv>]
+         [--inject KIND:TAG[:key=value,...]@<iso>]... [--injections <file.json>] [--time-scale N]
          [--user NAME --password-file F] [--pki-dir DIR] [--json]`,
   details: `  The plant simulator: an OPC UA server with history on 127.0.0.1, for trying imports (Ctrl-C stops it).
   It is a test fixture, not part of the app, so it runs the simulator directly.
+  Faults from a given time (repeat --inject, or a JSON list in --injections; TAG is "<asset>.<name>"):
+    drift:P-101.VibrationRMS:offset=2.5@2026-01-10T00:00Z        value x gain + offset (gain=1.1, rampHours=24)
+    unit:P-101.BearingTemperature:unit=degF@2026-01-10T00:00Z    unit and values converted (degF, K, psi, kPa, in/s, l/s)
+    remove:P-102.Speed@2026-01-10T00:00Z                          the tag leaves browse and history
+    rename:P-101.Flow:to=FlowPV@2026-01-10T00:00Z                 the tag is served as P-101.FlowPV from then on
+    period:P-101.MotorCurrent:periodS=300@2026-01-10T00:00Z       sample period (a multiple of --period)
+  The JSON form is a list of {"kind", "tag", "from", ...the same keys}.
+  --time-scale N: the server's clock runs N times faster than real time, from --end (or now), for follow-mode tests.
 ${PASSWORD_NOTE}`,
   options: {
     port: { type: 'string' },
@@ -101,6 +139,9 @@ ${PASSWORD_NOTE}`,
     end: { type: 'string' },
     period: { type: 'string' },
     'work-orders': { type: 'string' },
+    inject: { type: 'string', multiple: true },
+    injections: { type: 'string' },
+    'time-scale': { type: 'string' },
     'pki-dir': { type: 'string' },
     user: { type: 'string' },
     'password-file': { type: 'string' },
@@ -109,13 +150,16 @@ ${PASSWORD_NOTE}`,
     logsToStderr();
     const { PlantSimulator } = await import('../core/historians/simulator/opcua-simulator.js');
     const { workOrdersCsv } = await import('../core/historians/simulator/plant-model.js');
+    const injections = await simulatorInjections(args);
+    const timeScale = args.num('time-scale');
+    if (timeScale !== undefined && !(timeScale > 0)) fail(`simulate: --time-scale: must be above 0, not ${timeScale}`);
     const userName = args.str('user');
     const password = userName === undefined ? undefined : await readPassword(args.str('password-file'));
     if (userName !== undefined && password === undefined)
       fail('simulate: --user: give the password with --password-file or PDM_PASSWORD');
     const end = args.str('end');
     const endMs = end === undefined ? undefined : parseTime(end, '--end');
-    const sim = await PlantSimulator.start({
+    const started = PlantSimulator.start({
       port: args.int('port') ?? 4840,
       assets: args.int('assets') ?? 4,
       days: args.int('days') ?? 30,
@@ -124,7 +168,13 @@ ${PASSWORD_NOTE}`,
       periodMs: (args.int('period') ?? 60) * 1000,
       pkiDir: args.str('pki-dir') ?? join(defaultUserDataDir(), 'simulator-pki'),
       ...(userName !== undefined && password !== undefined ? { users: [{ userName, password }] } : {}),
+      ...(injections.length > 0 ? { injections } : {}),
+      ...(timeScale !== undefined ? { timeScale } : {}),
     });
+    // An injection naming a tag the plant lacks is the user's mistake: say so without a stack trace.
+    const sim = await started.catch((e: unknown) =>
+      e instanceof Error && /^injection \d+/.test(e.message) ? fail(`simulate: ${e.message}`) : Promise.reject(e),
+    );
     let workOrders: string | null = null;
     const workOrdersFile = args.str('work-orders');
     if (workOrdersFile !== undefined) {
@@ -139,8 +189,14 @@ ${PASSWORD_NOTE}`,
       tags: sim.tags.length,
       assets: sim.model.assets.length,
       from: new Date(sim.model.options.startMs).toISOString(),
-      to: endMs === undefined ? 'now (growing)' : new Date(endMs).toISOString(),
+      to:
+        timeScale !== undefined
+          ? `growing ${timeScale}x faster than real time`
+          : endMs === undefined
+            ? 'now (growing)'
+            : new Date(endMs).toISOString(),
       workOrders,
+      injections: injections.length,
     };
     process.stdout.write(
       `${
