@@ -207,13 +207,15 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
       config: parseTrainConfig({
         name: 'pump rul',
         dataset: {
-          assets: { names: ['P-101', 'P-102', 'P-103'] },
+          assets: { names: ['P-101', 'P-102'] },
           signals: [...TAGS],
           resample: { period: MIN_US },
           window: { length: 10, stride: 1 },
           label: { kind: 'rul', cap: null },
-          validationFraction: 0.34,
+          validationFraction: 0.5,
         },
+        // Approval needs a held-out evaluation set.
+        evaluation: { assets: { names: ['P-103'] }, windows: 'all' },
         model: { type: 'dense', units: [4] },
         training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
       }),

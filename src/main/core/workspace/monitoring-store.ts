@@ -269,6 +269,8 @@ export const createDeployment = async (
       ...input,
       id: `dep-${n}`,
       status: input.status ?? 'active',
+      // A new deployment follows no source until setFollowSource gives it one (what getDeployment reads back).
+      followSource: null,
       createdBy: by.actor,
       createdAt: by.at,
     });
