@@ -92,10 +92,12 @@ export const trainRun = async (options: TrainRunOptions): Promise<TrainRunResult
       'training snapshot',
       async () => {
         const request = { runId, config, finalRul, appVersion: appVersion(), createdBy: currentUser(), createdAt };
+        // The Node worker builds its own dataset; only an engine elsewhere (a window's worker) is handed windows.
+        const elsewhere = options.engine?.start;
         const started =
-          options.engine === undefined
+          elsewhere === undefined || elsewhere === startTraining
             ? startPreparedTraining(request, recorder.source, progress)
-            : prepareHereThenStart(options.engine.start, request, recorder.source, progress);
+            : prepareHereThenStart(elsewhere, request, recorder.source, progress);
         handle = started;
         const prepared = await started.prepared;
         try {
@@ -266,6 +268,9 @@ const prepareHereThenStart = (
     inner = start({ ...rest, dataset: prepared }, progress);
     return inner.result;
   });
+  // A dataset that cannot be built rejects `prepared`, which the caller awaits first; this keeps the same
+  // rejection of `result` from counting as unhandled meanwhile (the caller still sees it when it awaits).
+  result.catch(() => undefined);
   return {
     prepared: dataset.then(summariseDataset),
     result,
