@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import type { TrainProgress } from '../../../shared/training.js';
 import { DatasetError, type DatasetSource, type PreparedSummary } from '../datasets/prepare.js';
 import { CancelledError } from '../jobs/cancelled.js';
@@ -7,6 +6,7 @@ import type { EvaluateJobRequest, EvaluateJobResult } from './evaluate-in-worker
 import { answerSourceCall } from './remote-source.js';
 import type { PrepareTrainRequest, TrainJobRequest, TrainJobResult } from './train-job.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { spawnModuleWorker } from '../jobs/module-worker.js';
 
 export interface TrainingHandle {
   readonly result: Promise<TrainJobResult>;
@@ -24,13 +24,6 @@ export interface PreparingHandle extends TrainingHandle {
  * file: a one-line bootstrap registers tsx's loader inside the new thread first (a worker does not inherit the
  * parent's loader hooks, and `--import tsx` in a worker's execArgv is not honoured on Node 20).
  */
-const spawnWorker = (): Worker => {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.js', import.meta.url));
-  const entry = new URL('./train-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
-};
-
 /**
  * Run one worker request. The worker's reads of the workspace (prepare requests) are answered here from `source`,
  * on this thread: DuckDB stays in the process that owns the workspace; the answers are copied (not transferred),
@@ -45,7 +38,7 @@ const startWorker = (
   readonly done: Promise<TrainJobResult | null>;
   readonly evaluated: Promise<EvaluateJobResult>;
 } => {
-  const worker = spawnWorker();
+  const worker = spawnModuleWorker(import.meta.url, 'train-worker');
   let settled = false;
   let cancelRequested = false;
   let preparedSettled = false;

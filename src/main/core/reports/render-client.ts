@@ -1,15 +1,8 @@
-import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../jobs/cancelled.js';
 import type { RenderInput, RenderOutput } from './render-report.js';
+import { spawnModuleWorker } from '../jobs/module-worker.js';
 
 /** Built code runs dist/.../render-worker.js; from TypeScript source (vitest, tsx) see ml/worker-client.ts. */
-const spawnWorker = (): Worker => {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./render-worker.js', import.meta.url));
-  const entry = new URL('./render-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
-};
-
 /**
  * Assemble and render a report in a worker thread, so a large fleet's tables and charts are built off the main
  * event loop (the app's API stays responsive). Aborting ends the thread and the export as cancelled.
@@ -20,7 +13,7 @@ export const renderOffThread = (input: RenderInput, signal?: AbortSignal): Promi
       reject(new CancelledError('report export cancelled'));
       return;
     }
-    const worker = spawnWorker();
+    const worker = spawnModuleWorker(import.meta.url, 'render-worker');
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
