@@ -57,7 +57,22 @@ describe('chart image export in Chromium', () => {
     await page.getByTestId(`signal-${signal.id}`).check();
     const chart = page.getByTestId('trend-chart');
     await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 }).toBe(500);
-    const drawn = await page.$eval('[data-testid="trend-chart"] path.recharts-line-curve', (p) => p.getAttribute('d'));
+    // The chart settles after the points arrive (the responsive container measures its width a frame later, seen
+    // in CI): take the line once two reads 250 ms apart agree, so the export is compared with what stays on screen.
+    const livePath = () =>
+      page.$eval('[data-testid="trend-chart"] path.recharts-line-curve', (p) => p.getAttribute('d'));
+    let drawn: string | null = null;
+    await expect
+      .poll(
+        async () => {
+          const before = await livePath();
+          await new Promise((r) => setTimeout(r, 250));
+          drawn = await livePath();
+          return before !== null && before === drawn;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     expect(drawn).toMatch(/^M/);
 
     // Keyboard: the menu button opens with Enter, the first item takes focus, Escape closes and returns focus.
