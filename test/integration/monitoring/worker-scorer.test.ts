@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../../src/main/core/app/import-files.js';
 import { loadPackagePredictor } from '../../../src/main/core/ml/package-predictor.js';
-import { loadWorkerPredictor } from '../../../src/main/core/ml/worker-predictor.js';
+import { loadWorkerScorer } from '../../../src/main/core/monitoring/worker-scorer.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { readTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
@@ -12,7 +12,7 @@ import { ManifestSchema, type Manifest } from '../../../src/shared/registry-mani
 import { seededRandom } from '../../../src/shared/seeded-random.js';
 import { tempDir } from '../registry/helpers.js';
 
-/** The scoring worker thread gives exactly the in-process predictor's outputs for a real published package. */
+/** The scoring worker thread (its predict request) gives exactly the in-process predictor's outputs for a real published package. */
 let root: string;
 let manifest: Manifest;
 let packageDir: string;
@@ -53,7 +53,7 @@ describe('the scoring worker thread', () => {
       features,
     });
     const local = await loadPackagePredictor(manifest, packageDir);
-    const worker = await loadWorkerPredictor(manifest, packageDir);
+    const worker = await loadWorkerScorer(manifest, packageDir);
     try {
       expect(worker.backend).toMatch(/scoring worker thread/);
       for (const n of [1, 64, 500]) {
@@ -69,7 +69,7 @@ describe('the scoring worker thread', () => {
   });
 
   it('reports a package it cannot load in words instead of hanging', async () => {
-    await expect(loadWorkerPredictor(manifest, join(root, 'no-such-package'))).rejects.toThrow(
+    await expect(loadWorkerScorer(manifest, join(root, 'no-such-package'))).rejects.toThrow(
       /no-such-package|ENOENT/,
     );
   });
