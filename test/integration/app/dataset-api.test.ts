@@ -1,16 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
-import { apiCaller } from '../../support/api-caller.js';
+import { sampleEngine, useSampleCore } from '../../support/sample-core.js';
 
-let root: string;
-let core: AppCore;
-const { call, settle } = apiCaller(() => core);
-const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
+const { call, root } = useSampleCore('pdm-app-datasets-');
+const engine = sampleEngine;
 
 const config = (names: readonly number[], seed = 42) => ({
   name: `engines ${names.join(',')}`,
@@ -26,21 +21,6 @@ const config = (names: readonly number[], seed = 42) => ({
   model: { type: 'dense', units: [8] },
 });
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pdm-app-datasets-'));
-  core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
-  const { jobId } = await call('startImport', {
-    paths: [resolve('resources/sample/cmapss-fd001-sample.txt')],
-    options: {},
-  });
-  expect((await settle(jobId)).status).toBe('done');
-}, 60_000);
-
-afterAll(async () => {
-  await core?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
-
 describe('createDataset and listDatasets over the app API (real workspace)', () => {
   it('saves a frozen snapshot once per definition and lists it; the same definition again is the same id', async () => {
     const created = await call('createDataset', { config: config([7, 8, 9, 10]) });
@@ -51,7 +31,7 @@ describe('createDataset and listDatasets over the app API (real workspace)', () 
       windows: 145,
       created: true,
     });
-    expect(existsSync(join(root, 'ws', 'artifacts', 'datasets', `${created.id}.snapshot`))).toBe(true);
+    expect(existsSync(join(root(), 'ws', 'artifacts', 'datasets', `${created.id}.snapshot`))).toBe(true);
     const again = await call('createDataset', { config: config([7, 8, 9, 10]) });
     expect(again).toEqual({ ...created, created: false });
     const other = await call('createDataset', { config: config([7, 8, 9, 10], 7) });

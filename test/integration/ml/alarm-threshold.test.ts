@@ -1,33 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { runSourceRefFile } from '../../../src/main/core/datasets/frozen-store.js';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
-import { apiCaller } from '../../support/api-caller.js';
+import { sampleEngine, useSampleCore } from '../../support/sample-core.js';
 
-let root: string;
-let core: AppCore;
-const { call, settle } = apiCaller(() => core);
-const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pdm-alarm-threshold-'));
-  core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
-  const { jobId } = await call('startImport', {
-    paths: [resolve('resources/sample/cmapss-fd001-sample.txt')],
-    options: {},
-  });
-  expect((await settle(jobId)).status).toBe('done');
-}, 60_000);
-afterAll(async () => {
-  await core?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
+const { call, settle, root } = useSampleCore('pdm-alarm-threshold-');
+const engine = sampleEngine;
 
 describe("the slider's threshold saved as the run's alarm threshold", () => {
   it('is recorded in the run (value, who, why, when), carried into the package, and is a deployment’s default alert level', async () => {
@@ -68,7 +50,7 @@ describe("the slider's threshold saved as the run's alarm threshold", () => {
     expect((await call('getRun', { id })).alarmThreshold).toEqual(again);
 
     // Published: the manifest and the model card carry it.
-    const reg = join(root, 'registry');
+    const reg = join(root(), 'registry');
     await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
     await call('openRegistry', { location: reg });
     const published = await call('publishRun', { runId: id, name: 'engine-alarms' });
@@ -120,7 +102,7 @@ describe('retention of the data runs read, over the API', () => {
       },
     });
     const newest = (await settle(jobId)).training?.run as string;
-    const ws = join(root, 'ws');
+    const ws = join(root(), 'ws');
     for (const id of [...before, newest]) expect(existsSync(runSourceRefFile(ws, id))).toBe(true);
     // The earlier run was published (previous test): keepPublished false lets its data go too.
     const applied = await call('setFrozenDataRetention', { keepRuns: 1, keepPublished: false });

@@ -1,19 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { describe, expect, it } from 'vitest';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { scopeDifferences, scopeLabel } from '../../../src/shared/run-scope.js';
 import type { TrainConfigInput } from '../../../src/shared/training.js';
-import { apiCaller } from '../../support/api-caller.js';
+import { sampleEngine, useSampleCore } from '../../support/sample-core.js';
 
 // Every run records what its headline figures were computed on; runs scored on different data say why they are
 // not comparable. Real training runs on the shipped C-MAPSS sample in a real workspace.
-let root: string;
-let core: AppCore;
-const { call, settle } = apiCaller(() => core);
-const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
+const { call, settle } = useSampleCore('pdm-run-scope-');
+const engine = sampleEngine;
 
 const config = (evaluation: TrainConfigInput['evaluation']): TrainConfigInput => ({
   name: 'scope',
@@ -33,20 +27,6 @@ const train = async (c: TrainConfigInput): Promise<string> => {
   expect(job.error ?? null).toBeNull();
   return job.training?.run as string;
 };
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pdm-run-scope-'));
-  core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
-  const { jobId } = await call('startImport', {
-    paths: [resolve('resources/sample/cmapss-fd001-sample.txt')],
-    options: {},
-  });
-  expect((await settle(jobId)).status).toBe('done');
-}, 60_000);
-afterAll(async () => {
-  await core?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('run scope and comparability', () => {
   it('records windows scored of how many, per asset and range; lists it; names why two runs are not comparable', async () => {

@@ -1,23 +1,20 @@
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type AppCore } from '../../../src/main/core/app/app-core.js';
 import { prepareDataset } from '../../../src/main/core/datasets/prepare.js';
 import type { WindowSet } from '../../../src/main/core/datasets/windows.js';
 import { DRIFT_REFERENCE_FILE } from '../../../src/main/core/monitoring/drift.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../../../src/shared/training.js';
-import { apiCaller } from '../../support/api-caller.js';
+import { sampleEngine, useSampleCore } from '../../support/sample-core.js';
 
 // Split by time within an asset, on the shipped C-MAPSS sample (ten run-to-failure engines, one reading per cycle)
 // imported into a real workspace: one engine is enough to train, validate and evaluate.
-let root: string;
-let core: AppCore;
-const { call, settle } = apiCaller(() => core);
-const engine = (n: number) => `cmapss-fd001-sample engine ${String(n).padStart(3, '0')}`;
+const { call, settle, root, core } = useSampleCore('pdm-time-split-');
+const engine = sampleEngine;
 const LENGTH = 20;
-const ws = () => core.currentWorkspace() as NonNullable<ReturnType<AppCore['currentWorkspace']>>;
+const ws = () => core().currentWorkspace() as NonNullable<ReturnType<AppCore['currentWorkspace']>>;
 
 const config = (dataset: Partial<TrainConfigInput['dataset']>, extra: Partial<TrainConfigInput> = {}) =>
   TrainConfigSchema.parse({
@@ -47,20 +44,6 @@ const ends = (set: WindowSet) => {
   }
   return out;
 };
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pdm-time-split-'));
-  core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
-  const { jobId } = await call('startImport', {
-    paths: [resolve('resources/sample/cmapss-fd001-sample.txt')],
-    options: {},
-  });
-  expect((await settle(jobId)).status).toBe('done');
-}, 60_000);
-afterAll(async () => {
-  await core?.dispose();
-  await rm(root, { recursive: true, force: true });
-});
 
 describe('split by time within an asset', () => {
   it('one engine: first 60% trains (its last quarter validates), the rest is evaluated; no window spans a cut', async () => {
@@ -105,7 +88,7 @@ describe('split by time within an asset', () => {
     expect(job.error ?? null).toBeNull();
     expect(job.status).toBe('done');
     const id = job.training?.run as string;
-    const run = JSON.parse(await readFile(join(root, 'ws', 'artifacts', 'runs', id, 'run.json'), 'utf8')) as {
+    const run = JSON.parse(await readFile(join(root(), 'ws', 'artifacts', 'runs', id, 'run.json'), 'utf8')) as {
       evaluationDataset: { contentHash: string } | null;
       metrics: Record<string, number>;
     };
@@ -116,7 +99,7 @@ describe('split by time within an asset', () => {
     const ds = await prepareDataset(ws(), config({}), null);
     const cut = ds.timeCuts[0]?.evaluationFrom ?? NaN;
     const drift = JSON.parse(
-      await readFile(join(root, 'ws', 'artifacts', 'runs', id, DRIFT_REFERENCE_FILE), 'utf8'),
+      await readFile(join(root(), 'ws', 'artifacts', 'runs', id, DRIFT_REFERENCE_FILE), 'utf8'),
     ) as {
       signals: { tag: string; count: number }[];
     };
