@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultKeyDir, loadOrCreateKey } from '../../../src/main/core/registry/keys.js';
 import { signRunRecord } from '../../../src/main/core/registry/run-signature.js';
 import type { RunArtifact } from '../../../src/shared/run-artifact.js';
+import { expect } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -167,3 +168,31 @@ export const cli = (args: readonly string[], env: Record<string, string> = {}): 
       resolve({ code, stdout, stderr, json });
     });
   });
+
+/** `registry fetch` through the real CLI must be refused as an integrity failure whose message names `problem`. */
+export const expectFetchRefused = async (
+  target: { readonly registry: string; readonly name: string; readonly version: number; readonly out: string },
+  problem: string | RegExp,
+): Promise<void> => {
+  const { registry, name, version, out } = target;
+  const fetched = await cli([
+    'registry',
+    'fetch',
+    '--registry',
+    registry,
+    '--name',
+    name,
+    '--version',
+    String(version),
+    '--out',
+    out,
+    '--json',
+  ]);
+  expect(fetched.code).toBe(1);
+  expect(fetched.json).toMatchObject({
+    error: {
+      code: 'integrity',
+      message: typeof problem === 'string' ? expect.stringContaining(problem) : expect.stringMatching(problem),
+    },
+  });
+};

@@ -8,7 +8,7 @@ import { formatSums, parseSums, sha256 } from '../../../src/main/core/registry/h
 import { defaultKeyDir, loadOrCreateKey, signEntryHash } from '../../../src/main/core/registry/keys.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import type { VerifyReport } from '../../../src/main/core/registry/registry-types.js';
-import { cli, tempDir, writeRun } from './helpers.js';
+import { cli, expectFetchRefused, tempDir, writeRun } from './helpers.js';
 
 const newRegistry = async () => {
   const root = await tempDir();
@@ -226,23 +226,7 @@ describe('loading a version checks everything verify checks', () => {
         message: expect.stringMatching(/fan version 1: model-card.html is not the card the registry renders/),
       }),
     ]);
-    const fetched = await cli([
-      'registry',
-      'fetch',
-      '--registry',
-      reg,
-      '--name',
-      'fan',
-      '--version',
-      '1',
-      '--out',
-      join(root, 'out'),
-      '--json',
-    ]);
-    expect(fetched.code).toBe(1);
-    expect(fetched.json).toMatchObject({
-      error: { code: 'integrity', message: expect.stringContaining('model-card.html') },
-    });
+    await expectFetchRefused({ registry: reg, name: 'fan', version: 1, out: join(root, 'out') }, 'model-card.html');
     await expect((await as('carol')).show('fan', 1)).rejects.toThrow(/model-card.html/);
   });
 
@@ -256,22 +240,10 @@ describe('loading a version checks everything verify checks', () => {
     sums.set('extra.sh', sha256('rm -rf /\n'));
     await writeFile(join(dir, 'SHA256SUMS'), formatSums(sums));
     const out = join(root, 'out');
-    let fetched = await cli([
-      'registry',
-      'fetch',
-      '--registry',
-      reg,
-      '--name',
-      'fan',
-      '--version',
-      '1',
-      '--out',
-      out,
-      '--json',
-    ]);
-    expect(fetched.json).toMatchObject({
-      error: { code: 'integrity', message: expect.stringMatching(/extra.sh was not part of the published package/) },
-    });
+    await expectFetchRefused(
+      { registry: reg, name: 'fan', version: 1, out },
+      /extra.sh was not part of the published package/,
+    );
     await rm(join(dir, 'extra.sh'));
     const manifestText = (await readFile(join(dir, 'manifest.json'), 'utf8')).replace(
       '"stage": "candidate"',
@@ -281,25 +253,10 @@ describe('loading a version checks everything verify checks', () => {
     const again = parseSums(original);
     again.set('manifest.json', sha256(manifestText));
     await writeFile(join(dir, 'SHA256SUMS'), formatSums(again));
-    fetched = await cli([
-      'registry',
-      'fetch',
-      '--registry',
-      reg,
-      '--name',
-      'fan',
-      '--version',
-      '1',
-      '--out',
-      out,
-      '--json',
-    ]);
-    expect(fetched.json).toMatchObject({
-      error: {
-        code: 'integrity',
-        message: expect.stringMatching(/manifest.json says stage production, the audit log says candidate/),
-      },
-    });
+    await expectFetchRefused(
+      { registry: reg, name: 'fan', version: 1, out },
+      /manifest.json says stage production, the audit log says candidate/,
+    );
   });
 
   it('viewing one version checks only that version, and caches the result by name, version and SHA256SUMS', async () => {

@@ -5,7 +5,7 @@ import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { formatSums, parseSums, sha256 } from '../../../src/main/core/registry/hash.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import type { VerifyReport } from '../../../src/main/core/registry/registry-types.js';
-import { cli, tempDir, writeRun } from './helpers.js';
+import { cli, expectFetchRefused, tempDir, writeRun } from './helpers.js';
 
 /** A registry with two versions and four audit entries: publish 1, approve 1, publish 2, promote 1. */
 const setUp = async () => {
@@ -44,23 +44,7 @@ describe('tampering is detected and named exactly', () => {
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatchObject({ kind: 'package', model: 'fan', version: 2, file: 'weights.bin' });
     expect(report.problems[0]?.message).toMatch(/fan version 2: weights.bin does not match SHA256SUMS/);
-    const fetched = await cli([
-      'registry',
-      'fetch',
-      '--registry',
-      reg,
-      '--name',
-      'fan',
-      '--version',
-      '2',
-      '--out',
-      join(root, 'out'),
-      '--json',
-    ]);
-    expect(fetched.code).toBe(1);
-    expect(fetched.json).toMatchObject({
-      error: { code: 'integrity', message: expect.stringContaining('weights.bin') },
-    });
+    await expectFetchRefused({ registry: reg, name: 'fan', version: 2, out: join(root, 'out') }, 'weights.bin');
   });
 
   it('weights.bin edited and SHA256SUMS regenerated to match: the publish record still catches it', async () => {
@@ -74,27 +58,10 @@ describe('tampering is detected and named exactly', () => {
     expect(report.problems[0]).toMatchObject({ model: 'fan', version: 1, file: 'weights.bin' });
     expect(report.problems[0]?.message).toMatch(/differs from the hash recorded when it was published \(audit seq 1\)/);
     // Loading refuses it too, before a byte is copied: the rewritten SHA256SUMS is checked against the publish record.
-    const fetched = await cli([
-      'registry',
-      'fetch',
-      '--registry',
-      reg,
-      '--name',
-      'fan',
-      '--version',
-      '1',
-      '--out',
-      join(root, 'out'),
-      '--json',
-    ]);
-    expect(fetched.json).toMatchObject({
-      error: {
-        code: 'integrity',
-        message: expect.stringMatching(
-          /fan version 1: weights.bin in SHA256SUMS differs from the hash recorded when it was published/,
-        ),
-      },
-    });
+    await expectFetchRefused(
+      { registry: reg, name: 'fan', version: 1, out: join(root, 'out') },
+      /fan version 1: weights.bin in SHA256SUMS differs from the hash recorded when it was published/,
+    );
   });
 
   it('one edited audit entry: verify names its sequence number, the registry refuses to work on it', async () => {
