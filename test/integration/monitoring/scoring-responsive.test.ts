@@ -1,49 +1,15 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFiles } from '../../../src/main/core/app/import-files.js';
+import { describe, expect, it } from 'vitest';
 import { pipelineOf, scoreAsset, type FeatureReadings } from '../../../src/main/core/monitoring/score.js';
 import { loadWorkerScorer } from '../../../src/main/core/monitoring/worker-scorer.js';
-import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { readTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
-import { Workspace } from '../../../src/main/core/workspace/workspace.js';
-import { ManifestSchema, type Manifest } from '../../../src/shared/registry-manifest.js';
 import { seededRandom } from '../../../src/shared/seeded-random.js';
-import { tempDir } from '../registry/helpers.js';
+import { useSamplePackage } from '../../support/sample-package.js';
 
 /**
  * Issue 10: heavy scoring work runs off the main event loop. The scoring worker builds the grid and the windows
  * where the model predicts, so while a long series is scored the main loop's timers keep firing (the app's API
  * and the follow loop stay responsive), and the scores are exactly those of building the windows in-thread.
  */
-let root: string;
-let manifest: Manifest;
-let packageDir: string;
-
-beforeAll(async () => {
-  root = await tempDir('pdm-score-responsive-');
-  const workspace = await Workspace.open(join(root, 'ws'));
-  try {
-    await importFiles(workspace, [resolve('resources/sample/cmapss-fd001-sample.txt')], { format: 'cmapss' });
-    const { config } = await readTrainConfig(resolve('docs/examples/sample-engines-1-6.json'));
-    const run = await trainRun({
-      workspace,
-      config: { ...config, training: { ...config.training, epochs: 1 } },
-      baseDir: process.cwd(),
-    });
-    const registry = await openRegistry(join(root, 'registry'), { create: true });
-    const published = await registry.publish({ runDir: run.folder, name: 'sample-rul' });
-    packageDir = join(root, 'package');
-    await registry.fetch('sample-rul', published.version, packageDir);
-    manifest = ManifestSchema.parse(JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')));
-  } finally {
-    workspace.close();
-  }
-}, 180_000);
-afterAll(async () => {
-  if (root !== undefined) await rm(root, { recursive: true, force: true });
-});
+const samplePackage = useSamplePackage('pdm-score-responsive-', 1);
 
 /** The longest gap between ticks of a 2 ms timer while `work` runs: how long the main loop was held. */
 const timerLag = async <T>(work: () => Promise<T>): Promise<{ result: T; maxLagMs: number; ticks: number }> => {
@@ -68,6 +34,7 @@ const timerLag = async <T>(work: () => Promise<T>): Promise<{ result: T; maxLagM
 
 describe('scoring keeps the main event loop responsive', () => {
   it('builds windows in the worker: the same scores as in-thread, with the main loop held far less', async () => {
+    const { manifest, packageDir } = samplePackage();
     const pipeline = pipelineOf(manifest);
     // A long cycle series (200 000 cycles of every contract signal): the size where in-thread window building shows.
     const n = 200_000;
