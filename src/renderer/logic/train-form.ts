@@ -1,7 +1,7 @@
 import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
-import { ANOMALY_STEPS, DEFAULT_ALARM_RULE } from '../../shared/alarm-rule.js';
+import { ANOMALY_STEPS, defaultAlarmRule } from '../../shared/alarm-rule.js';
 import {
   BackendPreferenceSchema,
   LabelSchema,
@@ -473,7 +473,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
       },
       backend: form.backend,
       ...(form.engine === 'node' ? {} : { engine: form.engine }),
-      ...(form.task === 'anomaly' ? { alarm: DEFAULT_ALARM_RULE } : {}),
+      ...(form.task === 'anomaly' ? { alarm: defaultAlarmRule(form.modelType) } : {}),
     };
     const checked = TrainConfigSchema.safeParse(config);
     if (!checked.success) return { error: describeIssues(checked.error) };
