@@ -6,10 +6,15 @@
  * row" as the floor. Prints one JSON object.
  *
  * Run: npm run bench:anomaly [-- --seeds 1,2,3 --variants defaults,before --models autoencoder,pca]
- * Exploring: --variants custom with --rule '{"threshold":"tail-fit"}' (merged over the default alarm rule),
- * --steps N, --variance-kept X, --pca-score q, --quantile Q (the "quantile" threshold), --max-missing F.
+ * "defaults" uses each model's default alarm rule (defaultAlarmRule: the autoencoder has its own).
+ * Exploring: --variants custom with --rule '{"threshold":"tail-fit"}' (merged over the model's default alarm rule),
+ * --steps N, --variance-kept X, --pca-score q, --quantile Q (the "quantile" threshold), --max-missing F;
+ * autoencoder: --units 32,4, --l2 X, --stop-on fit (early stopping on the fit part's last 20%, not the threshold
+ * windows). --dump FILE writes every run's raw scores for bench/anomaly-sweep.ts (rules compared without training
+ * again); --dump-errors PREFIX the autoencoder's squared error per window element (PREFIX-<run>.f32).
  */
 import * as tf from '@tensorflow/tfjs';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/main/core/ml/backend.js';
 import { reconstructionScores, windowsTensor } from '../src/main/core/ml/evaluation.js';
@@ -22,7 +27,7 @@ import type { WindowSet } from '../src/main/core/datasets/windows.js';
 import {
   AlarmRuleSchema,
   alarmScores,
-  DEFAULT_ALARM_RULE,
+  defaultAlarmRule,
   LEGACY_ALARM_RULE,
   ruleThreshold,
   type AlarmRule,
@@ -42,6 +47,11 @@ const { values } = parseArgs({
     steps: { type: 'string' },
     'variance-kept': { type: 'string' },
     'pca-score': { type: 'string' },
+    dump: { type: 'string' },
+    'dump-errors': { type: 'string' },
+    units: { type: 'string' },
+    l2: { type: 'string' },
+    'stop-on': { type: 'string' },
   },
 });
 const seeds = parseSeeds(values.seeds, [1, 2, 3]);
@@ -58,7 +68,8 @@ const THRESHOLD_QUANTILE = Number(values.quantile ?? 0.99);
 const MAX_MISSING = Number(values['max-missing'] ?? 1);
 
 interface Variant {
-  readonly rule: AlarmRule;
+  /** The alarm rule for a model type. */
+  readonly rule: (model: string) => AlarmRule;
   /** Optimiser steps the autoencoder trains for (null: the epoch count alone, as before). */
   readonly steps: (windows: number, batchSize: number) => number | null;
   readonly varianceKept: number;
@@ -71,15 +82,16 @@ const aeDefaults = ModelConfigSchema.parse({ type: 'autoencoder' });
 
 const VARIANTS: Readonly<Record<string, Variant>> = {
   defaults: {
-    rule: DEFAULT_ALARM_RULE,
+    rule: defaultAlarmRule,
     steps: anomalyOptimiserSteps,
     varianceKept: pcaDefaults.type === 'pca' ? pcaDefaults.varianceKept : 0.9,
     pcaStatistic: pcaDefaults.type === 'pca' ? pcaDefaults.statistic : 't2-q',
   },
-  before: { rule: LEGACY_ALARM_RULE, steps: () => null, varianceKept: 0.9, pcaStatistic: 't2-q' },
-  // Exploration: the defaults with --rule (JSON, merged), --steps and --variance-kept overridden.
+  before: { rule: () => LEGACY_ALARM_RULE, steps: () => null, varianceKept: 0.9, pcaStatistic: 't2-q' },
+  // Exploration: the defaults with --rule (JSON, merged over the model's default rule), --steps and --variance-kept.
   custom: {
-    rule: AlarmRuleSchema.parse({ ...DEFAULT_ALARM_RULE, ...(JSON.parse(values.rule ?? '{}') as object) }),
+    rule: (model) =>
+      AlarmRuleSchema.parse({ ...defaultAlarmRule(model), ...(JSON.parse(values.rule ?? '{}') as object) }),
     steps: () => (values.steps === undefined ? anomalyOptimiserSteps() : Number(values.steps)),
     varianceKept: Number(values['variance-kept'] ?? (pcaDefaults.type === 'pca' ? pcaDefaults.varianceKept : 0.9)),
     pcaStatistic: values['pca-score'] === 'q' ? 'q' : 't2-q',
@@ -154,6 +166,9 @@ const lastRows = (set: WindowSet): Float64Array[] =>
   });
 
 interface RunResult {
+  /** Raw window scores of the threshold windows then the scored ones (for --dump). */
+  readonly raw: Float32Array;
+  readonly calibration: number;
   readonly label: Float32Array;
   readonly alarm: Uint8Array;
   readonly threshold: number;
@@ -181,28 +196,37 @@ const scoreRun = async (run: AnomalyRun, model: string, variant: Variant, seed: 
       variant.pcaStatistic === 'q' ? s.q / qLimit : Math.max(s.t2 / t2Limit, s.q / qLimit),
     );
   } else {
-    const ae = ModelConfigSchema.parse(aeDefaults);
+    const ae = ModelConfigSchema.parse(
+      values.units === undefined ? aeDefaults : { type: 'autoencoder', units: values.units.split(',').map(Number) },
+    );
     const models = buildEnsemble({
       model: ae,
       length: WINDOW,
       features: SIGNALS.length,
       members: 1,
       seed,
-      l2: 0,
+      l2: Number(values.l2 ?? 0),
       outputs: WINDOW * SIGNALS.length,
       finalActivation: 'linear',
       outputScale: 1,
     });
+    const per = WINDOW * SIGNALS.length;
+    // --stop-on fit: early stopping watches the last 20% of the fit windows, leaving the threshold windows unseen.
+    const stopOnFit = values['stop-on'] === 'fit';
+    const fitN = stopOnFit ? Math.floor(fit.n * 0.8) : fit.n;
+    const trainSet: WindowSet = { ...fit, n: fitN, x: fit.x.subarray(0, fitN * per) };
+    const calSet: WindowSet = stopOnFit
+      ? { ...fit, n: fit.n - fitN, x: fit.x.subarray(fitN * per) }
+      : { ...rest, n: calibration, x: rest.x.subarray(0, calibration * per) };
     const wanted = variant.steps(fit.n, training.batchSize);
-    const epochs = wanted === null ? training.epochs : epochsForSteps(wanted, fit.n, training.batchSize);
-    const calSet: WindowSet = { ...rest, n: calibration, x: rest.x.subarray(0, calibration * WINDOW * SIGNALS.length) };
-    const x = windowsTensor(fit);
+    const epochs = wanted === null ? training.epochs : epochsForSteps(wanted, fitN, training.batchSize);
+    const x = windowsTensor(trainSet);
     const valX = windowsTensor(calSet);
     const result = await fitEnsemble({
       models,
       members: 1,
       x,
-      y: x.reshape([fit.n, WINDOW * SIGNALS.length]),
+      y: x.reshape([trainSet.n, per]),
       valX,
       valY: valX.reshape([calSet.n, WINDOW * SIGNALS.length]),
       outputScale: 1,
@@ -215,15 +239,26 @@ const scoreRun = async (run: AnomalyRun, model: string, variant: Variant, seed: 
       onEpoch: () => undefined,
       isCancelled: () => false,
     });
-    steps = result.epochs * Math.ceil(fit.n / training.batchSize);
+    steps = result.epochs * Math.ceil(fitN / training.batchSize);
     raw = reconstructionScores(models.predict, rest);
+    if (values['dump-errors'] !== undefined) {
+      // Squared error per window element (window-major, then row, then feature), to compare score aggregates.
+      const e = tf.tidy(() => {
+        const xr = windowsTensor(rest);
+        return tf.square(tf.sub(models.predict.predict(xr) as tf.Tensor, xr)).dataSync() as Float32Array;
+      });
+      await writeFile(`${values['dump-errors']}-${run.id}.f32`, Buffer.from(e.buffer, e.byteOffset, e.byteLength));
+    }
     tf.dispose([x, valX]);
     models.train.dispose();
   }
-  const scores = alarmScores(raw, rest.asset, variant.rule);
-  const threshold = ruleThreshold(scores.subarray(0, calibration), variant.rule, THRESHOLD_QUANTILE);
+  const rule = variant.rule(model);
+  const scores = alarmScores(raw, rest.asset, rule);
+  const threshold = ruleThreshold(scores.subarray(0, calibration), rule, THRESHOLD_QUANTILE);
   const scored = scores.subarray(calibration);
   return {
+    raw,
+    calibration,
     label: rest.y.subarray(calibration),
     alarm: Uint8Array.from(scored, (s) => (s > threshold ? 1 : 0)),
     threshold,
@@ -258,6 +293,8 @@ const runs = anomalySet(seeds);
 const started = performance.now();
 const results: Record<string, unknown> = {};
 const allLabels: Float32Array[] = [];
+/** --dump FILE: every run's raw scores, so alarm rules can be compared without training again. */
+const dumped: Record<string, unknown> = {};
 for (const variantName of variantNames) {
   const variant = VARIANTS[variantName];
   if (variant === undefined) throw new Error(`unknown variant ${variantName}: use defaults or before`);
@@ -269,6 +306,11 @@ for (const variantName of variantNames) {
     for (const [i, run] of runs.entries()) {
       const r = await scoreRun(run, model, variant, 42 + i);
       labels.push(r.label);
+      dumped[`${model}/${variantName}/${run.id}`] = {
+        raw: Array.from(r.raw),
+        calibration: r.calibration,
+        label: Array.from(r.label),
+      };
       alarms.push(r.alarm);
       perRun[run.id] = {
         ...figures(r.label, r.alarm),
@@ -288,6 +330,7 @@ for (const variantName of variantNames) {
     };
   }
 }
+if (values.dump !== undefined) await writeFile(values.dump, JSON.stringify(dumped));
 const floorLabel = allLabels[0] ?? new Float32Array(0);
 console.log(
   JSON.stringify({
@@ -299,7 +342,10 @@ console.log(
     window: WINDOW,
     scoredWindows: floorLabel.length,
     faultWindows: floorLabel.reduce((s, v) => s + v, 0),
-    rules: { defaults: DEFAULT_ALARM_RULE, before: LEGACY_ALARM_RULE },
+    rules: {
+      defaults: Object.fromEntries(modelNames.map((m) => [m, defaultAlarmRule(m)])),
+      before: LEGACY_ALARM_RULE,
+    },
     alarmOnEveryRow: figures(floorLabel, new Uint8Array(floorLabel.length).fill(1)),
     results,
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),

@@ -161,6 +161,8 @@ export const apiMethods = {
           samplePeriod: z.number().positive().nullable(),
           validMin: z.number().nullable(),
           validMax: z.number().nullable(),
+          /** false unmarks a candidate label column (it becomes an ordinary input again); true marks one. */
+          labelCandidate: z.boolean(),
         })
         .partial(),
     }),

@@ -24,6 +24,11 @@ export const SignalSchema = z.object({
   count: z.number().int(),
   firstT: z.number().nullable(),
   lastT: z.number().nullable(),
+  /**
+   * A candidate label column (src/shared/label-candidate.ts): marked at import when its name and values look like
+   * labels; training offers it as the label column and leaves it out of the default inputs. Absent: not one.
+   */
+  labelCandidate: z.boolean().optional(),
 });
 export type Signal = z.infer<typeof SignalSchema>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RunScopeSchema } from './run-scope.js';
 import { TrainEngineSchema } from './training-engine.js';
 import { SavedAlarmThresholdSchema } from './run-artifact.js';
-import { AlarmRuleSchema } from './alarm-rule.js';
+import { AlarmRuleFieldsSchema } from './alarm-rule.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -267,8 +267,11 @@ export const TrainConfigSchema = z.object({
   backend: BackendPreferenceSchema.default('auto'),
   /** Where the run trains (src/shared/training-engine.ts); absent: the Node worker, as before it existed. */
   engine: TrainEngineSchema.optional(),
-  /** Anomaly runs: how scores become alarms (src/shared/alarm-rule.ts); unset: DEFAULT_ALARM_RULE, recorded. */
-  alarm: AlarmRuleSchema.optional(),
+  /**
+   * Anomaly runs: how scores become alarms (src/shared/alarm-rule.ts); unset: the model type's default
+   * (defaultAlarmRule), recorded with the run. Without an outer default, so "unset" survives parsing.
+   */
+  alarm: AlarmRuleFieldsSchema.optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type TrainConfigInput = z.input<typeof TrainConfigSchema>;

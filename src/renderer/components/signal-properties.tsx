@@ -21,7 +21,7 @@ export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesP
   const check = buildSignalPatch(form, signal);
   const dirty = 'patch' in check ? check.changed : true;
 
-  const field = (name: keyof SignalForm) => ({
+  const field = (name: Exclude<keyof SignalForm, 'labelCandidate'>) => ({
     value: form[name],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => {
       setForm((f) => ({ ...f, [name]: e.target.value }));
@@ -115,6 +115,20 @@ export function SignalProperties({ signal, onSaved, onClose }: SignalPropertiesP
           />
         </label>
       </div>
+      <label className="inline" title="Found at import: its name and values look like labels (0/1 or state codes)">
+        <input
+          type="checkbox"
+          checked={form.labelCandidate}
+          onChange={(e) => {
+            const labelCandidate = e.target.checked;
+            setForm((f) => ({ ...f, labelCandidate }));
+            setSaved(false);
+            setError(null);
+          }}
+          data-testid="prop-label-candidate"
+        />
+        Label column (left out of the default model inputs)
+      </label>
       {error !== null ? (
         <p className="form-error" role="alert">
           {error}

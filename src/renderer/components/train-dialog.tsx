@@ -217,6 +217,12 @@ function DataFields({ f }: { f: TrainFormState }) {
                 data-testid={`train-signal-${tag}`}
               />
               {tag}
+              {f.labelCandidates.includes(tag) ? (
+                <span className="muted small" title="Its name and values look like labels: not a default input">
+                  {' '}
+                  (label?)
+                </span>
+              ) : null}
             </label>
           ))}
         </div>
@@ -407,9 +413,9 @@ function AnomalyLabelFields({ f }: { f: TrainFormState }) {
               data-testid="train-label-column"
             >
               <option value="">(choose)</option>
-              {f.availableTags.map((tag) => (
+              {f.labelColumns.map((tag) => (
                 <option key={tag} value={tag}>
-                  {tag}
+                  {f.labelCandidates.includes(tag) ? `${tag} (label column found at import)` : tag}
                 </option>
               ))}
             </select>

@@ -7,6 +7,8 @@ import {
   configToJson,
   defaultTrainForm,
   formToConfig,
+  labelCandidateTags,
+  labelColumnChoices,
   parseConfigJson,
   selectedAssets,
   tagsOnAssets,
@@ -30,6 +32,10 @@ export interface TrainFormState {
   readonly chosenAssets: readonly string[];
   /** Tags every chosen asset has: what the signal list offers. */
   readonly availableTags: readonly string[];
+  /** Tags marked at import as candidate label columns (not default inputs). */
+  readonly labelCandidates: readonly string[];
+  /** The label-column picker's choices, candidates first. */
+  readonly labelColumns: readonly string[];
   /** The picked signals that exist on the chosen assets, in the list's order. */
   readonly chosenSignals: readonly string[];
   readonly setField: <K extends keyof TrainForm>(key: K, value: TrainForm[K]) => void;
@@ -63,6 +69,8 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
   const allAssets = useMemo(() => assetNames(signals), [signals]);
   const chosenAssets = useMemo(() => selectedAssets(form, allAssets), [form, allAssets]);
   const availableTags = useMemo(() => tagsOnAssets(signals, chosenAssets), [signals, chosenAssets]);
+  const labelCandidates = useMemo(() => labelCandidateTags(signals, chosenAssets), [signals, chosenAssets]);
+  const labelColumns = useMemo(() => labelColumnChoices(signals, chosenAssets), [signals, chosenAssets]);
   // Choosing assets on the other time axis brings that axis's units (a "7 d" horizon means nothing in cycles).
   const timeKind = useMemo(() => timeKindOf(signals, chosenAssets), [signals, chosenAssets]);
   if (chosenAssets.length > 0 && timeKind !== form.timeKind) setForm({ ...form, ...unitDefaults(timeKind) });
@@ -86,8 +94,10 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
     [],
   );
   const setAllSignals = useCallback(
-    (all: boolean) => setForm((f) => ({ ...f, signals: all ? [...availableTags] : [] })),
-    [availableTags],
+    // "All" means every measurement: candidate label columns stay out unless ticked one by one.
+    (all: boolean) =>
+      setForm((f) => ({ ...f, signals: all ? availableTags.filter((t) => !labelCandidates.includes(t)) : [] })),
+    [availableTags, labelCandidates],
   );
   const toggleAsset = useCallback(
     (name: string) =>
@@ -124,6 +134,8 @@ export const useTrainForm = (signals: readonly Signal[]): TrainFormState => {
     allAssets,
     chosenAssets,
     availableTags,
+    labelCandidates,
+    labelColumns,
     chosenSignals,
     setField,
     setTask,

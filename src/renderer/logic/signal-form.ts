@@ -8,6 +8,8 @@ export interface SignalForm {
   readonly samplePeriod: string;
   readonly validMin: string;
   readonly validMax: string;
+  /** A candidate label column found at import (not a default model input); unticking unmarks it. */
+  readonly labelCandidate: boolean;
 }
 
 export interface SignalPatch {
@@ -16,6 +18,7 @@ export interface SignalPatch {
   samplePeriod?: number | null;
   validMin?: number | null;
   validMax?: number | null;
+  labelCandidate?: boolean;
 }
 
 const periodScale = (s: Pick<Signal, 'timeKind'>): number => (s.timeKind === 'timestamp' ? US_PER_SECOND : 1);
@@ -28,6 +31,7 @@ export const signalToForm = (s: Signal): SignalForm => ({
   samplePeriod: s.samplePeriod === null ? '' : String(Number((s.samplePeriod / periodScale(s)).toPrecision(12))),
   validMin: numberText(s.validMin),
   validMax: numberText(s.validMax),
+  labelCandidate: s.labelCandidate === true,
 });
 
 export const samplePeriodUnit = (s: Pick<Signal, 'timeKind'>): string => (s.timeKind === 'timestamp' ? 's' : 'cycles');
@@ -71,5 +75,6 @@ export const buildSignalPatch = (
   if (!samePeriod) patch.samplePeriod = nextPeriod;
   if (min.value !== signal.validMin) patch.validMin = min.value;
   if (max.value !== signal.validMax) patch.validMax = max.value;
+  if (form.labelCandidate !== (signal.labelCandidate === true)) patch.labelCandidate = form.labelCandidate;
   return { patch, changed: Object.keys(patch).length > 0 };
 };

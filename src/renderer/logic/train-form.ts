@@ -1,7 +1,7 @@
 import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
-import { ANOMALY_STEPS, DEFAULT_ALARM_RULE } from '../../shared/alarm-rule.js';
+import { ANOMALY_STEPS, defaultAlarmRule } from '../../shared/alarm-rule.js';
 import {
   BackendPreferenceSchema,
   LabelSchema,
@@ -143,6 +143,28 @@ export const tagsOnAssets = (signals: readonly Signal[], assets: readonly string
   return [...(first ?? [])].filter((tag) => rest.every((set) => set.has(tag))).sort(compareNatural);
 };
 
+/**
+ * Tags of the chosen assets marked at import as candidate label columns (a 0/1 failure flag, a state code; see
+ * src/shared/label-candidate.ts): offered first as the label column and left out of the default inputs.
+ */
+export const labelCandidateTags = (signals: readonly Signal[], assets: readonly string[]): string[] => {
+  const wanted = new Set(assets);
+  const marked = new Set(signals.filter((s) => wanted.has(s.asset) && s.labelCandidate === true).map((s) => s.tag));
+  return tagsOnAssets(signals, assets).filter((tag) => marked.has(tag));
+};
+
+/** The label-column picker's choices: candidate label columns first, then every other tag. */
+export const labelColumnChoices = (signals: readonly Signal[], assets: readonly string[]): string[] => {
+  const candidates = labelCandidateTags(signals, assets);
+  return [...candidates, ...tagsOnAssets(signals, assets).filter((tag) => !candidates.includes(tag))];
+};
+
+/** The default model inputs over the chosen assets: every tag they share except candidate label columns. */
+export const defaultInputTags = (signals: readonly Signal[], assets: readonly string[]): string[] => {
+  const candidates = labelCandidateTags(signals, assets);
+  return tagsOnAssets(signals, assets).filter((tag) => !candidates.includes(tag));
+};
+
 const defaultUnits = (model: ModelType): string => {
   switch (model) {
     case 'dense':
@@ -216,7 +238,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     modelType: 'dense',
     units: defaultUnits('dense'),
     ...form,
-    signals: tagsOnAssets(signals, selectedAssets(form, all)),
+    signals: defaultInputTags(signals, selectedAssets(form, all)),
     gapPolicy: 'forward-fill',
     fillLimit: '',
     maxMissing: '100',
@@ -227,7 +249,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     ...unitDefaults(timeKind),
     anomalyRule: 'lives',
     normalStart: '',
-    labelColumn: '',
+    labelColumn: labelCandidateTags(signals, selectedAssets(form, all))[0] ?? '',
     normalCodes: '0',
     abnormalCodes: '',
     splitMode: 'assets',
@@ -451,7 +473,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
       },
       backend: form.backend,
       ...(form.engine === 'node' ? {} : { engine: form.engine }),
-      ...(form.task === 'anomaly' ? { alarm: DEFAULT_ALARM_RULE } : {}),
+      ...(form.task === 'anomaly' ? { alarm: defaultAlarmRule(form.modelType) } : {}),
     };
     const checked = TrainConfigSchema.safeParse(config);
     if (!checked.success) return { error: describeIssues(checked.error) };

@@ -7,7 +7,7 @@ import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import type { TrainConfigInput, TrainProgress } from '../../../src/shared/training.js';
-import { DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
+import { AUTOENCODER_ALARM_RULE, DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
 import { engines, requireCmapss, openCmapssWorkspace } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
@@ -113,7 +113,7 @@ describe('every model type trains on the backends available here', () => {
     // Trained for the step budget, not the 15-epoch count (about 90 steps here); the run records both settings.
     const recorded = run.result.artifact.config as { training: { steps?: number }; alarm?: unknown };
     expect(recorded.training.steps).toBe(300);
-    expect(recorded.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(recorded.alarm).toEqual(AUTOENCODER_ALARM_RULE);
     expect(m['epochs']).toBeGreaterThan(15);
     // Progress counts towards the epochs the budget gives, never "epoch 40 of 15".
     const last = reports.filter((p) => p.phase === 'training').at(-1);

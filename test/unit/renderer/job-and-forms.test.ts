@@ -80,6 +80,20 @@ describe('signal form', () => {
       samplePeriod: '10',
       validMin: '0',
       validMax: '',
+      labelCandidate: false,
+    });
+  });
+
+  it('unmarks (or marks) a candidate label column', () => {
+    const marked = { ...signal, labelCandidate: true };
+    expect(signalToForm(marked).labelCandidate).toBe(true);
+    expect(buildSignalPatch({ ...signalToForm(marked), labelCandidate: false }, marked)).toEqual({
+      patch: { labelCandidate: false },
+      changed: true,
+    });
+    expect(buildSignalPatch({ ...signalToForm(signal), labelCandidate: true }, signal)).toEqual({
+      patch: { labelCandidate: true },
+      changed: true,
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANOMALY_STEPS, DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
+import { ANOMALY_STEPS, AUTOENCODER_ALARM_RULE, DEFAULT_ALARM_RULE } from '../../../src/shared/alarm-rule.js';
 import type { Signal } from '../../../src/shared/domain.js';
 import { TrainConfigSchema } from '../../../src/shared/training.js';
 import {
@@ -177,10 +177,11 @@ describe('form -> TrainConfig', () => {
     });
   });
 
-  it('anomaly runs from the dialog carry the default alarm rule, and an autoencoder the step budget', () => {
+  it("anomaly runs from the dialog carry their model's default alarm rule, and an autoencoder the step budget", () => {
     const anomaly = withTask({ ...defaultTrainForm(fd), assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
     const config = built(anomaly);
-    expect(config.alarm).toEqual(DEFAULT_ALARM_RULE);
+    expect(config.model?.type).toBe('autoencoder');
+    expect(config.alarm).toEqual(AUTOENCODER_ALARM_RULE);
     expect(config.training?.steps).toBe(ANOMALY_STEPS);
     const pca = built(withModel(anomaly, 'pca'));
     expect(pca.alarm).toEqual(DEFAULT_ALARM_RULE);

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   alarmRuleOfConfig,
   alarmScores,
+  AUTOENCODER_ALARM_RULE,
   DEFAULT_ALARM_RULE,
+  defaultAlarmRule,
   ewma,
   fitGpd,
   LEGACY_ALARM_RULE,
@@ -11,6 +13,7 @@ import {
   ruleThreshold,
   tailThreshold,
 } from '../../../src/shared/alarm-rule.js';
+import { seededRandom } from '../../../src/shared/seeded-random.js';
 import { TrainConfigSchema } from '../../../src/shared/training.js';
 
 describe('alarm rule: smoothing and persistence', () => {
@@ -133,5 +136,55 @@ describe('alarm rule in a run config', () => {
       robustZ: 1.75,
       tailRisk: 0.05,
     });
+  });
+});
+
+describe("the autoencoder's default alarm rule", () => {
+  it('is its own: 15 of 20 windows over exp(median + 3.5 robust sd); every other model keeps the shared default', () => {
+    expect(defaultAlarmRule('autoencoder')).toEqual(AUTOENCODER_ALARM_RULE);
+    expect(AUTOENCODER_ALARM_RULE).toEqual({
+      smoothing: null,
+      persistence: { k: 15, n: 20 },
+      threshold: 'robust',
+      robustZ: 3.5,
+      tailRisk: 0.05,
+    });
+    expect(defaultAlarmRule('pca')).toEqual(DEFAULT_ALARM_RULE);
+    expect(defaultAlarmRule('dense')).toEqual(DEFAULT_ALARM_RULE);
+  });
+
+  it("a config without a rule stays without one when parsed, so training can pick the model's default", () => {
+    const config = TrainConfigSchema.parse({
+      dataset: {
+        assets: { names: ['P-101'] },
+        signals: ['Flow'],
+        window: { length: 10 },
+        label: { kind: 'anomaly', normalSpan: 10 },
+      },
+      model: { type: 'autoencoder' },
+    });
+    expect(config.alarm).toBeUndefined();
+    expect(config.alarm ?? defaultAlarmRule(config.model.type)).toEqual(AUTOENCODER_ALARM_RULE);
+  });
+
+  it('a spike row seen by the 10 windows that hold it is no alarm (3 of 5 alarmed on it); a lasting fault still is', () => {
+    // Window scores of a 10-row window: log-normal noise, then one spike row lifting the 10 windows that contain it,
+    // or a fault that lasts. The threshold comes from the noise alone (the validation normal part).
+    const random = seededRandom(7);
+    const noise = () => Math.exp(0.3 * (random() + random() + random() - 1.5));
+    const normal = Array.from({ length: 300 }, noise);
+    const later = Array.from({ length: 80 }, noise);
+    const spike = later.map((v, i) => v * (i >= 40 && i < 50 ? 8 : 1));
+    const fault = later.map((v, i) => v * (i >= 40 ? 8 : 1));
+    const alarms = (scores: number[], rule: typeof DEFAULT_ALARM_RULE) => {
+      const threshold = ruleThreshold(alarmScores(normal, new Int32Array(normal.length), rule), rule, 0.99);
+      return [...alarmScores(scores, new Int32Array(scores.length), rule)].map((s) => (s > threshold ? 1 : 0));
+    };
+    const count = (a: number[]) => a.reduce((s, v) => s + v, 0);
+    // The spike adds alarms under 3 of 5, none under 15 of 20 (beside those the noise alone gives, if any).
+    expect(count(alarms(spike, DEFAULT_ALARM_RULE))).toBeGreaterThan(count(alarms(later, DEFAULT_ALARM_RULE)));
+    expect(alarms(spike, AUTOENCODER_ALARM_RULE)).toEqual(alarms(later, AUTOENCODER_ALARM_RULE));
+    // The fault alarms on every window from its 15th on.
+    expect(count(alarms(fault, AUTOENCODER_ALARM_RULE).slice(54))).toBe(80 - 54);
   });
 });

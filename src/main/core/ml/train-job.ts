@@ -22,7 +22,7 @@ import { serialiseModel, WEIGHTS_FILE } from './model-io.js';
 import { buildEnsemble } from './models.js';
 import { fitPca, pcaAlarmScore, pcaScores, type PcaModel } from './pca.js';
 import { epochsForSteps, stepBudget } from './training-steps.js';
-import { alarmScores, DEFAULT_ALARM_RULE, ruleThreshold } from '../../../shared/alarm-rule.js';
+import { alarmScores, defaultAlarmRule, ruleThreshold } from '../../../shared/alarm-rule.js';
 
 export interface TrainJobRequest {
   readonly runId: string;
@@ -98,7 +98,7 @@ export const runTrainJob = async (
     control.progress(detail.epoch / Math.max(1, detail.epochs), detail.message, detail);
   };
   let outputs: RunArtifact['outputs'];
-  const alarmRule = label.kind === 'anomaly' ? (config.alarm ?? DEFAULT_ALARM_RULE) : null;
+  const alarmRule = label.kind === 'anomaly' ? (config.alarm ?? defaultAlarmRule(config.model.type)) : null;
   const budget = stepBudget(config);
   const recordedConfig: TrainConfig = {
     ...config,

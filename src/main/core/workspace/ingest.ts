@@ -15,6 +15,7 @@ import {
   swallowingLines,
 } from './ingest-rejects.js';
 import { longCsvRows, stageFile } from './ingest-stage.js';
+import { markLabelCandidates } from './label-candidates.js';
 import { dropReaderRejects, ordOf, PENDING_REJECTS, STAGE, type StageContext } from './stage-table.js';
 
 export { emptyLines, lineOfRow } from './ingest-rejects.js';
@@ -521,6 +522,8 @@ export const ingestFile = async ({ db, plan, progress, isCancelled }: IngestFile
         throw error;
       });
     }
+    // Label columns (a 0/1 failure flag, a state code) are marked so training does not take them as inputs.
+    if (plan.format !== 'cmapss') await markLabelCandidates(db, result.signalIds);
     const sha256 = await hashing;
     await db.run('CHECKPOINT');
     progress(1, 'done');

@@ -357,6 +357,18 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  // 12 belongs to another branch of this session (follow sources); numbers are assigned per change.
+  {
+    version: 13,
+    name: 'candidate label columns',
+    sql: [
+      // A column of a data file whose name and values look like labels (a 0/1 failure flag, a state code): marked
+      // at import so training offers it as the label column and leaves it out of the inputs. NULL: not yet judged
+      // (signals from before this version, judged at their next import); false: not a label or unmarked by the
+      // user, which a later import of the same column does not overturn.
+      'ALTER TABLE signals ADD COLUMN label_candidate BOOLEAN',
+    ],
+  },
 ];
 
 export const latestSchemaVersion = (): number => migrations[migrations.length - 1]?.version ?? 0;

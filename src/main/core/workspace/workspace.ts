@@ -52,6 +52,8 @@ export interface SignalPatch {
   readonly samplePeriod?: number | null;
   readonly validMin?: number | null;
   readonly validMax?: number | null;
+  /** Mark or unmark a candidate label column (see src/shared/label-candidate.ts). */
+  readonly labelCandidate?: boolean;
 }
 
 interface SignalRow {
@@ -67,6 +69,7 @@ interface SignalRow {
   count: number | null;
   first_t: number | null;
   last_t: number | null;
+  label_candidate: boolean | null;
 }
 
 const toSignal = (r: SignalRow): Signal => ({
@@ -82,6 +85,7 @@ const toSignal = (r: SignalRow): Signal => ({
   count: r.count ?? 0,
   firstT: r.first_t,
   lastT: r.last_t,
+  labelCandidate: r.label_candidate === true,
 });
 
 const friendlyOpenError = (path: string, error: unknown): Error => {
@@ -255,12 +259,13 @@ export class Workspace {
     if (patch.samplePeriod !== undefined) columns.push(['sample_period', patch.samplePeriod]);
     if (patch.validMin !== undefined) columns.push(['valid_min', patch.validMin]);
     if (patch.validMax !== undefined) columns.push(['valid_max', patch.validMax]);
+    if (patch.labelCandidate !== undefined) columns.push(['label_candidate', patch.labelCandidate]);
     return this.write('signal edit', 'refuse', async (db) => {
       const existing = await signalsOn(db, ids);
       if (existing.length !== ids.length) throw new Error('updateSignals: some signal ids do not exist');
       if (columns.length > 0) {
         const set = columns.map(([name], i) => `${name} = $${i + 1}`).join(', ');
-        const params = columns.map(([, v]) => v as string | number | null);
+        const params = columns.map(([, v]) => v as string | number | boolean | null);
         await db.transaction(async () => {
           for (const id of ids) {
             await db
