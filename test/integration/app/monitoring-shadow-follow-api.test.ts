@@ -274,9 +274,14 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
   }, 120_000);
 
   it('stores the follow source with the deployment (never a password) and follows from it when started without one', async () => {
-    await expect(call('setFollowSource', { id, source: source() })).rejects.toMatchObject({
-      code: 'invalid-argument',
-      message: expect.stringMatching(/password is not stored/),
+    // The password goes to a saved connection (encrypted); the deployment's source names it instead.
+    const withPassword = await call('setFollowSource', { id, source: source() });
+    expect(withPassword.followSource).toEqual({
+      kind: 'postgres',
+      url: pg.url,
+      query: QUERY,
+      layout: 'long',
+      profile: `follow ${id}`,
     });
     const stored = await call('setFollowSource', {
       id,

@@ -10,7 +10,6 @@ import {
   type DeploymentFigures,
   type DriftOverview,
   type DriftReference,
-  type FollowStatus,
   type ScoringResult,
   type ShadowReport,
 } from '../../../shared/monitoring.js';
@@ -31,8 +30,9 @@ import { m4 } from '../monitoring/health-series.js';
 import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-deployment.js';
 import { deploymentAlertFigures } from '../monitoring/deployment-figures.js';
 import { rankFindings } from '../monitoring/drift.js';
-import { followDeployment } from '../monitoring/follow.js';
-import { updateFromSource, type FollowApi } from '../monitoring/follow-source.js';
+import type { FollowApi } from '../monitoring/follow-source.js';
+import type { ProfileStore } from '../historians/profiles.js';
+import { followHandlers, type FollowControl } from './follow-handlers.js';
 import { shadowReport } from '../monitoring/shadow.js';
 import { CancelledError } from '../jobs/cancelled.js';
 import { RegistryError } from '../registry/errors.js';
@@ -83,6 +83,10 @@ export interface MonitoringDeps {
    * calls the CLI's monitor makes. Without it, follow mode scores what the workspace holds.
    */
   readonly followApi?: () => FollowApi;
+  /** Saved connections, where a PostgreSQL follow source's password is kept (encrypted). */
+  readonly connections?: () => ProfileStore;
+  /** Remember follow Start/Stop in the workspace and resume on open (app and serve; not the CLI). */
+  readonly rememberFollow?: boolean;
 }
 
 /** Core errors in the user's words, with a code the views can react to. */
@@ -123,16 +127,20 @@ const registryAt = async (location: string, token: string | undefined): Promise<
  * the scoring pass as a job with progress and Cancel, the alert lifecycle and the health series for charts.
  * Every change goes through the workspace's write owner and the monitoring audit chain.
  */
-export const monitoringHandlers = ({
+export const monitoringHandlers = (deps: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> =>
+  monitoringCore(deps).handlers;
+
+/** The monitoring handlers and the follow loops' lifecycle (resume on open, stop on close) for the app core. */
+export const monitoringCore = ({
   requireWorkspace,
   jobs,
   emit,
   actor = osUser,
   followApi,
-}: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> => {
+  connections,
+  rememberFollow = false,
+}: MonitoringDeps): { readonly handlers: Pick<ApiHandlers, MonitoringMethod>; readonly follow: FollowControl } => {
   const by = () => ({ actor: actor(), at: new Date().toISOString() });
-  /** Follow loops of this app, by deployment: one at a time per deployment. */
-  const follows = new Map<string, FollowStatus>();
   const axisOf = async (db: Parameters<typeof getDeployment>[0], asset: string) =>
     (
       await db.all<{ time_kind: 'timestamp' | 'cycle' }>('SELECT time_kind FROM signals WHERE asset = $1 LIMIT 1', [
@@ -287,7 +295,19 @@ export const monitoringHandlers = ({
       return alert;
     });
 
-  return {
+  const follow = followHandlers({
+    requireWorkspace,
+    jobs,
+    emit,
+    by,
+    requireDeployment,
+    scorePass,
+    followApi,
+    connections,
+    remember: rememberFollow,
+  });
+
+  const handlers: Pick<ApiHandlers, MonitoringMethod> = {
     createDeployment: async ({
       name,
       registry: location,
@@ -585,130 +605,7 @@ export const monitoringHandlers = ({
         };
         return overview;
       }),
-    setFollowSource: async ({ id, source }) =>
-      guard(async () => {
-        const ws = requireWorkspace();
-        await requireDeployment(ws, id);
-        if (source?.kind === 'postgres' && source.password !== undefined) {
-          throw new ApiError(
-            'invalid-argument',
-            'a password is not stored with a deployment: save the PostgreSQL connection with its password and name it (profile)',
-          );
-        }
-        return ws.monitoring((db) => changeDeployment(db, id, { kind: 'set-follow-source', source }, by()));
-      }),
-    startFollow: async ({ deploymentId, intervalSeconds, source: given, token }) => {
-      const ws = requireWorkspace();
-      const deployment = await requireDeployment(ws, deploymentId);
-      // Without a source given, the one stored with the deployment (setFollowSource), if any.
-      const source = given ?? deployment.followSource ?? undefined;
-      const current = follows.get(deploymentId);
-      if (current?.running === true) {
-        throw new ApiError('conflict', `deployment ${deploymentId} is already followed (job ${current.jobId ?? ''})`);
-      }
-      if (source !== undefined && followApi === undefined) {
-        throw new ApiError('invalid-argument', 'this host cannot fetch from a historian in follow mode');
-      }
-      let status: FollowStatus = {
-        deploymentId,
-        jobId: null,
-        running: true,
-        intervalSeconds,
-        source: source ?? null,
-        rounds: 0,
-        failures: 0,
-        failedInARow: 0,
-        lastError: null,
-        nextInSeconds: null,
-        lastRoundAt: null,
-        windows: 0,
-        opened: [],
-      };
-      const set = (change: Partial<FollowStatus>) => {
-        status = { ...status, ...change };
-        follows.set(deploymentId, status);
-      };
-      const jobId = jobs.start(
-        'follow',
-        async (control) => {
-          try {
-            const summary = await followDeployment({
-              intervalSeconds,
-              update:
-                source === undefined || followApi === undefined ? null : () => updateFromSource(followApi(), source),
-              score: () =>
-                scorePass(
-                  ws,
-                  { deploymentId, ...(token === undefined ? {} : { token }) },
-                  {
-                    isCancelled: control.isCancelled,
-                    progress: (_f, message) => control.progress(null, `round ${status.rounds + 1}: ${message}`),
-                  },
-                ),
-              signal: control.signal,
-              isFatal: () => control.isCancelled(),
-              onRound: (round) => {
-                set({
-                  rounds: round.round,
-                  failedInARow: 0,
-                  lastError: null,
-                  lastRoundAt: round.at,
-                  windows: status.windows + round.result.windows,
-                  opened: [...status.opened, ...round.result.alerts.opened],
-                });
-                emit({ type: 'workspace-changed' });
-              },
-              onFailure: (failure) => {
-                set({
-                  rounds: failure.round,
-                  failures: status.failures + 1,
-                  failedInARow: failure.failedInARow,
-                  lastError: failure.message,
-                });
-              },
-              onWait: (seconds, failedInARow) => {
-                set({ nextInSeconds: seconds });
-                const last =
-                  failedInARow === 0
-                    ? `round ${status.rounds}: ${status.windows} window(s) so far, ${status.opened.length} alert(s) opened`
-                    : `round ${status.rounds} failed (${status.failedInARow} in a row): ${status.lastError ?? ''}; retrying with backoff`;
-                control.progress(null, `${last}; next round in ${Math.round(seconds)} s`);
-              },
-            });
-            return summary;
-          } finally {
-            set({ running: false, nextInSeconds: null });
-          }
-        },
-        () => ({}),
-      );
-      set({ jobId });
-      return status;
-    },
-    stopFollow: async ({ deploymentId }) => {
-      const current = follows.get(deploymentId);
-      if (current?.jobId === null || current?.jobId === undefined || !current.running) {
-        throw new ApiError('conflict', `deployment ${deploymentId} is not being followed`);
-      }
-      jobs.cancel(current.jobId);
-      await jobs.settle(current.jobId);
-      return follows.get(deploymentId) ?? current;
-    },
-    getFollowStatus: async ({ deploymentId }) =>
-      follows.get(deploymentId) ?? {
-        deploymentId,
-        jobId: null,
-        running: false,
-        intervalSeconds: 0,
-        source: null,
-        rounds: 0,
-        failures: 0,
-        failedInARow: 0,
-        lastError: null,
-        nextInSeconds: null,
-        lastRoundAt: null,
-        windows: 0,
-        opened: [],
-      },
+    ...follow.handlers,
   };
+  return { handlers, follow };
 };
