@@ -80,6 +80,19 @@ const shown = (source: FollowSource | null): FollowSource | null => {
   return rest;
 };
 
+/** Errors of a historian that cannot be reached at all (as opposed to one that answers with a refusal). */
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|timed out|timeout|socket hang up|unreachable/i;
+
+/**
+ * A failed "update to now" in the words the Monitor area shows beside the switch: "historian unreachable (...)"
+ * when the connection itself failed, else "historian: ..." with what it answered (bad query, login refused).
+ */
+export const historianFailure = (error: unknown): Error => {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(UNREACHABLE.test(message) ? `historian unreachable (${message})` : `historian: ${message}`);
+};
+
 interface Loop {
   status: FollowStatus;
   /** When the next round starts (ms since epoch), so the status counts down between polls. */
@@ -159,7 +172,13 @@ export const followHandlers = (deps: FollowDeps): FollowControl => {
         try {
           return await followDeployment({
             intervalSeconds,
-            update: source === null || followApi === undefined ? null : () => updateFromSource(followApi(), source),
+            update:
+              source === null || followApi === undefined
+                ? null
+                : () =>
+                    updateFromSource(followApi(), source).catch((error: unknown) => {
+                      throw historianFailure(error);
+                    }),
             score: () =>
               scorePass(
                 ws,
