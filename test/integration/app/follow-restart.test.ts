@@ -5,6 +5,7 @@ import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core
 import { startCoreHost, type CoreHost } from '../../../src/main/core-host/host-client.js';
 import { forkCoreHost } from '../../../src/main/core-host/fork-host.js';
 import { PROFILES_FILE } from '../../../src/main/core/historians/profiles.js';
+import { LOG_FILE } from '../../../src/main/core/log/logger.js';
 import { isEncryptedSecret } from '../../../src/main/core/historians/secrets.js';
 import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
@@ -193,6 +194,13 @@ describe('follow mode across restarts of the core host process', () => {
     const first = await waitFor((s) => s.windows >= 111, 'the first windows');
     expect(first).toMatchObject({ windows: 111, failures: 0 });
     expect(first.resumed).not.toBe(true);
+    // The package is fetched (and its scoring worker started) once per loop, not once per round: that took
+    // seconds of every round, most of follow mode's latency.
+    const rounds = await waitFor((s) => s.rounds >= 4, 'four rounds');
+    const fetches = (await readFile(join(root, 'user-data', 'logs', LOG_FILE), 'utf8'))
+      .split('\n')
+      .filter((line) => line.includes('"event":"fetch done"') && line.includes(`"pid":${host!.pid()!}`));
+    expect([rounds.failures, fetches.length]).toEqual([0, 1]);
 
     // Killed (no shutdown, no checkpoint) while the historian goes on: the host client starts a new host, which
     // resumes the loop from the workspace's memory and fetches what came meanwhile, with the saved password.

@@ -268,6 +268,7 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
     expect(failing.lastError).toMatch(/^historian unreachable \(.*(ECONNREFUSED|127\.0\.0\.1)/);
     expect(failing.windows).toBe(0);
     const waiting = await waitFor(id, (s) => s.failedInARow >= 3 && (s.nextInSeconds ?? 0) > 0.5, 'a wait');
+    await new Promise((r) => setTimeout(r, 100));
     const later = await call('getFollowStatus', { deploymentId: id });
     if (later.failedInARow === waiting.failedInARow && later.nextInSeconds !== null) {
       expect(later.nextInSeconds).toBeLessThan(waiting.nextInSeconds!);

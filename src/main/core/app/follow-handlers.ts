@@ -4,6 +4,7 @@ import type { ProfileStore } from '../historians/profiles.js';
 import type { Jobs } from '../jobs/job-registry.js';
 import { log } from '../log/logger.js';
 import { followDeployment } from '../monitoring/follow.js';
+import { PackageCache } from '../monitoring/package-cache.js';
 import { updateFromSource, type FollowApi } from '../monitoring/follow-source.js';
 import {
   changeDeployment,
@@ -34,6 +35,7 @@ export interface FollowDeps {
     ws: Workspace,
     input: { deploymentId: string; token?: string | undefined },
     control: ScoreControl,
+    packages?: PackageCache,
   ) => Promise<ScoringResult>;
   /** "Update to now" through the app's own API; without it a source cannot be fetched from. */
   readonly followApi?: (() => FollowApi) | undefined;
@@ -82,7 +84,7 @@ const shown = (source: FollowSource | null): FollowSource | null => {
 
 /** Errors of a historian that cannot be reached at all (as opposed to one that answers with a refusal). */
 const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|timed out|timeout|socket hang up|unreachable/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|connection refused|cannot reach|could not connect|timed out|timeout|socket hang up|unreachable/i;
 
 /**
  * A failed "update to now" in the words the Monitor area shows beside the switch: "historian unreachable (...)"
@@ -166,6 +168,8 @@ export const followHandlers = (deps: FollowDeps): FollowControl => {
     const set = (change: Partial<FollowStatus>) => {
       loop.status = { ...loop.status, ...change };
     };
+    // The package and its scoring worker stay loaded from round to round (until the version changes).
+    const packages = new PackageCache();
     const jobId = jobs.start(
       'follow',
       async (control) => {
@@ -187,6 +191,7 @@ export const followHandlers = (deps: FollowDeps): FollowControl => {
                   isCancelled: control.isCancelled,
                   progress: (_f, message) => control.progress(null, `round ${loop.status.rounds + 1}: ${message}`),
                 },
+                packages,
               ),
             signal: control.signal,
             isFatal: () => control.isCancelled(),
@@ -222,6 +227,7 @@ export const followHandlers = (deps: FollowDeps): FollowControl => {
             },
           });
         } finally {
+          await packages.clear();
           loop.nextAt = null;
           set({ running: false });
           // Cancelled from the job list (not Stop, not the app closing): the user stopped it, remember that.

@@ -31,6 +31,7 @@ import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-depl
 import { deploymentAlertFigures } from '../monitoring/deployment-figures.js';
 import { rankFindings } from '../monitoring/drift.js';
 import type { FollowApi } from '../monitoring/follow-source.js';
+import { disposePackage, type PackageCache } from '../monitoring/package-cache.js';
 import type { ProfileStore } from '../historians/profiles.js';
 import { followHandlers, type FollowControl } from './follow-handlers.js';
 import { shadowReport } from '../monitoring/shadow.js';
@@ -163,8 +164,9 @@ export const monitoringCore = ({
     ws: Workspace,
     input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
     control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+    packages?: PackageCache,
   ): Promise<ScoringResult> => {
-    const result = await scoreOne(ws, input, control);
+    const result = await scoreOne(ws, input, control, packages);
     const challengers = (await ws.monitoringRead((db) => listDeployments(db))).filter(
       (d) => d.championId === input.deploymentId && d.status === 'active',
     );
@@ -179,6 +181,7 @@ export const monitoringCore = ({
             isCancelled: control.isCancelled,
             progress: (_fraction, message) => control.progress(null, `challenger ${challenger.id}: ${message}`),
           },
+          packages,
         );
         passes.push({
           deployment: r.deployment,
@@ -205,11 +208,17 @@ export const monitoringCore = ({
     return { ...result, challengers: passes };
   };
 
-  /** One deployment's pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up. */
+  /**
+   * One deployment's pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up.
+   * With `packages` (a follow loop's), the fetched package and its scoring worker are kept for the next round while
+   * the confirmed version and package hash stay the same: a round then costs the update and the scoring, not a
+   * fetch and a worker start (seconds each). A failed pass drops what it kept, so the next round starts afresh.
+   */
   const scoreOne = async (
     ws: Workspace,
     input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
     control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+    packages?: PackageCache,
   ): Promise<ScoringResult> => {
     const deployment = await requireDeployment(ws, input.deploymentId);
     const registry = await registryAt(deployment.registry, input.token);
@@ -218,24 +227,38 @@ export const monitoringCore = ({
     if (checked.currentVersion === null) {
       throw new ApiError('conflict', `deployment ${deployment.id} has no confirmed model version yet`);
     }
-    const scratch = await mkdtemp(join(tmpdir(), 'pdm-score-'));
+    const key = `${checked.currentVersion}:${checked.packageHash ?? ''}`;
+    const kept = packages?.get(deployment.id);
+    if (kept !== undefined && kept.key !== key) packages?.drop(deployment.id);
+    let loaded = kept?.key === key ? kept : undefined;
     try {
-      control.progress(0.02, `fetching ${checked.model.name} v${checked.currentVersion}`);
-      const fetched = await registry.fetch(checked.model.name, checked.currentVersion, join(scratch, 'package'));
-      const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(fetched.dir, 'manifest.json'), 'utf8')));
-      let reference: DriftReference | null = null;
-      try {
-        reference = DriftReferenceSchema.parse(
-          JSON.parse(await readFile(join(fetched.dir, DRIFT_REFERENCE_FILE), 'utf8')),
-        );
-      } catch {
-        // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
-        reference = null;
+      if (loaded === undefined) {
+        const scratch = await mkdtemp(join(tmpdir(), 'pdm-score-'));
+        try {
+          control.progress(0.02, `fetching ${checked.model.name} v${checked.currentVersion}`);
+          const fetched = await registry.fetch(checked.model.name, checked.currentVersion, join(scratch, 'package'));
+          const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(fetched.dir, 'manifest.json'), 'utf8')));
+          let reference: DriftReference | null = null;
+          try {
+            reference = DriftReferenceSchema.parse(
+              JSON.parse(await readFile(join(fetched.dir, DRIFT_REFERENCE_FILE), 'utf8')),
+            );
+          } catch {
+            // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
+            reference = null;
+          }
+          // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
+          // main event loop: the API and the follow loop's timers stay responsive during a long pass.
+          const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
+          const predictor = await loadWorkerScorer(manifest, fetched.dir);
+          loaded = { key, manifest, reference, predictor, scratch };
+        } catch (error) {
+          await rm(scratch, { recursive: true, force: true });
+          throw error;
+        }
+        if (packages !== undefined) packages.keep(deployment.id, loaded);
       }
-      // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
-      // main event loop: the API and the follow loop's timers stay responsive during a long pass.
-      const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
-      const predictor = await loadWorkerScorer(manifest, fetched.dir);
+      const { manifest, reference, predictor } = loaded;
       try {
         const result = await ws.monitoring((db) =>
           scoreDeployment(db, {
@@ -273,14 +296,16 @@ export const monitoringCore = ({
           pendingVersion: checked.pendingVersion,
           driftChecked: reference !== null,
         };
-      } finally {
-        predictor.dispose();
+      } catch (error) {
+        // The worker may be what failed: the next round loads the package again.
+        packages?.drop(deployment.id);
+        throw error;
       }
     } catch (error) {
       if (error instanceof ScoringCancelledError) throw new CancelledError(error.message);
       throw asApiError(error);
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      if (packages === undefined && loaded !== undefined) await disposePackage(loaded);
     }
   };
 
