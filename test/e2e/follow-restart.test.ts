@@ -27,7 +27,7 @@ const serve = async (): Promise<ServedApp> => {
       app = await serveApp(home, ['--workspace', ws]);
       return app;
     } catch (error) {
-      if (attempt >= 10) throw error;
+      if (attempt >= 5) throw error;
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
