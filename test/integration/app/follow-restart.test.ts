@@ -266,3 +266,19 @@ describe('follow mode across restarts of the core host process', () => {
     }
   }, 600_000);
 });
+
+describe('follow loops when another workspace opens', () => {
+  it('ends the loops of the workspace closed for another (still remembered) and resumes them when it reopens', async () => {
+    core = await createAppCore({ userDataDir: join(root, 'user-data'), shell: 'web', workspace: join(root, 'ws') });
+    // Stopped by the user in the test before: not resumed.
+    expect(await call('getFollowStatus', { deploymentId: id })).toMatchObject({ running: false, rounds: 0 });
+    await call('startFollow', { deploymentId: id, intervalSeconds: 60 });
+    // A running follow loop used to refuse this ("an import is running").
+    await call('openWorkspace', { path: join(root, 'other') });
+    expect(await call('getFollowStatus', { deploymentId: id })).toMatchObject({ running: false, rounds: 0 });
+    expect((await call('listJobs', {})).filter((j) => j.kind === 'follow' && j.status === 'running')).toEqual([]);
+    await call('openWorkspace', { path: join(root, 'ws') });
+    expect(await call('getFollowStatus', { deploymentId: id })).toMatchObject({ running: true, resumed: true });
+    expect(await call('stopFollow', { deploymentId: id })).toMatchObject({ running: false });
+  }, 120_000);
+});
