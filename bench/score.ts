@@ -1,7 +1,9 @@
 // Scoring throughput (issue 10): a deployment of N assets x T tags x D days of 1-minute data in a real workspace,
 // scored end to end (DuckDB read, contract check, the package's pipeline, TF.js predict, scores stored), against
-// the limit: plain model.predict on the same prepared windows in the same run. Prints one JSON line.
-// Usage: npx tsx bench/score.ts [--assets 20] [--tags 24] [--days 90]
+// the limit: plain model.predict on the same prepared windows in the same run. Then follow mode's latency from a
+// value appearing in a PostgreSQL historian to its alert stored (bench/follow-latency.ts). Prints one JSON line.
+// Usage: npx tsx bench/score.ts [--assets 20] [--tags 24] [--days 90] [--follow-events 10] [--follow-interval 1]
+// (--follow-events 0 leaves the latency out)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { scoreDeployment } from '../src/main/core/monitoring/score-deployment.js
 import { createDeployment, readSignals } from '../src/main/core/workspace/monitoring-store.js';
 import { Workspace } from '../src/main/core/workspace/workspace.js';
 import type { ManifestCore } from '../src/shared/registry-manifest.js';
+import { measureFollowLatency } from './follow-latency.js';
 import { median, peakRssMiB } from './util.js';
 
 const { values: args } = parseArgs({
@@ -24,6 +27,8 @@ const { values: args } = parseArgs({
     tags: { type: 'string', default: '24' },
     days: { type: 'string', default: '90' },
     window: { type: 'string', default: '30' },
+    'follow-events': { type: 'string', default: '10' },
+    'follow-interval': { type: 'string', default: '1' },
   },
 });
 const assets = Number(args.assets);
@@ -190,6 +195,13 @@ try {
   predictor.dispose();
   ws.close();
 
+  // Measured after the throughput, alone: the two would slow each other down.
+  const followEvents = Number(args['follow-events']);
+  const followLatency =
+    followEvents > 0
+      ? await measureFollowLatency({ events: followEvents, intervalSeconds: Number(args['follow-interval']) })
+      : null;
+
   const ours = result.windows / endToEnd;
   const limit = median(limits);
   console.log(
@@ -208,6 +220,7 @@ try {
       ratio: Number((ours / limit).toFixed(3)),
       stageSeconds: Object.fromEntries(Object.entries(result.seconds).map(([k, v]) => [k, Number(v.toFixed(2))])),
       peakRssMiB: Math.round(peakRssMiB()),
+      followLatency,
     }),
   );
 } finally {

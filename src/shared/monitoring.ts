@@ -412,6 +412,8 @@ export const FollowStatusSchema = z.object({
   lastRoundAt: z.string().nullable(),
   windows: z.number().int().nonnegative(),
   opened: z.array(z.string()),
+  /** Started by the app from the workspace's memory (it was running when the app last stopped), not by a Start. */
+  resumed: z.boolean().optional(),
 });
 export type FollowStatus = z.infer<typeof FollowStatusSchema>;
 

@@ -382,6 +382,11 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
         await api.setFollowSource({ id: deployment.id, source: checked.source });
       }
       setStatus(await api.startFollow({ deploymentId: deployment.id, intervalSeconds: checked.intervalSeconds }));
+      // A typed password now lives encrypted in a saved connection (the source names it): not kept in the form.
+      if (form.password !== '') {
+        setForm((f) => ({ ...f, password: '' }));
+        api.listConnectionProfiles({}).then(setProfiles, reportError);
+      }
     } catch (error) {
       reportError(error);
     }
@@ -463,6 +468,15 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
                       </option>
                     ))}
                 </select>
+                <input
+                  type="password"
+                  placeholder="password (saved encrypted)"
+                  value={form.password}
+                  onChange={(e) => setForm({ ...form, password: e.target.value })}
+                  aria-label="PostgreSQL password"
+                  autoComplete="off"
+                  data-testid="follow-password"
+                />
                 <textarea
                   rows={2}
                   placeholder="SELECT time, tag, value FROM … WHERE time >= $1 AND time < $2"

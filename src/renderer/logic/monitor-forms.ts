@@ -101,9 +101,19 @@ export interface FollowForm {
   readonly tags: string;
   readonly url: string;
   readonly query: string;
+  /** Typed for a PostgreSQL source: saved encrypted with a connection on Start, never shown again. */
+  readonly password: string;
 }
 
-export const emptyFollowForm: FollowForm = { interval: '60', kind: 'none', profile: '', tags: '', url: '', query: '' };
+export const emptyFollowForm: FollowForm = {
+  interval: '60',
+  kind: 'none',
+  profile: '',
+  tags: '',
+  url: '',
+  query: '',
+  password: '',
+};
 
 /** The form as a stored source fills it (the interval stays as typed). */
 export const followFormOf = (source: FollowSource | null | undefined, interval = '60'): FollowForm => {
@@ -167,25 +177,34 @@ export const followOf = (form: FollowForm): FollowCheck => {
           query: form.query.trim(),
           layout: 'long',
           ...(form.profile === '' ? {} : { profile: form.profile }),
+          ...(form.password === '' ? {} : { password: form.password }),
         },
       };
     }
   }
 };
 
-/** One line beside the follow switch: what the loop did and when it goes again, or why it waits longer. */
+/** Whole seconds, never negative: the status counts down between polls. */
+const secs = (x: number): number => Math.max(0, Math.round(x));
+
+/**
+ * One line beside the follow switch: what the loop did and when it goes again, or why it failed and when it
+ * retries; after an app restart, that the loop was resumed; once stopped, the last error if there was one.
+ */
 export const followLine = (s: FollowStatus): string => {
+  const lastError = s.lastError === null ? '' : ` Last error: ${s.lastError}.`;
   if (!s.running) {
     return s.rounds === 0
-      ? 'Not following.'
-      : `Stopped after ${s.rounds} round(s): ${s.windows} window(s), ${s.opened.length} alert(s) opened, ${s.failures} failed.`;
+      ? `Not following.${lastError}`
+      : `Stopped after ${s.rounds} round(s): ${s.windows} window(s), ${s.opened.length} alert(s) opened, ${s.failures} failed.${lastError}`;
   }
-  const next =
-    s.nextInSeconds === null ? 'round running' : `next round in ${Math.max(0, Math.round(s.nextInSeconds))} s`;
+  const resumed = s.resumed === true ? ' (resumed when the app started)' : '';
   if (s.failedInARow > 0) {
-    return `Following · round ${s.rounds} failed (${s.failedInARow} in a row): ${s.lastError ?? ''} · retrying with backoff, ${next}`;
+    const retry = s.nextInSeconds === null ? 'retrying now' : `retrying in ${secs(s.nextInSeconds)} s`;
+    return `Following${resumed} · ${s.lastError ?? 'the round failed'}, ${retry} (round ${s.rounds}, ${s.failedInARow} failed in a row)`;
   }
-  return `Following every ${s.intervalSeconds} s · ${s.rounds} round(s), ${s.windows} window(s), ${s.opened.length} alert(s) opened · ${next}`;
+  const next = s.nextInSeconds === null ? 'round running' : `next round in ${secs(s.nextInSeconds)} s`;
+  return `Following every ${s.intervalSeconds} s${resumed} · ${s.rounds} round(s), ${s.windows} window(s), ${s.opened.length} alert(s) opened · ${next}`;
 };
 
 /** Precision of one side from the dispositions it has, or "–" when none is dispositioned. */

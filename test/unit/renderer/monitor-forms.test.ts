@@ -76,6 +76,11 @@ describe('Monitor forms: follow', () => {
     };
     const typed = followOf(followFormOf(pg));
     expect(typed.ok && sameSource(typed.source, pg)).toBe(true);
+    // A typed password goes with the source to setFollowSource (which saves it encrypted): Start stores it.
+    const withPassword = followOf({ ...followFormOf(pg), password: 's3cret' });
+    expect(withPassword).toMatchObject({ ok: true, source: { ...pg, password: 's3cret' } });
+    expect(withPassword.ok && sameSource(withPassword.source, pg)).toBe(false);
+    expect(followFormOf({ ...pg, password: 's3cret' }).password).toBe('');
   });
 
   it('says what the loop does, and that it backs off after failures', () => {
@@ -97,10 +102,21 @@ describe('Monitor forms: follow', () => {
     expect(followLine(base)).toBe(
       'Following every 10 s · 3 round(s), 12 window(s), 1 alert(s) opened · next round in 7 s',
     );
-    expect(followLine({ ...base, failedInARow: 2, lastError: 'connection refused', nextInSeconds: 20 })).toBe(
-      'Following · round 3 failed (2 in a row): connection refused · retrying with backoff, next round in 20 s',
+    const unreachable = 'historian unreachable (connect ECONNREFUSED 127.0.0.1:5432)';
+    expect(followLine({ ...base, failedInARow: 4, lastError: unreachable, nextInSeconds: 79.6 })).toBe(
+      `Following · ${unreachable}, retrying in 80 s (round 3, 4 failed in a row)`,
     );
-    expect(followLine({ ...base, running: false })).toMatch(/^Stopped after 3 round/);
+    expect(followLine({ ...base, failedInARow: 1, lastError: unreachable, nextInSeconds: null })).toMatch(
+      /retrying now/,
+    );
+    // After an app restart the switch shows the loop it resumed, and says so.
+    expect(followLine({ ...base, resumed: true })).toBe(
+      'Following every 10 s (resumed when the app started) · 3 round(s), 12 window(s), 1 alert(s) opened · next round in 7 s',
+    );
+    expect(followLine({ ...base, running: false })).toMatch(/^Stopped after 3 round.*1 alert\(s\) opened, 0 failed\.$/);
+    expect(followLine({ ...base, running: false, failures: 2, lastError: unreachable })).toMatch(
+      /2 failed\. Last error: historian unreachable \(connect ECONNREFUSED 127\.0\.0\.1:5432\)\.$/,
+    );
     expect(followLine({ ...base, running: false, rounds: 0 })).toBe('Not following.');
   });
 

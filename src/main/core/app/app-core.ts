@@ -12,7 +12,9 @@ import { historianHandlers } from './historian-handlers.js';
 import { settingsHandlers } from './settings-handlers.js';
 import { Jobs } from '../jobs/job-registry.js';
 import { createLogger, logDirIn, processLog, setProcessLog, type Logger } from '../log/logger.js';
-import { monitoringHandlers } from './monitoring-handlers.js';
+import { monitoringCore } from './monitoring-handlers.js';
+import type { FollowControl } from './follow-handlers.js';
+import { ProfileStore } from '../historians/profiles.js';
 import { reportHandlers } from './report-handlers.js';
 import type { PdfPrinter } from '../reports/pdf-printer.js';
 import { dispatch } from './dispatch.js';
@@ -107,6 +109,16 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
   const version = await packageVersion();
   logger.info('app', 'started', { shell: options.shell, version, userDataDir: options.userDataDir });
   let workspace: Workspace | null = null;
+  /** The follow loops; set once the handlers exist (a workspace given at start opens before them). */
+  let follow: FollowControl | null = null;
+  // The app and serve pick up the follow loops a workspace remembers; a one-shot CLI command must not.
+  const resumeFollows = async () => {
+    try {
+      await follow?.resume();
+    } catch (error) {
+      logger.error('app', 'follow not resumed', { error });
+    }
+  };
 
   const requireWorkspace = (): Workspace => {
     if (workspace === null) throw new ApiError('no-workspace', 'open a workspace first');
@@ -123,15 +135,20 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
           : `workspace ${path} does not exist`,
       );
     }
-    if (jobs.running()) throw new ApiError('failed', 'an import is running: wait for it or cancel it first');
+    // Follow loops belong to the open workspace: they end with it (still remembered) instead of holding it open.
+    if (jobs.list().some((j) => j.status === 'running' && j.kind !== 'follow')) {
+      throw new ApiError('failed', 'an import is running: wait for it or cancel it first');
+    }
     const next = await Workspace.open(path).catch((error: unknown) => {
       logger.error('app', 'workspace open failed', { workspace: path, error });
       throw error;
     });
     logger.info('app', 'workspace opened', { workspace: next.path });
+    await follow?.stopAll();
     workspace?.close();
     workspace = next;
     if (options.shell !== 'cli') await recent.remember(next.path);
+    await resumeFollows();
     emit({ type: 'workspace-changed' });
     return next.info();
   };
@@ -139,6 +156,28 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
   if (options.workspace !== undefined) await openWorkspace(resolve(options.workspace));
 
   const sampleFile = join(resourcesDir(), 'sample', SAMPLE_FILE);
+
+  const monitoring = monitoringCore({
+    requireWorkspace,
+    jobs,
+    emit,
+    // Follow mode fetches through the app's own validated API, as the CLI's monitor does.
+    followApi: () => ({
+      call: async (method, input) => {
+        const answer = await dispatch(handlers, method, input);
+        if (!answer.ok) throw new ApiError(answer.error.code, answer.error.message);
+        return answer.result as never;
+      },
+      waitJob: async (jobId) => {
+        const job = await jobs.settle(jobId);
+        if (job === undefined) throw new ApiError('not-found', `no job ${jobId}`);
+        return job;
+      },
+    }),
+    // A PostgreSQL follow source's password goes where the Import area's saved connections keep theirs.
+    connections: () => new ProfileStore(requireWorkspace().path, options.userDataDir, options.secretCipher),
+    rememberFollow: options.shell !== 'cli',
+  });
 
   const handlers: ApiHandlers = {
     getAppInfo: async () => ({
@@ -232,26 +271,11 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     ...registryHandlers({ requireWorkspace }),
     ...settingsHandlers({ requireWorkspace }),
     ...datasetHandlers({ requireWorkspace }),
-    ...monitoringHandlers({
-      requireWorkspace,
-      jobs,
-      emit,
-      // Follow mode fetches through the app's own validated API, as the CLI's monitor does.
-      followApi: () => ({
-        call: async (method, input) => {
-          const answer = await dispatch(handlers, method, input);
-          if (!answer.ok) throw new ApiError(answer.error.code, answer.error.message);
-          return answer.result as never;
-        },
-        waitJob: async (jobId) => {
-          const job = await jobs.settle(jobId);
-          if (job === undefined) throw new ApiError('not-found', `no job ${jobId}`);
-          return job;
-        },
-      }),
-    }),
+    ...monitoring.handlers,
     ...reportHandlers({ requireWorkspace, jobs, emit, pdfPrinter: options.pdfPrinter }),
   };
+  follow = monitoring.follow;
+  if (workspace !== null) await resumeFollows();
 
   return {
     handlers,
@@ -261,11 +285,9 @@ export const createAppCore = async (options: AppCoreOptions): Promise<AppCore> =
     },
     currentWorkspace: () => workspace,
     dispose: async () => {
-      // A follow loop runs until stopped: end it before its workspace closes under it.
-      for (const job of jobs.list().filter((j) => j.kind === 'follow' && j.status === 'running')) {
-        jobs.cancel(job.id);
-        await jobs.settle(job.id);
-      }
+      // A follow loop runs until stopped: end it before its workspace closes under it. The workspace still
+      // remembers it as running, so it resumes when the app starts again.
+      await monitoring.follow.stopAll();
       workspace?.close();
       workspace = null;
       if (processLog() === logger) setProcessLog(previousLog);

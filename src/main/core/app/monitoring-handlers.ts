@@ -10,7 +10,6 @@ import {
   type DeploymentFigures,
   type DriftOverview,
   type DriftReference,
-  type FollowStatus,
   type ScoringResult,
   type ShadowReport,
 } from '../../../shared/monitoring.js';
@@ -31,8 +30,10 @@ import { m4 } from '../monitoring/health-series.js';
 import { scoreDeployment, ScoringCancelledError } from '../monitoring/score-deployment.js';
 import { deploymentAlertFigures } from '../monitoring/deployment-figures.js';
 import { rankFindings } from '../monitoring/drift.js';
-import { followDeployment } from '../monitoring/follow.js';
-import { updateFromSource, type FollowApi } from '../monitoring/follow-source.js';
+import type { FollowApi } from '../monitoring/follow-source.js';
+import { disposePackage, type PackageCache } from '../monitoring/package-cache.js';
+import type { ProfileStore } from '../historians/profiles.js';
+import { followHandlers, type FollowControl } from './follow-handlers.js';
 import { shadowReport } from '../monitoring/shadow.js';
 import { CancelledError } from '../jobs/cancelled.js';
 import { RegistryError } from '../registry/errors.js';
@@ -83,6 +84,10 @@ export interface MonitoringDeps {
    * calls the CLI's monitor makes. Without it, follow mode scores what the workspace holds.
    */
   readonly followApi?: () => FollowApi;
+  /** Saved connections, where a PostgreSQL follow source's password is kept (encrypted). */
+  readonly connections?: () => ProfileStore;
+  /** Remember follow Start/Stop in the workspace and resume on open (app and serve; not the CLI). */
+  readonly rememberFollow?: boolean;
 }
 
 /** Core errors in the user's words, with a code the views can react to. */
@@ -123,16 +128,20 @@ const registryAt = async (location: string, token: string | undefined): Promise<
  * the scoring pass as a job with progress and Cancel, the alert lifecycle and the health series for charts.
  * Every change goes through the workspace's write owner and the monitoring audit chain.
  */
-export const monitoringHandlers = ({
+export const monitoringHandlers = (deps: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> =>
+  monitoringCore(deps).handlers;
+
+/** The monitoring handlers and the follow loops' lifecycle (resume on open, stop on close) for the app core. */
+export const monitoringCore = ({
   requireWorkspace,
   jobs,
   emit,
   actor = osUser,
   followApi,
-}: MonitoringDeps): Pick<ApiHandlers, MonitoringMethod> => {
+  connections,
+  rememberFollow = false,
+}: MonitoringDeps): { readonly handlers: Pick<ApiHandlers, MonitoringMethod>; readonly follow: FollowControl } => {
   const by = () => ({ actor: actor(), at: new Date().toISOString() });
-  /** Follow loops of this app, by deployment: one at a time per deployment. */
-  const follows = new Map<string, FollowStatus>();
   const axisOf = async (db: Parameters<typeof getDeployment>[0], asset: string) =>
     (
       await db.all<{ time_kind: 'timestamp' | 'cycle' }>('SELECT time_kind FROM signals WHERE asset = $1 LIMIT 1', [
@@ -155,8 +164,9 @@ export const monitoringHandlers = ({
     ws: Workspace,
     input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
     control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+    packages?: PackageCache,
   ): Promise<ScoringResult> => {
-    const result = await scoreOne(ws, input, control);
+    const result = await scoreOne(ws, input, control, packages);
     const challengers = (await ws.monitoringRead((db) => listDeployments(db))).filter(
       (d) => d.championId === input.deploymentId && d.status === 'active',
     );
@@ -171,6 +181,7 @@ export const monitoringHandlers = ({
             isCancelled: control.isCancelled,
             progress: (_fraction, message) => control.progress(null, `challenger ${challenger.id}: ${message}`),
           },
+          packages,
         );
         passes.push({
           deployment: r.deployment,
@@ -197,11 +208,17 @@ export const monitoringHandlers = ({
     return { ...result, challengers: passes };
   };
 
-  /** One deployment's pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up. */
+  /**
+   * One deployment's pass: look for a new version, fetch the confirmed one (hash-verified), score, clean up.
+   * With `packages` (a follow loop's), the fetched package and its scoring worker are kept for the next round while
+   * the confirmed version and package hash stay the same: a round then costs the update and the scoring, not a
+   * fetch and a worker start (seconds each). A failed pass drops what it kept, so the next round starts afresh.
+   */
   const scoreOne = async (
     ws: Workspace,
     input: { deploymentId: string; from?: number | undefined; to?: number | undefined; token?: string | undefined },
     control: { isCancelled: () => boolean; progress: (fraction: number | null, message: string) => void },
+    packages?: PackageCache,
   ): Promise<ScoringResult> => {
     const deployment = await requireDeployment(ws, input.deploymentId);
     const registry = await registryAt(deployment.registry, input.token);
@@ -210,24 +227,38 @@ export const monitoringHandlers = ({
     if (checked.currentVersion === null) {
       throw new ApiError('conflict', `deployment ${deployment.id} has no confirmed model version yet`);
     }
-    const scratch = await mkdtemp(join(tmpdir(), 'pdm-score-'));
+    const key = `${checked.currentVersion}:${checked.packageHash ?? ''}`;
+    const kept = packages?.get(deployment.id);
+    if (kept !== undefined && kept.key !== key) packages?.drop(deployment.id);
+    let loaded = kept?.key === key ? kept : undefined;
     try {
-      control.progress(0.02, `fetching ${checked.model.name} v${checked.currentVersion}`);
-      const fetched = await registry.fetch(checked.model.name, checked.currentVersion, join(scratch, 'package'));
-      const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(fetched.dir, 'manifest.json'), 'utf8')));
-      let reference: DriftReference | null = null;
-      try {
-        reference = DriftReferenceSchema.parse(
-          JSON.parse(await readFile(join(fetched.dir, DRIFT_REFERENCE_FILE), 'utf8')),
-        );
-      } catch {
-        // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
-        reference = null;
+      if (loaded === undefined) {
+        const scratch = await mkdtemp(join(tmpdir(), 'pdm-score-'));
+        try {
+          control.progress(0.02, `fetching ${checked.model.name} v${checked.currentVersion}`);
+          const fetched = await registry.fetch(checked.model.name, checked.currentVersion, join(scratch, 'package'));
+          const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(fetched.dir, 'manifest.json'), 'utf8')));
+          let reference: DriftReference | null = null;
+          try {
+            reference = DriftReferenceSchema.parse(
+              JSON.parse(await readFile(join(fetched.dir, DRIFT_REFERENCE_FILE), 'utf8')),
+            );
+          } catch {
+            // Packages made before training wrote drift-reference.json carry none: drift is not judged (said in the result).
+            reference = null;
+          }
+          // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
+          // main event loop: the API and the follow loop's timers stay responsive during a long pass.
+          const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
+          const predictor = await loadWorkerScorer(manifest, fetched.dir);
+          loaded = { key, manifest, reference, predictor, scratch };
+        } catch (error) {
+          await rm(scratch, { recursive: true, force: true });
+          throw error;
+        }
+        if (packages !== undefined) packages.keep(deployment.id, loaded);
       }
-      // Windows are built and the model predicts in a worker thread (TensorFlow.js loads there only), off the
-      // main event loop: the API and the follow loop's timers stay responsive during a long pass.
-      const { loadWorkerScorer } = await import('../monitoring/worker-scorer.js');
-      const predictor = await loadWorkerScorer(manifest, fetched.dir);
+      const { manifest, reference, predictor } = loaded;
       try {
         const result = await ws.monitoring((db) =>
           scoreDeployment(db, {
@@ -265,14 +296,16 @@ export const monitoringHandlers = ({
           pendingVersion: checked.pendingVersion,
           driftChecked: reference !== null,
         };
-      } finally {
-        predictor.dispose();
+      } catch (error) {
+        // The worker may be what failed: the next round loads the package again.
+        packages?.drop(deployment.id);
+        throw error;
       }
     } catch (error) {
       if (error instanceof ScoringCancelledError) throw new CancelledError(error.message);
       throw asApiError(error);
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      if (packages === undefined && loaded !== undefined) await disposePackage(loaded);
     }
   };
 
@@ -287,7 +320,19 @@ export const monitoringHandlers = ({
       return alert;
     });
 
-  return {
+  const follow = followHandlers({
+    requireWorkspace,
+    jobs,
+    emit,
+    by,
+    requireDeployment,
+    scorePass,
+    followApi,
+    connections,
+    remember: rememberFollow,
+  });
+
+  const handlers: Pick<ApiHandlers, MonitoringMethod> = {
     createDeployment: async ({
       name,
       registry: location,
@@ -585,130 +630,7 @@ export const monitoringHandlers = ({
         };
         return overview;
       }),
-    setFollowSource: async ({ id, source }) =>
-      guard(async () => {
-        const ws = requireWorkspace();
-        await requireDeployment(ws, id);
-        if (source?.kind === 'postgres' && source.password !== undefined) {
-          throw new ApiError(
-            'invalid-argument',
-            'a password is not stored with a deployment: save the PostgreSQL connection with its password and name it (profile)',
-          );
-        }
-        return ws.monitoring((db) => changeDeployment(db, id, { kind: 'set-follow-source', source }, by()));
-      }),
-    startFollow: async ({ deploymentId, intervalSeconds, source: given, token }) => {
-      const ws = requireWorkspace();
-      const deployment = await requireDeployment(ws, deploymentId);
-      // Without a source given, the one stored with the deployment (setFollowSource), if any.
-      const source = given ?? deployment.followSource ?? undefined;
-      const current = follows.get(deploymentId);
-      if (current?.running === true) {
-        throw new ApiError('conflict', `deployment ${deploymentId} is already followed (job ${current.jobId ?? ''})`);
-      }
-      if (source !== undefined && followApi === undefined) {
-        throw new ApiError('invalid-argument', 'this host cannot fetch from a historian in follow mode');
-      }
-      let status: FollowStatus = {
-        deploymentId,
-        jobId: null,
-        running: true,
-        intervalSeconds,
-        source: source ?? null,
-        rounds: 0,
-        failures: 0,
-        failedInARow: 0,
-        lastError: null,
-        nextInSeconds: null,
-        lastRoundAt: null,
-        windows: 0,
-        opened: [],
-      };
-      const set = (change: Partial<FollowStatus>) => {
-        status = { ...status, ...change };
-        follows.set(deploymentId, status);
-      };
-      const jobId = jobs.start(
-        'follow',
-        async (control) => {
-          try {
-            const summary = await followDeployment({
-              intervalSeconds,
-              update:
-                source === undefined || followApi === undefined ? null : () => updateFromSource(followApi(), source),
-              score: () =>
-                scorePass(
-                  ws,
-                  { deploymentId, ...(token === undefined ? {} : { token }) },
-                  {
-                    isCancelled: control.isCancelled,
-                    progress: (_f, message) => control.progress(null, `round ${status.rounds + 1}: ${message}`),
-                  },
-                ),
-              signal: control.signal,
-              isFatal: () => control.isCancelled(),
-              onRound: (round) => {
-                set({
-                  rounds: round.round,
-                  failedInARow: 0,
-                  lastError: null,
-                  lastRoundAt: round.at,
-                  windows: status.windows + round.result.windows,
-                  opened: [...status.opened, ...round.result.alerts.opened],
-                });
-                emit({ type: 'workspace-changed' });
-              },
-              onFailure: (failure) => {
-                set({
-                  rounds: failure.round,
-                  failures: status.failures + 1,
-                  failedInARow: failure.failedInARow,
-                  lastError: failure.message,
-                });
-              },
-              onWait: (seconds, failedInARow) => {
-                set({ nextInSeconds: seconds });
-                const last =
-                  failedInARow === 0
-                    ? `round ${status.rounds}: ${status.windows} window(s) so far, ${status.opened.length} alert(s) opened`
-                    : `round ${status.rounds} failed (${status.failedInARow} in a row): ${status.lastError ?? ''}; retrying with backoff`;
-                control.progress(null, `${last}; next round in ${Math.round(seconds)} s`);
-              },
-            });
-            return summary;
-          } finally {
-            set({ running: false, nextInSeconds: null });
-          }
-        },
-        () => ({}),
-      );
-      set({ jobId });
-      return status;
-    },
-    stopFollow: async ({ deploymentId }) => {
-      const current = follows.get(deploymentId);
-      if (current?.jobId === null || current?.jobId === undefined || !current.running) {
-        throw new ApiError('conflict', `deployment ${deploymentId} is not being followed`);
-      }
-      jobs.cancel(current.jobId);
-      await jobs.settle(current.jobId);
-      return follows.get(deploymentId) ?? current;
-    },
-    getFollowStatus: async ({ deploymentId }) =>
-      follows.get(deploymentId) ?? {
-        deploymentId,
-        jobId: null,
-        running: false,
-        intervalSeconds: 0,
-        source: null,
-        rounds: 0,
-        failures: 0,
-        failedInARow: 0,
-        lastError: null,
-        nextInSeconds: null,
-        lastRoundAt: null,
-        windows: 0,
-        opened: [],
-      },
+    ...follow.handlers,
   };
+  return { handlers, follow };
 };

@@ -8,7 +8,9 @@ import {
   type Deployment,
   type DriftFinding,
   type FollowSource,
+  FollowSourceSchema,
 } from '../../../shared/monitoring.js';
+import { z } from 'zod';
 import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../../../shared/alert-lifecycle.js';
 import { canonicalJson } from '../registry/canonical-json.js';
 import type { Connection } from './database.js';
@@ -404,6 +406,68 @@ export const changeDeployment = async (
     });
     return after;
   });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Follow intent: the user's Start or Stop, so a loop that was running resumes when the app starts again
+
+/** Under this prefix and the deployment id in the settings table (migration 10): no schema change needed. */
+const FOLLOW_INTENT_KEY = 'monitoring.follow/';
+
+export const FollowIntentSchema = z.object({
+  running: z.boolean(),
+  intervalSeconds: z.number().nonnegative(),
+  /** The source the loop was started with; null: the deployment's stored source. Never holds a password. */
+  source: FollowSourceSchema.nullable(),
+});
+export type FollowIntent = z.infer<typeof FollowIntentSchema>;
+
+/** Record Start (running) or Stop, audited in the monitoring chain as follow-start / follow-stop. */
+export const setFollowIntent = async (
+  db: Connection,
+  id: string,
+  intent: FollowIntent,
+  by: { readonly actor: string; readonly at: string },
+): Promise<void> =>
+  db.transaction(async () => {
+    await requireDeployment(db, id);
+    if (intent.source?.kind === 'postgres' && intent.source.password !== undefined) {
+      throw new Error('a follow source is remembered without its password (a saved connection holds it)');
+    }
+    const stored = FollowIntentSchema.parse(intent);
+    await db.run('INSERT OR REPLACE INTO settings (key, value) VALUES ($1, $2)', [
+      FOLLOW_INTENT_KEY + id,
+      JSON.stringify(stored),
+    ]);
+    await appendAudit(db, {
+      time: by.at,
+      actor: by.actor,
+      action: stored.running ? 'follow-start' : 'follow-stop',
+      deploymentId: id,
+      alertId: null,
+      details: { intervalSeconds: stored.intervalSeconds, source: stored.source },
+    });
+  });
+
+/** Every deployment's last Start or Stop (deployments never started are absent); unreadable entries are skipped. */
+export const followIntents = async (
+  db: Connection,
+): Promise<{ readonly deploymentId: string; readonly intent: FollowIntent }[]> => {
+  const rows = await db.all<{ key: string; value: string }>(
+    'SELECT key, value FROM settings WHERE starts_with(key, $1) ORDER BY key',
+    [FOLLOW_INTENT_KEY],
+  );
+  const json = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return null;
+    }
+  };
+  return rows.flatMap((r) => {
+    const parsed = FollowIntentSchema.safeParse(json(r.value));
+    return parsed.success ? [{ deploymentId: r.key.slice(FOLLOW_INTENT_KEY.length), intent: parsed.data }] : [];
+  });
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-asset scoring state
