@@ -4,6 +4,7 @@ import { FALSE_ALARM_CAUSES, type FalseAlarmCause } from '../../shared/monitorin
 import { useServices } from '../hooks/services.js';
 import { useJob } from '../hooks/use-job.js';
 import { useMonitoring } from '../hooks/use-monitoring.js';
+import { scoreRangeOf } from '../logic/score-range.js';
 import { ChartExportMenu } from './chart-export-menu.js';
 import {
   alertActions,
@@ -28,7 +29,8 @@ import {
 const CHART_W = 560;
 const CHART_H = 120;
 
-function HealthTrend({ series }: { readonly series: HealthSeries }) {
+/** One asset's model output with the rule's set and clear levels and its alerts as bands (Monitor and Explore). */
+export function HealthTrend({ series }: { readonly series: HealthSeries }) {
   const chart = healthChart(series, CHART_W, CHART_H);
   const figure = useRef<HTMLElement>(null);
   return (
@@ -239,8 +241,11 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
 
 /** The Monitor area: deployments, a health trend per asset with its threshold and alerts, the alerts table, Score now. */
 export function MonitorView() {
-  const { api, reportError } = useServices();
+  const { api, reportError, displayZone } = useServices();
   const state = useMonitoring(CHART_W);
+  const [scoreFrom, setScoreFrom] = useState('');
+  const [scoreTo, setScoreTo] = useState('');
+  const [scoreProblem, setScoreProblem] = useState<string | null>(null);
   const job = useJob();
   const selected = state.selected;
   const running = job.view.status === 'starting' || job.view.status === 'running';
@@ -253,7 +258,14 @@ export function MonitorView() {
 
   const scoreNow = () => {
     if (selected === null) return;
-    job.launch(() => api.startScoring({ deploymentId: selected.id })).catch(reportError);
+    // The axis of the deployment's data: its health series say it (cycle counters or timestamps); right after the
+    // deployment is created they may still be loading (null: read as `score --from/--to` does).
+    const kind = [...state.health.values()].find((h) => h.deploymentId === selected.id)?.timeKind ?? null;
+    const range = scoreRangeOf(scoreFrom, scoreTo, kind, displayZone);
+    if (!range.ok) return setScoreProblem(range.message);
+    setScoreProblem(null);
+    const { ok: _ok, ...bounds } = range;
+    job.launch(() => api.startScoring({ deploymentId: selected.id, ...bounds })).catch(reportError);
   };
   const confirm = () => {
     if (selected === null) return;
@@ -315,6 +327,28 @@ export function MonitorView() {
                   Switch to v{selected.pendingVersion}
                 </button>
               )}
+              <label className="small">
+                from{' '}
+                <input
+                  value={scoreFrom}
+                  size={10}
+                  placeholder="last scored"
+                  onChange={(e) => setScoreFrom(e.target.value)}
+                  onKeyDown={(e) => (e.key === 'Enter' && !running ? scoreNow() : undefined)}
+                  data-testid="score-from"
+                />
+              </label>
+              <label className="small">
+                to{' '}
+                <input
+                  value={scoreTo}
+                  size={10}
+                  placeholder="newest"
+                  onChange={(e) => setScoreTo(e.target.value)}
+                  onKeyDown={(e) => (e.key === 'Enter' && !running ? scoreNow() : undefined)}
+                  data-testid="score-to"
+                />
+              </label>
               <button type="button" className="primary" disabled={running} onClick={scoreNow} data-testid="score-now">
                 Score now
               </button>
@@ -335,6 +369,11 @@ export function MonitorView() {
                 <span className="muted small">{job.view.message}</span>
               </div>
             ) : null}
+            {scoreProblem === null ? null : (
+              <p className="form-error" role="alert" data-testid="score-problem">
+                {scoreProblem}
+              </p>
+            )}
             {job.view.status === 'failed' ? <p className="form-error">{job.view.error}</p> : null}
             {job.view.status === 'cancelled' ? <p className="muted small">Scoring cancelled.</p> : null}
             {state.lastScoring !== null && state.lastScoring.deployment === selected.id ? (
@@ -345,7 +384,7 @@ export function MonitorView() {
             <RuleEditor deployment={selected} onSaved={refreshAll} />
             <FollowSwitch deployment={selected} />
             {state.lastScoring?.blocked.map((b) => (
-              <p key={b.asset} className="form-error small">
+              <p key={b.asset} className="form-error small" data-testid="score-blocked" data-asset={b.asset}>
                 {b.asset}: {b.violations.map((v) => v.message).join('; ')}
               </p>
             ))}
