@@ -172,7 +172,10 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
     const falseAlarm = rowOf(RENAMED);
     await falseAlarm.getByTestId('alert-ack').click();
     await expect.poll(() => falseAlarm.getAttribute('data-status'), { timeout: 15_000 }).toBe('acknowledged');
-    await falseAlarm.getByTestId('alert-close').click();
+    // From the keyboard: Enter on Close… puts the focus in the form's first field (it stayed on the button).
+    await falseAlarm.getByTestId('alert-close').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => activeTestId(page)).toBe('disposition-select');
     await page.getByTestId('disposition-select').selectOption('false-alarm');
     await page.getByLabel('Cause').selectOption('sensor-fault');
     await page.getByTestId('alert-form-submit').click();
@@ -313,6 +316,14 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
       alertsPdf: await exportReport('alerts', 'pdf'),
     };
     await expect.poll(() => page.getByTestId('report-exports').locator('tbody tr').count()).toBe(4);
+    // Download: browser mode wrote the files on the serving machine; each comes to the browser's downloads as is.
+    for (const { out } of Object.values(files)) {
+      const row = page.getByTestId('report-export-row').filter({ hasText: out });
+      const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('report-download').click()]);
+      expect(download.suggestedFilename()).toBe(out.slice(home.length + 1));
+      const saved = await download.path();
+      expect((await readFile(saved)).equals(await readFile(out))).toBe(true);
+    }
 
     // HTML: self-contained, nothing fetched from anywhere (the SVG namespace is a name, not a request).
     for (const { out } of [files.fleetHtml, files.alertsHtml]) {

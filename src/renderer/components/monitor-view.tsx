@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HealthSeries } from '../../shared/api.js';
 import { FALSE_ALARM_CAUSES, type FalseAlarmCause } from '../../shared/monitoring.js';
 import { useServices } from '../hooks/services.js';
@@ -86,6 +86,13 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
   const [form, setForm] = useState<RowForm | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const actions = alertActions(alert);
+  // The form opens in the next table row: its first field takes the focus, so a keyboard user goes on typing there
+  // (it stayed on the row's button, with the form a dozen Tab presses away behind the other rows' buttons).
+  const firstField = useRef<HTMLSelectElement & HTMLInputElement>(null);
+  const formKind = form?.kind ?? null;
+  useEffect(() => {
+    if (formKind !== null) firstField.current?.focus();
+  }, [formKind]);
   const run = async (call: () => Promise<unknown>) => {
     try {
       await call();
@@ -161,6 +168,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
               {form.kind === 'close' ? (
                 <>
                   <select
+                    ref={firstField}
                     aria-label="Disposition"
                     value={form.form.kind}
                     onChange={(e) =>
@@ -210,6 +218,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
               ) : (
                 <>
                   <input
+                    ref={firstField}
                     aria-label="Reason"
                     placeholder="reason"
                     value={form.reason}
