@@ -188,6 +188,11 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
       page.getByTestId('figures-row').filter({ hasText: asset }).locator('td.num').allTextContents();
     expect((await cells(ENGINE)).slice(0, 3)).toEqual(['1', '1', '0']);
     expect((await cells(RENAMED)).slice(0, 3)).toEqual(['1', '0', '1']);
+    // Cycle data has no calendar months: counts over all cycles, no rate (it read "1970-01" and 3840000000.00).
+    expect(await page.getByTestId('false-alarm-rate').textContent()).toBe(
+      '1 false alarm(s) (cycle data: no rate per asset-month)',
+    );
+    expect(await page.getByTestId('figures-row').first().locator('td').nth(1).textContent()).toBe('all cycles');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-monitor-reports-ui-monitor.png'), fullPage: true });
   }, 60_000);
 

@@ -406,7 +406,11 @@ export function MonitorView() {
               <HealthTrend key={s.asset} series={s} />
             ))}
           </section>
-          <FiguresPanel deployment={selected} version={version} />
+          <FiguresPanel
+            deployment={selected}
+            version={version}
+            timeKind={[...state.health.values()].find((h) => h.deploymentId === selected.id)?.timeKind ?? null}
+          />
           <DriftPanel deployment={selected} version={version} />
           <ChallengerPanel
             deployment={selected}
