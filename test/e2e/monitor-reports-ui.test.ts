@@ -159,6 +159,8 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
 
     // Engine 7: acknowledged, then closed as a confirmed failure with its failure mode, typed.
     const confirmed = rowOf(ENGINE);
+    // Raised at, on the data's axis (it showed the bare number; on timestamp data that was raw microseconds).
+    await expect.poll(() => confirmed.getByTestId('alert-raised').textContent()).toMatch(/^cycle \d+$/);
     await confirmed.getByTestId('alert-ack').click();
     await expect.poll(() => confirmed.getAttribute('data-status'), { timeout: 15_000 }).toBe('acknowledged');
     await confirmed.getByTestId('alert-close').click();

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import type { HealthSeries } from '../../shared/api.js';
+import type { TimeKind } from '../../shared/domain.js';
 import { FALSE_ALARM_CAUSES, type FalseAlarmCause } from '../../shared/monitoring.js';
 import { useServices } from '../hooks/services.js';
 import { useJob } from '../hooks/use-job.js';
 import { useMonitoring } from '../hooks/use-monitoring.js';
 import { scoreRangeOf } from '../logic/score-range.js';
+import { formatTimeValue } from '../logic/time-format.js';
 import { ChartExportMenu } from './chart-export-menu.js';
 import {
   alertActions,
@@ -81,8 +83,17 @@ type RowForm =
   | { readonly kind: 'close'; readonly form: CloseForm }
   | { readonly kind: 'shelve'; readonly reason: string; readonly hours: string };
 
-function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onDone: () => void }) {
-  const { api, reportError } = useServices();
+function AlertRow({
+  alert,
+  timeKind,
+  onDone,
+}: {
+  readonly alert: ListedAlert;
+  /** The data's axis once known: raised-at is shown as a time in the display zone or a cycle, not raw µs. */
+  readonly timeKind: TimeKind | null;
+  readonly onDone: () => void;
+}) {
+  const { api, reportError, displayZone } = useServices();
   const [form, setForm] = useState<RowForm | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const actions = alertActions(alert);
@@ -125,7 +136,9 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
           {alert.shelved ? ' (shelved)' : ''}
           {alert.closed === null ? '' : ` · ${alert.closed.disposition.kind}`}
         </td>
-        <td className="num">{alert.raisedT}</td>
+        <td className="num" data-testid="alert-raised">
+          {timeKind === null ? alert.raisedT : formatTimeValue(alert.raisedT, timeKind, displayZone)}
+        </td>
         <td className="num">{alert.raisedValue.toPrecision(4)}</td>
         <td>v{alert.modelVersion}</td>
         <td>
@@ -255,6 +268,9 @@ export function MonitorView() {
   const [scoreFrom, setScoreFrom] = useState('');
   const [scoreTo, setScoreTo] = useState('');
   const [scoreProblem, setScoreProblem] = useState<string | null>(null);
+  // The axis of the selected deployment's data (cycle counters or timestamps), from its health series once loaded.
+  const timeKind: TimeKind | null =
+    [...state.health.values()].find((h) => h.deploymentId === state.selected?.id)?.timeKind ?? null;
   const job = useJob();
   const selected = state.selected;
   const running = job.view.status === 'starting' || job.view.status === 'running';
@@ -267,10 +283,8 @@ export function MonitorView() {
 
   const scoreNow = () => {
     if (selected === null) return;
-    // The axis of the deployment's data: its health series say it (cycle counters or timestamps); right after the
-    // deployment is created they may still be loading (null: read as `score --from/--to` does).
-    const kind = [...state.health.values()].find((h) => h.deploymentId === selected.id)?.timeKind ?? null;
-    const range = scoreRangeOf(scoreFrom, scoreTo, kind, displayZone);
+    // Right after the deployment is created the axis may still be loading (null: read as `score --from/--to` does).
+    const range = scoreRangeOf(scoreFrom, scoreTo, timeKind, displayZone);
     if (!range.ok) return setScoreProblem(range.message);
     setScoreProblem(null);
     const { ok: _ok, ...bounds } = range;
@@ -406,11 +420,7 @@ export function MonitorView() {
               <HealthTrend key={s.asset} series={s} />
             ))}
           </section>
-          <FiguresPanel
-            deployment={selected}
-            version={version}
-            timeKind={[...state.health.values()].find((h) => h.deploymentId === selected.id)?.timeKind ?? null}
-          />
+          <FiguresPanel deployment={selected} version={version} timeKind={timeKind} />
           <DriftPanel deployment={selected} version={version} />
           <ChallengerPanel
             deployment={selected}
@@ -439,7 +449,7 @@ export function MonitorView() {
                 </thead>
                 <tbody>
                   {state.alerts.map((a) => (
-                    <AlertRow key={a.id} alert={a} onDone={() => void state.refresh()} />
+                    <AlertRow key={a.id} alert={a} timeKind={timeKind} onDone={() => void state.refresh()} />
                   ))}
                 </tbody>
               </table>
