@@ -110,6 +110,10 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
     expect(await mapping(ENGINE, 'sensor_11').inputValue()).toBe('sensor_11');
     expect(await mapping(RENAMED, 'sensor_11').inputValue()).toBe('');
     expect(await mapping(LACKING, 'sensor_12').inputValue()).toBe('');
+    // The deploy-time contract check: what is left unmapped says that it blocks scoring.
+    expect(await mapping(LACKING, 'sensor_12').locator('option:checked').textContent()).toBe(
+      '— unmapped (blocks scoring) —',
+    );
     // Edited by hand, with the keyboard: focus the cell's list and choose Ps30.
     await mapping(RENAMED, 'sensor_11').focus();
     await mapping(RENAMED, 'sensor_11').selectOption('Ps30');
