@@ -168,6 +168,13 @@ describe('Monitoring and reports once through the UI, in Chromium (issues 10 and
     await confirmed.getByTestId('alert-ack').click();
     await expect.poll(() => confirmed.getAttribute('data-status'), { timeout: 15_000 }).toBe('acknowledged');
     await confirmed.getByTestId('alert-close').click();
+    // Escape leaves the form and gives the focus back to Close…; nothing is sent.
+    await expect.poll(() => activeTestId(page)).toBe('disposition-select');
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('disposition-select').count()).toBe(0);
+    expect(await activeTestId(page)).toBe('alert-close');
+    expect(await confirmed.getAttribute('data-status')).toBe('acknowledged');
+    await page.keyboard.press('Enter');
     await page.getByTestId('disposition-select').selectOption('confirmed');
     await page.getByLabel('Failure mode').fill('HPC degradation');
     await page.getByLabel('Failure mode').press('Enter');

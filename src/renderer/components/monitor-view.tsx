@@ -100,6 +100,15 @@ function AlertRow({
   // The form opens in the next table row: its first field takes the focus, so a keyboard user goes on typing there
   // (it stayed on the row's button, with the form a dozen Tab presses away behind the other rows' buttons).
   const firstField = useRef<HTMLSelectElement & HTMLInputElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const shelveButton = useRef<HTMLButtonElement>(null);
+  // Cancel and Escape put the focus back on the button that opened the form.
+  const cancel = () => {
+    const opener = form?.kind === 'shelve' ? shelveButton : closeButton;
+    setForm(null);
+    setProblem(null);
+    opener.current?.focus();
+  };
   const formKind = form?.kind ?? null;
   useEffect(() => {
     if (formKind !== null) firstField.current?.focus();
@@ -151,6 +160,7 @@ function AlertRow({
             Acknowledge
           </button>
           <button
+            ref={closeButton}
             type="button"
             disabled={!actions.close}
             onClick={() => setForm({ kind: 'close', form: emptyCloseForm })}
@@ -159,6 +169,7 @@ function AlertRow({
             Close…
           </button>
           <button
+            ref={shelveButton}
             type="button"
             disabled={!actions.shelve}
             onClick={() => setForm({ kind: 'shelve', reason: '', hours: '8' })}
@@ -176,6 +187,11 @@ function AlertRow({
               onSubmit={(e) => {
                 e.preventDefault();
                 submit();
+              }}
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                e.preventDefault();
+                cancel();
               }}
             >
               {form.kind === 'close' ? (
@@ -249,7 +265,7 @@ function AlertRow({
               <button type="submit" className="primary" data-testid="alert-form-submit">
                 {form.kind === 'close' ? 'Close alert' : 'Shelve'}
               </button>
-              <button type="button" onClick={() => setForm(null)}>
+              <button type="button" onClick={cancel} data-testid="alert-form-cancel">
                 Cancel
               </button>
               {problem === null ? null : <span className="form-error">{problem}</span>}
