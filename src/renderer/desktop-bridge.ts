@@ -3,7 +3,8 @@
  * dialog, which a browser page cannot reach. Absent in browser mode, where files go to the browser's download.
  */
 export interface DesktopImageBridge {
-  readonly copyImage: (png: Uint8Array) => Promise<void>;
+  /** The chart as PNG bytes and as SVG text, both put on the clipboard in one write. */
+  readonly copyImage: (image: { readonly png: Uint8Array; readonly svg: string }) => Promise<void>;
   readonly saveImage: (request: {
     readonly name: string;
     readonly data: Uint8Array;

@@ -474,6 +474,19 @@ export const apiMethods = {
   startReport: method(ReportRequestSchema, z.object({ jobId: z.string() })),
   /** The workspace's audit of exported reports, newest first. */
   listReportExports: method(z.object({}), z.array(ReportExportSchema)),
+  /**
+   * One recorded export's file as base64, for browser mode's Download (the page cannot read the disk). Only files
+   * listed by listReportExports can be read this way; one that was moved or deleted since is 'not-found'.
+   */
+  readReportExport: method(
+    z.object({ id: z.number().int().positive() }),
+    z.object({
+      name: z.string(),
+      format: ReportExportSchema.shape.format,
+      bytes: z.number().int(),
+      dataBase64: z.string(),
+    }),
+  ),
   /** Every asset with its criticality (1..5; unset: the default, `set: false`) and asset class. */
   listAssetCriticality: method(z.object({}), z.array(AssetCriticalitySchema)),
   setAssetCriticality: method(

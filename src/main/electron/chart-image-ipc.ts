@@ -4,10 +4,11 @@ import { COPY_IMAGE_CHANNEL, SAVE_IMAGE_CHANNEL } from './channels.js';
 import type { IpcLog, IpcMainLike, SenderCheck } from './ipc.js';
 
 /*
- * Chart images in the desktop app: copy a PNG to the clipboard (Electron 45's clipboard.write with an image/png
- * ClipboardItem; the older clipboard.writeImage is gone from it) and save an exported file
- * through the native save dialog. Two IPC channels the preload allowlists, checked like the API's (sender, then
- * arguments); written against the few Electron members used so the unit tests pass fakes.
+ * Chart images in the desktop app: copy the chart to the clipboard (Electron 45's clipboard.write with one
+ * ClipboardItem carrying the PNG and the SVG source, so office documents paste the picture and drawing tools the
+ * vector; the older clipboard.writeImage is gone from it) and save an exported file through the native save dialog.
+ * Two IPC channels the preload allowlists, checked like the API's (sender, then arguments); the clipboard and its
+ * ClipboardItem class are passed in, so the unit tests hand in a fake clipboard and read what was written.
  */
 
 /** A chart image is a few hundred kB; anything near this is not one. */
@@ -17,7 +18,12 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const Bytes = z
   .instanceof(Uint8Array, { message: 'expected the image bytes' })
   .refine((b) => b.length > 0 && b.length <= MAX_IMAGE_BYTES, `an image of 1 byte to ${MAX_IMAGE_BYTES} bytes`);
-const CopyRequest = z.object({ data: Bytes });
+/** The same drawing as SVG text (serialiseChart): a chart's SVG is tens of kB. */
+const SvgText = z
+  .string({ message: 'expected the SVG text' })
+  .max(MAX_IMAGE_BYTES, `SVG text of at most ${MAX_IMAGE_BYTES} characters`)
+  .refine((t) => /^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(t), 'the text is not an SVG image');
+const CopyRequest = z.object({ data: Bytes, svg: SvgText });
 /** The renderer proposes a file name (chartFileName); the user picks the folder and may change it. */
 const SaveRequest = z.object({
   name: z.string().regex(/^[\w.-]{1,120}\.(svg|png)$/, 'a plain .svg or .png file name'),
@@ -28,12 +34,25 @@ export interface NativeImageLike {
   isEmpty(): boolean;
 }
 
-export interface ChartImageDeps {
+/** Electron's clipboard as this file uses it (clipboard.write of ClipboardItems). */
+export interface ClipboardLike<Item> {
+  write(items: Item[]): Promise<void>;
+}
+/** Electron's ClipboardItem class: MIME type to payload (a Blob, or a string written as UTF-8). */
+export type ClipboardItemClass<Item> = new (items: Record<string, string | Blob>) => Item;
+
+/** The MIME types one copy writes, in one ClipboardItem (one atomic clipboard write). */
+export const COPY_PNG_TYPE = 'image/png';
+export const COPY_SVG_TYPE = 'image/svg+xml';
+
+export interface ChartImageDeps<Item = unknown> {
   readonly ipcMain: IpcMainLike;
   readonly checkSender: SenderCheck;
   /** Decodes the PNG (nativeImage): an image that does not decode is refused before it reaches the clipboard. */
   readonly createImageFromPng: (png: Buffer) => NativeImageLike;
-  readonly writePngToClipboard: (png: Buffer) => Promise<void>;
+  /** null where Electron has none (tests of other parts): "Copy image" answers that the clipboard is not available. */
+  readonly clipboard: ClipboardLike<Item> | null;
+  readonly ClipboardItem: ClipboardItemClass<Item> | null;
   /** The native save dialog, opened on the app window; resolves to the chosen path or null when cancelled. */
   readonly askSavePath: (defaultName: string, format: 'svg' | 'png') => Promise<string | null>;
   readonly writeFile: (path: string, data: Uint8Array) => Promise<void>;
@@ -53,7 +72,7 @@ const invalid = (what: string, error: z.ZodError): DispatchResult => {
 };
 
 /** Register the two channels; returns a function that removes them again. */
-export const registerChartImageHandlers = (deps: ChartImageDeps): (() => void) => {
+export const registerChartImageHandlers = <Item>(deps: ChartImageDeps<Item>): (() => void) => {
   const { ipcMain, checkSender, log } = deps;
 
   ipcMain.handle(COPY_IMAGE_CHANNEL, async (event, ...args) => {
@@ -65,10 +84,17 @@ export const registerChartImageHandlers = (deps: ChartImageDeps): (() => void) =
     const request = CopyRequest.safeParse(args[0]);
     if (!request.success) return invalid('copy image', request.error);
     if (!isPng(request.data.data)) return failed('copy image: the data is not a PNG image');
+    const { clipboard, ClipboardItem: Item } = deps;
+    if (clipboard === null || Item === null) return failed('copy image: the clipboard is not available here');
     try {
       const png = Buffer.from(request.data.data);
       if (deps.createImageFromPng(png).isEmpty()) return failed('copy image: the PNG could not be read');
-      await deps.writePngToClipboard(png);
+      await clipboard.write([
+        new Item({
+          [COPY_PNG_TYPE]: new Blob([new Uint8Array(png)], { type: COPY_PNG_TYPE }),
+          [COPY_SVG_TYPE]: request.data.svg,
+        }),
+      ]);
     } catch (error) {
       return failed(`copy image: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -510,10 +510,8 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
         if (nativeImage === undefined) throw new Error('the clipboard is not available here');
         return nativeImage.createFromBuffer(png);
       },
-      writePngToClipboard: async (png) => {
-        if (clipboard === undefined || Item === undefined) throw new Error('the clipboard is not available here');
-        await clipboard.write([new Item({ 'image/png': new Blob([new Uint8Array(png)], { type: 'image/png' }) })]);
-      },
+      clipboard: clipboard ?? null,
+      ClipboardItem: Item ?? null,
       askSavePath: async (name, format) => {
         const parent = parentWindow();
         const dialogOptions = {

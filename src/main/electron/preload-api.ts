@@ -57,14 +57,15 @@ export const buildPdmBridge = (invoke: Invoke, subscribe: Subscribe): PdmBridge 
 
 /** What the preload puts on `window.pdmDesktop`: chart images to the clipboard and through the save dialog. */
 export interface DesktopImageBridge {
-  readonly copyImage: (png: Uint8Array) => Promise<void>;
+  /** The chart as PNG bytes and as SVG text, both put on the clipboard in one write. */
+  readonly copyImage: (image: { png: Uint8Array; svg: string }) => Promise<void>;
   readonly saveImage: (request: { name: string; data: Uint8Array }) => Promise<{ saved: boolean; path: string | null }>;
 }
 
 export const buildDesktopImageBridge = (invoke: Invoke): DesktopImageBridge =>
   Object.freeze({
-    copyImage: async (png: Uint8Array) => {
-      unwrapReply('copyImage', await invoke(COPY_IMAGE_CHANNEL, { data: png }));
+    copyImage: async (image: { png: Uint8Array; svg: string }) => {
+      unwrapReply('copyImage', await invoke(COPY_IMAGE_CHANNEL, { data: image.png, svg: image.svg }));
     },
     saveImage: async (request: { name: string; data: Uint8Array }) =>
       unwrapReply('saveImage', await invoke(SAVE_IMAGE_CHANNEL, { name: request.name, data: request.data })) as {

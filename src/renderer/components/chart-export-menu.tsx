@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { desktopImageBridge } from '../desktop-bridge.js';
 import { chartFileName, type ChartImageFormat } from '../logic/chart-export.js';
+import { canCopyChart, copyChart } from './chart-clipboard.js';
 import { chartSvgIn, downloadFile, renderPng, serialiseChart } from './chart-image.js';
 
 export interface ChartExportMenuProps {
@@ -16,8 +17,8 @@ export interface ChartExportMenuProps {
 type Action = ChartImageFormat | 'copy';
 
 /**
- * "Export ▾" on a chart: save as SVG or PNG (browser mode: a download; desktop: a save dialog), and in the
- * desktop app copy the PNG to the clipboard. A menu button: Enter/Space/↓ open it, ↑/↓ move, Escape closes.
+ * "Export ▾" on a chart: save as SVG or PNG (browser mode: a download; desktop: a save dialog), and copy the
+ * image (PNG and SVG) to the clipboard where the desktop app or the browser's Clipboard API allows it. A menu button: Enter/Space/↓ open it, ↑/↓ move, Escape closes.
  */
 export function ChartExportMenu({
   target,
@@ -34,7 +35,7 @@ export function ChartExportMenu({
   const actions: readonly { readonly id: Action; readonly label: string }[] = [
     { id: 'svg', label: 'Save as SVG' },
     { id: 'png', label: 'Save as PNG' },
-    ...(desktop === null ? [] : [{ id: 'copy' as const, label: 'Copy image' }]),
+    ...(canCopyChart(desktop) ? [{ id: 'copy' as const, label: 'Copy image' }] : []),
   ];
 
   useEffect(() => {
@@ -61,6 +62,11 @@ export function ChartExportMenu({
     }
     try {
       const chart = serialiseChart(svg, { title, units });
+      if (action === 'copy') {
+        await copyChart(chart, desktop);
+        setStatus('Copied to the clipboard');
+        return;
+      }
       const format: ChartImageFormat = action === 'svg' ? 'svg' : 'png';
       const blob =
         format === 'svg' ? new Blob([chart.svg], { type: 'image/svg+xml;charset=utf-8' }) : await renderPng(chart);
@@ -71,11 +77,6 @@ export function ChartExportMenu({
         return;
       }
       const data = new Uint8Array(await blob.arrayBuffer());
-      if (action === 'copy') {
-        await desktop.copyImage(data);
-        setStatus('Copied to the clipboard');
-        return;
-      }
       const saved = await desktop.saveImage({ name, data });
       setStatus(saved.saved ? `Saved ${saved.path ?? name}` : '');
     } catch (error) {

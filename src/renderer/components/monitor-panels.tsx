@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiOutput } from '../../shared/api.js';
+import type { TimeKind } from '../../shared/domain.js';
 import type { ConnectionProfileView } from '../../shared/historian.js';
 import type {
   Deployment,
@@ -513,7 +514,21 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(100 * x)} %`);
 const fixed = (x: number | null, digits = 2) => (x === null ? '–' : x.toFixed(digits));
 
-export function FiguresPanel({ deployment, version }: { readonly deployment: Deployment; readonly version: number }) {
+/**
+ * Alert figures per asset and month. On cycle-indexed data (C-MAPSS) there are no calendar months: the core counts
+ * cycles as microseconds since 1970, so the panel showed month "1970-01" and billions of false alarms per
+ * asset-month. There it shows the counts over all cycles and no rate, as the alert performance report does.
+ */
+export function FiguresPanel({
+  deployment,
+  version,
+  timeKind = null,
+}: {
+  readonly deployment: Deployment;
+  readonly version: number;
+  /** The axis of the deployment's data, once known. */
+  readonly timeKind?: TimeKind | null;
+}) {
   const { api, reportError } = useServices();
   const [figures, setFigures] = useState<DeploymentFigures | null>(null);
   const tick = useChangeTick();
@@ -522,14 +537,19 @@ export function FiguresPanel({ deployment, version }: { readonly deployment: Dep
   }, [api, deployment.id, version, tick, reportError]);
   if (figures === null) return null;
   const o = figures.overall;
+  const cycles = timeKind === 'cycle';
   return (
     <section className="panel" aria-label="Alert figures" data-testid="alert-figures">
       <div className="panel-title">
         <h2>Alert figures</h2>
         <span className="muted small">
-          {o.raised} raised · precision {pct(o.precision)} · false alarms per asset-month{' '}
-          {fixed(o.falseAlarmsPerAssetMonth)} · floods {o.floods.length} · chattering {o.chattering.length} · stale{' '}
-          {o.stale.length}
+          {o.raised} raised · precision {pct(o.precision)} ·{' '}
+          <span data-testid="false-alarm-rate">
+            {cycles
+              ? `${o.falseAlarms} false alarm(s) (cycle data: no rate per asset-month)`
+              : `false alarms per asset-month ${fixed(o.falseAlarmsPerAssetMonth)}`}
+          </span>{' '}
+          · floods {o.floods.length} · chattering {o.chattering.length} · stale {o.stale.length}
         </span>
       </div>
       {figures.byAssetMonth.length === 0 ? (
@@ -539,7 +559,7 @@ export function FiguresPanel({ deployment, version }: { readonly deployment: Dep
           <thead>
             <tr>
               <th>Asset</th>
-              <th>Month</th>
+              <th>{cycles ? 'Period' : 'Month'}</th>
               <th className="num">Raised</th>
               <th className="num">Confirmed</th>
               <th className="num">False</th>
@@ -552,7 +572,7 @@ export function FiguresPanel({ deployment, version }: { readonly deployment: Dep
             {figures.byAssetMonth.map((m) => (
               <tr key={`${m.asset} ${m.month}`} data-testid="figures-row">
                 <td>{m.asset}</td>
-                <td>{m.month}</td>
+                <td>{cycles ? 'all cycles' : m.month}</td>
                 <td className="num">{m.figures.raised}</td>
                 <td className="num">{m.figures.confirmed}</td>
                 <td className="num">{m.figures.falseAlarms}</td>

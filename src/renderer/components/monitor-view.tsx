@@ -1,9 +1,12 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HealthSeries } from '../../shared/api.js';
+import type { TimeKind } from '../../shared/domain.js';
 import { FALSE_ALARM_CAUSES, type FalseAlarmCause } from '../../shared/monitoring.js';
 import { useServices } from '../hooks/services.js';
 import { useJob } from '../hooks/use-job.js';
 import { useMonitoring } from '../hooks/use-monitoring.js';
+import { scoreRangeOf } from '../logic/score-range.js';
+import { formatTimeValue } from '../logic/time-format.js';
 import { ChartExportMenu } from './chart-export-menu.js';
 import {
   alertActions,
@@ -28,7 +31,8 @@ import {
 const CHART_W = 560;
 const CHART_H = 120;
 
-function HealthTrend({ series }: { readonly series: HealthSeries }) {
+/** One asset's model output with the rule's set and clear levels and its alerts as bands (Monitor and Explore). */
+export function HealthTrend({ series }: { readonly series: HealthSeries }) {
   const chart = healthChart(series, CHART_W, CHART_H);
   const figure = useRef<HTMLElement>(null);
   return (
@@ -79,11 +83,36 @@ type RowForm =
   | { readonly kind: 'close'; readonly form: CloseForm }
   | { readonly kind: 'shelve'; readonly reason: string; readonly hours: string };
 
-function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onDone: () => void }) {
-  const { api, reportError } = useServices();
+function AlertRow({
+  alert,
+  timeKind,
+  onDone,
+}: {
+  readonly alert: ListedAlert;
+  /** The data's axis once known: raised-at is shown as a time in the display zone or a cycle, not raw µs. */
+  readonly timeKind: TimeKind | null;
+  readonly onDone: () => void;
+}) {
+  const { api, reportError, displayZone } = useServices();
   const [form, setForm] = useState<RowForm | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const actions = alertActions(alert);
+  // The form opens in the next table row: its first field takes the focus, so a keyboard user goes on typing there
+  // (it stayed on the row's button, with the form a dozen Tab presses away behind the other rows' buttons).
+  const firstField = useRef<HTMLSelectElement & HTMLInputElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const shelveButton = useRef<HTMLButtonElement>(null);
+  // Cancel and Escape put the focus back on the button that opened the form.
+  const cancel = () => {
+    const opener = form?.kind === 'shelve' ? shelveButton : closeButton;
+    setForm(null);
+    setProblem(null);
+    opener.current?.focus();
+  };
+  const formKind = form?.kind ?? null;
+  useEffect(() => {
+    if (formKind !== null) firstField.current?.focus();
+  }, [formKind]);
   const run = async (call: () => Promise<unknown>) => {
     try {
       await call();
@@ -116,7 +145,9 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
           {alert.shelved ? ' (shelved)' : ''}
           {alert.closed === null ? '' : ` · ${alert.closed.disposition.kind}`}
         </td>
-        <td className="num">{alert.raisedT}</td>
+        <td className="num" data-testid="alert-raised">
+          {timeKind === null ? alert.raisedT : formatTimeValue(alert.raisedT, timeKind, displayZone)}
+        </td>
         <td className="num">{alert.raisedValue.toPrecision(4)}</td>
         <td>v{alert.modelVersion}</td>
         <td>
@@ -129,6 +160,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
             Acknowledge
           </button>
           <button
+            ref={closeButton}
             type="button"
             disabled={!actions.close}
             onClick={() => setForm({ kind: 'close', form: emptyCloseForm })}
@@ -137,6 +169,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
             Close…
           </button>
           <button
+            ref={shelveButton}
             type="button"
             disabled={!actions.shelve}
             onClick={() => setForm({ kind: 'shelve', reason: '', hours: '8' })}
@@ -155,10 +188,16 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
                 e.preventDefault();
                 submit();
               }}
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                e.preventDefault();
+                cancel();
+              }}
             >
               {form.kind === 'close' ? (
                 <>
                   <select
+                    ref={firstField}
                     aria-label="Disposition"
                     value={form.form.kind}
                     onChange={(e) =>
@@ -208,6 +247,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
               ) : (
                 <>
                   <input
+                    ref={firstField}
                     aria-label="Reason"
                     placeholder="reason"
                     value={form.reason}
@@ -225,7 +265,7 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
               <button type="submit" className="primary" data-testid="alert-form-submit">
                 {form.kind === 'close' ? 'Close alert' : 'Shelve'}
               </button>
-              <button type="button" onClick={() => setForm(null)}>
+              <button type="button" onClick={cancel} data-testid="alert-form-cancel">
                 Cancel
               </button>
               {problem === null ? null : <span className="form-error">{problem}</span>}
@@ -239,8 +279,14 @@ function AlertRow({ alert, onDone }: { readonly alert: ListedAlert; readonly onD
 
 /** The Monitor area: deployments, a health trend per asset with its threshold and alerts, the alerts table, Score now. */
 export function MonitorView() {
-  const { api, reportError } = useServices();
+  const { api, reportError, displayZone } = useServices();
   const state = useMonitoring(CHART_W);
+  const [scoreFrom, setScoreFrom] = useState('');
+  const [scoreTo, setScoreTo] = useState('');
+  const [scoreProblem, setScoreProblem] = useState<string | null>(null);
+  // The axis of the selected deployment's data (cycle counters or timestamps), from its health series once loaded.
+  const timeKind: TimeKind | null =
+    [...state.health.values()].find((h) => h.deploymentId === state.selected?.id)?.timeKind ?? null;
   const job = useJob();
   const selected = state.selected;
   const running = job.view.status === 'starting' || job.view.status === 'running';
@@ -253,7 +299,12 @@ export function MonitorView() {
 
   const scoreNow = () => {
     if (selected === null) return;
-    job.launch(() => api.startScoring({ deploymentId: selected.id })).catch(reportError);
+    // Right after the deployment is created the axis may still be loading (null: read as `score --from/--to` does).
+    const range = scoreRangeOf(scoreFrom, scoreTo, timeKind, displayZone);
+    if (!range.ok) return setScoreProblem(range.message);
+    setScoreProblem(null);
+    const { ok: _ok, ...bounds } = range;
+    job.launch(() => api.startScoring({ deploymentId: selected.id, ...bounds })).catch(reportError);
   };
   const confirm = () => {
     if (selected === null) return;
@@ -315,6 +366,28 @@ export function MonitorView() {
                   Switch to v{selected.pendingVersion}
                 </button>
               )}
+              <label className="small">
+                from{' '}
+                <input
+                  value={scoreFrom}
+                  size={10}
+                  placeholder="last scored"
+                  onChange={(e) => setScoreFrom(e.target.value)}
+                  onKeyDown={(e) => (e.key === 'Enter' && !running ? scoreNow() : undefined)}
+                  data-testid="score-from"
+                />
+              </label>
+              <label className="small">
+                to{' '}
+                <input
+                  value={scoreTo}
+                  size={10}
+                  placeholder="newest"
+                  onChange={(e) => setScoreTo(e.target.value)}
+                  onKeyDown={(e) => (e.key === 'Enter' && !running ? scoreNow() : undefined)}
+                  data-testid="score-to"
+                />
+              </label>
               <button type="button" className="primary" disabled={running} onClick={scoreNow} data-testid="score-now">
                 Score now
               </button>
@@ -335,6 +408,11 @@ export function MonitorView() {
                 <span className="muted small">{job.view.message}</span>
               </div>
             ) : null}
+            {scoreProblem === null ? null : (
+              <p className="form-error" role="alert" data-testid="score-problem">
+                {scoreProblem}
+              </p>
+            )}
             {job.view.status === 'failed' ? <p className="form-error">{job.view.error}</p> : null}
             {job.view.status === 'cancelled' ? <p className="muted small">Scoring cancelled.</p> : null}
             {state.lastScoring !== null && state.lastScoring.deployment === selected.id ? (
@@ -345,7 +423,7 @@ export function MonitorView() {
             <RuleEditor deployment={selected} onSaved={refreshAll} />
             <FollowSwitch deployment={selected} />
             {state.lastScoring?.blocked.map((b) => (
-              <p key={b.asset} className="form-error small">
+              <p key={b.asset} className="form-error small" data-testid="score-blocked" data-asset={b.asset}>
                 {b.asset}: {b.violations.map((v) => v.message).join('; ')}
               </p>
             ))}
@@ -358,7 +436,7 @@ export function MonitorView() {
               <HealthTrend key={s.asset} series={s} />
             ))}
           </section>
-          <FiguresPanel deployment={selected} version={version} />
+          <FiguresPanel deployment={selected} version={version} timeKind={timeKind} />
           <DriftPanel deployment={selected} version={version} />
           <ChallengerPanel
             deployment={selected}
@@ -387,7 +465,7 @@ export function MonitorView() {
                 </thead>
                 <tbody>
                   {state.alerts.map((a) => (
-                    <AlertRow key={a.id} alert={a} onDone={() => void state.refresh()} />
+                    <AlertRow key={a.id} alert={a} timeKind={timeKind} onDone={() => void state.refresh()} />
                   ))}
                 </tbody>
               </table>

@@ -12,6 +12,8 @@ import {
 } from '../../shared/reports.js';
 import { useApiEvents, usePathPicker, useServices } from '../hooks/services.js';
 import { useJob } from '../hooks/use-job.js';
+import { desktopImageBridge } from '../desktop-bridge.js';
+import { downloadFile } from './chart-image.js';
 import { dayToMicros, defaultReportName, folderOf, isAbsolutePath } from '../logic/report-form.js';
 import '../reports.css';
 
@@ -411,9 +413,45 @@ function RoiPanel() {
   );
 }
 
+const MIME = { html: 'text/html;charset=utf-8', pdf: 'application/pdf' } as const;
+
+/**
+ * Browser mode writes a report where the File field says, on the machine that serves the app; Download hands the
+ * same bytes to the browser, so a report reaches the user's own downloads (the desktop app saves where it asks).
+ */
+function DownloadButton({ entry }: { readonly entry: ReportExport }) {
+  const { api, reportError } = useServices();
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const file = await api.readReportExport({ id: entry.id });
+      const bytes = Uint8Array.from(atob(file.dataBase64), (c) => c.charCodeAt(0));
+      downloadFile(new Blob([bytes], { type: MIME[file.format] }), file.name);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      onClick={() => void download()}
+      aria-label={`Download ${REPORT_TITLES[entry.kind]} (${entry.format.toUpperCase()}) exported ${entry.createdAt.slice(0, 16).replace('T', ' ')}`}
+      data-testid="report-download"
+      data-id={entry.id}
+    >
+      Download
+    </button>
+  );
+}
+
 /** The Reports area: export a report for managers, and the engineer's inputs the reports use. */
 export function ReportsView() {
   const { api, reportError } = useServices();
+  const browserMode = desktopImageBridge() === null;
   const [deployments, setDeployments] = useState<readonly Deployment[]>([]);
   const [exports, setExports] = useState<readonly ReportExport[]>([]);
   const loadExports = useCallback(() => {
@@ -443,11 +481,12 @@ export function ReportsView() {
                 <th>pages</th>
                 <th>file</th>
                 <th>SHA-256</th>
+                {browserMode ? <th /> : null}
               </tr>
             </thead>
             <tbody>
               {exports.slice(0, 20).map((e) => (
-                <tr key={e.id}>
+                <tr key={e.id} data-testid="report-export-row" data-id={e.id} data-format={e.format}>
                   <td>{e.createdAt.slice(0, 16).replace('T', ' ')}</td>
                   <td>{REPORT_TITLES[e.kind]}</td>
                   <td>{e.who}</td>
@@ -456,6 +495,11 @@ export function ReportsView() {
                   <td className="mono" title={e.sha256}>
                     {e.sha256.slice(0, 12)}…
                   </td>
+                  {browserMode ? (
+                    <td>
+                      <DownloadButton entry={e} />
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

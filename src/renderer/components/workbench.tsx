@@ -10,6 +10,7 @@ import { prunePicked, togglePick } from '../logic/selection.js';
 import { compareNatural } from '../logic/signal-tree.js';
 import { Dialog } from './dialog.js';
 import { EventsPanel } from './events-panel.js';
+import { ExploreHealth } from './explore-health.js';
 import { ExportDialog } from './export-dialog.js';
 import { HistorianDialog } from './historian-dialog.js';
 import { ImportDialog } from './import-dialog.js';
@@ -227,6 +228,7 @@ export function Workbench({ workspace, sampleAvailable, onWorkspaceOpened, onWor
             refreshKey={signals.version}
             events={events.events}
           />
+          <ExploreHealth assets={pickedAssets} range={chartRange.range} />
           <EventsPanel state={events} assets={pickedAssets} signals={signals.signals} defaultStart={eventStart} />
           <QualityTable
             rows={quality.rows}

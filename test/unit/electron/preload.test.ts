@@ -126,6 +126,11 @@ describe('preload bundle (what the sandboxed renderer really loads)', () => {
     expect(Object.keys(desktop).sort()).toEqual(['copyImage', 'saveImage']);
     await desktop['saveImage']?.({ name: 'a.svg', data: new Uint8Array([1]), extra: 'dropped' });
     expect(invoked.splice(0)).toEqual([['pdm-desktop:save-image', { name: 'a.svg', data: new Uint8Array([1]) }]]);
+    // Copy image: the PNG bytes and the SVG text go over the copy channel as { data, svg }, nothing else.
+    await desktop['copyImage']?.({ png: new Uint8Array([0x89, 0x50]), svg: '<svg/>', extra: 'dropped' });
+    expect(invoked.splice(0)).toEqual([
+      ['pdm-desktop:copy-image', { data: new Uint8Array([0x89, 0x50]), svg: '<svg/>' }],
+    ]);
     const api = exposed[0]?.[1] as Record<string, (args?: unknown) => unknown>;
     expect(Object.keys(api).sort()).toEqual([...apiMethodNames, 'onEvent'].sort());
     expect(Object.values(api)).not.toContain(ipcRenderer);

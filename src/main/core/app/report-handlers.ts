@@ -1,4 +1,5 @@
-import { isAbsolute } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute } from 'node:path';
 import { ApiError, type ApiEvent, type ApiHandlers } from '../../../shared/api.js';
 import type { ReportResult } from '../../../shared/reports.js';
 import type { Jobs } from '../jobs/job-registry.js';
@@ -18,10 +19,14 @@ import type { Workspace } from '../workspace/workspace.js';
 export type ReportMethod =
   | 'startReport'
   | 'listReportExports'
+  | 'readReportExport'
   | 'listAssetCriticality'
   | 'setAssetCriticality'
   | 'getRoiAssumptions'
   | 'setRoiAssumptions';
+
+/** A report is a few MB at most (inline SVG charts); anything far above is not one of ours to send to a page. */
+export const MAX_REPORT_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 
 export interface ReportDeps {
   readonly requireWorkspace: () => Workspace;
@@ -69,6 +74,29 @@ export const reportHandlers = ({
     return { jobId };
   },
   listReportExports: async () => requireWorkspace().monitoringRead((db) => listReportExports(db)),
+  readReportExport: async ({ id }) => {
+    const exports = await requireWorkspace().monitoringRead((db) => listReportExports(db));
+    const found = exports.find((e) => e.id === id);
+    if (found === undefined) throw new ApiError('not-found', `no exported report #${id} in this workspace`);
+    try {
+      const size = (await stat(found.path)).size;
+      if (size > MAX_REPORT_DOWNLOAD_BYTES) {
+        throw new ApiError('failed', `${found.path}: ${size} bytes is too large to download through the page`);
+      }
+      const data = await readFile(found.path);
+      return {
+        name: basename(found.path),
+        format: found.format,
+        bytes: data.length,
+        dataBase64: data.toString('base64'),
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new ApiError('not-found', `${found.path}: the exported report is no longer there (moved or deleted)`);
+      }
+      throw error;
+    }
+  },
   listAssetCriticality: async () => requireWorkspace().monitoringRead((db) => listAssetCriticality(db)),
   setAssetCriticality: async ({ asset, criticality, assetClass }) => {
     try {

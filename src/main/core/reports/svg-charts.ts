@@ -21,6 +21,26 @@ const INK = '#1b1f24';
 const n = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : 0);
 const label = (x: number, y: number, text: string, anchor: 'start' | 'end' | 'middle' = 'start', size = 11) =>
   `<text x="${n(x)}" y="${n(y)}" font-size="${size}" text-anchor="${anchor}" fill="${INK}">${escapeHtml(text)}</text>`;
+/** Room for the row labels left of a bar or interval chart's axis. */
+const ROW_LABEL_PX = 172;
+/**
+ * A row label that fits `px` at `size`: SVG text does not wrap, and a right-aligned label longer than the room
+ * ran off the chart's left edge (a fleet of "cmapss-fd001-sample engine 007" printed as "mapss-…"). The end of a
+ * name tells assets apart (engine 007, P-101), so a long one keeps its end after an ellipsis; the full name is its
+ * <title> and stands in the table beside the chart. Widths are estimated (0.6 em a character: system fonts differ).
+ */
+export const fitLabel = (text: string, px = ROW_LABEL_PX, size = 11): string => {
+  const room = Math.floor(px / (size * 0.6));
+  return text.length <= room ? text : `…${text.slice(text.length - (room - 1))}`;
+};
+const rowLabel = (x: number, y: number, text: string) => {
+  const shown = fitLabel(text);
+  if (shown === text) return label(x, y, text, 'end');
+  return (
+    `<text x="${n(x)}" y="${n(y)}" font-size="11" text-anchor="end" fill="${INK}">` +
+    `<title>${escapeHtml(text)}</title>${escapeHtml(shown)}</text>`
+  );
+};
 const compact = (v: number) =>
   Math.abs(v) >= 1e6 ? `${n(v / 1e6)}M` : Math.abs(v) >= 1e4 ? `${n(v / 1e3)}k` : String(n(v));
 
@@ -31,7 +51,7 @@ const svg = (height: number, title: string, body: string) =>
 const bars = (rows: readonly { label: string; value: number; tone?: Tone }[], title: string, unit: string): string => {
   if (rows.length === 0) return svg(24, title, label(0, 16, 'nothing to show'));
   const row = 22;
-  const left = 180;
+  const left = ROW_LABEL_PX + 8;
   const right = 70;
   const max = Math.max(...rows.map((r) => r.value), 0) || 1;
   const scale = (CHART_WIDTH - left - right) / max;
@@ -40,7 +60,7 @@ const bars = (rows: readonly { label: string; value: number; tone?: Tone }[], ti
       const y = i * row + 4;
       const w = Math.max(r.value > 0 ? 1 : 0, r.value * scale);
       return (
-        label(left - 8, y + 14, r.label, 'end') +
+        rowLabel(left - 8, y + 14, r.label) +
         `<rect x="${left}" y="${y + 2}" width="${n(w)}" height="${row - 6}" fill="${TONE_COLOURS[r.tone ?? 'none']}"/>` +
         label(left + w + 6, y + 14, `${compact(r.value)}`)
       );
@@ -123,7 +143,7 @@ const intervals = (
   unit: string,
 ): string => {
   const row = 26;
-  const left = 180;
+  const left = ROW_LABEL_PX + 8;
   const right = 60;
   const max = Math.max(...rows.map((r) => r.high), 1);
   const x = (v: number) => left + (v / max) * (CHART_WIDTH - left - right);
@@ -131,7 +151,7 @@ const intervals = (
     .map((r, i) => {
       const y = i * row + 14;
       return (
-        label(left - 8, y + 4, r.label, 'end') +
+        rowLabel(left - 8, y + 4, r.label) +
         `<line x1="${n(x(r.low))}" x2="${n(x(r.high))}" y1="${y}" y2="${y}" stroke="${INK}" stroke-width="2"/>` +
         `<line x1="${n(x(r.low))}" x2="${n(x(r.low))}" y1="${y - 6}" y2="${y + 6}" stroke="${INK}"/>` +
         `<line x1="${n(x(r.high))}" x2="${n(x(r.high))}" y1="${y - 6}" y2="${y + 6}" stroke="${INK}"/>` +
