@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,27 +190,16 @@ describe('the plant simulator end to end through the CLI: monitoring on an accel
     const events = ok(await cli('import', 'events', '--workspace', ws, join(root, 'work-orders.csv'), '--json'));
     expect(events['events']).toBeGreaterThan(0);
 
-    // PCA T²/Q anomaly model (plain TypeScript: seconds). Normal: the first 5 days of each life; abnormal: the 3
-    // days before a failure work order. Held out: the last 30% of each pump's history (split by time).
+    // The README's model (docs/examples/simulator-pumps-pca.json): PCA T²/Q anomaly model (plain TypeScript:
+    // seconds). Normal: the first 5 days of each life; abnormal: the 3 days before a failure work order. Held out:
+    // the last 30% of each pump's history (split by time). Here it trains on the history up to END only (the
+    // import went on to the simulator's "now", past END, where the faults are).
+    const example = JSON.parse(
+      await readFile(join(repoRoot, 'docs', 'examples', 'simulator-pumps-pca.json'), 'utf8'),
+    ) as { dataset: Record<string, unknown> };
+    expect(example.dataset).toMatchObject({ assets: { names: [...ASSETS] }, signals: [...TAGS] });
     const config = join(root, 'pumps-pca.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        name: 'pump anomaly (PCA)',
-        dataset: {
-          assets: { names: [...ASSETS] },
-          signals: [...TAGS],
-          // The training history: up to END (the import went on to the simulator's "now", past END).
-          to: END * US,
-          resample: { period: 60_000_000, gap: 'forward-fill' },
-          window: { length: 10, stride: 1 },
-          split: { kind: 'time', trainFraction: 0.7 },
-          label: { kind: 'anomaly', rule: 'lives', normalSpan: 5 * DAY * US, abnormalWithin: 3 * DAY * US },
-          validationFraction: 0.2,
-        },
-        model: { type: 'pca', varianceKept: 0.9 },
-      }),
-    );
+    await writeFile(config, JSON.stringify({ ...example, dataset: { ...example.dataset, to: END * US } }));
     const trained = ok(await cli('train', '--workspace', ws, '--config', config, '--json'));
     const runId = String(trained['run']);
     expect(trained['metricsOn']).toBe('held-out evaluation');
