@@ -203,6 +203,13 @@ export const OpcuaImportSummarySchema = z.object({
   seconds: z.number(),
   signalIds: z.array(z.number().int()),
   perTag: z.array(z.object({ nodeId: z.string(), asset: z.string(), tag: z.string(), values: z.number().int() })),
+  /** End of the fetched range (ms, exclusive): the historian's "now" when no end was given. */
+  toMs: z.number().nullable().optional(),
+  /** Where that "now" came from: the server's clock (ServerStatus/CurrentTime) or, failing it, this machine's. */
+  clock: z.enum(['server', 'local']).nullable().optional(),
+  /** Tags an "update to now" skipped because the server no longer has them. */
+  missing: z.array(z.string()).optional(),
+  warnings: z.array(z.string()).optional(),
 });
 export type OpcuaImportSummary = z.infer<typeof OpcuaImportSummarySchema>;
 

@@ -129,8 +129,8 @@ export const simulate: Command = {
     rename:P-101.Flow:to=FlowPV@2026-01-10T00:00Z                 the tag is served as P-101.FlowPV from then on
     period:P-101.MotorCurrent:periodS=300@2026-01-10T00:00Z       sample period (a multiple of --period)
   The JSON form is a list of {"kind", "tag", "from", ...the same keys}.
-  --time-scale N: the server's clock runs N times faster than real time, from --end (or now), for follow-mode tests
-  (give an --end in the past: a client updating "to now" asks up to its own clock).
+  --time-scale N: the server's clock runs N times faster than real time, from --end (or now), for follow-mode tests;
+  the server serves that clock as ServerStatus/CurrentTime, which "update to now" (import, monitor --follow) asks for.
 ${PASSWORD_NOTE}`,
   options: {
     port: { type: 'string' },
@@ -315,7 +315,9 @@ ${PASSWORD_NOTE}`,
     }
     return {
       value: result,
-      text: `${result.values} values from ${result.tags} tags in ${result.seconds.toFixed(1)} s (${result.duplicates} duplicates skipped${result.resumed ? '; resumed from checkpoints' : ''})`,
+      text:
+        `${result.values} values from ${result.tags} tags in ${result.seconds.toFixed(1)} s (${result.duplicates} duplicates skipped${result.resumed ? '; resumed from checkpoints' : ''})` +
+        (result.warnings ?? []).map((w) => `\nwarning: ${w}`).join(''),
     };
   },
 };

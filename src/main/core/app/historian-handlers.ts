@@ -66,6 +66,10 @@ export const toOpcuaSummary = (r: OpcuaImportResult): OpcuaImportSummary => ({
   seconds: r.seconds,
   signalIds: r.signalIds,
   perTag: r.perTag.map((t) => ({ nodeId: t.nodeId, asset: t.asset, tag: t.tag, values: t.values })),
+  toMs: r.perTag[0]?.toMs ?? null,
+  clock: r.clock,
+  missing: [...r.missing],
+  warnings: [...r.warnings],
 });
 
 export const toSqlSummary = (r: SqlImportSummary): SqlImportSummary => ({

@@ -44,8 +44,17 @@ export const updateFromSource = async (api: FollowApi, source: FollowSource): Pr
         profile: profile.name,
         tags: [...source.tags],
       });
+      // No `to`: the import updates to the server's own clock (ServerStatus/CurrentTime), so a historian whose
+      // time runs ahead of ours (the simulator's --time-scale) is followed; failing that, to ours, with a warning.
       const job = finished(await api.waitJob(jobId), `fetching from ${profile.endpoint}`);
-      return { values: job.opcua?.values ?? 0, duplicates: job.opcua?.duplicates ?? 0 };
+      const toMs = job.opcua?.toMs;
+      const warnings = job.opcua?.warnings ?? [];
+      return {
+        values: job.opcua?.values ?? 0,
+        duplicates: job.opcua?.duplicates ?? 0,
+        ...(toMs === null || toMs === undefined ? {} : { upTo: new Date(toMs).toISOString() }),
+        ...(warnings.length === 0 ? {} : { warnings }),
+      };
     }
     case 'postgres': {
       // Without `from`, the import continues from the checkpoint of the last import of the same query; with it,

@@ -17,6 +17,10 @@ export const backoffFactor = (failedInARow: number): number =>
 export interface HistorianUpdate {
   readonly values: number;
   readonly duplicates: number;
+  /** OPC UA: the historian's "now" the update reached (ISO), on its clock, or on ours (see `warnings`). */
+  readonly upTo?: string;
+  /** The update went through but something is off: a removed tag skipped, the local clock used. */
+  readonly warnings?: readonly string[];
 }
 
 export interface FollowRound {

@@ -15,6 +15,7 @@ import type { Workspace } from '../../workspace/workspace.js';
 import { CancelledError } from '../../jobs/cancelled.js';
 import type { ImportControl, TagProgress } from '../control.js';
 import { logged } from '../../jobs/logged.js';
+import { log } from '../../log/logger.js';
 import { DEFAULT_OVERLAP_MS, planFetch, type Interval } from '../../util/coverage.js';
 import { describeTags, type OpcuaTag } from './browse.js';
 
@@ -26,7 +27,10 @@ export interface OpcuaImportRequest {
    * Parts of [fromMs, toMs) imported before are not fetched again (see ../coverage.ts).
    */
   readonly fromMs?: number | undefined;
-  /** ms since the epoch (exclusive); omitted: now. */
+  /**
+   * ms since the epoch (exclusive); omitted: now on the historian's clock (its Server_ServerStatus_CurrentTime),
+   * or on this machine's clock, with a warning, where the server gives no usable time.
+   */
   readonly toMs?: number | undefined;
   /**
    * How far (ms) to read back into history imported before, for values a store-and-forward historian delivers
@@ -55,6 +59,12 @@ export interface OpcuaImportResult {
   readonly seconds: number;
   readonly ingestId: number | null;
   readonly signalIds: number[];
+  /** Where "now" came from when no end was given: the server's clock, or this machine's (see `warnings`). */
+  readonly clock: 'server' | 'local' | null;
+  /** Node ids an "update to now" skipped because the server no longer has them (a removed tag). */
+  readonly missing: readonly string[];
+  /** What the user should know although the import succeeded (a missing tag, the local clock used). */
+  readonly warnings: readonly string[];
   /** Per tag: the time ranges fetched (the parts of the request not imported before), in time order. */
   readonly perTag: {
     nodeId: string;
@@ -148,6 +158,39 @@ const historyLimits = async (session: ClientSession): Promise<{ continuationPoin
   }
 };
 
+/**
+ * The server's own time (Server_ServerStatus_CurrentTime, ms), or null where it gives none that is usable. A
+ * historian's "now" is its clock, not ours: a simulator on an accelerated clock, or a server whose clock is off,
+ * holds history up to its time.
+ */
+export const serverNow = async (session: ClientSession): Promise<number | null> => {
+  try {
+    const [dv] = await session.read([
+      { nodeId: `ns=0;i=${VariableIds.Server_ServerStatus_CurrentTime}`, attributeId: AttributeIds.Value },
+    ]);
+    const value: unknown = dv?.statusCode.isGood() === true ? dv.value.value : null;
+    // OPC UA's null DateTime (1601) and other non-times mean "not provided".
+    return value instanceof Date && Number.isFinite(value.getTime()) && value.getTime() > 0 ? value.getTime() : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Node ids the server does not know (BadNodeIdUnknown). An "update to now" skips them: a tag the historian
+ * removed must not stop the others from updating (the contract check then blocks the asset that lacks it).
+ */
+const unknownNodes = async (session: ClientSession, nodeIds: readonly string[]): Promise<string[]> => {
+  let reads: DataValue[];
+  try {
+    reads = await session.read(nodeIds.map((nodeId) => ({ nodeId, attributeId: AttributeIds.NodeClass })));
+  } catch {
+    // A malformed node id: describeTags names it.
+    return [];
+  }
+  return nodeIds.filter((_, i) => reads[i]?.statusCode.equals(StatusCodes.BadNodeIdUnknown) === true);
+};
+
 const historyStatusMessage = (tag: Pick<TagState, 'asset' | 'meta'>, result: HistoryReadResult): string => {
   const sc = result.statusCode;
   const name = `${tag.asset}/${tag.meta.name} (${tag.meta.nodeId})`;
@@ -184,12 +227,37 @@ const importOpcuaHistoryUnlogged = async (
 ): Promise<OpcuaImportResult> => {
   const started = Date.now();
   const isCancelled = control.isCancelled ?? (() => false);
-  const toMs = request.toMs ?? Date.now();
   const overlapMs = request.overlapMs ?? DEFAULT_OVERLAP_MS;
   if (!Number.isFinite(overlapMs) || overlapMs < 0) throw new Error(`overlap: not a duration in ms: ${overlapMs}`);
   const valuesPerRead = request.valuesPerRead ?? 10_000;
-  const nodeIds = [...new Set(request.nodeIds)];
-  if (nodeIds.length === 0) throw new Error('name at least one tag');
+  const requested = [...new Set(request.nodeIds)];
+  if (requested.length === 0) throw new Error('name at least one tag');
+  const warnings: string[] = [];
+  // With a start time a missing tag is an error (most likely a typo); "update to now" goes on without it.
+  const missing = request.fromMs === undefined ? await unknownNodes(session, requested) : [];
+  // Every tag gone: describeTags says so as an error.
+  const nodeIds = missing.length === requested.length ? requested : requested.filter((id) => !missing.includes(id));
+  if (missing.length > 0 && missing.length < requested.length) {
+    warnings.push(
+      `${missing.join(', ')}: no longer on the server at ${request.endpoint} (BadNodeIdUnknown); ` +
+        `skipped, so ${missing.length > 1 ? 'these signals get' : 'its signal gets'} no new data`,
+    );
+  }
+  let clock: OpcuaImportResult['clock'] = null;
+  let toMs = request.toMs ?? 0;
+  if (request.toMs === undefined) {
+    const now = await serverNow(session);
+    clock = now === null ? 'local' : 'server';
+    toMs = now ?? Date.now();
+    if (now === null) {
+      warnings.push(
+        `${request.endpoint} does not give its current time (Server_ServerStatus_CurrentTime): ` +
+          "updated to this computer's clock instead",
+      );
+    }
+  }
+  for (const warning of warnings)
+    log.warn('historian', 'opcua import warning', { endpoint: request.endpoint, warning });
   const metas = await describeTags(session, nodeIds);
   // Within the server's limits: every tag of a request in flight holds one continuation point.
   const limits = await historyLimits(session);
@@ -599,6 +667,9 @@ const importOpcuaHistoryUnlogged = async (
     seconds: (Date.now() - started) / 1000,
     ingestId: summary.ingestId,
     signalIds: summary.signalIds,
+    clock,
+    missing,
+    warnings,
     perTag: tags.map((t) => ({
       nodeId: t.meta.nodeId,
       asset: t.asset,

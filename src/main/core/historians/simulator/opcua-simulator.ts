@@ -12,6 +12,7 @@ import {
   ReadRawModifiedDetails,
   SecurityPolicy,
   StatusCodes,
+  VariableIds,
   Variant,
   VariantArrayType,
   Range,
@@ -62,6 +63,8 @@ export interface SimulatorOptions {
    * history ends at `endMs` (or the start time) plus N times the real time elapsed, and keeps growing.
    */
   readonly timeScale?: number;
+  /** Fault injection for client tests: ServerStatus/CurrentTime answers a null DateTime (no usable time). */
+  readonly hideCurrentTime?: boolean;
 }
 
 export type IntegerTagName = 'Position' | 'EnergyCounter';
@@ -253,6 +256,7 @@ export class PlantSimulator {
         }
       }
     }
+    if (options.timeScale !== undefined || options.hideCurrentTime === true) simulator.publishSimulatedClock();
     await server.start();
     const grows = options.endMs === undefined || options.timeScale !== undefined;
     if (grows && (options.injections ?? []).length > 0) {
@@ -260,6 +264,29 @@ export class PlantSimulator {
       simulator.structureTimer.unref();
     }
     return simulator;
+  }
+
+  /**
+   * Serve the simulated clock as Server_ServerStatus_CurrentTime (and in the ServerStatus structure), as a
+   * historian whose clock this is would: clients that "update to now" ask the server for its time, so history
+   * that runs ahead of real time is fetched up to the simulator's now, not the client's.
+   */
+  private publishSimulatedClock(): void {
+    const addressSpace = this.server.engine.addressSpace;
+    const status = addressSpace?.findNode(`ns=0;i=${VariableIds.Server_ServerStatus}`) as
+      (UAVariable & { $extensionObject?: object }) | null | undefined;
+    const inner = status?.$extensionObject;
+    if (status === null || status === undefined || inner === undefined) {
+      throw new Error('simulator: the server has no ServerStatus to carry the simulated clock');
+    }
+    status.$extensionObject = new Proxy(inner, {
+      get: (target, prop, receiver) =>
+        prop !== 'currentTime'
+          ? Reflect.get(target, prop, receiver)
+          : this.options.hideCurrentTime === true
+            ? null
+            : new Date(this.historyEndMs()),
+    });
   }
 
   /** Add the node of series `key`, announcing the unit in force at `now`. */
