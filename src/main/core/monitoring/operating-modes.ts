@@ -17,12 +17,11 @@ import { seededRandom } from '../../../shared/seeded-random.js';
 export const MODES_MIN_SIGNALS = 3;
 export const MODES_MAX = 8;
 /**
- * A further mode is kept when it removes at least this share of the remaining within-mode variance (separate
- * operating states remove far more: 40-70% on the plant simulator). The bar is low on purpose: splitting one
- * cloud of readings costs only sample size per mode, since the judged signal is placed by the others, while an
- * operating state left merged with another makes chunks differ with the time spent in each.
+ * A further mode is kept when it removes at least this share of the remaining within-mode variance. One normal
+ * cloud split in two removes 2/(pi d) of it (0.21 for 3 signals, less for more): it stays one mode. Separate
+ * operating states remove far more (30-70% on the plant simulator).
  */
-export const MODE_GAIN = 0.1;
+export const MODE_GAIN = 0.25;
 /**
  * Modes must be distinct states: a mean silhouette of at least this over the reference rows (Kaufman & Rousseeuw
  * read 0.26-0.50 as weak structure that may be artificial; the plant simulator's modes score 0.51-0.56).
@@ -190,7 +189,7 @@ export const fitOperatingModes = (
 /**
  * The mode of each row in [start, end) for judging signal `judged` (an index into modes.tags, or -1 for none):
  * the nearest mode over the other signals' standardised values, leaving out the one signal farthest from each
- * candidate mode when at least 4 remain. -1 where too few signals have a value to place the row.
+ * candidate mode when at least 3 remain. -1 where too few signals have a value to place the row.
  */
 export const assignModes = (
   modes: OperatingModes,
@@ -219,7 +218,7 @@ export const assignModes = (
         worst = Math.max(worst, d);
       }
       if (used < 2) continue;
-      const d = used >= 4 ? sum - worst : sum;
+      const d = used >= 3 ? sum - worst : sum;
       if (d < bestD) {
         bestD = d;
         best = m;
