@@ -12,7 +12,8 @@ import type { DriftReference } from '../../../src/shared/monitoring.js';
  * Per seed: the reference is 60 days of 4 assets x 6 tags at 1-minute readings (345,600 readings per tag, pooled
  * over the assets in time order, as training does), calibrated on 240 reference chunks of 1440 readings (a day).
  * Current data: 7 days x 4 assets, judged in 28 day chunks of up to 1440 readings per tag (6 tags and the
- * multivariate check: 196 findings). The current week is one in which no asset degrades, fails or is repaired
+ * multivariate check: 196 findings), once clean and once per tag with that tag of one asset offset by 1 sd from
+ * day 3 (6 injections per seed, 18 in all). The current week is one in which no asset degrades, fails or is repaired
  * (found from the simulator's ground truth): a developing seal leak does lower pressure and flow, and drift rightly
  * reports that; this test is about the operating modes, which are no drift.
  */
@@ -70,16 +71,16 @@ const referenceOf = (model: PlantModel): DriftReference =>
 const judge = (reference: DriftReference, assets: Asset[]) =>
   detectDrift(reference, assets, { chunkLength: DAY_MS * 1000 });
 
-// Seeds with a healthy week within 180 days; a different tag and asset drifts in each.
+// Seeds with a healthy week within 180 days, and the asset whose tags are offset (one tag at a time).
 const CASES = [
-  { seed: 1, tag: 'DischargePressure', asset: 'P-102' },
-  { seed: 2, tag: 'BearingTemperature', asset: 'P-104' },
-  { seed: 6, tag: 'Flow', asset: 'P-101' },
+  { seed: 1, asset: 'P-102' },
+  { seed: 2, asset: 'P-104' },
+  { seed: 6, asset: 'P-101' },
 ] as const;
 
 describe('drift on the plant simulator does not cry wolf over operating modes', () => {
   for (const c of CASES) {
-    it(`seed ${c.seed}: nothing flagged without injection; a 1 sd offset on ${c.asset}.${c.tag} is flagged there only`, () => {
+    it(`seed ${c.seed}: nothing flagged in a healthy week; a 1 sd offset on one tag of ${c.asset} is flagged on that tag only`, () => {
       const model = new PlantModel({
         seed: c.seed,
         assets: 4,
@@ -91,9 +92,10 @@ describe('drift on the plant simulator does not cry wolf over operating modes', 
       // The reference found the plant's operating modes and carries what calibration needs (computed once here,
       // at publish time in the app), so scoring needs no training data.
       expect(reference.modes?.centroids.length).toBeGreaterThanOrEqual(3);
-      const pressure = reference.signals.find((s) => s.tag === c.tag)!;
-      expect(pressure.calibration).toMatchObject({ chunks: 240, chunkSize: 1440 });
-      expect(pressure.byMode?.length).toBe(reference.modes?.centroids.length);
+      for (const s of reference.signals) {
+        expect(s.calibration).toMatchObject({ chunks: 240, chunkSize: 1440 });
+        expect(s.byMode?.length).toBe(reference.modes?.centroids.length);
+      }
       const day = healthyWeek(model);
 
       const clean = judge(reference, plantData(model, day, day + WEEK));
@@ -104,29 +106,38 @@ describe('drift on the plant simulator does not cry wolf over operating modes', 
       ).toEqual([]);
       for (const f of clean.findings) expect(f.readings).toBeGreaterThan(1000);
 
-      // 1 reference sd added to one tag from the third day of the week on (a step, like a recalibrated transmitter).
+      // 1 reference sd added to one tag from the third day of the week on (a step, like a recalibrated
+      // transmitter), each tag in turn.
       const from = START + (day + 2) * DAY_MS;
-      const injection: Injection = {
-        kind: 'drift',
-        tag: `${c.asset}.${c.tag}`,
-        from,
-        offset: pressure.sd,
-        gain: 1,
-        rampHours: 0,
-      };
-      const drifted = judge(reference, plantData(model, day, day + WEEK, [injection]));
-      const flagged = drifted.findings.filter((f) => f.flagged && f.signal !== null).sort((a, b) => a.from - b.from);
-      // Flagged on that tag and asset on every day from the injection on, with the sample size beside each flag...
-      expect(flagged.map((f) => [f.asset, f.signal, f.from / 1000])).toEqual(
-        Array.from({ length: WEEK - 2 }, (_, i) => [c.asset, c.tag, from + i * DAY_MS]),
-      );
-      for (const f of flagged) {
-        expect(f.readings).toBeGreaterThan(1000);
-        expect(f.referenceReadings).toBe(pressure.count);
-        expect(f.value).toBeGreaterThan(0.5);
+      for (const tag of TAGS) {
+        const signal = reference.signals.find((s) => s.tag === tag)!;
+        const injection: Injection = {
+          kind: 'drift',
+          tag: `${c.asset}.${tag}`,
+          from,
+          offset: signal.sd,
+          gain: 1,
+          rampHours: 0,
+        };
+        const drifted = judge(reference, plantData(model, day, day + WEEK, [injection]));
+        const flagged = drifted.findings.filter((f) => f.flagged && f.signal !== null).sort((a, b) => a.from - b.from);
+        // Never on another tag of any asset (the multivariate check may see the broken relation on that asset).
+        expect(flagged.filter((f) => f.signal !== tag || f.asset !== c.asset)).toEqual([]);
+        expect(drifted.findings.filter((f) => f.flagged && f.signal === null && f.asset !== c.asset)).toEqual([]);
+        // On that tag every day from the injection on, with the sample size beside each flag; unless its
+        // calibrated bar lies above 1 sd. That happens to VibrationRMS where the reference holds bearings and
+        // impellers running to failure (seeds 2 and 6: bars 1.68 and 1.57), and to no other tag.
+        const bar = signal.calibration!.mean + 3 * signal.calibration!.sd;
+        if (tag !== 'VibrationRMS') expect(bar).toBeLessThan(0.9);
+        expect(flagged.map((f) => [f.asset, f.signal, f.from / 1000])).toEqual(
+          bar < 0.9 ? Array.from({ length: WEEK - 2 }, (_, i) => [c.asset, tag, from + i * DAY_MS]) : [],
+        );
+        for (const f of flagged) {
+          expect(f.readings).toBeGreaterThan(1000);
+          expect(f.referenceReadings).toBe(signal.count);
+          expect(f.value).toBeGreaterThan(0.75);
+        }
       }
-      // ...and on no other tag of any asset (the multivariate check may see the broken relation on that asset only).
-      expect(drifted.findings.filter((f) => f.flagged && f.signal === null && f.asset !== c.asset)).toEqual([]);
     }, 240_000);
   }
 });
