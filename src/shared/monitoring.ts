@@ -72,6 +72,11 @@ export const DriftCalibrationSchema = z.object({
   /** How many reference chunks, of how many readings each, the figures come from. */
   chunks: z.number().int().positive(),
   chunkSize: z.number().int().positive(),
+  /**
+   * Reference chunks left out of mean and sd as beyond mean + 3 sd of all of them (the training data's own
+   * failures and repairs; see calibrationOf in drift.ts). Absent: none were left out (older references, PCA).
+   */
+  excluded: z.number().int().nonnegative().optional(),
 });
 export type DriftCalibration = z.infer<typeof DriftCalibrationSchema>;
 
@@ -96,6 +101,11 @@ export const SignalReferenceSchema = z.object({
   calibration: DriftCalibrationSchema.nullable(),
   /** The signal's permutation importance in the run that made the reference (absent: not computed). */
   importance: z.number().optional(),
+  /**
+   * Per operating mode of the reference (DriftReference.modes, in its order): how many values fell in it and their
+   * quantile sketch, so a chunk is compared mode by mode. Absent in references from before modes, or without modes.
+   */
+  byMode: z.array(z.object({ count: z.number().int().nonnegative(), quantiles: z.array(z.number()) })).optional(),
 });
 export type SignalReference = z.infer<typeof SignalReferenceSchema>;
 
@@ -113,9 +123,27 @@ export const PcaReferenceSchema = z.object({
 });
 export type PcaReference = z.infer<typeof PcaReferenceSchema>;
 
+/**
+ * Operating modes (stopped, part load, full load, ...) found in the reference rows: k-means centroids of the rows
+ * standardised by `center` and `scale` (src/main/core/monitoring/operating-modes.ts).
+ */
+export const OperatingModesSchema = z.object({
+  tags: z.array(z.string()),
+  center: z.array(z.number()),
+  scale: z.array(z.number()),
+  centroids: z.array(z.array(z.number())),
+  /** Complete reference rows the modes were found in. */
+  rows: z.number().int().positive(),
+  /** Share of the standardised variance of the rows the modes explain. */
+  explained: z.number(),
+});
+export type OperatingModes = z.infer<typeof OperatingModesSchema>;
+
 export const DriftReferenceSchema = z.object({
   signals: z.array(SignalReferenceSchema),
   multivariate: PcaReferenceSchema.nullable(),
+  /** Absent or null: drift compares whole chunks (references from before modes, or data with one mode). */
+  modes: OperatingModesSchema.nullable().optional(),
 });
 export type DriftReference = z.infer<typeof DriftReferenceSchema>;
 

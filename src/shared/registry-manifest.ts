@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlarmRuleSchema } from './alarm-rule.js';
 import { REGISTRY_STAGES } from './registry-stages.js';
 import { NormalisationSchema, RunSignalSchema, SavedAlarmThresholdSchema } from './run-artifact.js';
 
@@ -9,6 +10,27 @@ import { NormalisationSchema, RunSignalSchema, SavedAlarmThresholdSchema } from 
 export const MANIFEST_FORMAT_VERSION = 1;
 
 const RegistryStageSchema = z.enum(REGISTRY_STAGES);
+
+/**
+ * The anomaly alarm rule the run was evaluated with (src/shared/alarm-rule.ts: smoothing, k-of-n persistence, how
+ * the threshold was set) and the level it alarms at: the saved alarm threshold when a person saved one (then `by`,
+ * `reason` and `at` are theirs), else the threshold the run computed on its validation normal windows (then they
+ * are the trainer's). Deployments of the package start from it. Absent in packages published before it existed,
+ * and for tasks without an alarm rule (remaining useful life, failure within a horizon).
+ */
+export const ManifestAlarmRuleSchema = z.object({
+  /** The output the level applies to (the run's first output, normally `score`). */
+  output: z.string().min(1),
+  /** Alarm when the output (after the rule's smoothing and persistence) is above this. */
+  threshold: z.number().finite(),
+  /** saved: a person saved the level for the run; run: the run's own threshold from its rule. */
+  thresholdSource: z.enum(['saved', 'run']),
+  rule: AlarmRuleSchema,
+  by: z.string().min(1),
+  reason: z.string().min(1),
+  at: z.string(),
+});
+export type ManifestAlarmRule = z.infer<typeof ManifestAlarmRuleSchema>;
 
 const DatasetRefSchema = z.object({ id: z.string(), contentHash: z.string(), description: z.string() });
 
@@ -35,6 +57,8 @@ export const ManifestCoreSchema = z.object({
   thresholds: z.record(z.string(), z.number()),
   /** The alarm threshold saved for the run (who, why, when): deployments default their alert rule to it. */
   alarmThreshold: SavedAlarmThresholdSchema.optional(),
+  /** The anomaly alarm rule and its level (see ManifestAlarmRuleSchema); absent in older packages. */
+  alarmRule: ManifestAlarmRuleSchema.optional(),
   evaluation: z.object({
     metrics: z.record(z.string(), z.number()),
     dataset: DatasetRefSchema.nullable(),

@@ -65,13 +65,18 @@ describe("the slider's threshold saved as the run's alarm threshold", () => {
     await bob.govern('approve', { name: 'engine-alarms', version: published.version, reason: 'held-out F1 fine' });
     await bob.govern('promote', { name: 'engine-alarms', version: published.version, reason: 'go' });
 
-    // A deployment made without a rule alarms at the saved level.
+    // A deployment made without a rule alarms at the saved level, with the run's alarm rule persistence (3 of 5).
+    expect(detail.manifest.alarmRule).toMatchObject({
+      threshold: 1.25,
+      thresholdSource: 'saved',
+      rule: { persistence: { k: 3, n: 5 } },
+    });
     const { deployment } = await call('createDeployment', {
       registry: reg,
       model: 'engine-alarms',
       assets: [engine(9)],
     });
-    expect(deployment.rule).toMatchObject({ output: 'score', direction: 'above', setLevel: 1.25, k: 1, n: 1 });
+    expect(deployment.rule).toMatchObject({ output: 'score', direction: 'above', setLevel: 1.25, k: 3, n: 5 });
     // A rule given at creation wins over the saved level.
     const own = await call('createDeployment', {
       registry: reg,

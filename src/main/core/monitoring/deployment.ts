@@ -2,6 +2,7 @@ import { AlertRuleSchema, type Deployment, type SignalMapping, type SignalRef } 
 import type { Manifest } from '../../../shared/registry-manifest.js';
 import { manifestCoreHash, splitManifest } from '../registry/manifest.js';
 import type { Registry } from '../registry/registry-types.js';
+import { ruleOfAlarmRule } from './rule-defaults.js';
 import type { Connection } from '../workspace/database.js';
 import {
   changeDeployment,
@@ -91,13 +92,17 @@ export const deployFromRegistry = async (
   const merged: SignalMapping = Object.fromEntries(
     input.assets.map((asset) => [asset, { ...proposed[asset], ...(mapping?.[asset] ?? {}) }]),
   );
-  // No rule given: the alarm threshold saved for the package's run (if any) is the default level, alarming above it.
+  // No rule given: the package's alarm rule (level and k-of-n persistence) when it carries one; in packages from
+  // before it, the alarm threshold saved for the run (if any), alarming above it.
   const saved = resolved.manifest.alarmThreshold;
+  const carried = resolved.manifest.alarmRule;
   const rule =
     rest.rule ??
-    (saved === undefined
-      ? null
-      : AlertRuleSchema.parse({ output: saved.output, direction: 'above', setLevel: saved.value }));
+    (carried !== undefined
+      ? AlertRuleSchema.parse(ruleOfAlarmRule(carried).rule)
+      : saved === undefined
+        ? null
+        : AlertRuleSchema.parse({ output: saved.output, direction: 'above', setLevel: saved.value }));
   return createDeployment(
     db,
     {

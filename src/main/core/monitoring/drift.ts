@@ -3,10 +3,12 @@ import type {
   DriftFinding,
   DriftMethod,
   DriftReference,
+  OperatingModes,
   PcaReference,
   SignalReference,
 } from '../../../shared/monitoring.js';
 import { fitPca } from '../ml/pca.js';
+import { assignModes, fitOperatingModes } from './operating-modes.js';
 
 /**
  * Drift that does not cry wolf: current data, cut into chunks by time per asset, against compact reference
@@ -18,6 +20,14 @@ import { fitPca } from '../ml/pca.js';
  * discrete signals. Multivariate: the PCA reconstruction error per chunk against its reference distribution.
  * With a calibration (the metric's mean + 3 sd over chunks cut from the reference in time order, so it carries
  * the data's autocorrelation) a chunk must pass both the fixed threshold and the calibrated one.
+ *
+ * Plants run in operating modes (stopped, part load, full load) held for hours: a day of current data holds a few
+ * of them while the reference holds all, so whole-chunk distributions differ without any drift, and a calibration
+ * over such chunks sets the bar above a 1 sd shift. When the reference has modes (operating-modes.ts), the
+ * Wasserstein distance is taken mode by mode (each reading placed by the other signals of its row) and averaged
+ * with the chunk's share of readings per mode, still divided by the signal's overall reference sd: the threshold
+ * keeps its meaning (a shift of 0.1 reference sd within the modes), and a change in how long the plant ran in each
+ * mode is not called drift.
  */
 
 export const QUANTILE_COUNT = 200;
@@ -102,7 +112,30 @@ export interface ReferenceOptions {
    * cut into chunks of this size to calibrate the threshold. Needs at least 3 chunks.
    */
   readonly calibrationChunkSize?: number;
+  /**
+   * The reference's operating mode of each value (same order as the values; -1: not placed) and how many modes:
+   * with it a large numeric reference keeps a quantile sketch per mode and judges chunks mode by mode.
+   */
+  readonly modes?: { readonly labels: ArrayLike<number>; readonly count: number };
 }
+
+/** Values grouped by mode label (0..count-1), and those not placed (-1 or a mode without reference values). */
+const byModeOf = (
+  values: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  count: number,
+): { readonly groups: number[][]; readonly unplaced: number[] } => {
+  const groups = Array.from({ length: count }, (): number[] => []);
+  const unplaced: number[] = [];
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    const m = labels[i] as number;
+    if (m >= 0 && m < count) (groups[m] as number[]).push(v);
+    else unplaced.push(v);
+  }
+  return { groups, unplaced };
+};
 
 /** Reference statistics of one signal's training values (in time order; NaN is ignored). */
 export const signalReference = (
@@ -137,21 +170,55 @@ export const signalReference = (
     levels: kind === 'discrete' ? levelCounts(sorted) : [],
     calibration: null,
   };
+  const modes = options.modes;
+  const conditioned = modes !== undefined && base.kind === 'numeric' && base.values === null;
+  const withModes: SignalReference = conditioned
+    ? {
+        ...base,
+        byMode: byModeOf(values, modes.labels, modes.count).groups.map((g) => {
+          const s = Float64Array.from(g).sort();
+          return { count: s.length, quantiles: quantileSketch(s) };
+        }),
+      }
+    : base;
   const size = options.calibrationChunkSize;
-  if (size === undefined) return base;
+  if (size === undefined) return withModes;
+  // The same metric scoring computes, on chunks of the same size cut from the reference in time order.
   const metrics: number[] = [];
   for (let start = 0; start + size <= values.length; start += size) {
-    const m = signalMetric(base, sliceOf(values, start, start + size));
+    const m = signalMetric(
+      withModes,
+      sliceOf(values, start, start + size),
+      conditioned ? sliceOf(modes.labels, start, start + size) : undefined,
+    );
     if (m !== null) metrics.push(m.value);
   }
-  return { ...base, calibration: calibrationOf(metrics, size) };
+  return { ...withModes, calibration: calibrationOf(metrics, size, true) };
 };
 
-const calibrationOf = (metrics: readonly number[], chunkSize: number): DriftCalibration | null => {
+const meanSd = (x: readonly number[]): { mean: number; sd: number } => {
+  const mean = x.reduce((s, v) => s + v, 0) / x.length;
+  return { mean, sd: Math.sqrt(x.reduce((s, v) => s + (v - mean) ** 2, 0) / (x.length - 1)) };
+};
+
+/**
+ * The metric's mean and sd over reference chunks. With `excludeOutliers`, chunks beyond the mean + 3 sd of all of
+ * them are left out once before the figures are taken: they hold the training data's own developing failures and
+ * repairs (on the plant simulator a bearing running to failure moves vibration and temperature by several sd),
+ * drift by nature, which would otherwise lift the bar above the 1 sd shift it must catch. Once, not until nothing
+ * is left out: the normal chunk-to-chunk spread is itself skewed, and trimming it further cries wolf.
+ */
+const calibrationOf = (
+  metrics: readonly number[],
+  chunkSize: number,
+  excludeOutliers = false,
+): DriftCalibration | null => {
   if (metrics.length < 3) return null;
-  const mean = metrics.reduce((s, x) => s + x, 0) / metrics.length;
-  const sd = Math.sqrt(metrics.reduce((s, x) => s + (x - mean) ** 2, 0) / (metrics.length - 1));
-  return { mean, sd, chunks: metrics.length, chunkSize };
+  const all = meanSd(metrics);
+  const kept = excludeOutliers ? metrics.filter((v) => v <= all.mean + 3 * all.sd) : metrics;
+  const { mean, sd } = kept.length >= 3 && kept.length < metrics.length ? meanSd(kept) : all;
+  const excluded = kept.length >= 3 ? metrics.length - kept.length : 0;
+  return { mean, sd, chunks: metrics.length, chunkSize, ...(excludeOutliers ? { excluded } : {}) };
 };
 
 /** Q_KS(lambda) = 2 sum_{j>=1} (-1)^(j-1) exp(-2 j^2 lambda^2), the Kolmogorov distribution's upper tail. */
@@ -216,13 +283,49 @@ export const jensenShannonDistance = (
   return Math.sqrt(Math.max(0, js));
 };
 
-/** Wasserstein-1 distance between the reference's quantile sketch and the sorted current values, / ref sd. */
-const normalisedWasserstein = (reference: SignalReference, sorted: Float64Array): number => {
-  const q = reference.quantiles;
+/** Wasserstein-1 distance between a quantile sketch and sorted values. */
+const wasserstein = (q: readonly number[], sorted: Float64Array): number => {
   let sum = 0;
   for (let i = 0; i < q.length; i += 1) sum += Math.abs((q[i] as number) - quantileOf(sorted, (i + 0.5) / q.length));
-  const w = sum / q.length;
-  return reference.sd > 1e-12 ? w / reference.sd : w === 0 ? 0 : Infinity;
+  return sum / q.length;
+};
+
+const perSd = (reference: SignalReference, w: number): number =>
+  reference.sd > 1e-12 ? w / reference.sd : w === 0 ? 0 : Infinity;
+
+/** Wasserstein-1 distance between the reference's quantile sketch and the sorted current values, / ref sd. */
+const normalisedWasserstein = (reference: SignalReference, sorted: Float64Array): number =>
+  perSd(reference, wasserstein(reference.quantiles, sorted));
+
+/**
+ * Mode by mode: each mode's current values against that mode's reference sketch, weighted by the chunk's share of
+ * values in the mode (values in no mode, or a mode without reference values, against the whole reference), / the
+ * overall reference sd.
+ */
+const modeWasserstein = (
+  reference: SignalReference,
+  byMode: NonNullable<SignalReference['byMode']>,
+  values: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): number => {
+  const { groups, unplaced } = byModeOf(values, labels, byMode.length);
+  let total = 0;
+  let weighted = 0;
+  groups.forEach((g, m) => {
+    if (g.length === 0) return;
+    const ref = byMode[m];
+    if (ref === undefined || ref.count === 0) {
+      unplaced.push(...g);
+      return;
+    }
+    weighted += g.length * wasserstein(ref.quantiles, Float64Array.from(g).sort());
+    total += g.length;
+  });
+  if (unplaced.length > 0) {
+    weighted += unplaced.length * wasserstein(reference.quantiles, Float64Array.from(unplaced).sort());
+    total += unplaced.length;
+  }
+  return perSd(reference, total === 0 ? 0 : weighted / total);
 };
 
 interface SignalMetric {
@@ -232,8 +335,16 @@ interface SignalMetric {
   readonly readings: number;
 }
 
-/** The drift metric of one chunk of current values against a signal's reference (null: no finite value). */
-export const signalMetric = (reference: SignalReference, values: ArrayLike<number>): SignalMetric | null => {
+/**
+ * The drift metric of one chunk of current values against a signal's reference (null: no finite value). With the
+ * values' operating modes (`modes`, -1: not placed) and a reference that has sketches per mode, the Wasserstein
+ * distance is taken mode by mode.
+ */
+export const signalMetric = (
+  reference: SignalReference,
+  values: ArrayLike<number>,
+  modes?: ArrayLike<number>,
+): SignalMetric | null => {
   const sorted = finiteSorted(values);
   if (sorted.length === 0) return null;
   if (reference.kind === 'discrete') {
@@ -250,7 +361,10 @@ export const signalMetric = (reference: SignalReference, values: ArrayLike<numbe
   }
   return {
     method: 'wasserstein',
-    value: normalisedWasserstein(reference, sorted),
+    value:
+      reference.byMode !== undefined && modes !== undefined
+        ? modeWasserstein(reference, reference.byMode, values, modes)
+        : normalisedWasserstein(reference, sorted),
     pValue: null,
     readings: sorted.length,
   };
@@ -265,8 +379,12 @@ export interface SignalJudgement extends SignalMetric {
 const calibratedThreshold = (c: DriftCalibration | null): number | null => (c === null ? null : c.mean + 3 * c.sd);
 
 /** Judge one chunk of a signal: its metric, the threshold that applies, and whether it is drift. */
-export const judgeSignal = (reference: SignalReference, values: ArrayLike<number>): SignalJudgement | null => {
-  const metric = signalMetric(reference, values);
+export const judgeSignal = (
+  reference: SignalReference,
+  values: ArrayLike<number>,
+  modes?: ArrayLike<number>,
+): SignalJudgement | null => {
+  const metric = signalMetric(reference, values, modes);
   if (metric === null) return null;
   const calibrated = calibratedThreshold(reference.calibration);
   switch (metric.method) {
@@ -451,6 +569,24 @@ export interface DriftReport {
   }[];
 }
 
+/** Each row's operating mode in [start, end) for judging `tag`, placed by the asset's other signals. */
+const modeLabels = (
+  modes: OperatingModes | null | undefined,
+  current: CurrentAsset,
+  tag: string,
+  start: number,
+  end: number,
+): Int8Array | undefined =>
+  modes === null || modes === undefined
+    ? undefined
+    : assignModes(
+        modes,
+        modes.tags.map((t) => current.values.get(t)),
+        modes.tags.indexOf(tag),
+        start,
+        end,
+      );
+
 export const detectDrift = (
   reference: DriftReference,
   assets: readonly CurrentAsset[],
@@ -465,7 +601,8 @@ export const detectDrift = (
       for (const ref of reference.signals) {
         const values = current.values.get(ref.tag);
         if (values === undefined) continue; // the contract check reports an unmapped signal
-        const judged = judgeSignal(ref, sliceOf(values, chunk.start, chunk.end));
+        const labels = modeLabels(reference.modes, current, ref.tag, chunk.start, chunk.end);
+        const judged = judgeSignal(ref, sliceOf(values, chunk.start, chunk.end), labels);
         if (judged === null || judged.readings < minReadings) {
           notJudged.push({
             asset: current.asset,
@@ -574,9 +711,16 @@ export const driftReferenceOf = (
     return out;
   });
   const calibration = options.chunkSize === undefined ? {} : { calibrationChunkSize: options.chunkSize };
-  const signals = features.map((tag, f) =>
-    signalReference(tag, joined[f] as Float64Array, { unit: options.units?.[f] ?? null, ...calibration }),
-  );
+  const modes = fitOperatingModes(features, joined);
+  const signals = features.map((tag, f) => {
+    const values = joined[f] as Float64Array;
+    const labels = modes === null ? null : assignModes(modes, joined, f, 0, values.length);
+    return signalReference(tag, values, {
+      unit: options.units?.[f] ?? null,
+      ...calibration,
+      ...(labels === null || modes === null ? {} : { modes: { labels, count: modes.centroids.length } }),
+    });
+  });
   let multivariate: PcaReference | null = null;
   if (features.length >= 2) {
     try {
@@ -586,5 +730,5 @@ export const driftReferenceOf = (
       multivariate = null;
     }
   }
-  return { signals, multivariate };
+  return { signals, multivariate, modes };
 };

@@ -1,3 +1,4 @@
+import { alarmRuleOfConfig, type AlarmRule } from '../../../shared/alarm-rule.js';
 import { metricsOnOf, type RunArtifact } from '../../../shared/run-artifact.js';
 import {
   MANIFEST_FORMAT_VERSION,
@@ -6,6 +7,7 @@ import {
   ManifestSchema,
   type Manifest,
   type ManifestCore,
+  type ManifestAlarmRule,
   type ManifestGovernance,
 } from '../../../shared/registry-manifest.js';
 export { MANIFEST_FORMAT_VERSION, ManifestCoreSchema, ManifestGovernanceSchema, ManifestSchema };
@@ -15,11 +17,58 @@ import type { Decision, StageEvent } from './governance.js';
 import { sha256 } from './hash.js';
 import type { RunSource } from './run-source.js';
 
+const thresholdMethod = (rule: AlarmRule): string => {
+  switch (rule.threshold) {
+    case 'robust':
+      return `robust threshold (median + ${rule.robustZ} robust sd of the log scores)`;
+    case 'tail-fit':
+      return `generalised Pareto tail fit at risk ${rule.tailRisk}`;
+    case 'quantile':
+      return 'empirical quantile';
+  }
+};
+
+/**
+ * The alarm rule an anomaly run was evaluated with, and the level it alarms at: the level a person saved for the
+ * run (their name and reason) or else the run's own threshold (the trainer's, with how the rule computed it).
+ * Null for tasks without an alarm rule, or a run that recorded no threshold.
+ */
+export const manifestAlarmRuleOf = (source: Pick<RunSource, 'run' | 'alarmThreshold'>): ManifestAlarmRule | null => {
+  const { run, alarmThreshold: saved } = source;
+  if (run.task !== 'anomaly') return null;
+  // Runs recorded before alarm rules existed get the legacy rule they were evaluated with (alarm-rule.ts).
+  const rule = alarmRuleOfConfig(run.config);
+  const output = saved?.output ?? run.outputs[0]?.name ?? 'score';
+  if (saved !== null) {
+    return {
+      output,
+      threshold: saved.value,
+      thresholdSource: 'saved',
+      rule,
+      by: saved.by,
+      reason: saved.reason,
+      at: saved.at,
+    };
+  }
+  const threshold = run.thresholds['score'];
+  if (threshold === undefined || !Number.isFinite(threshold)) return null;
+  return {
+    output,
+    threshold,
+    thresholdSource: 'run',
+    rule,
+    by: run.createdBy,
+    reason: `set by training: ${thresholdMethod(rule)} of the validation normal windows' scores`,
+    at: run.createdAt,
+  };
+};
+
 export const buildManifestCore = (
   source: RunSource,
   input: { readonly name: string; readonly version: number; readonly createdBy: string; readonly createdAt: string },
 ): ManifestCore => {
   const run: RunArtifact = source.run;
+  const alarmRule = manifestAlarmRuleOf(source);
   return {
     formatVersion: MANIFEST_FORMAT_VERSION,
     name: input.name,
@@ -42,6 +91,7 @@ export const buildManifestCore = (
     outputs: run.outputs,
     thresholds: run.thresholds,
     ...(source.alarmThreshold === null ? {} : { alarmThreshold: source.alarmThreshold }),
+    ...(alarmRule === null ? {} : { alarmRule }),
     evaluation: { metrics: run.metrics, dataset: run.evaluationDataset, figuresOn: metricsOnOf(run).label },
     lineage: {
       runId: run.runId,

@@ -48,6 +48,27 @@ const evaluatedOn = (m: Manifest): string => {
   );
 };
 
+/** The anomaly alarm rule the package carries, as the people who approve it read it. */
+const alarmRuleParagraph = (a: NonNullable<Manifest['alarmRule']>): string => {
+  const r = a.rule;
+  const method =
+    r.threshold === 'robust'
+      ? `robust (median + ${formatNumber(r.robustZ)} robust sd of the log scores)`
+      : r.threshold === 'tail-fit'
+        ? `generalised Pareto tail fit at risk ${formatNumber(r.tailRisk)}`
+        : 'empirical quantile';
+  const level =
+    a.thresholdSource === 'saved'
+      ? `saved for the run by ${escapeHtml(a.by)} at ${escapeHtml(a.at)}: ${escapeHtml(a.reason)}`
+      : `set by the run (trained by ${escapeHtml(a.by)} at ${escapeHtml(a.at)}): ${escapeHtml(a.reason)}`;
+  return [
+    `<p data-alarm-rule>Alarm rule: ${escapeHtml(a.output)} above <strong>${formatNumber(a.threshold)}</strong> in ${escapeHtml(r.persistence.k)} of the last ${escapeHtml(r.persistence.n)} windows`,
+    r.smoothing === null ? ', no smoothing' : `, after EWMA smoothing (weight ${formatNumber(r.smoothing)})`,
+    `; threshold method ${escapeHtml(method)}; level ${level}.`,
+    ' New deployments start with this rule (level and k of n).</p>',
+  ].join('');
+};
+
 export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, string>): string => {
   const m = manifest;
   const c = m.dataContract;
@@ -74,6 +95,8 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
     m.alarmThreshold === undefined
       ? ''
       : `<p data-alarm-threshold>Alarm threshold (saved for the run): ${escapeHtml(m.alarmThreshold.output)} above <strong>${formatNumber(m.alarmThreshold.value)}</strong>, by ${escapeHtml(m.alarmThreshold.by)} at ${escapeHtml(m.alarmThreshold.at)}: ${escapeHtml(m.alarmThreshold.reason)}. Deployments alarm at this level unless their rule says otherwise.</p>`,
+    // Only when carried: the card of an older package must render byte for byte as before (the registry compares).
+    ...(m.alarmRule === undefined ? [] : [alarmRuleParagraph(m.alarmRule)]),
     '<h2>Data contract</h2>',
     table(
       ['asset', 'signal', 'unit', 'sample period', 'valid range', 'missing data'],
