@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // Registers the 'webgpu' backend (where the browser exposes navigator.gpu); the probe decides whether it trains.
 import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -12,12 +12,24 @@ import type { WebEngineEnvironment } from './web-worker-protocol.js';
 
 // The wasm binaries are emitted by the renderer build and served by the app itself (no CDN, CSP 'self').
 /**
- * Threads stay off: tfjs-backend-wasm 4.22 starts its pthread workers from blob: URLs holding its threaded factory's
- * source text (Function.toString). Bundled by Vite that text refers to names outside itself ("e is not defined" in
- * the pthread worker), and blob: scripts also need the worker's CSP to allow them; its start then never settles.
- * The page is cross-origin isolated (COOP/COEP), so threads can be switched on once the factory ships unbundled.
+ * wasm threads need SharedArrayBuffer, which a page only has when cross-origin isolated (the app serves COOP/COEP).
+ * The threaded build's pthread workers and factory are files of the app (vite.config.ts, wasmThreadsAsFiles), so
+ * they start under the app's CSP without blob: URLs. One thread per logical core the browser reports.
  */
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+const workerNavigator = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
+const cores = Math.max(1, workerNavigator?.hardwareConcurrency ?? 1);
+if (isolated) {
+  /*
+   * tfjs-backend-wasm 4.22 caps XNNPACK's pool at navigator.hardwareConcurrency / 2 (its C++ assumes two hardware
+   * threads per core), so a 2-core machine, a VM or an Apple/ARM laptop (no SMT) gets 1 or half its cores whatever
+   * setThreadsCount asks. This worker only trains: it reports twice the logical cores to the wasm module, so the
+   * pool gets one thread per logical core (tfjs's own limit of 8 still applies).
+   */
+  if (workerNavigator !== undefined)
+    Object.defineProperty(workerNavigator, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  setThreadsCount(cores);
+} else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -82,6 +94,8 @@ export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
     ? {
         simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean,
         threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
+        // What XNNPACK's pool really got (1 when the single-threaded binary runs).
+        threadsCount: getThreadsCount(),
       }
     : null;
   await tf.setBackend('cpu');
@@ -90,7 +104,7 @@ export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
     missing,
     adapter: gpuAdapter ?? (glName === null ? null : `WebGL: ${glName}`),
     adapters: { webgpu: gpuAdapter, webgl: glName === null ? null : `WebGL: ${glName}` },
-    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    isolated,
     wasm,
   };
   return cached;

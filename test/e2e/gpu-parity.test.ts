@@ -118,6 +118,23 @@ describe('renderer engine in Chromium (SwiftShader): gradient parity with cpu', 
     });
   }
 
+  it('wasm runs the threaded SIMD build with more than one thread in the cross-origin isolated page', async () => {
+    const { choice, environment } = await probeInPage(page, worker, inputFor({ type: 'dense', units: [8] }), 'wasm');
+    expect(environment.wasm).toMatchObject({ simd: true, threads: true });
+    // One per logical core the browser reports, up to tfjs's limit of 8; this machine has 2 (tfjs alone gives 1).
+    expect(environment.wasm?.threadsCount).toBeGreaterThan(1);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(environment.wasm?.threadsCount).toBe(Math.min(8, cores));
+    const wasm = choice.probes.find((p) => p.backend === 'wasm');
+    expect(wasm?.status, wasm?.detail).toBe('passed');
+    expect(choice.backend).toBe('wasm');
+    // ...under the app's strict CSP: the pthread workers and their script are files of the app, not blob: URLs.
+    const csp = await page.evaluate(async () => (await fetch('/')).headers.get('content-security-policy'));
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toMatch(/(script|worker)-src[^;]*blob:/);
+    expect(csp).not.toContain("'unsafe-eval'");
+  });
+
   it('a backend chosen by the user is used even when slower, and one that cannot run is refused by name', async () => {
     const forced = await probeInPage(page, worker, inputFor({ type: 'lstm', units: 4, dense: [4] }), 'webgl');
     expect(forced.choice.backend).toBe('webgl');

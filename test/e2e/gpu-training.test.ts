@@ -134,6 +134,19 @@ describe('training in the browser page (renderer engine) end to end, on SwiftSha
     expect(detail.history.length).toBe(2);
   });
 
+  it('backend "wasm" trains on the threaded build in the isolated page and the run record says with how many threads', async () => {
+    const { jobId } = await app.call<{ jobId: string }>('startTraining', {
+      config: config('wasm threads in page', { engine: 'renderer', backend: 'wasm' }),
+    });
+    const job = await finish(jobId);
+    expect(job.error).toBeNull();
+    const { detail, engine } = await engineOf(job.training?.run ?? '');
+    expect(detail.summary.backend).toBe('wasm');
+    expect(engine).toMatchObject({ place: 'renderer', backend: 'wasm', adapter: null, isolated: true });
+    const threads = Number(/wasm SIMD on, (\d+) threads/.exec(engine.reason)?.[1]);
+    expect(threads, engine.reason).toBeGreaterThan(1);
+  });
+
   it('without an engine the run stays in the Node worker and says so; "node" with a GPU backend is refused', async () => {
     const { jobId } = await app.call<{ jobId: string }>('startTraining', { config: config('node', {}) });
     const job = await finish(jobId);
