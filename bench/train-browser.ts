@@ -1,7 +1,9 @@
 /**
  * The renderer engine's training path, timed in headless Chromium (npm run bench:train-browser; bench:train runs
- * it after the Node bench). Here WebGL runs on SwiftShader, a software GPU on the CPU: the figures show the GPU
- * path works end to end and what it costs on this machine, not what a real GPU does. Prints one JSON object.
+ * it after the Node bench). Here WebGPU and WebGL run on SwiftShader, a software GPU on the CPU: the figures show
+ * the GPU paths work end to end and what they cost on this machine, not what a real GPU does. WebGPU is timed when
+ * the page offers it (Chromium needs --enable-unsafe-webgpu on Linux), else listed as skipped with the reason.
+ * Prints one JSON object.
  *
  *   npm run build && npm run bench:train-browser -- --epochs 3
  */
@@ -51,6 +53,7 @@ try {
   for (let i = 0; i < 120 && !((await marker.getAttribute('data-backends')) ?? '').includes('webgl'); i += 1) {
     await page.waitForTimeout(250);
   }
+  const offered = ((await marker.getAttribute('data-backends')) ?? '').split(',');
   const train = async (name: string, extra: Partial<TrainConfigInput>) => {
     const started = performance.now();
     const { jobId } = await app.call<{ jobId: string }>('startTraining', { config: config(name, extra) });
@@ -77,10 +80,15 @@ try {
         maxRelativeError: p.maxRelativeError,
         msPerStep: p.msPerStep === null ? null : Number(p.msPerStep.toFixed(2)),
       })),
+      // The renderer's wasm thread count, from the run record's reason ("wasm SIMD on, 2 threads").
+      wasmThreads: Number(/wasm SIMD \w+, (\d+) thread/.exec(engine?.reason ?? '')?.[1] ?? NaN) || null,
       reason: engine?.reason ?? null,
     };
   };
   const runs = [
+    offered.includes('webgpu')
+      ? await train('renderer webgpu', { engine: 'renderer', backend: 'webgpu' })
+      : { run: 'renderer webgpu', skipped: 'the page offers no WebGPU adapter', offered },
     await train('renderer webgl', { engine: 'renderer', backend: 'webgl' }),
     await train('renderer probe', { engine: 'renderer' }),
     await train('node worker', {}),
@@ -89,7 +97,7 @@ try {
   process.stdout.write(
     `${JSON.stringify({
       bench: 'train-browser',
-      note: 'headless Chromium, WebGL on SwiftShader (software): a correctness figure, not a GPU speed claim',
+      note: 'headless Chromium, WebGPU and WebGL on SwiftShader (software): a correctness figure, not a GPU speed claim',
       model: values.model,
       epochs,
       crossOriginIsolated: isolated,

@@ -15,7 +15,7 @@ import type { TrainProgress } from '../shared/training.js';
 import { decodeTypedJson, encodeTypedJson } from '../shared/typed-json.js';
 import { probeInput } from './probe-input.js';
 import { probeCandidates, webEnvironment } from './web-backends.js';
-import type { WebWorkerReply, WebWorkerRequest } from './web-worker-protocol.js';
+import type { WebEngineEnvironment, WebWorkerReply, WebWorkerRequest } from './web-worker-protocol.js';
 
 /** The worker's global scope, as far as used here (tsconfig's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -29,6 +29,16 @@ const scope = globalThis as unknown as WorkerScope;
 scope.setImmediate ??= (callback) => void setTimeout(callback, 0);
 
 const abort = new AbortController();
+
+/** How wasm runs here, for the run record: "wasm SIMD on, 2 threads" (threads need cross-origin isolation). */
+const wasmNote = (environment: WebEngineEnvironment): string => {
+  const wasm = environment.wasm;
+  if (wasm === null) return '';
+  const threads = wasm.threads
+    ? `${wasm.threadsCount} thread${wasm.threadsCount === 1 ? '' : 's'}`
+    : `1 thread (${environment.isolated ? 'threads off' : 'the page is not cross-origin isolated'})`;
+  return `; wasm SIMD ${wasm.simd ? 'on' : 'off'}, ${threads}`;
+};
 
 const train = async (text: string): Promise<void> => {
   const request = decodeTypedJson<TrainJobRequest>(text);
@@ -70,9 +80,7 @@ const train = async (text: string): Promise<void> => {
           : null,
     isolated: environment.isolated,
     reason:
-      chosen === null
-        ? 'no TensorFlow backend needed (PCA)'
-        : `${nativeNote}${chosen.reason}${environment.wasm === null ? '' : `; wasm SIMD ${environment.wasm.simd ? 'on' : 'off'}, threads ${environment.wasm.threads ? 'on' : 'off'}`}`,
+      chosen === null ? 'no TensorFlow backend needed (PCA)' : `${nativeNote}${chosen.reason}${wasmNote(environment)}`,
     probes: chosen === null ? [] : [...chosen.probes],
   };
   scope.postMessage({

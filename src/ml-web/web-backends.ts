@@ -1,48 +1,41 @@
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// Registers the 'webgpu' backend (where the browser exposes navigator.gpu); the probe decides whether it trains.
+import '@tensorflow/tfjs-backend-webgpu';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { ProbeCandidate } from '../main/core/ml/backend-probe.js';
 import { RENDERER_BACKENDS } from '../shared/training-engine.js';
+import { findWebGpuAdapter } from './webgpu-adapter.js';
 import type { WebEngineEnvironment } from './web-worker-protocol.js';
 
 // The wasm binaries are emitted by the renderer build and served by the app itself (no CDN, CSP 'self').
 /**
- * Threads stay off: tfjs-backend-wasm 4.22 starts its pthread workers from blob: URLs holding its threaded factory's
- * source text (Function.toString). Bundled by Vite that text refers to names outside itself ("e is not defined" in
- * the pthread worker), and blob: scripts also need the worker's CSP to allow them; its start then never settles.
- * The page is cross-origin isolated (COOP/COEP), so threads can be switched on once the factory ships unbundled.
+ * wasm threads need SharedArrayBuffer, which a page only has when cross-origin isolated (the app serves COOP/COEP).
+ * The threaded build's pthread workers and factory are files of the app (vite.config.ts, wasmThreadsAsFiles), so
+ * they start under the app's CSP without blob: URLs. One thread per logical core the browser reports.
  */
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+const workerNavigator = globalThis.navigator as { hardwareConcurrency?: number } | undefined;
+const cores = Math.max(1, workerNavigator?.hardwareConcurrency ?? 1);
+if (isolated) {
+  /*
+   * tfjs-backend-wasm 4.22 caps XNNPACK's pool at navigator.hardwareConcurrency / 2 (its C++ assumes two hardware
+   * threads per core), so a 2-core machine, a VM or an Apple/ARM laptop (no SMT) gets 1 or half its cores whatever
+   * setThreadsCount asks. This worker only trains: it reports twice the logical cores to the wasm module, so the
+   * pool gets one thread per logical core (tfjs's own limit of 8 still applies).
+   */
+  if (workerNavigator !== undefined)
+    Object.defineProperty(workerNavigator, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  setThreadsCount(cores);
+} else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
-
-/** WebGPU as far as this file needs it (lib.dom of TypeScript 5.9 has no WebGPU types). */
-interface GpuLike {
-  requestAdapter(): Promise<{
-    readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string };
-  } | null>;
-}
-
-/** The WebGPU adapter's name, when the browser exposes WebGPU (Chromium: secure context, flags on Linux). */
-const webGpuAdapter = async (): Promise<string | null> => {
-  const gpu = (globalThis.navigator as unknown as { gpu?: GpuLike } | undefined)?.gpu;
-  if (gpu === undefined) return null;
-  try {
-    const adapter = await gpu.requestAdapter();
-    if (adapter === null) return null;
-    const info = adapter.info;
-    const name = [info?.vendor, info?.architecture, info?.description].filter((s) => s !== undefined && s !== '');
-    return name.length > 0 ? `WebGPU: ${name.join(' ')}` : 'WebGPU adapter (no name given)';
-  } catch {
-    return null;
-  }
-};
 
 /** WebGL's renderer string (UNMASKED_RENDERER_WEBGL names the real GPU, or SwiftShader for software). */
 const webGlRenderer = (): string | null => {
@@ -84,16 +77,13 @@ export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
   if (cached !== null) return cached;
   const backends: string[] = [];
   const missing: Record<string, string> = {};
-  const gpuAdapter = await webGpuAdapter();
+  const gpu = await findWebGpuAdapter();
+  const gpuAdapter = 'name' in gpu ? gpu.name : null;
   const glName = webGlRenderer();
   for (const name of RENDERER_BACKENDS) {
-    // No @tensorflow/tfjs-backend-webgpu in this app's dependencies: WebGPU is seen (its adapter is recorded) but
-    // cannot be trained on until that package is added.
     const why =
-      name === 'webgpu'
-        ? gpuAdapter === null
-          ? 'this browser exposes no WebGPU adapter'
-          : 'the app does not ship @tensorflow/tfjs-backend-webgpu'
+      name === 'webgpu' && 'unavailable' in gpu
+        ? gpu.unavailable
         : name === 'webgl' && glName === null
           ? 'this browser gives no WebGL2 context'
           : await starts(name);
@@ -104,6 +94,8 @@ export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
     ? {
         simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean,
         threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
+        // What XNNPACK's pool really got (1 when the single-threaded binary runs).
+        threadsCount: getThreadsCount(),
       }
     : null;
   await tf.setBackend('cpu');
@@ -112,15 +104,17 @@ export const webEnvironment = async (): Promise<WebEngineEnvironment> => {
     missing,
     adapter: gpuAdapter ?? (glName === null ? null : `WebGL: ${glName}`),
     adapters: { webgpu: gpuAdapter, webgl: glName === null ? null : `WebGL: ${glName}` },
-    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    isolated,
     wasm,
   };
   return cached;
 };
 
-/** The probe's candidates, best first, each missing one with the reason. */
+/** The probe's candidates, best first, each missing one with the reason, each GPU one with its adapter. */
 export const probeCandidates = (environment: WebEngineEnvironment): ProbeCandidate[] =>
   RENDERER_BACKENDS.map((backend) => {
     const why = environment.missing[backend];
-    return why === undefined ? { backend } : { backend, unavailable: why };
+    if (why !== undefined) return { backend, unavailable: why };
+    const adapter = backend === 'webgpu' || backend === 'webgl' ? environment.adapters[backend] : null;
+    return adapter === null ? { backend } : { backend, adapter };
   });

@@ -12,7 +12,7 @@ export interface WebEngineEnvironment {
   /** Each GPU API's adapter name: the run records the one its backend used. */
   readonly adapters: { readonly webgpu: string | null; readonly webgl: string | null };
   readonly isolated: boolean;
-  readonly wasm: { readonly simd: boolean; readonly threads: boolean } | null;
+  readonly wasm: { readonly simd: boolean; readonly threads: boolean; readonly threadsCount: number } | null;
 }
 
 /** Page -> training Web Worker. `request` is TypedJson text (src/shared/typed-json.ts), decoded in the worker. */

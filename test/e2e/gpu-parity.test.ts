@@ -89,18 +89,21 @@ describe('renderer engine in Chromium (SwiftShader): gradient parity with cpu', 
   });
 
   for (const model of MODELS) {
-    it(`${model.type}: WebGL gradients match cpu within ${PROBE_TOLERANCE}; WebGPU and wasm are judged too`, async () => {
+    it(`${model.type}: WebGPU and WebGL gradients match cpu within ${PROBE_TOLERANCE}; wasm is judged too`, async () => {
       const { choice, environment } = await probeInPage(page, worker, inputFor(model), null);
       expect(environment.adapters.webgl).toMatch(/SwiftShader/);
       expect(environment.isolated).toBe(true);
-      const webgl = choice.probes.find((p) => p.backend === 'webgl');
-      expect(webgl?.status, webgl?.detail).toBe('passed');
-      expect(webgl?.maxRelativeError).toBeLessThanOrEqual(PROBE_TOLERANCE);
-      expect(webgl?.msPerStep).toBeGreaterThan(0);
-      // No @tensorflow/tfjs-backend-webgpu in the app's dependencies: WebGPU is listed, with the reason.
-      const webgpu = choice.probes.find((p) => p.backend === 'webgpu');
-      expect(webgpu?.status).toBe('unavailable');
-      expect(webgpu?.detail).toMatch(/tfjs-backend-webgpu|no WebGPU adapter/);
+      // WebGPU is registered (tfjs-backend-webgpu) and Chromium's --enable-unsafe-webgpu gives a SwiftShader adapter.
+      expect(environment.adapters.webgpu).toMatch(/^WebGPU: .*swiftshader/i);
+      expect(environment.backends[0]).toBe('webgpu');
+      for (const backend of ['webgpu', 'webgl'] as const) {
+        const probe = choice.probes.find((p) => p.backend === backend);
+        expect(probe?.status, probe?.detail).toBe('passed');
+        expect(probe?.maxRelativeError).toBeLessThanOrEqual(PROBE_TOLERANCE);
+        expect(probe?.msPerStep).toBeGreaterThan(0);
+        // The probe's report names the adapter each GPU backend was judged on.
+        expect(probe?.detail).toContain(`on ${environment.adapters[backend]}`);
+      }
       const wasm = choice.probes.find((p) => p.backend === 'wasm');
       if (model.type === 'cnn1d' && wasm?.status === 'missing-kernel') {
         expect(wasm.detail).toMatch(/lacks the kernel Conv2DBackprop/);
@@ -115,12 +118,32 @@ describe('renderer engine in Chromium (SwiftShader): gradient parity with cpu', 
     });
   }
 
+  it('wasm runs the threaded SIMD build with more than one thread in the cross-origin isolated page', async () => {
+    const { choice, environment } = await probeInPage(page, worker, inputFor({ type: 'dense', units: [8] }), 'wasm');
+    expect(environment.wasm).toMatchObject({ simd: true, threads: true });
+    // One per logical core the browser reports, up to tfjs's limit of 8; this machine has 2 (tfjs alone gives 1).
+    expect(environment.wasm?.threadsCount).toBeGreaterThan(1);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(environment.wasm?.threadsCount).toBe(Math.min(8, cores));
+    const wasm = choice.probes.find((p) => p.backend === 'wasm');
+    expect(wasm?.status, wasm?.detail).toBe('passed');
+    expect(choice.backend).toBe('wasm');
+    // ...under the app's strict CSP: the pthread workers and their script are files of the app, not blob: URLs.
+    const csp = await page.evaluate(async () => (await fetch('/')).headers.get('content-security-policy'));
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).not.toMatch(/(script|worker)-src[^;]*blob:/);
+    expect(csp).not.toContain("'unsafe-eval'");
+  });
+
   it('a backend chosen by the user is used even when slower, and one that cannot run is refused by name', async () => {
     const forced = await probeInPage(page, worker, inputFor({ type: 'lstm', units: 4, dense: [4] }), 'webgl');
     expect(forced.choice.backend).toBe('webgl');
     expect(forced.choice.reason).toContain('chosen in the config (backend "webgl")');
-    await expect(probeInPage(page, worker, inputFor({ type: 'dense', units: [4] }), 'webgpu')).rejects.toThrow(
-      /backend "webgpu" cannot train this dense model/,
+    const gpu = await probeInPage(page, worker, inputFor({ type: 'gru', units: 4, dense: [4] }), 'webgpu');
+    expect(gpu.choice.backend).toBe('webgpu');
+    expect(gpu.choice.reason).toContain('chosen in the config (backend "webgpu")');
+    await expect(probeInPage(page, worker, inputFor({ type: 'dense', units: [4] }), 'tpu')).rejects.toThrow(
+      /backend "tpu" is not one this engine can use/,
     );
   });
 });

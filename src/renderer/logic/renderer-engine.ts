@@ -1,14 +1,10 @@
 import type { PdmApi } from '../../shared/api.js';
 import type { EngineAnnouncement } from '../../shared/training-engine.js';
 import type { WebWorkerReply, WebWorkerRequest } from '../../ml-web/web-worker-protocol.js';
+import { findWebGpuAdapter } from '../../ml-web/webgpu-adapter.js';
 
 /** How often a training window tells the core it is alive (and learns of Cancel between epochs). */
 const HEARTBEAT_MS = 1000;
-
-/** WebGPU as far as this file needs it (no WebGPU types in TypeScript's lib.dom). */
-interface GpuLike {
-  requestAdapter(): Promise<{ readonly info?: { readonly vendor?: string; readonly description?: string } } | null>;
-}
 
 /**
  * What this window can offer, found without loading TensorFlow.js (cheap, on every load): a WebGL2 context and
@@ -17,17 +13,11 @@ interface GpuLike {
 export const detectEngine = async (): Promise<EngineAnnouncement> => {
   const backends: string[] = [];
   let adapter: string | null = null;
-  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
-  if (gpu !== undefined) {
-    try {
-      const found = await gpu.requestAdapter();
-      if (found !== null) {
-        const name = [found.info?.vendor, found.info?.description].filter((s) => s !== undefined && s !== '');
-        adapter = `WebGPU: ${name.join(' ') || 'adapter (no name given)'}`;
-      }
-    } catch {
-      // no adapter: WebGPU stays off
-    }
+  // The worker registers tfjs-backend-webgpu first: a window with a WebGPU adapter offers it (the probe decides).
+  const gpu = await findWebGpuAdapter();
+  if ('name' in gpu) {
+    backends.push('webgpu');
+    adapter = gpu.name;
   }
   try {
     const gl = document.createElement('canvas').getContext('webgl2');

@@ -31,6 +31,8 @@ export interface ProbeInput {
 export interface ProbeCandidate {
   readonly backend: string;
   readonly unavailable?: string;
+  /** The GPU adapter the backend runs on (e.g. "WebGPU: nvidia ampere"): the probe's report names it. */
+  readonly adapter?: string;
 }
 
 export interface ProbeChoice {
@@ -211,6 +213,11 @@ export const probeBackends = async (
       });
     }
   }
+  // Each GPU backend's line names the adapter it was judged on (which GPU passed or failed matters to the user).
+  probes.forEach((p, i) => {
+    const adapter = candidates.find((c) => c.backend === p.backend)?.adapter;
+    if (adapter !== undefined && p.status !== 'unavailable') probes[i] = { ...p, detail: `${p.detail}, on ${adapter}` };
+  });
   const skipped = probes.filter((p) => p.status !== 'passed' && p.status !== 'reference');
   const skippedText =
     skipped.length === 0 ? '' : `; skipped: ${skipped.map((p) => `${p.backend} (${p.detail})`).join(', ')}`;

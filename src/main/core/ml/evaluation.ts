@@ -65,13 +65,13 @@ export const classificationMetrics = (
   };
 };
 
+/** Mean squared reconstruction error per window of `x` [n, length, features], as a tensor (read it async on a GPU). */
+export const reconstructionErrors = (model: tf.LayersModel, x: tf.Tensor): tf.Tensor =>
+  tf.tidy(() => tf.mean(tf.square(tf.sub(predictBatched(model, x), x)), [1, 2]));
+
 /** Mean squared reconstruction error per window: the autoencoder's anomaly score. */
 export const reconstructionScores = (model: tf.LayersModel, set: WindowSet): Float32Array =>
-  tf.tidy(() => {
-    const x = windowsTensor(set);
-    const recon = predictBatched(model, x);
-    return tf.mean(tf.square(tf.sub(recon, x)), [1, 2]).dataSync() as Float32Array;
-  });
+  tf.tidy(() => reconstructionErrors(model, windowsTensor(set)).dataSync() as Float32Array);
 
 export const lastSteps = (set: WindowSet): Float64Array[] =>
   Array.from({ length: set.n }, (_, w) => {

@@ -68,13 +68,24 @@ export const predictBatched = (model: tf.LayersModel, x: tf.Tensor, batchSize = 
     return tf.concat(parts, 0);
   });
 
-const validationLoss = (input: FitInput): number =>
-  tf.tidy(() => {
+/**
+ * Read back asynchronously (here and for the epoch's loss): on tfjs-backend-webgpu a synchronous read (readSync, via
+ * canvases) in the middle of training left the device unable to create mapped buffers, and the run failed at the
+ * next upload ("createBuffer failed, size (512) is too large ... mappedAtCreation"); an async read also frees a
+ * browser worker's event loop while the GPU finishes.
+ */
+const validationLoss = async (input: FitInput): Promise<number> => {
+  const value = tf.tidy(() => {
     const pred = predictBatched(input.models.predict, input.valX).div(input.outputScale);
     const target = input.valY.reshape(pred.shape);
-    const value = lossFn(input.loss)(target, pred);
-    return value.dataSync()[0] as number;
+    return lossFn(input.loss)(target, pred);
   });
+  try {
+    return (await value.data())[0] as number;
+  } finally {
+    value.dispose();
+  }
+};
 
 /** Give the event loop a turn (a cancel message can arrive); setImmediate in Node, a 0 ms timer in a browser. */
 const yieldToEventLoop = (): Promise<void> =>
@@ -142,9 +153,10 @@ export const fitEnsemble = async (input: FitInput): Promise<FitResult> => {
           lastYield = performance.now();
         }
       }
-      const sum = costs.length === 0 ? 0 : (tf.tidy(() => tf.addN(costs)).dataSync()[0] as number);
-      tf.dispose(costs);
-      const valLoss = validationLoss(input);
+      const total = costs.length === 0 ? null : tf.tidy(() => tf.addN(costs));
+      const sum = total === null ? 0 : ((await total.data())[0] as number);
+      tf.dispose([...costs, ...(total === null ? [] : [total])]);
+      const valLoss = await validationLoss(input);
       const report = { epoch, loss: sum / Math.max(1, costs.length) / members, valLoss };
       history.push(report);
       input.onEpoch(report);

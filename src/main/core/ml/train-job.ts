@@ -11,7 +11,7 @@ import {
   lastSteps,
   logLoss,
   meanAbsChange,
-  reconstructionScores,
+  reconstructionErrors,
   round,
   windowsTensor,
 } from './evaluation.js';
@@ -105,7 +105,8 @@ export const runTrainJob = async (
     ...(alarmRule === null ? {} : { alarm: alarmRule }),
     ...(budget === null ? {} : { training: { ...config.training, steps: budget } }),
   };
-  let scoreOf: (x: Float32Array, n: number) => Float32Array;
+  // Async: the renderer engine reads scores back from a GPU, where a synchronous read (WebGPU's readSync) is unsafe.
+  let scoreOf: (x: Float32Array, n: number) => Promise<Float32Array>;
 
   try {
     if (modelType === 'pca') {
@@ -130,7 +131,7 @@ export const runTrainJob = async (
         ),
       );
       // One score for alarms: Q (and T2) relative to their limits; the alarm rule sets the threshold on it below.
-      scoreOf = (x, n) =>
+      scoreOf = async (x, n) =>
         Float32Array.from(lastSteps({ ...dataset.train, x, n }), (r) => pcaAlarmScore(pcaScores(pca, r), thresholds));
       files.push({ name: 'pca.json', data: text(JSON.stringify(pca)) });
       outputs = [
@@ -198,12 +199,19 @@ export const runTrainJob = async (
       metrics['best_epoch'] = fit.bestEpoch;
       metrics['val_loss'] = round(fit.bestValLoss);
       const model = models.predict;
-      scoreOf = (xs, n) =>
-        tf.tidy(() => {
+      scoreOf = async (xs, n) => {
+        const out = tf.tidy(() => {
           const t = tf.tensor3d(xs, [n, shape.length, shape.features]);
-          if (isAnomaly) return reconstructionScores(model, { ...dataset.train, x: xs, n });
-          return predictBatched(model, t).dataSync() as Float32Array;
+          return isAnomaly ? reconstructionErrors(model, t) : predictBatched(model, t);
         });
+        try {
+          // On tfjs-backend-webgpu a synchronous read of a few hundred scores gave wrong values (a run's RMSE 79
+          // where WebGL and wasm gave 49) or crashed the page; an async read is exact on every backend.
+          return (await out.data()) as Float32Array;
+        } finally {
+          out.dispose();
+        }
+      };
       const { modelJson, weights } = await serialiseModel(model);
       files.push({ name: 'model.json', data: text(modelJson) }, { name: WEIGHTS_FILE, data: weights });
       outputs = isRul
@@ -243,7 +251,7 @@ export const runTrainJob = async (
     // Anomaly scores pass through the alarm rule (smoothing, persistence) before any threshold or figure.
     const alarmed = (raw: Float32Array, set: WindowSet) =>
       alarmRule === null ? raw : alarmScores(raw, set.asset, alarmRule);
-    const valScores = alarmed(scoreOf(dataset.validation.x, dataset.validation.n), dataset.validation);
+    const valScores = alarmed(await scoreOf(dataset.validation.x, dataset.validation.n), dataset.validation);
     if (label.kind === 'rul') {
       const v = rulMetrics(valScores, dataset.validation.y);
       metrics['val_rmse'] = round(v.rmse);
@@ -276,14 +284,14 @@ export const runTrainJob = async (
     // Figures reported for the run: the evaluation assets when given, else the validation assets.
     const scored = evalSet ?? dataset.validation;
     const scoredFailures = evalSet === null ? dataset.failures.validation : evalFailures;
-    const scores = evalSet === null ? valScores : alarmed(scoreOf(evalSet.x, evalSet.n), evalSet);
+    const scores = evalSet === null ? valScores : alarmed(await scoreOf(evalSet.x, evalSet.n), evalSet);
     let error: (x: Float32Array) => Promise<number>;
     let csv = '';
     if (label.kind === 'rul') {
       Object.assign(metrics, rulFigures(scores, scored, round, dataset.timeKind));
       for (const band of errorByRemainingLife(scores, scored.truth ?? scored.y, remainingLifeBand(dataset.timeKind)))
         metrics[`rmse_rul_${band.from}_${band.to}`] = round(band.rmse);
-      error = async (xs) => rulMetrics(scoreOf(xs, scored.n), scored.y).rmse;
+      error = async (xs) => rulMetrics(await scoreOf(xs, scored.n), scored.y).rmse;
       csv = 'asset,t,true_rul,predicted_rul\n';
     } else {
       Object.assign(
@@ -293,8 +301,8 @@ export const runTrainJob = async (
       const base = scores;
       error =
         label.kind === 'failure-horizon'
-          ? async (xs) => logLoss(scoreOf(xs, scored.n), scored.y)
-          : async (xs) => meanAbsChange(scoreOf(xs, scored.n), base);
+          ? async (xs) => logLoss(await scoreOf(xs, scored.n), scored.y)
+          : async (xs) => meanAbsChange(await scoreOf(xs, scored.n), base);
       csv = 'asset,t,label,score\n';
     }
     for (let i = 0; i < scored.n; i += 1) {

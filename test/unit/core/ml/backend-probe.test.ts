@@ -50,6 +50,28 @@ describe('backend probe (cpu reference vs wasm in Node)', () => {
     expect(tf.getBackend()).toBe(choice.backend);
   });
 
+  it("names each candidate's adapter in its probe line (which GPU passed or failed), not on unavailable ones", async () => {
+    await selectBackend('wasm', 'dense');
+    const choice = await probeBackends(
+      {
+        model: { type: 'dense', units: [4] },
+        length: LENGTH,
+        features: FEATURES,
+        outputs: 1,
+        finalActivation: 'linear',
+        seed: 3,
+        ...batch(1),
+      },
+      [
+        { backend: 'webgpu', unavailable: 'WebGPU found no adapter', adapter: 'WebGPU: none' },
+        { backend: 'wasm', adapter: 'Test GPU 9000' },
+      ],
+      null,
+    );
+    expect(choice.probes.find((p) => p.backend === 'wasm')?.detail).toMatch(/^gradients within .*, on Test GPU 9000$/);
+    expect(choice.probes.find((p) => p.backend === 'webgpu')?.detail).toBe('WebGPU found no adapter');
+  });
+
   it('skips wasm for a 1D-CNN with the missing kernel named, and refuses it when forced', async () => {
     await selectBackend('wasm', 'dense');
     const input: ProbeInput = {
