@@ -94,6 +94,24 @@ describe('the training loop', () => {
     expect(polls).toBe(4);
   });
 
+  it('copies batches from the host windows when given (no Gather on the backend) and trains exactly the same', async () => {
+    await selectBackend('wasm', 'dense');
+    const train = synthetic(300, 1);
+    const hostX = train.x.dataSync() as Float32Array;
+    const hostY = train.y.dataSync() as Float32Array;
+    const gathered = await fit({ epochs: 3 });
+    let copied: Awaited<ReturnType<typeof fit>> | null = null;
+    const profile = await tf.profile(async () => {
+      copied = await fit({ epochs: 3, hostX, hostY });
+    });
+    expect(copied!.history).toEqual(gathered.history);
+    // 300 windows in batches of 32 for 3 epochs: 30 steps, none of them gathering (the validation set is one batch).
+    expect(profile.kernels.filter((k) => k.name === 'GatherV2')).toHaveLength(0);
+    // A host array that does not match the tensor is ignored rather than read out of bounds.
+    const mismatched = await fit({ epochs: 3, hostX: hostX.subarray(12) });
+    expect(mismatched.history).toEqual(gathered.history);
+  });
+
   it('predicts in batches exactly as one call would', async () => {
     await selectBackend('wasm', 'dense');
     const { predict } = buildEnsemble({
