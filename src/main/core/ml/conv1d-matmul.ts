@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import { conv1dForwardOnly } from './conv1d-grad.js';
 
 /**
- * A Conv1D layer whose forward pass is im2col + one matMul, so its gradients need only Pad, Slice, Concat,
- * Reshape and (fused) MatMul: kernels every tfjs backend has. tfjs's own Conv1D goes through Conv2D, whose gradient
- * kernels (Conv2DBackpropFilter / Conv2DBackpropInput) the wasm backend lacks, so a 1D-CNN could not train there.
+ * A Conv1D layer that trains on every backend. tfjs's own Conv1D goes through Conv2D, whose gradient kernels
+ * (Conv2DBackpropFilter / Conv2DBackpropInput) the wasm backend lacks, so a 1D-CNN could not train there. On wasm
+ * this layer runs conv1d-grad.ts (forward and backward as XNNPACK convolutions under a custom gradient, ~4x less
+ * CPU per step than im2col there); elsewhere its forward pass is im2col + one matMul, so its gradients need only
+ * Pad, Slice, Concat, Reshape and (fused) MatMul: kernels every tfjs backend has.
  *
  * It is a subclass of tfjs's Conv1D with the same weights (kernel [kernelSize, inChannels, filters], bias) and the
  * same class name in model.json, so a saved model is a plain Conv1D model: it loads anywhere (tfjs, Keras) and

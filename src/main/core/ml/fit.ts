@@ -76,9 +76,21 @@ export const predictBatched = (model: tf.LayersModel, x: tf.Tensor, batchSize = 
     return tf.concat(parts, 0);
   });
 
+/**
+ * Validation rows per predict call: as many as fit in 4M input values (16 MB; 9,986 FD001 windows), at least 1,024.
+ * Each extra batch costs a Gather of its rows (wasm: ~13 ms per 1,024 FD001 windows), which was half of the
+ * validation pass, itself a fifteenth of a 1D-CNN epoch.
+ */
+export const validationBatchRows = (x: tf.Tensor): number => {
+  const width = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
+  return Math.max(1024, Math.floor(4_194_304 / width));
+};
+
 const validationLoss = (input: FitInput): number =>
   tf.tidy(() => {
-    const pred = predictBatched(input.models.predict, input.valX).div(input.outputScale);
+    const pred = predictBatched(input.models.predict, input.valX, validationBatchRows(input.valX)).div(
+      input.outputScale,
+    );
     const target = input.valY.reshape(pred.shape);
     const value = lossFn(input.loss)(target, pred);
     return value.dataSync()[0] as number;

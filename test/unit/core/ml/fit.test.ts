@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 import { selectBackend } from '../../../../src/main/core/ml/backend.js';
-import { fitEnsemble, predictBatched, type FitInput } from '../../../../src/main/core/ml/fit.js';
+import { fitEnsemble, predictBatched, validationBatchRows, type FitInput } from '../../../../src/main/core/ml/fit.js';
 import { buildEnsemble } from '../../../../src/main/core/ml/models.js';
 
 /** y = mean of the window's first feature: learnable by a dense model in a few epochs. */
@@ -110,6 +110,16 @@ describe('the training loop', () => {
     // A host array that does not match the tensor is ignored rather than read out of bounds.
     const mismatched = await fit({ epochs: 3, hostX: hostX.subarray(12) });
     expect(mismatched.history).toEqual(gathered.history);
+  });
+
+  it('validates FD001-sized sets in one predict call (no per-1,024-row Gather), bounded to 4M input values', async () => {
+    await selectBackend('wasm', 'dense');
+    const fd001 = tf.zeros([3300, 30, 14]);
+    const wide = tf.zeros([20, 5000, 10]);
+    expect(validationBatchRows(fd001)).toBe(9986);
+    expect(validationBatchRows(fd001)).toBeGreaterThanOrEqual(3300);
+    expect(validationBatchRows(wide)).toBe(1024);
+    tf.dispose([fd001, wide]);
   });
 
   it('predicts in batches exactly as one call would', async () => {
