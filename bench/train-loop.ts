@@ -91,6 +91,7 @@ try {
         members: 1,
         x,
         y,
+        hostX: dataset.train.x,
         valX,
         valY,
         outputScale: 125,

@@ -203,7 +203,7 @@ export const ModelConfigSchema = z.discriminatedUnion('type', [
     units: z.number().int().min(1).default(32),
     dense: z.array(z.number().int().min(1)).default([16]),
   }),
-  /** 1D convolution over time, computed as im2col + matMul so it trains on wasm too (saved as a plain Conv1D). */
+  /** 1D convolution over time; trains on wasm too (forward-only convolutions, conv1d-grad.ts; saved as a plain Conv1D). */
   z.object({
     type: z.literal('cnn1d'),
     filters: z.array(z.number().int().min(1)).min(1).default([16, 16]),

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seededRandom, shuffledIndices } from '../datasets/random.js';
 import { CancelledError } from '../jobs/cancelled.js';
 import type { EnsembleModels } from './models.js';
+import { useUntransposedWasmMatMul } from './wasm-matmul.js';
 
 export interface EpochReport {
   readonly epoch: number;
@@ -15,6 +16,13 @@ export interface FitInput {
   readonly x: tf.Tensor;
   /** Targets in training units (e.g. RUL / cap), one row per window. */
   readonly y: tf.Tensor;
+  /**
+   * Optional: the same values as x (and y), row-major on the JS heap, e.g. the WindowSet they were made from. When
+   * given, each batch is copied from them and uploaded (one 430 KB copy per FD001 batch) instead of gathered on the
+   * backend: the wasm Gather kernel costs ~3 ms per batch of 256 FD001 windows, a sixth of a 1D-CNN step.
+   */
+  readonly hostX?: Float32Array;
+  readonly hostY?: Float32Array;
   readonly valX: tf.Tensor;
   readonly valY: tf.Tensor;
   /** How the prediction model's output compares with valY: divided by this first (undo the output scale). */
@@ -69,6 +77,16 @@ export const predictBatched = (model: tf.LayersModel, x: tf.Tensor, batchSize = 
   });
 
 /**
+ * Validation rows per predict call: as many as fit in 4M input values (16 MB; 9,986 FD001 windows), at least 1,024.
+ * Each extra batch costs a Gather of its rows (wasm: ~13 ms per 1,024 FD001 windows), which was half of the
+ * validation pass, itself a fifteenth of a 1D-CNN epoch.
+ */
+export const validationBatchRows = (x: tf.Tensor): number => {
+  const width = Math.max(1, x.size / Math.max(1, x.shape[0] ?? 1));
+  return Math.max(1024, Math.floor(4_194_304 / width));
+};
+
+/**
  * Read back asynchronously (here and for the epoch's loss): on tfjs-backend-webgpu a synchronous read (readSync, via
  * canvases) in the middle of training left the device unable to create mapped buffers, and the run failed at the
  * next upload ("createBuffer failed, size (512) is too large ... mappedAtCreation"); an async read also frees a
@@ -76,7 +94,9 @@ export const predictBatched = (model: tf.LayersModel, x: tf.Tensor, batchSize = 
  */
 const validationLoss = async (input: FitInput): Promise<number> => {
   const value = tf.tidy(() => {
-    const pred = predictBatched(input.models.predict, input.valX).div(input.outputScale);
+    const pred = predictBatched(input.models.predict, input.valX, validationBatchRows(input.valX)).div(
+      input.outputScale,
+    );
     const target = input.valY.reshape(pred.shape);
     return lossFn(input.loss)(target, pred);
   });
@@ -85,6 +105,16 @@ const validationLoss = async (input: FitInput): Promise<number> => {
   } finally {
     value.dispose();
   }
+};
+
+/** Rows `index` of a row-major host array whose rows are `width` values long, as one new array. */
+export const copyRows = (source: Float32Array, width: number, index: Int32Array): Float32Array => {
+  const out = new Float32Array(index.length * width);
+  for (let i = 0; i < index.length; i += 1) {
+    const start = (index[i] as number) * width;
+    out.set(source.subarray(start, start + width), i * width);
+  }
+  return out;
 };
 
 /** Give the event loop a turn (a cancel message can arrive); setImmediate in Node, a 0 ms timer in a browser. */
@@ -111,6 +141,8 @@ const yieldToEventLoop = (): Promise<void> =>
  */
 export const fitEnsemble = async (input: FitInput): Promise<FitResult> => {
   const { models, members } = input;
+  // Gradients transpose matMul operands, which wasm multiplies on a slow loop (wasm-matmul.ts).
+  if (tf.getBackend() === 'wasm') useUntransposedWasmMatMul();
   const model = models.train;
   const loss = lossFn(input.loss);
   const optimizer = tf.train.adam(input.learningRate);
@@ -121,13 +153,18 @@ export const fitEnsemble = async (input: FitInput): Promise<FitResult> => {
   let best = { epoch: 0, valLoss: Infinity, weights: null as tf.Tensor[] | null };
   let stoppedEarly = false;
   let lastYield = performance.now();
+  const batchOf = (index: Int32Array, rows: tf.Tensor1D, full: tf.Tensor, host: Float32Array | undefined) => {
+    if (host === undefined || host.length !== full.size) return tf.gather(full, rows);
+    const shape = full.shape.slice(1);
+    return tf.tensor(copyRows(host, full.size / Math.max(1, n), index), [index.length, ...shape]);
+  };
   const step = (index: Int32Array): tf.Scalar =>
     tf.tidy(() => {
       // Gathered before minimize, off the gradient tape: a recorded Gather saves a copy of its input (the whole
       // training set) for the backward pass, on every step.
       const rows = tf.tensor1d(index, 'int32');
-      const bx = tf.gather(input.x, rows);
-      const by = tf.gather(input.y, rows);
+      const bx = batchOf(index, rows, input.x, input.hostX);
+      const by = batchOf(index, rows, input.y, input.hostY);
       return optimizer.minimize(
         () => {
           const out = model.apply(bx, { training: true }) as tf.Tensor | tf.Tensor[];

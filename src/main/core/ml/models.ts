@@ -63,7 +63,8 @@ export const buildMember = (
     case 'cnn1d': {
       x = input;
       model.filters.forEach((f, i) => {
-        // im2col + matMul (conv1d-matmul.ts): trains on wasm too, saves as a plain Conv1D.
+        // Trains on wasm too (conv1d-matmul.ts: XNNPACK convolutions with a custom gradient there, im2col + matMul
+        // elsewhere); saves as a plain Conv1D.
         x = conv1dLayer({
           filters: f,
           kernelSize: model.kernelSize,

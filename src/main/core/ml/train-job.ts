@@ -182,6 +182,9 @@ export const runTrainJob = async (
         members: training.ensemble,
         x,
         y: target(dataset.train, x),
+        // Batches are copied from the windows on the JS heap rather than gathered on the backend (fit.ts).
+        hostX: dataset.train.x,
+        hostY: isAnomaly ? dataset.train.x : undefined,
         valX,
         valY: target(validation, valX),
         outputScale: scale,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../src/main/core/jobs/cancelled.js';
 import { selectBackend } from '../../../../src/main/core/ml/backend.js';
-import { fitEnsemble, predictBatched, type FitInput } from '../../../../src/main/core/ml/fit.js';
+import { fitEnsemble, predictBatched, validationBatchRows, type FitInput } from '../../../../src/main/core/ml/fit.js';
 import { buildEnsemble } from '../../../../src/main/core/ml/models.js';
 
 /** y = mean of the window's first feature: learnable by a dense model in a few epochs. */
@@ -92,6 +92,34 @@ describe('the training loop', () => {
     let polls = 0;
     await expect(fit({ isCancelled: () => (polls += 1) > 3 })).rejects.toBeInstanceOf(CancelledError);
     expect(polls).toBe(4);
+  });
+
+  it('copies batches from the host windows when given (no Gather on the backend) and trains exactly the same', async () => {
+    await selectBackend('wasm', 'dense');
+    const train = synthetic(300, 1);
+    const hostX = train.x.dataSync() as Float32Array;
+    const hostY = train.y.dataSync() as Float32Array;
+    const gathered = await fit({ epochs: 3 });
+    let copied: Awaited<ReturnType<typeof fit>> | null = null;
+    const profile = await tf.profile(async () => {
+      copied = await fit({ epochs: 3, hostX, hostY });
+    });
+    expect(copied!.history).toEqual(gathered.history);
+    // 300 windows in batches of 32 for 3 epochs: 30 steps, none of them gathering (the validation set is one batch).
+    expect(profile.kernels.filter((k) => k.name === 'GatherV2')).toHaveLength(0);
+    // A host array that does not match the tensor is ignored rather than read out of bounds.
+    const mismatched = await fit({ epochs: 3, hostX: hostX.subarray(12) });
+    expect(mismatched.history).toEqual(gathered.history);
+  });
+
+  it('validates FD001-sized sets in one predict call (no per-1,024-row Gather), bounded to 4M input values', async () => {
+    await selectBackend('wasm', 'dense');
+    const fd001 = tf.zeros([3300, 30, 14]);
+    const wide = tf.zeros([20, 5000, 10]);
+    expect(validationBatchRows(fd001)).toBe(9986);
+    expect(validationBatchRows(fd001)).toBeGreaterThanOrEqual(3300);
+    expect(validationBatchRows(wide)).toBe(1024);
+    tf.dispose([fd001, wide]);
   });
 
   it('predicts in batches exactly as one call would', async () => {
