@@ -3,8 +3,8 @@
  * accurate, src/main/core/runs/cmapss.ts), one training run per seed in one workspace, test RMSE against RUL_FD001
  * as given and against the truth capped at 125, then mean and sample sd over the seeds (not the best seed).
  * Prints one JSON object. Run: npx tsx bench/accuracy-cmapss.ts [--preset default|accurate] [--seeds 5]
- *   [--first-seed 1] [--epochs N] [--model '{"type":"cnn1d",...}'] [--training '{"ensemble":3}'] [--data dir]
- * --model and --training override the preset's fields (for exploring; the JSON says what ran).
+ *   [--first-seed 1] [--epochs N] [--model '{"type":"cnn1d",...}'] [--training '{"ensemble":3}'] [--dataset '{"smoothing":0.2}'] [--data dir]
+ * --model, --training and --dataset override the preset's fields (for exploring; the JSON says what ran).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     epochs: { type: 'string' },
     model: { type: 'string' },
     training: { type: 'string' },
+    dataset: { type: 'string' },
     data: { type: 'string' },
   },
 });
@@ -54,6 +55,7 @@ try {
   for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
     config = parseTrainConfig({
       ...base,
+      dataset: { ...base.dataset, ...(values.dataset === undefined ? {} : (JSON.parse(values.dataset) as object)) },
       model: values.model === undefined ? base.model : JSON.parse(values.model),
       training: {
         ...base.training,
@@ -68,6 +70,8 @@ try {
       rmse: m['rmse'] as number,
       rmse_capped: m['rmse_capped'] as number,
       nasa_score: m['nasa_score'] as number,
+      // Validation engines are held out of training (drawn by seed): configs are compared on this, never on the test set.
+      val_rmse: m['val_rmse'] as number,
       best_epoch: m['best_epoch'] as number,
       train_s: m['train_s'] as number,
       backend: run.backend,
@@ -78,12 +82,18 @@ try {
     `${JSON.stringify({
       bench: 'accuracy-cmapss-fd001',
       preset,
+      dataset: {
+        window: config.dataset.window,
+        smoothing: config.dataset.smoothing,
+        normalisation: config.dataset.normalisation,
+      },
       model: config.model,
       training: { ...config.training, seed: undefined },
       seeds: runs.map((r) => r.seed),
       rmse_capped: stats(runs.map((r) => r.rmse_capped as number)),
       rmse: stats(runs.map((r) => r.rmse as number)),
       nasa_score: stats(runs.map((r) => r.nasa_score as number)),
+      val_rmse: stats(runs.map((r) => r.val_rmse as number)),
       loadavg_1m: Number(loadavg()[0]?.toFixed(2)),
       runs,
     })}\n`,

@@ -90,7 +90,8 @@ try {
     const config = parseTrainConfig({
       ...base,
       model: spec.model,
-      training: { ...base.training, patience: null },
+      // Batch 256 like the PyTorch peer, whatever the FD001 default's batch size (64, chosen for accuracy).
+      training: { ...base.training, patience: null, batchSize: 256 },
     });
     const run = await trainRun({ workspace, config, baseDir: data });
     if (arch === 'dense') denseRun = run;
