@@ -4,7 +4,7 @@ import { connectOpcua, type OpcuaConnection } from '../../../src/main/core/histo
 import { importOpcuaHistory, serverNow } from '../../../src/main/core/historians/opcua/history-import.js';
 import { parseInjections } from '../../../src/main/core/historians/simulator/injections.js';
 import type { PlantSimulator } from '../../../src/main/core/historians/simulator/opcua-simulator.js';
-import { DAY_MS, openFixture, startSimulator, storedHistory, type Fixture } from './opcua-helpers.js';
+import { DAY_MS, END_MS, openFixture, startSimulator, storedHistory, type Fixture } from './opcua-helpers.js';
 
 /**
  * Follow mode on an accelerated simulator: the simulator's clock is its server's clock (ServerStatus/CurrentTime),
@@ -142,5 +142,47 @@ describe('the simulator clock as the OPC UA server clock', () => {
     await expect(
       importOpcuaHistory(fx.ws, c.session, { endpoint: sim.endpointUrl, nodeIds: ids, fromMs: endMs }),
     ).rejects.toThrow(/unknown tag on the server: ns=1;s=P-101\.Speed/);
+  });
+
+  it('a tag removed while an "update to now" runs: what was stored stays, the others go on, a warning names it', async () => {
+    // No time scale: the node is deleted by hand after the first stored answer, between two reads of its history
+    // (in follow mode on a fast clock the injected removal can land inside a pass; that pass failed as a whole).
+    sim = await startSimulator(fx.root, { assets: 1, days: 1 });
+    c = await connect(sim);
+    const ids = ['ns=1;s=P-101.Speed', 'ns=1;s=P-101.VibrationRMS'];
+    const { namespace } = sim as unknown as {
+      namespace: { deleteNode: (node: unknown) => void; addressSpace: { findNode: (id: string) => unknown } };
+    };
+    // The first import gives both tags a checkpoint four hours into the day; the update continues from there.
+    await importOpcuaHistory(fx.ws, c.session, {
+      endpoint: sim.endpointUrl,
+      nodeIds: ids,
+      fromMs: END_MS - DAY_MS,
+      toMs: END_MS - 20 * HOUR,
+    });
+    let removed = false;
+    const update = await importOpcuaHistory(
+      fx.ws,
+      c.session,
+      { endpoint: sim.endpointUrl, nodeIds: ids, valuesPerRead: 100, readsInFlight: 1 },
+      {
+        progress: () => {
+          if (removed) return;
+          removed = true;
+          namespace.deleteNode(namespace.addressSpace.findNode('ns=1;s=P-101.Speed'));
+        },
+      },
+    );
+    expect(removed).toBe(true);
+    expect(update.missing).toEqual(['ns=1;s=P-101.Speed']);
+    expect(update.warnings).toEqual([
+      expect.stringMatching(/^ns=1;s=P-101\.Speed: removed from the server .* during the import \(BadNodeIdUnknown\)/),
+    ]);
+    const speed = await storedHistory(fx.ws, 'P-101', 'Speed');
+    const vibration = await storedHistory(fx.ws, 'P-101', 'VibrationRMS');
+    // Vibration arrived whole (one day of 1-minute readings); Speed kept what came before its removal, no more.
+    expect(vibration.count).toBeGreaterThanOrEqual(1440);
+    expect(speed.count).toBeGreaterThan(0);
+    expect(speed.count).toBeLessThan(vibration.count);
   });
 });

@@ -234,7 +234,7 @@ const importOpcuaHistoryUnlogged = async (
   if (requested.length === 0) throw new Error('name at least one tag');
   const warnings: string[] = [];
   // With a start time a missing tag is an error (most likely a typo); "update to now" goes on without it.
-  const missing = request.fromMs === undefined ? await unknownNodes(session, requested) : [];
+  const missing: string[] = request.fromMs === undefined ? await unknownNodes(session, requested) : [];
   // Every tag gone: describeTags says so as an error.
   const nodeIds = missing.length === requested.length ? requested : requested.filter((id) => !missing.includes(id));
   if (missing.length > 0 && missing.length < requested.length) {
@@ -408,6 +408,21 @@ const importOpcuaHistoryUnlogged = async (
         const previous = read.continuationPoint;
         read.continuationPoint = cp;
         if (failure !== null) return;
+        if (
+          result.statusCode.equals(StatusCodes.BadNodeIdUnknown) &&
+          request.fromMs === undefined &&
+          !missing.includes(tag.meta.nodeId)
+        ) {
+          // Removed while this "update to now" ran: what was stored stays (with its checkpoint), the range is left
+          // uncovered for a later import, and the other tags go on, as for a tag already gone when it started.
+          read.done = true;
+          missing.push(tag.meta.nodeId);
+          warnings.push(
+            `${tag.meta.nodeId}: removed from the server at ${request.endpoint} during the import (BadNodeIdUnknown); ` +
+              `${read.received} value(s) of it were stored, the rest of its range is left for a later import`,
+          );
+          return;
+        }
         if (result.statusCode.isBad()) {
           failure = new Error(historyStatusMessage(tag, result));
           return;
