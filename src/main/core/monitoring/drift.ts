@@ -550,6 +550,11 @@ export interface DriftOptions {
   /** Chunk length in time units (µs or cycles). */
   readonly chunkLength: number;
   readonly minChunkReadings?: number;
+  /**
+   * A calibrated signal's chunk is judged only once it holds this share of the calibration's chunk size (default
+   * 0: any size). Scoring passes 0.5, so a follow pass's few hours wait for the rest of their day.
+   */
+  readonly calibratedShare?: number;
   /** Permutation importance per tag from the run: drift on a signal the model relies on ranks first. */
   readonly importance?: ReadonlyMap<string, number>;
   /** Whether the model output rose on an asset within a time span: drift with degradation ranks first. */
@@ -587,12 +592,21 @@ const modeLabels = (
         end,
       );
 
+/**
+ * Readings a chunk needs to be judged. A calibrated threshold holds for chunks of the calibration's size: a much
+ * shorter one (the few hours a follow pass brings) spreads wider by chance and was flagged on signals nobody
+ * shifted; with `share`, it waits until it holds that share of the size (its day fills up pass by pass).
+ */
+const neededReadings = (minReadings: number, calibration: DriftCalibration | null, share: number): number =>
+  calibration === null ? minReadings : Math.max(minReadings, Math.ceil(calibration.chunkSize * share));
+
 export const detectDrift = (
   reference: DriftReference,
   assets: readonly CurrentAsset[],
   options: DriftOptions,
 ): DriftReport => {
   const minReadings = options.minChunkReadings ?? MIN_CHUNK_READINGS;
+  const calibratedShare = options.calibratedShare ?? 0;
   const findings: DriftFinding[] = [];
   const notJudged: DriftReport['notJudged'][number][] = [];
   for (const current of assets) {
@@ -603,7 +617,7 @@ export const detectDrift = (
         if (values === undefined) continue; // the contract check reports an unmapped signal
         const labels = modeLabels(reference.modes, current, ref.tag, chunk.start, chunk.end);
         const judged = judgeSignal(ref, sliceOf(values, chunk.start, chunk.end), labels);
-        if (judged === null || judged.readings < minReadings) {
+        if (judged === null || judged.readings < neededReadings(minReadings, ref.calibration, calibratedShare)) {
           notJudged.push({
             asset: current.asset,
             signal: ref.tag,
@@ -634,7 +648,7 @@ export const detectDrift = (
       if (pca !== null && pca.tags.every((tag) => current.values.has(tag))) {
         const aligned = { tags: pca.tags, values: pca.tags.map((tag) => current.values.get(tag) as ArrayLike<number>) };
         const judged = judgePca(pca, aligned, chunk.start, chunk.end);
-        if (judged === null || judged.readings < minReadings) {
+        if (judged === null || judged.readings < neededReadings(minReadings, pca.calibration, calibratedShare)) {
           notJudged.push({
             asset: current.asset,
             signal: null,

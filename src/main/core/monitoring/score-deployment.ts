@@ -133,6 +133,8 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     clock = now;
   };
 
+  const hasReference = input.reference !== undefined && input.reference !== null;
+  const driftChunk = input.driftChunk ?? (pipeline.window.timeKind === 'timestamp' ? DAY_US : 50);
   for (const [index, asset] of deployment.assets.entries()) {
     if (input.isCancelled?.() === true) throw new ScoringCancelledError('scoring cancelled');
     input.onProgress?.(index, deployment.assets.length, asset);
@@ -140,7 +142,10 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const state = states.get(asset);
     const from = input.from ?? (state?.lastScoredT === null || state === undefined ? -Infinity : state.lastScoredT + 1);
     const to = input.to ?? Number.MAX_SAFE_INTEGER;
-    const readFrom = Number.isFinite(from) ? from - history : -Number.MAX_SAFE_INTEGER;
+    // Drift judges whole chunks (a day): read back to the start of the chunk this pass begins in, so a pass that
+    // brings a few hours is judged with the rest of its day instead of as a short chunk of its own.
+    const chunkStart = hasReference && Number.isFinite(from) ? Math.floor(from / driftChunk) * driftChunk : Infinity;
+    const readFrom = Number.isFinite(from) ? Math.min(from - history, chunkStart) : -Number.MAX_SAFE_INTEGER;
     const mapping = deployment.mapping[asset] ?? {};
     const tags = input.manifest.dataContract.signals.map((s) => s.tag);
     const mappedRefs = tags.map((tag) => mapping[tag] ?? null);
@@ -313,8 +318,9 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         { ...pipeline, gap: 'reject' },
         tags.map((tag) => readings.get(tag)!),
       );
-      const keep = Array.from(grid.t.keys()).filter((i) => (grid.t[i] as number) >= scoreFrom);
-      const chunk = input.driftChunk ?? (pipeline.window.timeKind === 'timestamp' ? DAY_US : 50);
+      const judgeFrom = Math.floor(scoreFrom / driftChunk) * driftChunk;
+      const keep = Array.from(grid.t.keys()).filter((i) => (grid.t[i] as number) >= judgeFrom);
+      const chunk = driftChunk;
       const worse = (deployment.rule?.direction ?? (pipeline.task === 'rul' ? 'below' : 'above')) === 'above' ? 1 : -1;
       const meanIn = (a: number, b: number) => {
         let s = 0;
@@ -343,6 +349,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         ],
         {
           chunkLength: chunk,
+          calibratedShare: 0.5,
           importance: input.importance ?? importanceOf(input.reference),
           outputRising: (_asset, a, b) => worse * (meanIn(a, b) - meanIn(a - chunk, a)) > 0,
         },

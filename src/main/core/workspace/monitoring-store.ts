@@ -689,6 +689,12 @@ export const storeDriftResults = async (
   if (input.findings.length === 0) return;
   await db.transaction(async () => {
     for (const f of input.findings) {
+      // A chunk is judged again while its day fills up (follow mode): its latest judgement replaces the earlier.
+      await db.run(
+        `DELETE FROM drift_results WHERE deployment_id = $1 AND asset = $2 AND signal IS NOT DISTINCT FROM $3
+           AND method = $4 AND from_t = $5`,
+        [input.deploymentId, f.asset, f.signal, f.method, f.from],
+      );
       await db.run(
         `INSERT INTO drift_results (deployment_id, asset, signal, method, from_t, to_t, readings, reference_readings,
            value, threshold, p_value, calibrated, flagged, importance, output_rising, model_version)

@@ -326,6 +326,12 @@ describe('monitoring store: scores, violations, drift', () => {
     await storeDriftResults(db, { deploymentId: 'dep-1', modelVersion: 3, findings: [finding, pca] });
     expect(await listDriftResults(db, { deploymentId: 'dep-1' })).toEqual([finding, pca]);
     expect(await listDriftResults(db, { deploymentId: 'dep-1', flaggedOnly: true })).toEqual([finding]);
+    // The same day judged again once more of it arrived (follow mode): the later judgement replaces the earlier,
+    // per signal and method; the other findings stay.
+    const fuller = { ...finding, readings: 1440 * 2, value: 0.05, flagged: false };
+    await storeDriftResults(db, { deploymentId: 'dep-1', modelVersion: 3, findings: [fuller] });
+    expect(await listDriftResults(db, { deploymentId: 'dep-1' })).toEqual(expect.arrayContaining([fuller, pca]));
+    expect(await listDriftResults(db, { deploymentId: 'dep-1' })).toHaveLength(2);
   });
 });
 

@@ -258,6 +258,17 @@ describe('drift over chunks of current data per asset', () => {
     expect(report.notJudged[0]).toMatchObject({ asset: 'P-101', readings: 10 });
   });
 
+  it('with a calibrated share, waits for a chunk to hold that share of the calibration size before judging it', () => {
+    // The reference is calibrated on chunks of 1e5 readings; a pass that brought 5,000 of a day is not judged yet.
+    const part = current('P-105', 1, 5000, 48, { Pressure: 1 });
+    const waiting = detectDrift(reference, [part], { chunkLength: part.day, calibratedShare: 0.5 });
+    expect(waiting.findings).toEqual([]);
+    expect(waiting.notJudged).toHaveLength(4);
+    const whole = current('P-105', 1, 60_000, 48, { Pressure: 1 });
+    const judged = detectDrift(reference, [whole], { chunkLength: whole.day, calibratedShare: 0.5 });
+    expect(judged.findings.filter((f) => f.flagged && f.signal !== null).map((f) => f.signal)).toEqual(['Pressure']);
+  });
+
   it('ranks drift on an important signal, and drift with rising model output, first', () => {
     const data = current('P-105', 1, 5000, 46, { Vibration: 1, Temperature: 1 });
     const importance = new Map([
