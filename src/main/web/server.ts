@@ -226,7 +226,13 @@ export const startWebServer = async (options: WebServerOptions): Promise<WebServ
     close: async () => {
       unsubscribe();
       for (const client of clients) client.end();
-      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      const closed = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      // A page that polls (the follow switch's countdown, every second) keeps its keep-alive connection busy, so
+      // close() alone waited as long as the page stayed open: idle connections go now, busy ones after 2 s.
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(cut);
     },
   };
 };
