@@ -9,12 +9,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createAppCore } from '../src/main/core/app/app-core.js';
 import { dispatch } from '../src/main/core/app/dispatch.js';
-import { FolderStore } from '../src/main/core/registry/folder-store.js';
-import { openRegistry } from '../src/main/core/registry/open-registry.js';
-import { parseTrainConfig } from '../src/main/core/runs/load-config.js';
-import { trainRun } from '../src/main/core/runs/train-run.js';
 import type { ApiMethodName, ApiOutput } from '../src/shared/api.js';
 import { PG_PASSWORD, startPostgres } from '../test/integration/historians/postgres-server.js';
+import { promotedPumpRulPackage } from '../test/integration/monitoring/promoted-package.js';
 
 export interface FollowLatency {
   readonly source: 'postgres';
@@ -92,30 +89,8 @@ export const measureFollowLatency = async (options: {
     const history = await settle((await call('startSqlImport', { ...source, from: trainT0 })).jobId);
     if (history.status !== 'done') throw new Error(`history import: ${history.error ?? history.message}`);
 
-    const run = await trainRun({
-      workspace: core.currentWorkspace()!,
-      config: parseTrainConfig({
-        name: 'follow latency',
-        dataset: {
-          assets: { names: ['P-101', 'P-102'] },
-          signals: [...TAGS],
-          resample: { period: MIN_US },
-          window: { length: 10, stride: 1 },
-          label: { kind: 'rul', cap: null },
-          validationFraction: 0.5,
-        },
-        evaluation: { assets: { names: ['P-103'] }, windows: 'all' },
-        model: { type: 'dense', units: [4] },
-        training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
-      }),
-      baseDir: process.cwd(),
-    });
     const registry = join(root, 'registry');
-    await FolderStore.open(registry, { create: true, config: { allowAs: true, fsync: false } });
-    await (await openRegistry(registry)).publish({ runDir: run.folder, name: 'pump-rul' });
-    const bob = await openRegistry(registry, { as: 'bob' });
-    await bob.govern('approve', { name: 'pump-rul', version: 1, reason: 'bench' });
-    await bob.govern('promote', { name: 'pump-rul', version: 1, reason: 'bench' });
+    await promotedPumpRulPackage(core.currentWorkspace()!, registry, TAGS);
     const { deployment } = await call('createDeployment', { registry, model: 'pump-rul', assets: pumps });
     await call('setAlertRule', { id: deployment.id, rule: { direction: 'above', setLevel: -1e300, k: 1, n: 1 } });
 

@@ -7,15 +7,12 @@ import { forkCoreHost } from '../../../src/main/core-host/fork-host.js';
 import { PROFILES_FILE } from '../../../src/main/core/historians/profiles.js';
 import { LOG_FILE } from '../../../src/main/core/log/logger.js';
 import { isEncryptedSecret } from '../../../src/main/core/historians/secrets.js';
-import { FolderStore } from '../../../src/main/core/registry/folder-store.js';
-import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
 import type { FollowStatus } from '../../../src/shared/monitoring.js';
 import { apiCaller } from '../../support/api-caller.js';
 import { startPostgres, PG_PASSWORD, type PgServer } from '../historians/postgres-server.js';
 import { tempDir } from '../registry/helpers.js';
+import { promotedPumpRulPackage } from '../monitoring/promoted-package.js';
 
 /**
  * Issue 10, follow mode that outlives the app: a deployment followed from a real PostgreSQL historian through the
@@ -102,30 +99,8 @@ beforeAll(async () => {
     ).jobId,
   );
   expect(history).toMatchObject({ status: 'done' });
-  const run = await trainRun({
-    workspace: core.currentWorkspace()!,
-    config: parseTrainConfig({
-      name: 'pump rul',
-      dataset: {
-        assets: { names: ['P-101', 'P-102'] },
-        signals: [...TAGS],
-        resample: { period: MIN_US },
-        window: { length: 10, stride: 1 },
-        label: { kind: 'rul', cap: null },
-        validationFraction: 0.5,
-      },
-      evaluation: { assets: { names: ['P-103'] }, windows: 'all' },
-      model: { type: 'dense', units: [4] },
-      training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
-    }),
-    baseDir: process.cwd(),
-  });
   const reg = join(root, 'registry');
-  await FolderStore.open(reg, { create: true, config: { allowAs: true, fsync: false } });
-  await (await openRegistry(reg)).publish({ runDir: run.folder, name: 'pump-rul' });
-  const bob = await openRegistry(reg, { as: 'bob' });
-  await bob.govern('approve', { name: 'pump-rul', version: 1, reason: 'ok' });
-  await bob.govern('promote', { name: 'pump-rul', version: 1, reason: 'live' });
+  await promotedPumpRulPackage(core.currentWorkspace()!, reg, TAGS);
   const created = await call('createDeployment', { registry: reg, model: 'pump-rul', assets: ['P-201'] });
   id = created.deployment.id;
   await call('setAlertRule', { id, rule: { direction: 'above', setLevel: -1e300 } });

@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../../../src/main/core/app/app-core.js';
 import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
-import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
-import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import type { FollowStatus } from '../../../src/shared/monitoring.js';
 import { apiCaller } from '../../support/api-caller.js';
 import { startPostgres, PG_PASSWORD, type PgServer } from '../historians/postgres-server.js';
-import { promotedFd001Package } from '../monitoring/promoted-package.js';
+import { promotedFd001Package, promotedPumpRulPackage } from '../monitoring/promoted-package.js';
 import { engines, requireCmapss } from '../ml/helpers.js';
 import { tempDir } from '../registry/helpers.js';
 
@@ -202,29 +200,7 @@ describe('follow mode over the app API, fetching from a PostgreSQL historian', (
     );
     expect(history).toMatchObject({ status: 'done', sql: { values: (3 * 600 + 60) * TAGS.length } });
     const ws = core.currentWorkspace()!;
-    const run = await trainRun({
-      workspace: ws,
-      config: parseTrainConfig({
-        name: 'pump rul',
-        dataset: {
-          assets: { names: ['P-101', 'P-102'] },
-          signals: [...TAGS],
-          resample: { period: MIN_US },
-          window: { length: 10, stride: 1 },
-          label: { kind: 'rul', cap: null },
-          validationFraction: 0.5,
-        },
-        // Approval needs a held-out evaluation set.
-        evaluation: { assets: { names: ['P-103'] }, windows: 'all' },
-        model: { type: 'dense', units: [4] },
-        training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
-      }),
-      baseDir: process.cwd(),
-    });
-    await (await openRegistry(reg)).publish({ runDir: run.folder, name: 'pump-rul' });
-    const bob = await openRegistry(reg, { as: 'bob' });
-    await bob.govern('approve', { name: 'pump-rul', version: 1, reason: 'ok' });
-    await bob.govern('promote', { name: 'pump-rul', version: 1, reason: 'live' });
+    await promotedPumpRulPackage(ws, reg, TAGS);
 
     const created = await call('createDeployment', { registry: reg, model: 'pump-rul', assets: ['P-201'] });
     id = created.deployment.id;

@@ -38,10 +38,49 @@ export const promotedFd001Package = async (
     baseDir: process.cwd(),
   });
   const registry = join(root, 'registry');
-  await FolderStore.open(registry, { create: true, config: { allowAs: true, fsync: false } });
-  await (await openRegistry(registry)).publish({ runDir: run.folder, name: 'fd001-rul' });
-  const bob = await openRegistry(registry, { as: 'bob' });
-  await bob.govern('approve', { name: 'fd001-rul', version: 1, reason: 'validated' });
-  await bob.govern('promote', { name: 'fd001-rul', version: 1, reason: 'first release' });
+  await publishAndPromote(registry, run.folder, 'fd001-rul');
   return { runFolder: run.folder, registry };
+};
+
+/**
+ * Publish a run as version 1 of `name` to the folder registry at `registry` (made if new) as its trainer (the OS
+ * user); a second person (bob) approves and promotes it.
+ */
+export const publishAndPromote = async (registry: string, runFolder: string, name: string): Promise<void> => {
+  await FolderStore.open(registry, { create: true, config: { allowAs: true, fsync: false } });
+  await (await openRegistry(registry)).publish({ runDir: runFolder, name });
+  const bob = await openRegistry(registry, { as: 'bob' });
+  await bob.govern('approve', { name, version: 1, reason: 'validated' });
+  await bob.govern('promote', { name, version: 1, reason: 'first release' });
+};
+
+/**
+ * The pump model the follow-mode tests and bench deploy: a one-epoch dense RUL model on P-101 and P-102's `tags`
+ * at 1-minute resolution, P-103 held out for evaluation, published as pump-rul v1 to `registry` and promoted by bob.
+ */
+export const promotedPumpRulPackage = async (
+  workspace: Workspace,
+  registry: string,
+  tags: readonly string[],
+): Promise<void> => {
+  const run = await trainRun({
+    workspace,
+    config: parseTrainConfig({
+      name: 'pump rul',
+      dataset: {
+        assets: { names: ['P-101', 'P-102'] },
+        signals: [...tags],
+        resample: { period: 60_000_000 }, // 1 minute in µs
+        window: { length: 10, stride: 1 },
+        label: { kind: 'rul', cap: null },
+        validationFraction: 0.5,
+      },
+      // Approval needs a held-out evaluation set.
+      evaluation: { assets: { names: ['P-103'] }, windows: 'all' },
+      model: { type: 'dense', units: [4] },
+      training: { epochs: 1, batchSize: 256, seed: 1, patience: null },
+    }),
+    baseDir: process.cwd(),
+  });
+  await publishAndPromote(registry, run.folder, 'pump-rul');
 };
