@@ -5,6 +5,10 @@
  * Prints one JSON object. Run: npx tsx bench/accuracy-cmapss.ts [--preset default|accurate] [--seeds 5]
  *   [--first-seed 1] [--epochs N] [--model '{"type":"cnn1d",...}'] [--training '{"ensemble":3}'] [--dataset '{"smoothing":0.2}'] [--data dir]
  * --model, --training and --dataset override the preset's fields (for exploring; the JSON says what ran).
+ * Beside each seed, the PyTorch peer (bench/peers/cmapss_torch.py: the same protocol, dense model, schedule, early
+ * stopping and ensemble size, single-threaded) trains on its own draw of validation units for the same seed, so the
+ * JSON says whether a gap to a target is ours or the protocol's. It runs when the model is the preset's dense one
+ * and the dataset is not overridden (the peer knows only that); --peer false skips it, --python names the Python.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +19,7 @@ import { CMAPSS_PRESETS, cmapssFd001Config, type CmapssPreset } from '../src/mai
 import { parseTrainConfig } from '../src/main/core/runs/load-config.js';
 import { trainRun } from '../src/main/core/runs/train-run.js';
 import { Workspace } from '../src/main/core/workspace/workspace.js';
+import { runCmapssPeer } from './cmapss-peer.js';
 import { repoRoot } from './util.js';
 
 const { values } = parseArgs({
@@ -27,6 +32,8 @@ const { values } = parseArgs({
     training: { type: 'string' },
     dataset: { type: 'string' },
     data: { type: 'string' },
+    peer: { type: 'string' },
+    python: { type: 'string' },
   },
 });
 const preset = (values.preset ?? 'default') as CmapssPreset;
@@ -51,6 +58,10 @@ try {
     preset,
   );
   const runs: Record<string, number | string>[] = [];
+  const peerRuns: Record<string, unknown>[] = [];
+  // The peer mirrors the default dense model and the preset's data; training overrides (epochs, ensemble, ...) it follows.
+  const peerApplies =
+    values.peer !== 'false' && values.model === undefined && values.dataset === undefined && base.model.type === 'dense';
   let config = parseTrainConfig(base);
   for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
     config = parseTrainConfig({
@@ -77,7 +88,42 @@ try {
       backend: run.backend,
     });
     process.stderr.write(`${JSON.stringify(runs.at(-1))}\n`);
+    if (peerApplies && config.model.type === 'dense' && config.model.units.join() === '64,32') {
+      const peer = await runCmapssPeer({
+        python: values.python ?? '/usr/bin/python3',
+        data,
+        arch: 'dense',
+        epochs: config.training.epochs,
+        seed,
+        patience: config.training.patience ?? 0,
+        members: config.training.ensemble,
+      });
+      if (peer !== null) {
+        peerRuns.push(peer);
+        const { blas: _blas, ...brief } = peer;
+        process.stderr.write(`peer ${JSON.stringify(brief)}\n`);
+      }
+    }
   }
+  const peerOf = (key: string) => stats(peerRuns.map((r) => r[key] as number));
+  const peerSummary =
+    peerRuns.length === 0
+      ? null
+      : {
+          name: 'PyTorch, same protocol, model, schedule and ensemble, its own validation draw per seed',
+          rmse_capped: peerOf('rmse_capped'),
+          rmse: peerOf('rmse'),
+          val_rmse: peerOf('val_rmse'),
+          threads: peerRuns[0]?.['threads'],
+          torch: peerRuns[0]?.['torch'],
+          blas: peerRuns[0]?.['blas'],
+          runs: peerRuns.map((r) => ({
+            seed: r['seed'],
+            rmse_capped: Number((r['rmse_capped'] as number).toFixed(3)),
+            val_rmse: Number((r['val_rmse'] as number).toFixed(3)),
+            best_epoch: r['best_epoch'],
+          })),
+        };
   process.stdout.write(
     `${JSON.stringify({
       bench: 'accuracy-cmapss-fd001',
@@ -96,6 +142,7 @@ try {
       val_rmse: stats(runs.map((r) => r.val_rmse as number)),
       loadavg_1m: Number(loadavg()[0]?.toFixed(2)),
       runs,
+      peer: peerSummary,
     })}\n`,
   );
 } finally {

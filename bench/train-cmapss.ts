@@ -8,11 +8,10 @@
  * The peer runs single-threaded with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment (both
  * can force a slower BLAS kernel) and reports its threads and BLAS, so the ratio is against a known peer.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { prepareDataset } from '../src/main/core/datasets/prepare.js';
 import { importFiles } from '../src/main/core/app/import-files.js';
 import { evaluateSavedRun } from '../src/main/core/ml/evaluate-job.js';
@@ -22,9 +21,10 @@ import { trainRun, type TrainRunResult } from '../src/main/core/runs/train-run.j
 import { Workspace } from '../src/main/core/workspace/workspace.js';
 import { RunArtifactSchema } from '../src/shared/run-artifact.js';
 import type { ModelConfig } from '../src/shared/training.js';
+import { runCmapssPeer, type PeerArch } from './cmapss-peer.js';
 import { repoRoot } from './util.js';
 
-type Arch = 'dense' | 'cnn1d' | 'lstm';
+type Arch = PeerArch;
 
 /** Architectures the peer mirrors (bench/peers/cmapss_torch.py), with the epochs each gets by default. */
 const MODELS: Record<Arch, { model: ModelConfig; epochs: number; describe: string }> = {
@@ -52,30 +52,6 @@ const archs = (values.models ?? 'dense,cnn1d,lstm').split(',').map((m) => {
 const data = resolve(values.data ?? join(repoRoot, '..', 'shared', 'data', 'cmapss'));
 const python = values.python ?? '/usr/bin/python3';
 
-/** The peer's environment: ours minus the two variables that can pin OpenBLAS to a slower kernel. */
-const peerEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  delete env['OPENBLAS_CORETYPE'];
-  delete env['OPENBLAS_L2_SIZE'];
-  return env;
-};
-
-const runPeer = async (arch: Arch, epochs: number): Promise<Record<string, unknown> | null> => {
-  try {
-    const { stdout } = await promisify(execFile)(
-      python,
-      [join(repoRoot, 'bench', 'peers', 'cmapss_torch.py'), data, String(epochs), '42', arch, '1'],
-      { maxBuffer: 1 << 20, env: peerEnv() },
-    );
-    return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-  } catch (error) {
-    process.stderr.write(
-      `PyTorch peer skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`,
-    );
-    return null;
-  }
-};
-
 const root = await mkdtemp(join(tmpdir(), 'pdm-bench-cmapss-'));
 const workspace = await Workspace.open(join(root, 'ws'));
 try {
@@ -95,7 +71,7 @@ try {
     });
     const run = await trainRun({ workspace, config, baseDir: data });
     if (arch === 'dense') denseRun = run;
-    const peer = await runPeer(arch, epochs);
+    const peer = await runCmapssPeer({ python, data, arch, epochs, seed: 42 });
     const ours = {
       rmse: run.metrics['rmse'],
       rmse_capped: run.metrics['rmse_capped'],

@@ -12,7 +12,11 @@ pass per epoch, best epoch kept. Architectures match src/main/core/ml/models.ts 
 Runs single-threaded (torch.set_num_threads(1)) unless a thread count is given, and reports what it ran with:
 threads, the BLAS/LAPACK libraries mapped into the process, the OpenBLAS core when the BLAS is OpenBLAS, and
 torch's build config, so a ratio against it can be judged.
-Prints one JSON line. Usage: python3 cmapss_torch.py <data dir> [epochs] [seed] [arch] [threads]
+With a patience, training stops when the validation loss has not improved for that many epochs (as ours does with
+"patience"); with several members, they train side by side on the same batches and the model predicts their mean,
+the best epoch chosen on that mean (ours: "ensemble"). bench/accuracy-cmapss.ts runs it that way, per seed.
+Prints one JSON line. Usage:
+  python3 cmapss_torch.py <data dir> [epochs] [seed] [arch] [threads] [patience (0: none)] [members]
 """
 import ctypes
 import json
@@ -140,6 +144,8 @@ def main():
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 42
     arch = sys.argv[4] if len(sys.argv) > 4 else "dense"
     threads = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    patience = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+    members = int(sys.argv[7]) if len(sys.argv) > 7 else 1
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -157,29 +163,41 @@ def main():
     xe, ye = windows(test_units, norm, truth, last_only=True)
     xt, yt, xv, yv, xe = map(torch.from_numpy, (xt, yt / CAP, xv, yv / CAP, xe))
 
-    model = {"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](len(SENSORS))
-    kernels = model.kernels()
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    best, best_state = float("inf"), None
+    models = [{"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](len(SENSORS)) for _ in range(members)]
+    kernels = [w for m in models for w in m.kernels()]
+    params = [p for m in models for p in m.parameters()]
+    opt = torch.optim.Adam(params, lr=LR)
+
+    def predict(x):
+        for m in models:
+            m.eval()
+        with torch.no_grad():
+            return torch.stack([m(x).squeeze(1) for m in models]).mean(0)
+
+    best, best_state, best_epoch, ran = float("inf"), None, 0, 0
     started = time.perf_counter()
-    for _ in range(epochs):
-        model.train()
+    for epoch in range(1, epochs + 1):
+        ran = epoch
+        for m in models:
+            m.train()
         order = torch.randperm(len(xt))
         for i in range(0, len(xt), BATCH):
             idx = order[i : i + BATCH]
             opt.zero_grad()
-            loss = torch.mean((model(xt[idx]).squeeze(1) - yt[idx]) ** 2) + L2 * sum((w ** 2).sum() for w in kernels)
+            fit_loss = sum(torch.mean((m(xt[idx]).squeeze(1) - yt[idx]) ** 2) for m in models)
+            loss = fit_loss + L2 * sum((w ** 2).sum() for w in kernels)
             loss.backward()
             opt.step()
-        model.eval()
-        with torch.no_grad():
-            v = torch.mean((model(xv).squeeze(1) - yv) ** 2).item()
+        v = torch.mean((predict(xv) - yv) ** 2).item()
         if v < best:
-            best, best_state = v, {k: t.clone() for k, t in model.state_dict().items()}
+            best, best_epoch = v, epoch
+            best_state = [{k: t.clone() for k, t in m.state_dict().items()} for m in models]
+        elif patience > 0 and epoch - best_epoch >= patience:
+            break
     train_s = time.perf_counter() - started
-    model.load_state_dict(best_state)
-    with torch.no_grad():
-        pred = model(xe).squeeze(1).numpy() * CAP
+    for m, state in zip(models, best_state):
+        m.load_state_dict(state)
+    pred = predict(xe).numpy() * CAP
     # Scored against RUL_FD001 as given (one last window per test unit, in unit order), like ours; the RMSE
     # against the truth capped at CAP (ye) is reported beside it as rmse_capped.
     d = pred - truth.astype(np.float32)
@@ -187,8 +205,9 @@ def main():
     print(json.dumps({
         "arch": arch,
         "rmse": float(np.sqrt(np.mean(d ** 2))), "rmse_capped": float(np.sqrt(np.mean((pred - ye) ** 2))),
-        "nasa_score": score, "train_s": train_s,
-        "epochs": epochs, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+        "nasa_score": score, "train_s": train_s, "val_rmse": float(np.sqrt(best) * CAP),
+        "best_epoch": best_epoch, "epochs_run": ran, "patience": patience, "members": members,
+        "seed": seed, "epochs": epochs, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
         "torch": torch.__version__, "blas": blas_report(),
     }))
 
