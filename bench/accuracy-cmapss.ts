@@ -61,7 +61,10 @@ try {
   const peerRuns: Record<string, unknown>[] = [];
   // The peer mirrors the default dense model and the preset's data; training overrides (epochs, ensemble, ...) it follows.
   const peerApplies =
-    values.peer !== 'false' && values.model === undefined && values.dataset === undefined && base.model.type === 'dense';
+    values.peer !== 'false' &&
+    values.model === undefined &&
+    values.dataset === undefined &&
+    base.model.type === 'dense';
   let config = parseTrainConfig(base);
   for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
     config = parseTrainConfig({
