@@ -349,6 +349,29 @@ export function DeploymentDialog({
 // ---------------------------------------------------------------------------------------------------------------
 // Follow Start/Stop
 
+/** The saved connections of one kind, as a <select> whose empty choice says what having none means. */
+function ProfileSelect(props: {
+  readonly profiles: readonly ConnectionProfileView[];
+  readonly kind: ConnectionProfileView['kind'];
+  readonly value: string;
+  readonly onChange: (profile: string) => void;
+  readonly label: string;
+  readonly empty: string;
+}) {
+  return (
+    <select value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-label={props.label}>
+      <option value="">{props.empty}</option>
+      {props.profiles
+        .filter((p) => p.kind === props.kind)
+        .map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.name}
+          </option>
+        ))}
+    </select>
+  );
+}
+
 export function FollowSwitch({ deployment }: { readonly deployment: Deployment }) {
   const { api, reportError } = useServices();
   const [status, setStatus] = useState<FollowStatus | null>(null);
@@ -425,20 +448,14 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
             </select>
             {form.kind === 'opcua' ? (
               <>
-                <select
+                <ProfileSelect
+                  profiles={profiles}
+                  kind="opcua"
                   value={form.profile}
-                  onChange={(e) => setForm({ ...form, profile: e.target.value })}
-                  aria-label="Saved connection"
-                >
-                  <option value="">connection…</option>
-                  {profiles
-                    .filter((p) => p.kind === 'opcua')
-                    .map((p) => (
-                      <option key={p.name} value={p.name}>
-                        {p.name}
-                      </option>
-                    ))}
-                </select>
+                  onChange={(profile) => setForm({ ...form, profile })}
+                  label="Saved connection"
+                  empty="connection…"
+                />
                 <input
                   placeholder="node ids, comma separated"
                   value={form.tags}
@@ -455,20 +472,14 @@ export function FollowSwitch({ deployment }: { readonly deployment: Deployment }
                   onChange={(e) => setForm({ ...form, url: e.target.value })}
                   aria-label="PostgreSQL URL"
                 />
-                <select
+                <ProfileSelect
+                  profiles={profiles}
+                  kind="postgres"
                   value={form.profile}
-                  onChange={(e) => setForm({ ...form, profile: e.target.value })}
-                  aria-label="Saved password of"
-                >
-                  <option value="">no saved password</option>
-                  {profiles
-                    .filter((p) => p.kind === 'postgres')
-                    .map((p) => (
-                      <option key={p.name} value={p.name}>
-                        {p.name}
-                      </option>
-                    ))}
-                </select>
+                  onChange={(profile) => setForm({ ...form, profile })}
+                  label="Saved password of"
+                  empty="no saved password"
+                />
                 <input
                   type="password"
                   placeholder="password (saved encrypted)"

@@ -16,64 +16,16 @@ import {
 } from '../../../src/main/core/workspace/monitoring-store.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
 import type { DriftReference } from '../../../src/shared/monitoring.js';
-import type { ManifestCore } from '../../../src/shared/registry-manifest.js';
 import { seededRandom } from '../../../src/shared/seeded-random.js';
+import type { ManifestCore } from '../../../src/shared/registry-manifest.js';
 import { tempDir } from '../core/workspace/helpers.js';
+import { pumpAnomalyManifest } from './pump-manifest.js';
 
 const MIN = 60e6;
 const T0 = Date.UTC(2026, 10, 1) * 1000;
 const DAY = 1440;
 
-const manifest: ManifestCore = {
-  formatVersion: 1,
-  name: 'pump-anomaly',
-  version: 2,
-  task: 'anomaly',
-  modelType: 'test',
-  createdAt: '2026-10-01T00:00:00Z',
-  createdBy: 'ann',
-  model: { format: 'none', modelFile: null, weightFiles: [] },
-  dataContract: {
-    signals: [
-      {
-        asset: 'P-101',
-        tag: 'DischargePressure',
-        unit: 'bar',
-        samplePeriod: MIN,
-        validMin: 0,
-        validMax: 16,
-        missingPolicy: 'forward-fill',
-      },
-      {
-        asset: 'P-101',
-        tag: 'VibrationRMS',
-        unit: 'mm/s',
-        samplePeriod: MIN,
-        validMin: 0,
-        validMax: 50,
-        missingPolicy: 'forward-fill',
-      },
-    ],
-    features: ['DischargePressure', 'VibrationRMS'],
-    window: { length: 10, stride: 1, timeKind: 'timestamp' },
-    normalisation: { method: 'z-score', center: [6, 2], scale: [0.5, 0.3] },
-  },
-  outputs: [{ name: 'score', unit: null, description: 'anomaly score' }],
-  thresholds: { score: 3 },
-  evaluation: { metrics: {}, dataset: null },
-  lineage: {
-    runId: 'run-x',
-    trainedBy: 'ann',
-    trainedAt: '2026-10-01T00:00:00Z',
-    dataset: { id: 'ds', contentHash: 'h', description: '' },
-    config: { dataset: { resample: { period: MIN, gap: 'forward-fill' }, smoothing: null } },
-    seed: 1,
-    backend: 'none',
-    appVersion: '0.0.0',
-    durationS: 1,
-  },
-  files: [],
-};
+const manifest = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
 
 /** The model: the mean normalised vibration over the window's last 3 steps (high when vibration rises). */
 const predictor: Predictor = {

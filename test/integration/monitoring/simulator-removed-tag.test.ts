@@ -8,55 +8,15 @@ import type { Predictor } from '../../../src/main/core/monitoring/score.js';
 import { scoreDeployment } from '../../../src/main/core/monitoring/score-deployment.js';
 import { createDeployment, listViolations } from '../../../src/main/core/workspace/monitoring-store.js';
 import { Workspace } from '../../../src/main/core/workspace/workspace.js';
-import type { ManifestCore } from '../../../src/shared/registry-manifest.js';
 import { tempDir } from '../core/workspace/helpers.js';
+import { pumpAnomalyManifest } from './pump-manifest.js';
 
 const MIN_US = 60e6;
 const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2026, 0, 1);
 const REMOVED_MS = START_MS + DAY_MS;
 
-const signal = (tag: string, unit: string, validMax: number) => ({
-  asset: 'P-101',
-  tag,
-  unit,
-  samplePeriod: MIN_US,
-  validMin: 0,
-  validMax,
-  missingPolicy: 'forward-fill' as const,
-});
-
-const manifest: ManifestCore = {
-  formatVersion: 1,
-  name: 'pump-anomaly',
-  version: 1,
-  task: 'anomaly',
-  modelType: 'test',
-  createdAt: '2025-12-01T00:00:00Z',
-  createdBy: 'ann',
-  model: { format: 'none', modelFile: null, weightFiles: [] },
-  dataContract: {
-    signals: [signal('DischargePressure', 'bar', 16), signal('VibrationRMS', 'mm/s', 50)],
-    features: ['DischargePressure', 'VibrationRMS'],
-    window: { length: 10, stride: 1, timeKind: 'timestamp' },
-    normalisation: { method: 'z-score', center: [6, 2], scale: [0.5, 0.3] },
-  },
-  outputs: [{ name: 'score', unit: null, description: 'anomaly score' }],
-  thresholds: { score: 3 },
-  evaluation: { metrics: {}, dataset: null },
-  lineage: {
-    runId: 'run-x',
-    trainedBy: 'ann',
-    trainedAt: '2025-12-01T00:00:00Z',
-    dataset: { id: 'ds', contentHash: 'h', description: '' },
-    config: { dataset: { resample: { period: MIN_US, gap: 'forward-fill' }, smoothing: null } },
-    seed: 1,
-    backend: 'none',
-    appVersion: '0.0.0',
-    durationS: 1,
-  },
-  files: [],
-};
+const manifest = pumpAnomalyManifest(1, '2025-12-01T00:00:00Z');
 
 /** The last normalised vibration of each window: enough to score, the test is about the contract. */
 const predictor: Predictor = {

@@ -320,7 +320,6 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       );
       const judgeFrom = Math.floor(scoreFrom / driftChunk) * driftChunk;
       const keep = Array.from(grid.t.keys()).filter((i) => (grid.t[i] as number) >= judgeFrom);
-      const chunk = driftChunk;
       const worse = (deployment.rule?.direction ?? (pipeline.task === 'rul' ? 'below' : 'above')) === 'above' ? 1 : -1;
       const meanIn = (a: number, b: number) => {
         let s = 0;
@@ -348,10 +347,10 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
           },
         ],
         {
-          chunkLength: chunk,
+          chunkLength: driftChunk,
           calibratedShare: 0.5,
           importance: input.importance ?? importanceOf(input.reference),
-          outputRising: (_asset, a, b) => worse * (meanIn(a, b) - meanIn(a - chunk, a)) > 0,
+          outputRising: (_asset, a, b) => worse * (meanIn(a, b) - meanIn(a - driftChunk, a)) > 0,
         },
       );
       findings.push(...report.findings);
