@@ -197,6 +197,24 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
 
   const openWorkspaceAt = (path: string) => run('open the workspace', 'openWorkspace', { path });
 
+  /**
+   * Without --workspace, the workspace open when the app last ran comes back, and its follow loops resume with it
+   * (as VS Code reopens its folder). One that is gone (deleted, a drive not mounted) is not recreated empty: the
+   * picker shows and the log says why. One that cannot open (another PdM Studio holds it) says so, as any open does.
+   */
+  const reopenLastWorkspace = async () => {
+    if (core === null) return;
+    const last = (await core.handlers.listRecentWorkspaces({}))[0];
+    if (last === undefined) return;
+    const result = await dispatch(core.handlers, 'openWorkspace', { path: last.path, mustExist: true });
+    if (result.ok) log.info(`reopened the last workspace ${last.path}`);
+    else if (result.error.code === 'no-workspace') log.info(`last workspace not reopened: ${result.error.message}`);
+    else {
+      log.warn(`reopen the last workspace failed: ${result.error.message}`);
+      showError('Could not reopen the last workspace.', result.error.message);
+    }
+  };
+
   const about = () => {
     const parent = parentWindow();
     const [title, ...build] = describeBuild(buildInfo);
@@ -555,6 +573,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     await createWindow();
     const workspace = workspaceArg(options.argv);
     if (workspace !== undefined) await openWorkspaceAt(resolve(workspace));
+    else await reopenLastWorkspace();
   })().catch((error: unknown) => {
     log.error('startup failed', error);
     dialog.showErrorBox(

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiMethodNames, type ApiEvent } from '../../../src/shared/api.js';
-import type { AppCore, AppCoreOptions } from '../../../src/main/core/app/app-core.js';
+import { ApiError, apiMethodNames, type ApiEvent } from '../../../src/shared/api.js';
+import { createAppCore, type AppCore, type AppCoreOptions } from '../../../src/main/core/app/app-core.js';
 import {
   startDesktop,
   workspaceArg,
@@ -345,6 +346,78 @@ describe('desktop shell with a fake Electron', () => {
   it('opens a --workspace given on the command line through the validated API', async () => {
     const { w } = await start(undefined, ['--workspace', '/data/ws']);
     expect(w.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/data/ws' } });
+  });
+
+  it('reopens the last workspace at start when no --workspace is given, and only then', async () => {
+    const { w } = await start();
+    expect(w.calls).toContainEqual({ method: 'openWorkspace', input: { path: '/data/recent-ws', mustExist: true } });
+    expect(w.lines).toContain('INFO reopened the last workspace /data/recent-ws');
+    const given = await start(undefined, ['--workspace', '/data/ws']);
+    expect(given.w.calls.filter((c) => c.method === 'openWorkspace')).toEqual([
+      { method: 'openWorkspace', input: { path: '/data/ws' } },
+    ]);
+  });
+
+  it('a last workspace that is gone stays closed without an error box; one that fails to open says why', async () => {
+    const refuse = (code: 'no-workspace' | 'failed', message: string) => (w: ReturnType<typeof world>) => {
+      (w.core.handlers as unknown as Record<string, unknown>)['openWorkspace'] = async () => {
+        throw new ApiError(code, message);
+      };
+    };
+    const gone = await start(refuse('no-workspace', 'workspace /data/recent-ws does not exist'));
+    expect(gone.w.lines).toContain('INFO last workspace not reopened: workspace /data/recent-ws does not exist');
+    expect(gone.w.electron.dialog.showMessageBox).not.toHaveBeenCalled();
+    const locked = await start(refuse('failed', 'the workspace is open in another PdM Studio'));
+    expect(locked.w.lines).toContain(
+      'WARN reopen the last workspace failed: the workspace is open in another PdM Studio',
+    );
+    expect(locked.w.electron.dialog.showMessageBox).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({
+        message: 'Could not reopen the last workspace.',
+        detail: 'the workspace is open in another PdM Studio',
+      }),
+    );
+  });
+
+  it('with the real app core: the workspace open at the last quit comes back; a deleted one is not recreated', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pdm-reopen-'));
+    const userDataDir = join(root, 'user-data');
+    const real = (w: ReturnType<typeof world>) => {
+      w.createAppCore = async (options) => Object.assign(await createAppCore(options), { disposed: false });
+    };
+    const call = (w: ReturnType<typeof world>, method: string, input: unknown) => {
+      const contents = w.windows[0]?.webContents;
+      if (contents === undefined) throw new Error('no window');
+      return w.ipcMain.invoke(`pdm:${method}`, { sender: contents, senderFrame: contents.mainFrame }, input);
+    };
+    const quit = async (w: ReturnType<typeof world>) => {
+      w.app.emit('will-quit', { preventDefault: vi.fn() });
+      await vi.waitFor(() => expect(w.app['quit']).toHaveBeenCalled());
+    };
+    try {
+      const first = await start(real, ['--workspace', join(root, 'ws-a')], { userDataDir });
+      expect(await call(first.w, 'openWorkspace', { path: join(root, 'ws-b') })).toMatchObject({ ok: true });
+      await quit(first.w);
+
+      const second = await start(real, [], { userDataDir });
+      expect(await call(second.w, 'getAppInfo', {})).toMatchObject({
+        ok: true,
+        result: { workspace: { path: join(root, 'ws-b') } },
+      });
+      await quit(second.w);
+
+      await rm(join(root, 'ws-b'), { recursive: true, force: true });
+      const third = await start(real, [], { userDataDir });
+      expect(third.w.lines).toContain(
+        `INFO last workspace not reopened: workspace ${join(root, 'ws-b')} does not exist`,
+      );
+      expect(await call(third.w, 'getAppInfo', {})).toMatchObject({ ok: true, result: { workspace: null } });
+      expect(existsSync(join(root, 'ws-b'))).toBe(false);
+      await quit(third.w);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('restores window state onto a visible display, saves it on close, and disposes the core on quit', async () => {
