@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobState } from '../../src/shared/domain.js';
-import type { RunSummary, TrainConfigInput } from '../../src/shared/training.js';
+import type { RunDetail, RunSummary, TrainConfigInput } from '../../src/shared/training.js';
 import type { ServedApp } from '../support/serve.js';
 import { ARTIFACTS, openBrowserSession, tempHome, type BrowserSession } from '../support/session.js';
 
@@ -53,6 +53,7 @@ describe('training from the app, end to end in Chromium', () => {
     await page.getByTestId('train-smoothing').fill('0.3');
     await page.getByTestId('train-epochs').fill(String(EPOCHS));
     await page.getByTestId('train-batch-size').fill('128');
+    await page.getByTestId('train-ensemble').fill('2');
 
     // A bad value is refused in the form, naming the field.
     await page.getByTestId('train-window-length').fill('0');
@@ -64,7 +65,10 @@ describe('training from the app, end to end in Chromium', () => {
     await page.getByTestId('train-advanced').check();
     const json = page.getByTestId('train-json');
     const text = await json.inputValue();
-    expect(JSON.parse(text)).toMatchObject({ model: { type: 'dense', units: [16] }, training: { epochs: EPOCHS } });
+    expect(JSON.parse(text)).toMatchObject({
+      model: { type: 'dense', units: [16] },
+      training: { epochs: EPOCHS, ensemble: 2 },
+    });
     await json.fill(text.replace('"dense"', '"transformer"'));
     await expect.poll(() => page.getByTestId('train-form-error').textContent()).toContain('model.type');
     await json.fill(text);
@@ -94,6 +98,9 @@ describe('training from the app, end to end in Chromium', () => {
     const runs = await app.call<RunSummary[]>('listRuns');
     expect(runs.map((r) => r.id)).toEqual([runId]);
     expect(runs[0]).toMatchObject({ task: 'rul', modelType: 'dense', status: 'done' });
+    // The dialog's two ensemble members are in the run's record.
+    const detail = await app.call<RunDetail>('getRun', { id: runId });
+    expect(detail.artifact).toMatchObject({ config: { training: { ensemble: 2 } } });
 
     // Its detail: predicted vs true scatter with the y = x line, error by remaining life.
     await page.getByTestId(`run-open-${runId}`).click();

@@ -453,6 +453,12 @@ function TrainingFields({ f }: { f: TrainFormState }) {
       <TextInput f={f} field="epochs" label="Epochs (early stopping may end sooner)" testId="train-epochs" />
       <TextInput f={f} field="batchSize" label="Batch size" testId="train-batch-size" />
       <TextInput f={f} field="seed" label="Seed" testId="train-seed" />
+      <TextInput
+        f={f}
+        field="ensemble"
+        label="Ensemble members (each from its own seed, averaged; 5: the accurate preset)"
+        testId="train-ensemble"
+      />
     </fieldset>
   );
 }

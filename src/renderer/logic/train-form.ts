@@ -95,6 +95,8 @@ export interface TrainForm {
   readonly epochs: string;
   readonly batchSize: string;
   readonly seed: string;
+  /** Members trained side by side from different seeds, the model predicting their mean (the "accurate" preset: 5). */
+  readonly ensemble: string;
   readonly backend: BackendPreference;
   /** Where the run trains: the core's worker, this window (GPU through WebGL/WebGPU), or the core decides. */
   readonly engine: TrainEngine;
@@ -261,6 +263,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     epochs: '30',
     batchSize: '256',
     seed: '42',
+    ensemble: '1',
     backend: 'auto',
     engine: 'node',
   };
@@ -468,6 +471,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
         epochs: num('Epochs', form.epochs, { int: true, min: 1, max: 10_000 }),
         batchSize: num('Batch size', form.batchSize, { int: true, min: 1 }),
         seed: num('Seed', form.seed, { int: true }),
+        ...ensembleConfig(form),
         // An autoencoder trains for a step budget, not the epoch cap (src/main/core/ml/training-steps.ts).
         ...(form.task === 'anomaly' && form.modelType === 'autoencoder' ? { steps: ANOMALY_STEPS } : {}),
       },
@@ -482,6 +486,14 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
     if (error instanceof FieldError) return { error: error.message };
     throw error;
   }
+};
+
+/** More than one member only where the model trains by gradient: a PCA is fitted once, so a second member is the same. */
+const ensembleConfig = (form: TrainForm): { ensemble?: number } => {
+  const members = num('Ensemble members', form.ensemble, { int: true, min: 1, max: 16 });
+  if (members === 1) return {};
+  if (form.modelType === 'pca') throw new FieldError('Ensemble members: a PCA model is fitted once; use 1');
+  return { ensemble: members };
 };
 
 /** Zod issues as "dataset.window.length: Too small: expected number to be >=1" lines. */

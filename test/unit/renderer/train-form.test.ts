@@ -148,6 +148,20 @@ describe('form -> TrainConfig', () => {
     expect(config.backend).toBe('cpu');
   });
 
+  it('trains an ensemble from the dialog: members averaged (the accurate preset is 5), none for a PCA', () => {
+    const form = defaultTrainForm(fd);
+    expect(built(form).training).not.toHaveProperty('ensemble');
+    expect(built({ ...form, ensemble: '5' }).training).toEqual({ epochs: 30, batchSize: 256, seed: 42, ensemble: 5 });
+    expect(formToConfig({ ...form, ensemble: '0' })).toEqual({ error: 'Ensemble members: at least 1' });
+    expect(formToConfig({ ...form, ensemble: '17' })).toEqual({ error: 'Ensemble members: at most 16' });
+    expect(formToConfig({ ...form, ensemble: '2.5' })).toEqual({ error: 'Ensemble members: enter a whole number' });
+    const pca = withModel(withTask(form, 'anomaly'), 'pca');
+    expect(formToConfig({ ...pca, ensemble: '3' })).toEqual({
+      error: 'Ensemble members: a PCA model is fitted once; use 1',
+    });
+    expect(built({ ...pca, ensemble: '1' }).training).not.toHaveProperty('ensemble');
+  });
+
   it('switches task with a suitable model and label', () => {
     const base = defaultTrainForm(fd);
     const anomaly = withTask({ ...base, assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
