@@ -5,6 +5,7 @@ import { defaultUserDataDir } from '../core/app/user-data.js';
 import { startCoreHost } from '../core-host/host-client.js';
 import { forkCoreHost } from '../core-host/fork-host.js';
 import { log } from '../core/log/logger.js';
+import { reopenLastWorkspace, type ReopenOutcome } from '../core/app/reopen-workspace.js';
 import { startWebServer } from '../web/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,6 +26,22 @@ export interface ServeOptions {
   readonly host: string | undefined;
 }
 
+const reportReopen = (outcome: ReopenOutcome): void => {
+  switch (outcome.kind) {
+    case 'none':
+      return;
+    case 'reopened':
+      process.stdout.write(`Reopened the last workspace ${outcome.path} (--workspace opens another)\n`);
+      return;
+    case 'gone':
+      process.stdout.write(`Last workspace not reopened: ${outcome.message}\n`);
+      return;
+    case 'failed':
+      process.stderr.write(`Could not reopen the last workspace: ${outcome.message}\n`);
+      return;
+  }
+};
+
 /** Browser mode: serve the app on 127.0.0.1 until interrupted. */
 export const serveCommand = async (options: ServeOptions): Promise<void> => {
   const host = options.host ?? '127.0.0.1';
@@ -44,6 +61,8 @@ export const serveCommand = async (options: ServeOptions): Promise<void> => {
       if (level !== 'info') process.stderr.write(`${message}\n`);
     },
   });
+  // As the desktop app does: without --workspace, the workspace open when browser mode last stopped comes back.
+  if (options.workspace === undefined) reportReopen(await reopenLastWorkspace(core.handlers));
   const server = await startWebServer({ core, staticDir: findRendererDir(), host, port: options.port ?? 0 });
   process.stdout.write(`PdM Studio (browser mode) at ${server.url}\n`);
   const stop = async () => {

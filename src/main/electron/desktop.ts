@@ -7,6 +7,7 @@ import type { BrowserWindow, ClipboardItem, NativeImage, OpenDialogOptions, WebC
 import type { ApiEvent } from '../../shared/api.js';
 import type { AppCoreOptions, CoreService, SelectPath } from '../core/app/app-core.js';
 import { dispatch } from '../core/app/dispatch.js';
+import { reopenLastWorkspace } from '../core/app/reopen-workspace.js';
 import { fileKeyCipher } from '../core/historians/secrets.js';
 import { logDirIn } from '../core/log/logger.js';
 import { describeBuild, readBuildInfo, type BuildInfo } from '../core/update/build-info.js';
@@ -197,21 +198,23 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
 
   const openWorkspaceAt = (path: string) => run('open the workspace', 'openWorkspace', { path });
 
-  /**
-   * Without --workspace, the workspace open when the app last ran comes back, and its follow loops resume with it
-   * (as VS Code reopens its folder). One that is gone (deleted, a drive not mounted) is not recreated empty: the
-   * picker shows and the log says why. One that cannot open (another PdM Studio holds it) says so, as any open does.
-   */
-  const reopenLastWorkspace = async () => {
+  /** Without --workspace, the workspace open when the app last closed comes back (reopen-workspace.ts). */
+  const reopenLast = async () => {
     if (core === null) return;
-    const last = (await core.handlers.listRecentWorkspaces({}))[0];
-    if (last === undefined) return;
-    const result = await dispatch(core.handlers, 'openWorkspace', { path: last.path, mustExist: true });
-    if (result.ok) log.info(`reopened the last workspace ${last.path}`);
-    else if (result.error.code === 'no-workspace') log.info(`last workspace not reopened: ${result.error.message}`);
-    else {
-      log.warn(`reopen the last workspace failed: ${result.error.message}`);
-      showError('Could not reopen the last workspace.', result.error.message);
+    const outcome = await reopenLastWorkspace(core.handlers);
+    switch (outcome.kind) {
+      case 'none':
+        return;
+      case 'reopened':
+        log.info(`reopened the last workspace ${outcome.path}`);
+        return;
+      case 'gone':
+        log.info(`last workspace not reopened: ${outcome.message}`);
+        return;
+      case 'failed':
+        log.warn(`reopen the last workspace failed: ${outcome.message}`);
+        showError('Could not reopen the last workspace.', outcome.message);
+        return;
     }
   };
 
@@ -573,7 +576,7 @@ export const startDesktop = (options: DesktopOptions): Desktop => {
     await createWindow();
     const workspace = workspaceArg(options.argv);
     if (workspace !== undefined) await openWorkspaceAt(resolve(workspace));
-    else await reopenLastWorkspace();
+    else await reopenLast();
   })().catch((error: unknown) => {
     log.error('startup failed', error);
     dialog.showErrorBox(

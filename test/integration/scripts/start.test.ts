@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,4 +44,41 @@ describe('npm start (scripts/start.mjs)', () => {
     });
     expect(refused.status).toBe(401);
   });
+});
+
+/** Browser mode as the desktop app: the workspace open when it last stopped comes back, unless it was deleted. */
+describe('browser mode reopens the last workspace', () => {
+  let root: string;
+  let app: (ServedApp & { readonly stdout: () => string }) | undefined;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pdm-reopen-serve-'));
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const workspaceOf = async (served: ServedApp) =>
+    (await served.call<{ workspace: { path: string } | null }>('getAppInfo')).workspace;
+
+  it('without --workspace reopens the one open at the last stop; a deleted one is not recreated', async () => {
+    const home = join(root, 'home');
+    const ws = join(root, 'ws');
+    app = await serveApp(home, ['--workspace', ws]);
+    expect((await workspaceOf(app))?.path).toBe(ws);
+    await app.stop();
+
+    app = await serveApp(home);
+    expect(app.stdout()).toContain(`Reopened the last workspace ${ws}`);
+    expect((await workspaceOf(app))?.path).toBe(ws);
+    await app.stop();
+
+    await rm(ws, { recursive: true, force: true });
+    app = await serveApp(home);
+    expect(app.stdout()).toContain(`Last workspace not reopened: workspace ${ws} does not exist`);
+    expect(await workspaceOf(app)).toBeNull();
+    expect(existsSync(ws)).toBe(false);
+  }, 120_000);
 });
