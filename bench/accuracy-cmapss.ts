@@ -59,12 +59,13 @@ try {
   );
   const runs: Record<string, number | string>[] = [];
   const peerRuns: Record<string, unknown>[] = [];
-  // The peer mirrors the default dense model and the preset's data; training overrides (epochs, ensemble, ...) it follows.
+  // The peer mirrors the dense 64-32 model and the preset's data; training overrides (epochs, ensemble, ...) it follows.
   const peerApplies =
     values.peer !== 'false' &&
     values.model === undefined &&
     values.dataset === undefined &&
-    base.model.type === 'dense';
+    base.model.type === 'dense' &&
+    (base.model.units ?? [64, 32]).join() === '64,32';
   let config = parseTrainConfig(base);
   for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
     config = parseTrainConfig({
@@ -91,7 +92,7 @@ try {
       backend: run.backend,
     });
     process.stderr.write(`${JSON.stringify(runs.at(-1))}\n`);
-    if (peerApplies && config.model.type === 'dense' && config.model.units.join() === '64,32') {
+    if (peerApplies) {
       const peer = await runCmapssPeer({
         python: values.python ?? '/usr/bin/python3',
         data,

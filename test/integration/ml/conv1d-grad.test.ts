@@ -4,14 +4,7 @@ import { selectBackend } from '../../../src/main/core/ml/backend.js';
 import { conv1dForwardOnly, type Conv1DActivation } from '../../../src/main/core/ml/conv1d-grad.js';
 import { conv1dByMatMul, timePadding } from '../../../src/main/core/ml/conv1d-matmul.js';
 import { buildEnsemble } from '../../../src/main/core/ml/models.js';
-
-const seeded = (n: number, seed: number) => {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-};
+import { seededValues } from '../../support/seeded-values.js';
 
 interface Case {
   readonly padding: 'same' | 'valid';
@@ -28,10 +21,10 @@ const FILTERS = 4;
 /** Loss sum(y * r) for a fixed random r, so every output position carries a different upstream gradient. */
 const lossAndGrads = (conv: (x: tf.Tensor3D, w: tf.Tensor3D, b: tf.Tensor1D) => tf.Tensor3D, outLen: number, c: Case) =>
   tf.tidy(() => {
-    const x = tf.tensor3d(seeded(BATCH * TIME * CHANNELS, 1), [BATCH, TIME, CHANNELS]);
-    const w = tf.tensor3d(seeded(c.k * CHANNELS * FILTERS, 2), [c.k, CHANNELS, FILTERS]);
-    const b = tf.tensor1d(seeded(FILTERS, 3));
-    const r = tf.tensor3d(seeded(BATCH * outLen * FILTERS, 4), [BATCH, outLen, FILTERS]);
+    const x = tf.tensor3d(seededValues(BATCH * TIME * CHANNELS, 1), [BATCH, TIME, CHANNELS]);
+    const w = tf.tensor3d(seededValues(c.k * CHANNELS * FILTERS, 2), [c.k, CHANNELS, FILTERS]);
+    const b = tf.tensor1d(seededValues(FILTERS, 3));
+    const r = tf.tensor3d(seededValues(BATCH * outLen * FILTERS, 4), [BATCH, outLen, FILTERS]);
     const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
       tf.sum(tf.mul(conv(xs as tf.Tensor3D, ws as tf.Tensor3D, bs as tf.Tensor1D), r));
     const { value, grads } = tf.valueAndGrads(f)([x, w, b]);
@@ -97,10 +90,10 @@ describe('1D convolution with forward-only gradients (conv1d-grad.ts)', () => {
     const expected = lossAndGrads(reference(c), TIME, c);
     await selectBackend('wasm', 'cnn1d');
     const actual = tf.tidy(() => {
-      const x = tf.tensor3d(seeded(BATCH * TIME * CHANNELS, 1), [BATCH, TIME, CHANNELS]);
-      const w = tf.variable(tf.tensor3d(seeded(c.k * CHANNELS * FILTERS, 2), [c.k, CHANNELS, FILTERS]));
-      const b = tf.variable(tf.tensor1d(seeded(FILTERS, 3)));
-      const r = tf.tensor3d(seeded(BATCH * TIME * FILTERS, 4), [BATCH, TIME, FILTERS]);
+      const x = tf.tensor3d(seededValues(BATCH * TIME * CHANNELS, 1), [BATCH, TIME, CHANNELS]);
+      const w = tf.variable(tf.tensor3d(seededValues(c.k * CHANNELS * FILTERS, 2), [c.k, CHANNELS, FILTERS]));
+      const b = tf.variable(tf.tensor1d(seededValues(FILTERS, 3)));
+      const r = tf.tensor3d(seededValues(BATCH * TIME * FILTERS, 4), [BATCH, TIME, FILTERS]);
       const { grads } = tf.variableGrads(() => tf.sum(tf.mul(ours(c, false)(x, w, b), r)), [w, b]);
       // x is a constant to this op: asking for its gradient is an error, not a silent zero.
       expect(() => tf.grad((xs: tf.Tensor) => tf.sum(ours(c, false)(xs as tf.Tensor3D, w, b)))(x)).toThrow();
@@ -125,8 +118,8 @@ describe('1D convolution with forward-only gradients (conv1d-grad.ts)', () => {
       finalActivation: 'linear',
       outputScale: 1,
     });
-    const x = tf.tensor3d(seeded(8 * 12 * 3, 5), [8, 12, 3]);
-    const y = tf.tensor2d(seeded(8, 6), [8, 1]);
+    const x = tf.tensor3d(seededValues(8 * 12 * 3, 5), [8, 12, 3]);
+    const y = tf.tensor2d(seededValues(8, 6), [8, 1]);
     const optimizer = tf.train.adam(0.01);
     const profile = await tf.profile(() =>
       tf.tidy(() => {

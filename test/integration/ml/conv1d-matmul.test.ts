@@ -4,18 +4,11 @@ import { selectBackend } from '../../../src/main/core/ml/backend.js';
 import { conv1dLayer } from '../../../src/main/core/ml/conv1d-matmul.js';
 import { deserialiseModel, serialiseModel } from '../../../src/main/core/ml/model-io.js';
 import { buildEnsemble } from '../../../src/main/core/ml/models.js';
+import { seededValues } from '../../support/seeded-values.js';
 
 /** A small 1D-CNN regression (two convolutions, same/valid/causal padding) on one batch, input [8, 12, 3]. */
 const LENGTH = 12;
 const FEATURES = 3;
-
-const seeded = (n: number, seed: number) => {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-};
 
 type Build = (args: Parameters<typeof tf.layers.conv1d>[0]) => tf.layers.Layer;
 
@@ -31,8 +24,8 @@ const cnn = (conv: Build, padding: 'same' | 'valid', kernelSize: number) => {
 /** Loss and its gradient for every weight, with the model's weights set to fixed values first. */
 const gradients = (model: tf.LayersModel, weights: readonly Float32Array[]) => {
   model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights[i] as Float32Array, w.shape)));
-  const x = tf.tensor3d(seeded(8 * LENGTH * FEATURES, 7), [8, LENGTH, FEATURES]);
-  const y = tf.tensor2d(seeded(8, 11), [8, 1]);
+  const x = tf.tensor3d(seededValues(8 * LENGTH * FEATURES, 7), [8, LENGTH, FEATURES]);
+  const y = tf.tensor2d(seededValues(8, 11), [8, 1]);
   const { value, grads } = tf.variableGrads(() =>
     tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor),
   );
@@ -53,7 +46,7 @@ describe('1D convolution as im2col + matMul', () => {
     it(`gives tfjs Conv1D's gradients on cpu when trained on wasm (${padding}, kernel ${kernelSize})`, async () => {
       await selectBackend('cpu', 'cnn1d');
       const reference = cnn(tf.layers.conv1d, padding, kernelSize);
-      const weights = reference.getWeights().map((w, i) => seeded(w.size, 100 + i));
+      const weights = reference.getWeights().map((w, i) => seededValues(w.size, 100 + i));
       const expected = gradients(reference, weights);
 
       const chosen = await selectBackend('wasm', 'cnn1d');
@@ -93,7 +86,7 @@ describe('1D convolution as im2col + matMul', () => {
     const classes = JSON.stringify(JSON.parse(modelJson).modelTopology).match(/"class_name":"Conv1D"/g) ?? [];
     expect(classes).toHaveLength(4);
     const loaded = await deserialiseModel(modelJson, weights);
-    const x = tf.tensor3d(seeded(5 * LENGTH * FEATURES, 9), [5, LENGTH, FEATURES]);
+    const x = tf.tensor3d(seededValues(5 * LENGTH * FEATURES, 9), [5, LENGTH, FEATURES]);
     const a = (predict.predict(x) as tf.Tensor).dataSync();
     const b = (loaded.predict(x) as tf.Tensor).dataSync();
     expect(Math.max(...Array.from(b, (v, i) => Math.abs(v - (a[i] as number))))).toBeLessThan(1e-3);

@@ -2,14 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/core/ml/backend.js';
 import { useUntransposedWasmMatMul } from '../../../src/main/core/ml/wasm-matmul.js';
-
-const seeded = (n: number, seed: number) => {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
-};
+import { seededValues } from '../../support/seeded-values.js';
 
 interface Product {
   readonly name: string;
@@ -37,14 +30,14 @@ const PRODUCTS: readonly Product[] = [
 const product = (p: Product): number[] =>
   tf.tidy(() => {
     const a = tf.tensor(
-      seeded(
+      seededValues(
         p.a.reduce((x, y) => x * y),
         1,
       ),
       p.a,
     );
     const b = tf.tensor(
-      seeded(
+      seededValues(
         p.b.reduce((x, y) => x * y),
         2,
       ),
@@ -59,7 +52,7 @@ const product = (p: Product): number[] =>
           b: b as tf.Tensor3D,
           transposeA: p.transposeA,
           transposeB: p.transposeB,
-          bias: tf.tensor1d(seeded(outer, 3)),
+          bias: tf.tensor1d(seededValues(outer, 3)),
           activation: p.activation ?? 'relu',
         })
         .dataSync(),
@@ -96,8 +89,8 @@ describe('wasm matMul without the transposed slow loop (wasm-matmul.ts)', () => 
   it('makes dense-layer gradients on wasm equal to cpu', async () => {
     const grads = () =>
       tf.tidy(() => {
-        const x = tf.tensor2d(seeded(64 * 30, 4), [64, 30]);
-        const w = tf.variable(tf.tensor2d(seeded(30 * 8, 5), [30, 8]));
+        const x = tf.tensor2d(seededValues(64 * 30, 4), [64, 30]);
+        const w = tf.variable(tf.tensor2d(seededValues(30 * 8, 5), [30, 8]));
         const { grads: g } = tf.variableGrads(() => tf.sum(tf.square(tf.relu(tf.matMul(x, w)))), [w]);
         const out = Array.from((g[w.name] as tf.Tensor).dataSync());
         w.dispose();

@@ -115,26 +115,16 @@ export class MatMulConv1D extends Conv1DBase {
       const name = self.activation.getClassName().toLowerCase();
       const fused = FUSED.has(name) ? (name as 'relu' | 'linear') : 'linear';
       const dilation = self.dilationRate[0] ?? 1;
+      const kernel = self.kernel.read() as tf.Tensor3D;
+      const bias = (self.bias?.read() ?? null) as tf.Tensor1D | null;
+      let y: tf.Tensor3D;
       if (tf.getBackend() === 'wasm') {
         // On wasm, forward and backward as XNNPACK convolutions (conv1d-grad.ts): 4-5x faster steps than im2col.
         const [left, right] = timePadding(padding, ((self.kernelSize[0] ?? 1) - 1) * dilation + 1);
-        const y = conv1dForwardOnly(
-          x,
-          self.kernel.read() as tf.Tensor3D,
-          (self.bias?.read() ?? null) as tf.Tensor1D | null,
-          { left, right, dilation, activation: fused },
-          !readsModelInput(this),
-        );
-        return FUSED.has(name) ? y : self.activation.apply(y);
+        y = conv1dForwardOnly(x, kernel, bias, { left, right, dilation, activation: fused }, !readsModelInput(this));
+      } else {
+        y = conv1dByMatMul(x, kernel, bias, padding, dilation, fused);
       }
-      const y = conv1dByMatMul(
-        x,
-        self.kernel.read() as tf.Tensor3D,
-        (self.bias?.read() ?? null) as tf.Tensor1D | null,
-        padding,
-        dilation,
-        fused,
-      );
       return FUSED.has(name) ? y : self.activation.apply(y);
     });
   }

@@ -517,6 +517,9 @@ export const judgePca = (
 // ---------------------------------------------------------------------------------------------------------------
 // Chunks by time, per asset, and the ranked findings
 
+/** Start of the chunk of `length` time units that holds time `t` (chunks are aligned to multiples of `length`). */
+export const chunkStartOf = (t: number, length: number): number => Math.floor(t / length) * length;
+
 /**
  * Chunks of `length` time units aligned to multiples of `length` (whole days stay whole days from one call to
  * the next), over ascending times: each gives the index range [start, end) and its time span [from, to).
@@ -529,7 +532,7 @@ export const timeChunks = (
   const out: { from: number; to: number; start: number; end: number }[] = [];
   let start = 0;
   while (start < t.length) {
-    const from = Math.floor((t[start] as number) / length) * length;
+    const from = chunkStartOf(t[start] as number, length);
     const to = from + length;
     let end = start;
     while (end < t.length && (t[end] as number) < to) end += 1;

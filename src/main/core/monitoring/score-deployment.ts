@@ -17,7 +17,7 @@ import {
 import { raiseAlert } from '../../../shared/alert-lifecycle.js';
 import { evaluateRule, initialRuleState, type RuleState } from '../../../shared/alert-rules.js';
 import { checkContract, type SignalData } from './contract-check.js';
-import { detectDrift, rankFindings } from './drift.js';
+import { chunkStartOf, detectDrift, rankFindings } from './drift.js';
 import { gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';
 
 /**
@@ -144,7 +144,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const to = input.to ?? Number.MAX_SAFE_INTEGER;
     // Drift judges whole chunks (a day): read back to the start of the chunk this pass begins in, so a pass that
     // brings a few hours is judged with the rest of its day instead of as a short chunk of its own.
-    const chunkStart = hasReference && Number.isFinite(from) ? Math.floor(from / driftChunk) * driftChunk : Infinity;
+    const chunkStart = hasReference && Number.isFinite(from) ? chunkStartOf(from, driftChunk) : Infinity;
     const readFrom = Number.isFinite(from) ? Math.min(from - history, chunkStart) : -Number.MAX_SAFE_INTEGER;
     const mapping = deployment.mapping[asset] ?? {};
     const tags = input.manifest.dataContract.signals.map((s) => s.tag);
@@ -318,7 +318,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
         { ...pipeline, gap: 'reject' },
         tags.map((tag) => readings.get(tag)!),
       );
-      const judgeFrom = Math.floor(scoreFrom / driftChunk) * driftChunk;
+      const judgeFrom = chunkStartOf(scoreFrom, driftChunk);
       const keep = Array.from(grid.t.keys()).filter((i) => (grid.t[i] as number) >= judgeFrom);
       const worse = (deployment.rule?.direction ?? (pipeline.task === 'rul' ? 'below' : 'above')) === 'above' ? 1 : -1;
       const meanIn = (a: number, b: number) => {
