@@ -50,6 +50,8 @@ export const ManifestCoreSchema = z.object({
   dataContract: z.object({
     signals: z.array(RunSignalSchema),
     features: z.array(z.string()),
+    /** The model's inputs derived from `features` (smoothing rates, age in life), when they differ from them. */
+    inputs: z.array(z.string()).optional(),
     window: z.object({ length: z.number().int(), stride: z.number().int(), timeKind: z.enum(['timestamp', 'cycle']) }),
     normalisation: NormalisationSchema,
   }),

@@ -45,7 +45,7 @@ export const GapFiguresSchema = z.object({
 
 export const NormalisationSchema = z.object({
   method: z.enum(['z-score', 'min-max', 'none']),
-  /** Per input feature, in the order of `features`. */
+  /** Per model input, in the order of the run's `inputs` (its `features` when it has no `inputs`). */
   center: z.array(z.number()),
   scale: z.array(z.number()),
 });
@@ -80,6 +80,11 @@ export const RunArtifactSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   signals: z.array(RunSignalSchema),
   features: z.array(z.string()),
+  /**
+   * The model's inputs when they are not `features` one to one (several smoothing rates, the age in life: see
+   * model-inputs.ts); absent: the model reads `features`.
+   */
+  inputs: z.array(z.string()).optional(),
   window: z.object({ length: z.number().int(), stride: z.number().int(), timeKind: z.enum(['timestamp', 'cycle']) }),
   normalisation: NormalisationSchema,
   outputs: z.array(z.object({ name: z.string(), unit: z.string().nullable(), description: z.string() })),

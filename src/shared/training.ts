@@ -164,8 +164,20 @@ export const DatasetConfigSchema = z.object({
     })
     .default({ period: 1, gap: 'forward-fill', fillLimit: null, maxMissing: 1, windowsEnd: 'reading' }),
   window: z.object({ length: z.number().int().min(1).max(2000), stride: z.number().int().min(1).default(1) }),
-  /** Exponential smoothing of each signal before windowing (causal, so it applies unchanged at scoring time). */
-  smoothing: z.number().gt(0).max(1).nullable().default(null),
+  /**
+   * Causal exponential smoothing of each signal before windowing (so it applies unchanged at scoring time): one
+   * weight of the newest reading, or several, each giving the model one input per signal (a fast rate follows the
+   * signal, a slow one its level since the life began; see model-inputs.ts).
+   */
+  smoothing: z
+    .union([z.number().gt(0).max(1), z.array(z.number().gt(0).max(1)).min(1).max(4)])
+    .nullable()
+    .default(null),
+  /**
+   * One more model input: the asset's age in its current life (time since its first reading in the dataset, or
+   * since the repair after its latest failure), the covariate reliability engineers' life models start from.
+   */
+  age: z.boolean().default(false),
   normalisation: z.enum(['z-score', 'min-max', 'none']).default('z-score'),
   label: LabelSchema,
   /**

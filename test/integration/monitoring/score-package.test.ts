@@ -79,7 +79,7 @@ const readingsOf = async (asset: string, from: number, to: number): Promise<Map<
 describe('scoring a published package on workspace data', () => {
   it("gives the run's own evaluation predictions, window by window, from the package alone", async () => {
     const pipeline = pipelineOf(manifest);
-    expect(pipeline.smoothing).toBe(0.3);
+    expect(pipeline.smoothing).toEqual([0.3]);
     // Today's training default is no smoothing; the package's 0.3 is what scoring used.
     expect(
       TrainConfigSchema.shape.dataset.parse({ ...(manifest.lineage.config['dataset'] as object), smoothing: undefined })
@@ -131,7 +131,7 @@ describe('scoring a published package on workspace data', () => {
       const asset = engines(10, 10)[0]!;
       const readings = await readingsOf(asset, 0, 10_000);
       const ours = await scoreAsset(pipeline, predictor, asset, readings, { from: 0, to: 10_000 });
-      const defaults = await scoreAsset({ ...pipeline, smoothing: null }, predictor, asset, readings, {
+      const defaults = await scoreAsset({ ...pipeline, smoothing: [] }, predictor, asset, readings, {
         from: 0,
         to: 10_000,
       });

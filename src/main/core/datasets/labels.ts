@@ -69,6 +69,10 @@ export const assetLives = (
   return lives;
 };
 
+/** When each life of the asset began (ascending): its first reading, then the end of each repair after a failure. */
+export const lifeStarts = (series: AssetSeries, events: readonly AssetEvent[]): number[] =>
+  assetLives(series, events, 'event').map((life) => life.start);
+
 /** A time per failure, as alarm metrics take it: null (none), one time, or every failure of an asset that failed again. */
 export type FailureTimes = number | readonly number[] | null;
 

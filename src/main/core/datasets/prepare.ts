@@ -9,9 +9,10 @@ import {
   type TrainConfig,
 } from '../../../shared/training.js';
 import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
-import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
+import { failureTimes, labelSteps, lifeStarts, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
-import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { modelInputSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { modelInputCount, modelInputNames } from '../../../shared/model-inputs.js';
 import type { RunScope } from '../../../shared/run-scope.js';
 import { scopeOf } from './scope.js';
 import { datasetTags, labelColumnOf, takeLabelColumn } from './label-column.js';
@@ -49,7 +50,11 @@ export interface PreparedDataset {
   readonly description: string;
   readonly timeKind: 'timestamp' | 'cycle';
   readonly signals: RunArtifact['signals'];
+  /** The signals the model reads (its data contract), in the dataset's order. */
   readonly features: string[];
+  /** The model's inputs derived from them (model-inputs.ts): `features` itself unless several rates or the age. */
+  readonly inputs: string[];
+  /** Per input, in the order of `inputs`. */
   readonly normalisation: Normalisation;
   /** Assets on each side; split by time, every asset is on every side (its parts are cut in time, see timeCuts). */
   readonly split: { readonly train: string[]; readonly validation: string[]; readonly evaluation: string[] };
@@ -121,13 +126,15 @@ const hashSeries = (
 };
 
 /**
- * The definition as hashed: gap-policy settings at their defaults are left out, so snapshots and runs made before
- * those settings existed keep their hashes (and can still be rebuilt and re-evaluated).
+ * The definition as hashed: gap-policy settings and the age input at their defaults are left out, so snapshots and
+ * runs made before those settings existed keep their hashes (and can still be rebuilt and re-evaluated).
  */
 const hashedDefinition = (definition: TrainConfig['dataset']): unknown => {
   const { fillLimit, maxMissing, windowsEnd, ...resample } = definition.resample;
+  const { age, ...rest } = definition;
   return {
-    ...definition,
+    ...rest,
+    ...(age ? { age } : {}),
     resample: {
       ...resample,
       ...(fillLimit === null ? {} : { fillLimit }),
@@ -265,12 +272,21 @@ export const prepareDataset = async (
       );
   const { split } = parts;
 
-  const smoothed = (list: readonly AssetSeries[]) => list.map((a) => smoothSeries(a, def.smoothing));
+  // Life starts come from whole records (a part cut in time keeps its age since the life began).
+  const starts = new Map(
+    def.age ? [...trainSeries, ...evalSeries].map((a) => [a.asset, lifeStarts(a, events)] as const) : [],
+  );
+  const smoothed = (list: readonly AssetSeries[]) =>
+    list.map((a) => modelInputSeries(a, def.smoothing, def.age ? (starts.get(a.asset) ?? []) : null));
   // The gap policy fills values and drops the windows it does not keep.
   const gapped = (list: readonly LabelledPart[], which: 'all' | 'last') =>
     list.map((p) => applyGapPolicy(p.series, p.labels, def, which));
   const fitOn = smoothed(gapped(parts.train, 'all').map((g) => g.series));
-  const normalisation = fitNormalisation(def.normalisation, fitOn, def.signals.length);
+  const normalisation = fitNormalisation(
+    def.normalisation,
+    fitOn,
+    modelInputCount(def.signals.length, def.smoothing, def.age),
+  );
   const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
   const sum = (reports: readonly GapReport[]) => reports.reduce(addGapReports, emptyGapReport);
 
@@ -373,6 +389,7 @@ export const prepareDataset = async (
       };
     }),
     features: [...def.signals],
+    inputs: modelInputNames(def.signals, def.smoothing, def.age),
     normalisation,
     split,
     timeCuts: parts.cuts,

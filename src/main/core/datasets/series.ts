@@ -1,3 +1,5 @@
+import { smoothingRates, type Smoothing } from '../../../shared/model-inputs.js';
+
 /**
  * One asset's signals on a common time grid: `values[s][i]` is signal s at time `t[i]`.
  * Times are cycles or µs, as the workspace stores them.
@@ -36,5 +38,28 @@ export const smooth = (values: Float64Array, alpha: number): Float64Array => {
   return out;
 };
 
-export const smoothSeries = (series: AssetSeries, alpha: number | null): AssetSeries =>
-  alpha === null ? series : { ...series, values: series.values.map((v) => smooth(v, alpha)) };
+/** Time since the latest life start at or before each time (`starts` ascending); NaN before the first start. */
+export const ageInLife = (t: Float64Array, starts: readonly number[]): Float64Array => {
+  const out = new Float64Array(t.length);
+  let k = -1;
+  for (let i = 0; i < t.length; i += 1) {
+    const ti = t[i] as number;
+    while (k + 1 < starts.length && (starts[k + 1] as number) <= ti) k += 1;
+    out[i] = k < 0 ? NaN : ti - (starts[k] as number);
+  }
+  return out;
+};
+
+/**
+ * The model's inputs over an asset's grid, in modelInputNames order: every signal smoothed at each rate (as read
+ * when there is none), then its age in life when `lifeStarts` is given (times ascending, from the whole record).
+ */
+export const modelInputSeries = (
+  series: AssetSeries,
+  smoothing: Smoothing,
+  lifeStarts: readonly number[] | null,
+): AssetSeries => {
+  const rates = smoothingRates(smoothing);
+  const smoothed = rates.length === 0 ? series.values : rates.flatMap((r) => series.values.map((v) => smooth(v, r)));
+  return { ...series, values: lifeStarts === null ? smoothed : [...smoothed, ageInLife(series.t, lifeStarts)] };
+};

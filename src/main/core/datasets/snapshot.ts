@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
 import { applyGapPolicy, gridGap } from './gaps.js';
-import { failureTimes, labelSteps, type FailureTimes } from './labels.js';
+import { failureTimes, labelSteps, lifeStarts, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
 import { datasetTags, takeLabelColumn } from './label-column.js';
 import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
-import { smoothSeries, type AssetEvent, type AssetSeries } from './series.js';
+import { modelInputSeries, type AssetEvent, type AssetSeries } from './series.js';
+import type { Smoothing } from '../../../shared/model-inputs.js';
 import { makeWindows, type WindowSet } from './windows.js';
 
 /**
@@ -102,7 +103,9 @@ export const loadSnapshotData = async (
 /** How a run's model reads its input: the run's own preprocessing, applied unchanged to the snapshot's data. */
 export interface ModelInput {
   readonly features: readonly string[];
-  readonly smoothing: number | null;
+  readonly smoothing: Smoothing;
+  /** Whether the model reads the asset's age in its life (after the smoothed signals). */
+  readonly age: boolean;
   /** The run's stored statistics (fitted on its training assets); never refitted on the snapshot. */
   readonly normalisation: Normalisation;
   readonly length: number;
@@ -130,9 +133,14 @@ export const snapshotWindows = (
       window: { length: input.length, stride: def.window.stride },
     }),
   );
+  const starts = new Map(data.series.map((a) => [a.asset, lifeStarts(a, data.events)] as const));
   const ready = gapped.map(({ series: a }) =>
     applyNormalisation(
-      smoothSeries({ ...a, values: columns.map((k) => a.values[k] as Float64Array) }, input.smoothing),
+      modelInputSeries(
+        { ...a, values: columns.map((k) => a.values[k] as Float64Array) },
+        input.smoothing,
+        input.age ? (starts.get(a.asset) ?? []) : null,
+      ),
       input.normalisation,
     ),
   );

@@ -27,7 +27,7 @@ export interface EvaluationResult {
 }
 
 /** What scoring needs of a dataset: a run's own (PreparedDataset) or a saved snapshot's windows. */
-export type ScoringData = Pick<PreparedDataset, 'evaluation' | 'validation' | 'failures' | 'timeKind' | 'features'>;
+export type ScoringData = Pick<PreparedDataset, 'evaluation' | 'validation' | 'failures' | 'timeKind' | 'inputs'>;
 
 const round = (x: number) => Number(x.toFixed(6));
 
@@ -101,7 +101,7 @@ export const evaluateSavedRun = async (
         set.x.slice(i * size, (i + 1) * size),
         set.length,
         set.features,
-        dataset.features,
+        dataset.inputs,
         predictOne,
       );
       explanations.push({

@@ -325,7 +325,7 @@ export const runTrainJob = async (
       n: scored.n,
       length: scored.length,
       features: scored.features,
-      names: dataset.features,
+      names: dataset.inputs,
       error,
       seed: training.seed,
     });
@@ -357,6 +357,7 @@ export const runTrainJob = async (
       config: recordedConfig as unknown as Record<string, unknown>,
       signals: dataset.signals,
       features: dataset.features,
+      ...(dataset.inputs.join('\n') === dataset.features.join('\n') ? {} : { inputs: dataset.inputs }),
       window: {
         length: config.dataset.window.length,
         stride: config.dataset.window.stride,

@@ -1,4 +1,4 @@
-import type { Alert, ContractViolation, DriftFinding, DriftReference } from '../../../shared/monitoring.js';
+import type { Alert, ContractViolation, DriftFinding, DriftReference, SignalRef } from '../../../shared/monitoring.js';
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { Connection } from '../workspace/database.js';
 import {
@@ -6,6 +6,7 @@ import {
   assetStates,
   getDeployment,
   insertAlert,
+  lifeRecord,
   listAlerts,
   nextAlertId,
   readSignals,
@@ -19,6 +20,7 @@ import { evaluateRule, initialRuleState, type RuleState } from '../../../shared/
 import { checkContract, type SignalData } from './contract-check.js';
 import { chunkStartOf, detectDrift, rankFindings } from './drift.js';
 import { gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';
+import { lifeStarts } from '../datasets/labels.js';
 
 /**
  * One scoring pass of a deployment, asset by asset: read the mapped signals (with the history the pipeline
@@ -99,6 +101,15 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 /** The run's permutation importance the reference carries (packages made before it was written carry none). */
 const importanceOf = (reference: DriftReference): ReadonlyMap<string, number> =>
   new Map(reference.signals.flatMap((s) => (s.importance === undefined ? [] : [[s.tag, s.importance] as const])));
+
+/** When the mapped workspace asset's lives began, as training dates them (its record start, then each repair). */
+const assetLifeStarts = async (db: Connection, refs: readonly SignalRef[]): Promise<number[]> => {
+  const { first, events } = await lifeRecord(db, refs);
+  const asset = refs[0]?.asset ?? '';
+  return first === null
+    ? []
+    : lifeStarts({ asset, t: Float64Array.of(first, Number.MAX_SAFE_INTEGER), values: [] }, events);
+};
 
 export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInput): Promise<ScoreDeploymentResult> => {
   const deployment = await getDeployment(db, input.deploymentId);
@@ -239,7 +250,17 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       ]),
     );
     const scoreFrom = Number.isFinite(from) ? from : range.from;
-    const scores = await scoreAsset(pipeline, input.predictor, asset, readings, { from: scoreFrom, to: range.to });
+    const starts = pipeline.age
+      ? await assetLifeStarts(
+          db,
+          mappedRefs.filter((r) => r !== null),
+        )
+      : undefined;
+    const scores = await scoreAsset(pipeline, input.predictor, asset, readings, {
+      from: scoreFrom,
+      to: range.to,
+      lifeStarts: starts,
+    });
     incomplete += scores.incomplete;
     lap('score');
     if (scores.windowEnd.length === 0) {

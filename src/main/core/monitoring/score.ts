@@ -1,6 +1,8 @@
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { Predictor } from '../ml/predictor.js';
+import { ageInLife } from '../datasets/series.js';
+import { modelInputCount } from '../../../shared/model-inputs.js';
 
 /**
  * Scoring with the package's own feature pipeline, read from its manifest (the data contract and the run's
@@ -24,7 +26,11 @@ export interface ScoringPipeline {
   /** Grid period on the contract's time axis (µs or cycles) and what fills a slot without a reading. */
   readonly period: number;
   readonly gap: GapPolicy;
-  readonly smoothing: number | null;
+  /** Smoothing weights, one model input per feature and weight (empty: the features unsmoothed). */
+  readonly smoothing: readonly number[];
+  /** Whether the model also reads the asset's age in its current life (see ScoreRange.lifeStarts). */
+  readonly age: boolean;
+  /** Per model input: features per smoothing weight, then the age. */
   readonly normalisation: ManifestCore['dataContract']['normalisation'];
   readonly window: ManifestCore['dataContract']['window'];
   readonly output: { readonly name: string; readonly unit: string | null };
@@ -55,14 +61,21 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
   if (dataset === null || !('smoothing' in dataset)) {
     throw new PipelineError(`${model} does not record its smoothing (lineage.config.dataset.smoothing)`);
   }
-  const smoothing = dataset['smoothing'];
-  if (smoothing !== null && (typeof smoothing !== 'number' || !(smoothing > 0 && smoothing <= 1))) {
-    throw new PipelineError(`${model}: smoothing ${String(smoothing)} is not a number in (0, 1] or null`);
-  }
-  const { center, scale } = contract.normalisation;
-  if (center.length !== contract.features.length || scale.length !== contract.features.length) {
+  const recorded = dataset['smoothing'];
+  const smoothing = recorded === null ? [] : Array.isArray(recorded) ? (recorded as unknown[]) : [recorded];
+  if (smoothing.length > 4 || !smoothing.every((a) => typeof a === 'number' && a > 0 && a <= 1)) {
     throw new PipelineError(
-      `${model}: normalisation has ${center.length} centres and ${scale.length} scales for ${contract.features.length} features`,
+      `${model}: smoothing ${JSON.stringify(recorded)} is not a number in (0, 1], a list of up to 4 of them, or null`,
+    );
+  }
+  const rates = smoothing as number[];
+  const age = dataset['age'] ?? false;
+  if (typeof age !== 'boolean') throw new PipelineError(`${model}: age ${JSON.stringify(age)} is not true or false`);
+  const inputs = modelInputCount(contract.features.length, rates, age);
+  const { center, scale } = contract.normalisation;
+  if (center.length !== inputs || scale.length !== inputs || (contract.inputs?.length ?? inputs) !== inputs) {
+    throw new PipelineError(
+      `${model}: normalisation has ${center.length} centres and ${scale.length} scales for ${inputs} model inputs (${contract.features.length} features)`,
     );
   }
   const output = manifest.outputs[0];
@@ -74,7 +87,8 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
     features: [...contract.features],
     period,
     gap: gapText as GapPolicy,
-    smoothing,
+    smoothing: rates,
+    age,
     normalisation: contract.normalisation,
     window: contract.window,
     output: { name: output.name, unit: output.unit },
@@ -88,10 +102,8 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
  * scored alone, incrementally, or inside a long batch.
  */
 export const historyNeeded = (pipeline: ScoringPipeline): number => {
-  const warmUp =
-    pipeline.smoothing === null || pipeline.smoothing >= 1
-      ? 0
-      : Math.ceil(Math.log(1e-9) / Math.log(1 - pipeline.smoothing));
+  const slowest = Math.min(1, ...pipeline.smoothing);
+  const warmUp = slowest >= 1 ? 0 : Math.ceil(Math.log(1e-9) / Math.log(1 - slowest));
   return (pipeline.window.length - 1 + warmUp) * pipeline.period;
 };
 
@@ -229,25 +241,38 @@ interface ReadySeries {
   readonly incomplete: number;
 }
 
+/**
+ * The part of an asset's series to score: window ends in [from, to]. A model that reads the asset's age in its life
+ * also needs `lifeStarts`: when each of the asset's lives began (its first reading in the workspace, then the end of
+ * the repair after each failure), ascending, as training took them from the whole record.
+ */
+export interface ScoreRange {
+  readonly from: number;
+  readonly to: number;
+  readonly lifeStarts?: readonly number[] | undefined;
+}
+
 const readySeries = (
   pipeline: ScoringPipeline,
   readings: readonly FeatureReadings[],
-  range: { readonly from: number; readonly to: number },
+  range: ScoreRange,
 ): ReadySeries => {
   if (readings.length !== pipeline.features.length) {
     throw new PipelineError(`${pipeline.model} needs ${pipeline.features.length} features, got ${readings.length}`);
   }
+  if (pipeline.age && range.lifeStarts === undefined) {
+    throw new PipelineError(`${pipeline.model} reads the asset's age in its life: scoring needs when its lives began`);
+  }
   const grid = gridOf(pipeline, readings);
   const { center, scale } = pipeline.normalisation;
-  const features = pipeline.features.length;
+  const signals = pipeline.features.length;
+  const features = modelInputCount(signals, pipeline.smoothing, pipeline.age);
   const n = grid.t.length;
   const rows = new Float32Array(n * features);
   // A running count of empty slots makes "does this window touch one" O(1) per window.
   const emptyBefore = new Int32Array(n + 1);
   const empty = new Uint8Array(n);
-  grid.values.forEach((v, f) => {
-    const values = Float64Array.from(v);
-    if (pipeline.smoothing !== null) smoothInPlace(values, pipeline.smoothing);
+  const put = (values: Float64Array, f: number) => {
     const c = center[f] as number;
     const k = scale[f] as number;
     for (let i = 0; i < n; i += 1) {
@@ -255,7 +280,17 @@ const readySeries = (
       rows[i * features + f] = x;
       if (Number.isNaN(x)) empty[i] = 1;
     }
-  });
+  };
+  // Inputs in modelInputNames order: every feature at the first weight, then at the next, then the age.
+  const rates = pipeline.smoothing.length === 0 ? [null] : pipeline.smoothing;
+  rates.forEach((rate, r) =>
+    grid.values.forEach((v, f) => {
+      const values = Float64Array.from(v);
+      if (rate !== null) smoothInPlace(values, rate);
+      put(values, r * signals + f);
+    }),
+  );
+  if (pipeline.age) put(ageInLife(grid.t, range.lifeStarts ?? []), features - 1);
   for (let i = 0; i < n; i += 1) emptyBefore[i + 1] = (emptyBefore[i] as number) + (empty[i] as number);
   const { length, stride } = pipeline.window;
   const ends: number[] = [];
@@ -289,7 +324,7 @@ const windowsOf = (ready: ReadySeries, length: number, ends: readonly number[]):
 export const prepareWindows = (
   pipeline: ScoringPipeline,
   readings: readonly FeatureReadings[],
-  range: { readonly from: number; readonly to: number },
+  range: ScoreRange,
 ): PreparedWindows => {
   const ready = readySeries(pipeline, readings, range);
   const length = pipeline.window.length;
@@ -297,7 +332,7 @@ export const prepareWindows = (
     x: windowsOf(ready, length, ready.ends),
     n: ready.ends.length,
     length,
-    features: pipeline.features.length,
+    features: ready.features,
     end: Float64Array.from(ready.ends, (e) => ready.t[e] as number),
     incomplete: ready.incomplete,
   };
@@ -331,11 +366,11 @@ export const scoreSeriesWith = async (
   pipeline: ScoringPipeline,
   predictor: Pick<Predictor, 'predict'>,
   ordered: readonly FeatureReadings[],
-  range: { readonly from: number; readonly to: number },
+  range: ScoreRange,
 ): Promise<SeriesScores> => {
   const ready = readySeries(pipeline, ordered, range);
   const length = pipeline.window.length;
-  const features = pipeline.features.length;
+  const features = ready.features;
   const value = new Float64Array(ready.ends.length);
   for (let start = 0; start < ready.ends.length; start += PREDICT_BATCH) {
     const batch = ready.ends.slice(start, start + PREDICT_BATCH);
@@ -354,11 +389,7 @@ export const scoreSeriesWith = async (
 
 /** A predictor that also builds the windows where it predicts (a worker thread): the readings go there whole. */
 export interface SeriesScorer extends Predictor {
-  scoreSeries(
-    pipeline: ScoringPipeline,
-    ordered: readonly FeatureReadings[],
-    range: { readonly from: number; readonly to: number },
-  ): Promise<SeriesScores>;
+  scoreSeries(pipeline: ScoringPipeline, ordered: readonly FeatureReadings[], range: ScoreRange): Promise<SeriesScores>;
 }
 
 const isSeriesScorer = (p: Predictor): p is SeriesScorer =>
@@ -370,7 +401,7 @@ export const scoreAsset = async (
   predictor: Predictor,
   asset: string,
   readings: ReadonlyMap<string, FeatureReadings>,
-  range: { readonly from: number; readonly to: number },
+  range: ScoreRange,
 ): Promise<AssetScores> => {
   const ordered = pipeline.features.map((tag) => {
     const r = readings.get(tag);

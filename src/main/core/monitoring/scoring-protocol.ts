@@ -1,6 +1,6 @@
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { PredictorWindows } from '../ml/predictor.js';
-import type { ScoringPipeline } from './score.js';
+import type { ScoreRange, ScoringPipeline } from './score.js';
 
 /** Messages between worker-scorer.ts (main) and scoring-worker.ts (the scoring thread); `id` pairs them. */
 export type ScorerRequest =
@@ -11,7 +11,7 @@ export type ScorerRequest =
       readonly id: number;
       readonly pipeline: ScoringPipeline;
       readonly readings: readonly { readonly t: Float64Array; readonly values: Float64Array }[];
-      readonly range: { readonly from: number; readonly to: number };
+      readonly range: ScoreRange;
     };
 
 export type ScorerReply =

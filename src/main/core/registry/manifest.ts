@@ -85,6 +85,7 @@ export const buildManifestCore = (
     dataContract: {
       signals: run.signals,
       features: run.features,
+      ...(run.inputs === undefined ? {} : { inputs: run.inputs }),
       window: run.window,
       normalisation: run.normalisation,
     },

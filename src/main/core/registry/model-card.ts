@@ -104,8 +104,8 @@ export const renderModelCard = (manifest: Manifest, sums: ReadonlyMap<string, st
     ),
     `<p>Window: ${escapeHtml(c.window.length)} × ${escapeHtml(c.window.timeKind === 'cycle' ? 'cycles' : 'samples')}, stride ${escapeHtml(c.window.stride)}. Normalisation: ${escapeHtml(c.normalisation.method)}.</p>`,
     table(
-      ['feature', 'center', 'scale'],
-      c.features.map((f, i) => [f, c.normalisation.center[i] ?? '—', c.normalisation.scale[i] ?? '—']),
+      [c.inputs === undefined ? 'feature' : 'model input', 'center', 'scale'],
+      (c.inputs ?? c.features).map((f, i) => [f, c.normalisation.center[i] ?? '—', c.normalisation.scale[i] ?? '—']),
     ),
     '<h2>Approvals and stages</h2>',
     table(

@@ -92,7 +92,10 @@ export const readRunSource = async (dir: string): Promise<RunSource> => {
     const modelText = await readFile(join(dir, MODEL_FILE), 'utf8');
     const groups = parseTfjsModel(modelText);
     // parseTfjsModel has refused text that is not JSON.
-    checkModelInputShape(JSON.parse(modelText), { length: run.window.length, features: run.features.length });
+    checkModelInputShape(JSON.parse(modelText), {
+      length: run.window.length,
+      features: (run.inputs ?? run.features).length,
+    });
     for (const group of groups) {
       let total = 0;
       for (const path of group.paths) total += await add(path, 'weights');

@@ -46,13 +46,16 @@ const defaultConfig = (rulFile: string, epochs?: number): TrainConfigInput => ({
     assets: { prefix: 'train_FD001 engine' },
     signals: CMAPSS_FD001_SENSORS,
     window: { length: 30, stride: 1 },
-    smoothing: 0.3,
+    // A fast rate follows the sensors, a slow one keeps how far they drifted since the life began; with the age
+    // beside them the model can tell a young engine from one in mid-life (docs/training.md, "Presets").
+    smoothing: [0.3, 0.05],
+    age: true,
     normalisation: 'z-score',
     label: { kind: 'rul', cap: 125 },
     validationFraction: 0.2,
   },
   evaluation: { assets: { prefix: 'test_FD001 engine' }, windows: 'last', finalRul: rulFile },
-  model: { type: 'dense', units: [64, 32] },
+  model: { type: 'dense', units: [128, 64] },
   training: {
     epochs: epochs ?? 60,
     batchSize: 256,

@@ -89,6 +89,7 @@ const snapshotScoringData = async (
   const { windows, failures } = snapshotWindows(snapshot, {
     features: artifact.features,
     smoothing: config.dataset.smoothing,
+    age: config.dataset.age,
     normalisation: artifact.normalisation,
     length: artifact.window.length,
   });
@@ -102,7 +103,7 @@ const snapshotScoringData = async (
       validation: windows,
       failures: { validation: failures, evaluation: failures },
       timeKind: snapshot.timeKind,
-      features: [...artifact.features],
+      inputs: [...(artifact.inputs ?? artifact.features)],
     },
     dataset: {
       source: 'snapshot',

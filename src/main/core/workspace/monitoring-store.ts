@@ -1021,3 +1021,30 @@ export const failureEvents = async (
           [JSON.stringify(assets)],
         )
       ).map((r) => ({ asset: r.asset, t: r.t }));
+
+/**
+ * What dates an asset's lives (for a model that reads its age in life): the first reading of any of these signals
+ * (the workspace asset's record start) and the asset's failure and maintenance events, on the data axis.
+ */
+export const lifeRecord = async (
+  db: Connection,
+  refs: readonly SignalRef[],
+): Promise<{
+  readonly first: number | null;
+  readonly events: readonly { asset: string; kind: string; start: number; end: number | null }[];
+}> => {
+  if (refs.length === 0) return { first: null, events: [] };
+  const assets = JSON.stringify([...new Set(refs.map((r) => r.asset))]);
+  const [row] = await db.all<{ first: number | null }>(
+    `WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS tag)
+     SELECT CAST(min(r.t) AS DOUBLE) AS first
+     FROM wanted w JOIN signals s ON s.asset = w.asset AND s.tag = w.tag JOIN readings r ON r.signal_id = s.id`,
+    [JSON.stringify(refs.map((r) => r.asset)), JSON.stringify(refs.map((r) => r.tag))],
+  );
+  const events = await db.all<{ asset: string; kind: string; start: number; end: number | null }>(
+    `SELECT asset, kind, CAST(start_t AS DOUBLE) AS start, CAST(end_t AS DOUBLE) AS "end" FROM events
+     WHERE kind IN ('failure', 'maintenance') AND list_contains($1::VARCHAR[], asset) ORDER BY start_t`,
+    [assets],
+  );
+  return { first: row?.first ?? null, events };
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyNormalisation } from '../../../../src/main/core/datasets/normalise.js';
-import { smoothSeries } from '../../../../src/main/core/datasets/series.js';
+import { modelInputSeries } from '../../../../src/main/core/datasets/series.js';
 import { makeWindows } from '../../../../src/main/core/datasets/windows.js';
 import {
   gridOf,
@@ -14,7 +14,15 @@ import {
 } from '../../../../src/main/core/monitoring/score.js';
 import type { ManifestCore } from '../../../../src/shared/registry-manifest.js';
 
-const manifest = (over: { smoothing?: unknown; resample?: unknown; dropSmoothing?: boolean } = {}): ManifestCore => ({
+const manifest = (
+  over: {
+    smoothing?: unknown;
+    resample?: unknown;
+    dropSmoothing?: boolean;
+    age?: unknown;
+    normalisation?: { center: number[]; scale: number[] };
+  } = {},
+): ManifestCore => ({
   formatVersion: 1,
   name: 'pump-rul',
   version: 3,
@@ -35,7 +43,7 @@ const manifest = (over: { smoothing?: unknown; resample?: unknown; dropSmoothing
     })),
     features: ['a', 'b'],
     window: { length: 4, stride: 2, timeKind: 'cycle' },
-    normalisation: { method: 'z-score', center: [10, 100], scale: [2, 5] },
+    normalisation: { method: 'z-score', ...(over.normalisation ?? { center: [10, 100], scale: [2, 5] }) },
   },
   outputs: [{ name: 'rul', unit: 'cycles', description: 'remaining useful life' }],
   thresholds: {},
@@ -51,6 +59,7 @@ const manifest = (over: { smoothing?: unknown; resample?: unknown; dropSmoothing
         : {
             resample: over.resample ?? { period: 1, gap: 'forward-fill' },
             smoothing: 'smoothing' in over ? over.smoothing : 0.4,
+            ...('age' in over ? { age: over.age } : {}),
           },
     },
     seed: 1,
@@ -83,12 +92,13 @@ describe('the package pipeline comes from the manifest', () => {
       model: 'pump-rul v3',
       period: 5,
       gap: 'reject',
-      smoothing: 0.25,
+      smoothing: [0.25],
+      age: false,
       features: ['a', 'b'],
       window: { length: 4, stride: 2, timeKind: 'cycle' },
       output: { name: 'rul', unit: 'cycles' },
     });
-    expect(pipelineOf(manifest({ smoothing: null })).smoothing).toBeNull();
+    expect(pipelineOf(manifest({ smoothing: null })).smoothing).toEqual([]);
   });
 
   it('refuses a package that does not record its smoothing instead of guessing a default', () => {
@@ -96,6 +106,45 @@ describe('the package pipeline comes from the manifest', () => {
       'pump-rul v3 does not record its smoothing (lineage.config.dataset.smoothing)',
     );
     expect(() => pipelineOf(manifest({ smoothing: 7 }))).toThrow(/smoothing 7 is not a number in \(0, 1\]/);
+    expect(() => pipelineOf(manifest({ smoothing: [0.3, 2] }))).toThrow(/smoothing \[0.3,2\] is not a number/);
+    expect(() => pipelineOf(manifest({ smoothing: 0.3, age: 'yes' }))).toThrow('age "yes" is not true or false');
+  });
+
+  it('builds the inputs of several smoothing rates and the age in life as training does, and needs the life starts', () => {
+    // 2 features x 2 rates + the age: 5 inputs, each with its own stored centre and scale.
+    const normalisation = { center: [10, 100, 10.5, 101, 20], scale: [2, 5, 1.5, 4, 12] };
+    const p = pipelineOf(manifest({ smoothing: [0.4, 0.05], age: true, normalisation }));
+    expect(p).toMatchObject({ smoothing: [0.4, 0.05], age: true });
+    // The slow rate sets how far back scoring reads: its weight falls below 1e-9 after 405 steps.
+    expect(historyNeeded(p)).toBe(3 + 405);
+    expect(() => pipelineOf(manifest({ smoothing: [0.4, 0.05], age: true }))).toThrow(
+      'normalisation has 2 centres and 2 scales for 5 model inputs (2 features)',
+    );
+    const a = series(40, (i) => 10 + Math.sin(i / 3), 100);
+    const b = series(40, (i) => 100 + 5 * Math.cos(i / 5), 100);
+    expect(() => prepareWindows(p, [a, b], { from: 100, to: 139 })).toThrow(
+      "pump-rul v3 reads the asset's age in its life: scoring needs when its lives began",
+    );
+    // A life began at 100 (the record start) and another at 120 (a repair).
+    const prepared = prepareWindows(p, [a, b], { from: 100, to: 139, lifeStarts: [100, 120] });
+    const asset = {
+      asset: 'E1',
+      t: Float64Array.from(a.t),
+      values: [Float64Array.from(a.values), Float64Array.from(b.values)],
+    };
+    const ready = applyNormalisation(modelInputSeries(asset, [0.4, 0.05], [100, 120]), p.normalisation);
+    const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
+    expect(prepared.features).toBe(5);
+    expect(prepared.n).toBe(18);
+    for (let w = 0; w < prepared.n; w += 1) {
+      const k = Array.from(all.end).indexOf(prepared.end[w] as number);
+      expect(Array.from(prepared.x.subarray(w * 20, (w + 1) * 20))).toEqual(
+        Array.from(all.x.subarray(k * 20, (k + 1) * 20)),
+      );
+    }
+    // The age input of the window ending at 126 (stride 2): 6 steps into the second life, normalised.
+    const at126 = Array.from(prepared.end).indexOf(126);
+    expect(prepared.x[at126 * 20 + 3 * 5 + 4]).toBeCloseTo((6 - 20) / 12, 6);
   });
 
   it('builds exactly the windows training builds: smoothing, then the stored normalisation, then windows', () => {
@@ -108,7 +157,7 @@ describe('the package pipeline comes from the manifest', () => {
       t: Float64Array.from(a.t),
       values: [Float64Array.from(a.values), Float64Array.from(b.values)],
     };
-    const ready = applyNormalisation(smoothSeries(asset, 0.4), p.normalisation);
+    const ready = applyNormalisation(modelInputSeries(asset, 0.4, null), p.normalisation);
     const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
     // Stride 2 on absolute slots: the window ends 4, 6, ..., 38 (3 is the first possible end, odd).
     expect(Array.from(prepared.end)).toEqual(Array.from({ length: 18 }, (_, i) => 4 + 2 * i));
