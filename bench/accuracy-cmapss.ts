@@ -10,6 +10,7 @@
  * JSON says whether a gap to a target is ours or the protocol's. It runs when the model is the preset's dense one
  * and the dataset is not overridden (the peer knows only that); --peer false skips it, --python names the Python.
  */
+import { smoothingRates } from '../src/shared/model-inputs.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -59,13 +60,13 @@ try {
   );
   const runs: Record<string, number | string>[] = [];
   const peerRuns: Record<string, unknown>[] = [];
-  // The peer mirrors the dense 64-32 model and the preset's data; training overrides (epochs, ensemble, ...) it follows.
+  // The peer mirrors the preset's dense model and inputs (smoothing rates, age); training overrides (epochs,
+  // ensemble, ...) it follows.
   const peerApplies =
     values.peer !== 'false' &&
     values.model === undefined &&
     values.dataset === undefined &&
-    base.model.type === 'dense' &&
-    (base.model.units ?? [64, 32]).join() === '64,32';
+    base.model.type === 'dense';
   let config = parseTrainConfig(base);
   for (let seed = firstSeed; seed < firstSeed + seeds; seed += 1) {
     config = parseTrainConfig({
@@ -101,6 +102,9 @@ try {
         seed,
         patience: config.training.patience ?? 0,
         members: config.training.ensemble,
+        rates: smoothingRates(config.dataset.smoothing),
+        age: config.dataset.age,
+        units: config.model.type === 'dense' ? config.model.units : [],
       });
       if (peer !== null) {
         peerRuns.push(peer);

@@ -20,6 +20,11 @@ export interface PeerRequest {
   readonly patience?: number;
   /** Members trained side by side, the prediction their mean. */
   readonly members?: number;
+  /** The dataset's inputs: smoothing rates (0.3 by default) and the age in life (off by default). */
+  readonly rates?: readonly number[];
+  readonly age?: boolean;
+  /** Hidden widths of the dense model (64, 32 by default). */
+  readonly units?: readonly number[];
 }
 
 /** Ours minus the two variables that can pin OpenBLAS to a slower kernel. */
@@ -41,6 +46,9 @@ export const runCmapssPeer = async (request: PeerRequest): Promise<Record<string
     '1',
     String(request.patience ?? 0),
     String(request.members ?? 1),
+    (request.rates ?? [0.3]).join(','),
+    request.age === true ? '1' : '0',
+    (request.units ?? [64, 32]).join(','),
   ];
   try {
     const { stdout } = await promisify(execFile)(request.python, args, { maxBuffer: 1 << 20, env: peerEnv() });

@@ -2,11 +2,12 @@
 """PyTorch peer of PdM Studio's FD001 RUL models, for bench/train-cmapss.ts.
 
 Same protocol as the documented default config (docs/training.md): 14 varying sensors, causal exponential
-smoothing (alpha 0.3), z-score fitted on training units, windows of 30 cycles, RUL capped at 125 and scaled by
+smoothing at each given rate (one input per sensor and rate; 0.3 unless told), optionally the cycle count since the
+engine's first cycle as one more input (the age in life), z-score fitted on training units, windows of 30 cycles, RUL capped at 125 and scaled by
 1/125, 20% of training units held out for validation, L2 0.001 on kernels (Keras semantics: l2 * sum(w^2) added to
 the loss; recurrent kernels not regularised), Adam lr 0.001, batch 256, a fixed number of epochs with a validation
 pass per epoch, best epoch kept. Architectures match src/main/core/ml/models.ts with the schema's defaults:
-  dense  Flatten -> 64 -> 32 -> 1 (ReLU)
+  dense  Flatten -> 64 -> 32 -> 1 (ReLU; other widths when given)
   cnn1d  Conv1d 16 (k 5, same) -> Conv1d 16 (k 5, same) -> Flatten -> 32 -> 1 (ReLU)
   lstm   LSTM 32 (last state) -> 16 -> 1 (ReLU)
 Runs single-threaded (torch.set_num_threads(1)) unless a thread count is given, and reports what it ran with:
@@ -17,6 +18,7 @@ With a patience, training stops when the validation loss has not improved for th
 the best epoch chosen on that mean (ours: "ensemble"). bench/accuracy-cmapss.ts runs it that way, per seed.
 Prints one JSON line. Usage:
   python3 cmapss_torch.py <data dir> [epochs] [seed] [arch] [threads] [patience (0: none)] [members]
+                          [rates, e.g. 0.3,0.05] [age: 0|1] [dense units, e.g. 128,64]
 """
 import ctypes
 import json
@@ -29,7 +31,10 @@ import numpy as np
 import torch
 
 SENSORS = [2, 3, 4, 7, 8, 9, 11, 12, 13, 14, 15, 17, 20, 21]
-WINDOW, CAP, ALPHA, BATCH, LR, L2 = 30, 125.0, 0.3, 256, 1e-3, 1e-3
+WINDOW, CAP, BATCH, LR, L2 = 30, 125.0, 256, 1e-3, 1e-3
+RATES = [float(a) for a in (sys.argv[8] if len(sys.argv) > 8 else "0.3").split(",")]
+AGE = len(sys.argv) > 9 and sys.argv[9] == "1"
+UNITS = [int(u) for u in (sys.argv[10] if len(sys.argv) > 10 else "64,32").split(",")]
 
 
 def load(path):
@@ -38,12 +43,17 @@ def load(path):
     for u in np.unique(raw[:, 0]).astype(int):
         rows = raw[raw[:, 0] == u]
         x = rows[:, [4 + s for s in SENSORS]]  # columns: unit, cycle, 3 settings, sensors 1..21
-        out = np.empty_like(x)
-        state = x[0].copy()
-        for i in range(len(x)):
-            state = ALPHA * x[i] + (1 - ALPHA) * state
-            out[i] = state
-        units[u] = out
+        inputs = []
+        for alpha in RATES:  # input order as ours: every sensor at the first rate, then at the next
+            out = np.empty_like(x)
+            state = x[0].copy()
+            for i in range(len(x)):
+                state = alpha * x[i] + (1 - alpha) * state
+                out[i] = state
+            inputs.append(out)
+        if AGE:  # cycles since the first one: no C-MAPSS engine has a repair
+            inputs.append(np.arange(len(x), dtype=float)[:, None])
+        units[u] = np.concatenate(inputs, axis=1)
     return units
 
 
@@ -95,15 +105,18 @@ class Lstm(torch.nn.Module):
 class Dense(torch.nn.Module):
     def __init__(self, features):
         super().__init__()
-        self.d1 = torch.nn.Linear(WINDOW * features, 64)
-        self.d2 = torch.nn.Linear(64, 32)
-        self.out = torch.nn.Linear(32, 1)
+        widths = [WINDOW * features, *UNITS]
+        self.hidden = torch.nn.ModuleList(torch.nn.Linear(a, b) for a, b in zip(widths, widths[1:]))
+        self.out = torch.nn.Linear(widths[-1], 1)
 
     def forward(self, x):
-        return self.out(torch.relu(self.d2(torch.relu(self.d1(x.flatten(1))))))
+        h = x.flatten(1)
+        for layer in self.hidden:
+            h = torch.relu(layer(h))
+        return self.out(h)
 
     def kernels(self):
-        return [self.d1.weight, self.d2.weight, self.out.weight]
+        return [*(layer.weight for layer in self.hidden), self.out.weight]
 
 
 def blas_report():
@@ -163,7 +176,8 @@ def main():
     xe, ye = windows(test_units, norm, truth, last_only=True)
     xt, yt, xv, yv, xe = map(torch.from_numpy, (xt, yt / CAP, xv, yv / CAP, xe))
 
-    models = [{"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](len(SENSORS)) for _ in range(members)]
+    features = len(SENSORS) * len(RATES) + (1 if AGE else 0)
+    models = [{"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](features) for _ in range(members)]
     kernels = [w for m in models for w in m.kernels()]
     params = [p for m in models for p in m.parameters()]
     opt = torch.optim.Adam(params, lr=LR)
@@ -207,7 +221,7 @@ def main():
         "rmse": float(np.sqrt(np.mean(d ** 2))), "rmse_capped": float(np.sqrt(np.mean((pred - ye) ** 2))),
         "nasa_score": score, "train_s": train_s, "val_rmse": float(np.sqrt(best) * CAP),
         "best_epoch": best_epoch, "epochs_run": ran, "patience": patience, "members": members,
-        "seed": seed, "epochs": epochs, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+        "seed": seed, "epochs": epochs, "rates": RATES, "age": AGE, "units": UNITS if arch == "dense" else None, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
         "torch": torch.__version__, "blas": blas_report(),
     }))
 
