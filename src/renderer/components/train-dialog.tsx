@@ -285,7 +285,21 @@ function DataFields({ f }: { f: TrainFormState }) {
         />
       ) : null}
       {form.task === 'anomaly' ? <AnomalyLabelFields f={f} /> : null}
-      <TextInput f={f} field="smoothing" label="Smoothing factor (0-1, empty: none)" testId="train-smoothing" />
+      <TextInput
+        f={f}
+        field="smoothing"
+        label="Smoothing weights (0-1; several, e.g. 0.3; 0.05, give one input each; empty: none)"
+        testId="train-smoothing"
+      />
+      <label className="inline span-2">
+        <input
+          type="checkbox"
+          checked={form.age}
+          onChange={(e) => f.setField('age', e.target.checked)}
+          data-testid="train-age"
+        />
+        Age in life as an input (time since the asset&apos;s first reading or its last repair after a failure)
+      </label>
       <SplitFields f={f} />
       <LabelRule f={f} />
     </fieldset>

@@ -87,8 +87,10 @@ export interface TrainForm {
   /** Split by time: the share of each asset that trains (%), or the moment training ends (overrides the share). */
   readonly trainPercent: string;
   readonly trainUntil: string;
-  /** Exponential smoothing factor; empty: none. */
+  /** Exponential smoothing weights, one or more (e.g. "0.3; 0.05"); empty: none. */
   readonly smoothing: string;
+  /** One more model input: the asset's age in its current life. */
+  readonly age: boolean;
   readonly validationFraction: string;
   /** Held-out assets scored after training (prefix); empty: metrics on the validation assets. */
   readonly evaluationPrefix: string;
@@ -258,6 +260,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     trainPercent: '70',
     trainUntil: '',
     smoothing: '',
+    age: false,
     validationFraction: '0.2',
     evaluationPrefix: '',
     epochs: '30',
@@ -311,6 +314,18 @@ const num = (
   if (check.gt !== undefined && value <= check.gt) throw new FieldError(`${label}: must be above ${check.gt}`);
   if (check.lt !== undefined && value >= check.lt) throw new FieldError(`${label}: must be below ${check.lt}`);
   return value;
+};
+
+/**
+ * One weight, or several separated by ";", spaces or ", " (a comma without a space is a decimal comma): each gives
+ * the model one input per signal.
+ */
+const smoothingConfig = (text: string): number | number[] | null => {
+  const parts = text.split(/\s*;\s*|,\s+|\s+/).filter((p) => p !== '');
+  if (parts.length === 0) return null;
+  if (parts.length > 4) throw new FieldError('Smoothing: at most 4 weights');
+  const rates = parts.map((p) => num('Smoothing', p, { gt: 0, max: 1 }));
+  return rates.length === 1 ? (rates[0] as number) : rates;
 };
 
 const intList = (label: string, text: string): number[] => {
@@ -445,7 +460,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
       throw new FieldError('Assets: choose at least one asset');
     if (inputSignals(form).length === 0) throw new FieldError('Signals: choose at least one signal');
     const byTime = form.splitMode === 'time';
-    const smoothing = form.smoothing.trim() === '' ? null : num('Smoothing', form.smoothing, { gt: 0, max: 1 });
+    const smoothing = smoothingConfig(form.smoothing);
     const config: TrainConfigInput = {
       name: form.name.trim(),
       dataset: {
@@ -459,6 +474,7 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
           stride: num('Stride', form.windowStride, { int: true, min: 1 }),
         },
         smoothing,
+        ...(form.age ? { age: true } : {}),
         label: labelConfig(form),
         validationFraction: num('Validation fraction', form.validationFraction, { gt: 0, lt: 1 }),
       },

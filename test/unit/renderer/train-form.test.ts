@@ -162,6 +162,21 @@ describe('form -> TrainConfig', () => {
     expect(built({ ...pca, ensemble: '1' }).training).not.toHaveProperty('ensemble');
   });
 
+  it('takes several smoothing weights (one input each) and the age in life, as the FD001 default does', () => {
+    const form = defaultTrainForm(fd);
+    expect(built(form).dataset).not.toHaveProperty('age');
+    const both = built({ ...form, smoothing: '0.3; 0.05', age: true }).dataset;
+    expect(both.smoothing).toEqual([0.3, 0.05]);
+    expect(both.age).toBe(true);
+    // ", " separates; a comma inside a number is a decimal comma.
+    expect(built({ ...form, smoothing: '0,3, 0,05' }).dataset.smoothing).toEqual([0.3, 0.05]);
+    expect(built({ ...form, smoothing: '0.3 0.1 0.05' }).dataset.smoothing).toEqual([0.3, 0.1, 0.05]);
+    expect(formToConfig({ ...form, smoothing: '0.3; 1.5' })).toEqual({ error: 'Smoothing: at most 1' });
+    expect(formToConfig({ ...form, smoothing: '0.5 0.4 0.3 0.2 0.1' })).toEqual({
+      error: 'Smoothing: at most 4 weights',
+    });
+  });
+
   it('switches task with a suitable model and label', () => {
     const base = defaultTrainForm(fd);
     const anomaly = withTask({ ...base, assetMode: 'prefix', assetPrefix: 'FD001' }, 'anomaly');
