@@ -299,4 +299,42 @@ describe('scoring a deployment', () => {
     const second = await pass({ manifest: strided });
     expect(second).toMatchObject({ scored: 0, windows: 0, upToDate: ['P-101'] });
   });
+  it("dates the age-in-life input from the asset's first reading in the workspace, then from the end of each repair", async () => {
+    // The same package reading the age too (normalised in minutes); the model returns the age at each window's end.
+    const base = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
+    const dataset = base.lineage.config['dataset'] as Record<string, unknown>;
+    const aged: ManifestCore = {
+      ...base,
+      dataContract: {
+        ...base.dataContract,
+        normalisation: { method: 'z-score', center: [6, 2, 0], scale: [0.5, 0.3, MIN] },
+      },
+      lineage: { ...base.lineage, config: { ...base.lineage.config, dataset: { ...dataset, age: true } } },
+    };
+    const agePredictor: Predictor = {
+      backend: 'plain TypeScript',
+      predict: async (w) =>
+        Float32Array.from({ length: w.n }, (_, i) => w.x[(i * w.length + w.length - 1) * w.features + 2] as number),
+      dispose: () => undefined,
+    };
+    // P-101 failed at minute DAY + 900; the repair work order ran until DAY + 960: a new life starts there.
+    await ws.monitoring((db) =>
+      db.run(
+        `INSERT INTO events (asset, kind, start_t, end_t, time_kind, source) VALUES
+           ('P-101', 'failure', $1, NULL, 'timestamp', 'test'), ('P-101', 'maintenance', $2, $3, 'timestamp', 'test')`,
+        [T0 + (DAY + 900) * MIN, T0 + (DAY + 900) * MIN, T0 + (DAY + 960) * MIN],
+      ),
+    );
+    // Scored from day 2 on: the age still counts from the first reading (minute 0), not from where the pass read.
+    await pass({ manifest: aged, predictor: agePredictor, from: T0 + DAY * MIN });
+    const series = await ws.monitoring((db) =>
+      scoreSeries(db, { deploymentId: 'dep-1', asset: 'P-101', output: 'score' }),
+    );
+    const at = (minute: number) => series.value[series.t.indexOf(T0 + minute * MIN)];
+    expect(series.t[0]).toBe(T0 + DAY * MIN);
+    expect(at(DAY)).toBeCloseTo(DAY, 3);
+    expect(at(DAY + 959)).toBeCloseTo(DAY + 959, 3);
+    expect(at(DAY + 960)).toBeCloseTo(0, 3);
+    expect(at(2 * DAY - 1)).toBeCloseTo(DAY - 961, 3);
+  });
 });
