@@ -11,6 +11,24 @@ const init = (seed: number) => ({
 });
 
 /**
+ * The dense model's layers start as PyTorch's Linear does: weights and biases uniform within 1/sqrt(fan-in). On
+ * C-MAPSS FD001 (default preset, seeds 1-5) this lowered the validation RMSE from 9.86 to 9.39 against Glorot
+ * weights and zero biases, and closed the gap to the PyTorch peer of the same model (docs/training.md, "Presets").
+ */
+const fanInInit = (fanIn: number, kernelSeed: number, biasSeed: number) => {
+  const bound = 1 / Math.sqrt(fanIn);
+  return {
+    kernelInitializer: tf.initializers.varianceScaling({
+      scale: 1 / 3,
+      mode: 'fanIn',
+      distribution: 'uniform',
+      seed: kernelSeed,
+    }),
+    biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: biasSeed }),
+  };
+};
+
+/**
  * One ensemble member: input window [length, features] -> `outputs` values. Layer names carry the member
  * index so several members live in one model (and one model.json). Activation of the last layer is left to
  * the caller (linear for regression and reconstruction, sigmoid for classification).
@@ -29,8 +47,10 @@ export const buildMember = (
   const reg = l2 > 0 ? { kernelRegularizer: tf.regularizers.l2({ l2 }) } : {};
   let s = seed;
   const next = () => (s = (s * 1103515245 + 12345) % 2147483647);
+  const initFor = (x: Layer) =>
+    model.type === 'dense' ? fanInInit(x.shape[x.shape.length - 1] as number, next(), next()) : init(next());
   const dense = (x: Layer, units: number, name: string, activation: 'relu' | 'linear' | 'sigmoid' = 'relu') =>
-    tf.layers.dense({ units, activation, name: `${prefix}${name}`, ...init(next()), ...reg }).apply(x) as Layer;
+    tf.layers.dense({ units, activation, name: `${prefix}${name}`, ...initFor(x), ...reg }).apply(x) as Layer;
   let x: Layer;
   switch (model.type) {
     case 'dense':
