@@ -11,9 +11,10 @@ const init = (seed: number) => ({
 });
 
 /**
- * The dense model's layers start as PyTorch's Linear does: weights and biases uniform within 1/sqrt(fan-in). On
- * C-MAPSS FD001 (default preset, seeds 1-5) this lowered the validation RMSE from 9.86 to 9.39 against Glorot
- * weights and zero biases, and closed the gap to the PyTorch peer of the same model (docs/training.md, "Presets").
+ * A dense regression model's layers start as PyTorch's Linear does: weights and biases uniform within
+ * 1/sqrt(fan-in). On C-MAPSS FD001 (default preset, seeds 1-5) this lowered the validation RMSE from 9.86 to 9.39
+ * against Glorot weights and zero biases, and closed the gap to the PyTorch peer of the same model
+ * (docs/training.md, "Presets"). Classifiers keep Glorot: the failure-horizon test classifier lost F1 with it.
  */
 const fanInInit = (fanIn: number, kernelSeed: number, biasSeed: number) => {
   const bound = 1 / Math.sqrt(fanIn);
@@ -48,7 +49,9 @@ export const buildMember = (
   let s = seed;
   const next = () => (s = (s * 1103515245 + 12345) % 2147483647);
   const initFor = (x: Layer) =>
-    model.type === 'dense' ? fanInInit(x.shape[x.shape.length - 1] as number, next(), next()) : init(next());
+    model.type === 'dense' && finalActivation === 'linear'
+      ? fanInInit(x.shape[x.shape.length - 1] as number, next(), next())
+      : init(next());
   const dense = (x: Layer, units: number, name: string, activation: 'relu' | 'linear' | 'sigmoid' = 'relu') =>
     tf.layers.dense({ units, activation, name: `${prefix}${name}`, ...initFor(x), ...reg }).apply(x) as Layer;
   let x: Layer;
