@@ -139,6 +139,7 @@ try {
       dataset: {
         window: config.dataset.window,
         smoothing: config.dataset.smoothing,
+        age: config.dataset.age,
         normalisation: config.dataset.normalisation,
       },
       model: config.model,
