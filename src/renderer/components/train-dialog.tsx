@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import type { Signal } from '../../shared/domain.js';
 import { describeLabels } from '../../shared/label-rule.js';
 import { TrainConfigSchema } from '../../shared/training.js';
 import { useServices } from '../hooks/services.js';
-import { useTrainForm, type TextField, type TrainFormState } from '../hooks/use-train-form.js';
+import { useTrainForm, type CheckboxField, type TextField, type TrainFormState } from '../hooks/use-train-form.js';
 import type { TrainingJob } from '../hooks/use-training.js';
 import { isActive } from '../logic/job-tracker.js';
 import { curveProgress } from '../logic/loss-curve.js';
@@ -26,6 +27,31 @@ export interface TrainDialogProps {
   readonly job: TrainingJob;
   readonly onClose: () => void;
   readonly onOpenRun: (runId: string) => void;
+}
+
+/** A yes/no field of the form, its label beside the box across the grid's two columns. */
+function CheckboxInput({
+  f,
+  field,
+  testId,
+  children,
+}: {
+  f: TrainFormState;
+  field: CheckboxField;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="inline span-2">
+      <input
+        type="checkbox"
+        checked={f.form[field]}
+        onChange={(e) => f.setField(field, e.target.checked)}
+        data-testid={testId}
+      />
+      {children}
+    </label>
+  );
 }
 
 function TextInput({
@@ -291,15 +317,9 @@ function DataFields({ f }: { f: TrainFormState }) {
         label="Smoothing weights (0-1; several, e.g. 0.3; 0.05, give one input each; empty: none)"
         testId="train-smoothing"
       />
-      <label className="inline span-2">
-        <input
-          type="checkbox"
-          checked={form.age}
-          onChange={(e) => f.setField('age', e.target.checked)}
-          data-testid="train-age"
-        />
+      <CheckboxInput f={f} field="age" testId="train-age">
         Age in life as an input (time since the asset&apos;s first reading or its last repair after a failure)
-      </label>
+      </CheckboxInput>
       <SplitFields f={f} />
       <LabelRule f={f} />
     </fieldset>
@@ -406,15 +426,9 @@ function AnomalyLabelFields({ f }: { f: TrainFormState }) {
             label="Abnormal within (before failure)"
             testId="train-abnormal-within"
           />
-          <label className="inline span-2">
-            <input
-              type="checkbox"
-              checked={form.endIsFailure}
-              onChange={(e) => f.setField('endIsFailure', e.target.checked)}
-              data-testid="train-end-is-failure"
-            />
+          <CheckboxInput f={f} field="endIsFailure" testId="train-end-is-failure">
             An asset without a failure event fails at its last reading (run-to-failure data: its end is abnormal)
-          </label>
+          </CheckboxInput>
         </>
       ) : null}
       {form.anomalyRule === 'column' ? (

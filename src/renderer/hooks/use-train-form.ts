@@ -25,6 +25,10 @@ export type TextField = {
   [K in keyof TrainForm]: TrainForm[K] extends string ? K : never;
 }[keyof TrainForm];
 
+export type CheckboxField = {
+  [K in keyof TrainForm]: TrainForm[K] extends boolean ? K : never;
+}[keyof TrainForm];
+
 export interface TrainFormState {
   readonly form: TrainForm;
   readonly allAssets: readonly string[];

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackagePredictor } from '../../../src/main/core/ml/package-predictor.js';
 import { pipelineOf, scoreAsset, type FeatureReadings } from '../../../src/main/core/monitoring/score.js';
-import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { lifeRecord, readSignals } from '../../../src/main/core/workspace/monitoring-store.js';
 import { AGE_INPUT } from '../../../src/shared/model-inputs.js';
-import { ManifestSchema, type Manifest } from '../../../src/shared/registry-manifest.js';
+import type { Manifest } from '../../../src/shared/registry-manifest.js';
 import { RunArtifactSchema, type RunArtifact } from '../../../src/shared/run-artifact.js';
 import { engines, openCmapssWorkspace, requireCmapss } from '../ml/helpers.js';
+import { publishAndFetch, type RunPrediction } from './published-run.js';
 
 /**
  * A model that reads two smoothing rates and the age in life (the FD001 default): trained, published, fetched and
@@ -21,7 +21,7 @@ let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
 let run: RunArtifact;
 let manifest: Manifest;
 let packageDir: string;
-let predictions: { asset: string; t: number; score: number }[];
+let predictions: RunPrediction[];
 const sensors = CMAPSS_FD001_SENSORS.slice(0, 4);
 
 beforeAll(async () => {
@@ -44,20 +44,7 @@ beforeAll(async () => {
   });
   const trained = await trainRun({ workspace: env.workspace, config, baseDir: process.cwd() });
   run = RunArtifactSchema.parse(JSON.parse(await readFile(join(trained.folder, 'run.json'), 'utf8')));
-  const registry = await openRegistry(join(env.root, 'registry'), { create: true });
-  const published = await registry.publish({ runDir: trained.folder, name: 'fd001-inputs' });
-  packageDir = join(env.root, 'fetched');
-  await registry.fetch('fd001-inputs', published.version, packageDir);
-  manifest = ManifestSchema.parse(JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')));
-  const csv = await readFile(join(trained.folder, 'predictions.csv'), 'utf8');
-  predictions = csv
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [asset, t, , score] = line.split(',');
-      return { asset: JSON.parse(asset as string) as string, t: Number(t), score: Number(score) };
-    });
+  ({ manifest, packageDir, predictions } = await publishAndFetch(env.root, trained.folder, 'fd001-inputs'));
 }, 300_000);
 afterAll(async () => env?.close());
 

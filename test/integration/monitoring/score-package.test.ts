@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackagePredictor } from '../../../src/main/core/ml/package-predictor.js';
 import { checkContract } from '../../../src/main/core/monitoring/contract-check.js';
@@ -9,14 +7,14 @@ import {
   scoreAsset,
   type FeatureReadings,
 } from '../../../src/main/core/monitoring/score.js';
-import { openRegistry } from '../../../src/main/core/registry/open-registry.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { readSignals } from '../../../src/main/core/workspace/monitoring-store.js';
-import { ManifestSchema, type Manifest } from '../../../src/shared/registry-manifest.js';
+import type { Manifest } from '../../../src/shared/registry-manifest.js';
 import { TrainConfigSchema } from '../../../src/shared/training.js';
 import { engines, openCmapssWorkspace, requireCmapss } from '../ml/helpers.js';
+import { publishAndFetch, type RunPrediction } from './published-run.js';
 
 /**
  * Train on C-MAPSS, publish to a registry folder, fetch the package back (hash-verified) and score workspace
@@ -25,7 +23,7 @@ import { engines, openCmapssWorkspace, requireCmapss } from '../ml/helpers.js';
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
 let manifest: Manifest;
 let packageDir: string;
-let predictions: { asset: string; t: number; score: number }[];
+let predictions: RunPrediction[];
 
 beforeAll(async () => {
   requireCmapss();
@@ -46,22 +44,7 @@ beforeAll(async () => {
     training: { epochs: 2, batchSize: 256, seed: 3, patience: null },
   });
   const run = await trainRun({ workspace: env.workspace, config, baseDir: process.cwd() });
-  const registryDir = join(env.root, 'registry');
-  const registry = await openRegistry(registryDir, { create: true });
-  const published = await registry.publish({ runDir: run.folder, name: 'fd001-rul' });
-  packageDir = join(env.root, 'fetched');
-  await registry.fetch('fd001-rul', published.version, packageDir);
-  manifest = ManifestSchema.parse(JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')));
-  const csv = await readFile(join(run.folder, 'predictions.csv'), 'utf8');
-  predictions = csv
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      // asset (JSON string without commas), t, label, score
-      const [asset, t, , score] = line.split(',');
-      return { asset: JSON.parse(asset as string) as string, t: Number(t), score: Number(score) };
-    });
+  ({ manifest, packageDir, predictions } = await publishAndFetch(env.root, run.folder, 'fd001-rul'));
 }, 300_000);
 afterAll(async () => env?.close());
 
