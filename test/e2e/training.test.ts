@@ -50,7 +50,8 @@ describe('training from the app, end to end in Chromium', () => {
     await page.getByTestId('train-name').fill('e2e small dense');
     await page.getByTestId('train-units').fill('16');
     await page.getByTestId('train-window-length').fill('20');
-    await page.getByTestId('train-smoothing').fill('0.3');
+    await page.getByTestId('train-smoothing').fill('0.3; 0.05');
+    await page.getByTestId('train-age').check();
     await page.getByTestId('train-epochs').fill(String(EPOCHS));
     await page.getByTestId('train-batch-size').fill('128');
     await page.getByTestId('train-ensemble').fill('2');
@@ -66,6 +67,7 @@ describe('training from the app, end to end in Chromium', () => {
     const json = page.getByTestId('train-json');
     const text = await json.inputValue();
     expect(JSON.parse(text)).toMatchObject({
+      dataset: { smoothing: [0.3, 0.05], age: true },
       model: { type: 'dense', units: [16] },
       training: { epochs: EPOCHS, ensemble: 2 },
     });
@@ -98,9 +100,13 @@ describe('training from the app, end to end in Chromium', () => {
     const runs = await app.call<RunSummary[]>('listRuns');
     expect(runs.map((r) => r.id)).toEqual([runId]);
     expect(runs[0]).toMatchObject({ task: 'rul', modelType: 'dense', status: 'done' });
-    // The dialog's two ensemble members are in the run's record.
+    // The dialog's two ensemble members, two smoothing rates and the age input are in the run's record.
     const detail = await app.call<RunDetail>('getRun', { id: runId });
-    expect(detail.artifact).toMatchObject({ config: { training: { ensemble: 2 } } });
+    expect(detail.artifact).toMatchObject({
+      config: { dataset: { smoothing: [0.3, 0.05], age: true }, training: { ensemble: 2 } },
+    });
+    const { features, inputs } = detail.artifact as { features: string[]; inputs: string[] };
+    expect(inputs).toEqual([...features, ...features.map((f) => `${f} (EWMA 0.05)`), 'age in life']);
 
     // Its detail: predicted vs true scatter with the y = x line, error by remaining life.
     await page.getByTestId(`run-open-${runId}`).click();
