@@ -8,6 +8,7 @@ import { scoreDeployment } from '../../../src/main/core/monitoring/score-deploym
 import {
   checkMonitoringAudit,
   createDeployment,
+  lifeRecord,
   listAlerts,
   listDriftResults,
   listViolations,
@@ -336,5 +337,15 @@ describe('scoring a deployment', () => {
     expect(at(DAY + 959)).toBeCloseTo(DAY + 959, 3);
     expect(at(DAY + 960)).toBeCloseTo(0, 3);
     expect(at(2 * DAY - 1)).toBeCloseTo(DAY - 961, 3);
+    // The record starts where every signal the model reads has begun, as a training dataset's grid does.
+    await addReadings('P-101', 'BearingTemperature', 'degC', 30, 60, () => 40);
+    const record = await ws.monitoring((db) =>
+      lifeRecord(db, [
+        { asset: 'P-101', tag: 'VibrationRMS' },
+        { asset: 'P-101', tag: 'BearingTemperature' },
+      ]),
+    );
+    expect(record.first).toBe(T0 + 30 * MIN);
+    expect(record.events.map((e) => e.kind)).toEqual(['failure', 'maintenance']);
   });
 });

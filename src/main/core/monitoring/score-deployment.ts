@@ -102,13 +102,16 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 const importanceOf = (reference: DriftReference): ReadonlyMap<string, number> =>
   new Map(reference.signals.flatMap((s) => (s.importance === undefined ? [] : [[s.tag, s.importance] as const])));
 
-/** When the mapped workspace asset's lives began, as training dates them (its record start, then each repair). */
-const assetLifeStarts = async (db: Connection, refs: readonly SignalRef[]): Promise<number[]> => {
+/**
+ * When the mapped workspace asset's lives began, as training dates them: its record start on the grid (the slot
+ * where every signal has begun), then the end of each repair after a failure.
+ */
+const assetLifeStarts = async (db: Connection, refs: readonly SignalRef[], period: number): Promise<number[]> => {
   const { first, events } = await lifeRecord(db, refs);
   const asset = refs[0]?.asset ?? '';
-  return first === null
-    ? []
-    : lifeStarts({ asset, t: Float64Array.of(first, Number.MAX_SAFE_INTEGER), values: [] }, events);
+  if (first === null) return [];
+  const start = Math.floor(first / period) * period;
+  return lifeStarts({ asset, t: Float64Array.of(start, Number.MAX_SAFE_INTEGER), values: [] }, events);
 };
 
 export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInput): Promise<ScoreDeploymentResult> => {
@@ -254,6 +257,7 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       ? await assetLifeStarts(
           db,
           mappedRefs.filter((r) => r !== null),
+          pipeline.period,
         )
       : undefined;
     const scores = await scoreAsset(pipeline, input.predictor, asset, readings, {

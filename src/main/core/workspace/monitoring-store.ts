@@ -1023,8 +1023,9 @@ export const failureEvents = async (
       ).map((r) => ({ asset: r.asset, t: r.t }));
 
 /**
- * What dates an asset's lives (for a model that reads its age in life): the first reading of any of these signals
- * (the workspace asset's record start) and the asset's failure and maintenance events, on the data axis.
+ * What dates an asset's lives (for a model that reads its age in life): where its record starts, the time by which
+ * every one of these signals has its first reading (as a dataset's grid starts), and the asset's failure and
+ * maintenance events, on the data axis.
  */
 export const lifeRecord = async (
   db: Connection,
@@ -1036,9 +1037,10 @@ export const lifeRecord = async (
   if (refs.length === 0) return { first: null, events: [] };
   const assets = JSON.stringify([...new Set(refs.map((r) => r.asset))]);
   const [row] = await db.all<{ first: number | null }>(
-    `WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS tag)
-     SELECT CAST(min(r.t) AS DOUBLE) AS first
-     FROM wanted w JOIN signals s ON s.asset = w.asset AND s.tag = w.tag JOIN readings r ON r.signal_id = s.id`,
+    `WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS tag),
+          firsts AS (SELECT min(r.t) AS first FROM wanted w JOIN signals s ON s.asset = w.asset AND s.tag = w.tag
+                     JOIN readings r ON r.signal_id = s.id GROUP BY s.id)
+     SELECT CAST(max(first) AS DOUBLE) AS first FROM firsts`,
     [JSON.stringify(refs.map((r) => r.asset)), JSON.stringify(refs.map((r) => r.tag))],
   );
   const events = await db.all<{ asset: string; kind: string; start: number; end: number | null }>(
