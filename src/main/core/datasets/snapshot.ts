@@ -133,7 +133,7 @@ export const snapshotWindows = (
       window: { length: input.length, stride: def.window.stride },
     }),
   );
-  const starts = new Map(data.series.map((a) => [a.asset, lifeStarts(a, data.events)] as const));
+  const starts = new Map(input.age ? data.series.map((a) => [a.asset, lifeStarts(a, data.events)] as const) : []);
   const ready = gapped.map(({ series: a }) =>
     applyNormalisation(
       modelInputSeries(

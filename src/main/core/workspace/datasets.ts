@@ -1,4 +1,5 @@
 import type { Connection } from './database.js';
+import { listEventRecords } from './event-edits.js';
 
 /** Readings of one asset on a common grid, as the dataset builder needs them. */
 export interface GridSeries {
@@ -132,6 +133,15 @@ export interface EventRow {
   readonly start: number;
   readonly end: number | null;
 }
+
+/**
+ * Events of the given assets in the shape datasets label windows with, by asset then start: dataset content
+ * hashes cover this list in this order, and scoring dates an asset's lives from the same list.
+ */
+export const listEventRows = async (db: Connection, assets: readonly string[]): Promise<EventRow[]> =>
+  (await listEventRecords(db, assets))
+    .map((e) => ({ asset: e.asset, kind: e.kind, start: e.startT, end: e.endT }))
+    .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : a.start - b.start));
 
 export interface DatasetSnapshot {
   readonly id: string;

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { AlertActionError, applyAlertAction, labelEventOf, type AlertAction } from '../../../shared/alert-lifecycle.js';
 import { canonicalJson } from '../registry/canonical-json.js';
 import type { Connection } from './database.js';
+import { listEventRows, type EventRow } from './datasets.js';
 
 /**
  * The monitoring tables of migration 9: deployments, per-asset scoring state, scores, contract violations,
@@ -1024,18 +1025,17 @@ export const failureEvents = async (
 
 /**
  * What dates an asset's lives (for a model that reads its age in life): where its record starts, the time by which
- * every one of these signals has its first reading (as a dataset's grid starts), and the asset's failure and
- * maintenance events, on the data axis.
+ * every one of these signals has its first reading (as a dataset's grid starts), and the asset's events as training
+ * reads them (listEventRows), on the data axis.
  */
 export const lifeRecord = async (
   db: Connection,
   refs: readonly SignalRef[],
 ): Promise<{
   readonly first: number | null;
-  readonly events: readonly { asset: string; kind: string; start: number; end: number | null }[];
+  readonly events: readonly EventRow[];
 }> => {
   if (refs.length === 0) return { first: null, events: [] };
-  const assets = JSON.stringify([...new Set(refs.map((r) => r.asset))]);
   const [row] = await db.all<{ first: number | null }>(
     `WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS asset, unnest($2::VARCHAR[]) AS tag),
           firsts AS (SELECT min(r.t) AS first FROM wanted w JOIN signals s ON s.asset = w.asset AND s.tag = w.tag
@@ -1043,10 +1043,6 @@ export const lifeRecord = async (
      SELECT CAST(max(first) AS DOUBLE) AS first FROM firsts`,
     [JSON.stringify(refs.map((r) => r.asset)), JSON.stringify(refs.map((r) => r.tag))],
   );
-  const events = await db.all<{ asset: string; kind: string; start: number; end: number | null }>(
-    `SELECT asset, kind, CAST(start_t AS DOUBLE) AS start, CAST(end_t AS DOUBLE) AS "end" FROM events
-     WHERE kind IN ('failure', 'maintenance') AND list_contains($1::VARCHAR[], asset) ORDER BY start_t`,
-    [assets],
-  );
+  const events = await listEventRows(db, [...new Set(refs.map((r) => r.asset))]);
   return { first: row?.first ?? null, events };
 };

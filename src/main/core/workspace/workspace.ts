@@ -20,6 +20,7 @@ import {
   saveDatasetSnapshot,
   type DatasetSnapshot,
   type DatasetSnapshotRow,
+  listEventRows,
   type EventRow,
   type GridSeries,
   type SeriesRequest,
@@ -468,14 +469,9 @@ export class Workspace {
     return this.read((db) => loadGridSeries(db, request));
   }
 
-  /**
-   * Events of the given assets in the shape datasets label windows with, by asset then start: dataset content
-   * hashes cover this list in this order.
-   */
+  /** Events of the given assets in the shape datasets label windows with (see listEventRows). */
   async events(assets: readonly string[]): Promise<EventRow[]> {
-    return (await this.read((db) => listEventRecords(db, assets)))
-      .map((e) => ({ asset: e.asset, kind: e.kind, start: e.startT, end: e.endT }))
-      .sort((a, b) => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : a.start - b.start));
+    return this.read((db) => listEventRows(db, assets));
   }
 
   /** Part of a training or `datasets create` job: waits its turn. */
