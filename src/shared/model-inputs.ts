@@ -10,6 +10,9 @@
 
 export type Smoothing = number | readonly number[] | null;
 
+/** How many smoothing weights a dataset may give (each multiplies the model's inputs). */
+export const MAX_SMOOTHING_RATES = 4;
+
 /** The smoothing weights in input order; empty when the signals go in unsmoothed. */
 export const smoothingRates = (smoothing: Smoothing): readonly number[] =>
   smoothing === null ? [] : typeof smoothing === 'number' ? [smoothing] : smoothing;

@@ -3,6 +3,7 @@ import { RunScopeSchema } from './run-scope.js';
 import { TrainEngineSchema } from './training-engine.js';
 import { SavedAlarmThresholdSchema } from './run-artifact.js';
 import { AlarmRuleFieldsSchema } from './alarm-rule.js';
+import { MAX_SMOOTHING_RATES } from './model-inputs.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -170,7 +171,7 @@ export const DatasetConfigSchema = z.object({
    * signal, a slow one its level since the life began; see model-inputs.ts).
    */
   smoothing: z
-    .union([z.number().gt(0).max(1), z.array(z.number().gt(0).max(1)).min(1).max(4)])
+    .union([z.number().gt(0).max(1), z.array(z.number().gt(0).max(1)).min(1).max(MAX_SMOOTHING_RATES)])
     .nullable()
     .default(null),
   /**

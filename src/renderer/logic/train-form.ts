@@ -1,6 +1,7 @@
 import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
+import { MAX_SMOOTHING_RATES } from '../../shared/model-inputs.js';
 import { ANOMALY_STEPS, defaultAlarmRule } from '../../shared/alarm-rule.js';
 import {
   BackendPreferenceSchema,
@@ -323,7 +324,7 @@ const num = (
 const smoothingConfig = (text: string): number | number[] | null => {
   const parts = text.split(/\s*;\s*|,\s+|\s+/).filter((p) => p !== '');
   if (parts.length === 0) return null;
-  if (parts.length > 4) throw new FieldError('Smoothing: at most 4 weights');
+  if (parts.length > MAX_SMOOTHING_RATES) throw new FieldError(`Smoothing: at most ${MAX_SMOOTHING_RATES} weights`);
   const rates = parts.map((p) => num('Smoothing', p, { gt: 0, max: 1 }));
   return rates.length === 1 ? (rates[0] as number) : rates;
 };

@@ -2,7 +2,7 @@ import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { Predictor } from '../ml/predictor.js';
 import { ageInLife } from '../datasets/series.js';
-import { modelInputCount } from '../../../shared/model-inputs.js';
+import { MAX_SMOOTHING_RATES, modelInputCount } from '../../../shared/model-inputs.js';
 
 /**
  * Scoring with the package's own feature pipeline, read from its manifest (the data contract and the run's
@@ -63,9 +63,9 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
   }
   const recorded = dataset['smoothing'];
   const smoothing = recorded === null ? [] : Array.isArray(recorded) ? (recorded as unknown[]) : [recorded];
-  if (smoothing.length > 4 || !smoothing.every((a) => typeof a === 'number' && a > 0 && a <= 1)) {
+  if (smoothing.length > MAX_SMOOTHING_RATES || !smoothing.every((a) => typeof a === 'number' && a > 0 && a <= 1)) {
     throw new PipelineError(
-      `${model}: smoothing ${JSON.stringify(recorded)} is not a number in (0, 1], a list of up to 4 of them, or null`,
+      `${model}: smoothing ${JSON.stringify(recorded)} is not a number in (0, 1], a list of up to ${MAX_SMOOTHING_RATES} of them, or null`,
     );
   }
   const rates = smoothing as number[];
