@@ -60,7 +60,7 @@ try {
   );
   const runs: Record<string, number | string>[] = [];
   const peerRuns: Record<string, unknown>[] = [];
-  // The peer mirrors the preset's dense model and inputs (smoothing rates, age); training overrides (epochs,
+  // The peer mirrors the preset's dense model and inputs (smoothing rates, baseline, age); training overrides (epochs,
   // ensemble, ...) it follows.
   const peerApplies =
     values.peer !== 'false' &&
@@ -104,6 +104,7 @@ try {
         members: config.training.ensemble,
         rates: smoothingRates(config.dataset.smoothing),
         age: config.dataset.age,
+        baseline: config.dataset.baseline,
         units: config.model.type === 'dense' ? config.model.units : [],
       });
       if (peer !== null) {
@@ -140,6 +141,7 @@ try {
         window: config.dataset.window,
         smoothing: config.dataset.smoothing,
         age: config.dataset.age,
+        baseline: config.dataset.baseline,
         normalisation: config.dataset.normalisation,
       },
       model: config.model,

@@ -23,6 +23,8 @@ export interface PeerRequest {
   /** The dataset's inputs: smoothing rates (0.3 by default) and the age in life (off by default). */
   readonly rates?: readonly number[];
   readonly age?: boolean;
+  /** Cycles of each engine's baseline for the change inputs (none by default). */
+  readonly baseline?: number | null;
   /** Hidden widths of the dense model (64, 32 by default). */
   readonly units?: readonly number[];
 }
@@ -49,6 +51,7 @@ export const runCmapssPeer = async (request: PeerRequest): Promise<Record<string
     (request.rates ?? [0.3]).join(','),
     request.age === true ? '1' : '0',
     (request.units ?? [64, 32]).join(','),
+    String(request.baseline ?? 0),
   ];
   try {
     const { stdout } = await promisify(execFile)(request.python, args, { maxBuffer: 1 << 20, env: peerEnv() });

@@ -3,7 +3,8 @@
 
 Same protocol as the documented default config (docs/training.md): 14 varying sensors, causal exponential
 smoothing at each given rate (one input per sensor and rate; 0.3 unless told), optionally the cycle count since the
-engine's first cycle as one more input (the age in life), z-score fitted on training units, windows of 30 cycles, RUL capped at 125 and scaled by
+engine's first cycle as one more input (the age in life), optionally each sensor's change from the engine's baseline (the
+slowest rate's level minus the mean of its first N cycles, a running mean before that), z-score fitted on training units, windows of 30 cycles, RUL capped at 125 and scaled by
 1/125, 20% of training units held out for validation, L2 0.001 on kernels (Keras semantics: l2 * sum(w^2) added to
 the loss; recurrent kernels not regularised), Adam lr 0.001, batch 256, a fixed number of epochs with a validation
 pass per epoch, best epoch kept. Architectures match src/main/core/ml/models.ts with the schema's defaults:
@@ -18,7 +19,7 @@ With a patience, training stops when the validation loss has not improved for th
 the best epoch chosen on that mean (ours: "ensemble"). bench/accuracy-cmapss.ts runs it that way, per seed.
 Prints one JSON line. Usage:
   python3 cmapss_torch.py <data dir> [epochs] [seed] [arch] [threads] [patience (0: none)] [members]
-                          [rates, e.g. 0.3,0.05] [age: 0|1] [dense units, e.g. 128,64]
+                          [rates, e.g. 0.3,0.05] [age: 0|1] [dense units, e.g. 128,64] [baseline cycles (0: none)]
 """
 import ctypes
 import json
@@ -35,6 +36,7 @@ WINDOW, CAP, BATCH, LR, L2 = 30, 125.0, 256, 1e-3, 1e-3
 RATES = [float(a) for a in (sys.argv[8] if len(sys.argv) > 8 else "0.3").split(",")]
 AGE = len(sys.argv) > 9 and sys.argv[9] == "1"
 UNITS = [int(u) for u in (sys.argv[10] if len(sys.argv) > 10 else "64,32").split(",")]
+BASELINE = int(sys.argv[11]) if len(sys.argv) > 11 else 0
 
 
 def load(path):
@@ -51,6 +53,10 @@ def load(path):
                 state = alpha * x[i] + (1 - alpha) * state
                 out[i] = state
             inputs.append(out)
+        if BASELINE:  # change from the life's baseline: the slowest rate's level minus the mean of the first cycles
+            running = np.cumsum(x, axis=0) / np.arange(1, len(x) + 1)[:, None]
+            base = running[np.minimum(np.arange(len(x)), BASELINE - 1)]
+            inputs.append(inputs[int(np.argmin(RATES))] - base)
         if AGE:  # cycles since the first one: no C-MAPSS engine has a repair
             inputs.append(np.arange(len(x), dtype=float)[:, None])
         units[u] = np.concatenate(inputs, axis=1)
@@ -221,7 +227,7 @@ def main():
         "rmse": float(np.sqrt(np.mean(d ** 2))), "rmse_capped": float(np.sqrt(np.mean((pred - ye) ** 2))),
         "nasa_score": score, "train_s": train_s, "val_rmse": float(np.sqrt(best) * CAP),
         "best_epoch": best_epoch, "epochs_run": ran, "patience": patience, "members": members,
-        "seed": seed, "epochs": epochs, "rates": RATES, "age": AGE, "units": UNITS if arch == "dense" else None, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+        "seed": seed, "epochs": epochs, "rates": RATES, "age": AGE, "baseline": BASELINE, "units": UNITS if arch == "dense" else None, "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
         "torch": torch.__version__, "blas": blas_report(),
     }))
 

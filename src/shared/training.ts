@@ -3,7 +3,7 @@ import { RunScopeSchema } from './run-scope.js';
 import { TrainEngineSchema } from './training-engine.js';
 import { SavedAlarmThresholdSchema } from './run-artifact.js';
 import { AlarmRuleFieldsSchema } from './alarm-rule.js';
-import { MAX_SMOOTHING_RATES } from './model-inputs.js';
+import { MAX_BASELINE_STEPS, MAX_SMOOTHING_RATES } from './model-inputs.js';
 
 /**
  * The training configuration: one JSON document that defines the dataset, the model and the training
@@ -179,6 +179,12 @@ export const DatasetConfigSchema = z.object({
    * since the repair after its latest failure), the covariate reliability engineers' life models start from.
    */
   age: z.boolean().default(false),
+  /**
+   * One more model input per signal: its change from its own baseline in the current life, the slowest-smoothed
+   * value minus the mean of the first `baseline` grid steps of the life (a running mean until they have passed).
+   * Lives start as for the age. null: no such inputs.
+   */
+  baseline: z.number().int().min(1).max(MAX_BASELINE_STEPS).nullable().default(null),
   normalisation: z.enum(['z-score', 'min-max', 'none']).default('z-score'),
   label: LabelSchema,
   /**

@@ -317,6 +317,12 @@ function DataFields({ f }: { f: TrainFormState }) {
         label="Smoothing weights (0-1; several, e.g. 0.3; 0.05, give one input each; empty: none)"
         testId="train-smoothing"
       />
+      <TextInput
+        f={f}
+        field="baseline"
+        label="Life baseline (first steps of each life; each signal's change from it is an input; empty: none)"
+        testId="train-baseline"
+      />
       <CheckboxInput f={f} field="age" testId="train-age">
         Age in life as an input (time since the asset&apos;s first reading or its last repair after a failure)
       </CheckboxInput>

@@ -1,7 +1,7 @@
 import { TrainEngineSchema, type TrainEngine } from '../../shared/training-engine.js';
 import type { z } from 'zod';
 import type { Signal } from '../../shared/domain.js';
-import { MAX_SMOOTHING_RATES } from '../../shared/model-inputs.js';
+import { MAX_BASELINE_STEPS, MAX_SMOOTHING_RATES } from '../../shared/model-inputs.js';
 import { ANOMALY_STEPS, defaultAlarmRule } from '../../shared/alarm-rule.js';
 import {
   BackendPreferenceSchema,
@@ -90,6 +90,8 @@ export interface TrainForm {
   readonly trainUntil: string;
   /** Exponential smoothing weights, one or more (e.g. "0.3; 0.05"); empty: none. */
   readonly smoothing: string;
+  /** Grid steps at the start of each life whose mean is each signal's baseline (its change is an input); empty: none. */
+  readonly baseline: string;
   /** One more model input: the asset's age in its current life. */
   readonly age: boolean;
   readonly validationFraction: string;
@@ -261,6 +263,7 @@ export const defaultTrainForm = (signals: readonly Signal[]): TrainForm => {
     trainPercent: '70',
     trainUntil: '',
     smoothing: '',
+    baseline: '',
     age: false,
     validationFraction: '0.2',
     evaluationPrefix: '',
@@ -475,6 +478,9 @@ export const formToConfig = (form: TrainForm, zone = 'UTC'): BuildResult => {
           stride: num('Stride', form.windowStride, { int: true, min: 1 }),
         },
         smoothing,
+        ...(form.baseline.trim() === ''
+          ? {}
+          : { baseline: num('Life baseline', form.baseline, { int: true, min: 1, max: MAX_BASELINE_STEPS }) }),
         ...(form.age ? { age: true } : {}),
         label: labelConfig(form),
         validationFraction: num('Validation fraction', form.validationFraction, { gt: 0, lt: 1 }),

@@ -162,12 +162,16 @@ describe('form -> TrainConfig', () => {
     expect(built({ ...pca, ensemble: '1' }).training).not.toHaveProperty('ensemble');
   });
 
-  it('takes several smoothing weights (one input each) and the age in life, as the FD001 default does', () => {
+  it('takes several smoothing weights (one input each), the life baseline and the age, as the FD001 default does', () => {
     const form = defaultTrainForm(fd);
     expect(built(form).dataset).not.toHaveProperty('age');
-    const both = built({ ...form, smoothing: '0.3; 0.05', age: true }).dataset;
+    expect(built(form).dataset).not.toHaveProperty('baseline');
+    const both = built({ ...form, smoothing: '0.3; 0.05', baseline: ' 20 ', age: true }).dataset;
     expect(both.smoothing).toEqual([0.3, 0.05]);
+    expect(both.baseline).toBe(20);
     expect(both.age).toBe(true);
+    expect(formToConfig({ ...form, baseline: '2.5' })).toEqual({ error: 'Life baseline: enter a whole number' });
+    expect(formToConfig({ ...form, baseline: '0' })).toEqual({ error: 'Life baseline: at least 1' });
     // ", " separates; a comma inside a number is a decimal comma.
     expect(built({ ...form, smoothing: '0,3, 0,05' }).dataset.smoothing).toEqual([0.3, 0.05]);
     expect(built({ ...form, smoothing: '0.3 0.1 0.05' }).dataset.smoothing).toEqual([0.3, 0.1, 0.05]);

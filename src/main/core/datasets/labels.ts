@@ -4,7 +4,7 @@ import {
   type LabelColumn,
   type LabelConfig,
 } from '../../../shared/training.js';
-import type { AssetEvent, AssetSeries } from './series.js';
+import { lifeBaselines, type AssetEvent, type AssetLives, type AssetSeries } from './series.js';
 
 /**
  * One life of an asset: from install (the start of the record) or a repair to a failure. `failure` is null for a
@@ -72,6 +72,24 @@ export const assetLives = (
 /** When each life of the asset began (ascending): its first reading, then the end of each repair after a failure. */
 export const lifeStarts = (series: AssetSeries, events: readonly AssetEvent[]): number[] =>
   assetLives(series, events, 'event').map((life) => life.start);
+
+/**
+ * What a model's life inputs need from an asset's whole record: when its lives began, and, for change inputs, each
+ * life's first `baseline` grid steps (gaps as NaN). Null when the model reads neither.
+ */
+export const lifeInputsOf = (
+  series: AssetSeries,
+  events: readonly AssetEvent[],
+  spec: { readonly age: boolean; readonly baseline: number | null },
+  period: number,
+): AssetLives | null => {
+  if (!spec.age && spec.baseline === null) return null;
+  const starts = lifeStarts(series, events);
+  return {
+    starts,
+    baselines: spec.baseline === null ? [] : lifeBaselines(series, starts, spec.baseline, period),
+  };
+};
 
 /** A time per failure, as alarm metrics take it: null (none), one time, or every failure of an asset that failed again. */
 export type FailureTimes = number | readonly number[] | null;

@@ -9,7 +9,7 @@ import {
   type TrainConfig,
 } from '../../../shared/training.js';
 import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
-import { failureTimes, labelSteps, lifeStarts, type FailureTimes } from './labels.js';
+import { failureTimes, labelSteps, lifeInputsOf, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { modelInputSeries, type AssetEvent, type AssetSeries } from './series.js';
 import { modelInputCount, modelInputNames } from '../../../shared/model-inputs.js';
@@ -131,10 +131,11 @@ const hashSeries = (
  */
 const hashedDefinition = (definition: TrainConfig['dataset']): unknown => {
   const { fillLimit, maxMissing, windowsEnd, ...resample } = definition.resample;
-  const { age, ...rest } = definition;
+  const { age, baseline, ...rest } = definition;
   return {
     ...rest,
     ...(age ? { age } : {}),
+    ...(baseline === null ? {} : { baseline }),
     resample: {
       ...resample,
       ...(fillLimit === null ? {} : { fillLimit }),
@@ -272,21 +273,17 @@ export const prepareDataset = async (
       );
   const { split } = parts;
 
-  // Life starts come from whole records (a part cut in time keeps its age since the life began).
-  const starts = new Map(
-    def.age ? [...trainSeries, ...evalSeries].map((a) => [a.asset, lifeStarts(a, events)] as const) : [],
+  // Lives come from whole records (a part cut in time keeps its age and its baseline from where the life began).
+  const lives = new Map(
+    [...trainSeries, ...evalSeries].map((a) => [a.asset, lifeInputsOf(a, events, def, def.resample.period)] as const),
   );
   const smoothed = (list: readonly AssetSeries[]) =>
-    list.map((a) => modelInputSeries(a, def.smoothing, def.age ? (starts.get(a.asset) ?? []) : null));
+    list.map((a) => modelInputSeries(a, def, lives.get(a.asset) ?? null));
   // The gap policy fills values and drops the windows it does not keep.
   const gapped = (list: readonly LabelledPart[], which: 'all' | 'last') =>
     list.map((p) => applyGapPolicy(p.series, p.labels, def, which));
   const fitOn = smoothed(gapped(parts.train, 'all').map((g) => g.series));
-  const normalisation = fitNormalisation(
-    def.normalisation,
-    fitOn,
-    modelInputCount(def.signals.length, def.smoothing, def.age),
-  );
+  const normalisation = fitNormalisation(def.normalisation, fitOn, modelInputCount(def.signals.length, def));
   const ready = (list: readonly AssetSeries[]) => smoothed(list).map((a) => applyNormalisation(a, normalisation));
   const sum = (reports: readonly GapReport[]) => reports.reduce(addGapReports, emptyGapReport);
 
@@ -389,7 +386,7 @@ export const prepareDataset = async (
       };
     }),
     features: [...def.signals],
-    inputs: modelInputNames(def.signals, def.smoothing, def.age),
+    inputs: modelInputNames(def.signals, def),
     normalisation,
     split,
     timeCuts: parts.cuts,

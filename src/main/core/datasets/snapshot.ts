@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
 import { applyGapPolicy, gridGap } from './gaps.js';
-import { failureTimes, labelSteps, lifeStarts, type FailureTimes } from './labels.js';
+import { failureTimes, labelSteps, lifeInputsOf, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
 import { datasetTags, takeLabelColumn } from './label-column.js';
 import { DatasetError, datasetContentHash, resolveAssets, type DatasetSource } from './prepare.js';
@@ -104,8 +104,10 @@ export const loadSnapshotData = async (
 export interface ModelInput {
   readonly features: readonly string[];
   readonly smoothing: Smoothing;
-  /** Whether the model reads the asset's age in its life (after the smoothed signals). */
+  /** Whether the model reads the asset's age in its life (after the smoothed signals and their changes). */
   readonly age: boolean;
+  /** Grid steps of each life's baseline, when the model reads each signal's change from it (else null). */
+  readonly baseline: number | null;
   /** The run's stored statistics (fitted on its training assets); never refitted on the snapshot. */
   readonly normalisation: Normalisation;
   readonly length: number;
@@ -133,16 +135,12 @@ export const snapshotWindows = (
       window: { length: input.length, stride: def.window.stride },
     }),
   );
-  const starts = new Map(input.age ? data.series.map((a) => [a.asset, lifeStarts(a, data.events)] as const) : []);
+  const picked = (a: AssetSeries): AssetSeries => ({ ...a, values: columns.map((k) => a.values[k] as Float64Array) });
+  const lives = new Map(
+    taken.series.map((a) => [a.asset, lifeInputsOf(picked(a), data.events, input, def.resample.period)] as const),
+  );
   const ready = gapped.map(({ series: a }) =>
-    applyNormalisation(
-      modelInputSeries(
-        { ...a, values: columns.map((k) => a.values[k] as Float64Array) },
-        input.smoothing,
-        input.age ? (starts.get(a.asset) ?? []) : null,
-      ),
-      input.normalisation,
-    ),
+    applyNormalisation(modelInputSeries(picked(a), input, lives.get(a.asset) ?? null), input.normalisation),
   );
   const windows = makeWindows(
     ready,

@@ -19,7 +19,7 @@ import { raiseAlert } from '../../../shared/alert-lifecycle.js';
 import { evaluateRule, initialRuleState, type RuleState } from '../../../shared/alert-rules.js';
 import { checkContract, type SignalData } from './contract-check.js';
 import { chunkStartOf, detectDrift, rankFindings } from './drift.js';
-import { gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';
+import { baselineOf, gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';
 import { lifeStarts } from '../datasets/labels.js';
 
 /**
@@ -114,6 +114,26 @@ const assetLifeStarts = async (db: Connection, refs: readonly SignalRef[], perio
   return lifeStarts({ asset, t: Float64Array.of(start, Number.MAX_SAFE_INTEGER), values: [] }, events);
 };
 
+/** The readings of each contract tag, in tag order (null: unmapped or not in the workspace). */
+const signalDataByTag = (
+  tags: readonly string[],
+  mappedRefs: readonly (SignalRef | null)[],
+  read: Awaited<ReturnType<typeof readSignals>>,
+): Map<string, SignalData | null> => {
+  const byTag = new Map<string, SignalData | null>();
+  let k = 0;
+  tags.forEach((tag, i) => {
+    const r = mappedRefs[i] === null ? undefined : read[k++];
+    byTag.set(
+      tag,
+      r === undefined || !r.found
+        ? null
+        : { signal: `${r.ref.asset}/${r.ref.tag}`, unit: r.unit, t: r.t, values: r.values, quality: r.quality },
+    );
+  });
+  return byTag;
+};
+
 export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInput): Promise<ScoreDeploymentResult> => {
   const deployment = await getDeployment(db, input.deploymentId);
   if (deployment === null) throw new Error(`no deployment "${input.deploymentId}" in this workspace`);
@@ -170,32 +190,14 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     );
     lap('read');
     await yieldToLoop();
-    const byTag = new Map<string, SignalData | null>();
-    let k = 0;
+    const byTag = signalDataByTag(tags, mappedRefs, read);
     let first = Infinity;
     let last = -Infinity;
-    tags.forEach((tag, i) => {
-      if (mappedRefs[i] === null) {
-        byTag.set(tag, null);
-        return;
-      }
-      const r = read[k++]!;
-      if (!r.found) {
-        byTag.set(tag, null);
-        return;
-      }
-      byTag.set(tag, {
-        signal: `${r.ref.asset}/${r.ref.tag}`,
-        unit: r.unit,
-        t: r.t,
-        values: r.values,
-        quality: r.quality,
-      });
-      if (r.t.length > 0) {
-        first = Math.min(first, r.t[0] as number);
-        last = Math.max(last, r.t[r.t.length - 1] as number);
-      }
-    });
+    for (const d of byTag.values()) {
+      if (d === null || d.t.length === 0) continue;
+      first = Math.min(first, d.t[0] as number);
+      last = Math.max(last, d.t[d.t.length - 1] as number);
+    }
     let range = {
       from: Number.isFinite(first) ? Math.max(first, readFrom) : Math.max(readFrom, 0),
       to: Number.isFinite(last) ? Math.min(last, to) : to,
@@ -253,17 +255,36 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
       ]),
     );
     const scoreFrom = Number.isFinite(from) ? from : range.from;
-    const starts = pipeline.age
-      ? await assetLifeStarts(
-          db,
-          mappedRefs.filter((r) => r !== null),
-          pipeline.period,
-        )
-      : undefined;
+    const refs = mappedRefs.filter((r) => r !== null);
+    const starts =
+      pipeline.age || pipeline.baseline !== null ? await assetLifeStarts(db, refs, pipeline.period) : undefined;
+    // Each life the scored windows (with their smoothing history) touch: its first steps, read and converted as
+    // the range's own readings are.
+    const baselines =
+      pipeline.baseline === null || starts === undefined
+        ? undefined
+        : await Promise.all(
+            starts
+              .filter((s, i) => s <= range.to && (starts[i + 1] ?? Infinity) > scoreFrom - history)
+              .map(async (start) => {
+                const end = start + (pipeline.baseline ?? 0) * pipeline.period;
+                const part = signalDataByTag(tags, mappedRefs, await readSignals(db, refs, { from: start, to: end }));
+                const converted = checkOn(part, { from: start, to: end })?.converted;
+                return baselineOf(
+                  pipeline,
+                  start,
+                  tags.map((tag) => ({
+                    t: part.get(tag)?.t ?? [],
+                    values: converted?.get(tag) ?? new Float64Array(part.get(tag)?.t.length ?? 0).fill(NaN),
+                  })),
+                );
+              }),
+          );
     const scores = await scoreAsset(pipeline, input.predictor, asset, readings, {
       from: scoreFrom,
       to: range.to,
       lifeStarts: starts,
+      lifeBaselines: baselines,
     });
     incomplete += scores.incomplete;
     lap('score');

@@ -1,8 +1,8 @@
 import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { Predictor } from '../ml/predictor.js';
-import { ageInLife } from '../datasets/series.js';
-import { MAX_SMOOTHING_RATES, modelInputCount } from '../../../shared/model-inputs.js';
+import { ageInLife, changeFromBaseline, type LifeBaseline } from '../datasets/series.js';
+import { MAX_BASELINE_STEPS, MAX_SMOOTHING_RATES, modelInputCount } from '../../../shared/model-inputs.js';
 
 /**
  * Scoring with the package's own feature pipeline, read from its manifest (the data contract and the run's
@@ -30,7 +30,9 @@ export interface ScoringPipeline {
   readonly smoothing: readonly number[];
   /** Whether the model also reads the asset's age in its current life (see ScoreRange.lifeStarts). */
   readonly age: boolean;
-  /** Per model input: features per smoothing weight, then the age. */
+  /** Grid steps of each life's baseline when the model reads each feature's change from it (ScoreRange.lifeBaselines). */
+  readonly baseline: number | null;
+  /** Per model input: features per smoothing weight, then their changes from the life baseline, then the age. */
   readonly normalisation: ManifestCore['dataContract']['normalisation'];
   readonly window: ManifestCore['dataContract']['window'];
   readonly output: { readonly name: string; readonly unit: string | null };
@@ -71,7 +73,14 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
   const rates = smoothing as number[];
   const age = dataset['age'] ?? false;
   if (typeof age !== 'boolean') throw new PipelineError(`${model}: age ${JSON.stringify(age)} is not true or false`);
-  const inputs = modelInputCount(contract.features.length, rates, age);
+  const baseline = dataset['baseline'] ?? null;
+  if (
+    baseline !== null &&
+    !(typeof baseline === 'number' && Number.isInteger(baseline) && baseline >= 1 && baseline <= MAX_BASELINE_STEPS)
+  ) {
+    throw new PipelineError(`${model}: baseline ${JSON.stringify(baseline)} is not a number of grid steps or null`);
+  }
+  const inputs = modelInputCount(contract.features.length, { smoothing: rates, age, baseline });
   const { center, scale } = contract.normalisation;
   if (center.length !== inputs || scale.length !== inputs || (contract.inputs?.length ?? inputs) !== inputs) {
     throw new PipelineError(
@@ -89,6 +98,7 @@ export const pipelineOf = (manifest: ManifestCore): ScoringPipeline => {
     gap: gapText as GapPolicy,
     smoothing: rates,
     age,
+    baseline,
     normalisation: contract.normalisation,
     window: contract.window,
     output: { name: output.name, unit: output.unit },
@@ -250,7 +260,40 @@ export interface ScoreRange {
   readonly from: number;
   readonly to: number;
   readonly lifeStarts?: readonly number[] | undefined;
+  /**
+   * For a model that reads each feature's change from its life's baseline: the first steps of every life that
+   * the range (with its history) touches, in pipeline feature order (baselineOf).
+   */
+  readonly lifeBaselines?: readonly LifeBaseline[] | undefined;
 }
+
+/**
+ * A life's first `pipeline.baseline` grid slots from the features' readings around them: the mean of each slot's
+ * good readings, NaN for a slot without one, as training's grid holds them before any gap is filled.
+ */
+export const baselineOf = (
+  pipeline: ScoringPipeline,
+  start: number,
+  readings: readonly FeatureReadings[],
+): LifeBaseline => {
+  const steps = pipeline.baseline ?? 0;
+  const period = pipeline.period;
+  const first = Math.ceil(start / period);
+  const t = Float64Array.from({ length: steps }, (_, i) => (first + i) * period);
+  const values = readings.map((r) => {
+    const sum = new Float64Array(steps);
+    const count = new Int32Array(steps);
+    for (let i = 0; i < r.t.length; i += 1) {
+      const v = r.values[i] as number;
+      const k = Math.floor((r.t[i] as number) / period) - first;
+      if (!Number.isFinite(v) || k < 0 || k >= steps) continue;
+      sum[k] = (sum[k] as number) + v;
+      count[k] = (count[k] as number) + 1;
+    }
+    return Float64Array.from(sum, (v, k) => ((count[k] as number) > 0 ? v / (count[k] as number) : NaN));
+  });
+  return { start, t, values };
+};
 
 const readySeries = (
   pipeline: ScoringPipeline,
@@ -263,10 +306,15 @@ const readySeries = (
   if (pipeline.age && range.lifeStarts === undefined) {
     throw new PipelineError(`${pipeline.model} reads the asset's age in its life: scoring needs when its lives began`);
   }
+  if (pipeline.baseline !== null && range.lifeBaselines === undefined) {
+    throw new PipelineError(
+      `${pipeline.model} reads each feature's change from its life's baseline: scoring needs the first readings of each life`,
+    );
+  }
   const grid = gridOf(pipeline, readings);
   const { center, scale } = pipeline.normalisation;
   const signals = pipeline.features.length;
-  const features = modelInputCount(signals, pipeline.smoothing, pipeline.age);
+  const features = modelInputCount(signals, pipeline);
   const n = grid.t.length;
   const rows = new Float32Array(n * features);
   // A running count of empty slots makes "does this window touch one" O(1) per window.
@@ -281,15 +329,22 @@ const readySeries = (
       if (Number.isNaN(x)) empty[i] = 1;
     }
   };
-  // Inputs in modelInputNames order: every feature at the first weight, then at the next, then the age.
+  // Inputs in modelInputNames order: every feature at the first weight, then at the next, then each feature's
+  // change from its life baseline (at the slowest weight), then the age.
   const rates = pipeline.smoothing.length === 0 ? [null] : pipeline.smoothing;
+  const slowest = pipeline.smoothing.length <= 1 ? 0 : pipeline.smoothing.indexOf(Math.min(...pipeline.smoothing));
+  const level: Float64Array[] = [];
   rates.forEach((rate, r) =>
     grid.values.forEach((v, f) => {
       const values = Float64Array.from(v);
       if (rate !== null) smoothInPlace(values, rate);
       put(values, r * signals + f);
+      if (r === slowest) level.push(values);
     }),
   );
+  if (pipeline.baseline !== null) {
+    changeFromBaseline(grid.t, level, range.lifeBaselines ?? []).forEach((v, f) => put(v, rates.length * signals + f));
+  }
   if (pipeline.age) put(ageInLife(grid.t, range.lifeStarts ?? []), features - 1);
   for (let i = 0; i < n; i += 1) emptyBefore[i + 1] = (emptyBefore[i] as number) + (empty[i] as number);
   const { length, stride } = pipeline.window;

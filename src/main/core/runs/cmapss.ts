@@ -46,9 +46,11 @@ const defaultConfig = (rulFile: string, epochs?: number): TrainConfigInput => ({
     assets: { prefix: 'train_FD001 engine' },
     signals: CMAPSS_FD001_SENSORS,
     window: { length: 30, stride: 1 },
-    // A fast rate follows the sensors, a slow one keeps how far they drifted since the life began; with the age
-    // beside them the model can tell a young engine from one in mid-life (docs/training.md, "Presets").
+    // A fast rate follows the sensors, a slow one keeps how far they drifted since the life began, and its change
+    // from the engine's first 20 cycles separates wear from how the engine was built; with the age beside them the
+    // model can tell a young engine from one in mid-life (docs/training.md, "Presets").
     smoothing: [0.3, 0.05],
+    baseline: 20,
     age: true,
     normalisation: 'z-score',
     label: { kind: 'rul', cap: 125 },

@@ -90,6 +90,7 @@ const snapshotScoringData = async (
     features: artifact.features,
     smoothing: config.dataset.smoothing,
     age: config.dataset.age,
+    baseline: config.dataset.baseline,
     normalisation: artifact.normalisation,
     length: artifact.window.length,
   });

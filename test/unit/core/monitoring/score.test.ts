@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyNormalisation } from '../../../../src/main/core/datasets/normalise.js';
-import { modelInputSeries } from '../../../../src/main/core/datasets/series.js';
+import { lifeBaselines, modelInputSeries } from '../../../../src/main/core/datasets/series.js';
 import { makeWindows } from '../../../../src/main/core/datasets/windows.js';
 import {
+  baselineOf,
   gridOf,
   historyNeeded,
   pipelineOf,
@@ -20,6 +21,7 @@ const manifest = (
     resample?: unknown;
     dropSmoothing?: boolean;
     age?: unknown;
+    baseline?: unknown;
     normalisation?: { center: number[]; scale: number[] };
   } = {},
 ): ManifestCore => ({
@@ -60,6 +62,7 @@ const manifest = (
             resample: over.resample ?? { period: 1, gap: 'forward-fill' },
             smoothing: 'smoothing' in over ? over.smoothing : 0.4,
             ...('age' in over ? { age: over.age } : {}),
+            ...('baseline' in over ? { baseline: over.baseline } : {}),
           },
     },
     seed: 1,
@@ -108,6 +111,10 @@ describe('the package pipeline comes from the manifest', () => {
     expect(() => pipelineOf(manifest({ smoothing: 7 }))).toThrow(/smoothing 7 is not a number in \(0, 1\]/);
     expect(() => pipelineOf(manifest({ smoothing: [0.3, 2] }))).toThrow(/smoothing \[0.3,2\] is not a number/);
     expect(() => pipelineOf(manifest({ smoothing: 0.3, age: 'yes' }))).toThrow('age "yes" is not true or false');
+    expect(() => pipelineOf(manifest({ smoothing: 0.3, baseline: 2.5 }))).toThrow(
+      'baseline 2.5 is not a number of grid steps or null',
+    );
+    expect(() => pipelineOf(manifest({ smoothing: 0.3, baseline: 0 }))).toThrow('baseline 0 is not');
   });
 
   it('builds the inputs of several smoothing rates and the age in life as training does, and needs the life starts', () => {
@@ -132,7 +139,14 @@ describe('the package pipeline comes from the manifest', () => {
       t: Float64Array.from(a.t),
       values: [Float64Array.from(a.values), Float64Array.from(b.values)],
     };
-    const ready = applyNormalisation(modelInputSeries(asset, [0.4, 0.05], [100, 120]), p.normalisation);
+    const ready = applyNormalisation(
+      modelInputSeries(
+        asset,
+        { smoothing: [0.4, 0.05], baseline: null, age: true },
+        { starts: [100, 120], baselines: [] },
+      ),
+      p.normalisation,
+    );
     const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
     expect(prepared.features).toBe(5);
     expect(prepared.n).toBe(18);
@@ -147,6 +161,66 @@ describe('the package pipeline comes from the manifest', () => {
     expect(prepared.x[at126 * 20 + 3 * 5 + 4]).toBeCloseTo((6 - 20) / 12, 6);
   });
 
+  it("builds each feature's change from its life baseline as training does, from the first readings of each life", () => {
+    // 2 features x 2 rates, their 2 changes from the baseline, the age: 7 inputs.
+    const normalisation = { center: [10, 100, 10, 100, 0, 0, 20], scale: [2, 5, 2, 5, 1, 3, 12] };
+    const p = pipelineOf(manifest({ smoothing: [0.4, 0.05], baseline: 5, age: true, normalisation }));
+    expect(p).toMatchObject({ baseline: 5, age: true });
+    const a = series(60, (i) => 10 + i / 20 + Math.sin(i / 3), 100);
+    const b = series(60, (i) => 100 + 5 * Math.cos(i / 5) - i / 10, 100);
+    // A reading missing in the second life's baseline steps: the mean is over the good ones, as training's grid
+    // (gaps as NaN) gives it.
+    (b.values as Float64Array)[32] = NaN;
+    const starts = [100, 131.5];
+    const asset = {
+      asset: 'E1',
+      t: Float64Array.from(a.t),
+      values: [Float64Array.from(a.values), Float64Array.from(b.values)],
+    };
+    const trained = lifeBaselines(asset, starts, 5, 1);
+    const scored = starts.map((s) => baselineOf(p, s, [a, b]));
+    expect(scored.map((l) => Array.from(l.t))).toEqual(trained.map((l) => Array.from(l.t)));
+    expect(scored[1]?.t[0]).toBe(132);
+    expect(scored.map((l) => l.values.map((v) => Array.from(v)))).toEqual(
+      trained.map((l) => l.values.map((v) => Array.from(v))),
+    );
+    expect(() => prepareWindows(p, [a, b], { from: 100, to: 159, lifeStarts: starts })).toThrow(
+      "pump-rul v3 reads each feature's change from its life's baseline: scoring needs the first readings of each life",
+    );
+    const filled = {
+      ...asset,
+      values: asset.values.map((v) => v.map((x, i) => (Number.isNaN(x) ? (v[i - 1] as number) : x))),
+    };
+    const ready = applyNormalisation(
+      modelInputSeries(filled, { smoothing: [0.4, 0.05], baseline: 5, age: true }, { starts, baselines: trained }),
+      p.normalisation,
+    );
+    const all = makeWindows([ready], [new Float64Array(60)], 4, 1);
+    const prepared = prepareWindows(p, [a, b], { from: 100, to: 159, lifeStarts: starts, lifeBaselines: scored });
+    expect(prepared.features).toBe(7);
+    // b has no good baseline reading yet at 132, the second life's first step: the windows over it are not scored.
+    expect(prepared.n).toBe(26);
+    expect(prepared.incomplete).toBe(2);
+    for (let w = 0; w < prepared.n; w += 1) {
+      const k = Array.from(all.end).indexOf(prepared.end[w] as number);
+      expect(Array.from(prepared.x.subarray(w * 28, (w + 1) * 28))).toEqual(
+        Array.from(all.x.subarray(k * 28, (k + 1) * 28)),
+      );
+    }
+    // Feature a's change at the window ending 140 (last step): its 0.05-smoothed level minus the mean of a over the
+    // second life's 5 steps (132..136).
+    const at140 = Array.from(prepared.end).indexOf(140);
+    const level = ready.values[2]?.[40] as number;
+    const mean = [32, 33, 34, 35, 36].reduce((s, i) => s + (a.values[i] as number), 0) / 5;
+    expect(prepared.x[at140 * 28 + 3 * 7 + 4]).toBeCloseTo((level * 2 + 10 - mean - 0) / 1, 5);
+    // One step into the second life (133, the first step of the window ending 136) the baseline is the running mean
+    // of its two steps so far.
+    const at136 = Array.from(prepared.end).indexOf(136);
+    const level133 = (ready.values[2]?.[33] as number) * 2 + 10;
+    const mean133 = ((a.values[32] as number) + (a.values[33] as number)) / 2;
+    expect(prepared.x[at136 * 28 + 0 * 7 + 4]).toBeCloseTo(level133 - mean133, 5);
+  });
+
   it('builds exactly the windows training builds: smoothing, then the stored normalisation, then windows', () => {
     const p = pipelineOf(manifest({ smoothing: 0.4 }));
     const a = series(40, (i) => 10 + Math.sin(i / 3));
@@ -157,7 +231,10 @@ describe('the package pipeline comes from the manifest', () => {
       t: Float64Array.from(a.t),
       values: [Float64Array.from(a.values), Float64Array.from(b.values)],
     };
-    const ready = applyNormalisation(modelInputSeries(asset, 0.4, null), p.normalisation);
+    const ready = applyNormalisation(
+      modelInputSeries(asset, { smoothing: 0.4, baseline: null, age: false }, null),
+      p.normalisation,
+    );
     const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
     // Stride 2 on absolute slots: the window ends 4, 6, ..., 38 (3 is the first possible end, odd).
     expect(Array.from(prepared.end)).toEqual(Array.from({ length: 18 }, (_, i) => 4 + 2 * i));
