@@ -182,7 +182,7 @@ def main():
     xe, ye = windows(test_units, norm, truth, last_only=True)
     xt, yt, xv, yv, xe = map(torch.from_numpy, (xt, yt / CAP, xv, yv / CAP, xe))
 
-    features = len(SENSORS) * len(RATES) + (1 if AGE else 0)
+    features = len(SENSORS) * (len(RATES) + (1 if BASELINE else 0)) + (1 if AGE else 0)
     models = [{"dense": Dense, "cnn1d": Cnn, "lstm": Lstm}[arch](features) for _ in range(members)]
     kernels = [w for m in models for w in m.kernels()]
     params = [p for m in models for p in m.parameters()]

@@ -2,20 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPackagePredictor } from '../../../src/main/core/ml/package-predictor.js';
-import { pipelineOf, scoreAsset, type FeatureReadings } from '../../../src/main/core/monitoring/score.js';
+import { baselineOf, pipelineOf, scoreAsset, type FeatureReadings } from '../../../src/main/core/monitoring/score.js';
 import { CMAPSS_FD001_SENSORS } from '../../../src/main/core/runs/cmapss.js';
 import { parseTrainConfig } from '../../../src/main/core/runs/load-config.js';
 import { trainRun } from '../../../src/main/core/runs/train-run.js';
 import { lifeRecord, readSignals } from '../../../src/main/core/workspace/monitoring-store.js';
-import { AGE_INPUT } from '../../../src/shared/model-inputs.js';
+import { AGE_INPUT, changeInputName } from '../../../src/shared/model-inputs.js';
 import type { Manifest } from '../../../src/shared/registry-manifest.js';
 import { RunArtifactSchema, type RunArtifact } from '../../../src/shared/run-artifact.js';
 import { engines, openCmapssWorkspace, requireCmapss } from '../ml/helpers.js';
 import { publishAndFetch, type RunPrediction } from './published-run.js';
 
 /**
- * A model that reads two smoothing rates and the age in life (the FD001 default): trained, published, fetched and
- * scored with the package's own pipeline gives the run's own predictions, window by window.
+ * A model that reads two smoothing rates, each signal's change from its life baseline and the age in life (the
+ * FD001 default): trained, published, fetched and scored with the package's own pipeline gives the run's own
+ * predictions, window by window.
  */
 let env: Awaited<ReturnType<typeof openCmapssWorkspace>>;
 let run: RunArtifact;
@@ -28,12 +29,13 @@ beforeAll(async () => {
   requireCmapss();
   env = await openCmapssWorkspace(['train_FD001.txt']);
   const config = parseTrainConfig({
-    name: 'two rates and age',
+    name: 'two rates, baseline and age',
     dataset: {
       assets: { names: engines(1, 6) },
       signals: sensors,
       window: { length: 20, stride: 1 },
       smoothing: [0.3, 0.05],
+      baseline: 20,
       age: true,
       label: { kind: 'rul', cap: 125 },
       validationFraction: 0.34,
@@ -59,22 +61,23 @@ const readingsOf = async (asset: string): Promise<Map<string, FeatureReadings>> 
   return new Map(read.map((r) => [r.ref.tag, { t: r.t, values: r.values }]));
 };
 
-describe('a model reading two smoothing rates and its age in life', () => {
+describe('a model reading two smoothing rates, its change from the life baseline and its age in life', () => {
   it('records its inputs by name in the run, the contract and the model card, one normalisation entry each', async () => {
-    const inputs = [...sensors, ...sensors.map((s) => `${s} (EWMA 0.05)`), AGE_INPUT];
+    const inputs = [...sensors, ...sensors.map((s) => `${s} (EWMA 0.05)`), ...sensors.map(changeInputName), AGE_INPUT];
     expect(run.features).toEqual(sensors);
     expect(run.inputs).toEqual(inputs);
-    expect(run.normalisation.center).toHaveLength(9);
+    expect(run.normalisation.center).toHaveLength(13);
     expect(manifest.dataContract.features).toEqual(sensors);
     expect(manifest.dataContract.inputs).toEqual(inputs);
     const card = await readFile(join(packageDir, 'model-card.html'), 'utf8');
     expect(card).toContain('model input');
     expect(card).toContain('age in life');
+    expect(card).toContain('change from life baseline');
   });
 
-  it("scores the run's own predictions from the package, the age dated from the workspace record", async () => {
+  it("scores the run's own predictions from the package, the age and baseline dated from the workspace record", async () => {
     const pipeline = pipelineOf(manifest);
-    expect(pipeline).toMatchObject({ smoothing: [0.3, 0.05], age: true });
+    expect(pipeline).toMatchObject({ smoothing: [0.3, 0.05], baseline: 20, age: true });
     const predictor = await loadPackagePredictor(manifest, packageDir);
     try {
       for (const asset of engines(7, 8)) {
@@ -89,7 +92,15 @@ describe('a model reading two smoothing rates and its age in life', () => {
         const expected = predictions.filter((p) => p.asset === asset);
         expect(expected.length).toBeGreaterThan(50);
         const readings = await readingsOf(asset);
-        const scores = await scoreAsset(pipeline, predictor, asset, readings, { from: 0, to: 10_000, lifeStarts: [1] });
+        const ordered = sensors.map((tag) => readings.get(tag) as FeatureReadings);
+        const lifeBaselines = [baselineOf(pipeline, 1, ordered)];
+        expect(lifeBaselines[0]?.t).toHaveLength(20);
+        const scores = await scoreAsset(pipeline, predictor, asset, readings, {
+          from: 0,
+          to: 10_000,
+          lifeStarts: [1],
+          lifeBaselines,
+        });
         expect(Array.from(scores.windowEnd)).toEqual(expected.map((p) => p.t));
         scores.value.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!.score, 4));
         // Dated from a later start the same readings score differently: the age is an input, not decoration.
@@ -97,8 +108,21 @@ describe('a model reading two smoothing rates and its age in life', () => {
           from: 0,
           to: 10_000,
           lifeStarts: [60],
+          lifeBaselines,
         });
         expect(Math.max(...shifted.value.map((v, i) => Math.abs(v - (scores.value[i] as number))))).toBeGreaterThan(
+          1e-3,
+        );
+        // So does a baseline one unit higher on every sensor: the change is an input too.
+        const [own] = lifeBaselines;
+        const rebased = await scoreAsset(pipeline, predictor, asset, readings, {
+          from: 0,
+          to: 10_000,
+          lifeStarts: [1],
+          lifeBaselines: [{ start: 1, t: own!.t, values: own!.values.map((v) => v.map((x) => x + 1)) }],
+        });
+        expect(Array.from(rebased.windowEnd)).toEqual(Array.from(scores.windowEnd));
+        expect(Math.max(...rebased.value.map((v, i) => Math.abs(v - (scores.value[i] as number))))).toBeGreaterThan(
           1e-3,
         );
       }
