@@ -348,4 +348,51 @@ describe('scoring a deployment', () => {
     expect(record.first).toBe(T0 + 30 * MIN);
     expect(record.events.map((e) => e.kind)).toEqual(['failure', 'maintenance']);
   });
+  it("subtracts each life's baseline, read from the first minutes of the life even when a pass starts later", async () => {
+    // The package reads each signal's change from the mean of the life's first 30 grid steps (unsmoothed: the
+    // reading itself); the model returns vibration's change at each window's end.
+    const base = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
+    const dataset = base.lineage.config['dataset'] as Record<string, unknown>;
+    const rebased: ManifestCore = {
+      ...base,
+      dataContract: {
+        ...base.dataContract,
+        normalisation: { method: 'z-score', center: [6, 2, 0, 0], scale: [0.5, 0.3, 1, 1] },
+      },
+      lineage: { ...base.lineage, config: { ...base.lineage.config, dataset: { ...dataset, baseline: 30 } } },
+    };
+    const changePredictor: Predictor = {
+      backend: 'plain TypeScript',
+      predict: async (w) =>
+        Float32Array.from({ length: w.n }, (_, i) => w.x[(i * w.length + w.length - 1) * w.features + 3] as number),
+      dispose: () => undefined,
+    };
+    // A failure at minute DAY + 900, repaired until DAY + 960: the second life's baseline is minutes DAY + 960..989.
+    await ws.monitoring((db) =>
+      db.run(
+        `INSERT INTO events (asset, kind, start_t, end_t, time_kind, source) VALUES
+           ('P-101', 'failure', $1, NULL, 'timestamp', 'test'), ('P-101', 'maintenance', $2, $3, 'timestamp', 'test')`,
+        [T0 + (DAY + 900) * MIN, T0 + (DAY + 900) * MIN, T0 + (DAY + 960) * MIN],
+      ),
+    );
+    const result = await pass({ manifest: rebased, predictor: changePredictor, from: T0 + DAY * MIN });
+    expect(result.scored).toBe(1);
+    const series = await ws.monitoring((db) =>
+      scoreSeries(db, { deploymentId: 'dep-1', asset: 'P-101', output: 'score' }),
+    );
+    const at = (minute: number) => series.value[series.t.indexOf(T0 + minute * MIN)] as number;
+    const mean = (from: number, to: number) => {
+      let sum = 0;
+      for (let i = from; i < to; i += 1) sum += vibration(i);
+      return sum / (to - from);
+    };
+    // Day 2 is scored alone, and the first life's baseline is still its first 30 minutes on day 1.
+    expect(series.t[0]).toBe(T0 + DAY * MIN);
+    expect(at(DAY)).toBeCloseTo(vibration(DAY) - mean(0, 30), 4);
+    expect(at(DAY + 959)).toBeCloseTo(vibration(DAY + 959) - mean(0, 30), 4);
+    // The second life: a running mean over its first minutes, then the mean of its first 30.
+    expect(at(DAY + 960)).toBeCloseTo(0, 4);
+    expect(at(DAY + 970)).toBeCloseTo(vibration(DAY + 970) - mean(DAY + 960, DAY + 971), 4);
+    expect(at(DAY + 1200)).toBeCloseTo(vibration(DAY + 1200) - mean(DAY + 960, DAY + 990), 4);
+  });
 });
