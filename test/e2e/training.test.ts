@@ -51,6 +51,7 @@ describe('training from the app, end to end in Chromium', () => {
     await page.getByTestId('train-units').fill('16');
     await page.getByTestId('train-window-length').fill('20');
     await page.getByTestId('train-smoothing').fill('0.3; 0.05');
+    await page.getByTestId('train-baseline').fill('15');
     await page.getByTestId('train-age').check();
     await page.getByTestId('train-epochs').fill(String(EPOCHS));
     await page.getByTestId('train-batch-size').fill('128');
@@ -67,7 +68,7 @@ describe('training from the app, end to end in Chromium', () => {
     const json = page.getByTestId('train-json');
     const text = await json.inputValue();
     expect(JSON.parse(text)).toMatchObject({
-      dataset: { smoothing: [0.3, 0.05], age: true },
+      dataset: { smoothing: [0.3, 0.05], baseline: 15, age: true },
       model: { type: 'dense', units: [16] },
       training: { epochs: EPOCHS, ensemble: 2 },
     });
@@ -100,13 +101,18 @@ describe('training from the app, end to end in Chromium', () => {
     const runs = await app.call<RunSummary[]>('listRuns');
     expect(runs.map((r) => r.id)).toEqual([runId]);
     expect(runs[0]).toMatchObject({ task: 'rul', modelType: 'dense', status: 'done' });
-    // The dialog's two ensemble members, two smoothing rates and the age input are in the run's record.
+    // The dialog's two ensemble members, two smoothing rates, the life baseline and the age are in the run's record.
     const detail = await app.call<RunDetail>('getRun', { id: runId });
     expect(detail.artifact).toMatchObject({
-      config: { dataset: { smoothing: [0.3, 0.05], age: true }, training: { ensemble: 2 } },
+      config: { dataset: { smoothing: [0.3, 0.05], baseline: 15, age: true }, training: { ensemble: 2 } },
     });
     const { features, inputs } = detail.artifact as { features: string[]; inputs: string[] };
-    expect(inputs).toEqual([...features, ...features.map((f) => `${f} (EWMA 0.05)`), 'age in life']);
+    expect(inputs).toEqual([
+      ...features,
+      ...features.map((f) => `${f} (EWMA 0.05)`),
+      ...features.map((f) => `${f} (change from life baseline)`),
+      'age in life',
+    ]);
 
     // Its detail: predicted vs true scatter with the y = x line, error by remaining life.
     await page.getByTestId(`run-open-${runId}`).click();
