@@ -106,6 +106,31 @@ describe('dataset snapshots and evaluate on a chosen dataset', () => {
     expect(plain).toMatchObject({ matchesRecord: true, dataset: { source: 'run', assets: range(7, 10) } });
   });
 
+  it('a run reading life inputs (two rates, the change from the life baseline, the age) scores a snapshot with its own figures', async () => {
+    const lifeConfig: TrainConfigInput = {
+      ...trainConfig,
+      name: 'engines 1-6, life inputs',
+      dataset: { ...trainConfig.dataset, smoothing: [0.3, 0.05], baseline: 20, age: true },
+    };
+    const lifeRun = await trainRun({ workspace, config: parseTrainConfig(lifeConfig), baseDir: process.cwd() });
+    const snapshot = await createDatasetSnapshot(
+      workspace,
+      parseSnapshotConfig({
+        name: 'engines 7-10, life inputs',
+        dataset: { ...lifeConfig.dataset, assets: { names: range(7, 10) } },
+        training: { seed: 5 },
+      }),
+    );
+    const result = await evaluateRun(workspace, lifeRun.runId, process.cwd(), { datasetId: snapshot.id });
+    expect(result.scoredWindows).toBe(snapshot.windows);
+    // Equal only if the snapshot's inputs are built as training built them: the baselines from each engine's
+    // first 20 cycles, the age from its first cycle.
+    expect(result.metrics['rmse']).toBeCloseTo(lifeRun.metrics['rmse'] as number, 4);
+    expect(result.metrics['nasa_score']).toBeCloseTo(lifeRun.metrics['nasa_score'] as number, 2);
+    const plain = await evaluateRun(workspace, lifeRun.runId, process.cwd());
+    expect(plain.matchesRecord).toBe(true);
+  });
+
   it('refuses a snapshot that lacks a signal the model needs, naming it, or has another window length', async () => {
     const lacking = await createDatasetSnapshot(
       workspace,
