@@ -14,7 +14,9 @@ const WORKSPACE = { workspace: { type: 'string', short: 'w' } } as const;
 export const TRAIN_CONFIG_HELP = `  The config is a JSON training config (docs/training.md; example docs/examples/cmapss-fd001.json):
     name          the run's name
     dataset       assets {names: [...]} or {prefix: "..."}; signals [tag, ...]; window {length, stride};
-                  from, to; resample {period, gap: forward-fill|reject}; smoothing (0-1, a list of up to 4, or null); age (true: age in life as an input);
+                  from, to; resample {period, gap: forward-fill|reject}; smoothing (0-1, a list of up to 4, or null);
+                  baseline (N: each signal's change from the mean of its first N steps in the life, as inputs);
+                  age (true: age in life as an input);
                   normalisation z-score|min-max|none; validationFraction;
                   split {kind: "assets"} | {kind: "time", trainFraction | trainUntil};
                   label {kind: "rul", cap} | {kind: "failure-horizon", horizon} |
