@@ -79,6 +79,38 @@ const pressure = (i: number) => 6 + 0.5 * noise[i]!;
 const vibration = (i: number) =>
   2 + 0.3 * noise[(i + 777) % noise.length]! + (i >= DAY + 600 && i < DAY + 840 ? 1.5 : 0);
 
+/** The pump package with life inputs added to its recorded dataset, and a normalisation for its inputs. */
+const withLifeInputs = (
+  inputs: Record<string, unknown>,
+  normalisation: { center: number[]; scale: number[] },
+): ManifestCore => {
+  const base = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
+  const dataset = base.lineage.config['dataset'] as Record<string, unknown>;
+  return {
+    ...base,
+    dataContract: { ...base.dataContract, normalisation: { method: 'z-score', ...normalisation } },
+    lineage: { ...base.lineage, config: { ...base.lineage.config, dataset: { ...dataset, ...inputs } } },
+  };
+};
+
+/** A model returning its input `k` at each window's last step. */
+const lastStepInput = (k: number): Predictor => ({
+  backend: 'plain TypeScript',
+  predict: async (w) =>
+    Float32Array.from({ length: w.n }, (_, i) => w.x[(i * w.length + w.length - 1) * w.features + k] as number),
+  dispose: () => undefined,
+});
+
+/** P-101 failed at minute DAY + 900; the repair work order ran until DAY + 960: a new life starts there. */
+const repairOnDay2 = () =>
+  ws.monitoring((db) =>
+    db.run(
+      `INSERT INTO events (asset, kind, start_t, end_t, time_kind, source) VALUES
+         ('P-101', 'failure', $1, NULL, 'timestamp', 'test'), ('P-101', 'maintenance', $2, $3, 'timestamp', 'test')`,
+      [T0 + (DAY + 900) * MIN, T0 + (DAY + 900) * MIN, T0 + (DAY + 960) * MIN],
+    ),
+  );
+
 beforeEach(async () => {
   dir = await tempDir('pdm-score-dep-');
   ws = await Workspace.open(join(dir, 'ws'));
@@ -302,32 +334,10 @@ describe('scoring a deployment', () => {
   });
   it("dates the age-in-life input from the asset's first reading in the workspace, then from the end of each repair", async () => {
     // The same package reading the age too (normalised in minutes); the model returns the age at each window's end.
-    const base = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
-    const dataset = base.lineage.config['dataset'] as Record<string, unknown>;
-    const aged: ManifestCore = {
-      ...base,
-      dataContract: {
-        ...base.dataContract,
-        normalisation: { method: 'z-score', center: [6, 2, 0], scale: [0.5, 0.3, MIN] },
-      },
-      lineage: { ...base.lineage, config: { ...base.lineage.config, dataset: { ...dataset, age: true } } },
-    };
-    const agePredictor: Predictor = {
-      backend: 'plain TypeScript',
-      predict: async (w) =>
-        Float32Array.from({ length: w.n }, (_, i) => w.x[(i * w.length + w.length - 1) * w.features + 2] as number),
-      dispose: () => undefined,
-    };
-    // P-101 failed at minute DAY + 900; the repair work order ran until DAY + 960: a new life starts there.
-    await ws.monitoring((db) =>
-      db.run(
-        `INSERT INTO events (asset, kind, start_t, end_t, time_kind, source) VALUES
-           ('P-101', 'failure', $1, NULL, 'timestamp', 'test'), ('P-101', 'maintenance', $2, $3, 'timestamp', 'test')`,
-        [T0 + (DAY + 900) * MIN, T0 + (DAY + 900) * MIN, T0 + (DAY + 960) * MIN],
-      ),
-    );
+    const aged = withLifeInputs({ age: true }, { center: [6, 2, 0], scale: [0.5, 0.3, MIN] });
+    await repairOnDay2();
     // Scored from day 2 on: the age still counts from the first reading (minute 0), not from where the pass read.
-    await pass({ manifest: aged, predictor: agePredictor, from: T0 + DAY * MIN });
+    await pass({ manifest: aged, predictor: lastStepInput(2), from: T0 + DAY * MIN });
     const series = await ws.monitoring((db) =>
       scoreSeries(db, { deploymentId: 'dep-1', asset: 'P-101', output: 'score' }),
     );
@@ -351,31 +361,10 @@ describe('scoring a deployment', () => {
   it("subtracts each life's baseline, read from the first minutes of the life even when a pass starts later", async () => {
     // The package reads each signal's change from the mean of the life's first 30 grid steps (unsmoothed: the
     // reading itself); the model returns vibration's change at each window's end.
-    const base = pumpAnomalyManifest(2, '2026-10-01T00:00:00Z');
-    const dataset = base.lineage.config['dataset'] as Record<string, unknown>;
-    const rebased: ManifestCore = {
-      ...base,
-      dataContract: {
-        ...base.dataContract,
-        normalisation: { method: 'z-score', center: [6, 2, 0, 0], scale: [0.5, 0.3, 1, 1] },
-      },
-      lineage: { ...base.lineage, config: { ...base.lineage.config, dataset: { ...dataset, baseline: 30 } } },
-    };
-    const changePredictor: Predictor = {
-      backend: 'plain TypeScript',
-      predict: async (w) =>
-        Float32Array.from({ length: w.n }, (_, i) => w.x[(i * w.length + w.length - 1) * w.features + 3] as number),
-      dispose: () => undefined,
-    };
-    // A failure at minute DAY + 900, repaired until DAY + 960: the second life's baseline is minutes DAY + 960..989.
-    await ws.monitoring((db) =>
-      db.run(
-        `INSERT INTO events (asset, kind, start_t, end_t, time_kind, source) VALUES
-           ('P-101', 'failure', $1, NULL, 'timestamp', 'test'), ('P-101', 'maintenance', $2, $3, 'timestamp', 'test')`,
-        [T0 + (DAY + 900) * MIN, T0 + (DAY + 900) * MIN, T0 + (DAY + 960) * MIN],
-      ),
-    );
-    const result = await pass({ manifest: rebased, predictor: changePredictor, from: T0 + DAY * MIN });
+    const rebased = withLifeInputs({ baseline: 30 }, { center: [6, 2, 0, 0], scale: [0.5, 0.3, 1, 1] });
+    // The second life's baseline is minutes DAY + 960..989.
+    await repairOnDay2();
+    const result = await pass({ manifest: rebased, predictor: lastStepInput(3), from: T0 + DAY * MIN });
     expect(result.scored).toBe(1);
     const series = await ws.monitoring((db) =>
       scoreSeries(db, { deploymentId: 'dep-1', asset: 'P-101', output: 'score' }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyNormalisation } from '../../../../src/main/core/datasets/normalise.js';
 import { lifeBaselines, modelInputSeries } from '../../../../src/main/core/datasets/series.js';
-import { makeWindows } from '../../../../src/main/core/datasets/windows.js';
+import { makeWindows, type WindowSet } from '../../../../src/main/core/datasets/windows.js';
 import {
   baselineOf,
   gridOf,
@@ -10,6 +10,7 @@ import {
   prepareWindows,
   scoreAsset,
   type FeatureReadings,
+  type PreparedWindows,
   type Predictor,
   type ScoringPipeline,
 } from '../../../../src/main/core/monitoring/score.js';
@@ -72,6 +73,18 @@ const manifest = (
   },
   files: [],
 });
+
+/** Each scored window equals, value for value, the training window with the same end. */
+const expectTrainingWindows = (prepared: PreparedWindows, all: WindowSet) => {
+  const size = prepared.length * prepared.features;
+  for (let w = 0; w < prepared.n; w += 1) {
+    const k = Array.from(all.end).indexOf(prepared.end[w] as number);
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(Array.from(prepared.x.subarray(w * size, (w + 1) * size))).toEqual(
+      Array.from(all.x.subarray(k * size, (k + 1) * size)),
+    );
+  }
+};
 
 /** A model stand-in: the sum of each window's values (any deterministic function of the window will do). */
 const sumPredictor: Predictor = {
@@ -150,12 +163,7 @@ describe('the package pipeline comes from the manifest', () => {
     const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
     expect(prepared.features).toBe(5);
     expect(prepared.n).toBe(18);
-    for (let w = 0; w < prepared.n; w += 1) {
-      const k = Array.from(all.end).indexOf(prepared.end[w] as number);
-      expect(Array.from(prepared.x.subarray(w * 20, (w + 1) * 20))).toEqual(
-        Array.from(all.x.subarray(k * 20, (k + 1) * 20)),
-      );
-    }
+    expectTrainingWindows(prepared, all);
     // The age input of the window ending at 126 (stride 2): 6 steps into the second life, normalised.
     const at126 = Array.from(prepared.end).indexOf(126);
     expect(prepared.x[at126 * 20 + 3 * 5 + 4]).toBeCloseTo((6 - 20) / 12, 6);
@@ -201,18 +209,14 @@ describe('the package pipeline comes from the manifest', () => {
     // b has no good baseline reading yet at 132, the second life's first step: the windows over it are not scored.
     expect(prepared.n).toBe(26);
     expect(prepared.incomplete).toBe(2);
-    for (let w = 0; w < prepared.n; w += 1) {
-      const k = Array.from(all.end).indexOf(prepared.end[w] as number);
-      expect(Array.from(prepared.x.subarray(w * 28, (w + 1) * 28))).toEqual(
-        Array.from(all.x.subarray(k * 28, (k + 1) * 28)),
-      );
-    }
+    expectTrainingWindows(prepared, all);
     // Feature a's change at the window ending 140 (last step): its 0.05-smoothed level minus the mean of a over the
     // second life's 5 steps (132..136).
     const at140 = Array.from(prepared.end).indexOf(140);
     const level = ready.values[2]?.[40] as number;
     const mean = [32, 33, 34, 35, 36].reduce((s, i) => s + (a.values[i] as number), 0) / 5;
-    expect(prepared.x[at140 * 28 + 3 * 7 + 4]).toBeCloseTo((level * 2 + 10 - mean - 0) / 1, 5);
+    // The change inputs are stored with centre 0 and scale 1; a's slow level with centre 10 and scale 2.
+    expect(prepared.x[at140 * 28 + 3 * 7 + 4]).toBeCloseTo(level * 2 + 10 - mean, 5);
     // One step into the second life (133, the first step of the window ending 136) the baseline is the running mean
     // of its two steps so far.
     const at136 = Array.from(prepared.end).indexOf(136);
@@ -238,12 +242,7 @@ describe('the package pipeline comes from the manifest', () => {
     const all = makeWindows([ready], [new Float64Array(40)], 4, 1);
     // Stride 2 on absolute slots: the window ends 4, 6, ..., 38 (3 is the first possible end, odd).
     expect(Array.from(prepared.end)).toEqual(Array.from({ length: 18 }, (_, i) => 4 + 2 * i));
-    for (let w = 0; w < prepared.n; w += 1) {
-      const e = prepared.end[w] as number;
-      const k = Array.from(all.end).indexOf(e);
-      const expected = all.x.subarray(k * 8, (k + 1) * 8);
-      expect(Array.from(prepared.x.subarray(w * 8, (w + 1) * 8))).toEqual(Array.from(expected));
-    }
+    expectTrainingWindows(prepared, all);
   });
 
   it('scores a range in pieces exactly as at once (stride anchored on the grid, not on the last reading)', async () => {
