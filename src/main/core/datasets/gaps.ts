@@ -159,3 +159,36 @@ export const applyGapPolicy = (
     },
   };
 };
+
+/**
+ * Drop, after the gap policy, the windows over a model input that is still missing: a change from a life baseline
+ * before the life has any good reading of that signal in its baseline steps (scoring skips those windows too). Counted
+ * as dropped for missing data, among the windows the policy counted.
+ */
+export const dropMissingInputs = (
+  inputs: AssetSeries,
+  labels: Float64Array,
+  length: number,
+  stride: number,
+  which: 'all' | 'last' = 'all',
+): { labels: Float64Array; dropped: number } => {
+  const n = inputs.t.length;
+  const holeSum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i += 1) {
+    let holes = 0;
+    for (const v of inputs.values) if (Number.isNaN(v[i] as number)) holes += 1;
+    holeSum[i + 1] = (holeSum[i] as number) + holes;
+  }
+  if (holeSum[n] === 0) return { labels, dropped: 0 };
+  const out = Float64Array.from(labels);
+  let dropped = 0;
+  for (let e = 0; e < n; e += 1) {
+    if (Number.isNaN(out[e] as number)) continue;
+    const from = Math.max(0, e - length + 1);
+    if ((holeSum[e + 1] as number) - (holeSum[from] as number) === 0) continue;
+    out[e] = NaN;
+    const counted = e >= length - 1 && (which === 'last' ? e === n - 1 : (n - 1 - e) % stride === 0);
+    if (counted) dropped += 1;
+  }
+  return { labels: out, dropped };
+};

@@ -8,7 +8,7 @@ import {
   type SplitConfig,
   type TrainConfig,
 } from '../../../shared/training.js';
-import { addGapReports, applyGapPolicy, emptyGapReport, gridGap, type GapReport } from './gaps.js';
+import { addGapReports, applyGapPolicy, dropMissingInputs, emptyGapReport, gridGap, type GapReport } from './gaps.js';
 import { failureTimes, labelSteps, lifeInputsOf, type FailureTimes } from './labels.js';
 import { applyNormalisation, fitNormalisation, type Normalisation } from './normalise.js';
 import { modelInputSeries, type AssetEvent, type AssetSeries } from './series.js';
@@ -289,16 +289,24 @@ export const prepareDataset = async (
 
   const windows = (list: readonly LabelledPart[], which: 'all' | 'last') => {
     const filled = gapped(list, which);
+    const inputs = ready(filled.map((g) => g.series));
+    const kept = inputs.map((a, i) =>
+      dropMissingInputs(a, filled[i]?.labels ?? new Float64Array(0), def.window.length, def.window.stride, which),
+    );
     const set = makeWindows(
-      ready(filled.map((g) => g.series)),
-      filled.map((g) => g.labels),
+      inputs,
+      kept.map((k) => k.labels),
       def.window.length,
       def.window.stride,
       which,
     );
     const cap = def.label.kind === 'rul' ? def.label.cap : null;
     const capped: WindowSet = cap === null ? set : { ...set, y: set.y.map((v) => Math.min(v, cap)), truth: set.y };
-    return { set: capped, report: sum(filled.map((g) => g.report)) };
+    const reports = filled.map((g, i) => ({
+      ...g.report,
+      droppedMissing: g.report.droppedMissing + (kept[i]?.dropped ?? 0),
+    }));
+    return { set: capped, report: sum(reports) };
   };
   const trainPart = windows(parts.train, 'all');
   const validationPart = windows(parts.validation, 'all');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DatasetConfigSchema, type DatasetConfig } from '../../../shared/training.js';
-import { applyGapPolicy, gridGap } from './gaps.js';
+import { applyGapPolicy, dropMissingInputs, gridGap } from './gaps.js';
 import { failureTimes, labelSteps, lifeInputsOf, type FailureTimes } from './labels.js';
 import { applyNormalisation, type Normalisation } from './normalise.js';
 import { datasetTags, takeLabelColumn } from './label-column.js';
@@ -144,7 +144,9 @@ export const snapshotWindows = (
   );
   const windows = makeWindows(
     ready,
-    gapped.map((g) => g.labels),
+    ready.map(
+      (a, i) => dropMissingInputs(a, gapped[i]?.labels ?? new Float64Array(0), input.length, def.window.stride).labels,
+    ),
     input.length,
     def.window.stride,
     'all',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyGapPolicy, fillGaps } from '../../../../src/main/core/datasets/gaps.js';
+import { applyGapPolicy, dropMissingInputs, fillGaps } from '../../../../src/main/core/datasets/gaps.js';
 import type { AssetSeries } from '../../../../src/main/core/datasets/series.js';
 import { smooth } from '../../../../src/main/core/datasets/series.js';
 import { fitNormalisation } from '../../../../src/main/core/datasets/normalise.js';
@@ -82,5 +82,31 @@ describe('gap policy', () => {
     expect(Array.from(smooth(Float64Array.from([N, 0, 10, N, 10]), 0.5))).toEqual([N, 0, 5, N, 7.5]);
     const norm = fitNormalisation('z-score', [grid([N, 1, 3, N, N, N, N, N, N, N], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1])], 2);
     expect(norm.center[0]).toBe(2);
+  });
+
+  it('drops the windows over a model input still missing after the policy (a change before any baseline reading)', () => {
+    // Input b is missing at slots 5 and 6, as a change from a life baseline is until the new life has a reading.
+    const inputs = grid([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 0, 0, 0, 0, N, N, 0, 0, 0]);
+    const labels = Float64Array.from({ length: 10 }, (_, i) => 9 - i);
+    const kept = dropMissingInputs(inputs, labels, 3, 1);
+    // Windows of 3 ending at 5..8 touch slot 5 or 6.
+    expect(Array.from(kept.labels, (v) => (Number.isNaN(v) ? null : v))).toEqual([
+      9,
+      8,
+      7,
+      6,
+      5,
+      null,
+      null,
+      null,
+      null,
+      0,
+    ]);
+    expect(kept.dropped).toBe(4);
+    // Stride 2, counted back from the last slot: of the dropped ends only 5 and 7 were windows to cut.
+    expect(dropMissingInputs(inputs, labels, 3, 2).dropped).toBe(2);
+    // Nothing missing: the same labels back.
+    const whole = grid([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(dropMissingInputs(whole, labels, 3, 1)).toEqual({ labels, dropped: 0 });
   });
 });
