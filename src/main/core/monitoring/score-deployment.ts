@@ -21,6 +21,7 @@ import { checkContract, type SignalData } from './contract-check.js';
 import { chunkStartOf, detectDrift, rankFindings } from './drift.js';
 import { baselineOf, gridOf, historyNeeded, pipelineOf, scoreAsset, type Predictor } from './score.js';
 import { lifeStarts } from '../datasets/labels.js';
+import type { LifeBaseline } from '../datasets/series.js';
 
 /**
  * One scoring pass of a deployment, asset by asset: read the mapped signals (with the history the pipeline
@@ -259,27 +260,22 @@ export const scoreDeployment = async (db: Connection, input: ScoreDeploymentInpu
     const starts =
       pipeline.age || pipeline.baseline !== null ? await assetLifeStarts(db, refs, pipeline.period) : undefined;
     // Each life the scored windows (with their smoothing history) touch: its first steps, read and converted as
-    // the range's own readings are.
-    const baselines =
-      pipeline.baseline === null || starts === undefined
-        ? undefined
-        : await Promise.all(
-            starts
-              .filter((s, i) => s <= range.to && (starts[i + 1] ?? Infinity) > scoreFrom - history)
-              .map(async (start) => {
-                const end = start + (pipeline.baseline ?? 0) * pipeline.period;
-                const part = signalDataByTag(tags, mappedRefs, await readSignals(db, refs, { from: start, to: end }));
-                const converted = checkOn(part, { from: start, to: end })?.converted;
-                return baselineOf(
-                  pipeline,
-                  start,
-                  tags.map((tag) => ({
-                    t: part.get(tag)?.t ?? [],
-                    values: converted?.get(tag) ?? new Float64Array(part.get(tag)?.t.length ?? 0).fill(NaN),
-                  })),
-                );
-              }),
-          );
+    // the range's own readings are. One query at a time on the workspace connection.
+    let baselines: LifeBaseline[] | undefined;
+    if (pipeline.baseline !== null && starts !== undefined) {
+      baselines = [];
+      const touched = starts.filter((s, i) => s <= range.to && (starts[i + 1] ?? Infinity) > scoreFrom - history);
+      for (const start of touched) {
+        const end = start + pipeline.baseline * pipeline.period;
+        const part = signalDataByTag(tags, mappedRefs, await readSignals(db, refs, { from: start, to: end }));
+        const converted = checkOn(part, { from: start, to: end })?.converted;
+        const readingsOf = (tag: string) => {
+          const t = part.get(tag)?.t ?? new Float64Array(0);
+          return { t, values: converted?.get(tag) ?? new Float64Array(t.length).fill(NaN) };
+        };
+        baselines.push(baselineOf(pipeline, start, tags.map(readingsOf)));
+      }
+    }
     const scores = await scoreAsset(pipeline, input.predictor, asset, readings, {
       from: scoreFrom,
       to: range.to,
