@@ -86,6 +86,22 @@ export const fillGaps = (
   return { series: { ...series, values, real }, filled, missing };
 };
 
+/** Per step, how many values are NaN across the signals, as prefix sums: steps [a, b) hold sum[b] - sum[a]. */
+const missingPrefixSums = (series: AssetSeries): Float64Array => {
+  const n = series.t.length;
+  const sum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i += 1) {
+    let holes = 0;
+    for (const v of series.values) if (Number.isNaN(v[i] as number)) holes += 1;
+    sum[i + 1] = (sum[i] as number) + holes;
+  }
+  return sum;
+};
+
+/** Whether a window ending at step e is one makeWindows cuts: every `stride`-th end back from the last step. */
+const isCountedEnd = (e: number, n: number, length: number, stride: number, which: 'all' | 'last'): boolean =>
+  e >= length - 1 && (which === 'last' ? e === n - 1 : (n - 1 - e) % stride === 0);
+
 /**
  * Drop the windows the policy does not keep by setting their label to NaN (makeWindows skips those), counting
  * them among the labelled windows that `makeWindows` would cut (every `stride`-th end back from the last step):
@@ -107,20 +123,14 @@ export const applyWindowPolicy = (
   const out = Float64Array.from(labels);
   // Prefix sums of real values and of unfillable (NaN) values per step, so each window costs O(1).
   const realSum = new Float64Array(n + 1);
-  const holeSum = new Float64Array(n + 1);
-  for (let i = 0; i < n; i += 1) {
-    let holes = 0;
-    for (const v of series.values) if (Number.isNaN(v[i] as number)) holes += 1;
-    realSum[i + 1] = (realSum[i] as number) + (series.real[i] as number);
-    holeSum[i + 1] = (holeSum[i] as number) + holes;
-  }
+  for (let i = 0; i < n; i += 1) realSum[i + 1] = (realSum[i] as number) + (series.real[i] as number);
+  const holeSum = missingPrefixSums(series);
   let windows = 0;
   let droppedMissing = 0;
   let droppedSyntheticEnd = 0;
-  const isCut = (e: number) => (which === 'last' ? e === n - 1 : (n - 1 - e) % stride === 0);
   for (let e = 0; e < n; e += 1) {
     if (Number.isNaN(out[e] as number)) continue;
-    const counted = e >= length - 1 && isCut(e);
+    const counted = isCountedEnd(e, n, length, stride, which);
     if (counted) windows += 1;
     const from = Math.max(0, e - length + 1);
     const size = (e - from + 1) * features;
@@ -173,12 +183,7 @@ export const dropMissingInputs = (
   which: 'all' | 'last' = 'all',
 ): { labels: Float64Array; dropped: number } => {
   const n = inputs.t.length;
-  const holeSum = new Float64Array(n + 1);
-  for (let i = 0; i < n; i += 1) {
-    let holes = 0;
-    for (const v of inputs.values) if (Number.isNaN(v[i] as number)) holes += 1;
-    holeSum[i + 1] = (holeSum[i] as number) + holes;
-  }
+  const holeSum = missingPrefixSums(inputs);
   if (holeSum[n] === 0) return { labels, dropped: 0 };
   const out = Float64Array.from(labels);
   let dropped = 0;
@@ -187,8 +192,7 @@ export const dropMissingInputs = (
     const from = Math.max(0, e - length + 1);
     if ((holeSum[e + 1] as number) - (holeSum[from] as number) === 0) continue;
     out[e] = NaN;
-    const counted = e >= length - 1 && (which === 'last' ? e === n - 1 : (n - 1 - e) % stride === 0);
-    if (counted) dropped += 1;
+    if (isCountedEnd(e, n, length, stride, which)) dropped += 1;
   }
   return { labels: out, dropped };
 };
