@@ -33,10 +33,13 @@ export const MAX_BASELINE_STEPS = 100_000;
 export const smoothingRates = (smoothing: Smoothing): readonly number[] =>
   smoothing === null ? [] : typeof smoothing === 'number' ? [smoothing] : smoothing;
 
-/** The weight the change inputs are smoothed with: the slowest (null: the signals unsmoothed). */
-export const baselineRate = (smoothing: Smoothing): number | null => {
+/**
+ * Which smoothing weight's inputs the change inputs are taken from: the slowest, by its position in the list (0 when
+ * there is no weight: the signals as read).
+ */
+export const slowestRateIndex = (smoothing: Smoothing): number => {
   const rates = smoothingRates(smoothing);
-  return rates.length === 0 ? null : Math.min(...rates);
+  return rates.length === 0 ? 0 : rates.indexOf(Math.min(...rates));
 };
 
 /** The name of the age input, as contracts and model cards show it. */

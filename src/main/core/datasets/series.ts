@@ -1,4 +1,4 @@
-import { smoothingRates, type InputSpec } from '../../../shared/model-inputs.js';
+import { slowestRateIndex, smoothingRates, type InputSpec } from '../../../shared/model-inputs.js';
 
 /**
  * One asset's signals on a common time grid: `values[s][i]` is signal s at time `t[i]`.
@@ -136,7 +136,7 @@ export const modelInputSeries = (series: AssetSeries, spec: InputSpec, lives: As
   const smoothed = rates.length === 0 ? series.values : rates.flatMap((r) => series.values.map((v) => smooth(v, r)));
   const needsLives = spec.baseline !== null || spec.age;
   if (needsLives && lives === null) throw new Error('internal: the model reads life inputs, and no lives were given');
-  const slowest = rates.length === 0 ? 0 : rates.indexOf(Math.min(...rates));
+  const slowest = slowestRateIndex(spec.smoothing);
   const level = smoothed.slice(slowest * series.values.length, (slowest + 1) * series.values.length);
   const change = spec.baseline === null || lives === null ? [] : changeFromBaseline(series.t, level, lives.baselines);
   const age = spec.age && lives !== null ? [ageInLife(series.t, lives.starts)] : [];

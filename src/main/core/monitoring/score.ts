@@ -2,7 +2,12 @@ import type { ManifestCore } from '../../../shared/registry-manifest.js';
 import type { RunArtifact } from '../../../shared/run-artifact.js';
 import type { Predictor } from '../ml/predictor.js';
 import { ageInLife, changeFromBaseline, type LifeBaseline } from '../datasets/series.js';
-import { MAX_BASELINE_STEPS, MAX_SMOOTHING_RATES, modelInputCount } from '../../../shared/model-inputs.js';
+import {
+  MAX_BASELINE_STEPS,
+  MAX_SMOOTHING_RATES,
+  modelInputCount,
+  slowestRateIndex,
+} from '../../../shared/model-inputs.js';
 
 /**
  * Scoring with the package's own feature pipeline, read from its manifest (the data contract and the run's
@@ -332,7 +337,7 @@ const readySeries = (
   // Inputs in modelInputNames order: every feature at the first weight, then at the next, then each feature's
   // change from its life baseline (at the slowest weight), then the age.
   const rates = pipeline.smoothing.length === 0 ? [null] : pipeline.smoothing;
-  const slowest = pipeline.smoothing.length <= 1 ? 0 : pipeline.smoothing.indexOf(Math.min(...pipeline.smoothing));
+  const slowest = slowestRateIndex(pipeline.smoothing);
   const level: Float64Array[] = [];
   rates.forEach((rate, r) =>
     grid.values.forEach((v, f) => {
